@@ -1,0 +1,414 @@
+/*
+ * engine.h - the ikesh engine's one public header.
+ *
+ * The shell and the commands reach the engine only through this file.
+ * Requests and replies are plain structs so that the same calls can be
+ * served in-process (the embedded engine) or over a control socket.
+ *
+ * Conventions:
+ *  - Actions return 0 or -errno; predicates return bool.
+ *  - A zeroed configuration struct means "every setting at its default":
+ *    a `no` command clears the field to zero.  Defaults are resolved by
+ *    the engine (eng_ikev2_effective() and friends), never stored.
+ *  - Strings owned by a configuration struct are heap strings; release a
+ *    struct filled by eng_obj_get() with eng_obj_clear().
+ *  - Errors meant for a person are collected in a struct eng_diag, one
+ *    line each, already worded ("tunnel HQ: ike-policy 7 does not exist").
+ */
+#ifndef IKESH_ENGINE_H
+#define IKESH_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define ENG_NAME_MAX	  64  /* tunnel and ipsec-policy names, with the NUL */
+#define ENG_HOSTNAME_MAX  64  /* with the NUL */
+#define ENG_IFNAME_MAX	  16  /* IFNAMSIZ */
+#define ENG_LIST_MAX	  12  /* algorithm and group lists */
+#define ENG_REMOTES_MAX	  8   /* remote-address entries per tunnel */
+#define ENG_SUBNETS_MAX	  4   /* local-subnet / remote-subnet entries */
+#define ENG_DESC_MAX	  240 /* description length, without the NUL */
+#define ENG_SECRET_MAX	  256 /* pre-shared key / password length */
+#define ENG_ROLLBACK_MAX  49  /* rollback 0..49 */
+
+/* ---- Algorithm vocabulary ------------------------------------------ */
+
+enum eng_encr {
+	ENG_ENCR_NONE = 0,
+	ENG_ENCR_AES128,
+	ENG_ENCR_AES192,
+	ENG_ENCR_AES256,
+	ENG_ENCR_AES128_GCM,
+	ENG_ENCR_AES256_GCM,
+	ENG_ENCR_CHACHA20_POLY1305,
+	ENG_ENCR_3DES,
+	ENG_ENCR_DES,
+	ENG_ENCR_NULL,
+	ENG_ENCR_COUNT
+};
+
+enum eng_hash {
+	ENG_HASH_NONE = 0,
+	ENG_HASH_MD5,
+	ENG_HASH_SHA1,
+	ENG_HASH_SHA256,
+	ENG_HASH_SHA384,
+	ENG_HASH_SHA512,
+	ENG_HASH_COUNT
+};
+
+/* Keyword <-> value tables shared by the grammar, show and debug output. */
+const char *eng_encr_name(enum eng_encr e);
+const char *eng_hash_name(enum eng_hash h);
+int eng_encr_parse(const char *word);	/* enum value or -EINVAL */
+int eng_hash_parse(const char *word);
+bool eng_encr_is_aead(enum eng_encr e);
+bool eng_group_valid(unsigned group);	/* 1 2 5 14 15 16 19 20 21 31 */
+
+/* ---- Addresses ------------------------------------------------------ */
+
+struct eng_addr {
+	uint8_t family; /* 0 = unset, AF_INET, AF_INET6 */
+	uint8_t bytes[16];
+};
+
+struct eng_prefix {
+	struct eng_addr addr;
+	uint8_t len;
+};
+
+int eng_addr_parse(const char *s, struct eng_addr *out);      /* -EINVAL */
+int eng_prefix_parse(const char *s, struct eng_prefix *out);  /* host bits must be 0 */
+/* Formats into buf (at least 64 bytes); returns buf. */
+char *eng_addr_str(const struct eng_addr *a, char *buf, size_t len);
+char *eng_prefix_str(const struct eng_prefix *p, char *buf, size_t len);
+bool eng_addr_equal(const struct eng_addr *a, const struct eng_addr *b);
+
+/* ---- Configuration objects ----------------------------------------- */
+
+enum eng_kind {
+	ENG_OBJ_GLOBAL = 0, /* the single global object (hostname) */
+	ENG_OBJ_IKEV1,	    /* crypto ikev1 policy <1-65535> */
+	ENG_OBJ_IKEV2,	    /* crypto ikev2 policy <1-65535> */
+	ENG_OBJ_IPSEC,	    /* crypto ipsec policy NAME */
+	ENG_OBJ_TUNNEL,	    /* ipsec tunnel NAME */
+	ENG_OBJ_KINDS
+};
+
+struct eng_global {
+	char hostname[ENG_HOSTNAME_MAX]; /* "" = default "ikesh" */
+};
+
+struct eng_ikev2_policy {
+	uint16_t id;
+	uint8_t n_encr, encr[ENG_LIST_MAX];    /* enum eng_encr; empty = default */
+	uint8_t n_integ, integ[ENG_LIST_MAX];  /* enum eng_hash */
+	uint8_t n_prf, prf[ENG_LIST_MAX];      /* enum eng_hash */
+	uint8_t n_group, group[ENG_LIST_MAX];  /* DH group numbers */
+	uint32_t lifetime;		       /* seconds, 0 = default */
+};
+
+enum eng_ike_auth { ENG_IKEAUTH_DEFAULT = 0, ENG_IKEAUTH_PSK, ENG_IKEAUTH_RSA_SIG };
+
+struct eng_ikev1_policy {
+	uint16_t id;
+	uint8_t encr;	/* enum eng_encr, 0 = default */
+	uint8_t hash;	/* enum eng_hash, 0 = default */
+	uint8_t group;	/* 0 = default */
+	uint8_t auth;	/* enum eng_ike_auth */
+	uint32_t lifetime;
+};
+
+enum eng_ipsec_proto { ENG_PROTO_DEFAULT = 0, ENG_PROTO_ESP, ENG_PROTO_AH };
+enum eng_ipsec_mode { ENG_MODE_DEFAULT = 0, ENG_MODE_TUNNEL, ENG_MODE_TRANSPORT };
+
+struct eng_ipsec_policy {
+	char name[ENG_NAME_MAX];
+	uint8_t proto;			      /* enum eng_ipsec_proto */
+	uint8_t n_encr, encr[ENG_LIST_MAX];   /* enum eng_encr */
+	uint8_t n_integ, integ[ENG_LIST_MAX]; /* enum eng_hash */
+	uint8_t mode;			      /* enum eng_ipsec_mode */
+	uint8_t pfs_group;		      /* 0 = no PFS */
+	uint32_t lifetime_s;		      /* 0 = default */
+	uint32_t lifetime_kb;		      /* 0 = no volume limit */
+};
+
+enum eng_ep_kind {
+	ENG_EP_NONE = 0,
+	ENG_EP_ADDR,  /* literal address */
+	ENG_EP_HOST,  /* host name, resolved at every (re)connect */
+	ENG_EP_ANY,   /* remote-address any */
+	ENG_EP_IFACE, /* local-address interface IFNAME */
+};
+
+struct eng_endpoint {
+	uint8_t kind; /* enum eng_ep_kind */
+	struct eng_addr addr;
+	char *name; /* host name or interface name */
+};
+
+enum eng_id_kind {
+	ENG_ID_DEFAULT = 0, /* the address in use */
+	ENG_ID_ANY,	    /* remote-id any */
+	ENG_ID_ADDRESS,
+	ENG_ID_FQDN,
+	ENG_ID_USER_FQDN,
+	ENG_ID_DN,
+	ENG_ID_KEY_ID,
+};
+
+struct eng_ident {
+	uint8_t kind; /* enum eng_id_kind */
+	struct eng_addr addr;
+	char *value;
+};
+
+enum eng_auth { ENG_AUTH_NONE = 0, ENG_AUTH_PSK, ENG_AUTH_CERT };
+enum eng_negmode { ENG_NEG_DEFAULT = 0, ENG_NEG_MAIN, ENG_NEG_AGGRESSIVE };
+enum eng_dpd_action { ENG_DPD_DEFAULT = 0, ENG_DPD_RESTART, ENG_DPD_CLEAR, ENG_DPD_HOLD };
+enum eng_start { ENG_START_DEFAULT = 0, ENG_START_AUTO, ENG_START_ON_DEMAND, ENG_START_RESPONDER };
+enum eng_natt { ENG_NATT_DEFAULT = 0, ENG_NATT_AUTO, ENG_NATT_FORCE, ENG_NATT_DISABLE };
+enum eng_sendcert { ENG_SENDCERT_DEFAULT = 0, ENG_SENDCERT_ALWAYS, ENG_SENDCERT_ON_REQUEST,
+		    ENG_SENDCERT_NEVER };
+
+struct eng_tunnel {
+	char name[ENG_NAME_MAX];
+	char *description;
+	bool shutdown;
+	uint8_t ike_version;		    /* 0 = default (2), 1, 2 */
+	uint16_t ike_policy;		    /* 0 = none */
+	char ipsec_policy[ENG_NAME_MAX];    /* "" = none */
+	struct eng_endpoint local;	    /* NONE, ADDR or IFACE */
+	uint8_t n_remote;
+	struct eng_endpoint remote[ENG_REMOTES_MAX]; /* ADDR, HOST or ANY; tried in order */
+	uint8_t auth;			    /* enum eng_auth */
+	char *psk;			    /* secret */
+	char *trustpoint;
+	struct eng_ident local_id, remote_id;
+	uint8_t n_local_subnet, n_remote_subnet;
+	struct eng_prefix local_subnet[ENG_SUBNETS_MAX];
+	struct eng_prefix remote_subnet[ENG_SUBNETS_MAX];
+	uint8_t negotiation_mode;	    /* enum eng_negmode, IKEv1 only */
+	char *xauth_user;
+	char *xauth_password;		    /* secret */
+	struct {
+		uint32_t interval;	    /* seconds, 0 = DPD off */
+		uint32_t timeout;
+		uint8_t action;		    /* enum eng_dpd_action */
+	} dpd;
+	uint8_t pfs_group;		    /* 0 = as the ipsec-policy says */
+	uint32_t sa_lifetime_s;		    /* 0 = as the ipsec-policy says */
+	uint32_t sa_lifetime_kb;
+	uint32_t sa_idletime;		    /* seconds, 0 = off */
+	uint8_t start_mode;		    /* enum eng_start */
+	bool no_rekey;			    /* `no rekey` */
+	uint8_t nat_traversal;		    /* enum eng_natt */
+	bool mobike;
+	bool split_connection;
+	uint8_t send_cert;		    /* enum eng_sendcert */
+	struct {
+		struct eng_addr server;	    /* family 0 = ICMP watchdog off */
+		struct eng_addr source;
+		uint32_t interval;
+		uint8_t timeout;	    /* <1-60> */
+		uint8_t retries;
+	} icmp;
+	struct {
+		char name[ENG_IFNAME_MAX];  /* "" = none */
+		uint16_t if_id;
+	} xfrm_if;
+};
+
+/* Defaults, resolved: what the engine will use for a zero field. */
+#define ENG_DEFAULT_HOSTNAME	     "ikesh"
+#define ENG_DEFAULT_IKE_LIFETIME     86400
+#define ENG_DEFAULT_IPSEC_LIFETIME   3600
+#define ENG_DEFAULT_DPD_ACTION	     ENG_DPD_RESTART
+
+/* A reference to one object of any kind (read-only view). */
+struct eng_obj {
+	enum eng_kind kind;
+	union {
+		const struct eng_global *global;
+		const struct eng_ikev1_policy *ikev1;
+		const struct eng_ikev2_policy *ikev2;
+		const struct eng_ipsec_policy *ipsec;
+		const struct eng_tunnel *tunnel;
+		const void *any;
+	} u;
+};
+
+/* ---- Diagnostics ---------------------------------------------------- */
+
+struct eng_diag {
+	size_t n;
+	char **lines; /* each one complete sentence, no trailing newline */
+};
+
+void eng_diag_addf(struct eng_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void eng_diag_free(struct eng_diag *d);
+
+/* ---- The grammar, supplied by the program that runs the engine ---- */
+
+/*
+ * The command tree is the only parser of configuration text, and it lives
+ * outside the engine.  The program that opens the engine hands it the
+ * grammar through this codec, which the engine uses to read and write
+ * startup-config, the running configuration and history.
+ */
+enum { ENG_TEXT_SECRETS = 1 << 0 };
+
+struct eng_sess;
+
+struct eng_codec {
+	/* Canonical text of one object: lines ending in '\n', the object's
+	 * block closed by "!\n".  Secrets in clear when flags has
+	 * ENG_TEXT_SECRETS, masked otherwise.  malloc'd; NULL on ENOMEM. */
+	char *(*render)(const struct eng_obj *obj, unsigned flags);
+	/* Run configuration text through the command tree into the
+	 * session's candidate.  Errors go to diag as "ORIGIN:LINE: % msg".
+	 * Returns 0 or -EINVAL (and then the candidate must be discarded). */
+	int (*load)(struct eng_sess *sess, const char *text, size_t len, const char *origin,
+		    struct eng_diag *diag);
+	/* Copy of canonical text with every secret masked; malloc'd. */
+	char *(*mask)(const char *text);
+};
+
+/* ---- The engine ----------------------------------------------------- */
+
+struct eng;
+
+enum eng_log_level { ENG_LOG_ERR = 3, ENG_LOG_WARNING = 4, ENG_LOG_NOTICE = 5, ENG_LOG_INFO = 6 };
+
+struct eng_opts {
+	const char *state_dir; /* startup-config and commit history */
+	const char *run_dir;   /* the running configuration of this boot */
+	const struct eng_codec *codec;
+	/* Called for every log message (never carries a secret). */
+	void (*log)(void *arg, enum eng_log_level level, const char *msg);
+	void *log_arg;
+};
+
+/*
+ * Open the engine: create the directories, then load the running
+ * configuration from run_dir, or startup-config when run_dir has none.
+ * A configuration file with errors is reported in diag (with line
+ * numbers) and nothing of it is applied; the engine still opens, empty.
+ * A pending `commit confirmed` whose time ran out is reverted here.
+ */
+int eng_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *diag);
+void eng_close(struct eng *eng);
+
+/* Timers (commit confirmed).  Milliseconds until eng_tick() is due, or
+ * -1 when nothing is pending. */
+int eng_next_timeout_ms(const struct eng *eng);
+void eng_tick(struct eng *eng);
+
+/* ---- Sessions ------------------------------------------------------- */
+
+enum eng_role { ENG_ROLE_OPERATOR = 0, ENG_ROLE_ADMIN = 1 };
+
+int eng_sess_open(struct eng *eng, const char *user, enum eng_role role, struct eng_sess **out);
+void eng_sess_close(struct eng_sess *sess);
+enum eng_role eng_sess_role(const struct eng_sess *sess);
+
+/* ---- Reading and editing configuration ------------------------------ */
+
+enum eng_db { ENG_RUNNING = 0, ENG_CANDIDATE, ENG_STARTUP };
+
+/* `configure terminal`: a private candidate copied from running.  A
+ * session that already has one keeps it. -EPERM for operators. */
+int eng_cand_begin(struct eng_sess *sess);
+bool eng_cand_active(const struct eng_sess *sess);
+/* true when the candidate differs from running */
+bool eng_cand_dirty(const struct eng_sess *sess);
+/* `abort`: drop the candidate. */
+void eng_cand_discard(struct eng_sess *sess);
+
+/*
+ * Object access.  key: the policy id in decimal, or the name; ignored for
+ * ENG_OBJ_GLOBAL.  `out` points to the struct of that kind; it is filled
+ * with a deep copy the caller releases with eng_obj_clear().
+ * get: -ENOENT when absent.  put: creates or replaces (field-level checks
+ * only: ranges, lengths, list sizes; -EINVAL with the reason in diag).
+ * put/del need an active candidate (-ENOTCONN) and an admin (-EPERM).
+ * ENG_STARTUP is readable only through eng_config_text().
+ */
+int eng_obj_get(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const char *key,
+		void *out);
+int eng_obj_put(struct eng_sess *sess, enum eng_kind kind, const void *obj, struct eng_diag *diag);
+int eng_obj_del(struct eng_sess *sess, enum eng_kind kind, const char *key);
+void eng_obj_clear(enum eng_kind kind, void *obj);
+int eng_obj_copy(enum eng_kind kind, void *dst, const void *src);
+bool eng_obj_equal(enum eng_kind kind, const void *a, const void *b);
+
+/* Keys of every object of a kind, in canonical order (for completion and
+ * show).  Release with eng_keys_free(). */
+struct eng_keys {
+	size_t n;
+	char **keys;
+};
+int eng_keys(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, struct eng_keys *out);
+void eng_keys_free(struct eng_keys *k);
+
+/* The canonical text of a whole configuration, objects in fixed order
+ * (global, ikev1, ikev2, ipsec policies, tunnels), `!` between objects.
+ * flags: ENG_TEXT_SECRETS (admins only; masked otherwise).  malloc'd. */
+int eng_config_text(struct eng_sess *sess, enum eng_db db, unsigned flags, char **out);
+/* Canonical text of one object. */
+int eng_obj_text(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const char *key,
+		 unsigned flags, char **out);
+
+/* `show configuration changes`: candidate against running as +/- lines in
+ * context; "" when nothing changed.  Secrets masked. */
+int eng_config_changes(struct eng_sess *sess, char **out);
+
+/* ---- Commit, history, rollback, startup ----------------------------- */
+
+struct eng_commit_req {
+	const char *comment;	 /* NULL or a line */
+	unsigned confirm_minutes; /* commit confirmed MINUTES; 0 = plain commit */
+	bool check_only;	 /* commit check */
+};
+
+/*
+ * Validate the whole candidate (every violation listed in diag, one per
+ * line, naming its object) and, unless check_only, apply it all or
+ * nothing: running becomes the candidate, recorded durably (history in
+ * state_dir, running configuration in run_dir) before this returns.
+ * A commit while a confirmed commit is pending confirms it.
+ * Returns 0 (id set; 0 when nothing changed), -EINVAL (diag says why),
+ * -ENOTCONN (no candidate), -EPERM, or an I/O -errno.
+ */
+int eng_commit(struct eng_sess *sess, const struct eng_commit_req *req, struct eng_diag *diag,
+	       uint32_t *id);
+/* `commit confirm` / `confirm`: keep the pending confirmed commit. -ENOENT if none. */
+int eng_confirm(struct eng_sess *sess);
+/* Seconds left of a pending confirmed commit, or -1. */
+long eng_confirm_pending(const struct eng *eng);
+
+struct eng_commit_info {
+	uint32_t id;
+	char user[32];
+	time_t when;
+	char comment[128];
+	bool confirmed_pending;
+};
+
+/* Newest first; at most ENG_ROLLBACK_MAX + 1 entries.  Release with free(). */
+int eng_commit_list(struct eng_sess *sess, struct eng_commit_info **out, size_t *n);
+/* What commit ID changed, as +/- lines (secrets masked).  -ENOENT. */
+int eng_commit_changes(struct eng_sess *sess, uint32_t id, char **out);
+/* `rollback N`: load the configuration as it was N commits ago into the
+ * candidate (0 = running).  -ERANGE when history is shorter. */
+int eng_rollback(struct eng_sess *sess, unsigned n, struct eng_diag *diag);
+
+/* `write memory`: running -> startup-config, atomically. */
+int eng_startup_save(struct eng_sess *sess, struct eng_diag *diag);
+
+/* Recent log messages, oldest first ("TIME LEVEL message" lines). */
+int eng_log_text(struct eng *eng, char **out);
+
+#endif /* IKESH_ENGINE_H */
