@@ -313,6 +313,7 @@ enum eng_role { ENG_ROLE_OPERATOR = 0, ENG_ROLE_ADMIN = 1 };
 int eng_sess_open(struct eng *eng, const char *user, enum eng_role role, struct eng_sess **out);
 void eng_sess_close(struct eng_sess *sess);
 enum eng_role eng_sess_role(const struct eng_sess *sess);
+struct eng *eng_sess_engine(const struct eng_sess *sess);
 
 /* ---- Reading and editing configuration ------------------------------ */
 

@@ -1,0 +1,33 @@
+/*
+ * cfg_common.h - helpers shared by the configuration sub-modes.
+ */
+#ifndef IKESH_CFG_COMMON_H
+#define IKESH_CFG_COMMON_H
+
+#include <stdint.h>
+
+#include "cmd_int.h"
+
+/* A keyword, its help and the engine value it stands for. */
+struct kwdef {
+	const char *kw;
+	const char *help;
+	int value;
+};
+
+extern const struct kwdef kw_encr[];
+extern const struct kwdef kw_hash[];
+extern const struct kwdef kw_mode[];
+
+void add_kws(struct cli_optarg *o, const struct kwdef *k, unsigned long mask);
+int kw_value(const struct kwdef *k, const char *word);
+const char *kw_name(const struct kwdef *k, int value);
+int args_to_list(struct cmd_sess *cs, const struct cmd_args *args, const char *name,
+		 const struct kwdef *k, uint8_t *list, uint8_t *n);
+void render_list(struct strbuf *b, const char *cmd, const struct kwdef *k, const uint8_t *list,
+		 uint8_t n);
+struct cli_optarg *arg_list(struct cli_command *c, const char *name, const char *help,
+			    const struct kwdef *k, unsigned long mask);
+struct cli_command *reg_pfs(struct cli_def *cli, int mode, cmd_handler fn);
+
+#endif

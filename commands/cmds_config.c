@@ -1,0 +1,308 @@
+/*
+ * cmds_config.c - configuration mode: the objects it enters, and the
+ * transaction commands every configuration mode has (commit, abort,
+ * rollback, end, exit, do, no).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cfg_common.h"
+
+static const int config_modes[] = {MODE_CONFIG_, MODE_IKEV2, MODE_IKEV1, MODE_IPSECP,
+				   MODE_TUNNEL};
+#define N_CONFIG_MODES (sizeof(config_modes) / sizeof(config_modes[0]))
+
+/* ---- Leaving configuration mode --------------------------------------- */
+
+static int do_commit(struct cmd_sess *cs, const struct eng_commit_req *req)
+{
+	struct eng_diag d = {0};
+	uint32_t id = 0;
+	int rc = eng_commit(cs->es, req, &d, &id);
+
+	if (rc == -EINVAL) {
+		cmd_err(cs, "%% %s failed: the candidate configuration has %zu error%s:",
+			req->check_only ? "Commit check" : "Commit", d.n, d.n == 1 ? "" : "s");
+		for (size_t i = 0; i < d.n; i++)
+			cmd_err(cs, "%%   %s", d.lines[i]);
+	} else if (rc) {
+		cmd_fail(cs, rc, req->check_only ? "Commit check" : "Commit");
+	}
+	eng_diag_free(&d);
+	if (rc)
+		return rc;
+	if (req->check_only)
+		cmd_out(cs, "Configuration is valid.");
+	else if (req->confirm_minutes)
+		cmd_out(cs, "Commit %u applied; it reverts in %u minute%s unless confirmed with "
+			    "`commit` or `confirm`.",
+			id, req->confirm_minutes, req->confirm_minutes == 1 ? "" : "s");
+	return 0;
+}
+
+/*
+ * With uncommitted changes, a person is asked (IOS XR); a script keeps
+ * them for the commit at its end.  Returns false to stay in config mode.
+ */
+static bool leave_config(struct cmd_sess *cs)
+{
+	char answer[32];
+
+	if (!eng_cand_dirty(cs->es) || cs->script || !cs->io.term || !cs->io.term->interactive)
+		return true;
+	for (;;) {
+		if (cs->io.ask(cs->io.arg,
+			       "Uncommitted changes found, commit them before exiting "
+			       "(yes/no/cancel)? [cancel]: ",
+			       answer, sizeof(answer)) < 0)
+			return false;
+		size_t n = strlen(answer);
+		if (n == 0 || strncasecmp(answer, "cancel", n) == 0)
+			return false;
+		if (strncasecmp(answer, "yes", n) == 0) {
+			struct eng_commit_req req = {0};
+			return do_commit(cs, &req) == 0;
+		}
+		if (strncasecmp(answer, "no", n) == 0) {
+			eng_cand_discard(cs->es);
+			return true;
+		}
+	}
+}
+
+static int cmd_end_(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	if (leave_config(cs))
+		cmd_end(cs);
+	return 0;
+}
+
+static int cmd_exit_(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	if (cs->mode != MODE_CONFIG_) {
+		cmd_set_mode(cs, MODE_CONFIG_, NULL);
+		return 0;
+	}
+	return cmd_end_(cs, a);
+}
+
+static int cmd_commit(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	struct eng_commit_req req = {0};
+	const char *what = a->cmd->command;
+
+	if (!strcmp(what, "check"))
+		req.check_only = true;
+	else if (!strcmp(what, "confirmed"))
+		req.confirm_minutes = (unsigned)strtoul(cmd_arg_get(a, "minutes"), NULL, 10);
+	req.comment = cmd_arg_get(a, "comment");
+	return do_commit(cs, &req);
+}
+
+static int cmd_confirm(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	int rc = eng_confirm(cs->es);
+
+	if (rc == -ENOENT) {
+		cmd_err(cs, "%% No confirmed commit is pending.");
+		return rc;
+	}
+	if (rc)
+		return cmd_fail(cs, rc, "confirm");
+	cmd_out(cs, "Commit confirmed.");
+	return 0;
+}
+
+static int cmd_abort(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	eng_cand_discard(cs->es);
+	cmd_end(cs);
+	return 0;
+}
+
+static int cmd_rollback(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	unsigned n = (unsigned)strtoul(cmd_arg_get(a, "n"), NULL, 10);
+	struct eng_diag d = {0};
+	int rc = eng_rollback(cs->es, n, &d);
+
+	if (rc == -ERANGE)
+		cmd_err(cs, "%% rollback %u: the history holds fewer commits", n);
+	else if (rc == -EINVAL)
+		cmd_err_diag(cs, &d);
+	else if (rc)
+		cmd_fail(cs, rc, "rollback");
+	else
+		cmd_out(cs, "Loaded the configuration of %u commit%s ago into the candidate; "
+			    "review it with `show configuration changes`, then `commit`.",
+			n, n == 1 ? "" : "s");
+	eng_diag_free(&d);
+	return rc;
+}
+
+/* ---- Global configuration --------------------------------------------- */
+
+static int cmd_hostname(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	struct eng_global g;
+	struct eng_diag d = {0};
+	int rc = eng_obj_get(cs->es, ENG_CANDIDATE, ENG_OBJ_GLOBAL, NULL, &g);
+
+	if (rc)
+		return cmd_fail(cs, rc, "hostname");
+	snprintf(g.hostname, sizeof(g.hostname), "%s",
+		 a->negate ? "" : cmd_arg_get(a, "name"));
+	if (strcmp(g.hostname, ENG_DEFAULT_HOSTNAME) == 0)
+		g.hostname[0] = '\0';
+	rc = eng_obj_put(cs->es, ENG_OBJ_GLOBAL, &g, &d);
+	if (rc)
+		cmd_err_diag(cs, &d);
+	eng_diag_free(&d);
+	eng_obj_clear(ENG_OBJ_GLOBAL, &g);
+	return rc;
+}
+
+/* `crypto ikev2 policy 10`, `ipsec tunnel HQ`...: enter (creating), or delete with `no`. */
+static int enter_object(struct cmd_sess *cs, const struct cmd_args *a, enum cmd_mode mode)
+{
+	enum eng_kind kind = cmd_mode_info(mode)->kind;
+	const char *key = cmd_arg_get(a, "key");
+	union {
+		struct eng_ikev1_policy v1;
+		struct eng_ikev2_policy v2;
+		struct eng_ipsec_policy ip;
+		struct eng_tunnel t;
+	} obj;
+	struct eng_diag d = {0};
+	int rc;
+
+	if (a->negate) {
+		rc = eng_obj_del(cs->es, kind, key);
+		if (rc == -ENOENT)
+			cmd_err(cs, "%% %s %s does not exist", a->cmd->full_command_name, key);
+		else if (rc)
+			cmd_fail(cs, rc, key);
+		return rc;
+	}
+	rc = eng_obj_get(cs->es, ENG_CANDIDATE, kind, key, &obj);
+	if (rc == -ENOENT) {
+		memset(&obj, 0, sizeof(obj));
+		if (kind == ENG_OBJ_IKEV1)
+			obj.v1.id = (uint16_t)strtoul(key, NULL, 10);
+		else if (kind == ENG_OBJ_IKEV2)
+			obj.v2.id = (uint16_t)strtoul(key, NULL, 10);
+		else if (kind == ENG_OBJ_IPSEC)
+			snprintf(obj.ip.name, sizeof(obj.ip.name), "%s", key);
+		else
+			snprintf(obj.t.name, sizeof(obj.t.name), "%s", key);
+		rc = eng_obj_put(cs->es, kind, &obj, &d);
+		if (rc == -EINVAL)
+			cmd_err_diag(cs, &d);
+		eng_diag_free(&d);
+	}
+	if (rc)
+		return rc == -EINVAL ? rc : cmd_fail(cs, rc, key);
+	eng_obj_clear(kind, &obj);
+	cmd_set_mode(cs, mode, key);
+	return 0;
+}
+
+static int cmd_ikev2_policy(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	return enter_object(cs, a, MODE_IKEV2);
+}
+
+static int cmd_ikev1_policy(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	return enter_object(cs, a, MODE_IKEV1);
+}
+
+static int cmd_ipsec_policy(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	return enter_object(cs, a, MODE_IPSECP);
+}
+
+static int cmd_tunnel(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	return enter_object(cs, a, MODE_TUNNEL);
+}
+
+void cmds_config_register(struct cli_def *cli)
+{
+	struct cli_command *c, *crypto, *ipsec, *p;
+	const int m = MODE_CONFIG_;
+
+	for (size_t i = 0; i < N_CONFIG_MODES; i++) {
+		int mode = config_modes[i];
+
+		cli_register_command(cli, NULL, "no", cmd_marker_no, PRIVILEGE_PRIVILEGED, mode,
+				     "Negate a command or set its default");
+		cli_register_command(cli, NULL, "do", cmd_marker_do, PRIVILEGE_PRIVILEGED, mode,
+				     "Run an EXEC command");
+		cmd_leaf(cli, NULL, "end", mode, true, "Leave configuration mode", cmd_end_);
+		cmd_leaf(cli, NULL, "exit", mode, true,
+			 mode == MODE_CONFIG_ ? "Leave configuration mode" : "Go up one mode",
+			 cmd_exit_);
+		c = cmd_leaf(cli, NULL, "commit", mode, true, "Apply the candidate configuration",
+			     cmd_commit);
+		p = cmd_leaf(cli, c, "comment", mode, true, "Apply, with a comment for the history",
+			     cmd_commit);
+		cmd_argpos(p, "comment", ARG_LINE, "LINE The comment", val_line, NULL);
+		cmd_leaf(cli, c, "check", mode, true, "Validate the candidate without applying it",
+			 cmd_commit);
+		p = cmd_leaf(cli, c, "confirmed", mode, true,
+			     "Apply, and revert unless confirmed in time", cmd_commit);
+		cmd_argpos(p, "minutes", 0, "<1-60> Minutes until the automatic revert", val_range,
+			   NULL);
+		cmd_argnamed(p, "comment", 0, "WORD A comment for the commit history (quoted)",
+			     val_line, NULL);
+		cmd_leaf(cli, NULL, "confirm", mode, true, "Keep a commit made with `commit confirmed`",
+			 cmd_confirm);
+		cmd_leaf(cli, NULL, "abort", mode, true,
+			 "Discard the candidate and leave configuration mode", cmd_abort);
+		c = cmd_leaf(cli, NULL, "rollback", mode, true,
+			     "Load an earlier configuration into the candidate", cmd_rollback);
+		cmd_argpos(c, "n", 0, "<0-49> How many commits back (0 = running)", val_range, NULL);
+	}
+
+	c = cmd_leaf(cli, NULL, "hostname", m, true, "Set the system's name", cmd_hostname);
+	cmd_argpos(c, "name", 0, "WORD This system's name", val_hostname_word, NULL);
+
+	crypto = cmd_node(cli, NULL, "crypto", m, true, "IKE and IPsec policies");
+	p = cmd_node(cli, crypto, "ikev2", m, true, "IKEv2 policies");
+	c = cmd_leaf(cli, p, "policy", m, true, "An IKEv2 policy (enters its mode)",
+		     cmd_ikev2_policy);
+	cmd_argpos(c, "key", 0, "<1-65535> Policy number", val_range, comp_ikev2_ids);
+	p = cmd_node(cli, crypto, "ikev1", m, true, "IKEv1 (ISAKMP) policies");
+	c = cmd_leaf(cli, p, "policy", m, true, "An IKEv1 policy (enters its mode)",
+		     cmd_ikev1_policy);
+	cmd_argpos(c, "key", 0, "<1-65535> Policy number", val_range, comp_ikev1_ids);
+	p = cmd_node(cli, crypto, "ipsec", m, true, "IPsec policies");
+	c = cmd_leaf(cli, p, "policy", m, true, "An IPsec policy (enters its mode)",
+		     cmd_ipsec_policy);
+	cmd_argpos(c, "key", 0, "NAME Policy name", val_name, comp_ipsec_names);
+	ipsec = cmd_node(cli, NULL, "ipsec", m, true, "IPsec tunnels");
+	c = cmd_leaf(cli, ipsec, "tunnel", m, true, "An IPsec tunnel (enters its mode)", cmd_tunnel);
+	cmd_argpos(c, "key", 0, "NAME Tunnel name", val_name, comp_tunnel_names);
+}
+
+int cmd_script_commit(struct cmd_sess *cs, bool check_only)
+{
+	struct eng_commit_req req = {.check_only = check_only};
+	int rc;
+
+	if (!eng_cand_active(cs->es))
+		return 0;
+	if (!eng_cand_dirty(cs->es)) {
+		eng_cand_discard(cs->es);
+		return 0;
+	}
+	rc = do_commit(cs, &req);
+	if (check_only || rc)
+		eng_cand_discard(cs->es);
+	cmd_end(cs);
+	return rc;
+}

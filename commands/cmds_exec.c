@@ -1,0 +1,247 @@
+/*
+ * cmds_exec.c - EXEC mode: show, configure, write, copy, terminal, exit.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd_int.h"
+
+#ifndef IKESH_VERSION
+#define IKESH_VERSION "0.0"
+#endif
+
+static int show_text(struct cmd_sess *cs, int rc, char *text, const char *what)
+{
+	if (rc) {
+		free(text);
+		return cmd_fail(cs, rc, what);
+	}
+	cmd_out_text(cs, text);
+	free(text);
+	return 0;
+}
+
+static int cmd_configure(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	int rc = cmd_ensure_candidate(cs);
+
+	if (rc)
+		return cmd_fail(cs, rc, "configure");
+	cmd_set_mode(cs, MODE_CONFIG_, NULL);
+	return 0;
+}
+
+static int cmd_show_running(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	char *text = NULL;
+	unsigned flags = 0;
+	int rc;
+
+	if (cmd_arg_get(a, "secrets")) {
+		if (eng_sess_role(cs->es) != ENG_ROLE_ADMIN) {
+			cmd_err(cs, "%% Access denied");
+			return -EPERM;
+		}
+		flags |= ENG_TEXT_SECRETS;
+	}
+	rc = eng_config_text(cs->es, ENG_RUNNING, flags, &text);
+	if (rc == 0)
+		cmd_out(cs, "Building configuration...");
+	return show_text(cs, rc, text, "show running-config");
+}
+
+static int cmd_show_startup(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	char *text = NULL;
+	int rc = eng_config_text(cs->es, ENG_STARTUP, 0, &text);
+
+	if (rc == -ENOENT) {
+		cmd_err(cs, "%% startup-config is not present");
+		return rc;
+	}
+	return show_text(cs, rc, text, "show startup-config");
+}
+
+static int cmd_show_config(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	char *text = NULL;
+	int rc;
+
+	if (!eng_cand_active(cs->es)) {
+		cmd_err(cs, "%% No candidate configuration: use `configure terminal` first");
+		return -ENOTCONN;
+	}
+	rc = eng_config_text(cs->es, ENG_CANDIDATE, 0, &text);
+	return show_text(cs, rc, text, "show configuration");
+}
+
+static int cmd_show_changes(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	char *text = NULL;
+	int rc;
+
+	if (!eng_cand_active(cs->es)) {
+		cmd_out(cs, "No configuration changes.");
+		return 0;
+	}
+	rc = eng_config_changes(cs->es, &text);
+	if (rc == 0 && text && !text[0]) {
+		free(text);
+		cmd_out(cs, "No configuration changes.");
+		return 0;
+	}
+	return show_text(cs, rc, text, "show configuration changes");
+}
+
+static int cmd_show_commit_list(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	struct eng_commit_info *list = NULL;
+	size_t n = 0;
+	int rc = eng_commit_list(cs->es, &list, &n);
+
+	if (rc)
+		return cmd_fail(cs, rc, "show configuration commit list");
+	cmd_out(cs, "%-4s %-10s %-16s %-19s %s", "SNo.", "ID", "User", "Time", "Comment");
+	for (size_t i = 0; i < n; i++) {
+		char when[32];
+		struct tm tm;
+
+		localtime_r(&list[i].when, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		if (cmd_out(cs, "%-4zu %-10u %-16s %-19s %s%s", i + 1, list[i].id, list[i].user,
+			    when, list[i].comment,
+			    list[i].confirmed_pending ? " (confirm pending)" : "") < 0)
+			break;
+	}
+	free(list);
+	return 0;
+}
+
+static int cmd_show_commit_changes(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	uint32_t id = (uint32_t)strtoul(cmd_arg_get(a, "id"), NULL, 10);
+	char *text = NULL;
+	int rc = eng_commit_changes(cs->es, id, &text);
+
+	if (rc == -ENOENT) {
+		cmd_err(cs, "%% commit %u is not in the history", id);
+		free(text);
+		return rc;
+	}
+	return show_text(cs, rc, text, "show configuration commit changes");
+}
+
+static int cmd_show_version(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	cmd_out(cs, "ikesh version %s", IKESH_VERSION);
+	cmd_out(cs, "Engine: embedded");
+	return 0;
+}
+
+static int cmd_show_logging(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	char *text = NULL;
+	int rc = eng_log_text(eng_sess_engine(cs->es), &text);
+
+	return show_text(cs, rc, text, "show logging");
+}
+
+static int cmd_show_terminal(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	struct cmd_term *t = cs->io.term;
+
+	if (!t)
+		return 0;
+	cmd_out(cs, "Length: %u lines, Width: %u columns", t->length, t->width);
+	cmd_out(cs, "Monitor: %s", t->monitor ? "on" : "off");
+	return 0;
+}
+
+static int cmd_write(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	struct eng_diag d = {0};
+	int rc = eng_startup_save(cs->es, &d);
+
+	if (rc) {
+		if (d.n)
+			cmd_err_diag(cs, &d);
+		else
+			cmd_fail(cs, rc, "write memory");
+	} else {
+		cmd_out(cs, "Building configuration...");
+		cmd_out(cs, "[OK]");
+	}
+	eng_diag_free(&d);
+	return rc;
+}
+
+static int cmd_terminal(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	struct cmd_term *t = cs->io.term;
+	const char *what = a->cmd->command;
+
+	if (!t)
+		return 0;
+	if (!strcmp(what, "length"))
+		t->length = (unsigned)strtoul(cmd_arg_get(a, "n"), NULL, 10);
+	else if (!strcmp(what, "width"))
+		t->width = (unsigned)strtoul(cmd_arg_get(a, "n"), NULL, 10);
+	else if (!strcmp(what, "monitor"))
+		t->monitor = !a->negate;
+	return 0;
+}
+
+static int cmd_quit(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	return CMD_QUIT_RC;
+}
+
+void cmds_exec_register(struct cli_def *cli)
+{
+	struct cli_command *show, *cfg, *commit, *c, *term, *wr, *copy;
+	const int m = MODE_EXEC_;
+
+	c = cmd_leaf(cli, NULL, "configure", m, true, "Enter configuration mode", cmd_configure);
+	cmd_leaf(cli, c, "terminal", m, true, "Configure from the terminal", cmd_configure);
+
+	show = cmd_node(cli, NULL, "show", m, false, "Show running system information");
+	c = cmd_leaf(cli, show, "running-config", m, false, "Current operating configuration",
+		     cmd_show_running);
+	cmd_argflag(c, "secrets", "Show secrets in clear (admins)");
+	cmd_leaf(cli, show, "startup-config", m, false, "Contents of startup configuration",
+		 cmd_show_startup);
+	cfg = cmd_leaf(cli, show, "configuration", m, false, "The candidate configuration",
+		       cmd_show_config);
+	cmd_leaf(cli, cfg, "changes", m, false, "Candidate changes against running",
+		 cmd_show_changes);
+	commit = cmd_node(cli, cfg, "commit", m, false, "Commit history");
+	cmd_leaf(cli, commit, "list", m, false, "The commits, newest first", cmd_show_commit_list);
+	c = cmd_leaf(cli, commit, "changes", m, false, "What one commit changed",
+		     cmd_show_commit_changes);
+	cmd_argpos(c, "id", 0, "<1-4294967295> Commit ID", val_range, NULL);
+	cmd_leaf(cli, show, "version", m, false, "System software version", cmd_show_version);
+	cmd_leaf(cli, show, "logging", m, false, "Recent log messages", cmd_show_logging);
+	cmd_leaf(cli, show, "terminal", m, false, "Terminal settings", cmd_show_terminal);
+
+	wr = cmd_leaf(cli, NULL, "write", m, true, "Save the running configuration", cmd_write);
+	cmd_leaf(cli, wr, "memory", m, true, "Save it as startup-config", cmd_write);
+	copy = cmd_node(cli, NULL, "copy", m, true, "Copy a configuration");
+	c = cmd_node(cli, copy, "running-config", m, true, "From the running configuration");
+	cmd_leaf(cli, c, "startup-config", m, true, "To startup-config", cmd_write);
+
+	term = cmd_node(cli, NULL, "terminal", m, false, "Set terminal line parameters");
+	c = cmd_leaf(cli, term, "length", m, false, "Lines on a screen (0 = no paging)",
+		     cmd_terminal);
+	cmd_argpos(c, "n", 0, "<0-512> Number of lines", val_range, NULL);
+	c = cmd_leaf(cli, term, "width", m, false, "Characters on a line", cmd_terminal);
+	cmd_argpos(c, "n", 0, "<0-512> Number of characters", val_range, NULL);
+	cmd_leaf(cli, term, "monitor", m, false, "Copy log and debug messages to this terminal",
+		 cmd_terminal);
+
+	cmd_leaf(cli, NULL, "exit", m, false, "Leave the shell", cmd_quit);
+	cmd_leaf(cli, NULL, "logout", m, false, "Leave the shell", cmd_quit);
+	cmd_leaf(cli, NULL, "quit", m, false, "Leave the shell", cmd_quit);
+}

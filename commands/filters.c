@@ -1,0 +1,160 @@
+/*
+ * filters.c - `| include RE`, `| exclude RE`, `| begin RE`, `| section RE`
+ * and `| count` on a command's output, with POSIX extended expressions.
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_int.h"
+
+enum filter_kind { F_INCLUDE, F_EXCLUDE, F_BEGIN, F_SECTION, F_COUNT };
+
+struct output_filter {
+	enum filter_kind kind;
+	regex_t re;
+	bool begun;		/* begin: the first match was seen */
+	unsigned long count;
+	/* section: the current block (header + indented lines) */
+	char **block;
+	size_t nblock;
+	bool block_match;
+	struct output_filter *next;
+};
+
+int filters_push(struct cmd_sess *cs, const char *kind, const char *pattern, char *err,
+		 size_t errlen)
+{
+	struct output_filter *f = calloc(1, sizeof(*f)), **tail;
+	int rc;
+
+	if (!f) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (strcmp(kind, "include") == 0)
+		f->kind = F_INCLUDE;
+	else if (strcmp(kind, "exclude") == 0)
+		f->kind = F_EXCLUDE;
+	else if (strcmp(kind, "begin") == 0)
+		f->kind = F_BEGIN;
+	else if (strcmp(kind, "section") == 0)
+		f->kind = F_SECTION;
+	else
+		f->kind = F_COUNT;
+	if (f->kind != F_COUNT) {
+		rc = regcomp(&f->re, pattern, REG_EXTENDED | REG_NOSUB);
+		if (rc) {
+			char msg[128];
+			regerror(rc, &f->re, msg, sizeof(msg));
+			snprintf(err, errlen, "Invalid regular expression \"%s\": %s", pattern, msg);
+			free(f);
+			return -EINVAL;
+		}
+	}
+	for (tail = &cs->filters; *tail; tail = &(*tail)->next)
+		;
+	*tail = f;
+	return 0;
+}
+
+static bool matches(struct output_filter *f, const char *line)
+{
+	return regexec(&f->re, line, 0, NULL, 0) == 0;
+}
+
+static int pass_on(struct cmd_sess *cs, struct output_filter *f, const char *line);
+
+static int section_flush(struct cmd_sess *cs, struct output_filter *f)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < f->nblock; i++) {
+		if (f->block_match && rc == 0)
+			rc = pass_on(cs, f->next, f->block[i]);
+		free(f->block[i]);
+	}
+	free(f->block);
+	f->block = NULL;
+	f->nblock = 0;
+	f->block_match = false;
+	return rc;
+}
+
+/* A section is a line that does not start with a blank, and the
+ * indented lines below it; it is shown whole when any line matches. */
+static int section_line(struct cmd_sess *cs, struct output_filter *f, const char *line)
+{
+	int rc = 0;
+	char **v;
+
+	if (line[0] != ' ' && line[0] != '\t')
+		rc = section_flush(cs, f);
+	v = realloc(f->block, (f->nblock + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	f->block = v;
+	f->block[f->nblock] = strdup(line);
+	if (f->block[f->nblock])
+		f->nblock++;
+	if (matches(f, line))
+		f->block_match = true;
+	return rc;
+}
+
+static int pass_on(struct cmd_sess *cs, struct output_filter *f, const char *line)
+{
+	if (!f)
+		return cmd_out_raw(cs, line);
+	switch (f->kind) {
+	case F_INCLUDE:
+		return matches(f, line) ? pass_on(cs, f->next, line) : 0;
+	case F_EXCLUDE:
+		return matches(f, line) ? 0 : pass_on(cs, f->next, line);
+	case F_BEGIN:
+		if (!f->begun && matches(f, line))
+			f->begun = true;
+		return f->begun ? pass_on(cs, f->next, line) : 0;
+	case F_SECTION:
+		return section_line(cs, f, line);
+	case F_COUNT:
+		f->count++;
+		return 0;
+	}
+	return 0;
+}
+
+int filters_line(struct cmd_sess *cs, const char *line)
+{
+	if (cs->out_stopped)
+		return -1;
+	return pass_on(cs, cs->filters, line) < 0 ? -1 : 0;
+}
+
+void filters_finish(struct cmd_sess *cs)
+{
+	struct output_filter *f = cs->filters;
+
+	/* Flush in chain order so a later stage sees an earlier one's rest. */
+	while (f) {
+		struct output_filter *next = f->next;
+		char buf[64];
+
+		if (f->kind == F_SECTION)
+			section_flush(cs, f);
+		if (f->kind == F_COUNT) {
+			snprintf(buf, sizeof(buf), "Number of lines which match regexp = %lu",
+				 f->count);
+			cs->filters = next; /* the count line itself is not filtered */
+			pass_on(cs, next, buf);
+		}
+		if (f->kind != F_COUNT)
+			regfree(&f->re);
+		cs->filters = next;
+		free(f);
+		f = next;
+	}
+	cs->filters = NULL;
+}

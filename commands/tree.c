@@ -1,0 +1,120 @@
+/*
+ * tree.c - registering commands in libcli's tree.
+ *
+ * Handlers have our signature; libcli stores them in its callback slot
+ * (converted through a generic function pointer and back, which C allows)
+ * and never calls them: commands run through cmd_exec().
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd_int.h"
+
+typedef int (*cli_cb)(struct cli_def *, const char *, char **, int);
+
+int cmd_marker_no(struct cli_def *cli, const char *command, char *argv[], int argc)
+{
+	return CLI_ERROR;
+}
+
+int cmd_marker_do(struct cli_def *cli, const char *command, char *argv[], int argc)
+{
+	return CLI_ERROR;
+}
+
+struct cli_command *cmd_node(struct cli_def *cli, struct cli_command *parent, const char *word,
+			     int mode, bool admin, const char *help)
+{
+	return cli_register_command(cli, parent, word, NULL,
+				    admin ? PRIVILEGE_PRIVILEGED : PRIVILEGE_UNPRIVILEGED, mode,
+				    help);
+}
+
+struct cli_command *cmd_leaf(struct cli_def *cli, struct cli_command *parent, const char *word,
+			     int mode, bool admin, const char *help, cmd_handler fn)
+{
+	return cli_register_command(cli, parent, word, (cli_cb)(void (*)(void))fn,
+				    admin ? PRIVILEGE_PRIVILEGED : PRIVILEGE_UNPRIVILEGED, mode,
+				    help);
+}
+
+cmd_handler cmd_handler_of(const struct cli_command *c)
+{
+	if (!c->callback || c->callback == cmd_marker_no || c->callback == cmd_marker_do)
+		return NULL;
+	return (cmd_handler)(void (*)(void))c->callback;
+}
+
+static struct cli_optarg *add_opt(struct cli_command *c, const char *name, int flags,
+				  const char *help,
+				  int (*validator)(struct cli_def *, const char *, const char *),
+				  int (*complete)(struct cli_def *, const char *, const char *,
+						  struct cli_comphelp *))
+{
+	return cli_register_optarg(c, name, flags, c->privilege, c->mode, help, complete, validator,
+				   NULL);
+}
+
+struct cli_optarg *cmd_argpos(struct cli_command *c, const char *name, unsigned flags,
+			      const char *help,
+			      int (*validator)(struct cli_def *, const char *, const char *),
+			      int (*complete)(struct cli_def *, const char *, const char *,
+					      struct cli_comphelp *))
+{
+	return add_opt(c, name, CLI_CMD_ARGUMENT | (int)flags, help, validator, complete);
+}
+
+struct cli_optarg *cmd_argnamed(struct cli_command *c, const char *name, unsigned flags,
+				const char *help,
+				int (*validator)(struct cli_def *, const char *, const char *),
+				int (*complete)(struct cli_def *, const char *, const char *,
+						struct cli_comphelp *))
+{
+	return add_opt(c, name, CLI_CMD_OPTIONAL_ARGUMENT | (int)flags, help, validator, complete);
+}
+
+struct cli_optarg *cmd_argflag(struct cli_command *c, const char *name, const char *help)
+{
+	return add_opt(c, name, CLI_CMD_OPTIONAL_FLAG, help, NULL, NULL);
+}
+
+void cmd_kw(struct cli_optarg *o, const char *keyword, const char *help)
+{
+	cli_optarg_addhelp(o, keyword, help);
+}
+
+/* The optarg's help is "text\vkw1\thelp1\vkw2\thelp2..." (libcli's format). */
+const char *cmd_kw_match(const struct cli_optarg *o, const char *word, int *count, char *buf,
+			 size_t len)
+{
+	const char *p = o->help ? strchr(o->help, '\v') : NULL;
+	size_t wlen = strlen(word);
+	const char *found = NULL;
+
+	*count = 0;
+	while (p) {
+		const char *kw = p + 1;
+		const char *tab = strchr(kw, '\t');
+		size_t kwlen = tab ? (size_t)(tab - kw) : strlen(kw);
+
+		p = strchr(kw, '\v');
+		if (wlen > kwlen || strncasecmp(kw, word, wlen) != 0)
+			continue;
+		if (kwlen >= len)
+			continue;
+		if (wlen == kwlen) {
+			memcpy(buf, kw, kwlen);
+			buf[kwlen] = '\0';
+			*count = 1;
+			return buf;
+		}
+		if (!found) {
+			memcpy(buf, kw, kwlen);
+			buf[kwlen] = '\0';
+			found = buf;
+		}
+		(*count)++;
+	}
+	return *count == 1 ? found : NULL;
+}
