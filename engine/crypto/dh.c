@@ -53,8 +53,8 @@ static BIGNUM *dh_modp_prime(uint16_t group)
  * passed by name, which also gives it q and a short private exponent; the
  * RFC 2409 groups are passed as p and g.
  */
-static int dh_modp_pkey(const struct xform *g, const BIGNUM *priv, const BIGNUM *pub,
-			int selection, EVP_PKEY **out)
+static int dh_modp_pkey(const struct xform *g, const BIGNUM *priv, const BIGNUM *pub, int selection,
+			EVP_PKEY **out)
 {
 	OSSL_PARAM_BLD *bld = NULL;
 	OSSL_PARAM *params = NULL;
@@ -118,8 +118,7 @@ done:
 }
 
 /* An EC public key from wire x | y, or with priv also the private scalar. */
-static int dh_ecp_pkey(const struct xform *g, const uint8_t *xy, const BIGNUM *priv,
-		       EVP_PKEY **out)
+static int dh_ecp_pkey(const struct xform *g, const uint8_t *xy, const BIGNUM *priv, EVP_PKEY **out)
 {
 	uint8_t point[1 + 2 * 66];
 	OSSL_PARAM_BLD *bld = NULL;
@@ -134,8 +133,7 @@ static int dh_ecp_pkey(const struct xform *g, const uint8_t *xy, const BIGNUM *p
 	if (bld == NULL)
 		goto done;
 	if (!OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, g->evp, 0) ||
-	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point,
-					      1 + g->publen))
+	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, 1 + g->publen))
 		goto done;
 	if (priv && !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv))
 		goto done;
@@ -172,8 +170,8 @@ static int dh_ecp_public_from_private(const struct xform *g, const BIGNUM *priv,
 	pt = EC_POINT_new(grp);
 	if (pt == NULL || !EC_POINT_mul(grp, pt, priv, NULL, NULL, NULL))
 		goto done;
-	if (EC_POINT_point2oct(grp, pt, POINT_CONVERSION_UNCOMPRESSED, point, sizeof(point), NULL) !=
-	    1 + (size_t)g->publen)
+	if (EC_POINT_point2oct(grp, pt, POINT_CONVERSION_UNCOMPRESSED, point, sizeof(point),
+			       NULL) != 1 + (size_t)g->publen)
 		goto done;
 	memcpy(xy, point + 1, g->publen);
 	ret = 0;
@@ -219,8 +217,7 @@ int dh_keygen(uint16_t group, struct dh_key **out)
 	return 0;
 }
 
-int dh_key_import_private(uint16_t group, const uint8_t *priv, size_t privlen,
-			  struct dh_key **out)
+int dh_key_import_private(uint16_t group, const uint8_t *priv, size_t privlen, struct dh_key **out)
 {
 	const struct xform *g = dh_group_lookup(group);
 	uint8_t xy[2 * 66];
@@ -366,8 +363,8 @@ static bool dh_all_zero(const uint8_t *buf, size_t len)
 	return acc == 0;
 }
 
-int dh_shared_derive(const struct dh_key *key, const uint8_t *peer, size_t peerlen,
-		     uint8_t *secret, size_t secretlen)
+int dh_shared_derive(const struct dh_key *key, const uint8_t *peer, size_t peerlen, uint8_t *secret,
+		     size_t secretlen)
 {
 	const struct xform *g = key->group;
 	uint8_t buf[DH_MAX_PUB];

@@ -20,8 +20,7 @@ int dh_keygen(uint16_t group, struct dh_key **out);
  * cross-checks; the engine itself only uses dh_keygen(). priv is the
  * big-endian exponent / scalar (MODP, ECP) or the 32-byte string (X25519).
  */
-int dh_key_import_private(uint16_t group, const uint8_t *priv, size_t privlen,
-			  struct dh_key **out);
+int dh_key_import_private(uint16_t group, const uint8_t *priv, size_t privlen, struct dh_key **out);
 
 void dh_key_free(struct dh_key *key);
 
@@ -42,7 +41,7 @@ int dh_public_encode(const struct dh_key *key, uint8_t *buf, size_t buflen, size
  * the RFC 6989 checks (MODP: 1 < y < p-1; ECP: a point on the curve;
  * X25519: an all-zero result). The caller wipes the secret.
  */
-int dh_shared_derive(const struct dh_key *key, const uint8_t *peer, size_t peerlen,
-		     uint8_t *secret, size_t secretlen);
+int dh_shared_derive(const struct dh_key *key, const uint8_t *peer, size_t peerlen, uint8_t *secret,
+		     size_t secretlen);
 
 #endif

@@ -12,8 +12,8 @@
 /* prf+ counts its blocks in one octet (§2.13) */
 #define PRF_PLUS_MAX_BLOCKS 255
 
-int prf_compute(const struct xform *prf, const uint8_t *key, size_t keylen,
-		const struct cbuf *data, size_t ndata, uint8_t *out)
+int prf_compute(const struct xform *prf, const uint8_t *key, size_t keylen, const struct cbuf *data,
+		size_t ndata, uint8_t *out)
 {
 	EVP_MAC *mac = NULL;
 	EVP_MAC_CTX *ctx = NULL;
@@ -71,10 +71,10 @@ int prf_plus(const struct xform *prf, const uint8_t *key, size_t keylen, const s
 		size_t n = 0, take;
 
 		if (counter > 1)
-			in[n++] = (struct cbuf){ t, prf->outlen };
+			in[n++] = (struct cbuf){t, prf->outlen};
 		for (size_t i = 0; i < nseed; i++)
 			in[n++] = seed[i];
-		in[n++] = (struct cbuf){ &counter, 1 };
+		in[n++] = (struct cbuf){&counter, 1};
 		ret = prf_compute(prf, key, keylen, in, n, t);
 		if (ret < 0)
 			goto done;
@@ -109,7 +109,7 @@ int kdf_skeyseed_rekey(const struct xform *old_prf, const struct cbuf *sk_d_old,
 		       const struct cbuf *gir_new, const struct cbuf *ni, const struct cbuf *nr,
 		       uint8_t *out)
 {
-	struct cbuf in[3] = { *gir_new, *ni, *nr };
+	struct cbuf in[3] = {*gir_new, *ni, *nr};
 
 	return prf_compute(old_prf, sk_d_old->ptr, sk_d_old->len, in, 3, out);
 }
@@ -118,7 +118,7 @@ int kdf_ike_sa_keys(const struct xform *prf, const struct xform *encr, const str
 		    const uint8_t *skeyseed, const struct cbuf *ni, const struct cbuf *nr,
 		    const uint8_t spi_i[8], const uint8_t spi_r[8], struct ike_sa_keys *keys)
 {
-	struct cbuf seed[4] = { *ni, *nr, { spi_i, 8 }, { spi_r, 8 } };
+	struct cbuf seed[4] = {*ni, *nr, {spi_i, 8}, {spi_r, 8}};
 	uint8_t km[3 * PRF_MAX_OUT + 2 * INTEG_MAX_KEY + 2 * ENCR_MAX_KEY];
 	size_t total, off = 0;
 	int ret;
@@ -174,7 +174,7 @@ int kdf_psk_auth(const struct xform *prf, const struct cbuf *psk, const struct c
 		 uint8_t *out)
 {
 	static const char keypad[] = "Key Pad for IKEv2"; /* 17 octets, no NUL (§2.15) */
-	struct cbuf pad = { (const uint8_t *)keypad, sizeof(keypad) - 1 };
+	struct cbuf pad = {(const uint8_t *)keypad, sizeof(keypad) - 1};
 	uint8_t padkey[PRF_MAX_OUT], macid[PRF_MAX_OUT];
 	struct cbuf octets[3];
 	int ret;
@@ -189,7 +189,7 @@ int kdf_psk_auth(const struct xform *prf, const struct cbuf *psk, const struct c
 		goto done;
 	octets[0] = *msg;
 	octets[1] = *nonce;
-	octets[2] = (struct cbuf){ macid, prf->outlen };
+	octets[2] = (struct cbuf){macid, prf->outlen};
 	ret = prf_compute(prf, padkey, prf->outlen, octets, 3, out);
 done:
 	OPENSSL_cleanse(padkey, sizeof(padkey));

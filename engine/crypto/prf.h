@@ -19,13 +19,13 @@ struct cbuf {
 	size_t len;
 };
 
-#define PRF_MAX_OUT  64 /* HMAC-SHA2-512 */
+#define PRF_MAX_OUT   64 /* HMAC-SHA2-512 */
 #define INTEG_MAX_KEY 64
-#define ENCR_MAX_KEY 36 /* AES-256 or ChaCha20 key + 4-byte salt */
+#define ENCR_MAX_KEY  36 /* AES-256 or ChaCha20 key + 4-byte salt */
 
 /* out (prf->outlen bytes) = prf(key, data[0] | data[1] | ...) */
-int prf_compute(const struct xform *prf, const uint8_t *key, size_t keylen,
-		const struct cbuf *data, size_t ndata, uint8_t *out);
+int prf_compute(const struct xform *prf, const uint8_t *key, size_t keylen, const struct cbuf *data,
+		size_t ndata, uint8_t *out);
 
 /* out (outlen bytes) = first outlen bytes of prf+(key, seed[0] | seed[1] | ...) */
 int prf_plus(const struct xform *prf, const uint8_t *key, size_t keylen, const struct cbuf *seed,

@@ -54,10 +54,10 @@ size_t sk_sealed_len(const struct sk_ctx *ctx, size_t plainlen)
 }
 
 /* The HMAC over aad | data, truncated to the integrity transform's ICV size. */
-static int sk_icv(const struct sk_ctx *ctx, const uint8_t *aad, size_t aadlen,
-		  const uint8_t *data, size_t datalen, uint8_t *icv)
+static int sk_icv(const struct sk_ctx *ctx, const uint8_t *aad, size_t aadlen, const uint8_t *data,
+		  size_t datalen, uint8_t *icv)
 {
-	struct cbuf in[2] = { { aad, aadlen }, { data, datalen } };
+	struct cbuf in[2] = {{aad, aadlen}, {data, datalen}};
 	uint8_t full[EVP_MAX_MD_SIZE];
 	int ret;
 

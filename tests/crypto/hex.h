@@ -17,7 +17,8 @@ static inline size_t hex_decode(const char *hex, uint8_t *out, size_t outsize)
 
 		if (isspace((unsigned char)*hex))
 			continue;
-		v = isdigit((unsigned char)*hex) ? *hex - '0' : (tolower((unsigned char)*hex) - 'a' + 10);
+		v = isdigit((unsigned char)*hex) ? *hex - '0'
+						 : (tolower((unsigned char)*hex) - 'a' + 10);
 		if (hi < 0) {
 			hi = v;
 			continue;

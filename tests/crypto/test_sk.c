@@ -26,8 +26,8 @@ static const char rfc7634_msg[] = "c0c1c2c3c4c5c6c7 d0d1d2d3d4d5d6d7 2e202500 00
 static void test_chacha_rfc7634(void **state)
 {
 	const struct xform *cp = xform_lookup(XFORM_ENCR, IKE_ENCR_CHACHA20_POLY1305, 0);
-	static const uint8_t notify[] = { 0x00, 0x00, 0x00, 0x0c, 0x00, 0x00,
-					  0x40, 0x01, 0x00, 0x00, 0x00, 0x0a };
+	static const uint8_t notify[] = {0x00, 0x00, 0x00, 0x0c, 0x00, 0x00,
+					 0x40, 0x01, 0x00, 0x00, 0x00, 0x0a};
 	uint8_t key[36], msg[128], out[128], plain[128];
 	size_t msglen, outlen, plainlen;
 	struct sk_ctx ctx;
@@ -39,23 +39,21 @@ static void test_chacha_rfc7634(void **state)
 	assert_int_equal(sk_sealed_len(&ctx, sizeof(notify)), msglen - 32);
 
 	/* seal with the RFC's IV: the SK body must match byte for byte */
-	assert_int_equal(sk_seal(&ctx, msg, 32, msg + 32, notify, sizeof(notify), out, sizeof(out),
-				 &outlen),
-			 0);
+	assert_int_equal(
+	    sk_seal(&ctx, msg, 32, msg + 32, notify, sizeof(notify), out, sizeof(out), &outlen), 0);
 	assert_int_equal(outlen, msglen - 32);
 	assert_memory_equal(out, msg + 32, outlen);
 
-	assert_int_equal(sk_open(&ctx, msg, 32, msg + 32, msglen - 32, plain, sizeof(plain),
-				 &plainlen),
-			 0);
+	assert_int_equal(
+	    sk_open(&ctx, msg, 32, msg + 32, msglen - 32, plain, sizeof(plain), &plainlen), 0);
 	assert_int_equal(plainlen, sizeof(notify));
 	assert_memory_equal(plain, notify, plainlen);
 
 	/* the header is authenticated: a changed message ID must fail */
 	msg[27] ^= 1;
-	assert_int_equal(sk_open(&ctx, msg, 32, msg + 32, msglen - 32, plain, sizeof(plain),
-				 &plainlen),
-			 -EBADMSG);
+	assert_int_equal(
+	    sk_open(&ctx, msg, 32, msg + 32, msglen - 32, plain, sizeof(plain), &plainlen),
+	    -EBADMSG);
 	sk_ctx_wipe(&ctx);
 }
 
@@ -113,7 +111,7 @@ static void test_gcm_mcgrew_viega(void **state)
 static void test_gcm_bad_padding(void **state)
 {
 	const struct xform *gcm = xform_lookup(XFORM_ENCR, IKE_ENCR_AES_GCM_16, 128);
-	uint8_t key[20], body[8 + 64 + 16], plain[128], zero[128] = { 0 };
+	uint8_t key[20], body[8 + 64 + 16], plain[128], zero[128] = {0};
 	size_t plainlen = 12345, n;
 	struct sk_ctx ctx;
 
@@ -137,16 +135,16 @@ struct suite {
 };
 
 static const struct suite suites[] = {
-	{ IKE_ENCR_AES_CBC, 128, IKE_AUTH_HMAC_SHA2_256_128 },
-	{ IKE_ENCR_AES_CBC, 192, IKE_AUTH_HMAC_SHA2_384_192 },
-	{ IKE_ENCR_AES_CBC, 256, IKE_AUTH_HMAC_SHA2_512_256 },
-	{ IKE_ENCR_AES_CBC, 256, IKE_AUTH_HMAC_SHA1_96 },
-	{ IKE_ENCR_3DES, 0, IKE_AUTH_HMAC_MD5_96 },
-	{ IKE_ENCR_AES_GCM_16, 128, 0 },
-	{ IKE_ENCR_AES_GCM_16, 256, 0 },
-	{ IKE_ENCR_AES_GCM_12, 192, 0 },
-	{ IKE_ENCR_AES_GCM_8, 256, 0 },
-	{ IKE_ENCR_CHACHA20_POLY1305, 0, 0 },
+    {IKE_ENCR_AES_CBC, 128, IKE_AUTH_HMAC_SHA2_256_128},
+    {IKE_ENCR_AES_CBC, 192, IKE_AUTH_HMAC_SHA2_384_192},
+    {IKE_ENCR_AES_CBC, 256, IKE_AUTH_HMAC_SHA2_512_256},
+    {IKE_ENCR_AES_CBC, 256, IKE_AUTH_HMAC_SHA1_96},
+    {IKE_ENCR_3DES, 0, IKE_AUTH_HMAC_MD5_96},
+    {IKE_ENCR_AES_GCM_16, 128, 0},
+    {IKE_ENCR_AES_GCM_16, 256, 0},
+    {IKE_ENCR_AES_GCM_12, 192, 0},
+    {IKE_ENCR_AES_GCM_8, 256, 0},
+    {IKE_ENCR_CHACHA20_POLY1305, 0, 0},
 };
 
 static void suite_ctx(const struct suite *s, struct sk_ctx *ctx)
@@ -182,9 +180,9 @@ static void test_sk_roundtrip(void **state)
 			ct = blen - ctx.encr->ivlen -
 			     (ctx.integ ? ctx.integ->icvlen : ctx.encr->icvlen);
 			assert_int_equal(ct % ctx.encr->blocklen, 0);
-			assert_int_equal(sk_open(&ctx, aad, sizeof(aad), body, blen, out,
-						 sizeof(out), &olen),
-					 0);
+			assert_int_equal(
+			    sk_open(&ctx, aad, sizeof(aad), body, blen, out, sizeof(out), &olen),
+			    0);
 			assert_int_equal(olen, len);
 			if (len)
 				assert_memory_equal(out, plain, len);
@@ -209,16 +207,16 @@ static void test_sk_tamper(void **state)
 				 0);
 		for (size_t bit = 0; bit < blen * 8; bit += 5) {
 			body[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-			assert_int_equal(sk_open(&ctx, aad, sizeof(aad), body, blen, out,
-						 sizeof(out), &olen),
-					 -EBADMSG);
+			assert_int_equal(
+			    sk_open(&ctx, aad, sizeof(aad), body, blen, out, sizeof(out), &olen),
+			    -EBADMSG);
 			body[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 		}
 		for (size_t byte = 0; byte < sizeof(aad); byte++) {
 			aad[byte] ^= 0x10;
-			assert_int_equal(sk_open(&ctx, aad, sizeof(aad), body, blen, out,
-						 sizeof(out), &olen),
-					 -EBADMSG);
+			assert_int_equal(
+			    sk_open(&ctx, aad, sizeof(aad), body, blen, out, sizeof(out), &olen),
+			    -EBADMSG);
 			aad[byte] ^= 0x10;
 		}
 		/* truncated bodies */
@@ -228,7 +226,7 @@ static void test_sk_tamper(void **state)
 					 -EBADMSG);
 		/* untouched still opens */
 		assert_int_equal(
-			sk_open(&ctx, aad, sizeof(aad), body, blen, out, sizeof(out), &olen), 0);
+		    sk_open(&ctx, aad, sizeof(aad), body, blen, out, sizeof(out), &olen), 0);
 		sk_ctx_wipe(&ctx);
 	}
 }
@@ -242,9 +240,9 @@ static void test_cbc_bad_padding(void **state)
 {
 	const struct xform *e = xform_lookup(XFORM_ENCR, IKE_ENCR_AES_CBC, 128);
 	const struct xform *a = xform_lookup(XFORM_INTEG, IKE_AUTH_HMAC_SHA2_256_128, 0);
-	uint8_t ek[16] = { 1 }, ak[32] = { 2 }, aad[8] = { 3 }, blk[16] = { 0 };
+	uint8_t ek[16] = {1}, ak[32] = {2}, aad[8] = {3}, blk[16] = {0};
 	uint8_t body[16 + 16 + 16], out[64], full[64];
-	struct cbuf in[2] = { { aad, sizeof(aad) }, { body, 32 } };
+	struct cbuf in[2] = {{aad, sizeof(aad)}, {body, 32}};
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
 	struct sk_ctx ctx;
 	size_t olen;
@@ -262,9 +260,8 @@ static void test_cbc_bad_padding(void **state)
 	memcpy(body + 32, full, 16);
 
 	assert_int_equal(sk_ctx_init(&ctx, e, a, ek, ak), 0);
-	assert_int_equal(sk_open(&ctx, aad, sizeof(aad), body, sizeof(body), out, sizeof(out),
-				 &olen),
-			 -EBADMSG);
+	assert_int_equal(
+	    sk_open(&ctx, aad, sizeof(aad), body, sizeof(body), out, sizeof(out), &olen), -EBADMSG);
 	/* the same with pad length 15 is fine: zero payload octets */
 	blk[15] = 15;
 	c = EVP_CIPHER_CTX_new();
@@ -274,28 +271,27 @@ static void test_cbc_bad_padding(void **state)
 	EVP_CIPHER_CTX_free(c);
 	assert_int_equal(prf_compute(a, ak, sizeof(ak), in, 2, full), 0);
 	memcpy(body + 32, full, 16);
-	assert_int_equal(sk_open(&ctx, aad, sizeof(aad), body, sizeof(body), out, sizeof(out),
-				 &olen),
-			 0);
+	assert_int_equal(
+	    sk_open(&ctx, aad, sizeof(aad), body, sizeof(body), out, sizeof(out), &olen), 0);
 	assert_int_equal(olen, 0);
 	/* a body that is not a whole number of blocks */
-	assert_int_equal(sk_open(&ctx, aad, sizeof(aad), body, sizeof(body) - 1, out, sizeof(out),
-				 &olen),
-			 -EBADMSG);
+	assert_int_equal(
+	    sk_open(&ctx, aad, sizeof(aad), body, sizeof(body) - 1, out, sizeof(out), &olen),
+	    -EBADMSG);
 	sk_ctx_wipe(&ctx);
 
-	assert_int_equal(sk_ctx_init(&ctx, xform_lookup(XFORM_ENCR, IKE_ENCR_NULL, 0), NULL, ek,
-				     NULL),
-			 -ENOTSUP);
+	assert_int_equal(
+	    sk_ctx_init(&ctx, xform_lookup(XFORM_ENCR, IKE_ENCR_NULL, 0), NULL, ek, NULL),
+	    -ENOTSUP);
 	assert_int_equal(sk_ctx_init(&ctx, e, NULL, ek, NULL), -EINVAL);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_chacha_rfc7634), cmocka_unit_test(test_gcm_mcgrew_viega),
-		cmocka_unit_test(test_gcm_bad_padding), cmocka_unit_test(test_sk_roundtrip),
-		cmocka_unit_test(test_sk_tamper),	cmocka_unit_test(test_cbc_bad_padding),
+	    cmocka_unit_test(test_chacha_rfc7634),  cmocka_unit_test(test_gcm_mcgrew_viega),
+	    cmocka_unit_test(test_gcm_bad_padding), cmocka_unit_test(test_sk_roundtrip),
+	    cmocka_unit_test(test_sk_tamper),	    cmocka_unit_test(test_cbc_bad_padding),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -86,8 +86,8 @@ static void test_table_invariants(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lookup),
-		cmocka_unit_test(test_table_invariants),
+	    cmocka_unit_test(test_lookup),
+	    cmocka_unit_test(test_table_invariants),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
