@@ -122,6 +122,9 @@ int ike_msg_sk_span(const struct ike_msg *m, const uint8_t *buf, size_t *aadlen,
 	if (m->sk < 0)
 		return -ENOENT;
 	sk = &m->pld[m->sk];
+	/* SKF bodies start with fragment numbers (RFC 7383); reassembly is not done here */
+	if (sk->type != IKE_PLD_SK)
+		return -ENOTSUP;
 	*aadlen = sk->off + IKE_PLD_HDR_LEN;
 	*body = buf + *aadlen;
 	*bodylen = sk->len;

@@ -79,6 +79,7 @@ const struct ike_pld *ike_msg_find(const struct ike_msg *m, uint8_t type, size_t
 /*
  * Bytes the SK payload protects: everything before the IV is associated
  * data (aad = buf, aadlen = *aadlen); *body, *bodylen are the SK body.
+ * -ENOENT without SK; -ENOTSUP for SKF (fragments are not reassembled yet).
  */
 int ike_msg_sk_span(const struct ike_msg *m, const uint8_t *buf, size_t *aadlen,
 		    const uint8_t **body, size_t *bodylen);

@@ -334,7 +334,6 @@ static void test_delete_informational(void **state)
 	uint8_t buf[256];
 	struct ike_writer w;
 	struct ike_msg m;
-	size_t start;
 	struct ike_rule_violation v;
 
 	ike_writer_init(&w, buf, sizeof(buf));
@@ -360,7 +359,6 @@ static void test_delete_informational(void **state)
 	/* count says 4 SPIs, 3 present */
 	buf[6] = 0, buf[7] = 4;
 	assert_int_equal(ike_parse_delete(&m.pld[1], &out), -EBADMSG);
-	(void)start;
 }
 
 /* Exchange rules: missing, too many, unknown critical, unknown non-critical. */
