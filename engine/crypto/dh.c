@@ -332,7 +332,7 @@ done:
 }
 
 /* RFC 6989 §2.1: for a safe-prime group, 1 < y < p-1 is all that is needed. */
-static int dh_modp_peer(const struct xform *g, const uint8_t *peer, EVP_PKEY **out)
+static int dh_modp_check_range(const struct xform *g, const uint8_t *peer)
 {
 	BIGNUM *y = NULL, *p = NULL, *pm1 = NULL;
 	int ret = -EINVAL;
@@ -346,12 +346,36 @@ static int dh_modp_peer(const struct xform *g, const uint8_t *peer, EVP_PKEY **o
 	}
 	if (BN_cmp(y, BN_value_one()) <= 0 || BN_cmp(y, pm1) >= 0)
 		goto done;
-	ret = dh_modp_pkey(g, NULL, y, EVP_PKEY_PUBLIC_KEY, out);
+	ret = 0;
 done:
 	BN_free(y);
 	BN_free(p);
 	BN_free(pm1);
 	return ret;
+}
+
+/*
+ * The peer's public value as an EVP_PKEY sharing our key's domain
+ * parameters: copying them avoids rebuilding the group (curve tables, named
+ * group lookup) for every handshake. Decoding fails for an ECP point that
+ * is not on the curve.
+ */
+static int dh_peer_pkey(const struct dh_key *key, const uint8_t *enc, size_t enclen, EVP_PKEY **out)
+{
+	EVP_PKEY *peer = EVP_PKEY_new();
+
+	if (peer == NULL)
+		return -ENOMEM;
+	if (EVP_PKEY_copy_parameters(peer, key->pkey) != 1) {
+		EVP_PKEY_free(peer);
+		return -EIO;
+	}
+	if (EVP_PKEY_set1_encoded_public_key(peer, enc, enclen) != 1) {
+		EVP_PKEY_free(peer);
+		return -EINVAL;
+	}
+	*out = peer;
+	return 0;
 }
 
 static bool dh_all_zero(const uint8_t *buf, size_t len)
@@ -380,10 +404,15 @@ int dh_shared_derive(const struct dh_key *key, const uint8_t *peer, size_t peerl
 
 	switch (g->kind) {
 	case XK_MODP:
-		ret = dh_modp_peer(g, peer, &peerkey);
+		ret = dh_modp_check_range(g, peer);
+		if (ret == 0)
+			ret = dh_peer_pkey(key, peer, peerlen, &peerkey);
 		break;
 	case XK_ECP:
-		ret = dh_ecp_pkey(g, peer, NULL, &peerkey);
+		/* the wire leaves out the uncompressed-point octet (RFC 5903 §7) */
+		buf[0] = POINT_CONVERSION_UNCOMPRESSED;
+		memcpy(buf + 1, peer, peerlen);
+		ret = dh_peer_pkey(key, buf, 1 + peerlen, &peerkey);
 		break;
 	case XK_X25519:
 		peerkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, peerlen);
