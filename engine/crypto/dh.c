@@ -117,7 +117,11 @@ done:
 	return ret;
 }
 
-/* An EC public key from wire x | y, or with priv also the private scalar. */
+/*
+ * An EC key from wire x | y and, when priv is given, its private scalar.
+ * Only dh_key_import_private() uses it; peer values go through
+ * dh_peer_pkey().
+ */
 static int dh_ecp_pkey(const struct xform *g, const uint8_t *xy, const BIGNUM *priv, EVP_PKEY **out)
 {
 	uint8_t point[1 + 2 * 66];
@@ -141,7 +145,7 @@ static int dh_ecp_pkey(const struct xform *g, const uint8_t *xy, const BIGNUM *p
 	ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
 	if (params == NULL || ctx == NULL || EVP_PKEY_fromdata_init(ctx) <= 0)
 		goto done;
-	/* Decoding the point fails for one not on the curve: that is a bad peer value. */
+	/* decoding fails for a point that is not on the curve */
 	if (EVP_PKEY_fromdata(ctx, out, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) <=
 	    0) {
 		ret = -EINVAL;
