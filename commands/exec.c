@@ -368,6 +368,9 @@ void cmd_exec(struct cmd_sess *cs, const char *line, struct cmd_result *res)
 	cmd_handler fn;
 
 	memset(res, 0, sizeof(*res));
+	/* "!" starts a comment line, as in IOS configuration text */
+	if (line[strspn(line, " \t")] == '!')
+		return;
 	if (words_split(line, &w) < 0) {
 		result_set(res, CMD_INVALID, w.n ? w.w[w.n - 1].start : 0,
 			   "%% Invalid input detected at '^' marker.\n%% too many words");

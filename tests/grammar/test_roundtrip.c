@@ -79,7 +79,7 @@ static void assert_same_objects(struct gsess *a, struct gsess *b)
 /* The example without its leading comment block. */
 static const char *skip_header(const char *text)
 {
-	while (strncmp(text, "! ", 2) == 0 || strncmp(text, "!\n", 2) == 0 && text[2] == '!') {
+	while (strncmp(text, "! ", 2) == 0 || (strncmp(text, "!\n", 2) == 0 && text[2] == '!')) {
 		const char *nl = strchr(text, '\n');
 		if (!nl)
 			break;
