@@ -370,7 +370,7 @@ static const struct eng_tomb *tomb_find(const struct eng *eng, enum eng_kind kin
 }
 
 /* Record who changed what: stamp new versions, remember removals. */
-static void stamp(struct eng *eng, struct eng_cfg *next, const char *user, time_t when)
+static void stamp(struct eng *eng, struct eng_cfg *next, uint32_t id, const char *user, time_t when)
 {
 	const struct eng_cfg *prev = eng->running;
 
@@ -386,7 +386,7 @@ static void stamp(struct eng *eng, struct eng_cfg *next, const char *user, time_
 				continue;
 			}
 			if (c > 0 || !node_same(x->v[i], y->v[j])) {
-				snprintf(y->v[j]->user, sizeof(y->v[j]->user), "%s", user);
+				y->v[j]->commit = id;
 				y->v[j]->when = when;
 			}
 			if (c == 0)
@@ -405,15 +405,16 @@ static int apply(struct eng *eng, struct eng_cfg *next, const char *user, const 
 		 unsigned confirm_minutes, uint32_t *id_out)
 {
 	char header[512], c_user[ENG_USER_MAX], c_comment[128], hname[16], dir[4096];
+	char hfile[4096];
 	struct eng_hist h = {0};
 	time_t when = now_s();
-	const char *parts[2];
-	char *text;
+	const char **parts = NULL;
+	size_t n_parts;
 	int rc;
 
-	text = cfg_render(eng, next, true);
-	if (!text)
-		return -ENOMEM;
+	rc = cfg_parts(eng, next, &parts, &n_parts);
+	if (rc)
+		return rc;
 	clean_line(c_user, sizeof(c_user), user);
 	clean_line(c_comment, sizeof(c_comment), comment);
 	h.id = eng->last_id + 1;
@@ -425,9 +426,9 @@ static int apply(struct eng *eng, struct eng_cfg *next, const char *user, const 
 		 c_comment[0] ? "\n" : "");
 	snprintf(dir, sizeof(dir), "%s/history", eng->state_dir);
 	snprintf(hname, sizeof(hname), "%08" PRIu32, h.id);
+	hist_path(eng, h.id, hfile, sizeof(hfile));
 	parts[0] = header;
-	parts[1] = text;
-	rc = eng_write_atomic(dir, hname, parts, 2);
+	rc = eng_write_atomic(dir, hname, parts, n_parts);
 	if (rc)
 		goto done;
 	if (confirm_minutes) {
@@ -447,8 +448,14 @@ static int apply(struct eng *eng, struct eng_cfg *next, const char *user, const 
 			goto undo_hist;
 		}
 	}
-	parts[0] = text;
-	rc = eng_write_atomic(eng->run_dir, "running-config", parts, 1);
+	/*
+	 * running-config is the history file under a second name when both
+	 * directories share a file system (its "! " header lines are comments
+	 * to the grammar); otherwise a copy.
+	 */
+	rc = eng_link_atomic(hfile, eng->run_dir, "running-config");
+	if (rc && rc != -EIO)
+		rc = eng_write_atomic(eng->run_dir, "running-config", parts, n_parts);
 	if (rc) {
 		if (confirm_minutes)
 			confirm_clear(eng);
@@ -459,7 +466,7 @@ static int apply(struct eng *eng, struct eng_cfg *next, const char *user, const 
 			 eng->confirm_id, h.id);
 		confirm_clear(eng);
 	}
-	stamp(eng, next, c_user, when);
+	stamp(eng, next, h.id, c_user, when);
 	cfg_unref(eng->running);
 	eng->running = cfg_ref(next);
 	eng->gen++;
@@ -477,14 +484,10 @@ static int apply(struct eng *eng, struct eng_cfg *next, const char *user, const 
 	if (id_out)
 		*id_out = h.id;
 	goto done;
-undo_hist : {
-	char path[4096];
-
-	hist_path(eng, h.id, path, sizeof(path));
-	unlink(path);
-}
+undo_hist:
+	unlink(hfile);
 done:
-	free_secret_text(text, strlen(text));
+	free(parts);
 	return rc;
 }
 
@@ -496,6 +499,15 @@ static void label(const struct eng_node *n, char *buf, size_t len)
 		snprintf(buf, len, "hostname");
 	else
 		snprintf(buf, len, "%s %s", eng_kind_label(n->kind), n->key);
+}
+
+/* Who made a commit, while history remembers it. */
+static const char *commit_user(const struct eng *eng, uint32_t id)
+{
+	for (size_t i = 0; i < eng->n_hist; i++)
+		if (eng->hist[i].id == id)
+			return eng->hist[i].user;
+	return "an earlier commit";
 }
 
 /*
@@ -538,6 +550,10 @@ static int merge(struct eng_sess *s, struct eng_cfg **out, struct eng_diag *diag
 				const struct eng_tomb *t =
 				    r ? NULL : tomb_find(eng, key->kind, key->key);
 
+				const char *who = r   ? commit_user(eng, r->commit)
+						  : t ? t->user
+						      : "another session";
+
 				*conflict = true;
 				label(key, what, sizeof(what));
 				fmt_time(r ? r->when : t ? t->when : 0, when, sizeof(when));
@@ -546,11 +562,7 @@ static int merge(struct eng_sess *s, struct eng_cfg **out, struct eng_diag *diag
 					    diag,
 					    "%s was changed by %s at %s; review with show "
 					    "configuration changes",
-					    what,
-					    r	? r->user
-					    : t ? t->user
-						: "another session",
-					    when);
+					    what, who, when);
 				if (diag)
 					continue;
 			}

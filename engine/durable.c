@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "eng_int.h"
@@ -32,18 +33,37 @@ bool eng_fsync_enabled(void)
 	return !test_no_fsync;
 }
 
-static int write_all(int fd, const char *s, size_t n)
+/* Write the parts in as few system calls as writev allows. */
+static int write_parts(int fd, const char *const *parts, size_t n)
 {
-	while (n) {
-		ssize_t w = write(fd, s, n);
+	struct iovec iov[256];
+	size_t i = 0;
 
-		if (w < 0) {
-			if (errno == EINTR)
+	while (i < n) {
+		int cnt = 0;
+		ssize_t w;
+
+		for (; i < n && cnt < 256; i++) {
+			if (!parts[i] || !parts[i][0])
 				continue;
-			return -errno;
+			iov[cnt].iov_base = (void *)parts[i];
+			iov[cnt++].iov_len = strlen(parts[i]);
 		}
-		s += w;
-		n -= (size_t)w;
+		for (int k = 0; k < cnt;) {
+			w = writev(fd, iov + k, cnt - k);
+			if (w < 0) {
+				if (errno == EINTR)
+					continue;
+				return -errno;
+			}
+			/* a short write: skip what went out, write the rest */
+			while (k < cnt && (size_t)w >= iov[k].iov_len)
+				w -= (ssize_t)iov[k++].iov_len;
+			if (k < cnt) {
+				iov[k].iov_base = (char *)iov[k].iov_base + w;
+				iov[k].iov_len -= (size_t)w;
+			}
+		}
 	}
 	return 0;
 }
@@ -75,9 +95,7 @@ int eng_write_atomic(const char *dir, const char *name, const char *const *parts
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	for (size_t i = 0; i < n && !rc; i++)
-		if (parts[i])
-			rc = write_all(fd, parts[i], strlen(parts[i]));
+	rc = write_parts(fd, parts, n);
 	if (!rc && !test_no_fsync && fsync(fd) < 0)
 		rc = -errno;
 	if (close(fd) < 0 && !rc)
@@ -97,6 +115,34 @@ int eng_write_atomic(const char *dir, const char *name, const char *const *parts
 fail:
 	unlink(tmp);
 	return rc;
+}
+
+/*
+ * dir/name <- the file at src, as a second name of the same file (no
+ * copy).  -EXDEV and the like when the two are on different file systems;
+ * the caller then writes the content.
+ */
+int eng_link_atomic(const char *src, const char *dir, const char *name)
+{
+	char tmp[4096], path[4096];
+	int rc;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path) ||
+	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.link", dir, name) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	unlink(tmp);
+	if (link(src, tmp) < 0)
+		return -errno;
+	if (test_fail_writes > 0) {
+		test_fail_writes--;
+		return -EIO;
+	}
+	if (rename(tmp, path) < 0) {
+		rc = -errno;
+		unlink(tmp);
+		return rc;
+	}
+	return sync_dir(dir);
 }
 
 int eng_read_file(const char *path, char **out, size_t *len)

@@ -30,12 +30,13 @@ union eng_any {
 struct eng_node {
 	unsigned refs;
 	enum eng_kind kind;
-	uint32_t num;		 /* policy id; 0 for named kinds */
-	char key[ENG_NAME_MAX];	 /* the key as text ("" for global) */
-	char *text;		 /* cached canonical text with secrets, or NULL */
-	char user[ENG_USER_MAX]; /* who committed this version */
-	time_t when;		 /* and when */
-	union eng_any u;	 /* the object (deep: owns its strings) */
+	uint32_t num;	 /* policy id; 0 for named kinds */
+	const char *key; /* the key as text: num_key, the name in u, or "" */
+	char num_key[6];
+	char *text;	 /* cached canonical text with secrets, or NULL */
+	uint32_t commit; /* the commit that made this version (0: loaded) */
+	time_t when;	 /* and when */
+	union eng_any u; /* the object (deep: owns its strings) */
 };
 
 struct eng_tab {
@@ -140,6 +141,7 @@ bool cfg_remove(struct eng_cfg *c, enum eng_kind kind, uint32_t num, const char 
 bool cfg_equal(const struct eng_cfg *a, const struct eng_cfg *b);
 int node_cmp(const struct eng_node *a, const struct eng_node *b);
 char *cfg_render(struct eng *eng, const struct eng_cfg *c, bool secrets);
+int cfg_parts(struct eng *eng, const struct eng_cfg *c, const char ***parts, size_t *n);
 void diff_block(struct eng *eng, struct ebuf *out, const char *old, const char *new_);
 int cfg_diff(struct eng *eng, const struct eng_cfg *from, const struct eng_cfg *to, char **out);
 int text_diff(struct eng *eng, const char *from, const char *to, char **out);
@@ -156,6 +158,7 @@ int eng_load_text(struct eng *eng, const char *text, size_t len, const char *ori
 
 /* durable.c */
 int eng_write_atomic(const char *dir, const char *name, const char *const *parts, size_t n);
+int eng_link_atomic(const char *src, const char *dir, const char *name);
 int eng_read_file(const char *path, char **out, size_t *len);
 int eng_mkdirs(const char *path);
 bool eng_fsync_enabled(void);

@@ -24,11 +24,18 @@ struct eng_node *node_new(enum eng_kind kind, const void *obj)
 	}
 	n->refs = 1;
 	n->kind = kind;
-	eng_obj_key(kind, &n->u, n->key, sizeof(n->key));
-	if (kind == ENG_OBJ_IKEV1)
-		n->num = n->u.ikev1.id;
-	else if (kind == ENG_OBJ_IKEV2)
-		n->num = n->u.ikev2.id;
+	/* the key lives in the object: no second copy of every name */
+	if (kind == ENG_OBJ_IKEV1 || kind == ENG_OBJ_IKEV2) {
+		n->num = kind == ENG_OBJ_IKEV1 ? n->u.ikev1.id : n->u.ikev2.id;
+		snprintf(n->num_key, sizeof(n->num_key), "%u", n->num);
+		n->key = n->num_key;
+	} else if (kind == ENG_OBJ_IPSEC) {
+		n->key = n->u.ipsec.name;
+	} else if (kind == ENG_OBJ_TUNNEL) {
+		n->key = n->u.tunnel.name;
+	} else {
+		n->key = "";
+	}
 	return n;
 }
 
@@ -72,7 +79,11 @@ const char *node_text(struct eng *eng, struct eng_node *n)
 	if (!n->text) {
 		struct eng_obj o = node_obj(n);
 
-		n->text = eng->codec->render(&o, ENG_TEXT_SECRETS);
+		char *t = eng->codec->render(&o, ENG_TEXT_SECRETS), *fit;
+
+		/* kept for the node's life: no slack from the renderer's buffer */
+		fit = t ? realloc(t, strlen(t) + 1) : NULL;
+		n->text = fit ? fit : t;
 	}
 	return n->text;
 }
@@ -269,6 +280,35 @@ char *cfg_render(struct eng *eng, const struct eng_cfg *c, bool secrets)
 oom:
 	free(ebuf_take(&b));
 	return NULL;
+}
+
+/*
+ * The canonical text with secrets as a list of the nodes' cached texts,
+ * after one empty slot at the front (for a header), for writing
+ * without building one large string.  Release the list with free().
+ */
+int cfg_parts(struct eng *eng, const struct eng_cfg *c, const char ***parts, size_t *n)
+{
+	size_t total = 1, k = 1;
+	const char **v;
+
+	for (int i = 0; i < ENG_OBJ_KINDS; i++)
+		total += c->t[i].n;
+	v = calloc(total, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (int i = 0; i < ENG_OBJ_KINDS; i++) {
+		for (size_t j = 0; j < c->t[i].n; j++) {
+			v[k] = node_text(eng, c->t[i].v[j]);
+			if (!v[k++]) {
+				free(v);
+				return -ENOMEM;
+			}
+		}
+	}
+	*parts = v;
+	*n = total;
+	return 0;
 }
 
 /* ---- Changes as +/- lines --------------------------------------------- */
