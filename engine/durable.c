@@ -16,16 +16,30 @@
 #include "eng_test.h"
 
 static bool test_no_fsync;
-static int test_fail_writes;
+static int test_fail_writes, test_fail_skip;
 
 void eng_test_set_fsync(bool on)
 {
 	test_no_fsync = !on;
 }
 
-void eng_test_fail_before_rename(int n)
+void eng_test_fail_before_rename(int after, int n)
 {
+	test_fail_skip = after;
 	test_fail_writes = n;
+}
+
+/* The test hook: does this write stop before its rename? */
+static bool crash_here(void)
+{
+	if (test_fail_writes <= 0)
+		return false;
+	if (test_fail_skip > 0) {
+		test_fail_skip--;
+		return false;
+	}
+	test_fail_writes--;
+	return true;
 }
 
 bool eng_fsync_enabled(void)
@@ -102,11 +116,8 @@ int eng_write_atomic(const char *dir, const char *name, const char *const *parts
 		rc = -errno;
 	if (rc)
 		goto fail;
-	if (test_fail_writes > 0) {
-		/* a crash here leaves the temporary file and the old file */
-		test_fail_writes--;
-		return -EIO;
-	}
+	if (crash_here())
+		return -EIO; /* as a crash here: the temporary file and the old file stay */
 	if (rename(tmp, path) < 0) {
 		rc = -errno;
 		goto fail;
@@ -133,10 +144,8 @@ int eng_link_atomic(const char *src, const char *dir, const char *name)
 	unlink(tmp);
 	if (link(src, tmp) < 0)
 		return -errno;
-	if (test_fail_writes > 0) {
-		test_fail_writes--;
+	if (crash_here())
 		return -EIO;
-	}
 	if (rename(tmp, path) < 0) {
 		rc = -errno;
 		unlink(tmp);

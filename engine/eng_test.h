@@ -13,10 +13,10 @@
  * times recorded in history. */
 void eng_test_set_clock(int64_t now_ms);
 
-/* The next n atomic file writes stop after the temporary file is written
- * and synced, before the rename, as a crash there would: the write fails
- * with -EIO and the old file stays in place. */
-void eng_test_fail_before_rename(int n);
+/* After `after` more atomic file writes succeed, the next n stop once the
+ * temporary file is written and synced, before the rename, as a crash
+ * there would: the write fails with -EIO and the old file stays in place. */
+void eng_test_fail_before_rename(int after, int n);
 
 /* fsync on (the default) or off, for benchmarks on slow disks. */
 void eng_test_set_fsync(bool on);
