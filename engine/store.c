@@ -464,7 +464,7 @@ struct block {
 	char *key;
 };
 
-static int split_blocks(const char *text, struct block **out, size_t *n)
+static int split_blocks(const char *text, const char *gword, struct block **out, size_t *n)
 {
 	struct block *v = NULL;
 	size_t cap = 0, cnt = 0;
@@ -500,8 +500,8 @@ static int split_blocks(const char *text, struct block **out, size_t *n)
 			if (!hdr_end)
 				hdr_end = start + strlen(start);
 			/* the global block has no header of its own: it is keyed "" */
-			named =
-			    strncmp(start, "crypto ", 7) == 0 || strncmp(start, "ipsec ", 6) == 0;
+			named = !gword[0] || strncmp(start, gword, strlen(gword)) != 0 ||
+				(start[strlen(gword)] != ' ' && start[strlen(gword)] != '\n');
 			v[cnt].s = start;
 			v[cnt].len = (size_t)(next - start);
 			v[cnt].key = named ? strndup(start, (size_t)(hdr_end - start)) : strdup("");
@@ -546,15 +546,28 @@ static void block_diff(struct eng *eng, struct ebuf *b, const struct block *x,
 	free(n);
 }
 
+/* The first word of the global block ("hostname"), asked of the grammar. */
+static void global_word(struct eng *eng, char *buf, size_t len)
+{
+	struct eng_global g = {.hostname = "probe"};
+	struct eng_obj o = {.kind = ENG_OBJ_GLOBAL, .u.global = &g};
+	char *t = eng->codec->render(&o, 0);
+
+	snprintf(buf, len, "%.*s", t ? (int)strcspn(t, " \n") : 0, t ? t : "");
+	free(t);
+}
+
 /* Two canonical texts, compared object block by object block. */
 int text_diff(struct eng *eng, const char *from, const char *to, char **out)
 {
+	char gword[64];
 	struct block *x = NULL, *y = NULL, **ys = NULL;
 	size_t nx = 0, ny = 0, i = 0, j = 0;
 	struct ebuf b = {0};
 	int rc = -ENOMEM;
 
-	if (split_blocks(from, &x, &nx) || split_blocks(to, &y, &ny))
+	global_word(eng, gword, sizeof(gword));
+	if (split_blocks(from, gword, &x, &nx) || split_blocks(to, gword, &y, &ny))
 		goto done;
 	ys = malloc((ny + 1) * sizeof(*ys));
 	if (!ys)
