@@ -497,10 +497,15 @@ static int fake_events_read(struct kernel *k, kernel_event_cb cb, void *arg)
 	while (read(f->pipe_rd, buf, sizeof(buf)) > 0)
 		;
 	/* Events injected by the callback wait for the next read. */
-	for (size_t i = 0; i < n; i++)
-		cb(arg, &f->evs[i]);
-	memmove(f->evs, f->evs + n, (f->nevs - n) * sizeof(*f->evs));
-	f->nevs -= n;
+	for (size_t i = 0; i < n; i++) {
+		struct kernel_event ev = f->evs[i]; /* cb may inject and move evs */
+
+		cb(arg, &ev);
+	}
+	if (n) {
+		memmove(f->evs, f->evs + n, (f->nevs - n) * sizeof(*f->evs));
+		f->nevs -= n;
+	}
 	if (f->nevs && write(f->pipe_wr, "e", 1) < 0)
 		return -errno;
 	return (int)n;
