@@ -49,11 +49,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
+# Glibc's AVX/EVEX string functions are kept out of UML processes: uml_launch
+# makes UML save FPU state with PTRACE_GETFPREGS, which covers SSE only.
+tunables=glibc.cpu.hwcaps=-AVX,-AVX2,-AVX512F,-AVX512BW,-AVX512CD,-AVX512DQ,-AVX512VL,-AVX_Fast_Unaligned_Load,-FMA,-BMI2,-ERMS,-FSRM,-RTM
+
 # Modules come from the UML package, never from the host's /lib/modules.
 mkdir -p "$work/modroot/lib/modules"
 ln -s "/usr/lib/uml/modules/$modver" "$work/modroot/lib/modules/$modver"
 cat >"$work/modprobe" <<EOF
 #!/bin/sh
+export GLIBC_TUNABLES='$tunables'
 exec /sbin/modprobe --dirname='$work/modroot' "\$@"
 EOF
 chmod +x "$work/modprobe"
@@ -75,8 +80,10 @@ if ! mount -t proc proc /proc || ! mount -t sysfs sysfs /sys ||
 	poweroff -f
 fi
 echo '$work/modprobe' >/proc/sys/kernel/modprobe
-for m in esp4 esp6 ah4 ah6 xfrm4_tunnel xfrm6_tunnel tunnel4 tunnel6 gcm ccm \\
-	chacha20poly1305 authenc des_generic sha512_generic md5 veth ip_vti ip6_vti; do
+for m in xfrm_user esp4 esp6 ah4 ah6 xfrm4_tunnel xfrm6_tunnel tunnel4 tunnel6 veth \\
+	ip_vti ip6_vti gcm ccm ctr ghash-generic seqiv echainiv cbc ecb hmac cmac xcbc \\
+	sha512_generic des_generic chacha_generic poly1305_generic chacha20poly1305 \\
+	authenc authencesn; do
 	'$work/modprobe' \$m 2>/dev/null || echo "uml: module \$m not loaded"
 done
 ip link set lo up
@@ -90,10 +97,6 @@ sync
 poweroff -f
 EOF
 chmod +x "$work/init"
-
-# Glibc's AVX/EVEX string functions are kept out of UML processes: uml_launch
-# makes UML save FPU state with PTRACE_GETFPREGS, which covers SSE only.
-tunables=glibc.cpu.hwcaps=-AVX,-AVX2,-AVX512F,-AVX512BW,-AVX512CD,-AVX512DQ,-AVX512VL,-AVX_Fast_Unaligned_Load,-FMA,-BMI2,-ERMS,-FSRM,-RTM
 
 TMPDIR=$work setsid "$launch" "$kernel" "mem=$mem" rootfstype=hostfs rw "init=$work/init" \
 	"uml_dir=$work" umid=uml "GLIBC_TUNABLES=$tunables" con=null con0=fd:0,fd:1 \
