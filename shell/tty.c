@@ -185,7 +185,7 @@ static int tty_ask(void *arg, const char *question, char *buf, size_t len)
 		if (r < 0 && errno == EINTR) {
 			if (shell_sigint || shell_sigterm) {
 				shell_sigint = 0;
-				fputs("^C\n", stdout);
+				putchar('\n'); /* the terminal echoed ^C */
 				break;
 			}
 			continue;
@@ -489,8 +489,10 @@ static void tick(struct shell *sh)
 	cmd_prompt(sh->cs, now, sizeof(now));
 	if (g_installed && strcmp(now, g_prompt) != 0) {
 		memcpy(g_prompt, now, sizeof(g_prompt));
+		rl_clear_visible_line();
 		rl_set_prompt(g_prompt);
-		rl_forced_update_display();
+		rl_on_new_line();
+		rl_redisplay();
 	}
 	fflush(stdout);
 }

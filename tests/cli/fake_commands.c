@@ -382,7 +382,7 @@ static const struct fcmd cmds[] = {
     {M_EXEC, {{"fail", "A command that fails"}}, h_fail},
     {M_EXEC, {{"exit", "Leave the shell"}}, h_quit},
     {M_CONF, {{"hostname", "Set the system's name"}, {"WORD", "This system's name"}}, h_hostname},
-    {M_CONF, {{"tunnel", "A tunnel (enters its mode)"}, {"NAME", "Tunnel name"}}, h_tunnel},
+    {M_CFG, {{"tunnel", "A tunnel (enters its mode)"}, {"NAME", "Tunnel name"}}, h_tunnel},
     {M_TUN, {{"key", "Pre-shared key"}, {"SECRET", "The key"}}, h_nothing},
     {M_TUN, {{"description", "Tunnel description"}, {"LINE", "Text"}}, h_nothing},
     {M_CFG, {{"commit", "Apply the candidate configuration"}}, h_commit},
@@ -507,8 +507,10 @@ static void resolve(const struct cmd_sess *cs, const struct words *ws, int upto,
 				r->set[k] = false;
 				continue;
 			}
-			if (i >= ntok(&cmds[k]))
-				continue; /* inside LINE */
+			if (i >= ntok(&cmds[k])) {
+				any = true; /* inside LINE */
+				continue;
+			}
 			t = &cmds[k].t[i];
 			if (kw)
 				r->set[k] = !is_arg(t) && !strcmp(t->word, kw);

@@ -200,6 +200,11 @@ def parse_keys(text):
                 parts.append(('keys', buf))
                 buf = ''
             parts.append(('sleep', float(name.split()[1])))
+        elif name in ('SIGHUP', 'SIGTERM', 'SIGINT'):
+            if buf:
+                parts.append(('keys', buf))
+                buf = ''
+            parts.append(('signal', getattr(signal, name)))
         elif name == 'NOSETTLE':
             parts.append(('nosettle', None))
         else:
@@ -213,7 +218,7 @@ def parse_keys(text):
 
 class Step:
     def __init__(self, kind, arg):
-        self.kind, self.arg = kind, arg  # 'pty' | 'run'
+        self.kind, self.arg = kind, arg  # 'pty' | 'run' | 'exec'
         self.sections = {}
         self.visible = False
 
@@ -247,7 +252,7 @@ def parse(path):
             entry = {'name': fname, 'mode': int(mode or '644', 8), 'body': []}
             setup['files'].append(entry)
             cur = (entry, 'body')
-        elif name in ('pty', 'run'):
+        elif name in ('pty', 'run', 'exec'):
             steps.append(Step(name, rest))
         elif name in ('input', 'screen', 'stdin', 'stdout', 'stderr'):
             if not steps:
@@ -387,7 +392,7 @@ def run_transcript(path, ikesh, configs):
         state, run = os.path.join(tmp, 'state'), os.path.join(tmp, 'run')
         os.makedirs(state)
         os.makedirs(run)
-        subs = {'tmp': tmp, 'state': state, 'run': run, 'ikesh': ikesh}
+        subs = {'tmp': tmp, 'state': state, 'run': run, 'ikesh': ikesh, 'nl': '\n'}
         if setup['config']:
             src = None
             for d in [os.path.join(os.path.dirname(path), 'configs')] + configs:
@@ -411,9 +416,11 @@ def run_transcript(path, ikesh, configs):
         env.update({k: substitute(v, subs) for k, v in setup['env'].items()})
         errors = []
         for i, step in enumerate(steps, 1):
-            argv = [ikesh] + [substitute(a, subs) for a in shlex.split(step.arg)]
+            argv = [substitute(a, subs) for a in shlex.split(step.arg)]
+            if step.kind != 'exec':
+                argv.insert(0, ikesh)
             label = 'step %d (@@ %s %s)' % (i, step.kind, step.arg)
-            if step.kind == 'run':
+            if step.kind in ('run', 'exec'):
                 errors += run_script_step(step, argv, env, subs, label)
             else:
                 errors += run_pty_step(step, argv, env, subs, label)
@@ -464,12 +471,18 @@ def run_pty_step(step, argv, env, subs, label):
                     t.send(arg)
                 elif kind == 'sleep':
                     t.pause(arg)
+                elif kind == 'signal':
+                    t.settle()
+                    t.proc.send_signal(arg)
                 elif kind == 'nosettle':
                     settle = False
             if settle:
                 t.settle()
             else:
                 t.pause(0.2)
+        # Without an expected exit the session ends with SIGTERM: the
+        # screen is the one the last key left.
+        before_end = t.screen.visible() if step.visible else t.screen.text()
         rc, restored = t.finish(step.sections.get('exit'))
     except Failure as e:
         if t.proc.poll() is None:
@@ -477,6 +490,8 @@ def run_pty_step(step, argv, env, subs, label):
             t.proc.wait()
         return ['%s: %s\nscreen so far:\n%s' % (label, e, '\n'.join(t.screen.text()))]
     got = t.screen.visible() if step.visible else t.screen.text()
+    if 'exit' not in step.sections:
+        got = before_end
     want = [substitute(x, subs) for x in step.sections.get('screen', [])]
     if want != got:
         errors.append('%s: the screen differs:\n%s\n--- actual screen:\n%s' %
@@ -516,6 +531,7 @@ def selftest():
     assert parse_keys('sh<TAB><C-c>') == [('keys', 'sh\t\x03')]
     assert parse_keys('a<SLEEP 0.5>b') == [('keys', 'a'), ('sleep', 0.5), ('keys', 'b')]
     assert parse_keys('<LT>x<SP>') == [('keys', '<x ')]
+    assert parse_keys('a<SIGHUP>') == [('keys', 'a'), ('signal', signal.SIGHUP)]
     try:
         parse_keys('<NOPE>')
         raise AssertionError('an unknown key must be refused')
