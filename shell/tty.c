@@ -31,6 +31,7 @@ static bool g_installed; /* the readline handler is installed */
 static char g_prompt[160];
 static char *g_line; /* a line taken from readline */
 static bool g_have_line, g_read_eof, g_abort_line, g_ctrlz;
+static unsigned g_window_cols; /* the width the window had */
 
 /* ---- Terminal modes ----------------------------------------------------- */
 
@@ -497,11 +498,26 @@ static void tick(struct shell *sh)
 	fflush(stdout);
 }
 
+/* A new window size: readline redraws; the pager follows the width
+ * unless `terminal width` set another one. */
+static void window_resized(struct shell *sh)
+{
+	struct winsize ws;
+
+	rl_resize_terminal();
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+		if (sh->term.width == g_window_cols)
+			sh->term.width = ws.ws_col;
+		g_window_cols = ws.ws_col;
+	}
+}
+
 int shell_tty_run(struct shell *sh)
 {
 	bool quit = false;
 
 	g_sh = sh;
+	g_window_cols = sh->term.width;
 	g_saved_ok = tcgetattr(STDIN_FILENO, &g_saved) == 0;
 	atexit(tty_restore);
 	shell_signals_install();
@@ -529,7 +545,7 @@ int shell_tty_run(struct shell *sh)
 
 		if (shell_sigwinch) {
 			shell_sigwinch = 0;
-			rl_resize_terminal();
+			window_resized(sh);
 		}
 		if (timeout == 0) {
 			tick(sh);

@@ -392,7 +392,7 @@ def run_transcript(path, ikesh, configs):
         state, run = os.path.join(tmp, 'state'), os.path.join(tmp, 'run')
         os.makedirs(state)
         os.makedirs(run)
-        subs = {'tmp': tmp, 'state': state, 'run': run, 'ikesh': ikesh, 'nl': '\n'}
+        subs = {'tmp': tmp, 'state': state, 'run': run, 'ikesh': ikesh, 'nl': '\n', 'nul': '\x00'}
         if setup['config']:
             src = None
             for d in [os.path.join(os.path.dirname(path), 'configs')] + configs:
@@ -432,7 +432,7 @@ def run_transcript(path, ikesh, configs):
 
 
 def run_script_step(step, argv, env, subs, label):
-    stdin = '\n'.join(step.sections.get('stdin', []))
+    stdin = substitute('\n'.join(step.sections.get('stdin', [])), subs)
     if 'stdin' in step.sections:
         stdin += '\n'
     p = subprocess.run(argv, input=stdin.encode(), stdout=subprocess.PIPE,

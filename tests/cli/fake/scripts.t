@@ -85,3 +85,22 @@ show lines 3 ! a script run by the kernel
 line 1
 line 2
 line 3
+@@ file nul.ikesh
+show lines 1
+show{nul}lines 2
+show lines 3
+@@ run -f {tmp}/nul.ikesh
+@@ stdout
+line 1
+@@ stderr
+{tmp}/nul.ikesh:2: % a NUL byte in the line
+@@ exit 1
+@@ run
+@@ stdin
+show lines 1
+show{nul} lines 2
+@@ stdout
+line 1
+@@ stderr
+<stdin>:2: % a NUL byte in the line
+@@ exit 1
