@@ -1,0 +1,50 @@
+/*
+ * line.c - comments in script lines.
+ *
+ * The rule mirrors the command tokenizer (commands/resolve.c): "..." and
+ * '...' group characters and a backslash takes the next one literally, so
+ * a comment marker inside a quoted key or escaped is part of the word.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "shell.h"
+
+void shell_strip_comment(const char *line, char *out)
+{
+	size_t n = 0;
+	char quote = 0;
+	bool word_start = true;
+
+	for (size_t i = 0; line[i]; i++) {
+		char c = line[i];
+
+		if (quote) {
+			if (c == '\\' && quote == '"' && line[i + 1]) {
+				out[n++] = c;
+				c = line[++i];
+			} else if (c == quote) {
+				quote = 0;
+			}
+			out[n++] = c;
+			continue;
+		}
+		if ((c == '!' || c == '#') && word_start)
+			break;
+		if (c == '"' || c == '\'') {
+			quote = c;
+		} else if (c == '\\' && line[i + 1]) {
+			out[n++] = c;
+			out[n++] = line[++i];
+			word_start = false;
+			continue;
+		}
+		out[n++] = c;
+		word_start = c == ' ' || c == '\t' || c == '|';
+	}
+	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t' || out[n - 1] == '\r' ||
+			 out[n - 1] == '\n'))
+		n--;
+	out[n] = '\0';
+}

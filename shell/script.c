@@ -1,0 +1,144 @@
+/*
+ * script.c - lines from -c, -f FILE or a pipe, run as if typed at the
+ * admin EXEC prompt.
+ *
+ * Configuration changes gather in one candidate and are committed once at
+ * the end (or at an explicit `commit`), all or nothing.  The first error
+ * is printed as "ORIGIN:LINE: % message" and stops the script: nothing
+ * more runs and the candidate is dropped.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "shell.h"
+
+/* Does the first word of `line` resolve to the command word `word` in the
+ * current mode?  Asked through completion, so abbreviations count. */
+static bool first_word_is(struct shell *sh, const char *line, const char *word)
+{
+	struct cmd_completions c;
+	size_t len = strcspn(line + strspn(line, " \t"), " \t|");
+	char *first = strndup(line + strspn(line, " \t"), len);
+	bool yes;
+
+	if (!first || !first[0]) {
+		free(first);
+		return false;
+	}
+	cmd_complete(sh->cs, first, &c);
+	yes = c.n == 1 && strcasecmp(c.words[0], word) == 0;
+	cmd_completions_free(&c);
+	free(first);
+	return yes;
+}
+
+/* The word at column `col` of the line, secrets masked, for the message. */
+static void print_invalid(struct shell *sh, const char *line, const struct cmd_result *res)
+{
+	char *masked = cmd_mask_secrets(sh->cs, line);
+	const char *shown = masked ? masked : "";
+	int col = res->column >= 0 && res->column < (int)strlen(shown) ? res->column : 0;
+	const char *reason = strchr(res->msg, '\n');
+
+	fprintf(stderr, "%s:%u: %% Invalid input detected at '%.*s'%s%s\n", sh->origin, sh->lineno,
+		(int)strcspn(shown + col, " \t"), shown + col, reason ? ": " : "",
+		reason ? reason + 3 : "");
+	free(masked);
+}
+
+/* One line: 0 to go on, 1 when the line ended the session, -1 on error. */
+int shell_script_line(struct shell *sh, const char *raw)
+{
+	struct cmd_result res;
+	char *line = malloc(strlen(raw) + 1);
+	const char *run;
+	int rc = 0;
+
+	if (!line) {
+		fprintf(stderr, "%s:%u: %% out of memory\n", sh->origin, sh->lineno);
+		return -1;
+	}
+	shell_strip_comment(raw, line);
+	run = line;
+	if (!line[strspn(line, " \t")])
+		goto done;
+	if (sh->check_only) {
+		/* --check changes nothing: a commit becomes a check, saving and
+		 * confirming are skipped. */
+		if (cmd_in_config(sh->cs) && first_word_is(sh, line, "commit"))
+			run = "commit check";
+		else if (first_word_is(sh, line, "write") || first_word_is(sh, line, "copy") ||
+			 (cmd_in_config(sh->cs) && first_word_is(sh, line, "confirm")))
+			goto done;
+	}
+	sh->errors = 0;
+	cmd_exec(sh->cs, run, &res);
+	fflush(stdout);
+	switch (res.status) {
+	case CMD_OK:
+		break;
+	case CMD_QUIT:
+		rc = 1;
+		break;
+	case CMD_INVALID:
+		print_invalid(sh, line, &res);
+		rc = -1;
+		break;
+	case CMD_FAILED:
+		if (sh->errors == 0)
+			fprintf(stderr, "%s:%u: %% the command failed\n", sh->origin, sh->lineno);
+		rc = -1;
+		break;
+	default:
+		fprintf(stderr, "%s:%u: %s\n", sh->origin, sh->lineno, res.msg);
+		rc = -1;
+		break;
+	}
+done:
+	free(line);
+	return rc;
+}
+
+int shell_script_stream(struct shell *sh, FILE *in, const char *origin)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+
+	sh->origin = origin;
+	sh->lineno = 0;
+	while (rc == 0 && (n = getline(&line, &cap, in)) >= 0) {
+		sh->lineno++;
+		if ((size_t)n != strlen(line)) {
+			fprintf(stderr, "%s:%u: %% a NUL byte in the line\n", origin, sh->lineno);
+			rc = -1;
+			break;
+		}
+		rc = shell_script_line(sh, line);
+	}
+	if (rc == 0 && ferror(in)) {
+		fprintf(stderr, "%s:%u: %% read error\n", origin, sh->lineno);
+		rc = -1;
+	}
+	free(line);
+	return rc;
+}
+
+/* After the last line: commit (or check) what the script configured. */
+int shell_script_finish(struct shell *sh, bool failed)
+{
+	int rc;
+
+	if (failed) {
+		if (eng_cand_active(sh->es))
+			eng_cand_discard(sh->es);
+		return 1;
+	}
+	sh->lineno = 0;
+	rc = cmd_script_commit(sh->cs, sh->check_only);
+	fflush(stdout);
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,64 @@
+/*
+ * shell.h - the terminal program: internals shared by the files of shell/.
+ *
+ * The shell owns the terminal (line editing, `?`, TAB, the --More--
+ * pager, signals) and the script reader; every word of a line belongs to
+ * the command layer (commands.h).
+ */
+#ifndef IKESH_SHELL_H
+#define IKESH_SHELL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "commands.h"
+
+struct shell {
+	struct eng *eng;
+	struct eng_sess *es;
+	struct cmd_sess *cs;
+	struct cmd_term term;
+	struct cmd_io io;
+
+	/* script runs */
+	bool script;	    /* lines come from -c, -f or a pipe */
+	bool check_only;    /* --check */
+	const char *origin; /* "-c", the file name, "<stdin>" */
+	unsigned lineno;
+	unsigned errors; /* error lines printed for the current line */
+
+	/* the pager (interactive only) */
+	unsigned rows;	 /* rows written since the command started */
+	bool stopped;	 /* q or Ctrl-C at --More--: the output ends */
+	bool at_prompt;	 /* readline owns the screen (log lines redraw it) */
+	bool echo_caret; /* print "^C" once when an interrupt stops output */
+};
+
+/* Signals, set by the handlers and consumed by the loops. */
+extern volatile sig_atomic_t shell_sigint, shell_sigterm, shell_sigwinch;
+void shell_signals_install(void);
+
+/*
+ * The part of a script line before its comment: `!` or `#` at the start
+ * of a word and outside quotes begins a comment, so `key abc#def` and
+ * `key "a #b"` keep their `#`.  Trailing blanks are dropped too.  Writes
+ * into out (at least strlen(line) + 1 bytes).
+ */
+void shell_strip_comment(const char *line, char *out);
+
+/* Run every line of a script; returns the exit status. */
+int shell_script_line(struct shell *sh, const char *line);
+int shell_script_stream(struct shell *sh, FILE *in, const char *origin);
+int shell_script_finish(struct shell *sh, bool failed);
+
+/* The interactive loop on a terminal; returns the exit status. */
+void shell_tty_io(struct shell *sh); /* fills sh->io: the pager, questions */
+int shell_tty_run(struct shell *sh);
+void shell_tty_log(struct shell *sh, enum eng_log_level level, const char *msg);
+
+/* Engine log messages: printed above the prompt on a terminal. */
+void shell_log(void *arg, enum eng_log_level level, const char *msg);
+
+#endif /* IKESH_SHELL_H */

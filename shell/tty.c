@@ -1,0 +1,584 @@
+/*
+ * tty.c - the interactive terminal: GNU readline in callback mode, `?`
+ * help, TAB completion, the --More-- pager, Ctrl-C/D/Z, questions.
+ *
+ * Readline runs in callback mode so that the loop can wait on the
+ * terminal and on the engine's timers at once: a `commit confirmed`
+ * reverts while the prompt waits.  A complete line is taken out of
+ * readline (the handler is removed) and run with the terminal in its
+ * normal mode, echo off, so that keys typed ahead during the output are
+ * echoed once, by readline, at the next prompt.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <readline/history.h>
+#include <readline/readline.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "shell.h"
+
+#define MORE " --More-- "
+
+static struct shell *g_sh;
+static struct termios g_saved; /* the terminal as we found it */
+static bool g_saved_ok;
+static bool g_installed; /* the readline handler is installed */
+static char g_prompt[160];
+static char *g_line; /* a line taken from readline */
+static bool g_have_line, g_read_eof, g_abort_line, g_ctrlz;
+static unsigned g_window_cols; /* the width the window had */
+
+/* ---- Terminal modes ----------------------------------------------------- */
+
+static void tty_mode(bool canon, bool echo, bool sig)
+{
+	struct termios t = g_saved;
+
+	if (!g_saved_ok)
+		return;
+	t.c_lflag = canon ? t.c_lflag | ICANON : t.c_lflag & ~(tcflag_t)ICANON;
+	t.c_lflag = echo ? t.c_lflag | ECHO : t.c_lflag & ~(tcflag_t)(ECHO);
+	t.c_lflag = sig ? t.c_lflag | ISIG : t.c_lflag & ~(tcflag_t)ISIG;
+	t.c_iflag |= ICRNL;
+	t.c_oflag |= OPOST | ONLCR;
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	tcsetattr(STDIN_FILENO, TCSANOW, &t);
+}
+
+static void tty_restore(void)
+{
+	if (g_installed) {
+		rl_callback_handler_remove();
+		g_installed = false;
+	}
+	if (g_saved_ok)
+		tcsetattr(STDIN_FILENO, TCSANOW, &g_saved);
+	fflush(stdout);
+}
+
+/* Readline's terminal mode, with Ctrl-C and Ctrl-Z arriving as keys. */
+static void tty_prep(int meta)
+{
+	struct termios t;
+
+	rl_prep_terminal(meta);
+	if (tcgetattr(STDIN_FILENO, &t) == 0) {
+		t.c_cc[VINTR] = _POSIX_VDISABLE;
+		t.c_cc[VSUSP] = _POSIX_VDISABLE;
+		t.c_cc[VQUIT] = _POSIX_VDISABLE;
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &t);
+	}
+}
+
+/* Tells a real end of input (the terminal went away) from Ctrl-D. */
+static int tty_getc(FILE *f)
+{
+	int c = rl_getc(f);
+
+	if (c < 0)
+		g_read_eof = true;
+	return c;
+}
+
+/* ---- Output and the pager ----------------------------------------------- */
+
+static unsigned rows_of(const struct shell *sh, const char *line)
+{
+	size_t len = strlen(line);
+	unsigned width = sh->term.width ? sh->term.width : 80;
+
+	return len == 0 ? 1 : (unsigned)((len + width - 1) / width);
+}
+
+/* One key, raw: Ctrl-C arrives as 0x03.  -1 on EOF or a signal. */
+static int read_key(void)
+{
+	struct termios before;
+	bool restore = tcgetattr(STDIN_FILENO, &before) == 0;
+	unsigned char c;
+	ssize_t n;
+
+	fflush(stdout);
+	tty_mode(false, false, false);
+	do {
+		n = read(STDIN_FILENO, &c, 1);
+	} while (n < 0 && errno == EINTR && !shell_sigterm && !shell_sigint);
+	if (restore)
+		tcsetattr(STDIN_FILENO, TCSANOW, &before);
+	return n == 1 ? c : -1;
+}
+
+/* --More--: 0 to go on, -1 when the reader stopped the output. */
+static int more(struct shell *sh)
+{
+	int key;
+
+	fputs(MORE, stdout);
+	key = read_key();
+	fputs("\r" MORE "\r", stdout);
+	for (size_t i = 0; i < strlen(MORE); i++)
+		putchar(' ');
+	putchar('\r');
+	if (key == ' ') {
+		sh->rows = 0;
+		return 0;
+	}
+	if (key == '\r' || key == '\n') {
+		sh->rows = sh->term.length - 2;
+		return 0;
+	}
+	sh->stopped = true;
+	return -1;
+}
+
+static void note_interrupt(struct shell *sh)
+{
+	if (!sh->stopped && sh->echo_caret)
+		fputs("^C\n", stdout);
+	sh->stopped = true;
+}
+
+static int tty_out(void *arg, const char *line)
+{
+	struct shell *sh = arg;
+
+	if (shell_sigint || shell_sigterm)
+		note_interrupt(sh);
+	if (sh->stopped)
+		return -1;
+	if (sh->term.length > 1 && sh->rows >= sh->term.length - 1 && more(sh) < 0)
+		return -1;
+	fputs(line, stdout);
+	putchar('\n');
+	sh->rows += rows_of(sh, line);
+	return 0;
+}
+
+static void tty_err(void *arg, const char *line)
+{
+	fputs(line, stdout);
+	putchar('\n');
+}
+
+/* A question in the terminal's own line mode; -1 on Ctrl-C or EOF. */
+static int tty_ask(void *arg, const char *question, char *buf, size_t len)
+{
+	struct termios before;
+	bool restore = tcgetattr(STDIN_FILENO, &before) == 0;
+	size_t n = 0;
+	int rc = -1;
+
+	if (len == 0)
+		return -1;
+	fputs(question, stdout);
+	fflush(stdout);
+	tty_mode(true, true, true);
+	for (;;) {
+		char c;
+		ssize_t r = read(STDIN_FILENO, &c, 1);
+
+		if (r < 0 && errno == EINTR) {
+			if (shell_sigint || shell_sigterm) {
+				shell_sigint = 0;
+				putchar('\n'); /* the terminal echoed ^C */
+				break;
+			}
+			continue;
+		}
+		if (r <= 0)
+			break;
+		if (c == '\n') {
+			rc = 0;
+			break;
+		}
+		if (n + 1 < len)
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	if (restore)
+		tcsetattr(STDIN_FILENO, TCSANOW, &before);
+	return rc;
+}
+
+void shell_tty_io(struct shell *sh)
+{
+	sh->io = (struct cmd_io){tty_out, tty_err, tty_ask, sh, &sh->term};
+}
+
+/* Log lines: notices and worse always, everything with `terminal monitor`.
+ * At the prompt the line being typed is redrawn below the message. */
+void shell_tty_log(struct shell *sh, enum eng_log_level level, const char *msg)
+{
+	if (level > ENG_LOG_NOTICE && !sh->term.monitor)
+		return;
+	if (sh->at_prompt) {
+		rl_clear_visible_line();
+		printf("%s\n", msg);
+		rl_on_new_line();
+		rl_redisplay();
+		fflush(stdout);
+	} else {
+		printf("%s\n", msg);
+	}
+}
+
+/* ---- Keys ----------------------------------------------------------------- */
+
+/* Is position `end` of the line inside quotes (the tokenizer's rule)? */
+static bool in_quotes(const char *s, int end)
+{
+	char q = 0;
+
+	for (int i = 0; i < end && s[i]; i++) {
+		if (q) {
+			if (s[i] == '\\' && q == '"' && i + 1 < end)
+				i++;
+			else if (s[i] == q)
+				q = 0;
+		} else if (s[i] == '"' || s[i] == '\'') {
+			q = s[i];
+		} else if (s[i] == '\\' && i + 1 < end) {
+			i++;
+		}
+	}
+	return q != 0;
+}
+
+/* Start a block of output below the line being edited. */
+static void below_line(const char *echo)
+{
+	int point = rl_point;
+
+	rl_point = rl_end;
+	rl_redisplay();
+	rl_point = point;
+	fputs(echo, stdout);
+	fputs("\n", stdout);
+	g_sh->rows = 0;
+	g_sh->stopped = false;
+	g_sh->echo_caret = false;
+	g_sh->at_prompt = false;
+}
+
+static void back_to_line(void)
+{
+	g_sh->at_prompt = true;
+	rl_on_new_line();
+	rl_redisplay();
+}
+
+/* `?`: context help for the line up to the cursor; the `?` is not kept. */
+static int key_help(int count, int key)
+{
+	char *text;
+
+	if (in_quotes(rl_line_buffer, rl_point))
+		return rl_insert(count, key);
+	text = strndup(rl_line_buffer, (size_t)rl_point);
+	if (!text)
+		return rl_ding();
+	below_line("?");
+	cmd_help(g_sh->cs, text);
+	free(text);
+	back_to_line();
+	return 0;
+}
+
+/* TAB: one candidate completes the word (and a blank); several extend it
+ * to their common prefix, or are listed when there is none to add. */
+static int key_tab(int count, int key)
+{
+	struct cmd_completions c;
+	char *text = strndup(rl_line_buffer, (size_t)rl_point);
+	int ws = rl_point;
+	size_t typed, common;
+
+	if (!text || in_quotes(rl_line_buffer, rl_point)) {
+		free(text);
+		return rl_ding();
+	}
+	while (ws > 0 && text[ws - 1] != ' ' && text[ws - 1] != '\t' && text[ws - 1] != '|')
+		ws--;
+	typed = strlen(text + ws);
+	cmd_complete(g_sh->cs, text, &c);
+	free(text);
+	if (c.n == 0) {
+		rl_ding();
+		goto done;
+	}
+	common = strlen(c.words[0]);
+	for (size_t i = 1; i < c.n; i++) {
+		size_t k = 0;
+		while (k < common && c.words[i][k] == c.words[0][k])
+			k++;
+		common = k;
+	}
+	if (c.n == 1 || common > typed) {
+		char *ins = strndup(c.words[0], common);
+		if (!ins)
+			goto done;
+		rl_begin_undo_group();
+		rl_delete_text(ws, rl_point);
+		rl_point = ws;
+		rl_insert_text(ins);
+		if (c.n == 1)
+			rl_insert_text(" ");
+		rl_end_undo_group();
+		free(ins);
+		goto done;
+	}
+	below_line("");
+	{
+		size_t len = 0;
+		char *list;
+		for (size_t i = 0; i < c.n; i++)
+			len += strlen(c.words[i]) + 2;
+		list = calloc(1, len + 1);
+		for (size_t i = 0; list && i < c.n; i++) {
+			strcat(list, c.words[i]);
+			if (i + 1 < c.n)
+				strcat(list, "  ");
+		}
+		if (list)
+			tty_out(g_sh, list);
+		free(list);
+	}
+	back_to_line();
+done:
+	cmd_completions_free(&c);
+	return 0;
+}
+
+/* Ctrl-C drops the line being typed. */
+static int key_ctrl_c(int count, int key)
+{
+	rl_point = rl_end;
+	rl_redisplay();
+	fputs("^C", stdout);
+	g_abort_line = true;
+	return rl_newline(1, '\n');
+}
+
+/* Ctrl-Z runs the line, if any, then `end` (IOS); nothing in EXEC mode. */
+static int key_ctrl_z(int count, int key)
+{
+	if (!cmd_in_config(g_sh->cs))
+		return rl_ding();
+	rl_point = rl_end;
+	rl_redisplay();
+	fputs("^Z", stdout);
+	g_ctrlz = true;
+	return rl_newline(1, '\n');
+}
+
+static void on_line(char *line)
+{
+	g_line = line;
+	g_have_line = true;
+	rl_callback_handler_remove();
+	g_installed = false;
+	g_sh->at_prompt = false;
+}
+
+static void install(struct shell *sh)
+{
+	cmd_prompt(sh->cs, g_prompt, sizeof(g_prompt));
+	g_abort_line = g_ctrlz = false;
+	/* readline echoes only when the terminal it prepares echoes */
+	tty_mode(true, true, true);
+	rl_callback_handler_install(g_prompt, on_line);
+	g_installed = true;
+	sh->at_prompt = true;
+	fflush(stdout);
+}
+
+/* ---- Running a line ------------------------------------------------------- */
+
+static void syntax_error(struct shell *sh, const struct cmd_result *res)
+{
+	if (res->status == CMD_INVALID) {
+		int col = (int)strlen(g_prompt) + (res->column > 0 ? res->column : 0);
+		printf("%*s^\n", col, "");
+	}
+	printf("%s\n", res->msg);
+	if (res->status != CMD_DENIED)
+		putchar('\n');
+}
+
+/* Returns true when the session ends. */
+static bool run_line(struct shell *sh, const char *line)
+{
+	struct cmd_result res;
+
+	sh->rows = 0;
+	sh->stopped = false;
+	sh->echo_caret = true;
+	shell_sigint = 0;
+	tty_mode(true, false, true);
+	cmd_exec(sh->cs, line, &res);
+	if (shell_sigint)
+		note_interrupt(sh);
+	shell_sigint = 0;
+	switch (res.status) {
+	case CMD_INVALID:
+	case CMD_AMBIGUOUS:
+	case CMD_INCOMPLETE:
+	case CMD_DENIED:
+		syntax_error(sh, &res);
+		break;
+	case CMD_QUIT:
+		return true;
+	default:
+		break;
+	}
+	fflush(stdout);
+	return false;
+}
+
+/* A complete line from readline (NULL: Ctrl-D or the end of input). */
+static bool take_line(struct shell *sh, char *raw)
+{
+	bool quit = false;
+	char *line;
+
+	if (!raw) {
+		if (g_read_eof || !cmd_in_config(sh->cs)) {
+			putchar('\n');
+			return true;
+		}
+		/* Ctrl-D at an empty configuration prompt is ignored (IOS). */
+		putchar('\r');
+		return false;
+	}
+	if (g_abort_line) {
+		free(raw);
+		return false;
+	}
+	line = malloc(strlen(raw) + 1);
+	if (!line) {
+		free(raw);
+		return false;
+	}
+	shell_strip_comment(raw, line);
+	free(raw);
+	if (line[strspn(line, " \t")]) {
+		char *masked = cmd_mask_secrets(sh->cs, line);
+		if (masked)
+			add_history(masked);
+		free(masked);
+		quit = run_line(sh, line);
+	}
+	if (!quit && g_ctrlz && cmd_in_config(sh->cs))
+		quit = run_line(sh, "end");
+	free(line);
+	return quit;
+}
+
+static void tick(struct shell *sh)
+{
+	char now[sizeof(g_prompt)];
+
+	eng_tick(sh->eng);
+	cmd_prompt(sh->cs, now, sizeof(now));
+	if (g_installed && strcmp(now, g_prompt) != 0) {
+		memcpy(g_prompt, now, sizeof(g_prompt));
+		rl_clear_visible_line();
+		rl_set_prompt(g_prompt);
+		rl_on_new_line();
+		rl_redisplay();
+	}
+	fflush(stdout);
+}
+
+/* A new window size: readline redraws; the pager follows the width
+ * unless `terminal width` set another one. */
+static void window_resized(struct shell *sh)
+{
+	struct winsize ws;
+
+	rl_resize_terminal();
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+		if (sh->term.width == g_window_cols)
+			sh->term.width = ws.ws_col;
+		g_window_cols = ws.ws_col;
+	}
+}
+
+int shell_tty_run(struct shell *sh)
+{
+	bool quit = false;
+
+	g_sh = sh;
+	g_window_cols = sh->term.width;
+	g_saved_ok = tcgetattr(STDIN_FILENO, &g_saved) == 0;
+	atexit(tty_restore);
+	shell_signals_install();
+	rl_readline_name = "ikesh";
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+	rl_change_environment = 0;
+	rl_instream = stdin;
+	rl_outstream = stdout;
+	rl_getc_function = tty_getc;
+	rl_prep_term_function = tty_prep;
+	rl_variable_bind("enable-bracketed-paste", "off");
+	rl_bind_key('?', key_help);
+	rl_bind_key('\t', key_tab);
+	rl_bind_key(3, key_ctrl_c);
+	rl_bind_key(26, key_ctrl_z);
+	using_history();
+	stifle_history(256);
+
+	install(sh);
+	while (!quit && !shell_sigterm) {
+		struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+		int timeout = eng_next_timeout_ms(sh->eng);
+		int n;
+
+		if (shell_sigwinch) {
+			shell_sigwinch = 0;
+			window_resized(sh);
+		}
+		if (timeout == 0) {
+			tick(sh);
+			continue;
+		}
+		n = poll(&p, 1, timeout);
+		if (n < 0) {
+			if (errno == EINTR) {
+				shell_sigint = 0; /* a stray SIGINT at the prompt */
+				continue;
+			}
+			break;
+		}
+		if (n == 0) {
+			tick(sh);
+			continue;
+		}
+		if (p.revents & POLLNVAL)
+			break;
+		rl_callback_read_char();
+		if (!g_have_line && g_read_eof)
+			break;
+		if (!g_have_line)
+			continue;
+		g_have_line = false;
+		quit = take_line(sh, g_line);
+		g_line = NULL;
+		if (!quit && !shell_sigterm)
+			install(sh);
+		if (g_read_eof && !quit)
+			quit = true;
+	}
+	tty_restore();
+	clear_history();
+	return 0;
+}

@@ -1,0 +1,106 @@
+Scripts: -c (repeatable), -f FILE, standard input and #! files run lines
+as if typed at the EXEC prompt; `!` and `#` begin comments at the start
+of a word outside quotes; configuration is committed once, at the end;
+the first error prints ORIGIN:LINE: % message, stops, exits 1.
+@@ run -c "show lines 2" -c "conf t" -c "hostname R1 ! a comment" -c end -c "show running-config"
+@@ stdout
+line 1
+line 2
+hostname ikesh
+@@ run -c "show version" -c "shw lines" -c "show lines 1"
+@@ stdout
+ikesh (fake command layer)
+@@ stderr
+-c:2: % Invalid input detected at 'shw'
+@@ exit 1
+@@ run -c "show lines 1{nl}show lines 0"
+@@ stdout
+line 1
+@@ stderr
+-c:2: % Invalid input detected at '0'
+@@ exit 1
+@@ run -c fail -c "show version"
+@@ stderr
+-c:1: % the fake command failed
+@@ exit 1
+@@ run -c "conf t" -c "e"
+@@ stderr
+-c:2: % Ambiguous command: "e"
+@@ exit 1
+@@ run -c "conf t" -c "tunnel"
+@@ stderr
+-c:2: % Incomplete command.
+@@ exit 1
+@@ run -c "conf t" -c "hostname invalid" -c "end"
+@@ stderr
+-c: % Commit failed: hostname 'invalid' is refused
+@@ exit 1
+@@ run -c "show version" -c exit -c "show lines 1"
+@@ stdout
+ikesh (fake command layer)
+@@ file cfg.ikesh
+! a configuration script
+   # indented comment
+configure terminal
+ tunnel HQ
+  key "a#b!c" # the key keeps its # and !
+  key abc#def
+  description Branch 7 # comments after a blank are ignored
+  end
+show lines 1 ! trailing
+@@ run -f {tmp}/cfg.ikesh
+@@ stdout
+line 1
+@@ file bad.ikesh
+configure terminal
+! the next line is wrong
+
+hostname R1 R2
+show lines 1
+@@ run -f {tmp}/bad.ikesh
+@@ stderr
+{tmp}/bad.ikesh:4: % Invalid input detected at 'R2'
+@@ exit 1
+@@ run
+@@ stdin
+show lines 1
+conf t
+tunnel
+@@ stdout
+line 1
+@@ stderr
+<stdin>:3: % Incomplete command.
+@@ exit 1
+@@ run
+@@ stdin
+show lines 2
+@@ stdout
+line 1
+line 2
+@@ file run-me 755
+#!{ikesh} -f
+show lines 3 ! a script run by the kernel
+@@ exec {tmp}/run-me
+@@ stdout
+line 1
+line 2
+line 3
+@@ file nul.ikesh
+show lines 1
+show{nul}lines 2
+show lines 3
+@@ run -f {tmp}/nul.ikesh
+@@ stdout
+line 1
+@@ stderr
+{tmp}/nul.ikesh:2: % a NUL byte in the line
+@@ exit 1
+@@ run
+@@ stdin
+show lines 1
+show{nul} lines 2
+@@ stdout
+line 1
+@@ stderr
+<stdin>:2: % a NUL byte in the line
+@@ exit 1
