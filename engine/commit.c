@@ -517,7 +517,8 @@ static const char *commit_user(const struct eng *eng, uint32_t id)
  * commit since is a conflict (reported in diag, unless diag is NULL, and
  * then the session's version wins, for `show configuration changes`).
  */
-static int merge(struct eng_sess *s, struct eng_cfg **out, struct eng_diag *diag, bool *conflict)
+static int merge(struct eng_sess *s, struct eng_cfg **out, struct eng_diag *diag, bool *conflict,
+		 struct eng_cfg *nbase)
 {
 	struct eng *eng = s->eng;
 	struct eng_cfg *m;
@@ -565,6 +566,16 @@ static int merge(struct eng_sess *s, struct eng_cfg **out, struct eng_diag *diag
 					    what, who, when);
 				if (diag)
 					continue;
+				/* the refreshed base keeps what this session started from */
+				if (nbase && b)
+					rc = cfg_set(nbase, node_ref(b));
+				else if (nbase)
+					cfg_remove(nbase, key->kind, key->num, key->key);
+				if (rc) {
+					node_unref(b);
+					cfg_unref(m);
+					return rc;
+				}
 			}
 			if (n)
 				rc = cfg_set(m, node_ref(n));
@@ -581,6 +592,42 @@ static int merge(struct eng_sess *s, struct eng_cfg **out, struct eng_diag *diag
 	return 0;
 }
 
+/*
+ * Bring a candidate taken before the latest commits up to date: objects
+ * the session has not changed take running's values, so what it reads is
+ * current.  Objects it changed keep its version; where running changed
+ * them too, the base keeps the old version so that commit still reports
+ * the conflict.
+ */
+int eng_cand_refresh(struct eng_sess *s)
+{
+	struct eng *eng = s->eng;
+	struct eng_cfg *m, *nb;
+	bool conflict;
+	int rc;
+
+	if (!s->cand || s->base_gen == eng->gen)
+		return 0;
+	nb = cfg_clone(eng->running);
+	if (!nb)
+		return -ENOMEM;
+	rc = merge(s, &m, NULL, &conflict, nb);
+	if (rc) {
+		cfg_unref(nb);
+		return rc;
+	}
+	if (!conflict) {
+		cfg_unref(nb);
+		nb = cfg_ref(eng->running);
+	}
+	cfg_unref(s->cand);
+	cfg_unref(s->base);
+	s->cand = m;
+	s->base = nb;
+	s->base_gen = eng->gen;
+	return 0;
+}
+
 int eng_config_changes(struct eng_sess *sess, char **out)
 {
 	struct eng_cfg *m;
@@ -592,7 +639,7 @@ int eng_config_changes(struct eng_sess *sess, char **out)
 	*out = NULL;
 	if (!sess->cand)
 		return -ENOTCONN;
-	rc = merge(sess, &m, NULL, &conflict);
+	rc = merge(sess, &m, NULL, &conflict, NULL);
 	if (rc)
 		return rc;
 	rc = cfg_diff(sess->eng, sess->eng->running, m, out);
@@ -621,7 +668,7 @@ int eng_commit(struct eng_sess *sess, const struct eng_commit_req *req, struct e
 		return -ENOTCONN;
 	if (req->confirm_minutes > 24 * 60)
 		return -ERANGE;
-	rc = merge(sess, &m, diag, &conflict);
+	rc = merge(sess, &m, diag, &conflict, NULL);
 	if (rc)
 		return rc;
 	if (conflict) {
@@ -844,6 +891,8 @@ int eng_rollback(struct eng_sess *sess, unsigned n, struct eng_diag *diag)
 	if (n > ENG_ROLLBACK_MAX)
 		return -ERANGE;
 	rc = eng_cand_begin(sess);
+	if (!rc)
+		rc = eng_cand_refresh(sess);
 	if (rc)
 		return rc;
 	if (n == 0) {

@@ -156,6 +156,8 @@ void eng_logf(struct eng *eng, enum eng_log_level level, const char *fmt, ...)
 int eng_load_text(struct eng *eng, const char *text, size_t len, const char *origin,
 		  struct eng_diag *diag, struct eng_cfg **out);
 
+int eng_cand_refresh(struct eng_sess *s);
+
 /* durable.c */
 int eng_write_atomic(const char *dir, const char *name, const char *const *parts, size_t n);
 int eng_link_atomic(const char *src, const char *dir, const char *name);

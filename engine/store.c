@@ -694,7 +694,9 @@ static const struct eng_cfg *sess_db(struct eng_sess *sess, enum eng_db db, int 
 	if (db == ENG_CANDIDATE) {
 		if (!sess->cand)
 			*rc = -ENOTCONN;
-		return sess->cand;
+		else
+			*rc = eng_cand_refresh(sess);
+		return *rc ? NULL : sess->cand;
 	}
 	*rc = -EINVAL;
 	return NULL;
@@ -754,6 +756,8 @@ int eng_obj_put(struct eng_sess *sess, enum eng_kind kind, const void *obj, stru
 	if (!sess->cand)
 		return -ENOTCONN;
 	rc = eng_obj_check(kind, obj, diag);
+	if (!rc)
+		rc = eng_cand_refresh(sess);
 	if (rc)
 		return rc;
 	if (kind == ENG_OBJ_GLOBAL && eng_global_is_default(obj)) {
@@ -779,6 +783,8 @@ int eng_obj_del(struct eng_sess *sess, enum eng_kind kind, const char *key)
 		return -EPERM;
 	if (!sess->cand)
 		return -ENOTCONN;
+	if (eng_cand_refresh(sess))
+		return -ENOMEM;
 	if (kind == ENG_OBJ_GLOBAL) {
 		cfg_remove(sess->cand, kind, 0, "");
 		return 0;
