@@ -110,6 +110,7 @@ struct eng_sess {
 };
 
 /* vocab.c */
+void ebuf_reserve(struct ebuf *b, size_t n);
 void ebuf_add(struct ebuf *b, const char *s, size_t n);
 void ebuf_adds(struct ebuf *b, const char *s);
 void ebuf_addf(struct ebuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

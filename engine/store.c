@@ -254,7 +254,17 @@ bool cfg_equal(const struct eng_cfg *a, const struct eng_cfg *b)
 char *cfg_render(struct eng *eng, const struct eng_cfg *c, bool secrets)
 {
 	struct ebuf b = {0};
+	size_t total = 1;
 
+	/* one allocation of the right size: 10,000 tunnels are megabytes, and
+	 * growing by doubling would hold two copies at the peak */
+	for (int k = 0; k < ENG_OBJ_KINDS; k++)
+		for (size_t i = 0; i < c->t[k].n; i++) {
+			const char *t = node_text(eng, c->t[k].v[i]);
+
+			total += (t ? strlen(t) : 0) + 32; /* a masked secret may be longer */
+		}
+	ebuf_reserve(&b, total);
 	ebuf_adds(&b, "");
 	for (int k = 0; k < ENG_OBJ_KINDS; k++) {
 		for (size_t i = 0; i < c->t[k].n; i++) {
