@@ -751,7 +751,7 @@ static int revert_confirmed(struct eng *eng)
 			 "commit %" PRIu32 " was not confirmed, and reverting it failed: %s; "
 			 "retrying",
 			 bad, strerror(-rc));
-		eng->confirm_deadline_ms = eng_now_ms() + 1000;
+		eng->confirm_deadline_ms = eng_now_ms() + 10000;
 		return rc;
 	}
 	confirm_clear(eng);
