@@ -675,10 +675,17 @@ int eng_commit(struct eng_sess *sess, const struct eng_commit_req *req, struct e
 		rc = -EINVAL;
 		goto done;
 	}
-	eng_validate(m, diag);
-	if (diag && diag->n) {
-		rc = -EINVAL;
-		goto done;
+	{
+		/* validated whether or not the caller wants the reasons */
+		struct eng_diag own = {0}, *vd = diag ? diag : &own;
+		size_t before = vd->n;
+
+		eng_validate(m, vd);
+		if (vd->n > before)
+			rc = -EINVAL;
+		eng_diag_free(&own);
+		if (rc)
+			goto done;
 	}
 	if (req->check_only)
 		goto done;
