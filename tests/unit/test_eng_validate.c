@@ -386,6 +386,7 @@ int main(void)
 	    cmocka_unit_test(test_xfrm_if_id_unique),
 	    cmocka_unit_test(test_ikev1_one_subnet),
 	    cmocka_unit_test(test_all_listed),
+	    cmocka_unit_test(test_refused_without_diag),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
