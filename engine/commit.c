@@ -306,6 +306,27 @@ static void confirm_clear(struct eng *eng)
 	eng->confirm_prev = NULL;
 	snprintf(path, sizeof(path), "%s/confirm-pending", eng->state_dir);
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/confirm-revert", eng->state_dir);
+	unlink(path);
+}
+
+/* The running configuration a confirmed commit replaces, kept until the
+ * commit is confirmed: what a revert after a restart goes back to. */
+static int confirm_save_prev(struct eng *eng, uint32_t id)
+{
+	const char **parts;
+	char header[64];
+	size_t n;
+	int rc;
+
+	rc = cfg_parts(eng, eng->running, &parts, &n);
+	if (rc)
+		return rc;
+	snprintf(header, sizeof(header), "! running configuration before commit %" PRIu32 "\n", id);
+	parts[0] = header;
+	rc = eng_write_atomic(eng->state_dir, "confirm-revert", parts, n);
+	free(parts);
+	return rc;
 }
 
 static int confirm_read(struct eng *eng)
@@ -442,7 +463,9 @@ static int apply(struct eng *eng, struct eng_cfg *next, const char *user, const 
 		eng->confirm_id = h.id;
 		eng->confirm_deadline_ms = eng_now_ms() + (int64_t)confirm_minutes * 60000;
 		eng->confirm_pending = true;
-		rc = confirm_write(eng);
+		rc = confirm_save_prev(eng, h.id);
+		if (!rc)
+			rc = confirm_write(eng);
 		if (rc) {
 			confirm_clear(eng);
 			goto undo_hist;
@@ -731,20 +754,25 @@ static int revert_confirmed(struct eng *eng)
 	char comment[128];
 	int rc = 0;
 
-	if (!prev && to) {
+	if (!prev) {
 		struct eng_diag d = {0};
-		char *text;
+		char path[4096], *text;
 		size_t len;
 
-		rc = hist_load_text(eng, to, &text, &len);
+		/* after a restart: the saved configuration, else history */
+		snprintf(path, sizeof(path), "%s/confirm-revert", eng->state_dir);
+		rc = eng_read_file(path, &text, &len);
+		if (rc == -ENOENT && to)
+			rc = hist_load_text(eng, to, &text, &len);
 		if (rc == 0) {
-			rc = eng_load_text(eng, text, len, "history", &d, &prev);
+			rc = eng_load_text(eng, text, len, "confirm-revert", &d, &prev);
 			free_secret_text(text, len);
+		} else if (rc == -ENOENT) {
+			/* the first commit ever: back to nothing */
+			prev = cfg_new();
+			rc = prev ? 0 : -ENOMEM;
 		}
 		eng_diag_free(&d);
-	} else if (!prev) {
-		prev = cfg_new();
-		rc = prev ? 0 : -ENOMEM;
 	}
 	if (rc == 0) {
 		snprintf(comment, sizeof(comment), "revert of unconfirmed commit %" PRIu32, bad);
@@ -1005,6 +1033,7 @@ done:
 
 int eng_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *diag)
 {
+	bool from_run;
 	char path[4096];
 	struct eng *eng;
 	int rc;
@@ -1044,6 +1073,7 @@ int eng_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *dia
 	}
 	snprintf(path, sizeof(path), "%s/running-config", eng->run_dir);
 	rc = load_file(eng, path, "running-config", diag);
+	from_run = rc != -ENOENT;
 	if (rc == -ENOENT) {
 		snprintf(path, sizeof(path), "%s/startup-config", eng->state_dir);
 		rc = load_file(eng, path, "startup-config", diag);
@@ -1060,6 +1090,13 @@ int eng_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *dia
 	rc = confirm_read(eng);
 	if (rc) {
 		eng_diag_addf(diag, "confirm-pending: unreadable (%s); ignored", strerror(-rc));
+		confirm_clear(eng);
+	} else if (eng->confirm_pending && !from_run) {
+		/* a new boot runs startup-config: the unconfirmed commit is gone */
+		eng_logf(eng, ENG_LOG_NOTICE,
+			 "commit %" PRIu32 " was not confirmed; this boot started from "
+			 "startup-config without it",
+			 eng->confirm_id);
 		confirm_clear(eng);
 	} else if (eng->confirm_pending && eng_now_ms() >= eng->confirm_deadline_ms) {
 		revert_confirmed(eng);
