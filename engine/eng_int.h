@@ -110,6 +110,7 @@ struct eng_sess {
 };
 
 /* vocab.c */
+void ebuf_reserve(struct ebuf *b, size_t n);
 void ebuf_add(struct ebuf *b, const char *s, size_t n);
 void ebuf_adds(struct ebuf *b, const char *s);
 void ebuf_addf(struct ebuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -155,6 +156,8 @@ void eng_logf(struct eng *eng, enum eng_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int eng_load_text(struct eng *eng, const char *text, size_t len, const char *origin,
 		  struct eng_diag *diag, struct eng_cfg **out);
+
+int eng_cand_refresh(struct eng_sess *s);
 
 /* durable.c */
 int eng_write_atomic(const char *dir, const char *name, const char *const *parts, size_t n);
