@@ -303,7 +303,7 @@ static void ike_established(struct ike_sa *sa)
 	}
 	t->sa = sa;
 	if (sa->initiator && t->conf.ike_lifetime_s)
-		sa->ike_rekey_at = ike_now(e) + (uint64_t)t->conf.ike_lifetime_s * 900;
+		sa->ike_rekey_at = ike_rekey_time(e, t->conf.ike_lifetime_s);
 }
 
 /* The IKE SA is up but the CHILD_SA was refused: say why, then tear it down. */

@@ -278,7 +278,7 @@ static void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
 	ns->nat_local = old->nat_local;
 	ns->nat_remote = old->nat_remote;
 	if (ns->initiator && c->ike_lifetime_s)
-		ns->ike_rekey_at = ike_now(e) + (uint64_t)c->ike_lifetime_s * 900;
+		ns->ike_rekey_at = ike_rekey_time(e, c->ike_lifetime_s);
 	old->tun->sa = ns;
 	e->stats.ike_rekeyed++;
 	ike_tun_status(old->tun, e, IKE_TUN_REKEYED);

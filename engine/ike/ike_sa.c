@@ -56,8 +56,36 @@ void ike_log(struct ike_engine *e, enum ike_log_level lvl, const char *fmt, ...)
 	e->env.log(e->env.ctx, lvl, msg);
 }
 
+uint64_t ike_rekey_time(struct ike_engine *e, uint32_t lifetime_s)
+{
+	uint64_t ms = (uint64_t)lifetime_s * 1000, margin = ms / 10;
+	uint32_t r = 0;
+
+	crypto_random_bytes((uint8_t *)&r, sizeof(r));
+	margin += r % (ms / 20 + 1);
+	return ike_now(e) + ms - margin;
+}
+
+/* start-mode auto: plan the next attempt, backing off after failures. */
+static void ike_tun_plan_restart(struct ike_tunnel *t, struct ike_engine *e)
+{
+	uint64_t delay = IKE_RESTART_BASE_MS;
+
+	for (unsigned i = 1; i < t->failures && delay < IKE_RESTART_MAX_MS; i++)
+		delay *= 2;
+	if (delay > IKE_RESTART_MAX_MS)
+		delay = IKE_RESTART_MAX_MS;
+	t->retry_at = ike_now(e) + delay;
+}
+
 void ike_tun_status(struct ike_tunnel *t, struct ike_engine *e, enum ike_tunnel_state st)
 {
+	if (st == IKE_TUN_FAILED || st == IKE_TUN_IKE_NO_CHILD)
+		t->failures++;
+	if (st == IKE_TUN_UP)
+		t->failures = 0;
+	if ((st == IKE_TUN_FAILED || st == IKE_TUN_DOWN) && t->conf.start == IKE_START_AUTO)
+		ike_tun_plan_restart(t, e);
 	t->state = st;
 	if (st == IKE_TUN_UP)
 		t->last_error[0] = '\0';
@@ -249,8 +277,10 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 		if (memcmp(&t->conf, conf, sizeof(*conf)) == 0)
 			return 0;
 		if (t->sa)
-			ike_sa_destroy(t->sa);
+			ike_sa_delete_now(t->sa);
 		t->conf = *conf;
+		t->failures = 0;
+		t->retry_at = conf->start == IKE_START_AUTO ? ike_now(e) : 0;
 		ike_sa_reap(e);
 		return 0;
 	}
@@ -259,6 +289,8 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 		return -ENOMEM;
 	t->conf = *conf;
 	t->state = IKE_TUN_DOWN;
+	if (conf->start == IKE_START_AUTO)
+		t->retry_at = ike_now(e);
 	t->next = e->tunnels;
 	e->tunnels = t;
 	return 0;
@@ -274,7 +306,7 @@ int ike_conf_remove(struct ike_engine *e, const char *name)
 		if (strcmp(t->conf.name, name) != 0)
 			continue;
 		if (t->sa)
-			ike_info_delete_ike(t->sa);
+			ike_sa_delete_now(t->sa);
 		/* SAs outliving the tunnel must not point to it */
 		for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
 			if (sa->tun == t) {
@@ -292,6 +324,20 @@ int ike_conf_remove(struct ike_engine *e, const char *name)
 }
 
 /* ---- SAs ---- */
+
+/* Tell the peer (one Delete, no wait for the answer) and forget the SA. */
+void ike_sa_delete_now(struct ike_sa *sa)
+{
+	uint8_t ibuf[64];
+	struct ike_writer w;
+
+	if (sa->state == IKE_SA_ESTABLISHED && !sa->req.active) {
+		ike_writer_init(&w, ibuf, sizeof(ibuf));
+		ike_build_delete(&w, &(struct ike_delete){IKE_PROTO_IKE, 0, 0, NULL});
+		ike_send_request(sa, IKE_INFORMATIONAL, IKE_REQ_DELETE_IKE, &w);
+	}
+	ike_sa_destroy(sa);
+}
 
 struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t, bool initiator)
 {
@@ -338,7 +384,7 @@ int ike_child_install(struct ike_sa *sa, struct ike_child *c)
 	sa->children = c;
 	e->stats.child_installed++;
 	if (sa->tun && sa->tun->conf.child_lifetime_s)
-		c->rekey_at = ike_now(e) + (uint64_t)sa->tun->conf.child_lifetime_s * 900;
+		c->rekey_at = ike_rekey_time(e, sa->tun->conf.child_lifetime_s);
 	return 0;
 }
 
@@ -454,8 +500,11 @@ struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, const uint8_t spi_i[8
 static struct ike_sa *ike_sa_find(struct ike_engine *e, const struct ike_hdr *h)
 {
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (sa->state != IKE_SA_DEAD && memcmp(sa->spi_i, h->spi_i, 8) == 0 &&
-		    memcmp(sa->spi_r, h->spi_r, 8) == 0)
+		/* an SA without keys yet (SPIr still zero) takes no encrypted message */
+		if (sa->state == IKE_SA_DEAD || sa->state == IKE_SA_INIT_SENT ||
+		    sa->state == IKE_SA_LARVAL)
+			continue;
+		if (memcmp(sa->spi_i, h->spi_i, 8) == 0 && memcmp(sa->spi_r, h->spi_r, 8) == 0)
 			return sa;
 	}
 	return NULL;
@@ -626,10 +675,6 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 		e->stats.drop_unknown_spi++;
 		return;
 	}
-	if (sa->state == IKE_SA_INIT_SENT) {
-		e->stats.drop_unexpected++;
-		return;
-	}
 	if (response) {
 		if (!sa->req.active || m->hdr.msgid != sa->req.msgid) {
 			e->stats.drop_msgid++;
@@ -702,7 +747,7 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 	case IKE_INFORMATIONAL:
 		if (response)
 			ike_info_response(sa, m);
-		else if (sa->state != IKE_SA_HALF_OPEN)
+		else if (sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_DELETING)
 			ike_info_request(sa, m);
 		else
 			e->stats.drop_unexpected++;
@@ -820,6 +865,13 @@ void ike_tick(struct ike_engine *e)
 {
 	uint64_t now = ike_now(e);
 
+	for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
+		if (t->conf.start != IKE_START_AUTO || t->sa || !t->retry_at || now < t->retry_at)
+			continue;
+		t->retry_at = 0;
+		ike_initiate(e, t->conf.name);
+	}
+
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
 		if (sa->state != IKE_SA_DEAD)
 			ike_sa_tick(sa, now);
@@ -830,6 +882,12 @@ void ike_tick(struct ike_engine *e)
 uint64_t ike_next_timeout(const struct ike_engine *e)
 {
 	uint64_t next = UINT64_MAX;
+
+	for (const struct ike_tunnel *t = e->tunnels; t; t = t->next) {
+		if (t->conf.start == IKE_START_AUTO && t->sa == NULL && t->retry_at &&
+		    t->retry_at < next)
+			next = t->retry_at;
+	}
 
 	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
 		const struct ike_peer_conf *c = sa->tun ? &sa->tun->conf : NULL;

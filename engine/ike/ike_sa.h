@@ -71,7 +71,12 @@ struct ike_tunnel {
 	struct ike_sa *sa; /* the current IKE SA, either role */
 	enum ike_tunnel_state state;
 	char last_error[IKE_REASON_LEN];
+	uint64_t retry_at; /* start-mode auto: (re)initiate then; 0: not planned */
+	unsigned failures; /* in a row, for the back-off */
 };
+
+#define IKE_RESTART_BASE_MS 5000
+#define IKE_RESTART_MAX_MS  300000
 
 struct ike_sa {
 	struct ike_sa *next;
@@ -163,6 +168,8 @@ struct ike_engine {
 /* snprintf for messages that may be cut short on purpose. */
 void ike_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 uint64_t ike_now(const struct ike_engine *e);
+/* now + a lifetime's rekey margin: 85-90 % of it, randomised so peers do not collide. */
+uint64_t ike_rekey_time(struct ike_engine *e, uint32_t lifetime_s);
 void ike_log(struct ike_engine *e, enum ike_log_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Record and report a tunnel's failure (reason shown to operators). */
@@ -174,6 +181,7 @@ bool ike_addr_equal(const struct ike_addr *a, const struct ike_addr *b);
 struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t, bool initiator);
 /* Remove CHILD_SAs from the kernel, mark the SA dead (freed later). */
 void ike_sa_destroy(struct ike_sa *sa);
+void ike_sa_delete_now(struct ike_sa *sa);
 void ike_sa_reap(struct ike_engine *e);
 unsigned ike_half_open_count(const struct ike_engine *e, const struct ike_addr *peer);
 struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, const uint8_t spi_i[8],

@@ -647,6 +647,65 @@ static void test_dpd_timeout(void **state)
 	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
 }
 
+/* start-mode auto: up without being asked, and back after DPD once the peer returns. */
+static void test_auto_dpd_restart(void **state)
+{
+	CA.start = IKE_START_AUTO;
+	CA.dpd_interval_s = 10;
+	CA.dpd_timeout_s = 30;
+	load();
+	assert_true(fn_next_timer(0));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	fn.blackhole[1] = true;
+	while (A.state == IKE_TUN_UP && fn_next_timer(120000))
+		fn_run();
+	assert_int_equal(A.state, IKE_TUN_FAILED);
+	/* the first retry comes 5 s after the failure */
+	assert_int_equal(ike_next_timeout(A.e), fn.now + 5000);
+	fn.blackhole[1] = false;
+	while (A.state != IKE_TUN_UP && fn_next_timer(10000))
+		fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(A.n_installed, 2);
+	/* b replaced its stale IKE SA and CHILD_SA with the new ones */
+	assert_int_equal(B.n_installed, 2);
+	assert_int_equal(B.n_deleted, 1);
+	assert_pair(&A.installed[1], &B.installed[1]);
+}
+
+/* Failed attempts of an auto tunnel back off: 5 s, then 10 s, then 20 s. */
+static void test_auto_backoff(void **state)
+{
+	uint64_t expect = 5000;
+	unsigned sent = 0;
+
+	CA.start = IKE_START_AUTO;
+	load();
+	fn.blackhole[1] = true;
+	assert_true(fn_next_timer(0));
+	for (int i = 0; i < 3; i++) {
+		while (A.state != IKE_TUN_FAILED && fn_next_timer(120000))
+			fn_run();
+		assert_int_equal(A.state, IKE_TUN_FAILED);
+		assert_int_equal(A.sent - sent, 5);
+		sent = A.sent;
+		assert_int_equal(ike_next_timeout(A.e), fn.now + expect);
+		assert_true(fn_next_timer(expect));
+		expect *= 2;
+		assert_int_equal(A.state, IKE_TUN_CONNECTING);
+	}
+}
+
+/* responder-only never sends anything by itself. */
+static void test_responder_only(void **state)
+{
+	load();
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	fn_advance(3600000);
+	assert_int_equal(A.sent + B.sent, 0);
+}
+
 /* ---- malformed and hostile input ---- */
 
 /* Capture the next datagram (from a to b) without delivering it. */
@@ -956,6 +1015,51 @@ static void test_rekey_ike(void **state)
 	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
 }
 
+/*
+ * Both sides rekey the IKE SA at once: each refuses the other's with
+ * TEMPORARY_FAILURE (the §2.8.2 nonce rule is not implemented), the retry
+ * of one goes through, and one IKE SA is left on each side.
+ */
+static void test_rekey_ike_simultaneous(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	establish();
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	assert_int_equal(ike_rekey_ike(B.e, "to-a"), 0);
+	fn_run();
+	while (ike_engine_stats(A.e)->ike_rekeyed == 0 && fn_next_timer(10000))
+		fn_run();
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
+	assert_int_equal(ike_engine_stats(B.e)->ike_rekeyed, 1);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ia.ike_up && ib.ike_up);
+	assert_memory_equal(ia.spi_i, ib.spi_i, 8);
+	assert_memory_equal(ia.spi_r, ib.spi_r, 8);
+	assert_int_equal(ia.n_child, 1);
+	assert_int_equal(ib.n_child, 1);
+	/* the old IKE SAs are gone: only the new one answers */
+	assert_int_equal(ike_delete(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(B.state, IKE_TUN_DOWN);
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+}
+
+/* IKE SA rekey by lifetime, the CHILD_SA carried over. */
+static void test_rekey_ike_lifetime(void **state)
+{
+	CA.ike_lifetime_s = 1000;
+	establish();
+	while (ike_engine_stats(A.e)->ike_rekeyed == 0 && fn_next_timer(2000000))
+		fn_run();
+	assert_int_equal(ike_engine_stats(B.e)->ike_rekeyed, 1);
+	assert_int_equal(A.state, IKE_TUN_REKEYED);
+	assert_int_equal(A.n_deleted + B.n_deleted, 0);
+	assert_int_equal(A.n_installed, 1);
+}
+
 /* Both sides rekey the same CHILD_SA at once (§2.8.1). */
 static void test_rekey_child_simultaneous(void **state)
 {
@@ -1056,6 +1160,9 @@ int main(void)
 	    T(test_delete_by_responder),
 	    T(test_dpd_alive),
 	    T(test_dpd_timeout),
+	    T(test_auto_dpd_restart),
+	    T(test_auto_backoff),
+	    T(test_responder_only),
 	    T(test_malformed),
 	    T(test_mutations),
 	    T(test_unsupported_critical),
@@ -1066,6 +1173,8 @@ int main(void)
 	    T(test_rekey_child_lifetime),
 	    T(test_rekey_ike),
 	    T(test_rekey_child_simultaneous),
+	    T(test_rekey_ike_simultaneous),
+	    T(test_rekey_ike_lifetime),
 	    T(test_install_fails),
 	    T(test_conf_change),
 	    T(test_conf_invalid),
