@@ -494,6 +494,7 @@ static int apply(struct eng *eng, struct eng_cfg *next, const char *user, const 
 	eng->running = cfg_ref(next);
 	eng->gen++;
 	eng->last_id = h.id;
+	eng_rt_sync(eng);
 	if (eng->n_hist == ENG_HISTORY_KEEP) {
 		char old[4096];
 
@@ -823,11 +824,18 @@ long eng_confirm_pending(const struct eng *eng)
 
 int eng_next_timeout_ms(const struct eng *eng)
 {
-	int64_t left;
+	int64_t due = -1, left;
 
-	if (!eng || !eng->confirm_pending)
+	if (!eng)
 		return -1;
-	left = eng->confirm_deadline_ms - eng_now_ms();
+	if (eng->confirm_pending)
+		due = eng->confirm_deadline_ms;
+	left = eng_rt_next_ms(eng);
+	if (left >= 0 && (due < 0 || left < due))
+		due = left;
+	if (due < 0)
+		return -1;
+	left = due - eng_now_ms();
 	if (left <= 0)
 		return 0;
 	return left > INT_MAX ? INT_MAX : (int)left;
@@ -835,8 +843,11 @@ int eng_next_timeout_ms(const struct eng *eng)
 
 void eng_tick(struct eng *eng)
 {
-	if (eng && eng->confirm_pending && eng_now_ms() >= eng->confirm_deadline_ms)
+	if (!eng)
+		return;
+	if (eng->confirm_pending && eng_now_ms() >= eng->confirm_deadline_ms)
 		revert_confirmed(eng);
+	eng_rt_tick(eng);
 }
 
 /* ---- History, rollback, startup -------------------------------------- */
@@ -1104,6 +1115,11 @@ int eng_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *dia
 		eng_logf(eng, ENG_LOG_NOTICE, "commit %" PRIu32 " awaits confirmation (%ld s left)",
 			 eng->confirm_id, eng_confirm_pending(eng));
 	}
+	/* the configuration is in place: now the tunnels it describes */
+	/* Without IKE the engine still edits and saves configuration;
+	 * tunnel status says why nothing negotiates. */
+	if (eng_rt_open(eng, diag) == 0)
+		eng_rt_sync(eng);
 	*out = eng;
 	return 0;
 fail:
@@ -1115,6 +1131,7 @@ void eng_close(struct eng *eng)
 {
 	if (!eng)
 		return;
+	eng_rt_close(eng);
 	cfg_unref(eng->running);
 	cfg_unref(eng->confirm_prev);
 	free(eng->tombs);
