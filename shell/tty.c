@@ -213,11 +213,11 @@ void shell_tty_io(struct shell *sh)
 	sh->io = (struct cmd_io){tty_out, tty_err, tty_ask, sh, &sh->term};
 }
 
-/* Log lines: notices and worse always, everything with `terminal monitor`.
+/* Log lines: warnings and errors always, everything with `terminal monitor`.
  * At the prompt the line being typed is redrawn below the message. */
 void shell_tty_log(struct shell *sh, enum eng_log_level level, const char *msg)
 {
-	if (level > ENG_LOG_NOTICE && !sh->term.monitor)
+	if (level > ENG_LOG_WARNING && !sh->term.monitor)
 		return;
 	if (sh->at_prompt) {
 		rl_clear_visible_line();
