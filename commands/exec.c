@@ -241,7 +241,10 @@ static void resolve_in_modes(struct cmd_sess *cs, struct words *w, int to, bool 
 	enum cmd_mode m = cs->mode;
 
 	resolve_words(cs, w, 0, to, m, partial, r);
-	while ((r->status == RES_INVALID && r->bad == 0) && m != MODE_EXEC_) {
+	/* a line a sub-mode rejects at any word may belong to a parent mode
+	 * ("ipsec tunnel B" after "ipsec tunnel A" in a file with no "exit");
+	 * when no parent takes it, the sub-mode's error stands */
+	while (r->status == RES_INVALID && m != MODE_EXEC_) {
 		m = modes[m].parent;
 		if (m == MODE_EXEC_) {
 			/* only `show` is reachable from configuration modes */
@@ -255,7 +258,7 @@ static void resolve_in_modes(struct cmd_sess *cs, struct words *w, int to, bool 
 				return;
 		}
 		resolve_words(cs, w, 0, to, m, partial, &alt);
-		if (alt.status == RES_INVALID && alt.bad == 0) {
+		if (alt.status == RES_INVALID) {
 			resolved_free(&alt);
 			continue;
 		}
@@ -368,6 +371,9 @@ void cmd_exec(struct cmd_sess *cs, const char *line, struct cmd_result *res)
 	cmd_handler fn;
 
 	memset(res, 0, sizeof(*res));
+	/* "!" starts a comment line, as in IOS configuration text */
+	if (line[strspn(line, " \t")] == '!')
+		return;
 	if (words_split(line, &w) < 0) {
 		result_set(res, CMD_INVALID, w.n ? w.w[w.n - 1].start : 0,
 			   "%% Invalid input detected at '^' marker.\n%% too many words");

@@ -412,4 +412,39 @@ int eng_startup_save(struct eng_sess *sess, struct eng_diag *diag);
 /* Recent log messages, oldest first ("TIME LEVEL message" lines). */
 int eng_log_text(struct eng *eng, char **out);
 
+/* ---- Effective settings: defaults resolved (for the IKE layer) ------- */
+
+/*
+ * The defaults a zero field stands for:
+ *
+ *  IKEv2 policy (absent policy = all defaults):
+ *    encryption aes256; integrity sha256 (none when every cipher is
+ *    AEAD); prf: the integrity algorithms, or sha256 when there are none;
+ *    group 19 14; lifetime ENG_DEFAULT_IKE_LIFETIME.
+ *  IKEv1 policy: encryption aes256, hash sha256, group 14, authentication
+ *    pre-share, lifetime ENG_DEFAULT_IKE_LIFETIME.
+ *  IPsec policy: protocol esp, mode tunnel; ESP encryption aes256-gcm
+ *    (no integrity) when neither is set, aes256 (CBC) when only integrity
+ *    is set; AH integrity sha256; no PFS; lifetime
+ *    ENG_DEFAULT_IPSEC_LIFETIME seconds, no volume limit.
+ *  Tunnel: ike-version 2; DPD action ENG_DEFAULT_DPD_ACTION (when DPD is
+ *    on); start-mode auto; nat-traversal auto; send-cert on-request;
+ *    pfs group and SA lifetimes from the ipsec-policy when the tunnel
+ *    does not set them.
+ */
+void eng_ikev2_effective(const struct eng_ikev2_policy *p, struct eng_ikev2_policy *out);
+void eng_ikev1_effective(const struct eng_ikev1_policy *p, struct eng_ikev1_policy *out);
+void eng_ipsec_effective(const struct eng_ipsec_policy *p, struct eng_ipsec_policy *out);
+/*
+ * A tunnel of `db` with every default resolved, deep-copied into *out
+ * (release with eng_obj_clear), and its resolved policies in ike2/ike1
+ * (the one of its ike-version is filled, the other zeroed) and ipsec.
+ * Any of ike2, ike1, ipsec may be NULL.  -ENOENT when absent.
+ */
+int eng_tunnel_effective(struct eng_sess *sess, enum eng_db db, const char *name,
+			 struct eng_tunnel *out, struct eng_ikev2_policy *ike2,
+			 struct eng_ikev1_policy *ike1, struct eng_ipsec_policy *ipsec);
+/* The running hostname, ENG_DEFAULT_HOSTNAME when unset. */
+void eng_global_hostname(struct eng *eng, char buf[ENG_HOSTNAME_MAX]);
+
 #endif /* IKESH_ENGINE_H */

@@ -265,7 +265,7 @@ static void test_no_forms(void **state)
 	RUN_OK(g, "no ipsec tunnel ALL");
 	gs_reset(g);
 	RUN_OK(g, "show configuration");
-	assert_string_equal(g->out, "");
+	assert_string_equal(g->out ? g->out : "", "");
 	assert_int_equal(gs_run(g, "no ipsec tunnel ALL", NULL), CMD_FAILED);
 	text = g->err;
 	assert_non_null(strstr(text, "does not exist"));

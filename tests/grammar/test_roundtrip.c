@@ -79,7 +79,7 @@ static void assert_same_objects(struct gsess *a, struct gsess *b)
 /* The example without its leading comment block. */
 static const char *skip_header(const char *text)
 {
-	while (strncmp(text, "! ", 2) == 0 || strncmp(text, "!\n", 2) == 0 && text[2] == '!') {
+	while (strncmp(text, "! ", 2) == 0 || (strncmp(text, "!\n", 2) == 0 && text[2] == '!')) {
 		const char *nl = strchr(text, '\n');
 		if (!nl)
 			break;
@@ -256,6 +256,8 @@ static char *random_config(unsigned seed)
 			snprintf(b + strlen(b), cap - strlen(b), " remote-id user-fqdn u%u@x.example\n",
 				 rnd(9));
 		unsigned ns = rnd(5);
+		if (v1 && ns > 1)
+			ns = 1; /* IKEv1 negotiates one subnet per side */
 		for (unsigned k = 0; k < ns; k++)
 			snprintf(b + strlen(b), cap - strlen(b),
 				 " local-subnet 10.%u.%u.0/24\n remote-subnet 172.16.%u.0/24\n", i,
@@ -280,7 +282,8 @@ static char *random_config(unsigned seed)
 		if (rnd(3) == 0)
 			snprintf(b + strlen(b), cap - strlen(b), " nat-traversal force\n");
 		if (rnd(3) == 0)
-			snprintf(b + strlen(b), cap - strlen(b), " mobike\n split-connection\n");
+			snprintf(b + strlen(b), cap - strlen(b), "%s split-connection\n",
+				 v1 ? "" : " mobike\n"); /* mobike is IKEv2 only */
 		if (rnd(3) == 0)
 			snprintf(b + strlen(b), cap - strlen(b), " send-cert never\n");
 		if (rnd(3) == 0)

@@ -1,0 +1,24 @@
+/*
+ * eng_test.h - hooks for tests and benchmarks only; never called by the
+ * program.
+ */
+#ifndef IKESH_ENG_TEST_H
+#define IKESH_ENG_TEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Wall-clock time the engine sees, in milliseconds since the epoch;
+ * 0 returns to the real clock.  Drives commit-confirmed expiry and the
+ * times recorded in history. */
+void eng_test_set_clock(int64_t now_ms);
+
+/* After `after` more atomic file writes succeed, the next n stop once the
+ * temporary file is written and synced, before the rename, as a crash
+ * there would: the write fails with -EIO and the old file stays in place. */
+void eng_test_fail_before_rename(int after, int n);
+
+/* fsync on (the default) or off, for benchmarks on slow disks. */
+void eng_test_set_fsync(bool on);
+
+#endif /* IKESH_ENG_TEST_H */

@@ -1,0 +1,126 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# uml_run.sh NAME SCRIPT - runs one scenario script inside user-mode Linux.
+#
+# Boots Debian's UML kernel with the host filesystem as root (hostfs), loads
+# the IPsec modules, runs SCRIPT with /bin/sh as the only thing the kernel
+# does, and reads the script's exit status back from a file in a private
+# work directory. Passes only if that file says 0. A kernel that does not
+# boot, a script that hangs past the time limit, or any non-zero status
+# fails. The work directory and every process of the run are removed.
+#
+# Environment (set by ikesh_uml_test() in tests/uml/CMakeLists.txt):
+#   IKESH_UML_LAUNCH   uml_launch, which starts the kernel (see uml_launch.c)
+#   IKESH_UML_WORK     where the work directory is made (the build tree)
+#   IKESH_UML_TIMEOUT  seconds for the whole run
+#   IKESH_UML_KERNEL   the kernel (default /usr/bin/linux.uml)
+#   IKESH_UML_MEM      UML memory (default 384M)
+#   anything else IKESH_* and SCENARIO_* is passed to the script.
+set -u
+name=$1
+script=$2
+kernel=${IKESH_UML_KERNEL:-/usr/bin/linux.uml}
+launch=${IKESH_UML_LAUNCH:-}
+parent=${IKESH_UML_WORK:-${TMPDIR:-/tmp}}
+limit=${IKESH_UML_TIMEOUT:-90}
+mem=${IKESH_UML_MEM:-384M}
+
+fail() {
+	echo "uml[$name]: FAIL: $*" >&2
+	exit 1
+}
+
+[ -x "$kernel" ] || fail "no UML kernel at $kernel (install user-mode-linux)"
+[ -n "$launch" ] && [ -x "$launch" ] || fail "IKESH_UML_LAUNCH does not name uml_launch"
+[ -r "$script" ] || fail "no scenario script $script"
+modver=$(ls /usr/lib/uml/modules 2>/dev/null | head -n 1)
+[ -n "$modver" ] || fail "no UML modules under /usr/lib/uml/modules"
+
+work=$(mktemp -d "$parent/uml-$name.XXXXXX") || fail "cannot make a work directory in $parent"
+pid=
+cleanup() {
+	if [ -n "$pid" ]; then
+		kill -KILL -- "-$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# Glibc's AVX/EVEX string functions are kept out of UML processes: uml_launch
+# makes UML save FPU state with PTRACE_GETFPREGS, which covers SSE only.
+tunables=glibc.cpu.hwcaps=-AVX,-AVX2,-AVX512F,-AVX512BW,-AVX512CD,-AVX512DQ,-AVX512VL,-AVX_Fast_Unaligned_Load,-FMA,-BMI2,-ERMS,-FSRM,-RTM
+
+# Modules come from the UML package, never from the host's /lib/modules.
+mkdir -p "$work/modroot/lib/modules"
+ln -s "/usr/lib/uml/modules/$modver" "$work/modroot/lib/modules/$modver"
+cat >"$work/modprobe" <<EOF
+#!/bin/sh
+export GLIBC_TUNABLES='$tunables'
+exec /sbin/modprobe --dirname='$work/modroot' "\$@"
+EOF
+chmod +x "$work/modprobe"
+
+# What the script may read: the IKESH_* and SCENARIO_* variables.
+env | grep -E '^(IKESH|SCENARIO)_[A-Za-z0-9_]*=' | while IFS='=' read -r k v; do
+	printf "export %s='%s'\n" "$k" "$v"
+done >"$work/env"
+
+# PID 1 inside UML. The root filesystem is the host's: only tmpfs mounts
+# and the work directory are written.
+cat >"$work/init" <<EOF
+#!/bin/sh
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+if ! mount -t proc proc /proc || ! mount -t sysfs sysfs /sys ||
+   ! mount -t tmpfs tmpfs /run || ! mount -t tmpfs tmpfs /tmp; then
+	echo "uml: cannot mount the basic filesystems"
+	poweroff -f
+fi
+echo '$work/modprobe' >/proc/sys/kernel/modprobe
+for m in xfrm_user esp4 esp6 ah4 ah6 xfrm4_tunnel xfrm6_tunnel tunnel4 tunnel6 veth \\
+	ip_vti ip6_vti gcm ccm ctr ghash-generic seqiv echainiv cbc ecb hmac cmac xcbc \\
+	sha512_generic des_generic chacha_generic poly1305_generic chacha20poly1305 \\
+	authenc authencesn; do
+	'$work/modprobe' \$m 2>/dev/null || echo "uml: module \$m not loaded"
+done
+ip link set lo up
+. '$work/env'
+export WORK='$work'
+cd '$work'
+sh '$script' >'$work/out' 2>&1
+echo \$? >'$work/verdict.tmp'
+mv '$work/verdict.tmp' '$work/verdict'
+sync
+poweroff -f
+EOF
+chmod +x "$work/init"
+
+TMPDIR=$work setsid "$launch" "$kernel" "mem=$mem" rootfstype=hostfs rw "init=$work/init" \
+	"uml_dir=$work" umid=uml "GLIBC_TUNABLES=$tunables" con=null con0=fd:0,fd:1 \
+	</dev/null >"$work/uml.log" 2>&1 &
+pid=$!
+deadline=$(($(date +%s) + limit - 5))
+while kill -0 "$pid" 2>/dev/null; do
+	if [ "$(date +%s)" -ge "$deadline" ]; then
+		echo "uml[$name]: time limit reached, stopping the kernel" >&2
+		break
+	fi
+	sleep 0.2
+done
+kill -KILL -- "-$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+pid=
+
+[ -f "$work/out" ] && sed "s/^/uml[$name]: /" "$work/out"
+if [ ! -f "$work/verdict" ]; then
+	echo "uml[$name]: --- kernel log (last lines) ---" >&2
+	grep -v '^ *\[<' "$work/uml.log" | tail -n 25 >&2
+	fail "no verdict: the UML kernel did not boot or the scenario did not finish"
+fi
+verdict=$(cat "$work/verdict")
+[ "$verdict" = 0 ] || fail "scenario $script exited with status $verdict"
+echo "uml[$name]: PASS"
+exit 0
