@@ -452,8 +452,8 @@ def run_script_step(step, argv, env, subs, label, masks):
                        stderr=subprocess.PIPE, env=env, timeout=120)
     errors = []
     for name, data in (('stdout', p.stdout), ('stderr', p.stderr)):
-        want = [substitute(x, subs) for x in step.sections.get(name, [])]
-        got = data.decode('utf-8', 'replace').split('\n')
+        want = [substitute(x, subs).rstrip() for x in step.sections.get(name, [])]
+        got = [x.rstrip() for x in data.decode('utf-8', 'replace').split('\n')]
         while got and got[-1] == '':
             got.pop()
         got = masked(got, masks)
