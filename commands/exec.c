@@ -432,6 +432,28 @@ done:
 
 /* ---- Help and completion ---------------------------------------------- */
 
+/*
+ * After a blank the word being typed is empty: add it, so that the
+ * resolver sees the same "last word is being typed" context as after a
+ * partial word (`show ?` lists what `show r?` filters).
+ */
+static bool words_add_empty(struct words *w)
+{
+	size_t len = strlen(w->line);
+
+	if (!w->trailing_space || w->n >= WORDS_MAX)
+		return false;
+	w->w[w->n].text = strdup("");
+	if (!w->w[w->n].text)
+		return false;
+	w->w[w->n].start = (int)len;
+	w->w[w->n].end = (int)len;
+	w->w[w->n].pipe = false;
+	w->n++;
+	w->trailing_space = false;
+	return true;
+}
+
 struct cand {
 	char word[96];
 	const char *help;
@@ -613,6 +635,7 @@ void cmd_help(struct cmd_sess *cs, const char *line)
 		words_free(&w);
 		return;
 	}
+	words_add_empty(&w);
 	resolve_in_modes(cs, &w, w.n, true, &r);
 	if (r.status != RES_OK) {
 		struct cmd_result res;
@@ -694,6 +717,7 @@ void cmd_complete(struct cmd_sess *cs, const char *line, struct cmd_completions 
 		}
 		goto fill;
 	}
+	words_add_empty(&w);
 	resolve_in_modes(cs, &w, w.n, true, &r);
 	if (r.status == RES_OK)
 		collect(cs, &r, prefix, &c, true);

@@ -5,6 +5,7 @@
  * (converted through a generic function pointer and back, which C allows)
  * and never calls them: commands run through cmd_exec().
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -102,6 +103,9 @@ const char *cmd_kw_match(const struct cli_optarg *o, const char *word, int *coun
 		if (wlen > kwlen || strncasecmp(kw, word, wlen) != 0)
 			continue;
 		if (kwlen >= len)
+			continue;
+		/* numbers are never abbreviated: `group 3` is not group 31 */
+		if (wlen < kwlen && isdigit((unsigned char)kw[0]))
 			continue;
 		if (wlen == kwlen) {
 			memcpy(buf, kw, kwlen);

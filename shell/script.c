@@ -87,7 +87,9 @@ int shell_script_line(struct shell *sh, const char *raw)
 		rc = -1;
 		break;
 	case CMD_FAILED:
-		if (sh->errors == 0)
+		if (res.msg[0])
+			fprintf(stderr, "%s:%u: %s\n", sh->origin, sh->lineno, res.msg);
+		else if (sh->errors == 0)
 			fprintf(stderr, "%s:%u: %% the command failed\n", sh->origin, sh->lineno);
 		rc = -1;
 		break;

@@ -213,11 +213,11 @@ void shell_tty_io(struct shell *sh)
 	sh->io = (struct cmd_io){tty_out, tty_err, tty_ask, sh, &sh->term};
 }
 
-/* Log lines: notices and worse always, everything with `terminal monitor`.
+/* Log lines: warnings and errors always, everything with `terminal monitor`.
  * At the prompt the line being typed is redrawn below the message. */
 void shell_tty_log(struct shell *sh, enum eng_log_level level, const char *msg)
 {
-	if (level > ENG_LOG_NOTICE && !sh->term.monitor)
+	if (level > ENG_LOG_WARNING && !sh->term.monitor)
 		return;
 	if (sh->at_prompt) {
 		rl_clear_visible_line();
@@ -436,6 +436,11 @@ static bool run_line(struct shell *sh, const char *line)
 		break;
 	case CMD_QUIT:
 		return true;
+	case CMD_FAILED:
+		/* a handler printed why; a filter refused before it ran did not */
+		if (res.msg[0])
+			printf("%s\n", res.msg);
+		break;
 	default:
 		break;
 	}
@@ -467,7 +472,12 @@ static bool take_line(struct shell *sh, char *raw)
 		free(raw);
 		return false;
 	}
-	shell_strip_comment(raw, line);
+	/* Typed lines keep `!` and `#` inside them (`| include !`); a whole
+	 * comment line, as pasted from a script, is skipped. */
+	if (raw[strspn(raw, " \t")] == '!' || raw[strspn(raw, " \t")] == '#')
+		line[0] = '\0';
+	else
+		memcpy(line, raw, strlen(raw) + 1);
 	free(raw);
 	if (line[strspn(line, " \t")]) {
 		char *masked = cmd_mask_secrets(sh->cs, line);

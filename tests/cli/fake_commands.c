@@ -165,7 +165,7 @@ void eng_tick(struct eng *eng)
 	memset(&eng->deadline, 0, sizeof(eng->deadline));
 	memcpy(eng->running, eng->before, sizeof(eng->running));
 	if (eng->log)
-		eng->log(eng->log_arg, ENG_LOG_NOTICE,
+		eng->log(eng->log_arg, ENG_LOG_WARNING,
 			 "Confirmed commit timed out: the previous configuration is restored.");
 }
 

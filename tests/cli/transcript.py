@@ -15,6 +15,7 @@ import argparse
 import difflib
 import fcntl
 import os
+import pwd
 import re
 import select
 import shlex
@@ -225,7 +226,7 @@ class Step:
 
 def parse(path):
     """Returns (setup directives, steps)."""
-    setup = {'config': None, 'env': {}, 'files': []}
+    setup = {'config': None, 'env': {}, 'files': [], 'masks': []}
     steps = []
     cur = None  # (dict, key) a body is appended to
     with open(path, encoding='utf-8') as f:
@@ -244,6 +245,11 @@ def parse(path):
             continue
         if name == 'config':
             setup['config'] = rest
+        elif name == 'mask':
+            regex, sep, repl = rest.partition(' => ')
+            if not sep:
+                raise ValueError('%s: @@ mask REGEX => REPLACEMENT' % where)
+            setup['masks'].append((re.compile(regex), repl))
         elif name == 'env':
             k, _, v = rest.partition('=')
             setup['env'][k] = v
@@ -392,7 +398,7 @@ def run_transcript(path, ikesh, configs):
         state, run = os.path.join(tmp, 'state'), os.path.join(tmp, 'run')
         os.makedirs(state)
         os.makedirs(run)
-        subs = {'tmp': tmp, 'state': state, 'run': run, 'ikesh': ikesh, 'nl': '\n', 'nul': '\x00'}
+        subs = {'user': pwd.getpwuid(os.getuid()).pw_name, 'tmp': tmp, 'state': state, 'run': run, 'ikesh': ikesh, 'nl': '\n', 'nul': '\x00'}
         if setup['config']:
             src = None
             for d in [os.path.join(os.path.dirname(path), 'configs')] + configs:
@@ -421,9 +427,9 @@ def run_transcript(path, ikesh, configs):
                 argv.insert(0, ikesh)
             label = 'step %d (@@ %s %s)' % (i, step.kind, step.arg)
             if step.kind in ('run', 'exec'):
-                errors += run_script_step(step, argv, env, subs, label)
+                errors += run_script_step(step, argv, env, subs, label, setup['masks'])
             else:
-                errors += run_pty_step(step, argv, env, subs, label)
+                errors += run_pty_step(step, argv, env, subs, label, setup['masks'])
             if errors:
                 break
         return errors
@@ -431,7 +437,14 @@ def run_transcript(path, ikesh, configs):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run_script_step(step, argv, env, subs, label):
+def masked(lines, masks):
+    """Values that change from run to run (times) replaced by a fixed text."""
+    for regex, repl in masks:
+        lines = [regex.sub(repl, x) for x in lines]
+    return lines
+
+
+def run_script_step(step, argv, env, subs, label, masks):
     stdin = substitute('\n'.join(step.sections.get('stdin', [])), subs)
     if 'stdin' in step.sections:
         stdin += '\n'
@@ -439,10 +452,11 @@ def run_script_step(step, argv, env, subs, label):
                        stderr=subprocess.PIPE, env=env, timeout=120)
     errors = []
     for name, data in (('stdout', p.stdout), ('stderr', p.stderr)):
-        want = [substitute(x, subs) for x in step.sections.get(name, [])]
-        got = data.decode('utf-8', 'replace').split('\n')
+        want = [substitute(x, subs).rstrip() for x in step.sections.get(name, [])]
+        got = [x.rstrip() for x in data.decode('utf-8', 'replace').split('\n')]
         while got and got[-1] == '':
             got.pop()
+        got = masked(got, masks)
         if want != got:
             errors.append('%s: %s differs:\n%s' % (label, name, diff(name, want, got)))
     want_rc = step.sections.get('exit', 0)
@@ -451,7 +465,7 @@ def run_script_step(step, argv, env, subs, label):
     return errors
 
 
-def run_pty_step(step, argv, env, subs, label):
+def run_pty_step(step, argv, env, subs, label, masks):
     t = Pty(argv, env)
     errors = []
     try:
@@ -492,6 +506,7 @@ def run_pty_step(step, argv, env, subs, label):
     got = t.screen.visible() if step.visible else t.screen.text()
     if 'exit' not in step.sections:
         got = before_end
+    got = masked(got, masks)
     want = [substitute(x, subs) for x in step.sections.get('screen', [])]
     if want != got:
         errors.append('%s: the screen differs:\n%s\n--- actual screen:\n%s' %

@@ -1,0 +1,22 @@
+`<cr>` is offered only where the line can run: `authentication` alone is
+incomplete (its handler exists for `no authentication`), so its help must
+not list `<cr>`.  Known bug in commands/ (the tree cannot tell that the
+positive form needs a keyword): this transcript is marked WILL_FAIL.
+@@ pty
+@@ input
+> conf t
+> ipsec tunnel T
++ authentication ?
++ <C-u>
+> authentication
+> abort
+@@ screen
+ikesh#conf t
+ikesh(config)#ipsec tunnel T
+ikesh(config-ipsec-tunnel)#authentication ?
+  certificate  Certificate from a trustpoint
+  pre-share    Pre-shared key
+ikesh(config-ipsec-tunnel)#authentication
+% Incomplete command.
+ikesh(config-ipsec-tunnel)#abort
+ikesh#
