@@ -173,7 +173,15 @@ static void print_sa_checks(const struct kernel_sa *sa)
 		       k, a->icv_bits);
 	}
 	if (sa->esn)
-		printf("%s %s %s %s 0x%08x|flag esn\n", pre, s, d, p, sa->spi);
+		printf("%s %s %s %s 0x%08x|%s esn\n", pre, s, d, p, sa->spi,
+		       sa->mode == KERNEL_MODE_TUNNEL ? "flag af-unspec" : "flag");
+	if (sa->esn || sa->replay_window > 32)
+		printf("%s %s %s %s 0x%08x|replay_window %u, bitmap-length %u\n", pre, s, d, p,
+		       sa->spi, sa->replay_window ? sa->replay_window : 32,
+		       ((sa->replay_window ? sa->replay_window : 32) + 31) / 32);
+	else
+		printf("%s %s %s %s 0x%08x|replay-window %u\n", pre, s, d, p, sa->spi,
+		       sa->replay_window);
 	if (sa->encap.on)
 		printf("%s %s %s %s 0x%08x|encap type espinudp sport %u dport %u\n", pre, s, d, p,
 		       sa->spi, sa->encap.sport, sa->encap.dport);
@@ -216,8 +224,8 @@ static void print_policy_checks(const struct kernel_policy *p)
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], ts[INET6_ADDRSTRLEN], td[INET6_ADDRSTRLEN];
 	char id[200];
 
-	snprintf(id, sizeof(id), "check-policy %s/%u %s/%u %s", astr(&p->sel.src, s),
-		 p->sel.src_len, astr(&p->sel.dst, d), p->sel.dst_len, dirs[p->dir]);
+	snprintf(id, sizeof(id), "check-policy %s/%u %s/%u %s %u", astr(&p->sel.src, s),
+		 p->sel.src_len, astr(&p->sel.dst, d), p->sel.dst_len, dirs[p->dir], p->if_id);
 	printf("%s|priority %u\n", id, kernel_policy_priority(&p->sel));
 	if (p->mode == KERNEL_MODE_TUNNEL)
 		printf("%s|tmpl src %s dst %s\n", id, astr(&p->tmpl_src, ts),
