@@ -471,6 +471,23 @@ static int cmd_iface(struct opts *o)
 	return 0;
 }
 
+static int cmd_iface_del(struct opts *o)
+{
+	struct kernel *k;
+	int ret;
+
+	if (!o->ifname)
+		return die("iface-del: --name is required", NULL, -EINVAL);
+	if (open_seam(&k, true, 0))
+		return 1;
+	ret = kernel_iface_delete(k, o->ifname);
+	if (ret < 0)
+		return die("iface-del", k, ret);
+	printf("deleted %s\n", o->ifname);
+	kernel_close(k);
+	return 0;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -624,7 +641,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: xfrm_seam_tool child|ondemand|counters|events|flush|"
-				"open-clean|stat|iface|bench [options]\n");
+				"open-clean|stat|iface|iface-del|bench [options]\n");
 		return 2;
 	}
 	o.cmd = argv[1];
@@ -742,6 +759,8 @@ int main(int argc, char **argv)
 		return cmd_stat();
 	if (!strcmp(o.cmd, "iface"))
 		return cmd_iface(&o);
+	if (!strcmp(o.cmd, "iface-del"))
+		return cmd_iface_del(&o);
 	if (!strcmp(o.cmd, "bench"))
 		return cmd_bench(&o);
 	fprintf(stderr, "xfrm_seam_tool: unknown command %s\n", o.cmd);

@@ -23,3 +23,9 @@ tool gA child --alg gcm256 --local 192.0.2.1 --remote 192.0.2.2 --lnet 10.1.0.0/
 check_ip_xfrm gA gA9.out
 in_ns gA ip xfrm policy | grep -q 'if_id 0x9' || fail "policy without if_id"
 ok "SAs and policies with if_id 9 beside the same ones without"
+tool gA iface-del --name ipsec0 || fail "delete ipsec0"
+in_ns gA ip link show ipsec0 2>/dev/null && fail "ipsec0 still there"
+tool gA iface-del --name ipsec0 2>err.out && fail "deleted ipsec0 twice"
+cat err.out
+grep -q 'delete interface ipsec0: No such device' err.out || fail "unclear error for a missing interface"
+ok "ipsec0 deleted; deleting it again says so"
