@@ -651,7 +651,8 @@ void cmd_help(struct cmd_sess *cs, const char *line)
 		cmd_out_raw(cs, "% Unrecognized command");
 		goto done;
 	}
-	qsort(c.v, c.n, sizeof(c.v[0]), cand_cmp);
+	if (c.n)
+		qsort(c.v, c.n, sizeof(c.v[0]), cand_cmp);
 	if (partial) {
 		/* IOS: the words that complete the prefix, on one line */
 		struct strbuf b = {0};
@@ -723,7 +724,8 @@ void cmd_complete(struct cmd_sess *cs, const char *line, struct cmd_completions 
 		collect(cs, &r, prefix, &c, true);
 	resolved_free(&r);
 fill:
-	qsort(c.v, c.n, sizeof(c.v[0]), cand_cmp);
+	if (c.n)
+		qsort(c.v, c.n, sizeof(c.v[0]), cand_cmp);
 	out->words = calloc(c.n ? c.n : 1, sizeof(char *));
 	for (size_t i = 0; out->words && i < c.n; i++) {
 		if (c.v[i].word[0] == '<' || c.v[i].word[0] == '[')
