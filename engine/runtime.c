@@ -21,6 +21,7 @@
 #include <openssl/crypto.h>
 
 #include "eng_int.h"
+#include "eng_test.h"
 #include "ike_proto.h"
 #include "ike_sock.h"
 #include "ikev2.h"
@@ -1161,6 +1162,11 @@ fail:
 	free(rt->rxbuf);
 	free(rt);
 	return rc;
+}
+
+struct kernel *eng_test_kernel(struct eng *eng)
+{
+	return eng && eng->rt ? eng->rt->k : NULL;
 }
 
 void eng_rt_close(struct eng *eng)
