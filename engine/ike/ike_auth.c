@@ -217,6 +217,16 @@ static struct ike_prop_conf ike_child_conf_nopfs(const struct ike_peer_conf *c)
 
 /* ---- initiator ---- */
 
+/* Does the tunnel have another established IKE SA (no INITIAL_CONTACT then)? */
+static bool ike_tun_has_other(const struct ike_sa *sa)
+{
+	for (const struct ike_sa *o = sa->eng->sas; o; o = o->next) {
+		if (o != sa && o->tun == sa->tun && o->state == IKE_SA_ESTABLISHED)
+			return true;
+	}
+	return false;
+}
+
 int ike_auth_start(struct ike_sa *sa)
 {
 	const struct ike_peer_conf *c = &sa->tun->conf;
@@ -261,6 +271,8 @@ int ike_auth_start(struct ike_sa *sa)
 	ret = ike_auth_add(&w, sa, &id);
 	if (ret < 0)
 		goto done;
+	if (!ike_tun_has_other(sa))
+		ike_add_notify(&w, IKE_N_INITIAL_CONTACT, NULL, 0);
 	if (c->mode == IKE_MODE_TRANSPORT)
 		ike_add_notify(&w, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
 	ike_prop_build(&pc, 1, c->child_proto, spi, 4, false, 0, prop);
@@ -297,10 +309,11 @@ static void ike_established(struct ike_sa *sa)
 
 	sa->state = IKE_SA_ESTABLISHED;
 	e->stats.ike_established++;
-	if (t->sa && t->sa != sa) {
-		/* a new IKE SA for the tunnel replaces the old one */
-		ike_sa_destroy(t->sa);
-	}
+	/*
+	 * The newest IKE SA is the tunnel's. An older one stays until deleted or
+	 * dead: when both sides initiated at once, each keeps both, consistently.
+	 * INITIAL_CONTACT is what clears a restarted peer's leftovers.
+	 */
 	t->sa = sa;
 	if (sa->initiator && t->conf.ike_lifetime_s)
 		sa->ike_rekey_at = ike_rekey_time(e, t->conf.ike_lifetime_s);
@@ -625,6 +638,14 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 		ike_send_response(sa, IKE_AUTH, m->hdr.msgid, &w);
 		ike_sa_destroy(sa);
 		return;
+	}
+	if (ike_msg_has_notify(m, IKE_N_INITIAL_CONTACT, NULL)) {
+		/* the peer has no other SA with us: whatever we still hold is stale */
+		for (struct ike_sa *o = e->sas; o; o = o->next) {
+			if (o != sa && o->tun == sa->tun &&
+			    (o->state == IKE_SA_ESTABLISHED || o->state == IKE_SA_DELETING))
+				ike_sa_destroy(o);
+		}
 	}
 	ike_established(sa);
 	ike_id_local(sa, &mine, idbuf);

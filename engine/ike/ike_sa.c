@@ -276,8 +276,10 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 		/* a changed tunnel is renegotiated with the new configuration */
 		if (memcmp(&t->conf, conf, sizeof(*conf)) == 0)
 			return 0;
-		if (t->sa)
-			ike_sa_delete_now(t->sa);
+		for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+			if (sa->tun == t)
+				ike_sa_delete_now(sa);
+		}
 		t->conf = *conf;
 		t->failures = 0;
 		t->retry_at = conf->start == IKE_START_AUTO ? ike_now(e) : 0;
@@ -305,12 +307,10 @@ int ike_conf_remove(struct ike_engine *e, const char *name)
 
 		if (strcmp(t->conf.name, name) != 0)
 			continue;
-		if (t->sa)
-			ike_sa_delete_now(t->sa);
 		/* SAs outliving the tunnel must not point to it */
 		for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
 			if (sa->tun == t) {
-				ike_sa_destroy(sa);
+				ike_sa_delete_now(sa);
 				sa->tun = NULL;
 			}
 		}
@@ -452,10 +452,16 @@ void ike_sa_destroy(struct ike_sa *sa)
 	if (sa->rekey_new)
 		ike_sa_destroy(sa->rekey_new);
 	sa->rekey_new = NULL;
-	if (sa->tun && sa->tun->sa == sa)
-		sa->tun->sa = NULL;
 	sa->state = IKE_SA_DEAD;
 	sa->req.active = false;
+	if (sa->tun && sa->tun->sa == sa) {
+		/* another established IKE SA of the tunnel takes over, if any */
+		sa->tun->sa = NULL;
+		for (struct ike_sa *o = sa->eng->sas; o; o = o->next) {
+			if (o->tun == sa->tun && o->state == IKE_SA_ESTABLISHED)
+				sa->tun->sa = o;
+		}
+	}
 }
 
 void ike_sa_reap(struct ike_engine *e)
@@ -559,6 +565,11 @@ int ike_delete(struct ike_engine *e, const char *name)
 		return -ENOENT;
 	if (t->sa == NULL)
 		return -ENOTCONN;
+	/* every IKE SA of the tunnel, the current one last */
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->tun == t && sa != t->sa && sa->state != IKE_SA_DEAD)
+			ike_info_delete_ike(sa);
+	}
 	ret = ike_info_delete_ike(t->sa);
 	ike_sa_reap(e);
 	return ret;

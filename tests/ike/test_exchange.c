@@ -697,6 +697,53 @@ static void test_auto_backoff(void **state)
 	}
 }
 
+static bool fn_was_deleted(const struct fn_side *s, uint32_t spi_in)
+{
+	for (size_t i = 0; i < s->n_deleted; i++) {
+		if (s->deleted[i].spi_in == spi_in)
+			return true;
+	}
+	return false;
+}
+
+/* Every CHILD_SA alive on x has its mirror alive on y; returns how many. */
+static size_t live_pairs(const struct fn_side *x, const struct fn_side *y)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < x->n_installed; i++) {
+		bool found = false;
+
+		if (fn_was_deleted(x, x->installed[i].spi_in))
+			continue;
+		for (size_t j = 0; j < y->n_installed; j++) {
+			if (y->installed[j].spi_in == x->installed[i].spi_out &&
+			    !fn_was_deleted(y, y->installed[j].spi_in))
+				found = true;
+		}
+		assert_true(found);
+		n++;
+	}
+	return n;
+}
+
+/* Both ends auto: both initiate at once, and what each keeps matches the other. */
+static void test_auto_both_sides(void **state)
+{
+	CA.start = CB.start = IKE_START_AUTO;
+	load();
+	assert_true(fn_next_timer(0));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(B.state, IKE_TUN_UP);
+	assert_true(live_pairs(&A, &B) >= 1);
+	assert_int_equal(live_pairs(&A, &B), live_pairs(&B, &A));
+	/* and a delete from one side tears the tunnel down on both */
+	assert_int_equal(ike_delete(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(B.state, IKE_TUN_DOWN);
+}
+
 /* responder-only never sends anything by itself. */
 static void test_responder_only(void **state)
 {
@@ -1163,6 +1210,7 @@ int main(void)
 	    T(test_auto_dpd_restart),
 	    T(test_auto_backoff),
 	    T(test_responder_only),
+	    T(test_auto_both_sides),
 	    T(test_malformed),
 	    T(test_mutations),
 	    T(test_unsupported_critical),
