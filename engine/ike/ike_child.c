@@ -186,6 +186,7 @@ static int ike_child_rekey_finish(struct ike_sa *sa, const struct ike_msg *m, ch
 	nrr = ike_ts_narrow(tsr, old->sa.ts_remote, old->sa.n_ts_remote, tr, IKE_CONF_MAX_SUBNETS);
 	ch = sa->pending;
 	ike_child_fill(sa, ch, &sel, tl, nl, tr, nrr);
+	ch->sa.initiator = true;
 	ch->sa.mode = old->sa.mode;
 	ret = ike_child_keys(sa, ch, sel.dh ? &g : NULL, sa->cn, sa->cn_len, nr.data, nr.len, true);
 	if (ret == 0)
@@ -617,6 +618,7 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 		g.len = sel.dh->outlen;
 	}
 	ike_child_fill(sa, ch, &sel, nl_r, nnl, nr_r, nnr);
+	ch->sa.initiator = false;
 	ch->sa.mode = old ? old->sa.mode
 			  : (c->mode == IKE_MODE_TRANSPORT &&
 				     ike_msg_has_notify(m, IKE_N_USE_TRANSPORT_MODE, NULL)
