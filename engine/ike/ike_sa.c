@@ -26,6 +26,7 @@ void ike_opts_default(struct ike_opts *o)
 	    .retransmit_timeout_ms = 4000,
 	    .retransmit_base_permil = 1800,
 	    .half_open_timeout_ms = 30000,
+	    .log_level = IKE_LOG_INFO,
 	};
 }
 
@@ -48,7 +49,7 @@ void ike_log(struct ike_engine *e, enum ike_log_level lvl, const char *fmt, ...)
 	char msg[512];
 	va_list ap;
 
-	if (e->env.log == NULL)
+	if (e->env.log == NULL || lvl > e->opts.log_level)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -125,6 +126,44 @@ static bool ike_addr_ip_equal(const struct ike_addr *a, const struct ike_addr *b
 	size_t n = a->family == AF_INET6 ? 16 : 4;
 
 	return a->family == b->family && memcmp(a->addr, b->addr, n) == 0;
+}
+
+bool ike_log_enabled(const struct ike_engine *e, enum ike_log_level lvl)
+{
+	return e->env.log && lvl <= e->opts.log_level;
+}
+
+/* "IKE_AUTH request #1 [ IDi AUTH N(INITIAL_CONTACT) SA TSi TSr ]" for packet debug. */
+void ike_log_msg(struct ike_engine *e, const char *what, const struct ike_addr *peer,
+		 const struct ike_msg *m)
+{
+	char buf[400], nb[40], a[IKE_ADDR_STRLEN];
+	size_t off = 0;
+
+	if (!ike_log_enabled(e, IKE_LOG_DEBUG))
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < m->npld && off + 40 < sizeof(buf); i++) {
+		const struct ike_pld *p = &m->pld[i];
+		struct ike_notify n;
+		int k;
+
+		if (p->type == IKE_PLD_SK)
+			continue;
+		if (p->type == IKE_PLD_NOTIFY && ike_parse_notify(p, &n) == 0)
+			k = snprintf(buf + off, sizeof(buf) - off, " N(%s)",
+				     ike_notify_name(n.type, nb, sizeof(nb)));
+		else
+			k = snprintf(buf + off, sizeof(buf) - off, " %s",
+				     ike_payload_name(p->type, nb, sizeof(nb)));
+		if (k < 0)
+			break;
+		off += (size_t)k;
+	}
+	ike_log(e, IKE_LOG_DEBUG, "%s %s %s #%u %s %s [%s ]", what,
+		ike_exchange_name(m->hdr.exchange, nb, sizeof(nb)),
+		m->hdr.flags & IKE_FLAG_RESPONSE ? "response" : "request", m->hdr.msgid,
+		what[0] == 's' ? "to" : "from", ike_addr_str(peer, a, sizeof(a)), buf);
 }
 
 /* ---- engine ---- */
@@ -712,6 +751,7 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 		goto done;
 	}
 	sa->last_rx_ms = ike_now(e);
+	ike_log_msg(e, "received", &sa->remote, m);
 	if (!response && sa->resp.valid && m->hdr.msgid == sa->resp.msgid) {
 		/* a retransmission: the cached answer, never a second processing */
 		e->stats.resp_from_cache++;
@@ -788,6 +828,7 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 		goto done;
 	}
 	if (m->hdr.exchange == IKE_SA_INIT) {
+		ike_log_msg(e, "received", src, m);
 		if (m->hdr.msgid != 0) {
 			e->stats.drop_msgid++;
 			goto done;

@@ -172,6 +172,10 @@ uint64_t ike_now(const struct ike_engine *e);
 uint64_t ike_rekey_time(struct ike_engine *e, uint32_t lifetime_s);
 void ike_log(struct ike_engine *e, enum ike_log_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+bool ike_log_enabled(const struct ike_engine *e, enum ike_log_level lvl);
+/* Packet debug: exchange, direction, message ID and the payload list; never contents. */
+void ike_log_msg(struct ike_engine *e, const char *what, const struct ike_addr *peer,
+		 const struct ike_msg *m);
 /* Record and report a tunnel's failure (reason shown to operators). */
 void ike_tun_fail(struct ike_tunnel *t, struct ike_engine *e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -39,6 +39,14 @@ int ike_add_notify(struct ike_writer *w, uint16_t type, const void *data, size_t
 int ike_send_plain(struct ike_engine *e, const struct ike_addr *src, const struct ike_addr *dst,
 		   const uint8_t *buf, size_t len)
 {
+	/* IKE_SA_INIT goes out in plain: its payload list is readable here */
+	if (len >= IKE_HDR_LEN && buf[18] == IKE_SA_INIT && ike_log_enabled(e, IKE_LOG_DEBUG)) {
+		struct ike_msg *m = malloc(sizeof(*m));
+
+		if (m && ike_msg_parse(buf, len, m) == 0)
+			ike_log_msg(e, "sending", dst, m);
+		free(m);
+	}
 	e->stats.tx++;
 	return e->env.send(e->env.ctx, src, dst, buf, len);
 }
@@ -55,6 +63,18 @@ static int ike_seal(struct ike_sa *sa, uint8_t exchange, bool response, uint32_t
 
 	if (inner->err)
 		return inner->err;
+	if (ike_log_enabled(sa->eng, IKE_LOG_DEBUG)) {
+		struct ike_msg *m = calloc(1, sizeof(*m));
+
+		if (m) {
+			ike_hdr_for(sa, &m->hdr, exchange, response, msgid);
+			m->sk = 0; /* the inner chain follows an (absent) SK payload */
+			m->sk_next = inner->len ? inner->first_type : IKE_PLD_NONE;
+			if (ike_msg_parse_inner(m, inner->buf, inner->len) == 0)
+				ike_log_msg(sa->eng, "sending", &sa->remote, m);
+			free(m);
+		}
+	}
 	sealed = sk_sealed_len(&sa->sk_out, inner->len);
 	buf = malloc(IKE_HDR_LEN + IKE_PLD_HDR_LEN + sealed);
 	if (buf == NULL)

@@ -177,9 +177,10 @@ struct ike_opts {
 	unsigned retransmit_timeout_ms;	 /* first timeout */
 	unsigned retransmit_base_permil; /* back-off factor * 1000 (1800 = 1.8) */
 	unsigned half_open_timeout_ms;	 /* responder drops a half-open SA after */
+	enum ike_log_level log_level;	 /* messages above this level are not built */
 };
 
-/* strongSwan-like defaults: 30 / 5, 5 tries, 4 s, x1.8, 30 s. */
+/* strongSwan-like defaults: 30 / 5, 5 tries, 4 s, x1.8, 30 s; log level INFO. */
 void ike_opts_default(struct ike_opts *o);
 
 /* Every message dropped is counted under one reason. */

@@ -269,6 +269,34 @@ static void test_establish_choice(void **state)
 	assert_int_equal(ib.prf, IKE_PRF_HMAC_SHA2_256);
 }
 
+/* Packet debug lists each message's payloads, and never a key or the PSK. */
+static void test_debug_log(void **state)
+{
+	struct ike_opts o;
+
+	teardown(state);
+	ike_opts_default(&o);
+	o.log_level = IKE_LOG_DEBUG;
+	setup_opts(&o, &o);
+	establish();
+	assert_non_null(strstr(A.log,
+			       "sending IKE_SA_INIT request #0 to 192.0.2.2 [ SA KE Ni/Nr "
+			       "N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP) ]"));
+	assert_non_null(strstr(A.log, "sending IKE_AUTH request #1 to 192.0.2.2 [ IDi AUTH "
+				      "N(INITIAL_CONTACT) SA TSi TSr ]"));
+	assert_non_null(strstr(B.log, "received IKE_AUTH request #1 from 192.0.2.1 [ IDi AUTH "
+				      "N(INITIAL_CONTACT) SA TSi TSr ]"));
+	assert_non_null(strstr(B.log, "sending IKE_AUTH response #1 to 192.0.2.1 [ IDr AUTH SA TSi "
+				      "TSr ]"));
+	assert_non_null(strstr(A.log, "tunnel to-b: up, CHILD_SA"));
+	assert_no_secret();
+	/* the default level builds no packet lines */
+	teardown(state);
+	setup(state);
+	establish();
+	assert_null(strstr(A.log, "sending"));
+}
+
 /* ---- INVALID_KE_PAYLOAD, COOKIE, NAT ---- */
 
 static void test_invalid_ke_retry(void **state)
@@ -1184,6 +1212,7 @@ int main(void)
 	    T(test_establish_cbc_modp),
 	    T(test_establish_ecp384_chacha),
 	    T(test_establish_choice),
+	    T(test_debug_log),
 	    T(test_invalid_ke_retry),
 	    T(test_invalid_ke_unoffered),
 	    T(test_cookie),
