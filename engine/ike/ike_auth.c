@@ -217,14 +217,15 @@ static struct ike_prop_conf ike_child_conf_nopfs(const struct ike_peer_conf *c)
 
 /* ---- initiator ---- */
 
-/* Does the tunnel have another established IKE SA (no INITIAL_CONTACT then)? */
+/*
+ * Does the tunnel have another established IKE SA (no INITIAL_CONTACT then)?
+ * The tunnel's current SA is an established one whenever one exists.
+ */
 static bool ike_tun_has_other(const struct ike_sa *sa)
 {
-	for (const struct ike_sa *o = sa->eng->sas; o; o = o->next) {
-		if (o != sa && o->tun == sa->tun && o->state == IKE_SA_ESTABLISHED)
-			return true;
-	}
-	return false;
+	const struct ike_sa *cur = sa->tun->sa;
+
+	return cur && cur != sa && cur->state == IKE_SA_ESTABLISHED;
 }
 
 int ike_auth_start(struct ike_sa *sa)
@@ -307,6 +308,8 @@ static void ike_established(struct ike_sa *sa)
 	struct ike_engine *e = sa->eng;
 	struct ike_tunnel *t = sa->tun;
 
+	if (sa->state == IKE_SA_HALF_OPEN)
+		e->n_half_open--;
 	sa->state = IKE_SA_ESTABLISHED;
 	e->stats.ike_established++;
 	/*
@@ -639,7 +642,8 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 		ike_sa_destroy(sa);
 		return;
 	}
-	if (ike_msg_has_notify(m, IKE_N_INITIAL_CONTACT, NULL)) {
+	if (sa->tun->sa && sa->tun->sa != sa &&
+	    ike_msg_has_notify(m, IKE_N_INITIAL_CONTACT, NULL)) {
 		/* the peer has no other SA with us: whatever we still hold is stale */
 		for (struct ike_sa *o = e->sas; o; o = o->next) {
 			if (o != sa && o->tun == sa->tun &&

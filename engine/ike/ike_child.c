@@ -235,8 +235,10 @@ int ike_ike_rekey_start(struct ike_sa *sa)
 	ns->remote = sa->remote;
 	ns->ni_len = IKE_NONCE_LEN;
 	ret = crypto_random_ike_spi(ns->spi_i);
-	if (ret == 0)
+	if (ret == 0) {
+		ike_sa_hash_add(ns);
 		ret = crypto_random_nonce(ns->ni, ns->ni_len);
+	}
 	if (ret == 0)
 		ret = dh_keygen(group, &ns->dh);
 	if (ret == 0)
@@ -481,6 +483,7 @@ static void ike_ike_rekey_request(struct ike_sa *sa, const struct ike_msg *m,
 	ns->remote = sa->remote;
 	ns->ike = sel;
 	memcpy(ns->spi_i, sel.spi, 8);
+	ike_sa_hash_add(ns);
 	memcpy(ns->ni, ni.data, ni.len);
 	ns->ni_len = ni.len;
 	ns->nr_len = IKE_NONCE_LEN;

@@ -133,6 +133,7 @@ int ike_init_start(struct ike_sa *sa)
 			ret = crypto_random_nonce(sa->ni, IKE_NONCE_LEN);
 		if (ret < 0)
 			return ret;
+		ike_sa_hash_add(sa);
 		sa->ni_len = IKE_NONCE_LEN;
 		sa->ke_group = c->ike[0].dh[0];
 	}
@@ -431,7 +432,9 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 			return;
 		}
 	}
-	if (ike_half_open_count(e, src) >= e->opts.half_open_per_peer) {
+	/* the per-peer count is only worth a scan when the total could exceed it */
+	if (e->n_half_open >= e->opts.half_open_per_peer &&
+	    ike_half_open_count(e, src) >= e->opts.half_open_per_peer) {
 		e->stats.drop_half_open++;
 		return;
 	}
@@ -469,6 +472,7 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 	sa->ike = sel;
 	sa->ke_group = ke.group;
 	memcpy(sa->spi_i, m->hdr.spi_i, 8);
+	ike_sa_hash_add(sa);
 	memcpy(sa->ni, ni.data, ni.len);
 	sa->ni_len = ni.len;
 	sa->nr_len = IKE_NONCE_LEN;
@@ -524,6 +528,7 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 	sa->resp.valid = true;
 	sa->msgid_in = 1;
 	sa->state = IKE_SA_HALF_OPEN;
+	e->n_half_open++;
 	dh_key_free(sa->dh);
 	sa->dh = NULL;
 	ike_send_plain(e, dst, src, out, w.len);

@@ -195,8 +195,11 @@ int ike_engine_new(const struct ike_env *env, const struct ike_opts *opts, struc
 	return 0;
 }
 
+static void ike_sa_hash_del(struct ike_sa *sa);
+
 static void ike_sa_free(struct ike_sa *sa)
 {
+	ike_sa_hash_del(sa);
 	while (sa->children) {
 		struct ike_child *c = sa->children;
 
@@ -364,6 +367,36 @@ int ike_conf_remove(struct ike_engine *e, const char *name)
 
 /* ---- SAs ---- */
 
+static unsigned ike_spi_bucket(const uint8_t spi_i[8])
+{
+	return ((unsigned)spi_i[0] << 8 | spi_i[1]) % IKE_SA_BUCKETS;
+}
+
+void ike_sa_hash_add(struct ike_sa *sa)
+{
+	struct ike_sa **b = &sa->eng->bucket[ike_spi_bucket(sa->spi_i)];
+
+	if (sa->hashed)
+		return;
+	sa->hnext = *b;
+	*b = sa;
+	sa->hashed = true;
+}
+
+static void ike_sa_hash_del(struct ike_sa *sa)
+{
+	if (!sa->hashed)
+		return;
+	for (struct ike_sa **pp = &sa->eng->bucket[ike_spi_bucket(sa->spi_i)]; *pp;
+	     pp = &(*pp)->hnext) {
+		if (*pp == sa) {
+			*pp = sa->hnext;
+			break;
+		}
+	}
+	sa->hashed = false;
+}
+
 /* Tell the peer (one Delete, no wait for the answer) and forget the SA. */
 void ike_sa_delete_now(struct ike_sa *sa)
 {
@@ -486,12 +519,15 @@ void ike_sa_destroy(struct ike_sa *sa)
 {
 	if (sa->state == IKE_SA_DEAD)
 		return;
+	if (sa->state == IKE_SA_HALF_OPEN)
+		sa->eng->n_half_open--;
 	while (sa->children)
 		ike_child_remove(sa, sa->children);
 	if (sa->rekey_new)
 		ike_sa_destroy(sa->rekey_new);
 	sa->rekey_new = NULL;
 	sa->state = IKE_SA_DEAD;
+	sa->eng->n_dead++;
 	sa->req.active = false;
 	if (sa->tun && sa->tun->sa == sa) {
 		/* another established IKE SA of the tunnel takes over, if any */
@@ -507,6 +543,9 @@ void ike_sa_reap(struct ike_engine *e)
 {
 	struct ike_sa **pp = &e->sas;
 
+	if (e->n_dead == 0)
+		return;
+	e->n_dead = 0;
 	while (*pp) {
 		struct ike_sa *sa = *pp;
 
@@ -523,6 +562,9 @@ unsigned ike_half_open_count(const struct ike_engine *e, const struct ike_addr *
 {
 	unsigned n = 0;
 
+	if (peer == NULL)
+		return e->n_half_open;
+
 	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
 		if (sa->state == IKE_SA_HALF_OPEN &&
 		    (peer == NULL || ike_addr_ip_equal(&sa->remote, peer)))
@@ -534,7 +576,7 @@ unsigned ike_half_open_count(const struct ike_engine *e, const struct ike_addr *
 struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, const uint8_t spi_i[8],
 				     const struct ike_addr *peer)
 {
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+	for (struct ike_sa *sa = e->bucket[ike_spi_bucket(spi_i)]; sa; sa = sa->hnext) {
 		if (!sa->initiator && sa->state != IKE_SA_DEAD &&
 		    memcmp(sa->spi_i, spi_i, 8) == 0 && ike_addr_equal(&sa->remote, peer))
 			return sa;
@@ -544,7 +586,7 @@ struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, const uint8_t spi_i[8
 
 static struct ike_sa *ike_sa_find(struct ike_engine *e, const struct ike_hdr *h)
 {
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+	for (struct ike_sa *sa = e->bucket[ike_spi_bucket(h->spi_i)]; sa; sa = sa->hnext) {
 		/* an SA without keys yet (SPIr still zero) takes no encrypted message */
 		if (sa->state == IKE_SA_DEAD || sa->state == IKE_SA_INIT_SENT ||
 		    sa->state == IKE_SA_LARVAL)
@@ -557,7 +599,7 @@ static struct ike_sa *ike_sa_find(struct ike_engine *e, const struct ike_hdr *h)
 
 static struct ike_sa *ike_sa_find_init_sent(struct ike_engine *e, const struct ike_hdr *h)
 {
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+	for (struct ike_sa *sa = e->bucket[ike_spi_bucket(h->spi_i)]; sa; sa = sa->hnext) {
 		if (sa->initiator && sa->state == IKE_SA_INIT_SENT &&
 		    memcmp(sa->spi_i, h->spi_i, 8) == 0)
 			return sa;

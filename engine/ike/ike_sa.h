@@ -22,6 +22,7 @@
 #define IKE_MSG_BUF	8192
 #define IKE_REASON_LEN	256
 #define IKE_ADDR_STRLEN 48
+#define IKE_SA_BUCKETS	4096
 
 enum ike_sa_state {
 	IKE_SA_INIT_SENT, /* initiator: waiting for the IKE_SA_INIT response */
@@ -80,6 +81,8 @@ struct ike_tunnel {
 
 struct ike_sa {
 	struct ike_sa *next;
+	struct ike_sa *hnext; /* chain in the SPIi hash */
+	bool hashed;
 	struct ike_engine *eng;
 	struct ike_tunnel *tun;
 	enum ike_sa_state state;
@@ -161,6 +164,9 @@ struct ike_engine {
 	struct ike_stats stats;
 	struct ike_tunnel *tunnels;
 	struct ike_sa *sas;
+	struct ike_sa *bucket[IKE_SA_BUCKETS]; /* by SPIi, which is random */
+	unsigned n_half_open;
+	unsigned n_dead; /* SAs marked dead, to be freed by ike_sa_reap() */
 	uint8_t cookie_secret[32];
 };
 
@@ -185,6 +191,8 @@ bool ike_addr_equal(const struct ike_addr *a, const struct ike_addr *b);
 struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t, bool initiator);
 /* Remove CHILD_SAs from the kernel, mark the SA dead (freed later). */
 void ike_sa_destroy(struct ike_sa *sa);
+/* Enter the SA in the SPIi hash, once its SPIi is known. */
+void ike_sa_hash_add(struct ike_sa *sa);
 void ike_sa_delete_now(struct ike_sa *sa);
 void ike_sa_reap(struct ike_engine *e);
 unsigned ike_half_open_count(const struct ike_engine *e, const struct ike_addr *peer);

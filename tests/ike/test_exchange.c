@@ -982,9 +982,14 @@ static void test_half_open_limit(void **state)
 	}
 	assert_int_equal(ike_engine_stats(B.e)->drop_half_open, 1);
 	assert_int_equal(B.sent, 5);
-	/* half-open SAs expire */
+	/* half-open SAs expire, and then the peer is served again */
 	fn_advance(30000);
+	snprintf(c.name, sizeof(c.name), "t-late");
+	assert_int_equal(ike_conf_set(A.e, &c), 0);
+	assert_int_equal(ike_initiate(A.e, c.name), 0);
+	fn_step();
 	assert_int_equal(ike_engine_stats(B.e)->drop_half_open, 1);
+	assert_int_equal(B.sent, 6);
 }
 
 /* ---- CREATE_CHILD_SA ---- */
@@ -1135,6 +1140,46 @@ static void test_rekey_ike_lifetime(void **state)
 	assert_int_equal(A.n_installed, 1);
 }
 
+/*
+ * The IKE SA's responder starts the CREATE_CHILD_SA and INFORMATIONAL
+ * exchanges: CHILD rekey with PFS, IKE rekey, DPD, delete.
+ */
+static void test_responder_side_exchanges(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	CA.child.dh[0] = CB.child.dh[0] = IKE_DH_ECP256;
+	CA.child.n_dh = CB.child.n_dh = 1;
+	CB.dpd_interval_s = 10;
+	CB.dpd_timeout_s = 30;
+	establish();
+	assert_int_equal(ike_rekey_child(B.e, "to-a"), 0);
+	fn_run();
+	assert_int_equal(B.n_installed, 2);
+	assert_pair(&B.installed[1], &A.installed[1]);
+	assert_int_equal(A.n_deleted, 1);
+	assert_int_equal(B.n_deleted, 1);
+	assert_int_equal(ike_rekey_ike(B.e, "to-a"), 0);
+	fn_run();
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ib.initiator); /* b started the new IKE SA */
+	assert_false(ia.initiator);
+	assert_memory_equal(ia.spi_i, ib.spi_i, 8);
+	/* DPD from b over the new IKE SA */
+	fn_advance(10000);
+	assert_int_equal(fn.n, 1);
+	fn_run();
+	assert_int_equal(B.state, IKE_TUN_REKEYED);
+	assert_int_equal(ike_delete(B.e, "to-a"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_DOWN);
+	assert_int_equal(B.state, IKE_TUN_DOWN);
+	assert_int_equal(A.n_deleted, 2);
+	assert_int_equal(B.n_deleted, 2);
+}
+
 /* Both sides rekey the same CHILD_SA at once (§2.8.1). */
 static void test_rekey_child_simultaneous(void **state)
 {
@@ -1250,6 +1295,7 @@ int main(void)
 	    T(test_rekey_child_lifetime),
 	    T(test_rekey_ike),
 	    T(test_rekey_child_simultaneous),
+	    T(test_responder_side_exchanges),
 	    T(test_rekey_ike_simultaneous),
 	    T(test_rekey_ike_lifetime),
 	    T(test_install_fails),
