@@ -247,6 +247,139 @@ static void test_establish_ecp384_chacha(void **state)
 	check_established(IKE_ENCR_CHACHA20_POLY1305);
 }
 
+/* Every DH group of the issue, each with a CBC IKE proposal: both ends agree. */
+static void test_all_groups(void **state)
+{
+	static const uint16_t groups[] = {IKE_DH_MODP1024, IKE_DH_MODP1536, IKE_DH_MODP2048,
+					  IKE_DH_MODP3072, IKE_DH_MODP4096, IKE_DH_ECP256,
+					  IKE_DH_ECP384,   IKE_DH_ECP521,   IKE_DH_CURVE25519};
+
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		struct ike_tunnel_info ia;
+
+		teardown(state);
+		setup(state);
+		CA.ike[0] = (struct ike_prop_conf){.encr = {IKE_ENCR_AES_CBC},
+						   .encr_bits = {128},
+						   .n_encr = 1,
+						   .integ = {IKE_AUTH_HMAC_SHA1_96},
+						   .n_integ = 1,
+						   .prf = {IKE_PRF_HMAC_SHA1},
+						   .n_prf = 1,
+						   .dh = {groups[i]},
+						   .n_dh = 1};
+		CB.ike[0] = CA.ike[0];
+		/* and the same group for PFS in a CHILD_SA rekey */
+		CA.child.dh[0] = CB.child.dh[0] = groups[i];
+		CA.child.n_dh = CB.child.n_dh = 1;
+		establish();
+		assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+		assert_int_equal(ia.dh, groups[i]);
+		assert_pair(&A.installed[0], &B.installed[0]);
+		assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+		fn_run();
+		assert_int_equal(B.n_installed, 2);
+		assert_pair(&A.installed[1], &B.installed[1]);
+	}
+}
+
+/* Every cipher and integrity algorithm, for the IKE SA and for ESP. */
+static void test_all_ciphers(void **state)
+{
+	static const struct {
+		uint16_t encr, bits, integ, prf;
+	} sets[] = {
+	    {IKE_ENCR_3DES, 0, IKE_AUTH_HMAC_SHA1_96, IKE_PRF_HMAC_SHA1},
+	    {IKE_ENCR_AES_CBC, 128, IKE_AUTH_HMAC_SHA2_256_128, IKE_PRF_HMAC_SHA2_256},
+	    {IKE_ENCR_AES_CBC, 192, IKE_AUTH_HMAC_SHA2_384_192, IKE_PRF_HMAC_SHA2_384},
+	    {IKE_ENCR_AES_CBC, 256, IKE_AUTH_HMAC_SHA2_512_256, IKE_PRF_HMAC_SHA2_512},
+	    {IKE_ENCR_AES_GCM_8, 128, 0, IKE_PRF_HMAC_SHA2_256},
+	    {IKE_ENCR_AES_GCM_12, 192, 0, IKE_PRF_HMAC_SHA2_384},
+	    {IKE_ENCR_AES_GCM_16, 256, 0, IKE_PRF_HMAC_SHA2_512},
+	    {IKE_ENCR_CHACHA20_POLY1305, 0, 0, IKE_PRF_HMAC_SHA2_256},
+	};
+
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		struct ike_prop_conf p = {.encr = {sets[i].encr},
+					  .encr_bits = {sets[i].bits},
+					  .n_encr = 1,
+					  .integ = {sets[i].integ},
+					  .n_integ = sets[i].integ ? 1 : 0,
+					  .prf = {sets[i].prf},
+					  .n_prf = 1,
+					  .dh = {IKE_DH_ECP256},
+					  .n_dh = 1};
+
+		teardown(state);
+		setup(state);
+		CA.ike[0] = CB.ike[0] = p;
+		p.n_prf = 0;
+		p.n_dh = 0;
+		CA.child = CB.child = p;
+		establish();
+		assert_pair(&A.installed[0], &B.installed[0]);
+		assert_int_equal(A.installed[0].encr, sets[i].encr);
+		assert_int_equal(A.installed[0].integ, sets[i].integ);
+		/* the CBC SK payload, the AEAD one: DPD and delete run over it */
+		assert_int_equal(ike_delete(A.e, "to-b"), 0);
+		fn_run();
+		assert_int_equal(B.state, IKE_TUN_DOWN);
+	}
+}
+
+static void test_ah_transport(void **state)
+{
+	CA.child = CB.child = (struct ike_prop_conf){
+	    .integ = {IKE_AUTH_HMAC_SHA2_256_128},
+	    .n_integ = 1,
+	};
+	CA.child_proto = CB.child_proto = IKE_PROTO_AH;
+	CA.mode = CB.mode = IKE_MODE_TRANSPORT;
+	CA.n_local_net = CA.n_remote_net = CB.n_local_net = CB.n_remote_net = 0;
+	establish();
+	assert_pair(&A.installed[0], &B.installed[0]);
+	assert_int_equal(A.installed[0].protocol, IKE_PROTO_AH);
+	assert_int_equal(A.installed[0].mode, IKE_MODE_TRANSPORT);
+	assert_int_equal(A.installed[0].encr_key_len, 0);
+	assert_int_equal(A.installed[0].integ_key_len, 32);
+	/* host selectors: the two addresses */
+	assert_ts(&A.installed[0].ts_local[0], "192.0.2.1", "192.0.2.1");
+	assert_ts(&A.installed[0].ts_remote[0], "192.0.2.2", "192.0.2.2");
+}
+
+/* Transport mode asked by one side only: tunnel mode. */
+static void test_transport_one_side(void **state)
+{
+	CA.mode = IKE_MODE_TRANSPORT;
+	establish();
+	assert_int_equal(A.installed[0].mode, IKE_MODE_TUNNEL);
+	assert_int_equal(B.installed[0].mode, IKE_MODE_TUNNEL);
+}
+
+static void test_ipv6(void **state)
+{
+	struct ike_tunnel_info ib;
+	struct ike_addr a6;
+
+	teardown(state);
+	fn_side_init(&A, "a", "2001:db8::1", NULL);
+	fn_side_init(&B, "b", "2001:db8::2", NULL);
+	fn_reset(&A, &B);
+	conf_base(&CA, "to-b", "2001:db8::1", "2001:db8::2", "10.1.0.0", "10.2.0.0");
+	conf_base(&CB, "to-a", "2001:db8::2", "2001:db8::1", "10.2.0.0", "10.1.0.0");
+	subnet(&CA.local_net[0], "2001:db8:1::", 48);
+	subnet(&CA.remote_net[0], "2001:db8:2::", 48);
+	subnet(&CB.local_net[0], "2001:db8:2::", 48);
+	subnet(&CB.remote_net[0], "2001:db8:1::", 48);
+	establish();
+	assert_pair(&A.installed[0], &B.installed[0]);
+	assert_int_equal(A.installed[0].ts_local[0].family, AF_INET6);
+	fn_addr(&a6, "2001:db8:1:ffff:ffff:ffff:ffff:ffff", 0);
+	assert_memory_equal(A.installed[0].ts_local[0].end, a6.addr, 16);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ib.ike_up);
+}
+
 /* The responder's choice among several proposals and algorithms. */
 static void test_establish_choice(void **state)
 {
@@ -1257,6 +1390,11 @@ int main(void)
 	    T(test_establish_cbc_modp),
 	    T(test_establish_ecp384_chacha),
 	    T(test_establish_choice),
+	    T(test_all_groups),
+	    T(test_all_ciphers),
+	    T(test_ah_transport),
+	    T(test_transport_one_side),
+	    T(test_ipv6),
 	    T(test_debug_log),
 	    T(test_invalid_ke_retry),
 	    T(test_invalid_ke_unoffered),
