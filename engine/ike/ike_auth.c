@@ -318,8 +318,7 @@ static void ike_established(struct ike_sa *sa)
 	 * INITIAL_CONTACT is what clears a restarted peer's leftovers.
 	 */
 	t->sa = sa;
-	if (sa->initiator && t->conf.ike_lifetime_s)
-		sa->ike_rekey_at = ike_rekey_time(e, t->conf.ike_lifetime_s);
+	ike_sa_lifetimes(sa);
 }
 
 /* The IKE SA is up but the CHILD_SA was refused: say why, then tear it down. */

@@ -270,7 +270,6 @@ fail:
 static void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
 {
 	struct ike_engine *e = old->eng;
-	const struct ike_peer_conf *c = &old->tun->conf;
 
 	ns->children = old->children;
 	old->children = NULL;
@@ -280,8 +279,7 @@ static void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
 	ns->last_rx_ms = ike_now(e);
 	ns->nat_local = old->nat_local;
 	ns->nat_remote = old->nat_remote;
-	if (ns->initiator && c->ike_lifetime_s)
-		ns->ike_rekey_at = ike_rekey_time(e, c->ike_lifetime_s);
+	ike_sa_lifetimes(ns);
 	old->tun->sa = ns;
 	e->stats.ike_rekeyed++;
 	ike_tun_status(old->tun, e, IKE_TUN_REKEYED);

@@ -199,7 +199,8 @@ void ike_info_response(struct ike_sa *sa, const struct ike_msg *m)
 	ike_req_done(sa);
 	switch (kind) {
 	case IKE_REQ_DELETE_IKE:
-		if (sa->tun && sa->tun->sa == sa)
+		/* a failure that made us delete stays the tunnel's state */
+		if (sa->tun && sa->tun->sa == sa && sa->tun->state != IKE_TUN_FAILED)
 			ike_tun_status(sa->tun, sa->eng, IKE_TUN_DOWN);
 		ike_sa_destroy(sa);
 		return;

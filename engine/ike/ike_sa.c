@@ -67,6 +67,21 @@ uint64_t ike_rekey_time(struct ike_engine *e, uint32_t lifetime_s)
 	return ike_now(e) + ms - margin;
 }
 
+void ike_sa_lifetimes(struct ike_sa *sa)
+{
+	struct ike_engine *e = sa->eng;
+	uint32_t life = sa->tun ? sa->tun->conf.ike_lifetime_s : 0;
+
+	sa->ike_rekey_at = 0;
+	sa->ike_expire_at = 0;
+	if (life == 0)
+		return;
+	/* the initiator rekeys; either side deletes an SA that outlived its lifetime by 10 % */
+	if (sa->initiator)
+		sa->ike_rekey_at = ike_rekey_time(e, life);
+	sa->ike_expire_at = ike_now(e) + (uint64_t)life * 1100;
+}
+
 /* start-mode auto: plan the next attempt, backing off after failures. */
 static void ike_tun_plan_restart(struct ike_tunnel *t, struct ike_engine *e)
 {
@@ -689,6 +704,29 @@ int ike_rekey_ike(struct ike_engine *e, const char *name)
 	return ike_ike_rekey_start(t->sa);
 }
 
+int ike_child_expire(struct ike_engine *e, uint8_t protocol, uint32_t spi_in, bool hard)
+{
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		struct ike_child *c;
+
+		if (sa->state != IKE_SA_ESTABLISHED)
+			continue;
+		c = ike_child_find_in(sa, protocol, spi_in);
+		if (c == NULL)
+			continue;
+		if (!hard) {
+			/* a busy SA retries the rekey shortly */
+			ike_child_rekey_start(sa, c);
+			return 0;
+		}
+		/* the kernel dropped one direction: remove the pair, tell the peer */
+		if (ike_info_delete_child(sa, c) < 0)
+			ike_child_remove(sa, c);
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tunnel_info *info)
 {
 	const struct ike_tunnel *t = ike_tunnel_find((struct ike_engine *)e, name);
@@ -754,8 +792,8 @@ static void ike_answer_error(struct ike_sa *sa, const struct ike_msg *m, uint16_
 	ike_send_response(sa, m->hdr.exchange, m->hdr.msgid, &w);
 }
 
-static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const struct ike_addr *src,
-				const uint8_t *buf, size_t len, struct ike_msg *m)
+static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const uint8_t *buf,
+				size_t len, struct ike_msg *m)
 {
 	bool response = m->hdr.flags & IKE_FLAG_RESPONSE;
 	struct ike_rule_violation v;
@@ -768,7 +806,8 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 		return;
 	}
 	if (response) {
-		if (!sa->req.active || m->hdr.msgid != sa->req.msgid) {
+		if (!sa->req.active || m->hdr.msgid != sa->req.msgid ||
+		    m->hdr.exchange != sa->req.exchange) {
 			e->stats.drop_msgid++;
 			return;
 		}
@@ -852,7 +891,6 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 done:
 	OPENSSL_cleanse(plain, len);
 	free(plain);
-	(void)src;
 }
 
 void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ike_addr *dst,
@@ -912,7 +950,7 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 		e->stats.drop_unknown_spi++;
 		goto done;
 	}
-	ike_input_encrypted(e, sa, src, buf, len, m);
+	ike_input_encrypted(e, sa, buf, len, m);
 done:
 	free(m);
 	ike_sa_reap(e);
@@ -936,6 +974,14 @@ static void ike_sa_tick(struct ike_sa *sa, uint64_t now)
 	if (sa->state != IKE_SA_ESTABLISHED || sa->req.active || c == NULL)
 		return;
 	if (sa->delete_after) {
+		ike_info_delete_ike(sa);
+		return;
+	}
+	if (sa->ike_expire_at && now >= sa->ike_expire_at) {
+		if (sa->tun->sa == sa)
+			ike_tun_fail(sa->tun, e,
+				     "IKE SA reached its lifetime (%u s) without a rekey",
+				     c->ike_lifetime_s);
 		ike_info_delete_ike(sa);
 		return;
 	}
@@ -1003,6 +1049,8 @@ uint64_t ike_next_timeout(const struct ike_engine *e)
 			return ike_now(e);
 		if (sa->initiator && sa->ike_rekey_at && sa->ike_rekey_at < next)
 			next = sa->ike_rekey_at;
+		if (sa->ike_expire_at && sa->ike_expire_at < next)
+			next = sa->ike_expire_at;
 		for (const struct ike_child *ch = sa->children; ch; ch = ch->next) {
 			if (ch->rekey_at && ch->rekey_at < next)
 				next = ch->rekey_at;

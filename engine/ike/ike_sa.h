@@ -118,6 +118,7 @@ struct ike_sa {
 	struct {
 		bool active;
 		enum ike_req_kind kind;
+		uint8_t exchange;
 		uint32_t msgid;
 		uint8_t *buf;
 		size_t len;
@@ -156,6 +157,7 @@ struct ike_sa {
 	uint64_t created_ms;
 	uint64_t last_rx_ms;
 	uint64_t ike_rekey_at;
+	uint64_t ike_expire_at; /* deleted then if no rekey replaced it */
 };
 
 struct ike_engine {
@@ -174,6 +176,8 @@ struct ike_engine {
 /* snprintf for messages that may be cut short on purpose. */
 void ike_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 uint64_t ike_now(const struct ike_engine *e);
+/* Set the IKE SA's rekey (initiator) and expiry times from the lifetime. */
+void ike_sa_lifetimes(struct ike_sa *sa);
 /* now + a lifetime's rekey margin: 85-90 % of it, randomised so peers do not collide. */
 uint64_t ike_rekey_time(struct ike_engine *e, uint32_t lifetime_s);
 void ike_log(struct ike_engine *e, enum ike_log_level lvl, const char *fmt, ...)

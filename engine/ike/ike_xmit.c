@@ -105,8 +105,8 @@ static uint64_t ike_backoff(const struct ike_engine *e, unsigned tries)
 	return t;
 }
 
-static int ike_req_store(struct ike_sa *sa, enum ike_req_kind kind, uint32_t msgid, uint8_t *buf,
-			 size_t len)
+static int ike_req_store(struct ike_sa *sa, uint8_t exchange, enum ike_req_kind kind,
+			 uint32_t msgid, uint8_t *buf, size_t len)
 {
 	struct ike_engine *e = sa->eng;
 	uint64_t now = ike_now(e);
@@ -114,6 +114,7 @@ static int ike_req_store(struct ike_sa *sa, enum ike_req_kind kind, uint32_t msg
 	free(sa->req.buf);
 	sa->req.active = true;
 	sa->req.kind = kind;
+	sa->req.exchange = exchange;
 	sa->req.msgid = msgid;
 	sa->req.buf = buf;
 	sa->req.len = len;
@@ -132,7 +133,7 @@ int ike_send_request_plain(struct ike_sa *sa, enum ike_req_kind kind, const uint
 	if (copy == NULL)
 		return -ENOMEM;
 	memcpy(copy, msg, len);
-	return ike_req_store(sa, kind, 0, copy, len);
+	return ike_req_store(sa, IKE_SA_INIT, kind, 0, copy, len);
 }
 
 int ike_send_request(struct ike_sa *sa, uint8_t exchange, enum ike_req_kind kind,
@@ -147,7 +148,7 @@ int ike_send_request(struct ike_sa *sa, uint8_t exchange, enum ike_req_kind kind
 	ret = ike_seal(sa, exchange, false, sa->msgid_out, inner, &buf, &len);
 	if (ret < 0)
 		return ret;
-	ret = ike_req_store(sa, kind, sa->msgid_out, buf, len);
+	ret = ike_req_store(sa, exchange, kind, sa->msgid_out, buf, len);
 	sa->msgid_out++;
 	return ret;
 }

@@ -226,6 +226,13 @@ int ike_delete_child(struct ike_engine *e, const char *name);
 int ike_rekey_child(struct ike_engine *e, const char *name);
 int ike_rekey_ike(struct ike_engine *e, const char *name);
 
+/*
+ * The kernel says a CHILD_SA reached a lifetime (XFRM_MSG_EXPIRE): soft
+ * starts a rekey now, hard deletes the pair with the peer. The SA is named
+ * by its inbound SPI. -ENOENT if unknown.
+ */
+int ike_child_expire(struct ike_engine *e, uint8_t protocol, uint32_t spi_in, bool hard);
+
 /* One received datagram; src is the peer, dst our address. Never fails the caller. */
 void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ike_addr *dst,
 	       const uint8_t *buf, size_t len);

@@ -1313,6 +1313,38 @@ static void test_responder_side_exchanges(void **state)
 	assert_int_equal(B.n_deleted, 2);
 }
 
+/* Kernel lifetime events: soft rekeys, hard deletes with the peer. */
+static void test_child_expire(void **state)
+{
+	establish();
+	assert_int_equal(ike_child_expire(A.e, IKE_PROTO_ESP, 12345, false), -ENOENT);
+	assert_int_equal(ike_child_expire(A.e, IKE_PROTO_ESP, A.installed[0].spi_in, false), 0);
+	fn_run();
+	assert_int_equal(A.n_installed, 2);
+	assert_int_equal(B.n_installed, 2);
+	assert_int_equal(A.n_deleted, 1);
+	assert_int_equal(ike_child_expire(B.e, IKE_PROTO_ESP, B.installed[1].spi_in, true), 0);
+	fn_run();
+	assert_int_equal(A.n_deleted, 2);
+	assert_int_equal(B.n_deleted, 2);
+	assert_int_equal(B.deleted[1].spi_in, B.installed[1].spi_in);
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+}
+
+/* An IKE SA that nobody rekeys is deleted 10 % after its lifetime. */
+static void test_ike_expire(void **state)
+{
+	CB.ike_lifetime_s = 100; /* a does not rekey; b is the responder */
+	establish();
+	while (B.state == IKE_TUN_UP && fn_next_timer(200000))
+		fn_run();
+	assert_int_equal(B.state, IKE_TUN_FAILED);
+	assert_string_equal(B.reason, "IKE SA reached its lifetime (100 s) without a rekey");
+	assert_int_equal(A.state, IKE_TUN_DOWN);
+	assert_int_equal(A.n_deleted, 1);
+	assert_int_equal(B.n_deleted, 1);
+}
+
 /* Both sides rekey the same CHILD_SA at once (§2.8.1). */
 static void test_rekey_child_simultaneous(void **state)
 {
@@ -1434,6 +1466,8 @@ int main(void)
 	    T(test_rekey_ike),
 	    T(test_rekey_child_simultaneous),
 	    T(test_responder_side_exchanges),
+	    T(test_child_expire),
+	    T(test_ike_expire),
 	    T(test_rekey_ike_simultaneous),
 	    T(test_rekey_ike_lifetime),
 	    T(test_install_fails),

@@ -323,6 +323,30 @@ static void test_unexpected(void **state)
 	(void)buf;
 }
 
+/* A response whose exchange type is not the request's: dropped, request still pending. */
+static void test_response_wrong_exchange(void **state)
+{
+	struct ike_sa *sa_a = sa_of(&A), *sb = sa_of(&B);
+	uint8_t ibuf[16];
+	struct ike_writer w;
+	uint32_t msgid = sa_a->msgid_out;
+
+	assert_int_equal(ike_info_dpd(sa_a), 0);
+	fn_drop(); /* b never sees the DPD request */
+	ike_writer_init(&w, ibuf, sizeof(ibuf));
+	sb->msgid_in = msgid;
+	assert_int_equal(ike_send_response(sb, IKE_CREATE_CHILD_SA, msgid, &w), 0);
+	fn_step();
+	assert_int_equal(ike_engine_stats(A.e)->drop_msgid, 1);
+	assert_true(sa_a->req.active);
+	/* the right type completes it */
+	ike_writer_init(&w, ibuf, sizeof(ibuf));
+	assert_int_equal(ike_send_response(sb, IKE_INFORMATIONAL, msgid, &w), 0);
+	fn_step();
+	assert_false(sa_a->req.active);
+	assert_a_unchanged();
+}
+
 /* Many well-formed but random inner payload sets: a never crashes, never loses its SA. */
 static void test_random_inner(void **state)
 {
@@ -377,6 +401,7 @@ int main(void)
 	    T(test_new_child_bad_ts),
 	    T(test_new_child_ok),
 	    T(test_unexpected),
+	    T(test_response_wrong_exchange),
 	    T(test_random_inner),
 	};
 
