@@ -14,7 +14,10 @@
 
 #include "ike_sa.h"
 
-#define IKE_RETRY_MS 2000 /* a rekey refused with TEMPORARY_FAILURE is tried again */
+#define IKE_RETRY_MS 2000
+#define IKE_MAX_CHILDREN                                                                           \
+	64 /* CHILD_SAs one IKE SA may hold */ /* a rekey refused with TEMPORARY_FAILURE is tried  \
+						  again */
 
 static void ike_put32(uint32_t v, uint8_t *o)
 {
@@ -46,6 +49,15 @@ static uint64_t ike_retry_at(struct ike_engine *e)
 
 	crypto_random_bytes((uint8_t *)&j, sizeof(j));
 	return ike_now(e) + IKE_RETRY_MS + j % IKE_RETRY_MS;
+}
+
+static size_t ike_child_count(const struct ike_sa *sa)
+{
+	size_t n = 0;
+
+	for (const struct ike_child *c = sa->children; c; c = c->next)
+		n++;
+	return n;
 }
 
 static void ike_pending_clear(struct ike_sa *sa)
@@ -602,6 +614,11 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 	nnl = ike_ts_narrow(tsr_p, tsl, nl, nl_r, IKE_CONF_MAX_SUBNETS);
 	if (nnr == 0 || nnl == 0) {
 		err = IKE_N_TS_UNACCEPTABLE;
+		goto answer;
+	}
+	/* an authenticated peer still may not make us hold unbounded state */
+	if (old == NULL && ike_child_count(sa) >= IKE_MAX_CHILDREN) {
+		err = IKE_N_NO_ADDITIONAL_SAS;
 		goto answer;
 	}
 	ch = ike_child_new(sa);

@@ -286,8 +286,10 @@ void ike_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 	p_sa = ike_msg_find(m, IKE_PLD_SA, 0);
 	p_ke = ike_msg_find(m, IKE_PLD_KE, 0);
 	p_nr = ike_msg_find(m, IKE_PLD_NONCE, 0);
-	if (p_sa == NULL || p_ke == NULL || p_nr == NULL || ike_parse_ke(p_ke, &ke) < 0 ||
-	    ike_parse_nonce(p_nr, &nr) < 0 || nr.len < 16 || nr.len > IKE_NONCE_MAX) {
+	/* a real answer names the responder's SPI */
+	if (memcmp(m->hdr.spi_r, (const uint8_t[8]){0}, 8) == 0 || p_sa == NULL || p_ke == NULL ||
+	    p_nr == NULL || ike_parse_ke(p_ke, &ke) < 0 || ike_parse_nonce(p_nr, &nr) < 0 ||
+	    nr.len < 16 || nr.len > IKE_NONCE_MAX) {
 		e->stats.drop_malformed++;
 		return;
 	}
@@ -445,7 +447,9 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 		e->stats.drop_malformed++;
 		goto done;
 	}
-	if (ike_prop_select(prop, t->conf.ike, t->conf.n_ike, IKE_PROTO_IKE, ke.group, &sel) < 0) {
+	/* proposals in IKE_SA_INIT carry no SPI (§3.3.1) */
+	if (ike_prop_select(prop, t->conf.ike, t->conf.n_ike, IKE_PROTO_IKE, ke.group, &sel) < 0 ||
+	    sel.spi_size != 0) {
 		char offered[160], ours[160];
 
 		ike_offer_describe(prop, offered, sizeof(offered));

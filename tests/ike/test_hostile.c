@@ -297,6 +297,47 @@ static void test_new_child_ok(void **state)
 	fn_run();
 }
 
+/* An authenticated peer asking for CHILD_SA after CHILD_SA hits a limit. */
+static void test_child_limit(void **state)
+{
+	uint8_t ibuf[512], plain[512], spi[4] = {0x12, 0x34, 0x56, 0x78}, nonce[32] = {1};
+	struct ike_sa_pld *prop = malloc(sizeof(*prop));
+	struct ike_ts_range r[2];
+	struct ike_subnet s;
+	struct ike_ts_pld ts;
+	struct ike_writer w;
+	struct ike_notify n;
+	struct ike_msg *m = NULL;
+	int i;
+
+	ike_prop_build(&CB.child, 1, IKE_PROTO_ESP, spi, 4, false, 0, prop);
+	subnet(&s, "10.2.0.0", 24);
+	ike_subnet_range(&s, &r[0]);
+	subnet(&s, "10.1.0.0", 24);
+	ike_subnet_range(&s, &r[1]);
+	for (i = 0; i < 100; i++) {
+		ike_writer_init(&w, ibuf, sizeof(ibuf));
+		ike_build_sa(&w, prop);
+		ike_build_nonce(&w, &(struct ike_nonce){nonce, sizeof(nonce)});
+		ike_ts_to_wire(&r[0], 1, &ts);
+		ike_build_ts(&w, IKE_PLD_TSI, &ts);
+		ike_ts_to_wire(&r[1], 1, &ts);
+		ike_build_ts(&w, IKE_PLD_TSR, &ts);
+		forge(IKE_CREATE_CHILD_SA, IKE_REQ_CHILD_REKEY, &w);
+		m = open_answer(plain, sizeof(plain));
+		if (first_notify(m, &n) == IKE_N_NO_ADDITIONAL_SAS)
+			break;
+		free(m);
+		m = NULL;
+		fn_run();
+	}
+	assert_non_null(m);
+	free(m);
+	free(prop);
+	assert_int_equal(i, 63); /* 1 from IKE_AUTH + 63 */
+	fn_run();
+}
+
 /* IKE_AUTH again on an established SA, and a response nobody asked for: dropped. */
 static void test_unexpected(void **state)
 {
@@ -400,6 +441,7 @@ int main(void)
 	    T(test_rekey_unknown_child),
 	    T(test_new_child_bad_ts),
 	    T(test_new_child_ok),
+	    T(test_child_limit),
 	    T(test_unexpected),
 	    T(test_response_wrong_exchange),
 	    T(test_random_inner),
