@@ -526,6 +526,7 @@ static uint16_t ike_auth_child(struct ike_sa *sa, const struct ike_msg *m, struc
 		err = IKE_N_INVALID_SYNTAX;
 		goto done;
 	}
+	ike_prop_strip_dh(prop);
 	if (ike_prop_select(prop, &pc, 1, c->child_proto, 0, &sel) < 0) {
 		char offered[160], ours[160];
 

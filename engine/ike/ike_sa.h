@@ -241,6 +241,8 @@ int ike_prop_build(const struct ike_prop_conf *pc, size_t n, uint8_t protocol, c
 /* Choose from offered what mine accepts; prefer_dh: the KE group if any. -ENOENT: none. */
 int ike_prop_select(const struct ike_sa_pld *offered, const struct ike_prop_conf *mine,
 		    size_t nmine, uint8_t protocol, uint16_t prefer_dh, struct ike_selected *sel);
+/* Drop DH transforms from every proposal (CHILD_SA offers in IKE_AUTH). */
+void ike_prop_strip_dh(struct ike_sa_pld *sa);
 /* The selection as a one-proposal SA payload. */
 void ike_prop_from_selected(const struct ike_selected *sel, struct ike_sa_pld *out);
 /* "aes128/sha1/prfsha1/modp1024": the first proposal offered on the wire. */
