@@ -186,6 +186,7 @@ void ike_child_fill(struct ike_sa *sa, struct ike_child *c, const struct ike_sel
 	c->sa.esn = sel->esn;
 	c->sa.spi_out = (uint32_t)sel->spi[0] << 24 | (uint32_t)sel->spi[1] << 16 |
 			(uint32_t)sel->spi[2] << 8 | sel->spi[3];
+	c->sa.encap = sa->nat_local || sa->nat_remote;
 	c->sa.local = sa->local;
 	c->sa.remote = sa->remote;
 	c->sa.n_ts_local = nl > IKE_CONF_MAX_SUBNETS ? IKE_CONF_MAX_SUBNETS : nl;

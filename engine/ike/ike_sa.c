@@ -792,8 +792,9 @@ static void ike_answer_error(struct ike_sa *sa, const struct ike_msg *m, uint16_
 	ike_send_response(sa, m->hdr.exchange, m->hdr.msgid, &w);
 }
 
-static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const uint8_t *buf,
-				size_t len, struct ike_msg *m)
+static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const struct ike_addr *src,
+				const struct ike_addr *dst, const uint8_t *buf, size_t len,
+				struct ike_msg *m)
 {
 	bool response = m->hdr.flags & IKE_FLAG_RESPONSE;
 	struct ike_rule_violation v;
@@ -832,6 +833,20 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const u
 		goto done;
 	}
 	sa->last_rx_ms = ike_now(e);
+	if ((sa->nat_local || sa->nat_remote) &&
+	    (!ike_addr_equal(src, &sa->remote) || !ike_addr_equal(dst, &sa->local))) {
+		/* behind a NAT the peer's mapping may change: follow authenticated messages */
+		char a[IKE_ADDR_STRLEN];
+
+		ike_log(e, IKE_LOG_INFO, "peer now at %s port %u", ike_addr_str(src, a, sizeof(a)),
+			src->port);
+		sa->remote = *src;
+		sa->local = *dst;
+		for (struct ike_child *c = sa->children; c; c = c->next) {
+			c->sa.remote = *src;
+			c->sa.local = *dst;
+		}
+	}
 	ike_log_msg(e, "received", &sa->remote, m);
 	if (!response && sa->resp.valid && m->hdr.msgid == sa->resp.msgid) {
 		/* a retransmission: the cached answer, never a second processing */
@@ -900,6 +915,9 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 	struct ike_sa *sa;
 
 	e->stats.rx++;
+	/* a NAT keepalive (RFC 3948 §2.3) */
+	if (len == 1 && buf[0] == 0xff)
+		return;
 	m = malloc(sizeof(*m));
 	if (m == NULL)
 		return;
@@ -950,7 +968,7 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 		e->stats.drop_unknown_spi++;
 		goto done;
 	}
-	ike_input_encrypted(e, sa, buf, len, m);
+	ike_input_encrypted(e, sa, src, dst, buf, len, m);
 done:
 	free(m);
 	ike_sa_reap(e);
@@ -1001,6 +1019,21 @@ static void ike_sa_tick(struct ike_sa *sa, uint64_t now)
 		ike_info_dpd(sa);
 }
 
+/* Keep our NAT mapping open (RFC 3948 §4). */
+static void ike_sa_keepalive(struct ike_sa *sa, uint64_t now)
+{
+	static const uint8_t ka = 0xff;
+
+	if (sa->state != IKE_SA_ESTABLISHED || !sa->nat_local)
+		return;
+	if (sa->keepalive_at == 0)
+		sa->keepalive_at = sa->last_rx_ms + IKE_KEEPALIVE_MS;
+	if (now < sa->keepalive_at)
+		return;
+	sa->keepalive_at = now + IKE_KEEPALIVE_MS;
+	ike_send_plain(sa->eng, &sa->local, &sa->remote, &ka, 1);
+}
+
 void ike_tick(struct ike_engine *e)
 {
 	uint64_t now = ike_now(e);
@@ -1015,6 +1048,8 @@ void ike_tick(struct ike_engine *e)
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
 		if (sa->state != IKE_SA_DEAD)
 			ike_sa_tick(sa, now);
+		if (sa->state != IKE_SA_DEAD)
+			ike_sa_keepalive(sa, now);
 	}
 	ike_sa_reap(e);
 }
@@ -1043,6 +1078,11 @@ uint64_t ike_next_timeout(const struct ike_engine *e)
 				next = t;
 		}
 		/* rekeys and DPD wait for the outstanding request */
+		if (sa->state == IKE_SA_ESTABLISHED && sa->nat_local) {
+			t = sa->keepalive_at ? sa->keepalive_at : sa->last_rx_ms + IKE_KEEPALIVE_MS;
+			if (t < next)
+				next = t;
+		}
 		if (sa->state != IKE_SA_ESTABLISHED || c == NULL || sa->req.active)
 			continue;
 		if (sa->delete_after)

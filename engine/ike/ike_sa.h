@@ -15,14 +15,16 @@
 #include "ike_msg.h"
 #include "ikev2.h"
 
-#define IKE_NONCE_LEN	32
-#define IKE_NONCE_MAX	256
-#define IKE_COOKIE_MAX	64
-#define IKE_INNER_MAX	4096
-#define IKE_MSG_BUF	8192
-#define IKE_REASON_LEN	256
-#define IKE_ADDR_STRLEN 48
-#define IKE_SA_BUCKETS	4096
+#define IKE_NONCE_LEN	 32
+#define IKE_NONCE_MAX	 256
+#define IKE_COOKIE_MAX	 64
+#define IKE_INNER_MAX	 4096
+#define IKE_MSG_BUF	 8192
+#define IKE_REASON_LEN	 256
+#define IKE_ADDR_STRLEN	 48
+#define IKE_SA_BUCKETS	 4096
+#define IKE_NATT_PORT	 4500
+#define IKE_KEEPALIVE_MS 20000
 
 enum ike_sa_state {
 	IKE_SA_INIT_SENT, /* initiator: waiting for the IKE_SA_INIT response */
@@ -158,6 +160,7 @@ struct ike_sa {
 	uint64_t last_rx_ms;
 	uint64_t ike_rekey_at;
 	uint64_t ike_expire_at; /* deleted then if no rekey replaced it */
+	uint64_t keepalive_at;	/* behind a NAT: next NAT keepalive */
 };
 
 struct ike_engine {

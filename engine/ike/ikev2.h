@@ -135,6 +135,7 @@ struct ike_child_sa {
 	uint32_t lifetime_hard_s;
 	uint32_t reqid;
 	bool initiator; /* our role in the exchange that created it */
+	bool encap;	/* UDP-encapsulated ESP (RFC 3948): a NAT is in the way */
 };
 
 enum ike_log_level {
@@ -152,6 +153,12 @@ enum ike_tunnel_state {
 	IKE_TUN_IKE_NO_CHILD /* IKE SA up, CHILD_SA refused */
 };
 
+/*
+ * Datagrams to and from the engine never carry the 4-byte non-ESP marker of
+ * port 4500 (RFC 3948): the glue adds and strips it. Once a NAT is
+ * detected the engine moves to port 4500 (RFC 7296 §2.23) and sends a
+ * one-byte 0xFF NAT keepalive every 20 s when we are behind the NAT.
+ */
 struct ike_env {
 	void *ctx;
 	/* Send one datagram; the engine does not retry a failed send itself. */

@@ -501,9 +501,9 @@ static void test_nat_detected(void **state)
 	struct ike_tunnel_info ia, ib;
 
 	fn.nat = true;
-	fn_addr(&fn.nat_addr, "198.51.100.7", 4500);
+	fn_addr(&fn.nat_addr, "198.51.100.7", 31000);
 	/* b knows a by its public address */
-	fn_addr(&CB.remote, "198.51.100.7", 4500);
+	fn_addr(&CB.remote, "198.51.100.7", 500);
 	CB.remote_id.type = IKE_ID_IPV4_ADDR;
 	CB.remote_id.len = 4;
 	memcpy(CB.remote_id.data, A.addr.addr, 4);
@@ -514,6 +514,26 @@ static void test_nat_detected(void **state)
 	assert_false(ia.nat_remote);
 	assert_true(ib.nat_remote);
 	assert_false(ib.nat_local);
+	/* from IKE_AUTH on both talk on port 4500, and ESP is UDP-encapsulated */
+	assert_true(A.installed[0].encap);
+	assert_true(B.installed[0].encap);
+	assert_int_equal(A.installed[0].local.port, 4500);
+	assert_int_equal(A.installed[0].remote.port, 4500);
+	assert_int_equal(B.installed[0].local.port, 4500);
+	/* b follows the NAT's mapping of a's port 4500 */
+	assert_int_equal(B.installed[0].remote.port, 31001);
+	assert_pair(&A.installed[0], &B.installed[0]);
+	/* a, behind the NAT, keeps its mapping open; b ignores the keepalives */
+	fn_advance(20000);
+	assert_int_equal(fn.n, 1);
+	assert_int_equal(fn.q[0].len, 1);
+	fn_run();
+	assert_int_equal(ike_engine_stats(B.e)->drop_malformed, 0);
+	/* and the tunnel still works over the mapping: a CHILD_SA rekey */
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(B.n_installed, 2);
+	assert_true(B.installed[1].encap);
 }
 
 /* ---- failures with their reasons ---- */
