@@ -57,6 +57,37 @@ static bool ike_id_equal(const struct ike_id *a, const struct ike_id *b)
 	return a->type == b->type && a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
 }
 
+static bool ike_id_is_addr(const struct ike_id *id, const struct ike_addr *a)
+{
+	if (a->family == AF_INET)
+		return id->type == IKE_ID_IPV4_ADDR && id->len == 4 &&
+		       memcmp(id->data, a->addr, 4) == 0;
+	if (a->family == AF_INET6)
+		return id->type == IKE_ID_IPV6_ADDR && id->len == 16 &&
+		       memcmp(id->data, a->addr, 16) == 0;
+	return false;
+}
+
+/*
+ * Is this the peer we expect? The configured remote identity if there is
+ * one, else any of the peer's configured addresses or the one we talk to.
+ */
+static bool ike_id_remote_ok(const struct ike_sa *sa, const struct ike_id *peer,
+			     const struct ike_id *expect)
+{
+	const struct ike_peer_conf *c = &sa->tun->conf;
+
+	if (c->remote_id.type)
+		return ike_id_equal(peer, expect);
+	if (ike_id_is_addr(peer, &sa->remote) || ike_id_is_addr(peer, &c->remote))
+		return true;
+	for (size_t i = 0; i < c->n_remote_alt; i++) {
+		if (ike_id_is_addr(peer, &c->remote_alt[i]))
+			return true;
+	}
+	return false;
+}
+
 /* An identity for messages: addresses and names as text, anything else by type. */
 static const char *ike_id_str(const struct ike_id *id, char *buf, size_t len)
 {
@@ -397,7 +428,7 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 		return;
 	}
 	ike_id_remote(sa, &expect, idbuf);
-	if (!ike_id_equal(&peer, &expect)) {
+	if (!ike_id_remote_ok(sa, &peer, &expect)) {
 		e->stats.auth_failed++;
 		ike_tun_fail(
 		    sa->tun, e, "AUTHENTICATION_FAILED: peer %s identified as %s, expected %s", a,
@@ -621,8 +652,8 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 		return;
 	}
 	ike_id_remote(sa, &expect, ebuf);
-	if (!ike_id_equal(&peer, &expect) || !ike_auth_verify(sa, &peer, &auth)) {
-		bool id_ok = ike_id_equal(&peer, &expect);
+	if (!ike_id_remote_ok(sa, &peer, &expect) || !ike_auth_verify(sa, &peer, &auth)) {
+		bool id_ok = ike_id_remote_ok(sa, &peer, &expect);
 
 		e->stats.auth_failed++;
 		if (sa->tun->sa == NULL || sa->tun->sa->state != IKE_SA_ESTABLISHED) {

@@ -87,6 +87,13 @@ static void ike_tun_plan_restart(struct ike_tunnel *t, struct ike_engine *e)
 {
 	uint64_t delay = IKE_RESTART_BASE_MS;
 
+	/* another address of the peer is tried at once; back-off once all were */
+	if (t->next_now) {
+		t->next_now = false;
+		t->retry_at = ike_now(e);
+		return;
+	}
+
 	for (unsigned i = 1; i < t->failures && delay < IKE_RESTART_MAX_MS; i++)
 		delay *= 2;
 	if (delay > IKE_RESTART_MAX_MS)
@@ -287,6 +294,10 @@ struct ike_tunnel *ike_tunnel_for_peer(struct ike_engine *e, const struct ike_ad
 		}
 		if (ike_addr_ip_equal(&t->conf.remote, remote))
 			return t;
+		for (size_t i = 0; i < t->conf.n_remote_alt; i++) {
+			if (ike_addr_ip_equal(&t->conf.remote_alt[i], remote))
+				return t;
+		}
 	}
 	return any;
 }
@@ -301,6 +312,8 @@ static int ike_conf_check(const struct ike_peer_conf *c)
 	    c->remote_id.len > IKE_MAX_ID)
 		return -EINVAL;
 	if (c->child_proto != IKE_PROTO_ESP && c->child_proto != IKE_PROTO_AH)
+		return -EINVAL;
+	if (c->n_remote_alt > IKE_CONF_MAX_REMOTES)
 		return -EINVAL;
 	for (size_t i = 0; i < c->n_ike; i++) {
 		const struct ike_prop_conf *p = &c->ike[i];
@@ -339,6 +352,7 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 		}
 		t->conf = *conf;
 		t->failures = 0;
+		t->remote_idx = 0;
 		t->retry_at = conf->start == IKE_START_AUTO ? ike_now(e) : 0;
 		ike_sa_reap(e);
 		return 0;
@@ -640,7 +654,7 @@ int ike_initiate(struct ike_engine *e, const char *name)
 	if (sa == NULL)
 		return -ENOMEM;
 	sa->local = t->conf.local;
-	sa->remote = t->conf.remote;
+	sa->remote = t->remote_idx ? t->conf.remote_alt[t->remote_idx - 1] : t->conf.remote;
 	t->sa = sa;
 	ike_tun_status(t, e, IKE_TUN_CONNECTING);
 	ret = ike_init_start(sa);

@@ -76,6 +76,8 @@ struct ike_tunnel {
 	char last_error[IKE_REASON_LEN];
 	uint64_t retry_at; /* start-mode auto: (re)initiate then; 0: not planned */
 	unsigned failures; /* in a row, for the back-off */
+	size_t remote_idx; /* 0: conf.remote, then conf.remote_alt[] */
+	bool next_now;	   /* the current address did not answer: try the next at once */
 };
 
 #define IKE_RESTART_BASE_MS 5000

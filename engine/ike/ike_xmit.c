@@ -217,9 +217,16 @@ void ike_xmit_tick(struct ike_sa *sa, uint64_t now)
 				     c->dpd_timeout_s);
 		else if (sa->req.kind == IKE_REQ_DELETE_IKE)
 			ike_tun_status(sa->tun, e, IKE_TUN_DOWN);
-		else
-			ike_tun_fail(sa->tun, e, "no reply from %s after %u tries", a,
-				     sa->req.tries);
+		else {
+			struct ike_tunnel *t = sa->tun;
+
+			/* an unanswered IKE_SA_INIT moves on to the peer's next address */
+			if (sa->req.kind == IKE_REQ_INIT && t->conf.n_remote_alt) {
+				t->remote_idx = (t->remote_idx + 1) % (t->conf.n_remote_alt + 1);
+				t->next_now = t->remote_idx != 0;
+			}
+			ike_tun_fail(t, e, "no reply from %s after %u tries", a, sa->req.tries);
+		}
 	}
 	ike_sa_destroy(sa);
 }

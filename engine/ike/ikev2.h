@@ -51,6 +51,7 @@ struct ike_ts_range {
 #define IKE_CONF_MAX_ALGS    8
 #define IKE_CONF_MAX_PROPS   4
 #define IKE_CONF_MAX_SUBNETS 4
+#define IKE_CONF_MAX_REMOTES 3
 #define IKE_MAX_PSK	     128
 #define IKE_MAX_ID	     128
 
@@ -87,7 +88,10 @@ enum ike_child_mode {
 struct ike_peer_conf {
 	char name[64]; /* the tunnel's name, used in status reports */
 	struct ike_addr local;
-	struct ike_addr remote;
+	struct ike_addr remote; /* family 0: any peer (responder only) */
+	/* more addresses of the peer, tried in order when one does not answer */
+	struct ike_addr remote_alt[IKE_CONF_MAX_REMOTES];
+	size_t n_remote_alt;
 	struct ike_prop_conf ike[IKE_CONF_MAX_PROPS];
 	size_t n_ike;
 	struct ike_prop_conf child; /* ESP or AH transforms; dh[] = PFS groups */

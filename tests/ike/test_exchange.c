@@ -925,6 +925,27 @@ static void test_auto_both_sides(void **state)
 	assert_int_equal(B.state, IKE_TUN_DOWN);
 }
 
+/* A peer with two addresses: the first does not answer, the second does. */
+static void test_remote_alternatives(void **state)
+{
+	CA.start = IKE_START_AUTO;
+	fn_addr(&CA.remote, "192.0.2.99", 500); /* nobody there */
+	fn_addr(&CA.remote_alt[0], "192.0.2.2", 500);
+	CA.n_remote_alt = 1;
+	load();
+	assert_true(fn_next_timer(0));
+	while (A.state != IKE_TUN_FAILED && fn_next_timer(120000))
+		fn_run();
+	assert_string_equal(A.reason, "no reply from 192.0.2.99 after 5 tries");
+	/* the next address is tried at once */
+	assert_int_equal(ike_next_timeout(A.e), fn.now);
+	while (A.state != IKE_TUN_UP && fn_next_timer(120000))
+		fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(A.installed[0].remote.addr[3], 2);
+	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
 /* responder-only never sends anything by itself. */
 static void test_responder_only(void **state)
 {
@@ -1474,6 +1495,7 @@ int main(void)
 	    T(test_auto_dpd_restart),
 	    T(test_auto_backoff),
 	    T(test_responder_only),
+	    T(test_remote_alternatives),
 	    T(test_auto_both_sides),
 	    T(test_malformed),
 	    T(test_mutations),
