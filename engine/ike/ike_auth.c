@@ -343,6 +343,7 @@ static void ike_established(struct ike_sa *sa)
 	if (sa->state == IKE_SA_HALF_OPEN)
 		e->n_half_open--;
 	sa->state = IKE_SA_ESTABLISHED;
+	sa->created_ms = ike_now(e);
 	e->stats.ike_established++;
 	/*
 	 * The newest IKE SA is the tunnel's. An older one stays until deleted or

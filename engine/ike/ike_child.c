@@ -286,6 +286,7 @@ static void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
 	ns->children = old->children;
 	old->children = NULL;
 	ns->state = IKE_SA_ESTABLISHED;
+	ns->created_ms = ike_now(e);
 	ns->msgid_in = 0;
 	ns->msgid_out = 0;
 	ns->last_rx_ms = ike_now(e);

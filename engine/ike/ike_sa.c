@@ -741,6 +741,29 @@ int ike_child_expire(struct ike_engine *e, uint8_t protocol, uint32_t spi_in, bo
 	return -ENOENT;
 }
 
+int ike_tunnel_children(const struct ike_engine *e, const char *name, struct ike_child_sa *out,
+			size_t max)
+{
+	const struct ike_tunnel *t = ike_tunnel_find((struct ike_engine *)e, name);
+	int n = 0;
+
+	if (t == NULL)
+		return -ENOENT;
+	if (t->sa == NULL)
+		return 0;
+	for (const struct ike_child *c = t->sa->children; c; c = c->next, n++) {
+		if ((size_t)n < max) {
+			/* the keys were wiped at install; the copy says so explicitly */
+			out[n] = c->sa;
+			OPENSSL_cleanse(out[n].encr_key_in, sizeof(out[n].encr_key_in));
+			OPENSSL_cleanse(out[n].encr_key_out, sizeof(out[n].encr_key_out));
+			OPENSSL_cleanse(out[n].integ_key_in, sizeof(out[n].integ_key_in));
+			OPENSSL_cleanse(out[n].integ_key_out, sizeof(out[n].integ_key_out));
+		}
+	}
+	return n;
+}
+
 int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tunnel_info *info)
 {
 	const struct ike_tunnel *t = ike_tunnel_find((struct ike_engine *)e, name);
@@ -750,9 +773,18 @@ int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tun
 	if (t == NULL)
 		return -ENOENT;
 	snprintf(info->last_error, sizeof(info->last_error), "%s", t->last_error);
+	info->state = t->state;
+	for (const struct ike_sa *o = e->sas; o; o = o->next)
+		info->n_ike_sa +=
+		    o->tun == t && o->state != IKE_SA_DEAD && o->state != IKE_SA_LARVAL;
 	sa = t->sa;
 	if (sa == NULL)
 		return 0;
+	info->local = sa->local;
+	info->remote = sa->remote;
+	info->established_ms = sa->created_ms;
+	info->rekey_ms = sa->ike_rekey_at;
+	info->expire_ms = sa->ike_expire_at;
 	info->ike_up = sa->state == IKE_SA_ESTABLISHED;
 	info->initiator = sa->initiator;
 	info->nat_local = sa->nat_local;

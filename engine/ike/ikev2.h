@@ -256,7 +256,14 @@ const struct ike_stats *ike_engine_stats(const struct ike_engine *e);
 
 /* What a tunnel looks like now, for show output and tests. */
 struct ike_tunnel_info {
+	enum ike_tunnel_state state; /* as last reported */
 	bool ike_up;
+	struct ike_addr local; /* of the current IKE SA */
+	struct ike_addr remote;
+	uint64_t established_ms; /* env->now_ms() when it came up (or was created) */
+	uint64_t rekey_ms;	 /* next IKE rekey, 0: none planned */
+	uint64_t expire_ms;	 /* IKE SA deleted then unless rekeyed, 0: never */
+	unsigned n_ike_sa;	 /* IKE SAs of the tunnel (more when both ends initiated) */
 	bool initiator;
 	bool nat_local;	 /* we are behind a NAT */
 	bool nat_remote; /* the peer is */
@@ -268,5 +275,11 @@ struct ike_tunnel_info {
 	char last_error[256];
 };
 int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tunnel_info *info);
+/*
+ * The CHILD_SAs of a tunnel's current IKE SA, for show output: up to max
+ * copies into out, keys zeroed. Returns how many there are, or -ENOENT.
+ */
+int ike_tunnel_children(const struct ike_engine *e, const char *name, struct ike_child_sa *out,
+			size_t max);
 
 #endif

@@ -178,6 +178,23 @@ static void check_established(uint16_t encr)
 	assert_int_equal(ia.n_child, 1);
 	assert_int_equal(ia.child_spi_out, ib.child_spi_in);
 	assert_false(ia.nat_local || ia.nat_remote || ib.nat_local || ib.nat_remote);
+	assert_int_equal(ia.state, IKE_TUN_UP);
+	assert_int_equal(ia.n_ike_sa, 1);
+	assert_int_equal(ib.n_ike_sa, 1);
+	assert_true(fn_addr_eq(&ia.remote, &B.addr));
+	assert_true(fn_addr_eq(&ib.remote, &A.addr));
+	assert_int_equal(ia.established_ms, fn.now);
+	assert_int_equal(ia.rekey_ms, 0);
+	{
+		struct ike_child_sa kids[2];
+		static const uint8_t zero[ENCR_MAX_KEY];
+
+		assert_int_equal(ike_tunnel_children(A.e, "to-b", kids, 2), 1);
+		assert_int_equal(kids[0].spi_in, A.installed[0].spi_in);
+		assert_int_equal(kids[0].spi_out, A.installed[0].spi_out);
+		assert_memory_equal(kids[0].encr_key_out, zero, sizeof(zero));
+		assert_int_equal(ike_tunnel_children(A.e, "nope", kids, 2), -ENOENT);
+	}
 	assert_int_equal(ike_engine_stats(A.e)->ike_established, 1);
 	assert_int_equal(ike_engine_stats(B.e)->ike_established, 1);
 	/* four messages, no retransmission */
@@ -1310,6 +1327,15 @@ static void test_rekey_ike_lifetime(void **state)
 		fn_run();
 	assert_int_equal(ike_engine_stats(B.e)->ike_rekeyed, 1);
 	assert_int_equal(A.state, IKE_TUN_REKEYED);
+	{
+		struct ike_tunnel_info ia;
+
+		assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+		/* the new IKE SA: next rekey within 85-90 % of the lifetime, expiry at 110 % */
+		assert_true(ia.rekey_ms >= fn.now + 850000 && ia.rekey_ms <= fn.now + 900000);
+		assert_int_equal(ia.expire_ms, fn.now + 1100000);
+		assert_int_equal(ia.n_ike_sa, 1);
+	}
 	assert_int_equal(A.n_deleted + B.n_deleted, 0);
 	assert_int_equal(A.n_installed, 1);
 }
