@@ -576,6 +576,11 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 		ike_ike_rekey_request(sa, m, prop);
 		goto done;
 	}
+	/* no new CHILD_SA on an IKE SA we are replacing (§2.25) */
+	if (sa->rekey_new) {
+		err = IKE_N_TEMPORARY_FAILURE;
+		goto answer;
+	}
 	if (ike_msg_has_notify(m, IKE_N_REKEY_SA, &n)) {
 		if (n.spi_size != 4 ||
 		    (old = ike_child_find_out(sa, n.protocol, ike_get32(n.spi))) == NULL) {

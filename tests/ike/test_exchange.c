@@ -1412,6 +1412,34 @@ static void test_ike_expire(void **state)
 	assert_int_equal(B.n_deleted, 1);
 }
 
+/* A CHILD_SA rekey that crosses an IKE SA rekey waits for it (§2.25). */
+static void test_rekey_child_during_ike_rekey(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	establish();
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	assert_int_equal(ike_rekey_child(B.e, "to-a"), 0);
+	fn_swap(); /* b's CHILD rekey reaches a first */
+	fn_run();
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
+	assert_int_equal(ike_engine_stats(B.e)->child_rekeyed, 0);
+	/* the CHILD_SA is intact on the new IKE SA, and b's retry goes through over it */
+	assert_int_equal(A.n_deleted + B.n_deleted, 0);
+	while (ike_engine_stats(B.e)->child_rekeyed == 0 && fn_next_timer(10000))
+		fn_run();
+	assert_int_equal(ike_engine_stats(A.e)->child_rekeyed, 1);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_int_equal(ia.n_child, 1);
+	assert_int_equal(ib.n_child, 1);
+	assert_int_equal(ia.child_spi_out, ib.child_spi_in);
+	assert_int_equal(ia.n_ike_sa, 1);
+	assert_int_equal(ib.n_ike_sa, 1);
+	assert_int_equal(A.n_installed - A.n_deleted, 1);
+	assert_int_equal(B.n_installed - B.n_deleted, 1);
+}
+
 /* Both sides rekey the same CHILD_SA at once (§2.8.1). */
 static void test_rekey_child_simultaneous(void **state)
 {
@@ -1533,6 +1561,7 @@ int main(void)
 	    T(test_rekey_child_lifetime),
 	    T(test_rekey_ike),
 	    T(test_rekey_child_simultaneous),
+	    T(test_rekey_child_during_ike_rekey),
 	    T(test_responder_side_exchanges),
 	    T(test_child_expire),
 	    T(test_ike_expire),
