@@ -49,6 +49,7 @@ struct opts {
 	bool esn, alloc, batch, want_hard;
 	struct kernel_lifetime lft;
 	uint16_t encap_sport, encap_dport;
+	uint8_t hthresh;
 	const char *want, *ifname, *ipbatch, *kind;
 };
 
@@ -579,6 +580,14 @@ static int cmd_bench(struct opts *o)
 	}
 	if (open_seam(&k, true, 0))
 		return 1;
+	if (o->hthresh) {
+		struct kernel_hthresh h = {
+		    .v4 = true, .v4_lbits = o->hthresh, .v4_rbits = o->hthresh};
+
+		ret = kernel_spd_hthresh(k, &h);
+		if (ret < 0)
+			return die("hash thresholds", k, ret);
+	}
 	t0 = now();
 	if (o->batch && (ret = kernel_batch_begin(k)) < 0)
 		return die("batch", k, ret);
@@ -597,9 +606,9 @@ static int cmd_bench(struct opts *o)
 	if (o->batch && (ret = kernel_batch_commit(k, NULL, NULL)) < 0)
 		return die("bench commit", k, ret);
 	t1 = now();
-	printf("bench %s: %u children (%u SAs, %u policies) in %.3f s (%.0f children/s)\n",
-	       o->batch ? "seam batched" : "seam unbatched", n, 2 * n, 3 * n, t1 - t0,
-	       n / (t1 - t0));
+	printf("bench %s%s: %u children (%u SAs, %u policies) in %.3f s (%.0f children/s)\n",
+	       o->batch ? "seam batched" : "seam unbatched", o->hthresh ? ", hashed /24" : "", n,
+	       2 * n, 3 * n, t1 - t0, n / (t1 - t0));
 	t0 = now();
 	ret = kernel_flush_own(k);
 	t1 = now();
@@ -621,19 +630,15 @@ static const struct alg *find_alg(const char *name)
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-	    {"local", 1, 0, 'l'},      {"remote", 1, 0, 'r'},
-	    {"lnet", 1, 0, 'L'},       {"rnet", 1, 0, 'R'},
-	    {"alg", 1, 0, 'a'},	       {"mode", 1, 0, 'm'},
-	    {"spi-out", 1, 0, 'o'},    {"spi-in", 1, 0, 'i'},
-	    {"reqid", 1, 0, 'q'},      {"replay", 1, 0, 'w'},
-	    {"esn", 0, 0, 'e'},	       {"alloc", 0, 0, 'A'},
-	    {"soft-packets", 1, 0, 1}, {"hard-packets", 1, 0, 2},
-	    {"soft-secs", 1, 0, 3},    {"hard-secs", 1, 0, 4},
-	    {"encap", 1, 0, 5},	       {"want", 1, 0, 6},
-	    {"timeout", 1, 0, 7},      {"count", 1, 0, 'n'},
-	    {"batch", 0, 0, 'b'},      {"name", 1, 0, 8},
-	    {"if-id", 1, 0, 9},	       {"ipbatch", 1, 0, 10},
-	    {"kind", 1, 0, 11},	       {0, 0, 0, 0},
+	    {"local", 1, 0, 'l'},      {"remote", 1, 0, 'r'},	  {"lnet", 1, 0, 'L'},
+	    {"rnet", 1, 0, 'R'},       {"alg", 1, 0, 'a'},	  {"mode", 1, 0, 'm'},
+	    {"spi-out", 1, 0, 'o'},    {"spi-in", 1, 0, 'i'},	  {"reqid", 1, 0, 'q'},
+	    {"replay", 1, 0, 'w'},     {"esn", 0, 0, 'e'},	  {"alloc", 0, 0, 'A'},
+	    {"soft-packets", 1, 0, 1}, {"hard-packets", 1, 0, 2}, {"soft-secs", 1, 0, 3},
+	    {"hard-secs", 1, 0, 4},    {"encap", 1, 0, 5},	  {"want", 1, 0, 6},
+	    {"timeout", 1, 0, 7},      {"count", 1, 0, 'n'},	  {"batch", 0, 0, 'b'},
+	    {"name", 1, 0, 8},	       {"if-id", 1, 0, 9},	  {"ipbatch", 1, 0, 10},
+	    {"kind", 1, 0, 11},	       {"hthresh", 1, 0, 12},	  {0, 0, 0, 0},
 	};
 	struct opts o = {0};
 	uint8_t len;
@@ -737,6 +742,9 @@ int main(int argc, char **argv)
 			break;
 		case 11:
 			o.kind = optarg;
+			break;
+		case 12:
+			o.hthresh = (uint8_t)atoi(optarg);
 			break;
 		default:
 			return 2;
