@@ -41,7 +41,7 @@ work=$(mktemp -d "$parent/uml-$name.XXXXXX") || fail "cannot make a work directo
 pid=
 cleanup() {
 	if [ -n "$pid" ]; then
-		kill -KILL -- "-$pid" 2>/dev/null
+		kill -9 "-$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	fi
 	rm -rf "$work"
@@ -109,7 +109,7 @@ while kill -0 "$pid" 2>/dev/null; do
 	fi
 	sleep 0.2
 done
-kill -KILL -- "-$pid" 2>/dev/null
+kill -9 "-$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 pid=
 
