@@ -521,6 +521,8 @@ static int send_range(struct kernel *k, size_t from, size_t to)
 		int left;
 
 		n = mnl_socket_recvfrom(x->nl, x->rbuf, RECV_SIZE);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0) {
 			ret = -errno;
 			goto fail_rest;
@@ -659,6 +661,8 @@ static int request(struct kernel *k, struct mnl_socket *nl, struct nlmsghdr *nlh
 		int left;
 
 		n = mnl_socket_recvfrom(nl, x->rbuf, RECV_SIZE);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0) {
 			ret = -errno;
 			break;
@@ -703,6 +707,8 @@ static int dump(struct kernel *k, struct nlmsghdr *nlh,
 		int left;
 
 		n = mnl_socket_recvfrom(x->nl, x->rbuf, RECV_SIZE);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0) {
 			ret = -errno;
 			break;
