@@ -8,7 +8,7 @@
  *   EXEC:   show version | show lines <1-100000> | show forever |
  *           show running-config | configure terminal |
  *           terminal length <0-512> | terminal width <0-512> |
- *           terminal monitor | fail | exit
+ *           terminal monitor | fail | echo LINE | exit
  *   config: hostname WORD | tunnel NAME | commit | commit check |
  *           commit confirmed <1-60> (seconds here) | end | exit | show ...
  *   tunnel: key SECRET | description LINE | end | exit | commit | show ...
@@ -263,6 +263,18 @@ static int h_term(struct cmd_sess *cs, char **v, int n)
 	return 0;
 }
 
+static int h_echo(struct cmd_sess *cs, char **v, int n)
+{
+	char buf[512] = "";
+
+	for (int i = 1; i < n; i++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", i > 1 ? " " : "",
+			 v[i]);
+	out(cs, "%s", buf);
+	cs->io.err(cs->io.arg, buf);
+	return 0;
+}
+
 static int h_quit(struct cmd_sess *cs, char **v, int n)
 {
 	return CMD_QUIT;
@@ -380,6 +392,7 @@ static const struct fcmd cmds[] = {
     {M_EXEC, {{"terminal", ""}, {"width", "Characters on a line"}, {"<0-512>", "Columns"}}, h_term},
     {M_EXEC, {{"terminal", ""}, {"monitor", "Copy log messages here"}}, h_term},
     {M_EXEC, {{"fail", "A command that fails"}}, h_fail},
+    {M_EXEC, {{"echo", "Print the words, as output and as an error"}, {"LINE", "Text"}}, h_echo},
     {M_EXEC, {{"exit", "Leave the shell"}}, h_quit},
     {M_CONF, {{"hostname", "Set the system's name"}, {"WORD", "This system's name"}}, h_hostname},
     {M_CFG, {{"tunnel", "A tunnel (enters its mode)"}, {"NAME", "Tunnel name"}}, h_tunnel},

@@ -22,6 +22,7 @@ ikesh#?
   configure        Enter configuration mode
   terminal         Set terminal line parameters
   fail             A command that fails
+  echo             Print the words, as output and as an error
   exit             Leave the shell
 ikesh#show ?
   version          Software version
