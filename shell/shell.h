@@ -40,6 +40,7 @@ struct shell {
 	/* the pager (interactive only) */
 	unsigned rows;	 /* rows written since the command started */
 	bool stopped;	 /* q or Ctrl-C at --More--: the output ends */
+	bool one_more;	 /* Enter at --More--: one line, then ask again */
 	bool at_prompt;	 /* readline owns the screen (log lines redraw it) */
 	bool echo_caret; /* print "^C" once when an interrupt stops output */
 };

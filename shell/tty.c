@@ -163,7 +163,7 @@ static int more(struct shell *sh)
 		return 0;
 	}
 	if (key == '\r' || key == '\n') {
-		sh->rows = sh->term.length - 2;
+		sh->one_more = true;
 		return 0;
 	}
 	sh->stopped = true;
@@ -180,15 +180,24 @@ static void note_interrupt(struct shell *sh)
 static int tty_out(void *arg, const char *line)
 {
 	struct shell *sh = arg;
+	unsigned rows;
 
 	if (shell_sigint || shell_sigterm)
 		note_interrupt(sh);
 	if (sh->stopped)
 		return -1;
-	if (sh->term.length > 1 && sh->rows >= sh->term.length - 1 && more(sh) < 0)
+	rows = rows_of(sh, line);
+	/* a page is length - 1 rows of output and the --More-- row; after
+	 * Enter, one line more whatever its height */
+	if (sh->term.length > 1 && sh->rows > 0 && sh->rows + rows > sh->term.length - 1 &&
+	    !sh->one_more && more(sh) < 0)
 		return -1;
+	if (sh->one_more) {
+		sh->one_more = false;
+		sh->rows = sh->term.length;
+	}
 	put_safe(line);
-	sh->rows += rows_of(sh, line);
+	sh->rows += rows;
 	return 0;
 }
 
@@ -294,6 +303,7 @@ static void below_line(const char *echo)
 	fputs(echo, stdout);
 	fputs("\n", stdout);
 	g_sh->rows = 0;
+	g_sh->one_more = false;
 	g_sh->stopped = false;
 	g_sh->echo_caret = false;
 	g_sh->at_prompt = false;
@@ -450,6 +460,7 @@ static bool run_line(struct shell *sh, const char *line)
 	struct cmd_result res;
 
 	sh->rows = 0;
+	sh->one_more = false;
 	sh->stopped = false;
 	sh->echo_caret = true;
 	shell_sigint = 0;

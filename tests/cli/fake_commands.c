@@ -6,6 +6,7 @@
  *
  * Grammar (every word may be abbreviated):
  *   EXEC:   show version | show lines <1-100000> | show forever |
+ *           show wide <1-1000> |
  *           show running-config | configure terminal |
  *           terminal length <0-512> | terminal width <0-512> |
  *           terminal monitor | fail | echo LINE | exit
@@ -224,6 +225,19 @@ static int h_lines(struct cmd_sess *cs, char **v, int n)
 	return 0;
 }
 
+/* Lines of 100 characters: two rows each on an 80-column terminal. */
+static int h_wide(struct cmd_sess *cs, char **v, int n)
+{
+	long count = strtol(v[n - 1], NULL, 10);
+
+	for (long i = 1; i <= count; i++)
+		if (out(cs, "wide %-3ld%.*s", i, 92,
+			"....................................................................."
+			"...............................") < 0)
+			break;
+	return 0;
+}
+
 static int h_forever(struct cmd_sess *cs, char **v, int n)
 {
 	for (int i = 0; i < 100000; i++) {
@@ -379,6 +393,7 @@ static const struct fcmd cmds[] = {
      {{"show", "Show running system information"}, {"version", "Software version"}},
      h_version},
     {M_ALL, {{"show", ""}, {"lines", "Numbered lines"}, {"<1-100000>", "How many"}}, h_lines},
+    {M_ALL, {{"show", ""}, {"wide", "Lines of 100 characters"}, {"<1-1000>", "How many"}}, h_wide},
     {M_ALL, {{"show", ""}, {"forever", "Lines until stopped"}}, h_forever},
     {M_ALL, {{"show", ""}, {"running-config", "Current configuration"}}, h_run},
     {M_EXEC,

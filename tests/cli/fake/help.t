@@ -27,6 +27,7 @@ ikesh#?
 ikesh#show ?
   version          Software version
   lines            Numbered lines
+  wide             Lines of 100 characters
   forever          Lines until stopped
   running-config   Current configuration
 ikesh#sh l?
