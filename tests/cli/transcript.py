@@ -201,7 +201,7 @@ def parse_keys(text):
                 parts.append(('keys', buf))
                 buf = ''
             parts.append(('sleep', float(name.split()[1])))
-        elif name in ('SIGHUP', 'SIGTERM', 'SIGINT'):
+        elif name in ('SIGHUP', 'SIGTERM', 'SIGINT', 'SIGTSTP', 'SIGTTOU', 'SIGTTIN'):
             if buf:
                 parts.append(('keys', buf))
                 buf = ''
