@@ -40,6 +40,7 @@ const struct cmd_mode_info *cmd_mode_info(enum cmd_mode m);
 #define ARG_REPEAT   (1 << 22) /* positional: takes every remaining word */
 #define ARG_LINE     (1 << 23) /* positional: the rest of the line, verbatim */
 #define ARG_KEYWORDS (1 << 24) /* value is one of the words in help after '\v' */
+#define ARG_OPTIONAL (1 << 25) /* positional: may be left out (the last one only) */
 
 #define ARGS_MAX 32
 
@@ -109,6 +110,7 @@ const char *cmd_kw_match(const struct cli_optarg *o, const char *word, int *coun
 /* The tree: each file registers its commands. */
 void cmds_exec_register(struct cli_def *cli);
 void cmds_config_register(struct cli_def *cli);
+void cmds_crypto_register(struct cli_def *cli, struct cli_command *show, int mode);
 void cfg_ikev2_register(struct cli_def *cli);
 void cfg_ikev1_register(struct cli_def *cli);
 void cfg_ipsec_register(struct cli_def *cli);

@@ -37,7 +37,8 @@ static int word_push(struct words *w, const char *buf, size_t len, int start, in
 
 /*
  * Split on blanks; "..." and '...' group blanks, a backslash takes the
- * next character literally, and `|` outside quotes is a word of its own.
+ * next character literally, and `|` outside quotes, at the start or end
+ * of a word, is a word of its own.
  */
 int words_split(const char *line, struct words *w)
 {
@@ -71,12 +72,17 @@ int words_split(const char *line, struct words *w)
 				buf[len++] = c;
 			continue;
 		}
-		if (c == '\0' || isspace((unsigned char)c) || c == '|') {
+		/* `|` inside a word, as in a regular expression `(sh|mo)`, is
+		 * part of it; at the start or the end of a word it is a pipe */
+		bool pipe = c == '|' && (start < 0 || line[i + 1] == '\0' ||
+					 isspace((unsigned char)line[i + 1]));
+
+		if (c == '\0' || isspace((unsigned char)c) || pipe) {
 			if (start >= 0)
 				rc = word_push(w, buf, len, start, (int)i, false);
 			start = -1;
 			len = 0;
-			if (c == '|' && rc == 0)
+			if (pipe && rc == 0)
 				rc = word_push(w, "|", 1, (int)i, (int)i + 1, true);
 			continue;
 		}
@@ -262,7 +268,7 @@ static bool args_complete(const struct cli_command *c, const struct cli_optarg *
 	if (negate)
 		return true;
 	for (const struct cli_optarg *o = pos; o; o = o->next)
-		if (opt_positional(o))
+		if (opt_positional(o) && !(o->flags & ARG_OPTIONAL))
 			return false;
 	for (const struct cli_optarg *o = c->optargs; o; o = o->next, i++)
 		if ((o->flags & ARG_REQUIRED) && !(used & (1UL << i)))

@@ -306,6 +306,27 @@ static void confirm_clear(struct eng *eng)
 	eng->confirm_prev = NULL;
 	snprintf(path, sizeof(path), "%s/confirm-pending", eng->state_dir);
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/confirm-revert", eng->state_dir);
+	unlink(path);
+}
+
+/* The running configuration a confirmed commit replaces, kept until the
+ * commit is confirmed: what a revert after a restart goes back to. */
+static int confirm_save_prev(struct eng *eng, uint32_t id)
+{
+	const char **parts;
+	char header[64];
+	size_t n;
+	int rc;
+
+	rc = cfg_parts(eng, eng->running, &parts, &n);
+	if (rc)
+		return rc;
+	snprintf(header, sizeof(header), "! running configuration before commit %" PRIu32 "\n", id);
+	parts[0] = header;
+	rc = eng_write_atomic(eng->state_dir, "confirm-revert", parts, n);
+	free(parts);
+	return rc;
 }
 
 static int confirm_read(struct eng *eng)
@@ -442,7 +463,9 @@ static int apply(struct eng *eng, struct eng_cfg *next, const char *user, const 
 		eng->confirm_id = h.id;
 		eng->confirm_deadline_ms = eng_now_ms() + (int64_t)confirm_minutes * 60000;
 		eng->confirm_pending = true;
-		rc = confirm_write(eng);
+		rc = confirm_save_prev(eng, h.id);
+		if (!rc)
+			rc = confirm_write(eng);
 		if (rc) {
 			confirm_clear(eng);
 			goto undo_hist;
@@ -471,6 +494,7 @@ static int apply(struct eng *eng, struct eng_cfg *next, const char *user, const 
 	eng->running = cfg_ref(next);
 	eng->gen++;
 	eng->last_id = h.id;
+	eng_rt_sync(eng);
 	if (eng->n_hist == ENG_HISTORY_KEEP) {
 		char old[4096];
 
@@ -517,7 +541,8 @@ static const char *commit_user(const struct eng *eng, uint32_t id)
  * commit since is a conflict (reported in diag, unless diag is NULL, and
  * then the session's version wins, for `show configuration changes`).
  */
-static int merge(struct eng_sess *s, struct eng_cfg **out, struct eng_diag *diag, bool *conflict)
+static int merge(struct eng_sess *s, struct eng_cfg **out, struct eng_diag *diag, bool *conflict,
+		 struct eng_cfg *nbase)
 {
 	struct eng *eng = s->eng;
 	struct eng_cfg *m;
@@ -565,6 +590,16 @@ static int merge(struct eng_sess *s, struct eng_cfg **out, struct eng_diag *diag
 					    what, who, when);
 				if (diag)
 					continue;
+				/* the refreshed base keeps what this session started from */
+				if (nbase && b)
+					rc = cfg_set(nbase, node_ref(b));
+				else if (nbase)
+					cfg_remove(nbase, key->kind, key->num, key->key);
+				if (rc) {
+					node_unref(b);
+					cfg_unref(m);
+					return rc;
+				}
 			}
 			if (n)
 				rc = cfg_set(m, node_ref(n));
@@ -581,6 +616,42 @@ static int merge(struct eng_sess *s, struct eng_cfg **out, struct eng_diag *diag
 	return 0;
 }
 
+/*
+ * Bring a candidate taken before the latest commits up to date: objects
+ * the session has not changed take running's values, so what it reads is
+ * current.  Objects it changed keep its version; where running changed
+ * them too, the base keeps the old version so that commit still reports
+ * the conflict.
+ */
+int eng_cand_refresh(struct eng_sess *s)
+{
+	struct eng *eng = s->eng;
+	struct eng_cfg *m, *nb;
+	bool conflict;
+	int rc;
+
+	if (!s->cand || s->base_gen == eng->gen)
+		return 0;
+	nb = cfg_clone(eng->running);
+	if (!nb)
+		return -ENOMEM;
+	rc = merge(s, &m, NULL, &conflict, nb);
+	if (rc) {
+		cfg_unref(nb);
+		return rc;
+	}
+	if (!conflict) {
+		cfg_unref(nb);
+		nb = cfg_ref(eng->running);
+	}
+	cfg_unref(s->cand);
+	cfg_unref(s->base);
+	s->cand = m;
+	s->base = nb;
+	s->base_gen = eng->gen;
+	return 0;
+}
+
 int eng_config_changes(struct eng_sess *sess, char **out)
 {
 	struct eng_cfg *m;
@@ -592,7 +663,7 @@ int eng_config_changes(struct eng_sess *sess, char **out)
 	*out = NULL;
 	if (!sess->cand)
 		return -ENOTCONN;
-	rc = merge(sess, &m, NULL, &conflict);
+	rc = merge(sess, &m, NULL, &conflict, NULL);
 	if (rc)
 		return rc;
 	rc = cfg_diff(sess->eng, sess->eng->running, m, out);
@@ -621,17 +692,24 @@ int eng_commit(struct eng_sess *sess, const struct eng_commit_req *req, struct e
 		return -ENOTCONN;
 	if (req->confirm_minutes > 24 * 60)
 		return -ERANGE;
-	rc = merge(sess, &m, diag, &conflict);
+	rc = merge(sess, &m, diag, &conflict, NULL);
 	if (rc)
 		return rc;
 	if (conflict) {
 		rc = -EINVAL;
 		goto done;
 	}
-	eng_validate(m, diag);
-	if (diag && diag->n) {
-		rc = -EINVAL;
-		goto done;
+	{
+		/* validated whether or not the caller wants the reasons */
+		struct eng_diag own = {0}, *vd = diag ? diag : &own;
+		size_t before = vd->n;
+
+		eng_validate(m, vd);
+		if (vd->n > before)
+			rc = -EINVAL;
+		eng_diag_free(&own);
+		if (rc)
+			goto done;
 	}
 	if (req->check_only)
 		goto done;
@@ -677,20 +755,25 @@ static int revert_confirmed(struct eng *eng)
 	char comment[128];
 	int rc = 0;
 
-	if (!prev && to) {
+	if (!prev) {
 		struct eng_diag d = {0};
-		char *text;
+		char path[4096], *text;
 		size_t len;
 
-		rc = hist_load_text(eng, to, &text, &len);
+		/* after a restart: the saved configuration, else history */
+		snprintf(path, sizeof(path), "%s/confirm-revert", eng->state_dir);
+		rc = eng_read_file(path, &text, &len);
+		if (rc == -ENOENT && to)
+			rc = hist_load_text(eng, to, &text, &len);
 		if (rc == 0) {
-			rc = eng_load_text(eng, text, len, "history", &d, &prev);
+			rc = eng_load_text(eng, text, len, "confirm-revert", &d, &prev);
 			free_secret_text(text, len);
+		} else if (rc == -ENOENT) {
+			/* the first commit ever: back to nothing */
+			prev = cfg_new();
+			rc = prev ? 0 : -ENOMEM;
 		}
 		eng_diag_free(&d);
-	} else if (!prev) {
-		prev = cfg_new();
-		rc = prev ? 0 : -ENOMEM;
 	}
 	if (rc == 0) {
 		snprintf(comment, sizeof(comment), "revert of unconfirmed commit %" PRIu32, bad);
@@ -704,7 +787,7 @@ static int revert_confirmed(struct eng *eng)
 			 "commit %" PRIu32 " was not confirmed, and reverting it failed: %s; "
 			 "retrying",
 			 bad, strerror(-rc));
-		eng->confirm_deadline_ms = eng_now_ms() + 1000;
+		eng->confirm_deadline_ms = eng_now_ms() + 10000;
 		return rc;
 	}
 	confirm_clear(eng);
@@ -741,11 +824,18 @@ long eng_confirm_pending(const struct eng *eng)
 
 int eng_next_timeout_ms(const struct eng *eng)
 {
-	int64_t left;
+	int64_t due = -1, left;
 
-	if (!eng || !eng->confirm_pending)
+	if (!eng)
 		return -1;
-	left = eng->confirm_deadline_ms - eng_now_ms();
+	if (eng->confirm_pending)
+		due = eng->confirm_deadline_ms;
+	left = eng_rt_next_ms(eng);
+	if (left >= 0 && (due < 0 || left < due))
+		due = left;
+	if (due < 0)
+		return -1;
+	left = due - eng_now_ms();
 	if (left <= 0)
 		return 0;
 	return left > INT_MAX ? INT_MAX : (int)left;
@@ -753,8 +843,11 @@ int eng_next_timeout_ms(const struct eng *eng)
 
 void eng_tick(struct eng *eng)
 {
-	if (eng && eng->confirm_pending && eng_now_ms() >= eng->confirm_deadline_ms)
+	if (!eng)
+		return;
+	if (eng->confirm_pending && eng_now_ms() >= eng->confirm_deadline_ms)
 		revert_confirmed(eng);
+	eng_rt_tick(eng);
 }
 
 /* ---- History, rollback, startup -------------------------------------- */
@@ -844,6 +937,8 @@ int eng_rollback(struct eng_sess *sess, unsigned n, struct eng_diag *diag)
 	if (n > ENG_ROLLBACK_MAX)
 		return -ERANGE;
 	rc = eng_cand_begin(sess);
+	if (!rc)
+		rc = eng_cand_refresh(sess);
 	if (rc)
 		return rc;
 	if (n == 0) {
@@ -949,6 +1044,7 @@ done:
 
 int eng_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *diag)
 {
+	bool from_run;
 	char path[4096];
 	struct eng *eng;
 	int rc;
@@ -988,6 +1084,7 @@ int eng_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *dia
 	}
 	snprintf(path, sizeof(path), "%s/running-config", eng->run_dir);
 	rc = load_file(eng, path, "running-config", diag);
+	from_run = rc != -ENOENT;
 	if (rc == -ENOENT) {
 		snprintf(path, sizeof(path), "%s/startup-config", eng->state_dir);
 		rc = load_file(eng, path, "startup-config", diag);
@@ -1005,12 +1102,24 @@ int eng_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *dia
 	if (rc) {
 		eng_diag_addf(diag, "confirm-pending: unreadable (%s); ignored", strerror(-rc));
 		confirm_clear(eng);
+	} else if (eng->confirm_pending && !from_run) {
+		/* a new boot runs startup-config: the unconfirmed commit is gone */
+		eng_logf(eng, ENG_LOG_NOTICE,
+			 "commit %" PRIu32 " was not confirmed; this boot started from "
+			 "startup-config without it",
+			 eng->confirm_id);
+		confirm_clear(eng);
 	} else if (eng->confirm_pending && eng_now_ms() >= eng->confirm_deadline_ms) {
 		revert_confirmed(eng);
 	} else if (eng->confirm_pending) {
 		eng_logf(eng, ENG_LOG_NOTICE, "commit %" PRIu32 " awaits confirmation (%ld s left)",
 			 eng->confirm_id, eng_confirm_pending(eng));
 	}
+	/* the configuration is in place: now the tunnels it describes */
+	/* Without IKE the engine still edits and saves configuration;
+	 * tunnel status says why nothing negotiates. */
+	if (eng_rt_open(eng, diag) == 0)
+		eng_rt_sync(eng);
 	*out = eng;
 	return 0;
 fail:
@@ -1022,6 +1131,7 @@ void eng_close(struct eng *eng)
 {
 	if (!eng)
 		return;
+	eng_rt_close(eng);
 	cfg_unref(eng->running);
 	cfg_unref(eng->confirm_prev);
 	free(eng->tombs);

@@ -98,6 +98,8 @@ struct eng {
 	struct eng_logent log[ENG_LOG_RING];
 	size_t log_head, log_n;
 	unsigned n_sess;
+	struct eng_rt *rt; /* the IKE runtime, NULL: configuration only */
+	char rt_error[256]; /* why the runtime could not start, "" if not asked */
 };
 
 struct eng_sess {
@@ -110,6 +112,7 @@ struct eng_sess {
 };
 
 /* vocab.c */
+void ebuf_reserve(struct ebuf *b, size_t n);
 void ebuf_add(struct ebuf *b, const char *s, size_t n);
 void ebuf_adds(struct ebuf *b, const char *s);
 void ebuf_addf(struct ebuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -155,6 +158,15 @@ void eng_logf(struct eng *eng, enum eng_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int eng_load_text(struct eng *eng, const char *text, size_t len, const char *origin,
 		  struct eng_diag *diag, struct eng_cfg **out);
+
+int eng_cand_refresh(struct eng_sess *s);
+
+/* runtime.c: the IKE runtime; every function is a no-op without one */
+int eng_rt_open(struct eng *eng, struct eng_diag *diag);
+void eng_rt_close(struct eng *eng);
+void eng_rt_sync(struct eng *eng); /* running changed */
+int64_t eng_rt_next_ms(const struct eng *eng); /* absolute eng_now_ms() time, -1 = none */
+void eng_rt_tick(struct eng *eng);
 
 /* durable.c */
 int eng_write_atomic(const char *dir, const char *name, const char *const *parts, size_t n);

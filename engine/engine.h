@@ -289,6 +289,8 @@ struct eng_opts {
 	/* Called for every log message (never carries a secret). */
 	void (*log)(void *arg, enum eng_log_level level, const char *msg);
 	void *log_arg;
+	/* NULL: configuration only; see "The IKE runtime" below. */
+	const struct eng_runtime_opts *runtime;
 };
 
 /*
@@ -446,5 +448,98 @@ int eng_tunnel_effective(struct eng_sess *sess, enum eng_db db, const char *name
 			 struct eng_ikev1_policy *ike1, struct eng_ipsec_policy *ipsec);
 /* The running hostname, ENG_DEFAULT_HOSTNAME when unset. */
 void eng_global_hostname(struct eng *eng, char buf[ENG_HOSTNAME_MAX]);
+
+/* ---- The IKE runtime: tunnels that negotiate ---------------------------- */
+
+/*
+ * With eng_opts.runtime set, the engine negotiates: every committed tunnel
+ * is handed to the IKE layer, CHILD_SAs go to the kernel through the seam,
+ * and the IKE sockets and kernel events join the engine's event loop.
+ * Without it the engine is a configuration store only (tests, tools).
+ */
+enum eng_kernel { ENG_KERNEL_XFRM = 0, ENG_KERNEL_FAKE };
+
+struct eng_runtime_opts {
+	enum eng_kernel kernel;
+	uint16_t ike_port;  /* 0 = 500 */
+	uint16_t natt_port; /* 0 = 4500 */
+	uint16_t peer_port; /* port of peers, 0 = 500 (tests run two engines) */
+	struct eng_addr bind; /* family 0 = every address */
+};
+
+/* Descriptors the caller polls for input; eng_tick() when one is readable
+ * or eng_next_timeout_ms() has passed.  Returns how many were written. */
+size_t eng_poll_fds(const struct eng *eng, int *fds, size_t max);
+
+enum eng_tun_state {
+	ENG_TUN_DOWN = 0,    /* not negotiating; reason says why when it failed */
+	ENG_TUN_SHUTDOWN,    /* `shutdown` */
+	ENG_TUN_IDLE,	     /* responder-only or on-demand, waiting for the peer/traffic */
+	ENG_TUN_CONNECTING,  /* IKE under way */
+	ENG_TUN_UP,	     /* IKE SA and CHILD_SA(s) established */
+	ENG_TUN_IKE_NO_CHILD /* IKE SA up, CHILD_SA refused */
+};
+const char *eng_tun_state_name(enum eng_tun_state st);
+
+struct eng_sa_count {
+	uint64_t bytes, packets;
+	uint64_t replay_errors, integrity_errors;
+};
+
+struct eng_child_status {
+	uint32_t spi_in, spi_out;
+	uint8_t proto;		  /* enum eng_ipsec_proto */
+	uint8_t mode;		  /* enum eng_ipsec_mode */
+	uint8_t encr, integ;	  /* enum eng_encr / eng_hash (integ NONE with AEAD) */
+	uint8_t pfs_group;
+	struct eng_prefix local_ts, remote_ts;
+	struct eng_sa_count in, out;
+	time_t established;
+	uint32_t lifetime_s;	  /* hard lifetime */
+};
+
+#define ENG_STATUS_CHILDREN 8
+
+struct eng_tunnel_status {
+	char name[ENG_NAME_MAX];
+	uint32_t tunnel_id; /* stable small number, for `Tunnel-id` columns */
+	enum eng_tun_state state;
+	char reason[256];   /* why it is not up ("" when it is or never tried) */
+	time_t reason_at;
+	/* the IKE SA, when there is one */
+	bool ike_up, initiator, nat_local, nat_remote;
+	struct eng_addr local, remote;
+	uint16_t local_port, remote_port;
+	uint8_t spi_i[8], spi_r[8];
+	uint8_t ike_encr, ike_integ, ike_prf; /* enum eng_encr / eng_hash */
+	uint16_t ike_group;
+	uint32_t ike_lifetime;
+	time_t ike_established;
+	uint32_t dpd_interval;
+	/* the CHILD_SAs */
+	size_t n_child;
+	struct eng_child_status child[ENG_STATUS_CHILDREN];
+	/* cumulative over every CHILD_SA this tunnel had since commit */
+	struct eng_sa_count total_in, total_out;
+};
+
+/* Status of one tunnel (name) or of every committed tunnel (name NULL),
+ * in canonical order.  Release with free().  -ENOENT for an unknown name. */
+int eng_tunnel_status(struct eng_sess *sess, const char *name, struct eng_tunnel_status **out,
+		      size_t *n);
+
+struct eng_ike_stats {
+	uint64_t rx, tx, dropped, retransmits, resp_from_cache;
+	uint64_t cookies_sent, invalid_ke_sent, auth_failed;
+	uint64_t ike_established, ike_rekeyed, child_installed, child_rekeyed;
+	unsigned ike_active, ike_negotiating;
+};
+int eng_ike_stats(struct eng_sess *sess, struct eng_ike_stats *out);
+
+/* clear crypto ...: tear SAs down (auto tunnels come back by themselves).
+ * tunnel NULL = all.  -EPERM for operators, -ENOENT for an unknown name. */
+int eng_clear_ike_sa(struct eng_sess *sess, const char *tunnel);
+int eng_clear_child_sa(struct eng_sess *sess, const char *tunnel);
+int eng_clear_counters(struct eng_sess *sess);
 
 #endif /* IKESH_ENGINE_H */

@@ -544,6 +544,15 @@ int eng_obj_check(enum eng_kind kind, const void *obj, struct eng_diag *diag)
 
 	if ((unsigned)kind >= ENG_OBJ_KINDS || !obj)
 		return -EINVAL;
+	/* a name field filled to its last byte has no NUL: not a name */
+	if ((kind == ENG_OBJ_IPSEC && strnlen(o->ipsec.name, ENG_NAME_MAX) == ENG_NAME_MAX) ||
+	    (kind == ENG_OBJ_TUNNEL &&
+	     (strnlen(o->tunnel.name, ENG_NAME_MAX) == ENG_NAME_MAX ||
+	      strnlen(o->tunnel.ipsec_policy, ENG_NAME_MAX) == ENG_NAME_MAX))) {
+		eng_diag_addf(diag, "%s: a name is longer than %d characters", eng_kind_label(kind),
+			      ENG_NAME_MAX - 1);
+		return -EINVAL;
+	}
 	eng_obj_key(kind, obj, key, sizeof(key));
 	if (kind != ENG_OBJ_GLOBAL && eng_key_parse(kind, key, &num)) {
 		eng_diag_addf(diag, "%s: the %s is not valid", eng_kind_label(kind),
@@ -551,7 +560,6 @@ int eng_obj_check(enum eng_kind kind, const void *obj, struct eng_diag *diag)
 									     : "name");
 		return -EINVAL;
 	}
-	/* a name field filled to the last byte has no NUL: refused above */
 	snprintf(label, sizeof(label), "%s %s", eng_kind_label(kind), key);
 	switch (kind) {
 	case ENG_OBJ_GLOBAL:

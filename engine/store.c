@@ -254,7 +254,17 @@ bool cfg_equal(const struct eng_cfg *a, const struct eng_cfg *b)
 char *cfg_render(struct eng *eng, const struct eng_cfg *c, bool secrets)
 {
 	struct ebuf b = {0};
+	size_t total = 1;
 
+	/* one allocation of the right size: 10,000 tunnels are megabytes, and
+	 * growing by doubling would hold two copies at the peak */
+	for (int k = 0; k < ENG_OBJ_KINDS; k++)
+		for (size_t i = 0; i < c->t[k].n; i++) {
+			const char *t = node_text(eng, c->t[k].v[i]);
+
+			total += (t ? strlen(t) : 0) + 32; /* a masked secret may be longer */
+		}
+	ebuf_reserve(&b, total);
 	ebuf_adds(&b, "");
 	for (int k = 0; k < ENG_OBJ_KINDS; k++) {
 		for (size_t i = 0; i < c->t[k].n; i++) {
@@ -694,7 +704,9 @@ static const struct eng_cfg *sess_db(struct eng_sess *sess, enum eng_db db, int 
 	if (db == ENG_CANDIDATE) {
 		if (!sess->cand)
 			*rc = -ENOTCONN;
-		return sess->cand;
+		else
+			*rc = eng_cand_refresh(sess);
+		return *rc ? NULL : sess->cand;
 	}
 	*rc = -EINVAL;
 	return NULL;
@@ -754,6 +766,8 @@ int eng_obj_put(struct eng_sess *sess, enum eng_kind kind, const void *obj, stru
 	if (!sess->cand)
 		return -ENOTCONN;
 	rc = eng_obj_check(kind, obj, diag);
+	if (!rc)
+		rc = eng_cand_refresh(sess);
 	if (rc)
 		return rc;
 	if (kind == ENG_OBJ_GLOBAL && eng_global_is_default(obj)) {
@@ -779,6 +793,8 @@ int eng_obj_del(struct eng_sess *sess, enum eng_kind kind, const char *key)
 		return -EPERM;
 	if (!sess->cand)
 		return -ENOTCONN;
+	if (eng_cand_refresh(sess))
+		return -ENOMEM;
 	if (kind == ENG_OBJ_GLOBAL) {
 		cfg_remove(sess->cand, kind, 0, "");
 		return 0;

@@ -239,6 +239,21 @@ static bool ebuf_grow(struct ebuf *b, size_t more)
 	return true;
 }
 
+void ebuf_reserve(struct ebuf *b, size_t n)
+{
+	char *s;
+
+	if (b->oom || b->cap >= n)
+		return;
+	s = realloc(b->s, n);
+	if (!s) {
+		b->oom = true;
+		return;
+	}
+	b->s = s;
+	b->cap = n;
+}
+
 void ebuf_add(struct ebuf *b, const char *s, size_t n)
 {
 	if (!ebuf_grow(b, n))

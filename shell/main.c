@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,10 +61,13 @@ static void usage(FILE *f)
 	    "  -c CMD           run CMD as if typed at the EXEC prompt (repeatable)\n"
 	    "  -f FILE          run the lines of FILE (also: #!/usr/sbin/ikesh -f)\n"
 	    "  --check          validate the script's configuration, commit nothing\n"
+	    "  --no-ike         do not negotiate tunnels, edit configuration only (IKESH_NO_IKE=1)\n"
+	    "  --ike-port PORT  UDP port for IKE, PORT+1 for NAT-T (default 500 and 4500)\n"
 	    "  --help, --version\n"
 	    "\n"
 	    "Without -c or -f, ikesh is interactive on a terminal and reads a script from\n"
-	    "standard input otherwise.\n");
+	    "standard input otherwise.  An interactive ikesh runs the IKE engine: its\n"
+	    "tunnels negotiate while it runs.\n");
 }
 
 /* ---- Script output ------------------------------------------------------ */
@@ -115,6 +119,8 @@ struct opts {
 	const char **cmds;
 	int n_cmds;
 	bool check;
+	bool no_ike;
+	uint16_t ike_port;
 };
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -122,10 +128,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	static const struct option longopts[] = {
 	    {"state-dir", required_argument, NULL, 's'}, {"run-dir", required_argument, NULL, 'r'},
 	    {"check", no_argument, NULL, 'k'},		 {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},	 {NULL, 0, NULL, 0},
+	    {"version", no_argument, NULL, 'V'},	 {"no-ike", no_argument, NULL, 'n'},
+	    {"ike-port", required_argument, NULL, 'p'},	 {NULL, 0, NULL, 0},
 	};
 	int c;
 
+	o->no_ike = getenv("IKESH_NO_IKE") && strcmp(getenv("IKESH_NO_IKE"), "1") == 0;
 	o->state_dir = getenv("IKESH_STATE_DIR");
 	o->run_dir = getenv("IKESH_RUN_DIR");
 	if (!o->state_dir || !o->state_dir[0])
@@ -146,6 +154,20 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'k':
 			o->check = true;
 			break;
+		case 'n':
+			o->no_ike = true;
+			break;
+		case 'p': {
+			char *end;
+			unsigned long port = strtoul(optarg, &end, 10);
+
+			if (*end || port < 1 || port > 65534) {
+				fprintf(stderr, "ikesh: --ike-port: not a port number: %s\n", optarg);
+				return -EINVAL;
+			}
+			o->ike_port = (uint16_t)port;
+			break;
+		}
 		case 'c':
 			o->cmds[o->n_cmds++] = optarg;
 			break;
@@ -235,6 +257,7 @@ int main(int argc, char **argv)
 	struct opts o = {0};
 	struct eng_diag diag = {0};
 	struct eng_opts eo = {0};
+	struct eng_runtime_opts rt = {0};
 	struct passwd *pw;
 	char uidbuf[32];
 	const char *user;
@@ -261,6 +284,13 @@ int main(int argc, char **argv)
 	eo.codec = cmd_codec();
 	eo.log = shell_log;
 	eo.log_arg = &sh;
+	/* A script runs and ends; only a session that stays negotiates. */
+	if (!sh.script && !o.no_ike) {
+		rt.ike_port = o.ike_port;
+		rt.natt_port = o.ike_port ? (uint16_t)(o.ike_port + 1) : 0;
+		rt.peer_port = o.ike_port;
+		eo.runtime = &rt;
+	}
 	rc = eng_open(&eo, &sh.eng, &diag);
 	for (size_t i = 0; i < diag.n; i++)
 		fprintf(stderr, "%s\n", diag.lines[i]);

@@ -564,6 +564,9 @@ static void window_resized(struct shell *sh)
 	}
 }
 
+/* IKE sockets (4) and kernel events (1), with room to spare */
+#define SHELL_ENG_FDS 8
+
 int shell_tty_run(struct shell *sh)
 {
 	bool quit = false;
@@ -591,9 +594,14 @@ int shell_tty_run(struct shell *sh)
 
 	install(sh);
 	while (!quit && !shell_sigterm) {
-		struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+		struct pollfd p[1 + SHELL_ENG_FDS] = {{.fd = STDIN_FILENO, .events = POLLIN}};
+		int efd[SHELL_ENG_FDS];
+		size_t ne = eng_poll_fds(sh->eng, efd, SHELL_ENG_FDS);
 		int timeout = eng_next_timeout_ms(sh->eng);
 		int n;
+
+		for (size_t i = 0; i < ne; i++)
+			p[1 + i] = (struct pollfd){.fd = efd[i], .events = POLLIN};
 
 		if (shell_sigwinch) {
 			shell_sigwinch = 0;
@@ -603,7 +611,7 @@ int shell_tty_run(struct shell *sh)
 			tick(sh);
 			continue;
 		}
-		n = poll(&p, 1, timeout);
+		n = poll(p, 1 + ne, timeout);
 		if (n < 0) {
 			if (errno == EINTR) {
 				shell_sigint = 0; /* a stray SIGINT at the prompt */
@@ -615,8 +623,17 @@ int shell_tty_run(struct shell *sh)
 			tick(sh);
 			continue;
 		}
-		if (p.revents & POLLNVAL)
+		/* the engine's sockets: IKE packets and kernel events */
+		for (size_t i = 0; i < ne; i++) {
+			if (p[1 + i].revents) {
+				tick(sh);
+				break;
+			}
+		}
+		if (p[0].revents & POLLNVAL)
 			break;
+		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
 		rl_callback_read_char();
 		if (!g_have_line && g_read_eof)
 			break;

@@ -23,7 +23,10 @@
  *  - Ownership: everything installed carries a reqid from this handle's
  *    range (kernel_opts.reqid_base/count). kernel_flush_own() and the stale
  *    cleanup at open delete only SAs and policies whose reqid lies in that
- *    range, so other IPsec software on the same host is left alone.
+ *    range, so other IPsec software on the same host is left alone. Bypass
+ *    and block policies have no template, hence no reqid: the engine
+ *    deletes those it installs itself. ACQUIRE and EXPIRE events about
+ *    state outside the range are not handed to the engine.
  */
 #ifndef IKESH_KERNEL_H
 #define IKESH_KERNEL_H
@@ -87,7 +90,10 @@ struct kernel_encap {
  * enc_key holds key + 4-byte salt (RFC 4106/7634). For AH, encr is 0 and
  * only integ is used. Replay: replay_window in packets (0 = off, typical
  * outbound); ESN or a window above 32 selects the ESN replay attribute with a
- * bitmap of up to 4096 packets.
+ * bitmap of up to 4096 packets. With ESN the kernel needs a window even on
+ * outbound SAs: ESN with replay_window 0 installs a window of 32.
+ * An all-zero sel means: tunnel mode, any inner traffic of either family;
+ * transport mode, the two hosts.
  */
 struct kernel_sa {
 	struct kernel_addr src, dst;

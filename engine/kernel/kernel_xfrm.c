@@ -42,6 +42,7 @@
 #define CHUNK_SIZE (64 * 1024) /* one write to the kernel */
 #define MSG_MAX	   2048	       /* the largest request we build */
 #define RECV_SIZE  (64 * 1024)
+#define ALIGNED	   __attribute__((aligned(8))) /* the structs hold u64 fields */
 
 struct ent {
 	uint32_t seq;
@@ -616,6 +617,10 @@ static int queue(struct kernel *k, struct nlmsghdr *nlh, const char *what)
 	struct xfrm *x = X(k);
 	struct ent *en = &x->ents[x->nents++];
 
+	/* built in an aligned buffer, copied to its place in the chunk */
+	memcpy(x->chunk + x->len, nlh, nlh->nlmsg_len);
+	OPENSSL_cleanse(nlh, nlh->nlmsg_len);
+	nlh = (struct nlmsghdr *)(x->chunk + x->len);
 	memset(en, 0, sizeof(*en));
 	nlh->nlmsg_seq = en->seq = ++x->seq;
 	en->type = nlh->nlmsg_type;
@@ -780,11 +785,13 @@ static uint32_t get_u32(const struct nlattr *a)
 static int spi_reply(const struct nlmsghdr *nlh, void *data)
 {
 	const struct xfrm_usersa_info *p;
+	uint32_t spi;
 
 	if (nlh->nlmsg_type != XFRM_MSG_NEWSA || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*p)))
 		return -EBADMSG;
 	p = mnl_nlmsg_get_payload(nlh);
-	*(uint32_t *)data = ntohl(p->id.spi);
+	memcpy(&spi, &p->id.spi, sizeof(spi));
+	*(uint32_t *)data = ntohl(spi);
 	return 0;
 }
 
@@ -832,7 +839,7 @@ static int stats_reply(const struct nlmsghdr *nlh, void *data)
 
 static int xfrm_spi_alloc(struct kernel *k, struct kernel_sa *sa)
 {
-	char buf[MSG_MAX], msg[sizeof(k->err.msg)], what[sizeof(k->err.what)];
+	char buf[MSG_MAX] ALIGNED, msg[sizeof(k->err.msg)], what[sizeof(k->err.what)];
 	struct kernel_sa_id id;
 	uint32_t spi = 0;
 	int ret;
@@ -852,7 +859,7 @@ static int xfrm_spi_alloc(struct kernel *k, struct kernel_sa *sa)
 
 static int xfrm_sa_add(struct kernel *k, const struct kernel_sa *sa, bool update)
 {
-	struct xfrm *x = X(k);
+	char mb[MSG_MAX] ALIGNED;
 	char what[sizeof(k->err.what)];
 	struct kernel_sa_id id;
 	int ret = make_room(k);
@@ -861,26 +868,25 @@ static int xfrm_sa_add(struct kernel *k, const struct kernel_sa *sa, bool update
 		return ret;
 	kernel_sa_id_of(sa, &id);
 	kernel_describe_sa(what, sizeof(what), update ? "update" : "add", &id);
-	return queue(k, build_sa(x->chunk + x->len, update ? XFRM_MSG_UPDSA : XFRM_MSG_NEWSA, sa),
-		     what);
+	return queue(k, build_sa(mb, update ? XFRM_MSG_UPDSA : XFRM_MSG_NEWSA, sa), what);
 }
 
 static int xfrm_sa_del(struct kernel *k, const struct kernel_sa_id *id)
 {
-	struct xfrm *x = X(k);
+	char mb[MSG_MAX] ALIGNED;
 	char what[sizeof(k->err.what)];
 	int ret = make_room(k);
 
 	if (ret < 0)
 		return ret;
 	kernel_describe_sa(what, sizeof(what), "delete", id);
-	return queue(k, build_sa_id(x->chunk + x->len, XFRM_MSG_DELSA, id), what);
+	return queue(k, build_sa_id(mb, XFRM_MSG_DELSA, id), what);
 }
 
 static int xfrm_sa_counters(struct kernel *k, const struct kernel_sa_id *id,
 			    struct kernel_sa_stats *st)
 {
-	char buf[MSG_MAX], msg[sizeof(k->err.msg)], what[sizeof(k->err.what)];
+	char buf[MSG_MAX] ALIGNED, msg[sizeof(k->err.msg)], what[sizeof(k->err.what)];
 	int ret;
 
 	ret = request(k, X(k)->nl, build_sa_id(buf, XFRM_MSG_GETSA, id), stats_reply, st, msg,
@@ -894,29 +900,27 @@ static int xfrm_sa_counters(struct kernel *k, const struct kernel_sa_id *id,
 
 static int xfrm_policy_add(struct kernel *k, const struct kernel_policy *pol, bool update)
 {
-	struct xfrm *x = X(k);
+	char mb[MSG_MAX] ALIGNED;
 	char what[sizeof(k->err.what)];
 	int ret = make_room(k);
 
 	if (ret < 0)
 		return ret;
 	kernel_describe_policy(what, sizeof(what), update ? "update" : "add", &pol->sel, pol->dir);
-	return queue(
-	    k,
-	    build_policy(x->chunk + x->len, update ? XFRM_MSG_UPDPOLICY : XFRM_MSG_NEWPOLICY, pol),
-	    what);
+	return queue(k, build_policy(mb, update ? XFRM_MSG_UPDPOLICY : XFRM_MSG_NEWPOLICY, pol),
+		     what);
 }
 
 static int xfrm_policy_del(struct kernel *k, const struct kernel_policy_id *id)
 {
-	struct xfrm *x = X(k);
+	char mb[MSG_MAX] ALIGNED;
 	char what[sizeof(k->err.what)];
 	int ret = make_room(k);
 
 	if (ret < 0)
 		return ret;
 	kernel_describe_policy(what, sizeof(what), "delete", &id->sel, id->dir);
-	return queue(k, build_policy_id(x->chunk + x->len, XFRM_MSG_DELPOLICY, id), what);
+	return queue(k, build_policy_id(mb, XFRM_MSG_DELPOLICY, id), what);
 }
 
 static uint8_t dir_of(uint8_t xdir)
@@ -1007,7 +1011,7 @@ static void own_policy(struct kernel *k, const struct nlmsghdr *nlh, void *data)
 
 static int xfrm_flush_own(struct kernel *k)
 {
-	char buf[MSG_MAX];
+	char buf[MSG_MAX] ALIGNED;
 	struct nlmsghdr *nlh;
 	struct own o = {0};
 	int ret;
@@ -1160,7 +1164,7 @@ static int xfrm_events_read(struct kernel *k, kernel_event_cb cb, void *arg)
 		return fd;
 	for (;;) {
 		const struct nlmsghdr *nlh;
-		ssize_t n = recv(fd, x->rbuf, RECV_SIZE, MSG_DONTWAIT);
+		ssize_t n = mnl_socket_recvfrom(x->ev, x->rbuf, RECV_SIZE); /* O_NONBLOCK */
 		int left;
 
 		if (n < 0) {
@@ -1244,7 +1248,7 @@ static struct nlmsghdr *link_msg(char *buf, uint16_t type, uint16_t flags, const
 static int link_create(struct kernel *k, const struct kernel_iface *ifc, uint8_t kind, char *msg,
 		       size_t msglen)
 {
-	char buf[MSG_MAX];
+	char buf[MSG_MAX] ALIGNED;
 	struct nlmsghdr *nlh;
 	struct nlattr *li, *data;
 	unsigned link = 0;
@@ -1319,7 +1323,7 @@ made:
 
 static int xfrm_iface_delete(struct kernel *k, const char *name)
 {
-	char buf[MSG_MAX], msg[sizeof(k->err.msg)] = "";
+	char buf[MSG_MAX] ALIGNED, msg[sizeof(k->err.msg)] = "";
 	int ret = rt_sock(k);
 
 	if (ret == 0)
@@ -1330,7 +1334,7 @@ static int xfrm_iface_delete(struct kernel *k, const char *name)
 
 static int xfrm_iface_up(struct kernel *k, const char *name, bool up)
 {
-	char buf[MSG_MAX], msg[sizeof(k->err.msg)] = "";
+	char buf[MSG_MAX] ALIGNED, msg[sizeof(k->err.msg)] = "";
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 	int ret = rt_sock(k);

@@ -417,7 +417,7 @@ def run_transcript(path, ikesh, configs):
         env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'TERM': 'vt100',
                'INPUTRC': '/dev/null', 'HOME': tmp, 'LANG': 'C', 'LC_ALL': 'C',
                'IKESH_STATE_DIR': state, 'IKESH_RUN_DIR': run, 'TZ': 'UTC'}
-        for k in ('ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS'):
+        for k in ('ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS', 'IKESH_NO_IKE'):
             if k in os.environ:
                 env[k] = os.environ[k]
         env.update({k: substitute(v, subs) for k, v in setup['env'].items()})

@@ -86,7 +86,9 @@ check_ip_xfrm() {
 				fail "$ns: ip xfrm state get $2 $3 $4 $5"
 			;;
 		check-policy)
-			out=$(in_ns "$ns" ip xfrm policy get src "$2" dst "$3" dir "$4") ||
+			ifid=
+			[ "${5:-0}" != 0 ] && ifid="if_id $5"
+			out=$(in_ns "$ns" ip xfrm policy get src "$2" dst "$3" dir "$4" $ifid) ||
 				fail "$ns: ip xfrm policy get $2 $3 $4"
 			;;
 		*) continue ;;

@@ -173,7 +173,15 @@ static void print_sa_checks(const struct kernel_sa *sa)
 		       k, a->icv_bits);
 	}
 	if (sa->esn)
-		printf("%s %s %s %s 0x%08x|flag esn\n", pre, s, d, p, sa->spi);
+		printf("%s %s %s %s 0x%08x|%s esn\n", pre, s, d, p, sa->spi,
+		       sa->mode == KERNEL_MODE_TUNNEL ? "flag af-unspec" : "flag");
+	if (sa->esn || sa->replay_window > 32)
+		printf("%s %s %s %s 0x%08x|replay_window %u, bitmap-length %u\n", pre, s, d, p,
+		       sa->spi, sa->replay_window ? sa->replay_window : 32,
+		       ((sa->replay_window ? sa->replay_window : 32) + 31) / 32);
+	else
+		printf("%s %s %s %s 0x%08x|replay-window %u\n", pre, s, d, p, sa->spi,
+		       sa->replay_window);
 	if (sa->encap.on)
 		printf("%s %s %s %s 0x%08x|encap type espinudp sport %u dport %u\n", pre, s, d, p,
 		       sa->spi, sa->encap.sport, sa->encap.dport);
@@ -216,8 +224,8 @@ static void print_policy_checks(const struct kernel_policy *p)
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], ts[INET6_ADDRSTRLEN], td[INET6_ADDRSTRLEN];
 	char id[200];
 
-	snprintf(id, sizeof(id), "check-policy %s/%u %s/%u %s", astr(&p->sel.src, s),
-		 p->sel.src_len, astr(&p->sel.dst, d), p->sel.dst_len, dirs[p->dir]);
+	snprintf(id, sizeof(id), "check-policy %s/%u %s/%u %s %u", astr(&p->sel.src, s),
+		 p->sel.src_len, astr(&p->sel.dst, d), p->sel.dst_len, dirs[p->dir], p->if_id);
 	printf("%s|priority %u\n", id, kernel_policy_priority(&p->sel));
 	if (p->mode == KERNEL_MODE_TUNNEL)
 		printf("%s|tmpl src %s dst %s\n", id, astr(&p->tmpl_src, ts),
@@ -463,6 +471,23 @@ static int cmd_iface(struct opts *o)
 	return 0;
 }
 
+static int cmd_iface_del(struct opts *o)
+{
+	struct kernel *k;
+	int ret;
+
+	if (!o->ifname)
+		return die("iface-del: --name is required", NULL, -EINVAL);
+	if (open_seam(&k, true, 0))
+		return 1;
+	ret = kernel_iface_delete(k, o->ifname);
+	if (ret < 0)
+		return die("iface-del", k, ret);
+	printf("deleted %s\n", o->ifname);
+	kernel_close(k);
+	return 0;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -616,7 +641,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: xfrm_seam_tool child|ondemand|counters|events|flush|"
-				"open-clean|stat|iface|bench [options]\n");
+				"open-clean|stat|iface|iface-del|bench [options]\n");
 		return 2;
 	}
 	o.cmd = argv[1];
@@ -734,6 +759,8 @@ int main(int argc, char **argv)
 		return cmd_stat();
 	if (!strcmp(o.cmd, "iface"))
 		return cmd_iface(&o);
+	if (!strcmp(o.cmd, "iface-del"))
+		return cmd_iface_del(&o);
 	if (!strcmp(o.cmd, "bench"))
 		return cmd_bench(&o);
 	fprintf(stderr, "xfrm_seam_tool: unknown command %s\n", o.cmd);

@@ -242,6 +242,73 @@ static void test_deadline_passed_while_down(void **state)
 	tenv_close(&e);
 }
 
+/* What ran before the confirmed commit came from startup-config, not from
+ * a commit: the revert after a restart goes back to it all the same. */
+static void test_revert_to_startup_loaded(void **state)
+{
+	struct tenv e;
+	struct eng_sess *s;
+	char dir[64], path[256];
+
+	open_logged(&e, NULL);
+	snprintf(dir, sizeof(dir), "%s", e.dir);
+	s = tenv_admin(&e, "alice");
+	put_hostname(s, "committed");
+	commit_ok(s, NULL);
+	put_hostname(s, "saved");
+	commit_ok(s, NULL);
+	assert_int_equal(eng_startup_save(s, NULL), 0);
+	put_hostname(s, "later");
+	commit_ok(s, NULL);
+	eng_sess_close(s);
+	tenv_close_engine(&e);
+	/* reboot: startup-config runs, unlike the newest commit */
+	snprintf(path, sizeof(path), "%s/running-config", e.run);
+	assert_int_equal(unlink(path), 0);
+	open_logged(&e, dir);
+	assert_string_equal(hostname_of(&e), "saved");
+	s = tenv_admin(&e, "alice");
+	put_hostname(s, "trial");
+	commit_confirmed(s, 1);
+	eng_sess_close(s);
+	tenv_close_engine(&e);
+	/* restart (same boot) after the deadline */
+	eng_test_set_clock(T0 + 61 * 1000);
+	open_logged(&e, dir);
+	assert_string_equal(hostname_of(&e), "saved"); /* not "later", the newest commit */
+	tenv_close(&e);
+}
+
+/* A reboot before the deadline: startup-config runs, the unconfirmed
+ * commit is not in effect, and nothing is left pending. */
+static void test_reboot_drops_pending(void **state)
+{
+	struct tenv e;
+	struct eng_sess *s;
+	char dir[64], path[256];
+
+	open_logged(&e, NULL);
+	snprintf(dir, sizeof(dir), "%s", e.dir);
+	s = tenv_admin(&e, "alice");
+	put_hostname(s, "saved");
+	commit_ok(s, NULL);
+	assert_int_equal(eng_startup_save(s, NULL), 0);
+	put_hostname(s, "trial");
+	commit_confirmed(s, 10);
+	eng_sess_close(s);
+	tenv_close_engine(&e);
+	snprintf(path, sizeof(path), "%s/running-config", e.run);
+	assert_int_equal(unlink(path), 0);
+	open_logged(&e, dir);
+	assert_string_equal(hostname_of(&e), "saved");
+	assert_int_equal(eng_next_timeout_ms(e.eng), -1);
+	assert_non_null(strstr(logs.last, "commit 2 was not confirmed; this boot started from "
+					  "startup-config without it"));
+	snprintf(path, sizeof(path), "%s/confirm-pending", e.state);
+	assert_int_equal(access(path, F_OK), -1);
+	tenv_close(&e);
+}
+
 /* The first commit ever, confirmed and not kept: back to nothing. */
 static void test_revert_to_empty(void **state)
 {
@@ -270,6 +337,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_revert_under_open_candidate, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_deadline_passed_while_down, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_revert_to_empty, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_revert_to_startup_loaded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reboot_drops_pending, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -331,6 +331,53 @@ static void test_history_keeps_fifty(void **state)
 	tenv_close(&e);
 }
 
+/* Damaged bookkeeping files: reported or skipped, never trusted. */
+static void test_damaged_state_files(void **state)
+{
+	struct tenv e;
+	struct eng_sess *s;
+	struct eng_commit_info *list;
+	char dir[64], path[512];
+	size_t n;
+
+	tenv_open(&e, NULL);
+	snprintf(dir, sizeof(dir), "%s", e.dir);
+	s = tenv_admin(&e, "alice");
+	add_tunnel_commit(s, "A", NULL);
+	add_tunnel_commit(s, "B", NULL);
+	eng_sess_close(s);
+	tenv_close_engine(&e);
+	/* a pending-confirm record that is not one */
+	snprintf(path, sizeof(path), "%s/state/confirm-pending", dir);
+	file_put(path, "deadline-ms soon\ncommit x\n");
+	/* a history file with a header that does not match its name, one
+	 * with no header, and a name that is not a commit id */
+	snprintf(path, sizeof(path), "%s/state/history/00000007", dir);
+	file_put(path, "! commit 9\n! user mallory\nhostname evil\n!\n");
+	snprintf(path, sizeof(path), "%s/state/history/00000008", dir);
+	file_put(path, "hostname evil\n!\n");
+	snprintf(path, sizeof(path), "%s/state/history/notes", dir);
+	file_put(path, "! commit 10\n");
+	tenv_open(&e, dir);
+	assert_int_equal(e.open_diag.n, 1);
+	assert_string_equal(e.open_diag.lines[0],
+			    "confirm-pending: unreadable (Bad message); ignored");
+	assert_int_equal(eng_next_timeout_ms(e.eng), -1);
+	s = tenv_admin(&e, "alice");
+	assert_true(has_tunnel(s, "B"));
+	assert_int_equal(eng_commit_list(s, &list, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].id, 2);
+	free(list);
+	/* the id after the last good commit, and the record is gone */
+	put_hostname(s, "next");
+	assert_int_equal(commit_ok(s, NULL), 3);
+	snprintf(path, sizeof(path), "%s/state/confirm-pending", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	eng_sess_close(s);
+	tenv_close(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +386,7 @@ int main(void)
 	    cmocka_unit_test(test_write_failure_keeps_old_files),
 	    cmocka_unit_test(test_broken_files_refused_whole),
 	    cmocka_unit_test(test_history_keeps_fifty),
+	    cmocka_unit_test(test_damaged_state_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

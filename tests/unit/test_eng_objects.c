@@ -122,6 +122,20 @@ static void test_put_field_checks(void **state)
 	tunnel_init(&t, "two words", 1);
 	assert_int_equal(eng_obj_put(s, ENG_OBJ_TUNNEL, &t, &d), -EINVAL);
 	eng_obj_clear(ENG_OBJ_TUNNEL, &t);
+	tunnel_init(&t, "T", 1);
+	memset(t.name, 'n', sizeof(t.name)); /* no NUL */
+	assert_int_equal(eng_obj_put(s, ENG_OBJ_TUNNEL, &t, &d), -EINVAL);
+	t.name[0] = '\0';
+	memset(t.ipsec_policy, 'p', sizeof(t.ipsec_policy));
+	snprintf(t.name, sizeof(t.name), "T");
+	assert_int_equal(eng_obj_put(s, ENG_OBJ_TUNNEL, &t, &d), -EINVAL);
+	eng_obj_clear(ENG_OBJ_TUNNEL, &t);
+	struct eng_ipsec_policy ip;
+	memset(&ip, 'x', sizeof(ip)); /* every byte set: nothing terminated */
+	assert_int_equal(eng_obj_put(s, ENG_OBJ_IPSEC, &ip, &d), -EINVAL);
+	struct eng_global g;
+	memset(&g, 'h', sizeof(g));
+	assert_int_equal(eng_obj_put(s, ENG_OBJ_GLOBAL, &g, &d), -EINVAL);
 	p.id = 0;
 	assert_int_equal(eng_obj_put(s, ENG_OBJ_IKEV2, &p, &d), -EINVAL);
 	p.id = 5;

@@ -168,6 +168,10 @@ static void test_merge_disjoint(void **state)
 	t.dpd.timeout = 30;
 	put_tunnel(a, &t);
 	commit_ok(a, NULL);
+	/* bob's candidate reads alice's committed X: it follows running */
+	assert_int_equal(eng_obj_get(b, ENG_CANDIDATE, ENG_OBJ_TUNNEL, "X", &t), 0);
+	assert_int_equal(t.dpd.interval, 10);
+	eng_obj_clear(ENG_OBJ_TUNNEL, &t);
 	assert_int_equal(eng_obj_get(b, ENG_CANDIDATE, ENG_OBJ_TUNNEL, "Y", &t), 0);
 	t.mobike = true;
 	put_tunnel(b, &t);
@@ -207,14 +211,8 @@ static void test_merge_conflict(void **state)
 	tunnel_init(&t, "GONE", 2);
 	put_tunnel(a, &t);
 	commit_ok(a, NULL);
+	/* bob edits first, on what he saw then */
 	b = tenv_admin(e, "bob");
-	assert_int_equal(eng_obj_get(a, ENG_CANDIDATE, ENG_OBJ_TUNNEL, "HQ", &t), 0);
-	t.dpd.interval = 10;
-	t.dpd.timeout = 30;
-	put_tunnel(a, &t);
-	assert_int_equal(eng_obj_del(a, ENG_OBJ_TUNNEL, "GONE"), 0);
-	eng_test_set_clock(1764600060000LL);
-	commit_ok(a, NULL);
 	assert_int_equal(eng_obj_get(b, ENG_CANDIDATE, ENG_OBJ_TUNNEL, "HQ", &t), 0);
 	t.dpd.interval = 20;
 	t.dpd.timeout = 60;
@@ -222,6 +220,18 @@ static void test_merge_conflict(void **state)
 	assert_int_equal(eng_obj_get(b, ENG_CANDIDATE, ENG_OBJ_TUNNEL, "GONE", &t), 0);
 	t.mobike = true;
 	put_tunnel(b, &t);
+	/* alice changes and removes the same objects, and commits first */
+	assert_int_equal(eng_obj_get(a, ENG_CANDIDATE, ENG_OBJ_TUNNEL, "HQ", &t), 0);
+	t.dpd.interval = 10;
+	t.dpd.timeout = 30;
+	put_tunnel(a, &t);
+	assert_int_equal(eng_obj_del(a, ENG_OBJ_TUNNEL, "GONE"), 0);
+	eng_test_set_clock(1764600060000LL);
+	commit_ok(a, NULL);
+	/* reading his candidate does not hide the conflict */
+	assert_int_equal(eng_obj_get(b, ENG_CANDIDATE, ENG_OBJ_TUNNEL, "HQ", &t), 0);
+	assert_int_equal(t.dpd.interval, 20);
+	eng_obj_clear(ENG_OBJ_TUNNEL, &t);
 	assert_int_equal(eng_config_text(b, ENG_RUNNING, ENG_TEXT_SECRETS, &before), 0);
 	assert_int_equal(eng_commit(b, &req, &d, NULL), -EINVAL);
 	assert_int_equal(d.n, 2);

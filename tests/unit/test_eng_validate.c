@@ -329,6 +329,21 @@ static void test_ikev1_one_subnet(void **state)
 	expect(NULL);
 }
 
+/* A caller that does not want the reasons is refused all the same. */
+static void test_refused_without_diag(void **state)
+{
+	struct eng_tunnel t;
+	struct eng_commit_req req = {0};
+
+	base(&t);
+	t.ike_policy = 7;
+	put_tunnel(S, &t);
+	assert_int_equal(eng_commit(S, &req, NULL, NULL), -EINVAL);
+	req.check_only = true;
+	assert_int_equal(eng_commit(S, &req, NULL, NULL), -EINVAL);
+	expect("tunnel T: ike-policy 7 does not exist");
+}
+
 /* Every violation is listed, each naming its object. */
 static void test_all_listed(void **state)
 {
@@ -371,6 +386,7 @@ int main(void)
 	    cmocka_unit_test(test_xfrm_if_id_unique),
 	    cmocka_unit_test(test_ikev1_one_subnet),
 	    cmocka_unit_test(test_all_listed),
+	    cmocka_unit_test(test_refused_without_diag),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -11,10 +11,13 @@ usage: ikesh [--state-dir DIR] [--run-dir DIR] [-c CMD]... [-f FILE] [--check]
   -c CMD           run CMD as if typed at the EXEC prompt (repeatable)
   -f FILE          run the lines of FILE (also: #!/usr/sbin/ikesh -f)
   --check          validate the script's configuration, commit nothing
+  --no-ike         do not negotiate tunnels, edit configuration only (IKESH_NO_IKE=1)
+  --ike-port PORT  UDP port for IKE, PORT+1 for NAT-T (default 500 and 4500)
   --help, --version
 
 Without -c or -f, ikesh is interactive on a terminal and reads a script from
-standard input otherwise.
+standard input otherwise.  An interactive ikesh runs the IKE engine: its
+tunnels negotiate while it runs.
 @@ run --bogus
 @@ stderr
 {ikesh}: unrecognized option '--bogus'
@@ -25,10 +28,13 @@ usage: ikesh [--state-dir DIR] [--run-dir DIR] [-c CMD]... [-f FILE] [--check]
   -c CMD           run CMD as if typed at the EXEC prompt (repeatable)
   -f FILE          run the lines of FILE (also: #!/usr/sbin/ikesh -f)
   --check          validate the script's configuration, commit nothing
+  --no-ike         do not negotiate tunnels, edit configuration only (IKESH_NO_IKE=1)
+  --ike-port PORT  UDP port for IKE, PORT+1 for NAT-T (default 500 and 4500)
   --help, --version
 
 Without -c or -f, ikesh is interactive on a terminal and reads a script from
-standard input otherwise.
+standard input otherwise.  An interactive ikesh runs the IKE engine: its
+tunnels negotiate while it runs.
 @@ exit 2
 @@ run -f {tmp}/missing.ikesh
 @@ stderr

@@ -36,7 +36,8 @@ ikesh#c
 % Ambiguous command: "c"
 
 ikesh#show c
-% No candidate configuration: use `configure terminal` first
+% Ambiguous command: "show c"
+
 ikesh#conf t
 ikesh(config)#crypto ikev3 policy 1
                      ^

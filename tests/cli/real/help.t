@@ -28,6 +28,7 @@ the line could run, and the line put back without the `?`.
 > abort
 @@ screen
 hq-gw#?
+  clear      Reset functions
   configure  Enter configuration mode
   copy       Copy a configuration
   exit       Leave the shell
@@ -38,13 +39,15 @@ hq-gw#?
   write      Save the running configuration
 hq-gw#show ?
   configuration   The candidate configuration
+  crypto          Encryption module
+  ipsec           IPsec tunnels
   logging         Recent log messages
   running-config  Current operating configuration
   startup-config  Contents of startup configuration
   terminal        Terminal settings
   version         System software version
 hq-gw#show cr?
-% Unrecognized command
+crypto
 hq-gw#show r?
 running-config
 hq-gw#show configuration ?

@@ -1,0 +1,923 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The engine: tunnels and their configuration, the IKE SA table, the entry
+ * points (input, tick, initiate, delete) and the dispatch of a received
+ * message to the exchange that handles it. Every datagram that is not
+ * processed is counted under one reason in struct ike_stats.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <openssl/crypto.h>
+
+#include "ike_sa.h"
+
+void ike_opts_default(struct ike_opts *o)
+{
+	*o = (struct ike_opts){
+	    .half_open_cookie = 30,
+	    .half_open_per_peer = 5,
+	    .retransmit_tries = 5,
+	    .retransmit_timeout_ms = 4000,
+	    .retransmit_base_permil = 1800,
+	    .half_open_timeout_ms = 30000,
+	};
+}
+
+uint64_t ike_now(const struct ike_engine *e)
+{
+	return e->env.now_ms(e->env.ctx);
+}
+
+void ike_fmt(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+void ike_log(struct ike_engine *e, enum ike_log_level lvl, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (e->env.log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	e->env.log(e->env.ctx, lvl, msg);
+}
+
+uint64_t ike_rekey_time(struct ike_engine *e, uint32_t lifetime_s)
+{
+	uint64_t ms = (uint64_t)lifetime_s * 1000, margin = ms / 10;
+	uint32_t r = 0;
+
+	crypto_random_bytes((uint8_t *)&r, sizeof(r));
+	margin += r % (ms / 20 + 1);
+	return ike_now(e) + ms - margin;
+}
+
+/* start-mode auto: plan the next attempt, backing off after failures. */
+static void ike_tun_plan_restart(struct ike_tunnel *t, struct ike_engine *e)
+{
+	uint64_t delay = IKE_RESTART_BASE_MS;
+
+	for (unsigned i = 1; i < t->failures && delay < IKE_RESTART_MAX_MS; i++)
+		delay *= 2;
+	if (delay > IKE_RESTART_MAX_MS)
+		delay = IKE_RESTART_MAX_MS;
+	t->retry_at = ike_now(e) + delay;
+}
+
+void ike_tun_status(struct ike_tunnel *t, struct ike_engine *e, enum ike_tunnel_state st)
+{
+	if (st == IKE_TUN_FAILED || st == IKE_TUN_IKE_NO_CHILD)
+		t->failures++;
+	if (st == IKE_TUN_UP)
+		t->failures = 0;
+	if ((st == IKE_TUN_FAILED || st == IKE_TUN_DOWN) && t->conf.start == IKE_START_AUTO)
+		ike_tun_plan_restart(t, e);
+	t->state = st;
+	if (st == IKE_TUN_UP)
+		t->last_error[0] = '\0';
+	if (e->env.status)
+		e->env.status(e->env.ctx, t->conf.name, st,
+			      t->last_error[0] ? t->last_error : NULL);
+}
+
+void ike_tun_fail(struct ike_tunnel *t, struct ike_engine *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->last_error, sizeof(t->last_error), fmt, ap);
+	va_end(ap);
+	ike_log(e, IKE_LOG_ERROR, "tunnel %s: %s", t->conf.name, t->last_error);
+	ike_tun_status(t, e, IKE_TUN_FAILED);
+}
+
+const char *ike_addr_str(const struct ike_addr *a, char *buf, size_t len)
+{
+	if (inet_ntop(a->family == AF_INET6 ? AF_INET6 : AF_INET, a->addr, buf, (socklen_t)len) ==
+	    NULL)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+bool ike_addr_equal(const struct ike_addr *a, const struct ike_addr *b)
+{
+	size_t n = a->family == AF_INET6 ? 16 : 4;
+
+	return a->family == b->family && a->port == b->port && memcmp(a->addr, b->addr, n) == 0;
+}
+
+static bool ike_addr_ip_equal(const struct ike_addr *a, const struct ike_addr *b)
+{
+	size_t n = a->family == AF_INET6 ? 16 : 4;
+
+	return a->family == b->family && memcmp(a->addr, b->addr, n) == 0;
+}
+
+/* ---- engine ---- */
+
+int ike_engine_new(const struct ike_env *env, const struct ike_opts *opts, struct ike_engine **out)
+{
+	struct ike_engine *e;
+	int ret;
+
+	if (env == NULL || env->send == NULL || env->now_ms == NULL || env->child_install == NULL ||
+	    env->child_delete == NULL)
+		return -EINVAL;
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return -ENOMEM;
+	e->env = *env;
+	if (opts)
+		e->opts = *opts;
+	else
+		ike_opts_default(&e->opts);
+	if (e->opts.retransmit_tries == 0)
+		e->opts.retransmit_tries = 1;
+	ret = crypto_random_bytes(e->cookie_secret, sizeof(e->cookie_secret));
+	if (ret < 0) {
+		free(e);
+		return ret;
+	}
+	*out = e;
+	return 0;
+}
+
+static void ike_sa_free(struct ike_sa *sa)
+{
+	while (sa->children) {
+		struct ike_child *c = sa->children;
+
+		sa->children = c->next;
+		ike_child_free(c);
+	}
+	if (sa->pending)
+		ike_child_free(sa->pending);
+	dh_key_free(sa->dh);
+	dh_key_free(sa->pfs_dh);
+	free(sa->init_req);
+	free(sa->init_resp);
+	free(sa->req.buf);
+	free(sa->resp.buf);
+	kdf_ike_sa_keys_wipe(&sa->keys);
+	sk_ctx_wipe(&sa->sk_in);
+	sk_ctx_wipe(&sa->sk_out);
+	OPENSSL_cleanse(sa, sizeof(*sa));
+	free(sa);
+}
+
+void ike_engine_free(struct ike_engine *e)
+{
+	if (e == NULL)
+		return;
+	while (e->sas) {
+		struct ike_sa *sa = e->sas;
+
+		e->sas = sa->next;
+		ike_sa_free(sa);
+	}
+	while (e->tunnels) {
+		struct ike_tunnel *t = e->tunnels;
+
+		e->tunnels = t->next;
+		OPENSSL_cleanse(t, sizeof(*t));
+		free(t);
+	}
+	OPENSSL_cleanse(e->cookie_secret, sizeof(e->cookie_secret));
+	free(e);
+}
+
+const struct ike_stats *ike_engine_stats(const struct ike_engine *e)
+{
+	return &e->stats;
+}
+
+struct ike_tunnel *ike_tunnel_find(struct ike_engine *e, const char *name)
+{
+	for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
+		if (strcmp(t->conf.name, name) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+/* The tunnel whose remote address is the peer's; a wildcard remote (family 0) last. */
+struct ike_tunnel *ike_tunnel_for_peer(struct ike_engine *e, const struct ike_addr *local,
+				       const struct ike_addr *remote)
+{
+	struct ike_tunnel *any = NULL;
+
+	for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
+		if (t->conf.local.family && !ike_addr_ip_equal(&t->conf.local, local))
+			continue;
+		if (t->conf.remote.family == 0) {
+			if (any == NULL)
+				any = t;
+			continue;
+		}
+		if (ike_addr_ip_equal(&t->conf.remote, remote))
+			return t;
+	}
+	return any;
+}
+
+static int ike_conf_check(const struct ike_peer_conf *c)
+{
+	if (c->name[0] == '\0' || memchr(c->name, '\0', sizeof(c->name)) == NULL)
+		return -EINVAL;
+	if (c->n_ike == 0 || c->n_ike > IKE_CONF_MAX_PROPS || c->psk_len == 0 ||
+	    c->psk_len > IKE_MAX_PSK || c->n_local_net > IKE_CONF_MAX_SUBNETS ||
+	    c->n_remote_net > IKE_CONF_MAX_SUBNETS || c->local_id.len > IKE_MAX_ID ||
+	    c->remote_id.len > IKE_MAX_ID)
+		return -EINVAL;
+	if (c->child_proto != IKE_PROTO_ESP && c->child_proto != IKE_PROTO_AH)
+		return -EINVAL;
+	for (size_t i = 0; i < c->n_ike; i++) {
+		const struct ike_prop_conf *p = &c->ike[i];
+
+		if (p->n_encr == 0 || p->n_prf == 0 || p->n_dh == 0 ||
+		    p->n_encr > IKE_CONF_MAX_ALGS || p->n_integ > IKE_CONF_MAX_ALGS ||
+		    p->n_prf > IKE_CONF_MAX_ALGS || p->n_dh > IKE_CONF_MAX_ALGS)
+			return -EINVAL;
+	}
+	if (c->child.n_encr > IKE_CONF_MAX_ALGS || c->child.n_integ > IKE_CONF_MAX_ALGS ||
+	    c->child.n_dh > IKE_CONF_MAX_ALGS)
+		return -EINVAL;
+	if (c->child_proto == IKE_PROTO_ESP && c->child.n_encr == 0)
+		return -EINVAL;
+	if (c->child_proto == IKE_PROTO_AH && c->child.n_integ == 0)
+		return -EINVAL;
+	return 0;
+}
+
+int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
+{
+	struct ike_tunnel *t;
+	int ret;
+
+	ret = ike_conf_check(conf);
+	if (ret < 0)
+		return ret;
+	t = ike_tunnel_find(e, conf->name);
+	if (t) {
+		/* a changed tunnel is renegotiated with the new configuration */
+		if (memcmp(&t->conf, conf, sizeof(*conf)) == 0)
+			return 0;
+		if (t->sa)
+			ike_sa_delete_now(t->sa);
+		t->conf = *conf;
+		t->failures = 0;
+		t->retry_at = conf->start == IKE_START_AUTO ? ike_now(e) : 0;
+		ike_sa_reap(e);
+		return 0;
+	}
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return -ENOMEM;
+	t->conf = *conf;
+	t->state = IKE_TUN_DOWN;
+	if (conf->start == IKE_START_AUTO)
+		t->retry_at = ike_now(e);
+	t->next = e->tunnels;
+	e->tunnels = t;
+	return 0;
+}
+
+int ike_conf_remove(struct ike_engine *e, const char *name)
+{
+	struct ike_tunnel **pp;
+
+	for (pp = &e->tunnels; *pp; pp = &(*pp)->next) {
+		struct ike_tunnel *t = *pp;
+
+		if (strcmp(t->conf.name, name) != 0)
+			continue;
+		if (t->sa)
+			ike_sa_delete_now(t->sa);
+		/* SAs outliving the tunnel must not point to it */
+		for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+			if (sa->tun == t) {
+				ike_sa_destroy(sa);
+				sa->tun = NULL;
+			}
+		}
+		*pp = t->next;
+		OPENSSL_cleanse(t, sizeof(*t));
+		free(t);
+		ike_sa_reap(e);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* ---- SAs ---- */
+
+/* Tell the peer (one Delete, no wait for the answer) and forget the SA. */
+void ike_sa_delete_now(struct ike_sa *sa)
+{
+	uint8_t ibuf[64];
+	struct ike_writer w;
+
+	if (sa->state == IKE_SA_ESTABLISHED && !sa->req.active) {
+		ike_writer_init(&w, ibuf, sizeof(ibuf));
+		ike_build_delete(&w, &(struct ike_delete){IKE_PROTO_IKE, 0, 0, NULL});
+		ike_send_request(sa, IKE_INFORMATIONAL, IKE_REQ_DELETE_IKE, &w);
+	}
+	ike_sa_destroy(sa);
+}
+
+struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t, bool initiator)
+{
+	struct ike_sa *sa = calloc(1, sizeof(*sa));
+
+	if (sa == NULL)
+		return NULL;
+	sa->eng = e;
+	sa->tun = t;
+	sa->initiator = initiator;
+	sa->created_ms = ike_now(e);
+	sa->last_rx_ms = sa->created_ms;
+	sa->next = e->sas;
+	e->sas = sa;
+	return sa;
+}
+
+void ike_child_free(struct ike_child *c)
+{
+	OPENSSL_cleanse(c, sizeof(*c));
+	free(c);
+}
+
+struct ike_child *ike_child_new(struct ike_sa *sa)
+{
+	return calloc(1, sizeof(struct ike_child));
+}
+
+int ike_child_install(struct ike_sa *sa, struct ike_child *c)
+{
+	struct ike_engine *e = sa->eng;
+	int ret;
+
+	ret = e->env.child_install(e->env.ctx, sa->tun ? sa->tun->conf.name : "", &c->sa);
+	/* the kernel has its copy: ours keeps only what identifies the SA */
+	OPENSSL_cleanse(c->sa.encr_key_in, sizeof(c->sa.encr_key_in));
+	OPENSSL_cleanse(c->sa.encr_key_out, sizeof(c->sa.encr_key_out));
+	OPENSSL_cleanse(c->sa.integ_key_in, sizeof(c->sa.integ_key_in));
+	OPENSSL_cleanse(c->sa.integ_key_out, sizeof(c->sa.integ_key_out));
+	if (ret < 0)
+		return ret;
+	c->installed = true;
+	c->next = sa->children;
+	sa->children = c;
+	e->stats.child_installed++;
+	if (sa->tun && sa->tun->conf.child_lifetime_s)
+		c->rekey_at = ike_rekey_time(e, sa->tun->conf.child_lifetime_s);
+	return 0;
+}
+
+void ike_child_remove(struct ike_sa *sa, struct ike_child *c)
+{
+	struct ike_engine *e = sa->eng;
+
+	for (struct ike_child **pp = &sa->children; *pp; pp = &(*pp)->next) {
+		if (*pp != c)
+			continue;
+		*pp = c->next;
+		if (c->installed)
+			e->env.child_delete(e->env.ctx, sa->tun ? sa->tun->conf.name : "", &c->sa);
+		if (sa->rekeying == c)
+			sa->rekeying = NULL;
+		if (sa->coll.old == c) {
+			sa->coll.active = false;
+			sa->coll.old = NULL;
+		}
+		ike_child_free(c);
+		return;
+	}
+}
+
+struct ike_child *ike_child_find_out(struct ike_sa *sa, uint8_t proto, uint32_t spi)
+{
+	for (struct ike_child *c = sa->children; c; c = c->next) {
+		if (c->sa.protocol == proto && c->sa.spi_out == spi)
+			return c;
+	}
+	return NULL;
+}
+
+struct ike_child *ike_child_find_in(struct ike_sa *sa, uint8_t proto, uint32_t spi)
+{
+	for (struct ike_child *c = sa->children; c; c = c->next) {
+		if (c->sa.protocol == proto && c->sa.spi_in == spi)
+			return c;
+	}
+	return NULL;
+}
+
+int ike_child_spi_alloc(struct ike_sa *sa, uint8_t proto, uint32_t *spi)
+{
+	struct ike_engine *e = sa->eng;
+	int ret;
+
+	if (e->env.child_spi)
+		return e->env.child_spi(e->env.ctx, proto, spi);
+	/* SPIs below 256 are reserved (RFC 4303 §2.1) */
+	do {
+		ret = crypto_random_bytes((uint8_t *)spi, sizeof(*spi));
+		if (ret < 0)
+			return ret;
+	} while (*spi < 256);
+	return 0;
+}
+
+void ike_sa_destroy(struct ike_sa *sa)
+{
+	if (sa->state == IKE_SA_DEAD)
+		return;
+	while (sa->children)
+		ike_child_remove(sa, sa->children);
+	if (sa->rekey_new)
+		ike_sa_destroy(sa->rekey_new);
+	sa->rekey_new = NULL;
+	if (sa->tun && sa->tun->sa == sa)
+		sa->tun->sa = NULL;
+	sa->state = IKE_SA_DEAD;
+	sa->req.active = false;
+}
+
+void ike_sa_reap(struct ike_engine *e)
+{
+	struct ike_sa **pp = &e->sas;
+
+	while (*pp) {
+		struct ike_sa *sa = *pp;
+
+		if (sa->state == IKE_SA_DEAD) {
+			*pp = sa->next;
+			ike_sa_free(sa);
+		} else {
+			pp = &sa->next;
+		}
+	}
+}
+
+unsigned ike_half_open_count(const struct ike_engine *e, const struct ike_addr *peer)
+{
+	unsigned n = 0;
+
+	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->state == IKE_SA_HALF_OPEN &&
+		    (peer == NULL || ike_addr_ip_equal(&sa->remote, peer)))
+			n++;
+	}
+	return n;
+}
+
+struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, const uint8_t spi_i[8],
+				     const struct ike_addr *peer)
+{
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (!sa->initiator && sa->state != IKE_SA_DEAD &&
+		    memcmp(sa->spi_i, spi_i, 8) == 0 && ike_addr_equal(&sa->remote, peer))
+			return sa;
+	}
+	return NULL;
+}
+
+static struct ike_sa *ike_sa_find(struct ike_engine *e, const struct ike_hdr *h)
+{
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		/* an SA without keys yet (SPIr still zero) takes no encrypted message */
+		if (sa->state == IKE_SA_DEAD || sa->state == IKE_SA_INIT_SENT ||
+		    sa->state == IKE_SA_LARVAL)
+			continue;
+		if (memcmp(sa->spi_i, h->spi_i, 8) == 0 && memcmp(sa->spi_r, h->spi_r, 8) == 0)
+			return sa;
+	}
+	return NULL;
+}
+
+static struct ike_sa *ike_sa_find_init_sent(struct ike_engine *e, const struct ike_hdr *h)
+{
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->initiator && sa->state == IKE_SA_INIT_SENT &&
+		    memcmp(sa->spi_i, h->spi_i, 8) == 0)
+			return sa;
+	}
+	return NULL;
+}
+
+/* ---- entry points ---- */
+
+int ike_initiate(struct ike_engine *e, const char *name)
+{
+	struct ike_tunnel *t = ike_tunnel_find(e, name);
+	struct ike_sa *sa;
+	int ret;
+
+	if (t == NULL)
+		return -ENOENT;
+	if (t->sa)
+		return -EALREADY;
+	if (t->conf.remote.family == 0)
+		return -EDESTADDRREQ;
+	sa = ike_sa_new(e, t, true);
+	if (sa == NULL)
+		return -ENOMEM;
+	sa->local = t->conf.local;
+	sa->remote = t->conf.remote;
+	t->sa = sa;
+	ike_tun_status(t, e, IKE_TUN_CONNECTING);
+	ret = ike_init_start(sa);
+	if (ret < 0) {
+		ike_tun_fail(t, e, "cannot start IKE_SA_INIT: %s", strerror(-ret));
+		ike_sa_destroy(sa);
+		ike_sa_reap(e);
+	}
+	return ret;
+}
+
+int ike_delete(struct ike_engine *e, const char *name)
+{
+	struct ike_tunnel *t = ike_tunnel_find(e, name);
+	int ret;
+
+	if (t == NULL)
+		return -ENOENT;
+	if (t->sa == NULL)
+		return -ENOTCONN;
+	ret = ike_info_delete_ike(t->sa);
+	ike_sa_reap(e);
+	return ret;
+}
+
+int ike_delete_child(struct ike_engine *e, const char *name)
+{
+	struct ike_tunnel *t = ike_tunnel_find(e, name);
+
+	if (t == NULL)
+		return -ENOENT;
+	if (t->sa == NULL || t->sa->state != IKE_SA_ESTABLISHED || t->sa->children == NULL)
+		return -ENOTCONN;
+	return ike_info_delete_child(t->sa, t->sa->children);
+}
+
+int ike_rekey_child(struct ike_engine *e, const char *name)
+{
+	struct ike_tunnel *t = ike_tunnel_find(e, name);
+
+	if (t == NULL)
+		return -ENOENT;
+	if (t->sa == NULL || t->sa->state != IKE_SA_ESTABLISHED || t->sa->children == NULL)
+		return -ENOTCONN;
+	return ike_child_rekey_start(t->sa, t->sa->children);
+}
+
+int ike_rekey_ike(struct ike_engine *e, const char *name)
+{
+	struct ike_tunnel *t = ike_tunnel_find(e, name);
+
+	if (t == NULL)
+		return -ENOENT;
+	if (t->sa == NULL || t->sa->state != IKE_SA_ESTABLISHED)
+		return -ENOTCONN;
+	return ike_ike_rekey_start(t->sa);
+}
+
+int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tunnel_info *info)
+{
+	const struct ike_tunnel *t = ike_tunnel_find((struct ike_engine *)e, name);
+	const struct ike_sa *sa;
+
+	memset(info, 0, sizeof(*info));
+	if (t == NULL)
+		return -ENOENT;
+	snprintf(info->last_error, sizeof(info->last_error), "%s", t->last_error);
+	sa = t->sa;
+	if (sa == NULL)
+		return 0;
+	info->ike_up = sa->state == IKE_SA_ESTABLISHED;
+	info->initiator = sa->initiator;
+	info->nat_local = sa->nat_local;
+	info->nat_remote = sa->nat_remote;
+	memcpy(info->spi_i, sa->spi_i, 8);
+	memcpy(info->spi_r, sa->spi_r, 8);
+	if (sa->ike.encr) {
+		info->encr = sa->ike.encr->id;
+		info->encr_bits = sa->ike.encr->keybits;
+	}
+	info->integ = sa->ike.integ ? sa->ike.integ->id : 0;
+	info->prf = sa->ike.prf ? sa->ike.prf->id : 0;
+	info->dh = sa->ike.dh ? sa->ike.dh->id : 0;
+	for (const struct ike_child *c = sa->children; c; c = c->next) {
+		if (info->n_child == 0) {
+			info->child_spi_in = c->sa.spi_in;
+			info->child_spi_out = c->sa.spi_out;
+		}
+		info->n_child++;
+	}
+	return 0;
+}
+
+/* Decrypt the SK payload and append the inner payloads. plain must outlive m. */
+static int ike_open_sk(struct ike_sa *sa, const uint8_t *buf, struct ike_msg *m, uint8_t *plain,
+		       size_t plainsize)
+{
+	const uint8_t *body;
+	size_t aadlen, bodylen, plainlen;
+	int ret;
+
+	ret = ike_msg_sk_span(m, buf, &aadlen, &body, &bodylen);
+	if (ret < 0)
+		return ret == -ENOENT ? -EBADMSG : ret;
+	ret = sk_open(&sa->sk_in, buf, aadlen, body, bodylen, plain, plainsize, &plainlen);
+	if (ret < 0)
+		return -EACCES;
+	ret = ike_msg_parse_inner(m, plain, plainlen);
+	return ret < 0 ? -EBADMSG : 0;
+}
+
+/* Answer an authenticated request we cannot process with one error notify. */
+static void ike_answer_error(struct ike_sa *sa, const struct ike_msg *m, uint16_t type,
+			     const void *data, size_t len)
+{
+	uint8_t ibuf[64];
+	struct ike_writer w;
+
+	ike_writer_init(&w, ibuf, sizeof(ibuf));
+	ike_add_notify(&w, type, data, len);
+	ike_send_response(sa, m->hdr.exchange, m->hdr.msgid, &w);
+}
+
+static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const struct ike_addr *src,
+				const uint8_t *buf, size_t len, struct ike_msg *m)
+{
+	bool response = m->hdr.flags & IKE_FLAG_RESPONSE;
+	struct ike_rule_violation v;
+	uint8_t *plain;
+	int ret;
+
+	/* the Initiator flag names the original initiator as sender (§3.1) */
+	if (!!(m->hdr.flags & IKE_FLAG_INITIATOR) == sa->initiator) {
+		e->stats.drop_unknown_spi++;
+		return;
+	}
+	if (response) {
+		if (!sa->req.active || m->hdr.msgid != sa->req.msgid) {
+			e->stats.drop_msgid++;
+			return;
+		}
+	} else {
+		bool retrans = sa->resp.valid && m->hdr.msgid == sa->resp.msgid;
+
+		if (!retrans && m->hdr.msgid != sa->msgid_in) {
+			e->stats.drop_msgid++;
+			return;
+		}
+	}
+	plain = malloc(len);
+	if (plain == NULL)
+		return;
+	ret = ike_open_sk(sa, buf, m, plain, len);
+	if (ret == -EACCES) {
+		e->stats.drop_integrity++;
+		goto done;
+	}
+	if (ret < 0) {
+		e->stats.drop_malformed++;
+		goto done;
+	}
+	sa->last_rx_ms = ike_now(e);
+	if (!response && sa->resp.valid && m->hdr.msgid == sa->resp.msgid) {
+		/* a retransmission: the cached answer, never a second processing */
+		e->stats.resp_from_cache++;
+		ike_send_plain(e, &sa->local, &sa->remote, sa->resp.buf, sa->resp.len);
+		goto done;
+	}
+	if (ike_msg_check_rules(m, &v) < 0) {
+		char pn[24];
+
+		if (v.error == IKE_RULE_UNSUPPORTED_CRITICAL) {
+			uint8_t t = v.type;
+
+			e->stats.unsupported_critical++;
+			ike_log(e, IKE_LOG_INFO, "unsupported critical payload %u", t);
+			if (!response)
+				ike_answer_error(sa, m, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD, &t, 1);
+			goto done;
+		}
+		e->stats.drop_rules++;
+		ike_log(e, IKE_LOG_INFO, "dropped message: payload %s breaks the exchange rules",
+			ike_payload_name(v.type, pn, sizeof(pn)));
+		if (!response)
+			ike_answer_error(sa, m, IKE_N_INVALID_SYNTAX, NULL, 0);
+		goto done;
+	}
+
+	switch (m->hdr.exchange) {
+	case IKE_AUTH:
+		if (response)
+			ike_auth_response(sa, m);
+		else if (sa->state == IKE_SA_HALF_OPEN)
+			ike_auth_request(sa, m);
+		else
+			e->stats.drop_unexpected++;
+		break;
+	case IKE_CREATE_CHILD_SA:
+		if (response)
+			ike_child_response(sa, m);
+		else if (sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_DELETING)
+			ike_child_request(sa, m);
+		else
+			e->stats.drop_unexpected++;
+		break;
+	case IKE_INFORMATIONAL:
+		if (response)
+			ike_info_response(sa, m);
+		else if (sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_DELETING)
+			ike_info_request(sa, m);
+		else
+			e->stats.drop_unexpected++;
+		break;
+	default:
+		e->stats.drop_unexpected++;
+		break;
+	}
+done:
+	OPENSSL_cleanse(plain, len);
+	free(plain);
+	(void)src;
+}
+
+void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ike_addr *dst,
+	       const uint8_t *buf, size_t len)
+{
+	struct ike_msg *m;
+	struct ike_sa *sa;
+
+	e->stats.rx++;
+	m = malloc(sizeof(*m));
+	if (m == NULL)
+		return;
+	if (ike_msg_parse(buf, len, m) < 0 || (m->hdr.version >> 4) != 2) {
+		e->stats.drop_malformed++;
+		goto done;
+	}
+	if (m->hdr.exchange == IKE_SA_INIT) {
+		if (m->hdr.msgid != 0) {
+			e->stats.drop_msgid++;
+			goto done;
+		}
+		if (!(m->hdr.flags & IKE_FLAG_RESPONSE)) {
+			static const uint8_t zero[8];
+
+			if (!(m->hdr.flags & IKE_FLAG_INITIATOR) ||
+			    memcmp(m->hdr.spi_r, zero, 8) != 0) {
+				e->stats.drop_malformed++;
+				goto done;
+			}
+			sa = ike_sa_find_half_open(e, m->hdr.spi_i, src);
+			/* only the very same request is a retransmission */
+			if (sa && sa->resp.valid && sa->resp.msgid == 0 && sa->init_req &&
+			    sa->init_req_len == len && memcmp(sa->init_req, buf, len) == 0) {
+				e->stats.resp_from_cache++;
+				ike_send_plain(e, &sa->local, &sa->remote, sa->resp.buf,
+					       sa->resp.len);
+				goto done;
+			}
+			if (sa) {
+				e->stats.drop_unexpected++;
+				goto done;
+			}
+			ike_init_request(e, src, dst, buf, len, m);
+			goto done;
+		}
+		sa = ike_sa_find_init_sent(e, &m->hdr);
+		if (sa == NULL || !ike_addr_equal(&sa->remote, src)) {
+			e->stats.drop_unknown_spi++;
+			goto done;
+		}
+		ike_init_response(sa, buf, len, m);
+		goto done;
+	}
+	sa = ike_sa_find(e, &m->hdr);
+	if (sa == NULL) {
+		e->stats.drop_unknown_spi++;
+		goto done;
+	}
+	ike_input_encrypted(e, sa, src, buf, len, m);
+done:
+	free(m);
+	ike_sa_reap(e);
+}
+
+static void ike_sa_tick(struct ike_sa *sa, uint64_t now)
+{
+	struct ike_engine *e = sa->eng;
+	struct ike_peer_conf *c = sa->tun ? &sa->tun->conf : NULL;
+
+	ike_xmit_tick(sa, now);
+	if (sa->state == IKE_SA_DEAD)
+		return;
+	if (sa->state == IKE_SA_HALF_OPEN && now - sa->created_ms >= e->opts.half_open_timeout_ms) {
+		ike_log(e, IKE_LOG_INFO, "half-open IKE SA timed out");
+		if (sa->tun && sa->tun->sa == sa)
+			ike_tun_fail(sa->tun, e, "peer did not complete IKE_AUTH");
+		ike_sa_destroy(sa);
+		return;
+	}
+	if (sa->state != IKE_SA_ESTABLISHED || sa->req.active || c == NULL)
+		return;
+	if (sa->delete_after) {
+		ike_info_delete_ike(sa);
+		return;
+	}
+	if (sa->initiator && sa->ike_rekey_at && now >= sa->ike_rekey_at) {
+		sa->ike_rekey_at = 0;
+		ike_ike_rekey_start(sa);
+		return;
+	}
+	for (struct ike_child *ch = sa->children; ch; ch = ch->next) {
+		if (ch->rekey_at && now >= ch->rekey_at) {
+			ch->rekey_at = 0;
+			ike_child_rekey_start(sa, ch);
+			return;
+		}
+	}
+	if (c->dpd_interval_s && now - sa->last_rx_ms >= (uint64_t)c->dpd_interval_s * 1000)
+		ike_info_dpd(sa);
+}
+
+void ike_tick(struct ike_engine *e)
+{
+	uint64_t now = ike_now(e);
+
+	for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
+		if (t->conf.start != IKE_START_AUTO || t->sa || !t->retry_at || now < t->retry_at)
+			continue;
+		t->retry_at = 0;
+		ike_initiate(e, t->conf.name);
+	}
+
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->state != IKE_SA_DEAD)
+			ike_sa_tick(sa, now);
+	}
+	ike_sa_reap(e);
+}
+
+uint64_t ike_next_timeout(const struct ike_engine *e)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (const struct ike_tunnel *t = e->tunnels; t; t = t->next) {
+		if (t->conf.start == IKE_START_AUTO && t->sa == NULL && t->retry_at &&
+		    t->retry_at < next)
+			next = t->retry_at;
+	}
+
+	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		const struct ike_peer_conf *c = sa->tun ? &sa->tun->conf : NULL;
+		uint64_t t = ike_xmit_next(sa);
+
+		if (sa->state == IKE_SA_DEAD)
+			continue;
+		if (t < next)
+			next = t;
+		if (sa->state == IKE_SA_HALF_OPEN) {
+			t = sa->created_ms + e->opts.half_open_timeout_ms;
+			if (t < next)
+				next = t;
+		}
+		/* rekeys and DPD wait for the outstanding request */
+		if (sa->state != IKE_SA_ESTABLISHED || c == NULL || sa->req.active)
+			continue;
+		if (sa->delete_after)
+			return ike_now(e);
+		if (sa->initiator && sa->ike_rekey_at && sa->ike_rekey_at < next)
+			next = sa->ike_rekey_at;
+		for (const struct ike_child *ch = sa->children; ch; ch = ch->next) {
+			if (ch->rekey_at && ch->rekey_at < next)
+				next = ch->rekey_at;
+		}
+		if (c->dpd_interval_s) {
+			t = sa->last_rx_ms + (uint64_t)c->dpd_interval_s * 1000;
+			if (t < next)
+				next = t;
+		}
+	}
+	return next;
+}

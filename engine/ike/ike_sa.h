@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Internals of the IKEv2 core shared by its files: the engine, tunnels,
+ * IKE SAs and CHILD_SAs, and the helpers each exchange file uses. Nothing
+ * outside engine/ike includes this; the public API is ikev2.h.
+ */
+#ifndef IKESH_IKE_SA_H
+#define IKESH_IKE_SA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto.h"
+#include "ike_msg.h"
+#include "ikev2.h"
+
+#define IKE_NONCE_LEN	32
+#define IKE_NONCE_MAX	256
+#define IKE_COOKIE_MAX	64
+#define IKE_INNER_MAX	4096
+#define IKE_MSG_BUF	8192
+#define IKE_REASON_LEN	256
+#define IKE_ADDR_STRLEN 48
+
+enum ike_sa_state {
+	IKE_SA_INIT_SENT, /* initiator: waiting for the IKE_SA_INIT response */
+	IKE_SA_AUTH_SENT, /* initiator: waiting for the IKE_AUTH response */
+	IKE_SA_HALF_OPEN, /* responder: IKE_SA_INIT answered, no IKE_AUTH yet */
+	IKE_SA_ESTABLISHED,
+	IKE_SA_DELETING, /* our Delete is in flight */
+	IKE_SA_LARVAL,	 /* IKE rekey: the new SA while CREATE_CHILD_SA runs */
+	IKE_SA_DEAD,	 /* freed at the end of the current event */
+};
+
+/* What our one outstanding request is (window size 1, §2.3). */
+enum ike_req_kind {
+	IKE_REQ_NONE,
+	IKE_REQ_INIT,
+	IKE_REQ_AUTH,
+	IKE_REQ_CHILD_REKEY,
+	IKE_REQ_IKE_REKEY,
+	IKE_REQ_DELETE_CHILD,
+	IKE_REQ_DELETE_IKE,
+	IKE_REQ_DPD,
+};
+
+struct ike_child {
+	struct ike_child *next;
+	struct ike_child_sa sa;
+	bool installed;
+	uint64_t rekey_at; /* 0: never */
+};
+
+/* The negotiated transforms of one proposal. */
+struct ike_selected {
+	uint8_t num;
+	uint8_t protocol;
+	uint8_t spi_size;
+	uint8_t spi[8];
+	const struct xform *encr;
+	const struct xform *integ; /* NULL with AEAD */
+	const struct xform *prf;   /* IKE only */
+	const struct xform *dh;	   /* NULL: no (PFS) group */
+	bool esn;
+};
+
+struct ike_tunnel {
+	struct ike_tunnel *next;
+	struct ike_peer_conf conf;
+	struct ike_sa *sa; /* the current IKE SA, either role */
+	enum ike_tunnel_state state;
+	char last_error[IKE_REASON_LEN];
+	uint64_t retry_at; /* start-mode auto: (re)initiate then; 0: not planned */
+	unsigned failures; /* in a row, for the back-off */
+};
+
+#define IKE_RESTART_BASE_MS 5000
+#define IKE_RESTART_MAX_MS  300000
+
+struct ike_sa {
+	struct ike_sa *next;
+	struct ike_engine *eng;
+	struct ike_tunnel *tun;
+	enum ike_sa_state state;
+	bool initiator;
+	uint8_t spi_i[8];
+	uint8_t spi_r[8];
+	struct ike_addr local;
+	struct ike_addr remote;
+
+	struct ike_selected ike; /* negotiated IKE transforms */
+	uint16_t ke_group;	 /* group of our KE payload */
+	struct dh_key *dh;
+	uint8_t ni[IKE_NONCE_MAX];
+	size_t ni_len;
+	uint8_t nr[IKE_NONCE_MAX];
+	size_t nr_len;
+	uint8_t cookie[IKE_COOKIE_MAX];
+	size_t cookie_len;
+	/* the IKE_SA_INIT messages, signed by the AUTH payloads */
+	uint8_t *init_req;
+	size_t init_req_len;
+	uint8_t *init_resp;
+	size_t init_resp_len;
+	struct ike_sa_keys keys;
+	struct sk_ctx sk_in;
+	struct sk_ctx sk_out;
+	bool nat_local;
+	bool nat_remote;
+	unsigned init_restarts; /* COOKIE / INVALID_KE round trips */
+
+	uint32_t msgid_out; /* next request we send */
+	uint32_t msgid_in;  /* next request we expect */
+	struct {
+		bool active;
+		enum ike_req_kind kind;
+		uint32_t msgid;
+		uint8_t *buf;
+		size_t len;
+		unsigned tries;
+		uint64_t first_ms;
+		uint64_t due_ms;
+	} req;
+	struct {
+		bool valid;
+		uint32_t msgid;
+		uint8_t *buf;
+		size_t len;
+	} resp;
+
+	struct ike_child *children;
+	/* a CREATE_CHILD_SA we started */
+	struct ike_child *pending;  /* the new CHILD_SA, keys not yet derived */
+	struct ike_child *rekeying; /* the CHILD_SA it replaces */
+	struct dh_key *pfs_dh;
+	uint8_t cn[IKE_NONCE_MAX]; /* our nonce in that exchange */
+	size_t cn_len;
+	uint8_t rekey_nr[IKE_NONCE_MAX]; /* the peer's nonce in it */
+	size_t rekey_nr_len;
+	struct ike_sa *rekey_new; /* IKE rekey: the SA being created */
+	/* §2.8.1: the peer rekeyed the CHILD_SA we are rekeying too */
+	struct {
+		bool active;
+		struct ike_child *old;
+		uint32_t spi_in;	    /* the pair we created as responder */
+		uint8_t low[IKE_NONCE_MAX]; /* lower nonce of the peer's exchange */
+		size_t low_len;
+	} coll;
+	bool delete_after; /* delete once the current request is done */
+	uint32_t del_spi;  /* the CHILD_SA our Delete names (spi_in) */
+
+	uint64_t created_ms;
+	uint64_t last_rx_ms;
+	uint64_t ike_rekey_at;
+};
+
+struct ike_engine {
+	struct ike_env env;
+	struct ike_opts opts;
+	struct ike_stats stats;
+	struct ike_tunnel *tunnels;
+	struct ike_sa *sas;
+	uint8_t cookie_secret[32];
+};
+
+/* ---- ike_sa.c ---- */
+/* snprintf for messages that may be cut short on purpose. */
+void ike_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+uint64_t ike_now(const struct ike_engine *e);
+/* now + a lifetime's rekey margin: 85-90 % of it, randomised so peers do not collide. */
+uint64_t ike_rekey_time(struct ike_engine *e, uint32_t lifetime_s);
+void ike_log(struct ike_engine *e, enum ike_log_level lvl, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Record and report a tunnel's failure (reason shown to operators). */
+void ike_tun_fail(struct ike_tunnel *t, struct ike_engine *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ike_tun_status(struct ike_tunnel *t, struct ike_engine *e, enum ike_tunnel_state st);
+const char *ike_addr_str(const struct ike_addr *a, char *buf, size_t len);
+bool ike_addr_equal(const struct ike_addr *a, const struct ike_addr *b);
+struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t, bool initiator);
+/* Remove CHILD_SAs from the kernel, mark the SA dead (freed later). */
+void ike_sa_destroy(struct ike_sa *sa);
+void ike_sa_delete_now(struct ike_sa *sa);
+void ike_sa_reap(struct ike_engine *e);
+unsigned ike_half_open_count(const struct ike_engine *e, const struct ike_addr *peer);
+struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, const uint8_t spi_i[8],
+				     const struct ike_addr *peer);
+struct ike_tunnel *ike_tunnel_find(struct ike_engine *e, const char *name);
+struct ike_tunnel *ike_tunnel_for_peer(struct ike_engine *e, const struct ike_addr *local,
+				       const struct ike_addr *remote);
+void ike_child_free(struct ike_child *c);
+void ike_child_remove(struct ike_sa *sa, struct ike_child *c);
+struct ike_child *ike_child_new(struct ike_sa *sa);
+int ike_child_install(struct ike_sa *sa, struct ike_child *c);
+/* Find a CHILD_SA by the SPI the peer uses for it (our outbound SPI). */
+struct ike_child *ike_child_find_out(struct ike_sa *sa, uint8_t proto, uint32_t spi);
+struct ike_child *ike_child_find_in(struct ike_sa *sa, uint8_t proto, uint32_t spi);
+int ike_child_spi_alloc(struct ike_sa *sa, uint8_t proto, uint32_t *spi);
+
+/* ---- ike_xmit.c ---- */
+/* Send a request: the IKE_SA_INIT message in plain, the rest sealed. */
+int ike_send_request_plain(struct ike_sa *sa, enum ike_req_kind kind, const uint8_t *msg,
+			   size_t len);
+int ike_send_request(struct ike_sa *sa, uint8_t exchange, enum ike_req_kind kind,
+		     const struct ike_writer *inner);
+/* Answer the request with msgid: sealed, cached for retransmissions. */
+int ike_send_response(struct ike_sa *sa, uint8_t exchange, uint32_t msgid,
+		      const struct ike_writer *inner);
+/* A response that creates no state (IKE_SA_INIT errors and COOKIE). */
+int ike_send_plain(struct ike_engine *e, const struct ike_addr *src, const struct ike_addr *dst,
+		   const uint8_t *buf, size_t len);
+void ike_req_done(struct ike_sa *sa);
+/* Retransmit or give up; called from ike_tick(). */
+void ike_xmit_tick(struct ike_sa *sa, uint64_t now);
+uint64_t ike_xmit_next(const struct ike_sa *sa);
+void ike_hdr_for(const struct ike_sa *sa, struct ike_hdr *h, uint8_t exchange, bool response,
+		 uint32_t msgid);
+/* Write a notify with no SPI into w. */
+int ike_add_notify(struct ike_writer *w, uint16_t type, const void *data, size_t len);
+
+/* ---- ike_proposal.c ---- */
+int ike_prop_build(const struct ike_prop_conf *pc, size_t n, uint8_t protocol, const uint8_t *spi,
+		   size_t spi_size, bool with_dh, uint16_t first_dh, struct ike_sa_pld *out);
+/* Choose from offered what mine accepts; prefer_dh: the KE group if any. -ENOENT: none. */
+int ike_prop_select(const struct ike_sa_pld *offered, const struct ike_prop_conf *mine,
+		    size_t nmine, uint8_t protocol, uint16_t prefer_dh, struct ike_selected *sel);
+/* The selection as a one-proposal SA payload. */
+void ike_prop_from_selected(const struct ike_selected *sel, struct ike_sa_pld *out);
+/* "aes128/sha1/prfsha1/modp1024": the first proposal offered on the wire. */
+void ike_offer_describe(const struct ike_sa_pld *sa, char *buf, size_t len);
+/* "aes256/sha256/prfsha256/ecp256" for status messages. */
+void ike_prop_describe(const struct ike_prop_conf *pc, size_t n, bool ike, char *buf, size_t len);
+
+/* ---- ike_ts.c ---- */
+void ike_subnet_range(const struct ike_subnet *s, struct ike_ts_range *r);
+void ike_ts_to_wire(const struct ike_ts_range *r, size_t n, struct ike_ts_pld *out);
+/* Our selectors for one side, from the subnets (or the address if none). */
+size_t ike_ts_from_conf(const struct ike_subnet *nets, size_t n, const struct ike_addr *host,
+			struct ike_ts_range *out);
+/* Intersections of offered with allowed; returns how many (0: unacceptable). */
+size_t ike_ts_narrow(const struct ike_ts_pld *offered, const struct ike_ts_range *allowed,
+		     size_t nallowed, struct ike_ts_range *out, size_t max);
+/* True when every range of got lies inside one of offered. */
+bool ike_ts_within(const struct ike_ts_pld *got, const struct ike_ts_range *offered, size_t n);
+void ike_ts_describe(const struct ike_ts_pld *ts, char *buf, size_t len);
+void ike_ts_range_describe(const struct ike_ts_range *r, size_t n, char *buf, size_t len);
+
+/* ---- ike_init.c ---- */
+int ike_init_start(struct ike_sa *sa);
+void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const struct ike_addr *dst,
+		      const uint8_t *buf, size_t len, const struct ike_msg *m);
+void ike_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const struct ike_msg *m);
+/* NAT_DETECTION_*_IP hash (SHA-1, §2.23). */
+int ike_natd_hash(const uint8_t spi_i[8], const uint8_t spi_r[8], const struct ike_addr *a,
+		  uint8_t out[20]);
+int ike_sa_derive_keys(struct ike_sa *sa, const uint8_t *gir, size_t girlen,
+		       const struct ike_sa_keys *old, const struct xform *old_prf);
+
+/* ---- ike_auth.c ---- */
+int ike_auth_start(struct ike_sa *sa);
+void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m);
+void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m);
+/* PSK AUTH data (§2.15) for the side named by initiator_side; out is prf->outlen. */
+int ike_auth_psk(const struct ike_sa *sa, bool initiator_side, const uint8_t *id_rest,
+		 size_t id_restlen, uint8_t *out);
+/* Our ID payload body (type + data). */
+void ike_id_local(const struct ike_sa *sa, struct ike_id *id, uint8_t *buf);
+/* Child keys from KEYMAT = prf+(SK_d, [g^ir] | Ni | Nr). */
+int ike_child_keys(struct ike_sa *sa, struct ike_child *c, const struct cbuf *gir,
+		   const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len,
+		   bool initiator);
+/* Fill c from a selection and negotiated selectors. */
+void ike_child_fill(struct ike_sa *sa, struct ike_child *c, const struct ike_selected *sel,
+		    const struct ike_ts_range *tsl, size_t nl, const struct ike_ts_range *tsr,
+		    size_t nr);
+
+/* ---- ike_child.c ---- */
+int ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old);
+int ike_ike_rekey_start(struct ike_sa *sa);
+void ike_child_request(struct ike_sa *sa, const struct ike_msg *m);
+void ike_child_response(struct ike_sa *sa, const struct ike_msg *m);
+
+/* ---- ike_info.c ---- */
+int ike_info_delete_ike(struct ike_sa *sa);
+int ike_info_delete_child(struct ike_sa *sa, struct ike_child *c);
+int ike_info_dpd(struct ike_sa *sa);
+void ike_info_request(struct ike_sa *sa, const struct ike_msg *m);
+void ike_info_response(struct ike_sa *sa, const struct ike_msg *m);
+/* First error notify (type < 16384) of a message, 0 if none. */
+uint16_t ike_msg_error_notify(const struct ike_msg *m, struct ike_notify *out);
+bool ike_msg_has_notify(const struct ike_msg *m, uint16_t type, struct ike_notify *out);
+
+#endif

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Sending: requests are kept until answered and retransmitted with
+ * exponential back-off; responses are cached so that a retransmitted
+ * request is answered again without being processed twice (§2.1, §2.3).
+ * The window is one message each way.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "ike_sa.h"
+
+void ike_hdr_for(const struct ike_sa *sa, struct ike_hdr *h, uint8_t exchange, bool response,
+		 uint32_t msgid)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h->spi_i, sa->spi_i, 8);
+	memcpy(h->spi_r, sa->spi_r, 8);
+	h->version = IKE_VERSION_2;
+	h->exchange = exchange;
+	h->flags = (sa->initiator ? IKE_FLAG_INITIATOR : 0) | (response ? IKE_FLAG_RESPONSE : 0);
+	h->msgid = msgid;
+}
+
+int ike_add_notify(struct ike_writer *w, uint16_t type, const void *data, size_t len)
+{
+	struct ike_notify n = {
+	    .type = type,
+	    .data = data,
+	    .len = len,
+	};
+
+	return ike_build_notify(w, &n);
+}
+
+int ike_send_plain(struct ike_engine *e, const struct ike_addr *src, const struct ike_addr *dst,
+		   const uint8_t *buf, size_t len)
+{
+	e->stats.tx++;
+	return e->env.send(e->env.ctx, src, dst, buf, len);
+}
+
+/* Seal inner into a full message; *out is malloc'ed. */
+static int ike_seal(struct ike_sa *sa, uint8_t exchange, bool response, uint32_t msgid,
+		    const struct ike_writer *inner, uint8_t **out, size_t *outlen)
+{
+	struct ike_writer w;
+	struct ike_hdr h;
+	size_t body_off, sealed, n;
+	uint8_t *buf;
+	int ret;
+
+	if (inner->err)
+		return inner->err;
+	sealed = sk_sealed_len(&sa->sk_out, inner->len);
+	buf = malloc(IKE_HDR_LEN + IKE_PLD_HDR_LEN + sealed);
+	if (buf == NULL)
+		return -ENOMEM;
+	ike_writer_init(&w, buf, IKE_HDR_LEN + IKE_PLD_HDR_LEN + sealed);
+	ike_hdr_for(sa, &h, exchange, response, msgid);
+	ike_msg_begin(&w, &h);
+	ike_build_sk(&w, inner->len ? inner->first_type : IKE_PLD_NONE, sealed, &body_off);
+	ret = ike_msg_end(&w);
+	if (ret == 0)
+		ret = sk_seal(&sa->sk_out, buf, body_off, NULL, inner->buf, inner->len,
+			      buf + body_off, sealed, &n);
+	if (ret < 0) {
+		free(buf);
+		return ret;
+	}
+	*out = buf;
+	*outlen = w.len;
+	return 0;
+}
+
+static uint64_t ike_backoff(const struct ike_engine *e, unsigned tries)
+{
+	uint64_t t = e->opts.retransmit_timeout_ms;
+
+	for (unsigned i = 1; i < tries; i++)
+		t = t * e->opts.retransmit_base_permil / 1000;
+	return t;
+}
+
+static int ike_req_store(struct ike_sa *sa, enum ike_req_kind kind, uint32_t msgid, uint8_t *buf,
+			 size_t len)
+{
+	struct ike_engine *e = sa->eng;
+	uint64_t now = ike_now(e);
+
+	free(sa->req.buf);
+	sa->req.active = true;
+	sa->req.kind = kind;
+	sa->req.msgid = msgid;
+	sa->req.buf = buf;
+	sa->req.len = len;
+	sa->req.tries = 1;
+	sa->req.first_ms = now;
+	sa->req.due_ms = now + ike_backoff(e, 1);
+	ike_send_plain(e, &sa->local, &sa->remote, buf, len);
+	return 0;
+}
+
+int ike_send_request_plain(struct ike_sa *sa, enum ike_req_kind kind, const uint8_t *msg,
+			   size_t len)
+{
+	uint8_t *copy = malloc(len);
+
+	if (copy == NULL)
+		return -ENOMEM;
+	memcpy(copy, msg, len);
+	return ike_req_store(sa, kind, 0, copy, len);
+}
+
+int ike_send_request(struct ike_sa *sa, uint8_t exchange, enum ike_req_kind kind,
+		     const struct ike_writer *inner)
+{
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	if (sa->req.active)
+		return -EBUSY;
+	ret = ike_seal(sa, exchange, false, sa->msgid_out, inner, &buf, &len);
+	if (ret < 0)
+		return ret;
+	ret = ike_req_store(sa, kind, sa->msgid_out, buf, len);
+	sa->msgid_out++;
+	return ret;
+}
+
+int ike_send_response(struct ike_sa *sa, uint8_t exchange, uint32_t msgid,
+		      const struct ike_writer *inner)
+{
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	ret = ike_seal(sa, exchange, true, msgid, inner, &buf, &len);
+	if (ret < 0)
+		return ret;
+	free(sa->resp.buf);
+	sa->resp.valid = true;
+	sa->resp.msgid = msgid;
+	sa->resp.buf = buf;
+	sa->resp.len = len;
+	if (msgid == sa->msgid_in)
+		sa->msgid_in++;
+	return ike_send_plain(sa->eng, &sa->local, &sa->remote, buf, len);
+}
+
+void ike_req_done(struct ike_sa *sa)
+{
+	sa->req.active = false;
+	sa->req.kind = IKE_REQ_NONE;
+	free(sa->req.buf);
+	sa->req.buf = NULL;
+	sa->req.len = 0;
+}
+
+uint64_t ike_xmit_next(const struct ike_sa *sa)
+{
+	return sa->req.active ? sa->req.due_ms : UINT64_MAX;
+}
+
+void ike_xmit_tick(struct ike_sa *sa, uint64_t now)
+{
+	struct ike_engine *e = sa->eng;
+	const struct ike_peer_conf *c = sa->tun ? &sa->tun->conf : NULL;
+	char a[IKE_ADDR_STRLEN];
+	bool give_up;
+
+	if (!sa->req.active || now < sa->req.due_ms)
+		return;
+	give_up = sa->req.tries >= e->opts.retransmit_tries;
+	/* a liveness check gives up after the DPD timeout, not the retransmit budget */
+	if (sa->req.kind == IKE_REQ_DPD && c && c->dpd_timeout_s)
+		give_up = now - sa->req.first_ms >= (uint64_t)c->dpd_timeout_s * 1000;
+	if (!give_up) {
+		sa->req.tries++;
+		sa->req.due_ms = now + ike_backoff(e, sa->req.tries);
+		if (sa->req.kind == IKE_REQ_DPD && c && c->dpd_timeout_s &&
+		    sa->req.due_ms > sa->req.first_ms + (uint64_t)c->dpd_timeout_s * 1000)
+			sa->req.due_ms = sa->req.first_ms + (uint64_t)c->dpd_timeout_s * 1000;
+		e->stats.retransmits++;
+		ike_send_plain(e, &sa->local, &sa->remote, sa->req.buf, sa->req.len);
+		return;
+	}
+	ike_addr_str(&sa->remote, a, sizeof(a));
+	if (sa->tun && sa->tun->sa == sa) {
+		if (sa->req.kind == IKE_REQ_DPD)
+			ike_tun_fail(sa->tun, e, "DPD: no reply from %s within %u s", a,
+				     c->dpd_timeout_s);
+		else if (sa->req.kind == IKE_REQ_DELETE_IKE)
+			ike_tun_status(sa->tun, e, IKE_TUN_DOWN);
+		else
+			ike_tun_fail(sa->tun, e, "no reply from %s after %u tries", a,
+				     sa->req.tries);
+	}
+	ike_sa_destroy(sa);
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The IKEv2 protocol core (RFC 7296): IKE_SA_INIT, IKE_AUTH with PSK,
+ * CREATE_CHILD_SA, INFORMATIONAL, retransmission and message-ID windows.
+ *
+ * It knows nothing of the shell, sockets or the kernel. Configuration comes
+ * in as a plain struct ike_peer_conf; everything the engine does to the
+ * world goes out through the callbacks of struct ike_env (send a datagram,
+ * install or delete a CHILD_SA pair, read the clock, log, report status).
+ * It is event driven and never blocks: feed it datagrams with ike_input(),
+ * call ike_tick() when ike_next_timeout() says so.
+ *
+ * All functions return 0 or -errno unless said otherwise.
+ */
+#ifndef IKESH_IKE_IKEV2_H
+#define IKESH_IKE_IKEV2_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "prf.h"
+
+/* An address and UDP port; family is AF_INET or AF_INET6, addr in network order. */
+struct ike_addr {
+	uint8_t family;
+	uint8_t addr[16];
+	uint16_t port; /* host order */
+};
+
+/* A subnet with optional protocol / port range, as configured. */
+struct ike_subnet {
+	uint8_t family;
+	uint8_t addr[16];
+	uint8_t prefixlen;
+	uint8_t proto;	     /* 0: any */
+	uint16_t port_start; /* 0..65535 is any */
+	uint16_t port_end;
+};
+
+/* A traffic selector range as negotiated (RFC 7296 §3.13.1). */
+struct ike_ts_range {
+	uint8_t family;
+	uint8_t proto;
+	uint16_t port_start;
+	uint16_t port_end;
+	uint8_t start[16];
+	uint8_t end[16];
+};
+
+#define IKE_CONF_MAX_ALGS    8
+#define IKE_CONF_MAX_PROPS   4
+#define IKE_CONF_MAX_SUBNETS 4
+#define IKE_MAX_PSK	     128
+#define IKE_MAX_ID	     128
+
+/* One proposal: every combination of the listed algorithms is acceptable. */
+struct ike_prop_conf {
+	uint16_t encr[IKE_CONF_MAX_ALGS];
+	uint16_t encr_bits[IKE_CONF_MAX_ALGS]; /* Key Length attribute, 0 when none */
+	size_t n_encr;
+	uint16_t integ[IKE_CONF_MAX_ALGS]; /* none with AEAD ciphers */
+	size_t n_integ;
+	uint16_t prf[IKE_CONF_MAX_ALGS]; /* IKE proposals only */
+	size_t n_prf;
+	uint16_t dh[IKE_CONF_MAX_ALGS]; /* IKE: required; child: the PFS groups */
+	size_t n_dh;
+};
+
+/* An identity; type 0 means "the IP address used for IKE". */
+struct ike_id_conf {
+	uint8_t type; /* IKE_ID_* */
+	uint8_t data[IKE_MAX_ID];
+	size_t len;
+};
+
+enum ike_start_mode {
+	IKE_START_RESPONDER_ONLY,
+	IKE_START_AUTO,
+};
+
+enum ike_child_mode {
+	IKE_MODE_TUNNEL,
+	IKE_MODE_TRANSPORT,
+};
+
+struct ike_peer_conf {
+	char name[64]; /* the tunnel's name, used in status reports */
+	struct ike_addr local;
+	struct ike_addr remote;
+	struct ike_prop_conf ike[IKE_CONF_MAX_PROPS];
+	size_t n_ike;
+	struct ike_prop_conf child; /* ESP or AH transforms; dh[] = PFS groups */
+	uint8_t child_proto;	    /* IKE_PROTO_ESP or IKE_PROTO_AH */
+	enum ike_child_mode mode;
+	uint8_t psk[IKE_MAX_PSK];
+	size_t psk_len;
+	struct ike_id_conf local_id;
+	struct ike_id_conf remote_id;
+	struct ike_subnet local_net[IKE_CONF_MAX_SUBNETS];
+	size_t n_local_net;
+	struct ike_subnet remote_net[IKE_CONF_MAX_SUBNETS];
+	size_t n_remote_net;
+	uint32_t ike_lifetime_s;   /* 0: no IKE rekey */
+	uint32_t child_lifetime_s; /* 0: no CHILD rekey */
+	uint32_t dpd_interval_s;   /* 0: no DPD */
+	uint32_t dpd_timeout_s;
+	enum ike_start_mode start;
+	uint32_t reqid;
+};
+
+/* One CHILD_SA pair, what the kernel needs to install it. */
+struct ike_child_sa {
+	uint32_t spi_in;  /* network order value as sent, host order here */
+	uint32_t spi_out; /* host order */
+	uint8_t protocol; /* IKE_PROTO_ESP / IKE_PROTO_AH */
+	enum ike_child_mode mode;
+	uint16_t encr;	    /* IKE_ENCR_*, 0 for AH */
+	uint16_t encr_bits; /* Key Length attribute */
+	uint16_t integ;	    /* IKE_AUTH_*, 0 with AEAD */
+	bool esn;
+	uint8_t encr_key_in[ENCR_MAX_KEY]; /* AEAD: salt included at the end */
+	uint8_t encr_key_out[ENCR_MAX_KEY];
+	size_t encr_key_len;
+	uint8_t integ_key_in[INTEG_MAX_KEY];
+	uint8_t integ_key_out[INTEG_MAX_KEY];
+	size_t integ_key_len;
+	struct ike_addr local;
+	struct ike_addr remote;
+	struct ike_ts_range ts_local[IKE_CONF_MAX_SUBNETS];
+	size_t n_ts_local;
+	struct ike_ts_range ts_remote[IKE_CONF_MAX_SUBNETS];
+	size_t n_ts_remote;
+	uint32_t lifetime_soft_s;
+	uint32_t lifetime_hard_s;
+	uint32_t reqid;
+	bool initiator; /* our role in the exchange that created it */
+};
+
+enum ike_log_level {
+	IKE_LOG_ERROR,
+	IKE_LOG_INFO,
+	IKE_LOG_DEBUG,
+};
+
+enum ike_tunnel_state {
+	IKE_TUN_CONNECTING,  /* IKE_SA_INIT / IKE_AUTH under way */
+	IKE_TUN_UP,	     /* IKE SA and a CHILD_SA established */
+	IKE_TUN_REKEYED,     /* a CHILD or IKE SA was rekeyed; still up */
+	IKE_TUN_DOWN,	     /* deleted by us or by the peer */
+	IKE_TUN_FAILED,	     /* could not come up, or lost: the reason says why */
+	IKE_TUN_IKE_NO_CHILD /* IKE SA up, CHILD_SA refused */
+};
+
+struct ike_env {
+	void *ctx;
+	/* Send one datagram; the engine does not retry a failed send itself. */
+	int (*send)(void *ctx, const struct ike_addr *src, const struct ike_addr *dst,
+		    const uint8_t *buf, size_t len);
+	/* Install both directions of a CHILD_SA. A failure fails the exchange. */
+	int (*child_install)(void *ctx, const char *tunnel, const struct ike_child_sa *c);
+	/* Remove both directions (spi_in, spi_out, protocol identify it). */
+	void (*child_delete)(void *ctx, const char *tunnel, const struct ike_child_sa *c);
+	/* Optional: an inbound SPI (kernel ALLOCSPI); random when NULL. */
+	int (*child_spi)(void *ctx, uint8_t protocol, uint32_t *spi);
+	uint64_t (*now_ms)(void *ctx);
+	/* Optional. Never given a key or a secret. */
+	void (*log)(void *ctx, enum ike_log_level level, const char *msg);
+	/* Optional. reason is NULL or an operator's explanation. */
+	void (*status)(void *ctx, const char *tunnel, enum ike_tunnel_state st, const char *reason);
+};
+
+struct ike_opts {
+	unsigned half_open_cookie; /* COOKIE challenge at this many half-open SAs */
+	unsigned half_open_per_peer;
+	unsigned retransmit_tries;	 /* then give up */
+	unsigned retransmit_timeout_ms;	 /* first timeout */
+	unsigned retransmit_base_permil; /* back-off factor * 1000 (1800 = 1.8) */
+	unsigned half_open_timeout_ms;	 /* responder drops a half-open SA after */
+};
+
+/* strongSwan-like defaults: 30 / 5, 5 tries, 4 s, x1.8, 30 s. */
+void ike_opts_default(struct ike_opts *o);
+
+/* Every message dropped is counted under one reason. */
+struct ike_stats {
+	uint64_t rx;
+	uint64_t tx;
+	uint64_t drop_malformed;   /* parse failure, truncated, bad lengths */
+	uint64_t drop_rules;	   /* payloads this exchange may not carry */
+	uint64_t drop_unknown_spi; /* no IKE SA with these SPIs */
+	uint64_t drop_integrity;   /* SK payload failed its ICV */
+	uint64_t drop_msgid;	   /* outside the window, or unexpected response */
+	uint64_t drop_unexpected;  /* valid, but not in this state */
+	uint64_t drop_half_open;   /* per-peer half-open limit */
+	uint64_t retransmits;	   /* our requests sent again */
+	uint64_t resp_from_cache;  /* retransmitted requests answered from the cache */
+	uint64_t cookies_sent;
+	uint64_t invalid_ke_sent;
+	uint64_t unsupported_critical;
+	uint64_t ike_established;
+	uint64_t child_installed;
+	uint64_t child_rekeyed;
+	uint64_t ike_rekeyed;
+	uint64_t auth_failed;
+};
+
+struct ike_engine;
+
+int ike_engine_new(const struct ike_env *env, const struct ike_opts *opts, struct ike_engine **out);
+void ike_engine_free(struct ike_engine *e);
+
+/* Add or replace a tunnel's configuration (copied). */
+int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf);
+/* Remove a configuration and tear down its SAs. -ENOENT if unknown. */
+int ike_conf_remove(struct ike_engine *e, const char *name);
+
+/* Start IKE_SA_INIT for a configured tunnel. -EALREADY if an IKE SA exists. */
+int ike_initiate(struct ike_engine *e, const char *name);
+/* Delete the tunnel's IKE SA (and its CHILD_SAs) with an INFORMATIONAL exchange. */
+int ike_delete(struct ike_engine *e, const char *name);
+/* Delete the tunnel's CHILD_SAs only. */
+int ike_delete_child(struct ike_engine *e, const char *name);
+/* Rekey the tunnel's (first) CHILD_SA, or its IKE SA. */
+int ike_rekey_child(struct ike_engine *e, const char *name);
+int ike_rekey_ike(struct ike_engine *e, const char *name);
+
+/* One received datagram; src is the peer, dst our address. Never fails the caller. */
+void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ike_addr *dst,
+	       const uint8_t *buf, size_t len);
+/* Run timers due at env->now_ms(). */
+void ike_tick(struct ike_engine *e);
+/* When ike_tick() wants to run next (absolute ms), UINT64_MAX when idle. */
+uint64_t ike_next_timeout(const struct ike_engine *e);
+
+const struct ike_stats *ike_engine_stats(const struct ike_engine *e);
+
+/* What a tunnel looks like now, for show output and tests. */
+struct ike_tunnel_info {
+	bool ike_up;
+	bool initiator;
+	bool nat_local;	 /* we are behind a NAT */
+	bool nat_remote; /* the peer is */
+	uint8_t spi_i[8];
+	uint8_t spi_r[8];
+	uint16_t encr, encr_bits, integ, prf, dh;
+	size_t n_child;
+	uint32_t child_spi_in, child_spi_out; /* the first CHILD_SA */
+	char last_error[256];
+};
+int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tunnel_info *info);
+
+#endif

@@ -1,0 +1,1184 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * IKEv2 exchanges between two engines in one process over a fake network
+ * (fakenet.h), with a recording CHILD_SA sink on each side. "a" is
+ * 192.0.2.1 protecting 10.1.0.0/24, "b" is 192.0.2.2 protecting
+ * 10.2.0.0/24; a initiates unless a test says otherwise.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "crypto.h"
+#include "fakenet.h"
+#include "ike_msg.h"
+#include "ikev2.h"
+
+static struct fn_side A, B;
+static const char PSK[] = "a-long-and-secret-pre-shared-key";
+
+static void subnet(struct ike_subnet *s, const char *ip, uint8_t plen)
+{
+	struct ike_addr a;
+
+	fn_addr(&a, ip, 0);
+	memset(s, 0, sizeof(*s));
+	s->family = a.family;
+	memcpy(s->addr, a.addr, 16);
+	s->prefixlen = plen;
+}
+
+/* aes256gcm16 / prfsha256 / curve25519, ESP aes256gcm16 */
+static void conf_base(struct ike_peer_conf *c, const char *name, const char *local,
+		      const char *remote, const char *lnet, const char *rnet)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	fn_addr(&c->local, local, 500);
+	fn_addr(&c->remote, remote, 500);
+	c->n_ike = 1;
+	c->ike[0] = (struct ike_prop_conf){
+	    .encr = {IKE_ENCR_AES_GCM_16},
+	    .encr_bits = {256},
+	    .n_encr = 1,
+	    .prf = {IKE_PRF_HMAC_SHA2_256},
+	    .n_prf = 1,
+	    .dh = {IKE_DH_CURVE25519},
+	    .n_dh = 1,
+	};
+	c->child = (struct ike_prop_conf){
+	    .encr = {IKE_ENCR_AES_GCM_16},
+	    .encr_bits = {256},
+	    .n_encr = 1,
+	};
+	c->child_proto = IKE_PROTO_ESP;
+	memcpy(c->psk, PSK, sizeof(PSK) - 1);
+	c->psk_len = sizeof(PSK) - 1;
+	subnet(&c->local_net[0], lnet, 24);
+	c->n_local_net = 1;
+	subnet(&c->remote_net[0], rnet, 24);
+	c->n_remote_net = 1;
+	c->reqid = 7;
+}
+
+static struct ike_peer_conf CA, CB;
+
+static void setup_opts(const struct ike_opts *oa, const struct ike_opts *ob)
+{
+	fn_side_init(&A, "a", "192.0.2.1", oa);
+	fn_side_init(&B, "b", "192.0.2.2", ob);
+	fn_reset(&A, &B);
+	conf_base(&CA, "to-b", "192.0.2.1", "192.0.2.2", "10.1.0.0", "10.2.0.0");
+	conf_base(&CB, "to-a", "192.0.2.2", "192.0.2.1", "10.2.0.0", "10.1.0.0");
+}
+
+static int setup(void **state)
+{
+	setup_opts(NULL, NULL);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fn_reset(&A, &B);
+	fn_side_free(&A);
+	fn_side_free(&B);
+	return 0;
+}
+
+static void load(void)
+{
+	assert_int_equal(ike_conf_set(A.e, &CA), 0);
+	assert_int_equal(ike_conf_set(B.e, &CB), 0);
+}
+
+static void establish(void)
+{
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(B.state, IKE_TUN_UP);
+}
+
+/* The two halves of a CHILD_SA pair must be mirror images. */
+static void assert_pair(const struct ike_child_sa *i, const struct ike_child_sa *r)
+{
+	assert_int_equal(i->spi_out, r->spi_in);
+	assert_int_equal(i->spi_in, r->spi_out);
+	assert_int_not_equal(i->spi_in, i->spi_out);
+	assert_int_equal(i->protocol, r->protocol);
+	assert_int_equal(i->encr, r->encr);
+	assert_int_equal(i->encr_bits, r->encr_bits);
+	assert_int_equal(i->integ, r->integ);
+	assert_int_equal(i->encr_key_len, r->encr_key_len);
+	assert_int_equal(i->integ_key_len, r->integ_key_len);
+	assert_memory_equal(i->encr_key_out, r->encr_key_in, i->encr_key_len);
+	assert_memory_equal(i->encr_key_in, r->encr_key_out, i->encr_key_len);
+	assert_memory_equal(i->integ_key_out, r->integ_key_in, i->integ_key_len);
+	assert_memory_equal(i->integ_key_in, r->integ_key_out, i->integ_key_len);
+	/* the two directions use different keys */
+	if (i->encr_key_len)
+		assert_memory_not_equal(i->encr_key_in, i->encr_key_out, i->encr_key_len);
+	assert_int_equal(i->n_ts_local, r->n_ts_remote);
+	assert_int_equal(i->n_ts_remote, r->n_ts_local);
+	assert_memory_equal(i->ts_local, r->ts_remote, i->n_ts_local * sizeof(i->ts_local[0]));
+	assert_memory_equal(i->ts_remote, r->ts_local, i->n_ts_remote * sizeof(i->ts_remote[0]));
+	assert_true(i->initiator);
+	assert_false(r->initiator);
+	assert_int_equal(i->mode, r->mode);
+}
+
+static void assert_ts(const struct ike_ts_range *r, const char *start, const char *end)
+{
+	struct ike_addr s, e;
+
+	fn_addr(&s, start, 0);
+	fn_addr(&e, end, 0);
+	assert_int_equal(r->family, s.family);
+	assert_memory_equal(r->start, s.addr, 4);
+	assert_memory_equal(r->end, e.addr, 4);
+}
+
+/* No secret may ever reach a log or a status reason. */
+static void assert_no_secret(void)
+{
+	assert_null(strstr(A.log, PSK));
+	assert_null(strstr(B.log, PSK));
+	assert_null(strstr(A.reason, PSK));
+	assert_null(strstr(B.reason, PSK));
+}
+
+/* ---- establishment ---- */
+
+static void check_established(uint16_t encr)
+{
+	struct ike_tunnel_info ia, ib;
+
+	assert_int_equal(A.n_installed, 1);
+	assert_int_equal(B.n_installed, 1);
+	assert_pair(&A.installed[0], &B.installed[0]);
+	assert_int_equal(A.installed[0].encr, encr);
+	assert_int_equal(A.installed[0].reqid, 7);
+	assert_ts(&A.installed[0].ts_local[0], "10.1.0.0", "10.1.0.255");
+	assert_ts(&A.installed[0].ts_remote[0], "10.2.0.0", "10.2.0.255");
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ia.ike_up && ib.ike_up);
+	assert_true(ia.initiator);
+	assert_false(ib.initiator);
+	assert_memory_equal(ia.spi_i, ib.spi_i, 8);
+	assert_memory_equal(ia.spi_r, ib.spi_r, 8);
+	assert_int_equal(ia.n_child, 1);
+	assert_int_equal(ia.child_spi_out, ib.child_spi_in);
+	assert_false(ia.nat_local || ia.nat_remote || ib.nat_local || ib.nat_remote);
+	assert_int_equal(ike_engine_stats(A.e)->ike_established, 1);
+	assert_int_equal(ike_engine_stats(B.e)->ike_established, 1);
+	/* four messages, no retransmission */
+	assert_int_equal(A.sent, 2);
+	assert_int_equal(B.sent, 2);
+	assert_no_secret();
+}
+
+static void test_establish_aead(void **state)
+{
+	establish();
+	check_established(IKE_ENCR_AES_GCM_16);
+	assert_int_equal(A.installed[0].encr_key_len, 36);
+	assert_int_equal(A.installed[0].integ_key_len, 0);
+}
+
+static void test_establish_cbc_modp(void **state)
+{
+	struct ike_prop_conf ike = {
+	    .encr = {IKE_ENCR_AES_CBC},
+	    .encr_bits = {128},
+	    .n_encr = 1,
+	    .integ = {IKE_AUTH_HMAC_SHA2_256_128},
+	    .n_integ = 1,
+	    .prf = {IKE_PRF_HMAC_SHA2_256},
+	    .n_prf = 1,
+	    .dh = {IKE_DH_MODP2048},
+	    .n_dh = 1,
+	};
+	struct ike_prop_conf esp = {
+	    .encr = {IKE_ENCR_AES_CBC},
+	    .encr_bits = {128},
+	    .n_encr = 1,
+	    .integ = {IKE_AUTH_HMAC_SHA1_96},
+	    .n_integ = 1,
+	};
+	struct ike_tunnel_info ia;
+
+	CA.ike[0] = CB.ike[0] = ike;
+	CA.child = CB.child = esp;
+	establish();
+	check_established(IKE_ENCR_AES_CBC);
+	assert_int_equal(A.installed[0].encr_key_len, 16);
+	assert_int_equal(A.installed[0].integ_key_len, 20);
+	assert_int_equal(A.installed[0].integ, IKE_AUTH_HMAC_SHA1_96);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ia.dh, IKE_DH_MODP2048);
+	assert_int_equal(ia.integ, IKE_AUTH_HMAC_SHA2_256_128);
+}
+
+static void test_establish_ecp384_chacha(void **state)
+{
+	CA.ike[0] = (struct ike_prop_conf){
+	    .encr = {IKE_ENCR_CHACHA20_POLY1305},
+	    .n_encr = 1,
+	    .prf = {IKE_PRF_HMAC_SHA2_384},
+	    .n_prf = 1,
+	    .dh = {IKE_DH_ECP384},
+	    .n_dh = 1,
+	};
+	CB.ike[0] = CA.ike[0];
+	CA.child = CB.child = (struct ike_prop_conf){
+	    .encr = {IKE_ENCR_CHACHA20_POLY1305},
+	    .n_encr = 1,
+	};
+	establish();
+	check_established(IKE_ENCR_CHACHA20_POLY1305);
+}
+
+/* The responder's choice among several proposals and algorithms. */
+static void test_establish_choice(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	/* a offers aes128gcm16 then aes256gcm16 and two PRFs; b accepts only the second of each */
+	CA.ike[0].encr[0] = IKE_ENCR_AES_GCM_16;
+	CA.ike[0].encr_bits[0] = 128;
+	CA.ike[0].encr[1] = IKE_ENCR_AES_GCM_16;
+	CA.ike[0].encr_bits[1] = 256;
+	CA.ike[0].n_encr = 2;
+	CA.ike[0].prf[0] = IKE_PRF_HMAC_SHA2_512;
+	CA.ike[0].prf[1] = IKE_PRF_HMAC_SHA2_256;
+	CA.ike[0].n_prf = 2;
+	establish();
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_int_equal(ia.encr_bits, 256);
+	assert_int_equal(ia.prf, IKE_PRF_HMAC_SHA2_256);
+	assert_int_equal(ib.prf, IKE_PRF_HMAC_SHA2_256);
+}
+
+/* ---- INVALID_KE_PAYLOAD, COOKIE, NAT ---- */
+
+static void test_invalid_ke_retry(void **state)
+{
+	struct ike_tunnel_info ia;
+
+	/* a guesses curve25519 first; b only does ecp256 */
+	CA.ike[0].dh[0] = IKE_DH_CURVE25519;
+	CA.ike[0].dh[1] = IKE_DH_ECP256;
+	CA.ike[0].n_dh = 2;
+	CB.ike[0].dh[0] = IKE_DH_ECP256;
+	establish();
+	assert_int_equal(ike_engine_stats(B.e)->invalid_ke_sent, 1);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ia.dh, IKE_DH_ECP256);
+	assert_int_equal(A.sent, 3);
+	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
+static void test_invalid_ke_unoffered(void **state)
+{
+	CB.ike[0].dh[0] = IKE_DH_ECP256;
+	CA.ike[0].dh[0] = IKE_DH_CURVE25519;
+	CB.ike[0].dh[1] = IKE_DH_CURVE25519;
+	CB.ike[0].n_dh = 2;
+	/* b would pick ecp256 only if a offered it; a offers 25519 only: works directly */
+	establish();
+	assert_int_equal(ike_engine_stats(B.e)->invalid_ke_sent, 0);
+}
+
+static void test_cookie(void **state)
+{
+	struct ike_opts ob;
+
+	teardown(state);
+	ike_opts_default(&ob);
+	ob.half_open_cookie = 0; /* every IKE_SA_INIT is challenged */
+	setup_opts(NULL, &ob);
+	establish();
+	assert_int_equal(ike_engine_stats(B.e)->cookies_sent, 1);
+	assert_int_equal(A.sent, 3);
+	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
+/* A request with a wrong cookie is challenged again, and no state is kept. */
+static void test_cookie_wrong(void **state)
+{
+	struct ike_opts ob;
+
+	teardown(state);
+	ike_opts_default(&ob);
+	ob.half_open_cookie = 0;
+	setup_opts(NULL, &ob);
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_step(); /* request -> COOKIE */
+	assert_int_equal(fn.n, 1);
+	fn_step(); /* COOKIE -> request with cookie */
+	assert_int_equal(fn.n, 1);
+	/* corrupt the last cookie byte: first payload is N(COOKIE), 8 + 32 bytes */
+	fn.q[0].buf[28 + 8 + 31] ^= 1;
+	fn_step();
+	assert_int_equal(ike_engine_stats(B.e)->cookies_sent, 2);
+	assert_int_equal(B.n_installed, 0);
+}
+
+static void test_nat_detected(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	fn.nat = true;
+	fn_addr(&fn.nat_addr, "198.51.100.7", 4500);
+	/* b knows a by its public address */
+	fn_addr(&CB.remote, "198.51.100.7", 4500);
+	CB.remote_id.type = IKE_ID_IPV4_ADDR;
+	CB.remote_id.len = 4;
+	memcpy(CB.remote_id.data, A.addr.addr, 4);
+	establish();
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ia.nat_local);
+	assert_false(ia.nat_remote);
+	assert_true(ib.nat_remote);
+	assert_false(ib.nat_local);
+}
+
+/* ---- failures with their reasons ---- */
+
+static void test_proposal_mismatch(void **state)
+{
+	CB.ike[0].encr_bits[0] = 128;
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_FAILED);
+	assert_string_equal(A.reason, "peer 192.0.2.2 rejected our proposal: NO_PROPOSAL_CHOSEN "
+				      "(offered aes256gcm16/prfsha256/x25519)");
+	assert_int_equal(B.state, IKE_TUN_FAILED);
+	assert_non_null(strstr(B.reason, "NO_PROPOSAL_CHOSEN: peer 192.0.2.1 offered "
+					 "aes256gcm16/prfsha256/x25519, we accept "
+					 "aes128gcm16/prfsha256/x25519"));
+	assert_int_equal(A.n_installed + B.n_installed, 0);
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+}
+
+static void test_psk_mismatch(void **state)
+{
+	CB.psk[0] ^= 0x20;
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_FAILED);
+	assert_string_equal(A.reason, "AUTHENTICATION_FAILED: pre-shared key mismatch or identity "
+				      "192.0.2.1 unknown");
+	assert_int_equal(B.state, IKE_TUN_FAILED);
+	assert_string_equal(
+	    B.reason, "AUTHENTICATION_FAILED: pre-shared key mismatch for identity 192.0.2.1");
+	assert_int_equal(A.n_installed + B.n_installed, 0);
+	assert_int_equal(ike_engine_stats(B.e)->auth_failed, 1);
+	assert_int_equal(ike_engine_stats(A.e)->auth_failed, 1);
+	assert_no_secret();
+	/* both sides forgot the IKE SA */
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+}
+
+static void test_identity_unknown(void **state)
+{
+	CA.local_id.type = IKE_ID_FQDN;
+	memcpy(CA.local_id.data, "gw.example.net", 14);
+	CA.local_id.len = 14;
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_FAILED);
+	assert_string_equal(A.reason, "AUTHENTICATION_FAILED: pre-shared key mismatch or identity "
+				      "gw.example.net unknown");
+	assert_string_equal(B.reason, "AUTHENTICATION_FAILED: identity gw.example.net unknown "
+				      "(expected 192.0.2.1)");
+}
+
+static void test_identity_fqdn_ok(void **state)
+{
+	CA.local_id.type = IKE_ID_FQDN;
+	memcpy(CA.local_id.data, "a.example", 9);
+	CA.local_id.len = 9;
+	CB.remote_id = CA.local_id;
+	CB.local_id.type = IKE_ID_FQDN;
+	memcpy(CB.local_id.data, "b.example", 9);
+	CB.local_id.len = 9;
+	CA.remote_id = CB.local_id;
+	establish();
+	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
+/* The responder's identity is checked by the initiator too. */
+static void test_responder_identity_wrong(void **state)
+{
+	CA.remote_id.type = IKE_ID_FQDN;
+	memcpy(CA.remote_id.data, "b.example", 9);
+	CA.remote_id.len = 9;
+	CB.local_id.type = IKE_ID_FQDN;
+	memcpy(CB.local_id.data, "evil.example", 12);
+	CB.local_id.len = 12;
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_FAILED);
+	assert_string_equal(A.reason, "AUTHENTICATION_FAILED: peer 192.0.2.2 identified as "
+				      "evil.example, expected b.example");
+	assert_int_equal(A.n_installed, 0);
+}
+
+static void test_ts_unacceptable(void **state)
+{
+	subnet(&CA.remote_net[0], "10.9.0.0", 24);
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_string_equal(B.reason, "TS_UNACCEPTABLE: peer wants 10.9.0.0/24 (we allow "
+				      "10.2.0.0/24)");
+	assert_string_equal(A.reason, "TS_UNACCEPTABLE: peer 192.0.2.2 refused 10.1.0.0/24 === "
+				      "10.9.0.0/24");
+	assert_int_equal(A.n_installed + B.n_installed, 0);
+	/* a deleted the useless IKE SA; b followed */
+	assert_int_equal(A.state, IKE_TUN_DOWN);
+	assert_int_equal(B.state, IKE_TUN_DOWN);
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+}
+
+static void test_child_proposal_mismatch(void **state)
+{
+	CB.child.encr_bits[0] = 128;
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_string_equal(A.reason, "peer 192.0.2.2 rejected our proposal: NO_PROPOSAL_CHOSEN "
+				      "(offered aes256gcm16)");
+	assert_non_null(strstr(B.reason, "NO_PROPOSAL_CHOSEN: peer 192.0.2.1 offered "
+					 "aes256gcm16"));
+	assert_int_equal(A.n_installed + B.n_installed, 0);
+}
+
+static void test_ts_narrowing(void **state)
+{
+	/* a asks for 10.2.0.0/16, b has 10.2.0.0/24: the CHILD_SA covers the /24 */
+	subnet(&CA.remote_net[0], "10.2.0.0", 16);
+	establish();
+	assert_pair(&A.installed[0], &B.installed[0]);
+	assert_ts(&A.installed[0].ts_remote[0], "10.2.0.0", "10.2.0.255");
+	assert_ts(&B.installed[0].ts_local[0], "10.2.0.0", "10.2.0.255");
+	assert_ts(&A.installed[0].ts_local[0], "10.1.0.0", "10.1.0.255");
+}
+
+static void test_no_reply(void **state)
+{
+	uint64_t start;
+
+	load();
+	fn.blackhole[1] = true;
+	start = fn.now;
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	/* sent at 0, then after 4, 7.2, 12.96, 23.33 s; given up 42 s later */
+	while (fn_next_timer(600000))
+		fn_run();
+	assert_int_equal(A.sent, 5);
+	assert_int_equal(A.state, IKE_TUN_FAILED);
+	assert_string_equal(A.reason, "no reply from 192.0.2.2 after 5 tries");
+	assert_int_equal(ike_engine_stats(A.e)->retransmits, 4);
+	assert_true(fn.now - start >= 4000 + 7200 + 12960 + 23328 + 41990);
+	assert_true(fn.now - start <= 4000 + 7200 + 12960 + 23328 + 41991);
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+}
+
+/* A lost IKE_AUTH response: the retransmitted request is answered from the cache. */
+static void test_lost_response(void **state)
+{
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_step(); /* SA_INIT request */
+	fn_step(); /* SA_INIT response */
+	fn_step(); /* IKE_AUTH request: b is up */
+	assert_int_equal(B.n_installed, 1);
+	fn_drop(); /* IKE_AUTH response lost */
+	assert_int_equal(A.state, IKE_TUN_CONNECTING);
+	fn_advance(4000);
+	assert_int_equal(ike_engine_stats(A.e)->retransmits, 1);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(ike_engine_stats(B.e)->resp_from_cache, 1);
+	/* processed once: one CHILD_SA on b */
+	assert_int_equal(B.n_installed, 1);
+	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
+/* A lost IKE_SA_INIT response: the half-open SA answers from its cache. */
+static void test_lost_init_response(void **state)
+{
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_step();
+	fn_drop();
+	fn_advance(4000);
+	fn_run();
+	assert_int_equal(ike_engine_stats(B.e)->resp_from_cache, 1);
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
+static void test_duplicate_request(void **state)
+{
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_step();
+	fn_step();
+	fn_dup(); /* IKE_AUTH request twice */
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(B.n_installed, 1);
+	assert_int_equal(A.n_installed, 1);
+	assert_int_equal(ike_engine_stats(B.e)->resp_from_cache, 1);
+	/* the second response finds no request outstanding */
+	assert_int_equal(ike_engine_stats(A.e)->drop_msgid, 1);
+}
+
+/* Reordered: the duplicate of an earlier message arrives after a later one. */
+static void test_reordered(void **state)
+{
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_dup();  /* SA_INIT request twice */
+	fn_step(); /* b answers */
+	fn_swap(); /* the SA_INIT response overtakes the duplicate */
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(B.n_installed, 1);
+	assert_int_equal(ike_engine_stats(B.e)->resp_from_cache, 1);
+	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
+/* ---- delete, DPD ---- */
+
+static void test_delete_child(void **state)
+{
+	establish();
+	assert_int_equal(ike_delete_child(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.n_deleted, 1);
+	assert_int_equal(B.n_deleted, 1);
+	assert_int_equal(A.deleted[0].spi_in, A.installed[0].spi_in);
+	assert_int_equal(B.deleted[0].spi_in, B.installed[0].spi_in);
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(B.state, IKE_TUN_IKE_NO_CHILD);
+	assert_string_equal(B.reason, "CHILD_SA deleted by the peer (peer 192.0.2.1)");
+}
+
+static void test_delete_ike(void **state)
+{
+	establish();
+	assert_int_equal(ike_delete(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_DOWN);
+	assert_int_equal(B.state, IKE_TUN_DOWN);
+	assert_int_equal(A.n_deleted, 1);
+	assert_int_equal(B.n_deleted, 1);
+	assert_string_equal(B.reason, "IKE SA deleted by peer 192.0.2.1");
+	assert_int_equal(ike_delete(A.e, "to-b"), -ENOTCONN);
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+}
+
+/* The responder deletes: roles in the header are kept right. */
+static void test_delete_by_responder(void **state)
+{
+	establish();
+	assert_int_equal(ike_delete(B.e, "to-a"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_DOWN);
+	assert_int_equal(B.state, IKE_TUN_DOWN);
+	assert_int_equal(A.n_deleted, 1);
+	assert_int_equal(B.n_deleted, 1);
+}
+
+static void test_dpd_alive(void **state)
+{
+	CA.dpd_interval_s = 10;
+	CA.dpd_timeout_s = 30;
+	establish();
+	for (int i = 0; i < 5; i++) {
+		fn_advance(10000);
+		fn_run();
+	}
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(A.sent, 2 + 5);
+	assert_int_equal(B.sent, 2 + 5);
+}
+
+static void test_dpd_timeout(void **state)
+{
+	uint64_t t0;
+
+	CA.dpd_interval_s = 10;
+	CA.dpd_timeout_s = 30;
+	establish();
+	fn.blackhole[1] = true; /* b is gone */
+	t0 = fn.now;
+	while (A.state == IKE_TUN_UP && fn_next_timer(120000))
+		fn_run();
+	assert_int_equal(A.state, IKE_TUN_FAILED);
+	assert_string_equal(A.reason, "DPD: no reply from 192.0.2.2 within 30 s");
+	/* noticed at interval + timeout */
+	assert_int_equal(fn.now - t0, 40000);
+	assert_int_equal(A.n_deleted, 1);
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+}
+
+/* start-mode auto: up without being asked, and back after DPD once the peer returns. */
+static void test_auto_dpd_restart(void **state)
+{
+	CA.start = IKE_START_AUTO;
+	CA.dpd_interval_s = 10;
+	CA.dpd_timeout_s = 30;
+	load();
+	assert_true(fn_next_timer(0));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	fn.blackhole[1] = true;
+	while (A.state == IKE_TUN_UP && fn_next_timer(120000))
+		fn_run();
+	assert_int_equal(A.state, IKE_TUN_FAILED);
+	/* the first retry comes 5 s after the failure */
+	assert_int_equal(ike_next_timeout(A.e), fn.now + 5000);
+	fn.blackhole[1] = false;
+	while (A.state != IKE_TUN_UP && fn_next_timer(10000))
+		fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(A.n_installed, 2);
+	/* b replaced its stale IKE SA and CHILD_SA with the new ones */
+	assert_int_equal(B.n_installed, 2);
+	assert_int_equal(B.n_deleted, 1);
+	assert_pair(&A.installed[1], &B.installed[1]);
+}
+
+/* Failed attempts of an auto tunnel back off: 5 s, then 10 s, then 20 s. */
+static void test_auto_backoff(void **state)
+{
+	uint64_t expect = 5000;
+	unsigned sent = 0;
+
+	CA.start = IKE_START_AUTO;
+	load();
+	fn.blackhole[1] = true;
+	assert_true(fn_next_timer(0));
+	for (int i = 0; i < 3; i++) {
+		while (A.state != IKE_TUN_FAILED && fn_next_timer(120000))
+			fn_run();
+		assert_int_equal(A.state, IKE_TUN_FAILED);
+		assert_int_equal(A.sent - sent, 5);
+		sent = A.sent;
+		assert_int_equal(ike_next_timeout(A.e), fn.now + expect);
+		assert_true(fn_next_timer(expect));
+		expect *= 2;
+		assert_int_equal(A.state, IKE_TUN_CONNECTING);
+	}
+}
+
+/* responder-only never sends anything by itself. */
+static void test_responder_only(void **state)
+{
+	load();
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	fn_advance(3600000);
+	assert_int_equal(A.sent + B.sent, 0);
+}
+
+/* ---- malformed and hostile input ---- */
+
+/* Capture the next datagram (from a to b) without delivering it. */
+static size_t capture(uint8_t *buf, size_t cap)
+{
+	size_t n;
+
+	assert_true(fn.n > 0);
+	n = fn.q[0].len < cap ? fn.q[0].len : cap;
+	memcpy(buf, fn.q[0].buf, n);
+	return n;
+}
+
+static void inject(struct fn_side *to, const struct fn_side *from, const uint8_t *buf, size_t len)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+
+	memcpy(copy, buf, len);
+	ike_input(to->e, &from->addr, &to->addr, copy, len);
+	free(copy);
+}
+
+static void test_malformed(void **state)
+{
+	const struct ike_stats *sb = ike_engine_stats(B.e);
+	uint8_t init[2048], auth[2048], m[2048];
+	size_t ilen, alen;
+	uint64_t before;
+
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	ilen = capture(init, sizeof(init));
+
+	/* IKE_SA_INIT truncated at every length: dropped as malformed, no state */
+	before = sb->drop_malformed;
+	for (size_t n = 0; n < ilen; n++)
+		inject(&B, &A, init, n);
+	assert_int_equal(sb->drop_malformed - before, ilen);
+	assert_int_equal(B.sent, 0);
+	/* a bad payload length inside */
+	memcpy(m, init, ilen);
+	m[28 + 2] = 0xff;
+	inject(&B, &A, m, ilen);
+	assert_int_equal(sb->drop_malformed - before, ilen + 1);
+	/* header length disagreeing with the datagram */
+	memcpy(m, init, ilen);
+	m[27] ^= 1;
+	inject(&B, &A, m, ilen);
+	assert_int_equal(sb->drop_malformed - before, ilen + 2);
+	assert_int_equal(B.sent, 0);
+
+	fn_step();
+	fn_step();
+	alen = capture(auth, sizeof(auth)); /* IKE_AUTH request */
+
+	/* wrong SPIs */
+	memcpy(m, auth, alen);
+	m[8] ^= 0x55;
+	inject(&B, &A, m, alen);
+	assert_int_equal(sb->drop_unknown_spi, 1);
+	/* bad integrity: one bit of the ciphertext */
+	memcpy(m, auth, alen);
+	m[alen - 20] ^= 0x01;
+	inject(&B, &A, m, alen);
+	assert_int_equal(sb->drop_integrity, 1);
+	/* the ICV itself */
+	memcpy(m, auth, alen);
+	m[alen - 1] ^= 0x80;
+	inject(&B, &A, m, alen);
+	assert_int_equal(sb->drop_integrity, 2);
+	/* truncated encrypted message, header length adjusted */
+	memcpy(m, auth, alen);
+	m[24] = 0;
+	m[25] = 0;
+	m[26] = (uint8_t)((alen - 7) >> 8);
+	m[27] = (uint8_t)(alen - 7);
+	inject(&B, &A, m, alen - 7);
+	assert_true(sb->drop_malformed + sb->drop_integrity > before + ilen + 2 + 2);
+	/* a message ID from the future */
+	memcpy(m, auth, alen);
+	m[23] = 5;
+	inject(&B, &A, m, alen);
+	assert_int_equal(sb->drop_msgid, 1);
+	/* none of this changed b: nothing installed, nothing sent */
+	assert_int_equal(B.n_installed, 0);
+	assert_int_equal(B.sent, 1);
+	/* and the real message still works */
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(B.state, IKE_TUN_UP);
+}
+
+/*
+ * Random byte mutations of every message of an exchange, each delivered after
+ * the genuine one: no crash, and the genuine exchange still completes.
+ */
+static void test_mutations(void **state)
+{
+	struct ike_opts ob;
+	uint8_t m[2048];
+	unsigned seed = 12345;
+
+	/* mutated SPIs open half-open SAs: lift the per-peer limit so the real one fits */
+	teardown(state);
+	ike_opts_default(&ob);
+	ob.half_open_per_peer = 100000;
+	setup_opts(NULL, &ob);
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	for (int msg = 0; msg < 4 && fn.n; msg++) {
+		struct fn_side *to = msg % 2 ? &A : &B, *from = msg % 2 ? &B : &A;
+		size_t len = capture(m, sizeof(m));
+
+		/* the genuine message first, then its mutants against the new state */
+		fn_step();
+
+		for (int i = 0; i < 300; i++) {
+			uint8_t mm[2048];
+			size_t n = len;
+
+			memcpy(mm, m, len);
+			for (int k = 0; k < 1 + i % 4; k++) {
+				seed = seed * 1103515245 + 12345;
+				mm[(seed >> 8) % len] ^= (uint8_t)(1 + (seed >> 20) % 255);
+			}
+			if (i % 7 == 0)
+				n = (seed >> 4) % len;
+			inject(to, from, mm, n);
+		}
+	}
+	/* stray answers from the mutated requests are queued; deliver them */
+	fn_run();
+	assert_int_equal(B.n_installed, 1);
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
+/* An unknown payload with the critical bit: UNSUPPORTED_CRITICAL_PAYLOAD (§2.5). */
+static void test_unsupported_critical(void **state)
+{
+	uint8_t init[2048], m[2048];
+	size_t ilen;
+	struct ike_msg *pm;
+	struct ike_notify n;
+
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	ilen = capture(init, sizeof(init));
+	fn_drop();
+	/* append an unknown payload (type 200, critical) to the chain */
+	memcpy(m, init, ilen);
+	{
+		struct ike_msg *orig = malloc(sizeof(*orig));
+		size_t last;
+
+		assert_int_equal(ike_msg_parse(init, ilen, orig), 0);
+		last = orig->pld[orig->npld - 1].off;
+		m[last] = 200;
+		free(orig);
+	}
+	m[ilen] = 0;
+	m[ilen + 1] = 0x80;
+	m[ilen + 2] = 0;
+	m[ilen + 3] = 8;
+	memset(m + ilen + 4, 0xab, 4);
+	m[26] = (uint8_t)((ilen + 8) >> 8);
+	m[27] = (uint8_t)(ilen + 8);
+	inject(&B, &A, m, ilen + 8);
+	assert_int_equal(ike_engine_stats(B.e)->unsupported_critical, 1);
+	assert_int_equal(fn.n, 1);
+	pm = malloc(sizeof(*pm));
+	assert_int_equal(ike_msg_parse(fn.q[0].buf, fn.q[0].len, pm), 0);
+	assert_int_equal(pm->npld, 1);
+	assert_int_equal(ike_parse_notify(&pm->pld[0], &n), 0);
+	assert_int_equal(n.type, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD);
+	assert_int_equal(n.len, 1);
+	assert_int_equal(n.data[0], 200);
+	free(pm);
+	/* the same payload without the critical bit is ignored */
+	fn_drop();
+	m[ilen + 1] = 0;
+	inject(&B, &A, m, ilen + 8);
+	assert_int_equal(ike_engine_stats(B.e)->unsupported_critical, 1);
+	assert_int_equal(B.sent, 2);
+}
+
+/* Per-peer half-open limit: the sixth IKE_SA_INIT from one address is dropped. */
+static void test_half_open_limit(void **state)
+{
+	struct ike_peer_conf c = CA;
+
+	load();
+	for (int i = 0; i < 6; i++) {
+		snprintf(c.name, sizeof(c.name), "t%d", i);
+		assert_int_equal(ike_conf_set(A.e, &c), 0);
+		assert_int_equal(ike_initiate(A.e, c.name), 0);
+		fn_step(); /* request to b, answered */
+		fn_drop(); /* answer lost: b stays half open */
+	}
+	assert_int_equal(ike_engine_stats(B.e)->drop_half_open, 1);
+	assert_int_equal(B.sent, 5);
+	/* half-open SAs expire */
+	fn_advance(30000);
+	assert_int_equal(ike_engine_stats(B.e)->drop_half_open, 1);
+}
+
+/* ---- CREATE_CHILD_SA ---- */
+
+static void rekey_child_checks(bool pfs)
+{
+	const struct ike_child_sa *na, *nb;
+
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.n_installed, 2);
+	assert_int_equal(B.n_installed, 2);
+	na = &A.installed[1];
+	nb = &B.installed[1];
+	assert_pair(na, nb);
+	/* new SPIs and keys */
+	assert_int_not_equal(na->spi_in, A.installed[0].spi_in);
+	assert_memory_not_equal(na->encr_key_out, A.installed[0].encr_key_out, na->encr_key_len);
+	/* the old pair is deleted on both sides */
+	assert_int_equal(A.n_deleted, 1);
+	assert_int_equal(B.n_deleted, 1);
+	assert_int_equal(A.deleted[0].spi_in, A.installed[0].spi_in);
+	assert_int_equal(B.deleted[0].spi_in, B.installed[0].spi_in);
+	assert_int_equal(ike_engine_stats(A.e)->child_rekeyed, 1);
+	assert_int_equal(ike_engine_stats(B.e)->child_rekeyed, 1);
+	assert_int_equal(A.state, IKE_TUN_REKEYED);
+	(void)pfs;
+}
+
+static void test_rekey_child(void **state)
+{
+	establish();
+	rekey_child_checks(false);
+}
+
+static void test_rekey_child_pfs(void **state)
+{
+	CA.child.dh[0] = CB.child.dh[0] = IKE_DH_MODP2048;
+	CA.child.n_dh = CB.child.n_dh = 1;
+	establish();
+	rekey_child_checks(true);
+}
+
+/* PFS configured on one side only: the rekey is refused and the old pair stays. */
+static void test_rekey_child_pfs_mismatch(void **state)
+{
+	CA.child.dh[0] = IKE_DH_ECP256;
+	CA.child.n_dh = 1;
+	establish();
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.n_installed, 1);
+	assert_int_equal(A.n_deleted, 0);
+	assert_int_equal(B.n_deleted, 0);
+	assert_int_equal(ike_engine_stats(A.e)->child_rekeyed, 0);
+}
+
+/* Rekey by lifetime: the timer starts it. */
+static void test_rekey_child_lifetime(void **state)
+{
+	CA.child_lifetime_s = 100;
+	establish();
+	while (A.n_installed < 2 && fn_next_timer(200000))
+		fn_run();
+	fn_run();
+	assert_int_equal(A.n_installed, 2);
+	assert_int_equal(B.n_installed, 2);
+	assert_int_equal(A.installed[0].lifetime_hard_s, 100);
+	assert_int_equal(A.installed[0].lifetime_soft_s, 90);
+	assert_pair(&A.installed[1], &B.installed[1]);
+	assert_int_equal(A.n_deleted, 1);
+}
+
+static void test_rekey_ike(void **state)
+{
+	struct ike_tunnel_info ia, ib, ia2, ib2;
+
+	establish();
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia2), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib2), 0);
+	assert_true(ia2.ike_up && ib2.ike_up);
+	assert_memory_not_equal(ia.spi_i, ia2.spi_i, 8);
+	assert_memory_equal(ia2.spi_i, ib2.spi_i, 8);
+	assert_memory_equal(ia2.spi_r, ib2.spi_r, 8);
+	/* the CHILD_SA moved to the new IKE SA untouched */
+	assert_int_equal(ia2.n_child, 1);
+	assert_int_equal(ib2.n_child, 1);
+	assert_int_equal(A.n_deleted + B.n_deleted, 0);
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
+	assert_int_equal(ike_engine_stats(B.e)->ike_rekeyed, 1);
+	/* the new IKE SA works: rekey the CHILD_SA over it, then delete it */
+	rekey_child_checks(false);
+	assert_int_equal(ike_delete(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_DOWN);
+	assert_int_equal(B.state, IKE_TUN_DOWN);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_false(ib.ike_up);
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+}
+
+/*
+ * Both sides rekey the IKE SA at once: each refuses the other's with
+ * TEMPORARY_FAILURE (the §2.8.2 nonce rule is not implemented), the retry
+ * of one goes through, and one IKE SA is left on each side.
+ */
+static void test_rekey_ike_simultaneous(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	establish();
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	assert_int_equal(ike_rekey_ike(B.e, "to-a"), 0);
+	fn_run();
+	while (ike_engine_stats(A.e)->ike_rekeyed == 0 && fn_next_timer(10000))
+		fn_run();
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
+	assert_int_equal(ike_engine_stats(B.e)->ike_rekeyed, 1);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ia.ike_up && ib.ike_up);
+	assert_memory_equal(ia.spi_i, ib.spi_i, 8);
+	assert_memory_equal(ia.spi_r, ib.spi_r, 8);
+	assert_int_equal(ia.n_child, 1);
+	assert_int_equal(ib.n_child, 1);
+	/* the old IKE SAs are gone: only the new one answers */
+	assert_int_equal(ike_delete(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(B.state, IKE_TUN_DOWN);
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+}
+
+/* IKE SA rekey by lifetime, the CHILD_SA carried over. */
+static void test_rekey_ike_lifetime(void **state)
+{
+	CA.ike_lifetime_s = 1000;
+	establish();
+	while (ike_engine_stats(A.e)->ike_rekeyed == 0 && fn_next_timer(2000000))
+		fn_run();
+	assert_int_equal(ike_engine_stats(B.e)->ike_rekeyed, 1);
+	assert_int_equal(A.state, IKE_TUN_REKEYED);
+	assert_int_equal(A.n_deleted + B.n_deleted, 0);
+	assert_int_equal(A.n_installed, 1);
+}
+
+/* Both sides rekey the same CHILD_SA at once (§2.8.1). */
+static void test_rekey_child_simultaneous(void **state)
+{
+	establish();
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	assert_int_equal(ike_rekey_child(B.e, "to-a"), 0);
+	fn_run();
+	/* let any retry run */
+	while (fn_next_timer(10000))
+		fn_run();
+	/* in the end one pair is left on each side, and they match */
+	{
+		struct ike_tunnel_info ia, ib;
+
+		assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+		assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+		assert_int_equal(ia.n_child, 1);
+		assert_int_equal(ib.n_child, 1);
+		assert_int_equal(ia.child_spi_out, ib.child_spi_in);
+		assert_int_equal(ia.child_spi_in, ib.child_spi_out);
+		assert_int_not_equal(ia.child_spi_in, A.installed[0].spi_in);
+	}
+	assert_int_equal(A.n_installed - A.n_deleted, 1);
+	assert_int_equal(B.n_installed - B.n_deleted, 1);
+}
+
+/* A kernel that refuses the CHILD_SA: reported, nothing left behind. */
+static void test_install_fails(void **state)
+{
+	A.fail_install = -ENOBUFS;
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_string_equal(A.reason, "cannot install the CHILD_SA: No buffer space available");
+	assert_int_equal(A.n_installed, 0);
+}
+
+/* Changing a tunnel's configuration renegotiates it; an identical one changes nothing. */
+static void test_conf_change(void **state)
+{
+	establish();
+	assert_int_equal(ike_conf_set(A.e, &CA), 0);
+	assert_int_equal(A.n_deleted, 0);
+	CA.dpd_interval_s = 5;
+	assert_int_equal(ike_conf_set(A.e, &CA), 0);
+	assert_int_equal(A.n_deleted, 1);
+	assert_int_equal(ike_conf_remove(A.e, "to-b"), 0);
+	assert_int_equal(ike_conf_remove(A.e, "to-b"), -ENOENT);
+	assert_int_equal(ike_initiate(A.e, "to-b"), -ENOENT);
+}
+
+static void test_conf_invalid(void **state)
+{
+	struct ike_peer_conf c = CA;
+
+	c.psk_len = 0;
+	assert_int_equal(ike_conf_set(A.e, &c), -EINVAL);
+	c = CA;
+	c.n_ike = 0;
+	assert_int_equal(ike_conf_set(A.e, &c), -EINVAL);
+	c = CA;
+	c.ike[0].n_dh = 0;
+	assert_int_equal(ike_conf_set(A.e, &c), -EINVAL);
+	c = CA;
+	c.child_proto = 9;
+	assert_int_equal(ike_conf_set(A.e, &c), -EINVAL);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_establish_aead),
+	    T(test_establish_cbc_modp),
+	    T(test_establish_ecp384_chacha),
+	    T(test_establish_choice),
+	    T(test_invalid_ke_retry),
+	    T(test_invalid_ke_unoffered),
+	    T(test_cookie),
+	    T(test_cookie_wrong),
+	    T(test_nat_detected),
+	    T(test_proposal_mismatch),
+	    T(test_psk_mismatch),
+	    T(test_identity_unknown),
+	    T(test_identity_fqdn_ok),
+	    T(test_responder_identity_wrong),
+	    T(test_ts_unacceptable),
+	    T(test_child_proposal_mismatch),
+	    T(test_ts_narrowing),
+	    T(test_no_reply),
+	    T(test_lost_response),
+	    T(test_lost_init_response),
+	    T(test_duplicate_request),
+	    T(test_reordered),
+	    T(test_delete_child),
+	    T(test_delete_ike),
+	    T(test_delete_by_responder),
+	    T(test_dpd_alive),
+	    T(test_dpd_timeout),
+	    T(test_auto_dpd_restart),
+	    T(test_auto_backoff),
+	    T(test_responder_only),
+	    T(test_malformed),
+	    T(test_mutations),
+	    T(test_unsupported_critical),
+	    T(test_half_open_limit),
+	    T(test_rekey_child),
+	    T(test_rekey_child_pfs),
+	    T(test_rekey_child_pfs_mismatch),
+	    T(test_rekey_child_lifetime),
+	    T(test_rekey_ike),
+	    T(test_rekey_child_simultaneous),
+	    T(test_rekey_ike_simultaneous),
+	    T(test_rekey_ike_lifetime),
+	    T(test_install_fails),
+	    T(test_conf_change),
+	    T(test_conf_invalid),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
