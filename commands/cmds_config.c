@@ -75,8 +75,13 @@ static bool leave_config(struct cmd_sess *cs)
 
 static int cmd_end_(struct cmd_sess *cs, const struct cmd_args *a)
 {
-	if (leave_config(cs))
-		cmd_end(cs);
+	if (!leave_config(cs))
+		return 0;
+	/* a candidate without changes ends with the mode: kept, its base
+	 * would go stale (a later commit would see conflicts) */
+	if (eng_cand_active(cs->es) && !eng_cand_dirty(cs->es))
+		eng_cand_discard(cs->es);
+	cmd_end(cs);
 	return 0;
 }
 

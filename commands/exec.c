@@ -724,7 +724,7 @@ void cmd_complete(struct cmd_sess *cs, const char *line, struct cmd_completions 
 		collect(cs, &r, prefix, &c, true);
 	resolved_free(&r);
 fill:
-	if (c.n)
+	if (c.n) /* c.v is NULL without candidates */
 		qsort(c.v, c.n, sizeof(c.v[0]), cand_cmp);
 	out->words = calloc(c.n ? c.n : 1, sizeof(char *));
 	for (size_t i = 0; out->words && i < c.n; i++) {

@@ -315,9 +315,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ikesh: cannot start the command layer: %s\n", strerror(-rc));
 		goto out_sess;
 	}
-	if (sh.script)
+	if (sh.script) {
 		status = run_script(&sh, &o);
-	else
+		shell_script_free(&sh);
+	} else
 		status = shell_tty_run(&sh);
 	fflush(stdout);
 	cmd_sess_free(sh.cs);

@@ -48,6 +48,29 @@ static void print_invalid(struct shell *sh, const char *line, const struct cmd_r
 	free(masked);
 }
 
+static int defer(struct shell *sh, const char *line)
+{
+	struct deferred *d = realloc(sh->deferred, (sh->n_deferred + 1) * sizeof(*d));
+
+	if (!d)
+		goto nomem;
+	sh->deferred = d;
+	d += sh->n_deferred;
+	d->line = strdup(line);
+	d->origin = strdup(sh->origin);
+	d->lineno = sh->lineno;
+	if (!d->line || !d->origin) {
+		free(d->line);
+		free(d->origin);
+		goto nomem;
+	}
+	sh->n_deferred++;
+	return 0;
+nomem:
+	fprintf(stderr, "%s:%u: %% out of memory\n", sh->origin, sh->lineno);
+	return -1;
+}
+
 /* One line: 0 to go on, 1 when the line ended the session, -1 on error. */
 int shell_script_line(struct shell *sh, const char *raw)
 {
@@ -72,6 +95,10 @@ int shell_script_line(struct shell *sh, const char *raw)
 		else if (first_word_is(sh, line, "write") || first_word_is(sh, line, "copy") ||
 			 (cmd_in_config(sh->cs) && first_word_is(sh, line, "confirm")))
 			goto done;
+	} else if (!sh->running_deferred && !cmd_in_config(sh->cs) &&
+		   (first_word_is(sh, line, "write") || first_word_is(sh, line, "copy"))) {
+		rc = defer(sh, line);
+		goto done;
 	}
 	sh->errors = 0;
 	cmd_exec(sh->cs, run, &res);
@@ -142,5 +169,25 @@ int shell_script_finish(struct shell *sh, bool failed)
 	sh->lineno = 0;
 	rc = cmd_script_commit(sh->cs, sh->check_only);
 	fflush(stdout);
+	/* then save what was committed, where the script asked for it */
+	sh->running_deferred = true;
+	for (size_t i = 0; rc == 0 && i < sh->n_deferred; i++) {
+		sh->origin = sh->deferred[i].origin;
+		sh->lineno = sh->deferred[i].lineno;
+		if (shell_script_line(sh, sh->deferred[i].line) < 0)
+			rc = -1;
+	}
+	fflush(stdout);
 	return rc ? 1 : 0;
+}
+
+void shell_script_free(struct shell *sh)
+{
+	for (size_t i = 0; i < sh->n_deferred; i++) {
+		free(sh->deferred[i].line);
+		free(sh->deferred[i].origin);
+	}
+	free(sh->deferred);
+	sh->deferred = NULL;
+	sh->n_deferred = 0;
 }

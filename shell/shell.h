@@ -28,10 +28,19 @@ struct shell {
 	const char *origin; /* "-c", the file name, "<stdin>" */
 	unsigned lineno;
 	unsigned errors; /* error lines printed for the current line */
+	/* `write memory` / `copy` lines, run after the final commit so that
+	 * they save what the script configured */
+	struct deferred {
+		char *line, *origin;
+		unsigned lineno;
+	} * deferred;
+	size_t n_deferred;
+	bool running_deferred;
 
 	/* the pager (interactive only) */
 	unsigned rows;	 /* rows written since the command started */
 	bool stopped;	 /* q or Ctrl-C at --More--: the output ends */
+	bool one_more;	 /* Enter at --More--: one line, then ask again */
 	bool at_prompt;	 /* readline owns the screen (log lines redraw it) */
 	bool echo_caret; /* print "^C" once when an interrupt stops output */
 };
@@ -52,6 +61,7 @@ void shell_strip_comment(const char *line, char *out);
 int shell_script_line(struct shell *sh, const char *line);
 int shell_script_stream(struct shell *sh, FILE *in, const char *origin);
 int shell_script_finish(struct shell *sh, bool failed);
+void shell_script_free(struct shell *sh);
 
 /* The interactive loop on a terminal; returns the exit status. */
 void shell_tty_io(struct shell *sh); /* fills sh->io: the pager, questions */

@@ -88,6 +88,39 @@ static int tty_getc(FILE *f)
 
 /* ---- Output and the pager ----------------------------------------------- */
 
+/* Text for the screen: a control character (from a peer's identity, a
+ * log line...) is shown as ^X, never sent to the terminal. */
+static void put_safe(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
+			putchar('^');
+			putchar(*p ^ 0x40);
+		} else {
+			putchar(*p);
+		}
+	}
+	putchar('\n');
+}
+
+/* A message of several lines ("% Invalid input...\n% reason"). */
+static void put_lines_safe(const char *msg)
+{
+	const char *p = msg;
+
+	for (;;) {
+		size_t len = strcspn(p, "\n");
+		char *line = strndup(p, len);
+
+		if (line)
+			put_safe(line);
+		free(line);
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+}
+
 static unsigned rows_of(const struct shell *sh, const char *line)
 {
 	size_t len = strlen(line);
@@ -130,7 +163,7 @@ static int more(struct shell *sh)
 		return 0;
 	}
 	if (key == '\r' || key == '\n') {
-		sh->rows = sh->term.length - 2;
+		sh->one_more = true;
 		return 0;
 	}
 	sh->stopped = true;
@@ -147,23 +180,30 @@ static void note_interrupt(struct shell *sh)
 static int tty_out(void *arg, const char *line)
 {
 	struct shell *sh = arg;
+	unsigned rows;
 
 	if (shell_sigint || shell_sigterm)
 		note_interrupt(sh);
 	if (sh->stopped)
 		return -1;
-	if (sh->term.length > 1 && sh->rows >= sh->term.length - 1 && more(sh) < 0)
+	rows = rows_of(sh, line);
+	/* a page is length - 1 rows of output and the --More-- row; after
+	 * Enter, one line more whatever its height */
+	if (sh->term.length > 1 && sh->rows > 0 && sh->rows + rows > sh->term.length - 1 &&
+	    !sh->one_more && more(sh) < 0)
 		return -1;
-	fputs(line, stdout);
-	putchar('\n');
-	sh->rows += rows_of(sh, line);
+	if (sh->one_more) {
+		sh->one_more = false;
+		sh->rows = sh->term.length;
+	}
+	put_safe(line);
+	sh->rows += rows;
 	return 0;
 }
 
 static void tty_err(void *arg, const char *line)
 {
-	fputs(line, stdout);
-	putchar('\n');
+	put_safe(line);
 }
 
 /* A question in the terminal's own line mode; -1 on Ctrl-C or EOF. */
@@ -221,12 +261,12 @@ void shell_tty_log(struct shell *sh, enum eng_log_level level, const char *msg)
 		return;
 	if (sh->at_prompt) {
 		rl_clear_visible_line();
-		printf("%s\n", msg);
+		put_safe(msg);
 		rl_on_new_line();
 		rl_redisplay();
 		fflush(stdout);
 	} else {
-		printf("%s\n", msg);
+		put_safe(msg);
 	}
 }
 
@@ -263,6 +303,7 @@ static void below_line(const char *echo)
 	fputs(echo, stdout);
 	fputs("\n", stdout);
 	g_sh->rows = 0;
+	g_sh->one_more = false;
 	g_sh->stopped = false;
 	g_sh->echo_caret = false;
 	g_sh->at_prompt = false;
@@ -408,7 +449,7 @@ static void syntax_error(struct shell *sh, const struct cmd_result *res)
 		int col = (int)strlen(g_prompt) + (res->column > 0 ? res->column : 0);
 		printf("%*s^\n", col, "");
 	}
-	printf("%s\n", res->msg);
+	put_lines_safe(res->msg);
 	if (res->status != CMD_DENIED)
 		putchar('\n');
 }
@@ -419,6 +460,7 @@ static bool run_line(struct shell *sh, const char *line)
 	struct cmd_result res;
 
 	sh->rows = 0;
+	sh->one_more = false;
 	sh->stopped = false;
 	sh->echo_caret = true;
 	shell_sigint = 0;
@@ -439,7 +481,7 @@ static bool run_line(struct shell *sh, const char *line)
 	case CMD_FAILED:
 		/* a handler printed why; a filter refused before it ran did not */
 		if (res.msg[0])
-			printf("%s\n", res.msg);
+			put_lines_safe(res.msg);
 		break;
 	default:
 		break;

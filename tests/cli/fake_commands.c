@@ -6,9 +6,10 @@
  *
  * Grammar (every word may be abbreviated):
  *   EXEC:   show version | show lines <1-100000> | show forever |
+ *           show wide <1-1000> |
  *           show running-config | configure terminal |
  *           terminal length <0-512> | terminal width <0-512> |
- *           terminal monitor | fail | exit
+ *           terminal monitor | fail | echo LINE | exit
  *   config: hostname WORD | tunnel NAME | commit | commit check |
  *           commit confirmed <1-60> (seconds here) | end | exit | show ...
  *   tunnel: key SECRET | description LINE | end | exit | commit | show ...
@@ -230,6 +231,19 @@ static int h_lines(struct cmd_sess *cs, char **v, int n)
 	return 0;
 }
 
+/* Lines of 100 characters: two rows each on an 80-column terminal. */
+static int h_wide(struct cmd_sess *cs, char **v, int n)
+{
+	long count = strtol(v[n - 1], NULL, 10);
+
+	for (long i = 1; i <= count; i++)
+		if (out(cs, "wide %-3ld%.*s", i, 92,
+			"....................................................................."
+			"...............................") < 0)
+			break;
+	return 0;
+}
+
 static int h_forever(struct cmd_sess *cs, char **v, int n)
 {
 	for (int i = 0; i < 100000; i++) {
@@ -266,6 +280,18 @@ static int h_term(struct cmd_sess *cs, char **v, int n)
 		cs->io.term->width = (unsigned)strtoul(v[2], NULL, 10);
 	else
 		cs->io.term->monitor = true;
+	return 0;
+}
+
+static int h_echo(struct cmd_sess *cs, char **v, int n)
+{
+	char buf[512] = "";
+
+	for (int i = 1; i < n; i++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", i > 1 ? " " : "",
+			 v[i]);
+	out(cs, "%s", buf);
+	cs->io.err(cs->io.arg, buf);
 	return 0;
 }
 
@@ -373,6 +399,7 @@ static const struct fcmd cmds[] = {
      {{"show", "Show running system information"}, {"version", "Software version"}},
      h_version},
     {M_ALL, {{"show", ""}, {"lines", "Numbered lines"}, {"<1-100000>", "How many"}}, h_lines},
+    {M_ALL, {{"show", ""}, {"wide", "Lines of 100 characters"}, {"<1-1000>", "How many"}}, h_wide},
     {M_ALL, {{"show", ""}, {"forever", "Lines until stopped"}}, h_forever},
     {M_ALL, {{"show", ""}, {"running-config", "Current configuration"}}, h_run},
     {M_EXEC,
@@ -386,6 +413,7 @@ static const struct fcmd cmds[] = {
     {M_EXEC, {{"terminal", ""}, {"width", "Characters on a line"}, {"<0-512>", "Columns"}}, h_term},
     {M_EXEC, {{"terminal", ""}, {"monitor", "Copy log messages here"}}, h_term},
     {M_EXEC, {{"fail", "A command that fails"}}, h_fail},
+    {M_EXEC, {{"echo", "Print the words, as output and as an error"}, {"LINE", "Text"}}, h_echo},
     {M_EXEC, {{"exit", "Leave the shell"}}, h_quit},
     {M_CONF, {{"hostname", "Set the system's name"}, {"WORD", "This system's name"}}, h_hostname},
     {M_CFG, {{"tunnel", "A tunnel (enters its mode)"}, {"NAME", "Tunnel name"}}, h_tunnel},

@@ -201,7 +201,7 @@ def parse_keys(text):
                 parts.append(('keys', buf))
                 buf = ''
             parts.append(('sleep', float(name.split()[1])))
-        elif name in ('SIGHUP', 'SIGTERM', 'SIGINT'):
+        elif name in ('SIGHUP', 'SIGTERM', 'SIGINT', 'SIGTSTP', 'SIGTTOU', 'SIGTTIN'):
             if buf:
                 parts.append(('keys', buf))
                 buf = ''
@@ -398,7 +398,8 @@ def run_transcript(path, ikesh, configs):
         state, run = os.path.join(tmp, 'state'), os.path.join(tmp, 'run')
         os.makedirs(state)
         os.makedirs(run)
-        subs = {'user': pwd.getpwuid(os.getuid()).pw_name, 'tmp': tmp, 'state': state, 'run': run, 'ikesh': ikesh, 'nl': '\n', 'nul': '\x00'}
+        subs = {'user': pwd.getpwuid(os.getuid()).pw_name, 'tmp': tmp,
+                'configs': configs[0] if configs else '', 'state': state, 'run': run, 'ikesh': ikesh, 'nl': '\n', 'nul': '\x00'}
         if setup['config']:
             src = None
             for d in [os.path.join(os.path.dirname(path), 'configs')] + configs:

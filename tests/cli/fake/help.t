@@ -22,10 +22,12 @@ ikesh#?
   configure        Enter configuration mode
   terminal         Set terminal line parameters
   fail             A command that fails
+  echo             Print the words, as output and as an error
   exit             Leave the shell
 ikesh#show ?
   version          Software version
   lines            Numbered lines
+  wide             Lines of 100 characters
   forever          Lines until stopped
   running-config   Current configuration
 ikesh#sh l?

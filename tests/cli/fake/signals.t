@@ -31,3 +31,19 @@ ikesh(config)#end
 Uncommitted changes found, commit them before exiting (yes/no/cancel)? [cancel]:
  y
 @@ exit 0
+@@ # job-control stops are ignored: the shell keeps answering
+@@ pty
+@@ input
++ <SIGTSTP>
++ <SIGTTOU>
++ <SIGTTIN>
+> show lines 1
++ <SIGINT>
+> show lines 2
+@@ screen
+ikesh#show lines 1
+line 1
+ikesh#show lines 2
+line 1
+line 2
+ikesh#

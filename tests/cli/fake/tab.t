@@ -20,7 +20,7 @@ the word to their common prefix, or are listed when none can be added.
 ikesh#show running-config
 hostname ikesh
 ikesh#show
-version  lines  forever  running-config
+version  lines  wide  forever  running-config
 ikesh#configure terminal
 ikesh(config)#tunnel
 BRANCH-1  BRANCH-2  HQ

@@ -1,0 +1,82 @@
+Scripts against the real engine: the example script commits once at its
+end (its key keeps `#` and `!`, its trailing comment is dropped); a
+script with an error stops at the first one (FILE:LINE) and commits
+nothing, not even its valid lines; errors found at commit are all
+listed; --check commits nothing; a secret never appears in a message;
+standard input and #! scripts; an explicit `commit` line commits there.
+@@ run -f {configs}/add-branch.ikesh
+@@ run -c "show running-config secrets"
+@@ stdout
+Building configuration...
+crypto ipsec policy BRANCH-ESP
+ encryption aes128-gcm
+!
+ipsec tunnel BRANCH-7
+ description Branch 7
+ ipsec-policy BRANCH-ESP
+ local-address 192.0.2.1
+ remote-address branch7.example.net
+ authentication pre-share key "b7#not-a-comment!"
+ local-subnet 10.1.0.0/24
+ remote-subnet 10.7.0.0/24
+!
+@@ file bad.ikesh
+configure terminal
+ hostname changed
+ ipsec tunnel BRANCH-7
+  dpd interval 10 timeout 5 action reboot
+  description never applied
+@@ run -f {tmp}/bad.ikesh
+@@ stderr
+{tmp}/bad.ikesh:4: % Invalid input detected at 'reboot'
+@@ exit 1
+@@ file incomplete.ikesh
+configure terminal
+ hostname changed
+ ipsec tunnel NEW
+  remote-address 192.0.2.9
+@@ run -f {tmp}/incomplete.ikesh
+@@ stderr
+{tmp}/incomplete.ikesh: % Commit failed: the candidate configuration has 1 error:
+{tmp}/incomplete.ikesh: %   tunnel NEW: authentication is not configured
+@@ exit 1
+@@ run --check -f {tmp}/incomplete.ikesh
+@@ stderr
+{tmp}/incomplete.ikesh: % Commit check failed: the candidate configuration has 1 error:
+{tmp}/incomplete.ikesh: %   tunnel NEW: authentication is not configured
+@@ exit 1
+@@ run --check -c "conf t" -c "hostname checked" -c "commit" -c "end" -c "write memory"
+@@ stdout
+Configuration is valid.
+Configuration is valid.
+@@ run -c "conf t" -c "ipsec tunnel BRANCH-7" -c "authentication pre-share key aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-Secret"
+@@ stderr
+-c:3: % Invalid input detected at '*****': a secret is 1 to 256 characters
+@@ exit 1
+@@ run
+@@ stdin
+configure terminal
+ hostname from-stdin
+ end
+show running-config | include hostname
+write memory
+@@ stdout
+Building configuration...
+[OK]
+@@ file run-me 755
+#!{ikesh} -f
+show startup-config | include hostname
+configure terminal
+ hostname second
+ commit
+ hostname third
+ ipsec tunnel X bogus
+@@ exec {tmp}/run-me
+@@ stdout
+hostname from-stdin
+@@ stderr
+{tmp}/run-me:7: % Invalid input detected at 'bogus'
+@@ exit 1
+@@ run -c "show running-config | include hostname"
+@@ stdout
+hostname second
