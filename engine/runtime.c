@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -549,6 +550,129 @@ static void set_reason(struct rt_tun *t, const char *reason)
 	t->reason_at = reason && reason[0] ? time(NULL) : 0;
 }
 
+/* ---- Debug ----------------------------------------------------------------- */
+
+void eng_debugf(struct eng *eng, unsigned flag, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!(eng->debug & flag) || !eng->opts.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	eng->opts.log(eng->opts.log_arg, ENG_LOG_DEBUG, msg);
+}
+
+static void ike_level_follow(struct eng *eng)
+{
+	if (eng->rt)
+		ike_set_log_level(eng->rt->ike,
+				  eng->debug & (ENG_DEBUG_IKE_PACKET | ENG_DEBUG_IKE_DETAIL)
+				      ? IKE_LOG_DEBUG
+				      : IKE_LOG_INFO);
+}
+
+int eng_debug_set(struct eng_sess *sess, unsigned flags, bool on)
+{
+	if (!sess)
+		return -EINVAL;
+	if (sess->role != ENG_ROLE_ADMIN)
+		return -EPERM;
+	if (on)
+		sess->eng->debug |= flags & ENG_DEBUG_ALL;
+	else
+		sess->eng->debug &= ~flags;
+	ike_level_follow(sess->eng);
+	return 0;
+}
+
+unsigned eng_debug_get(const struct eng *eng)
+{
+	return eng ? eng->debug : 0;
+}
+
+/* Every kernel operation of the runtime, for `debug kernel xfrm`.  Keys
+ * never reach these lines: only SPIs, addresses and selectors. */
+static void xfrm_debug(struct eng_rt *rt, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void xfrm_debug(struct eng_rt *rt, int rc, const char *fmt, ...)
+{
+	char what[256], err[512];
+	va_list ap;
+
+	if (!(rt->eng->debug & ENG_DEBUG_XFRM))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (rc)
+		eng_debugf(rt->eng, ENG_DEBUG_XFRM, "XFRM: %s: %s", what,
+			   kernel_strerror(rt->k, err, sizeof(err)));
+	else
+		eng_debugf(rt->eng, ENG_DEBUG_XFRM, "XFRM: %s: ok", what);
+}
+
+static const char *kaddr_str(const struct kernel_addr *a, char *buf, size_t len)
+{
+	struct eng_addr e = {.family = a->family};
+
+	memcpy(e.bytes, a->bytes, sizeof(e.bytes));
+	return a->family ? eng_addr_str(&e, buf, len) : "any";
+}
+
+static int k_sa_add(struct eng_rt *rt, const struct kernel_sa *sa)
+{
+	char s[64], d[64];
+	int rc = kernel_sa_add(rt->k, sa);
+
+	xfrm_debug(rt, rc, "add SA %s spi 0x%08" PRIx32 " %s -> %s reqid %" PRIu32,
+		   sa->proto == IPPROTO_AH ? "ah" : "esp", sa->spi,
+		   kaddr_str(&sa->src, s, sizeof(s)), kaddr_str(&sa->dst, d, sizeof(d)), sa->reqid);
+	return rc;
+}
+
+static int k_sa_del(struct eng_rt *rt, const struct kernel_sa_id *id)
+{
+	char d[64];
+	int rc = kernel_sa_del(rt->k, id);
+
+	xfrm_debug(rt, rc, "delete SA %s spi 0x%08" PRIx32 " dst %s",
+		   id->proto == IPPROTO_AH ? "ah" : "esp", id->spi,
+		   kaddr_str(&id->dst, d, sizeof(d)));
+	return rc;
+}
+
+static const char *dir_name(uint8_t dir)
+{
+	return dir == KERNEL_DIR_OUT ? "out" : dir == KERNEL_DIR_IN ? "in" : "fwd";
+}
+
+static int k_policy_update(struct eng_rt *rt, const struct kernel_policy *p)
+{
+	char s[64], d[64];
+	int rc = kernel_policy_update(rt->k, p);
+
+	xfrm_debug(rt, rc, "policy %s/%u -> %s/%u dir %s reqid %" PRIu32,
+		   kaddr_str(&p->sel.src, s, sizeof(s)), p->sel.src_len,
+		   kaddr_str(&p->sel.dst, d, sizeof(d)), p->sel.dst_len, dir_name(p->dir),
+		   p->reqid);
+	return rc;
+}
+
+static int k_policy_del(struct eng_rt *rt, const struct kernel_policy_id *id)
+{
+	char s[64], d[64];
+	int rc = kernel_policy_del(rt->k, id);
+
+	xfrm_debug(rt, rc, "delete policy %s/%u -> %s/%u dir %s",
+		   kaddr_str(&id->sel.src, s, sizeof(s)), id->sel.src_len,
+		   kaddr_str(&id->sel.dst, d, sizeof(d)), id->sel.dst_len, dir_name(id->dir));
+	return rc;
+}
+
 /* ---- Kernel state of a tunnel ------------------------------------------- */
 
 static void count_add(struct eng_sa_count *sum, const struct kernel_sa_stats *st)
@@ -595,8 +719,12 @@ static void child_remove(struct eng_rt *rt, struct rt_tun *t, size_t i)
 	t->total_in.packets += c->st.in.packets;
 	t->total_out.bytes += c->st.out.bytes;
 	t->total_out.packets += c->st.out.packets;
-	kernel_sa_del(rt->k, &c->in);
-	kernel_sa_del(rt->k, &c->out);
+	eng_debugf(rt->eng, ENG_DEBUG_IPSEC,
+		   "IPSEC: tunnel %s: CHILD_SA in 0x%08" PRIx32 " out 0x%08" PRIx32
+		   " removed after %" PRIu64 "/%" PRIu64 " packets in/out",
+		   t->name, c->st.spi_in, c->st.spi_out, c->st.in.packets, c->st.out.packets);
+	k_sa_del(rt, &c->in);
+	k_sa_del(rt, &c->out);
 	memmove(&t->child[i], &t->child[i + 1], (t->n_child - i - 1) * sizeof(t->child[0]));
 	t->n_child--;
 }
@@ -604,7 +732,7 @@ static void child_remove(struct eng_rt *rt, struct rt_tun *t, size_t i)
 static void policies_remove(struct eng_rt *rt, struct rt_tun *t)
 {
 	for (size_t i = 0; i < t->n_pol; i++)
-		kernel_policy_del(rt->k, &t->pol[i]);
+		k_policy_del(rt, &t->pol[i]);
 	t->n_pol = 0;
 }
 
@@ -667,7 +795,7 @@ static int policy_put(struct eng_rt *rt, struct rt_tun *t, struct kernel_policy 
 	int rc;
 
 	p->priority = kernel_policy_priority(&p->sel);
-	rc = kernel_policy_update(rt->k, p);
+	rc = k_policy_update(rt, p);
 	if (rc)
 		return rc;
 	kernel_policy_id_of(p, &id);
@@ -750,6 +878,41 @@ static int child_policies(struct eng_rt *rt, struct rt_tun *t, const struct ike_
 	return rc;
 }
 
+/*
+ * on-demand: outbound policies with a template and no SA yet, so that the
+ * first packet between the subnets makes the kernel send an ACQUIRE.
+ */
+static int traps_install(struct eng_rt *rt, struct rt_tun *t)
+{
+	const struct ike_peer_conf *c = &t->conf;
+	int rc = 0;
+
+	for (size_t i = 0; i < c->n_local_net && !rc; i++) {
+		for (size_t j = 0; j < c->n_remote_net && !rc; j++) {
+			struct kernel_policy p = {0};
+
+			if (c->local_net[i].family != c->remote_net[j].family)
+				continue;
+			p.dir = KERNEL_DIR_OUT;
+			p.action = KERNEL_POLICY_IPSEC;
+			p.proto = c->child_proto == IKE_PROTO_AH ? IPPROTO_AH : IPPROTO_ESP;
+			p.mode = c->mode == IKE_MODE_TRANSPORT ? KERNEL_MODE_TRANSPORT
+							       : KERNEL_MODE_TUNNEL;
+			p.reqid = c->reqid;
+			p.sel.src.family = c->local_net[i].family;
+			memcpy(p.sel.src.bytes, c->local_net[i].addr, 16);
+			p.sel.src_len = c->local_net[i].prefixlen;
+			p.sel.dst.family = c->remote_net[j].family;
+			memcpy(p.sel.dst.bytes, c->remote_net[j].addr, 16);
+			p.sel.dst_len = c->remote_net[j].prefixlen;
+			kaddr_from_ike(&p.tmpl_src, &c->local);
+			kaddr_from_ike(&p.tmpl_dst, &c->remote);
+			rc = policy_put(rt, t, &p);
+		}
+	}
+	return rc;
+}
+
 /* ---- The IKE core's environment ------------------------------------------ */
 
 static int env_send(void *ctx, const struct ike_addr *src, const struct ike_addr *dst,
@@ -785,15 +948,15 @@ static int env_child_install(void *ctx, const char *tunnel, const struct ike_chi
 		child_remove(rt, t, 0);
 	sa_fill(&in, c, true, encap);
 	sa_fill(&out, c, false, encap);
-	rc = kernel_sa_add(rt->k, &in);
+	rc = k_sa_add(rt, &in);
 	if (rc == 0) {
-		rc = kernel_sa_add(rt->k, &out);
+		rc = k_sa_add(rt, &out);
 		if (rc) {
 			struct kernel_sa_id id;
 
 			kernel_strerror(rt->k, buf, sizeof(buf));
 			kernel_sa_id_of(&in, &id);
-			kernel_sa_del(rt->k, &id);
+			k_sa_del(rt, &id);
 		}
 	} else {
 		kernel_strerror(rt->k, buf, sizeof(buf));
@@ -826,6 +989,20 @@ static int env_child_install(void *ctx, const char *tunnel, const struct ike_chi
 	rc_->st.established = time(NULL);
 	rc_->st.lifetime_s = c->lifetime_hard_s;
 	rc_->st.pfs_group = t->conf.child.n_dh ? (uint8_t)t->conf.child.dh[0] : 0;
+	if (rt->eng->debug & ENG_DEBUG_IPSEC) {
+		char lts[64], rts[64];
+
+		eng_debugf(rt->eng, ENG_DEBUG_IPSEC,
+			   "IPSEC: tunnel %s: CHILD_SA in 0x%08" PRIx32 " out 0x%08" PRIx32
+			   " installed, %s %s%s%s, %s === %s%s",
+			   tunnel, c->spi_in, c->spi_out,
+			   c->protocol == IKE_PROTO_AH ? "ah" : "esp", eng_encr_name(rc_->st.encr),
+			   rc_->st.integ ? "/" : "",
+			   rc_->st.integ ? eng_hash_name(rc_->st.integ) : "",
+			   eng_prefix_str(&rc_->st.local_ts, lts, sizeof(lts)),
+			   eng_prefix_str(&rc_->st.remote_ts, rts, sizeof(rts)),
+			   encap ? ", UDP-encapsulated" : "");
+	}
 done:
 	kernel_sa_wipe(&in);
 	kernel_sa_wipe(&out);
@@ -845,9 +1022,13 @@ static void env_child_delete(void *ctx, const char *tunnel, const struct ike_chi
 			break;
 		}
 	}
-	/* the last CHILD_SA gone: no policy may send traffic to nowhere */
-	if (!t->n_child)
+	/* the last CHILD_SA gone: no policy may send traffic to nowhere; an
+	 * on-demand tunnel waits for traffic again */
+	if (!t->n_child) {
 		policies_remove(rt, t);
+		if (t->configured && t->start_mode == ENG_START_ON_DEMAND)
+			traps_install(rt, t);
+	}
 }
 
 static uint64_t env_now_ms(void *ctx)
@@ -856,13 +1037,40 @@ static uint64_t env_now_ms(void *ctx)
 	return (uint64_t)eng_now_ms();
 }
 
+/*
+ * Lines about messages dropped (malformed, unknown peers, rule breaks)
+ * could be sent by anyone at any rate: they are explained under `debug
+ * crypto ikev2 error` and counted, never kept in the log ring.
+ */
+static bool ike_line_is_drop(const char *msg)
+{
+	static const char *const prefixes[] = {"dropped", "unsupported critical",
+					       "IKE_SA_INIT from", "half-open"};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(msg, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
 static void env_log(void *ctx, enum ike_log_level level, const char *msg)
 {
 	struct eng_rt *rt = ctx;
 
-	if (level == IKE_LOG_DEBUG)
-		return; /* debug output goes to sessions that asked for it (later) */
-	eng_logf(rt->eng, level == IKE_LOG_ERROR ? ENG_LOG_WARNING : ENG_LOG_INFO, "%s", msg);
+	switch (level) {
+	case IKE_LOG_DEBUG:
+		eng_debugf(rt->eng, ENG_DEBUG_IKE_PACKET | ENG_DEBUG_IKE_DETAIL, "IKEv2: %s", msg);
+		break;
+	case IKE_LOG_INFO:
+		if (ike_line_is_drop(msg))
+			eng_debugf(rt->eng, ENG_DEBUG_IKE_ERROR, "IKEv2-ERROR: %s", msg);
+		else
+			eng_logf(rt->eng, ENG_LOG_INFO, "%s", msg);
+		break;
+	case IKE_LOG_ERROR:
+		eng_logf(rt->eng, ENG_LOG_WARNING, "%s", msg);
+		break;
+	}
 }
 
 static void env_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, const char *reason)
@@ -932,8 +1140,15 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 	t->start_mode = cfg->start_mode ? cfg->start_mode : ENG_START_AUTO;
 	if (t->configured && memcmp(&conf, &t->conf, sizeof(conf)) == 0) {
 		OPENSSL_cleanse(&conf, sizeof(conf));
+		eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL,
+			   "IKEv2: tunnel %s: settings unchanged by the commit, SAs kept", t->name);
 		return; /* unchanged: its SAs stay as they are */
 	}
+	eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: %s, start-mode %s", t->name,
+		   t->configured ? "settings changed, negotiating again" : "new",
+		   t->start_mode == ENG_START_AUTO	  ? "auto"
+		   : t->start_mode == ENG_START_ON_DEMAND ? "on-demand"
+							  : "responder-only");
 	tun_unconfigure(rt, t);
 	t->conf = conf;
 	OPENSSL_cleanse(&conf, sizeof(conf));
@@ -948,6 +1163,14 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 	set_reason(t, NULL);
 	/* the IKE core starts an auto tunnel at its next tick */
 	t->state = t->start_mode == ENG_START_AUTO ? ENG_TUN_CONNECTING : ENG_TUN_IDLE;
+	if (t->start_mode == ENG_START_ON_DEMAND && t->conf.remote.family &&
+	    traps_install(rt, t) != 0) {
+		char err[512];
+
+		snprintf(why, sizeof(why), "on-demand policies: %s",
+			 kernel_strerror(rt->k, err, sizeof(err)));
+		set_reason(t, why);
+	}
 }
 
 void eng_rt_sync(struct eng *eng)
@@ -1360,6 +1583,31 @@ int eng_clear_ike_sa(struct eng_sess *sess, const char *tunnel)
 int eng_clear_child_sa(struct eng_sess *sess, const char *tunnel)
 {
 	return clear_each(sess, tunnel, true);
+}
+
+int eng_clear_peer(struct eng_sess *sess, const struct eng_addr *addr)
+{
+	struct eng_rt *rt;
+	size_t found = 0;
+
+	if (!sess || !addr)
+		return -EINVAL;
+	if (sess->role != ENG_ROLE_ADMIN)
+		return -EPERM;
+	rt = sess->eng->rt;
+	for (size_t i = 0; rt && i < rt->n_tun; i++) {
+		struct rt_tun *t = rt->tun[i];
+		struct eng_addr peer;
+
+		if (!t->configured)
+			continue;
+		eng_addr_from_ike(&peer, &t->conf.remote);
+		if (!eng_addr_equal(&peer, addr))
+			continue;
+		ike_delete(rt->ike, t->name);
+		found++;
+	}
+	return found ? 0 : -ENOENT;
 }
 
 int eng_clear_counters(struct eng_sess *sess)

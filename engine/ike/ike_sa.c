@@ -150,6 +150,11 @@ static bool ike_addr_ip_equal(const struct ike_addr *a, const struct ike_addr *b
 	return a->family == b->family && memcmp(a->addr, b->addr, n) == 0;
 }
 
+void ike_set_log_level(struct ike_engine *e, enum ike_log_level lvl)
+{
+	e->opts.log_level = lvl;
+}
+
 bool ike_log_enabled(const struct ike_engine *e, enum ike_log_level lvl)
 {
 	return e->env.log && lvl <= e->opts.log_level;

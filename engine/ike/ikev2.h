@@ -253,6 +253,8 @@ void ike_tick(struct ike_engine *e);
 uint64_t ike_next_timeout(const struct ike_engine *e);
 
 const struct ike_stats *ike_engine_stats(const struct ike_engine *e);
+/* Messages above this level are neither built nor logged (debug on/off). */
+void ike_set_log_level(struct ike_engine *e, enum ike_log_level lvl);
 
 /* What a tunnel looks like now, for show output and tests. */
 struct ike_tunnel_info {
