@@ -472,6 +472,8 @@ struct eng_runtime_opts {
 	uint16_t natt_port; /* 0 = 4500 */
 	uint16_t peer_port; /* port of peers, 0 = 500 (tests run two engines) */
 	struct eng_addr bind; /* family 0 = every address */
+	uint32_t retransmit_ms;	   /* first retransmission, 0 = the IKE default (4 s) */
+	unsigned retransmit_tries; /* 0 = the IKE default (5) */
 };
 
 /* Descriptors the caller polls for input; eng_tick() when one is readable

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <netdb.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <net/if.h>
@@ -33,6 +34,13 @@
 #define RT_POLICIES	 (ENG_SUBNETS_MAX * ENG_SUBNETS_MAX * 3)
 #define RT_REPLAY_WINDOW 64
 
+/* One asynchronous name resolution (getaddrinfo_a owns it until done). */
+struct rt_gai {
+	struct gaicb cb;
+	struct addrinfo hints;
+	char name[256];
+};
+
 /* One CHILD_SA pair as installed, for counters and removal. */
 struct rt_child {
 	struct kernel_sa_id in, out;
@@ -48,6 +56,18 @@ struct rt_tun {
 	bool configured; /* handed to the IKE core */
 	struct ike_peer_conf conf;
 	uint8_t start_mode;
+	/* remote-address entries are tried in order: the one in use, and a
+	 * host name's resolution (again at every reconnect) */
+	uint8_t remote_idx;
+	bool advance;		  /* a failure: move to the next entry at the next tick */
+	struct rt_gai *gai;	  /* resolution in flight, or NULL */
+	uint8_t gai_idx;	  /* the entry it is for */
+	struct eng_addr resolved; /* its result (family 0 = none yet) */
+	uint8_t resolved_idx;
+	uint8_t n_remote; /* entries, and whether the one in use is a name */
+	bool remote_is_host;
+	int64_t next_try_ms; /* when `advance` may act */
+	unsigned fail_ms;    /* back-off between attempts */
 	enum eng_tun_state state;
 	char reason[256];
 	time_t reason_at;
@@ -68,6 +88,9 @@ struct eng_rt {
 	int kernel_ev_fd;
 	struct rt_tun **tun;
 	size_t n_tun, cap_tun;
+	/* resolutions whose tunnel went away while glibc still owned them */
+	struct rt_gai **orphans;
+	size_t n_orphans;
 	uint32_t next_id;
 	uint8_t *rxbuf;
 };
@@ -374,8 +397,8 @@ static uint16_t own_port(const struct eng_rt *rt)
  * The IKE settings of one running tunnel.  Returns 0, or -errno with a
  * sentence in why when the tunnel cannot negotiate (yet).
  */
-static int tunnel_conf(struct eng_rt *rt, const struct eng_tunnel *t, struct ike_peer_conf *c,
-		       char *why, size_t why_len)
+static int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, const struct eng_tunnel *t,
+		       struct ike_peer_conf *c, char *why, size_t why_len)
 {
 	const struct eng_cfg *run = rt->eng->running;
 	struct eng_ikev2_policy ike2;
@@ -400,14 +423,20 @@ static int tunnel_conf(struct eng_rt *rt, const struct eng_tunnel *t, struct ike
 	n = t->ipsec_policy[0] ? cfg_find(run, ENG_OBJ_IPSEC, 0, t->ipsec_policy) : NULL;
 	eng_ipsec_effective(n ? &n->u.ipsec : NULL, &ipsec);
 
-	/* Addresses: the first literal remote; the local address or interface. */
-	for (uint8_t i = 0; i < t->n_remote && !remote.family; i++) {
-		if (t->remote[i].kind == ENG_EP_ADDR)
-			remote = t->remote[i].addr;
-		else if (t->remote[i].kind == ENG_EP_HOST && i + 1 == t->n_remote) {
-			snprintf(why, why_len, "remote-address %s: host names are not resolved yet",
-				 t->remote[i].name ? t->remote[i].name : "");
-			return -EOPNOTSUPP;
+	/* Addresses: the remote entry in use; the local address or interface. */
+	if (rt_t && t->n_remote) {
+		const struct eng_endpoint *ep = &t->remote[rt_t->remote_idx % t->n_remote];
+
+		if (ep->kind == ENG_EP_ADDR) {
+			remote = ep->addr;
+		} else if (ep->kind == ENG_EP_HOST) {
+			if (rt_t->resolved.family && rt_t->resolved_idx == rt_t->remote_idx) {
+				remote = rt_t->resolved;
+			} else {
+				snprintf(why, why_len, "resolving remote-address %s",
+					 ep->name ? ep->name : "");
+				return -EINPROGRESS;
+			}
 		}
 	}
 	if (t->local.kind == ENG_EP_ADDR) {
@@ -539,6 +568,15 @@ static struct rt_tun *tun_add(struct eng_rt *rt, const char *name)
 	t->id = ++rt->next_id;
 	rt->tun[rt->n_tun++] = t;
 	return t;
+}
+
+static void schedule_advance(struct rt_tun *t)
+{
+	t->fail_ms = t->fail_ms ? t->fail_ms * 2 : 5000;
+	if (t->fail_ms > 300000)
+		t->fail_ms = 300000;
+	t->next_try_ms = eng_now_ms() + t->fail_ms;
+	t->advance = true;
 }
 
 static void set_reason(struct rt_tun *t, const char *reason)
@@ -1087,6 +1125,8 @@ static void env_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, 
 	case IKE_TUN_UP:
 	case IKE_TUN_REKEYED:
 		t->state = ENG_TUN_UP;
+		t->fail_ms = 0;
+		t->advance = false;
 		set_reason(t, NULL);
 		break;
 	case IKE_TUN_IKE_NO_CHILD:
@@ -1098,9 +1138,14 @@ static void env_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, 
 		t->state = t->start_mode == ENG_START_AUTO ? ENG_TUN_DOWN : ENG_TUN_IDLE;
 		if (reason && reason[0])
 			set_reason(t, reason);
-		/* an auto tunnel is started again by the IKE core, with back-off */
+		/* an auto tunnel is started again by the IKE core, with back-off;
+		 * with several remote addresses or a host name the runtime moves
+		 * on (or resolves again) instead */
 		if (reason && reason[0])
 			eng_logf(rt->eng, ENG_LOG_WARNING, "tunnel %s: %s", tunnel, reason);
+		if (st == IKE_TUN_FAILED && t->start_mode == ENG_START_AUTO &&
+		    (t->n_remote > 1 || t->remote_is_host))
+			schedule_advance(t);
 		break;
 	}
 }
@@ -1116,6 +1161,159 @@ static void tun_unconfigure(struct eng_rt *rt, struct rt_tun *t)
 	OPENSSL_cleanse(&t->conf, sizeof(t->conf));
 }
 
+/* ---- Host names and several remote addresses ---------------------------- */
+
+static void gai_free(struct rt_gai *g)
+{
+	if (g->cb.ar_result)
+		freeaddrinfo(g->cb.ar_result);
+	free(g);
+}
+
+/* Hand a resolution back: cancelled, finished, or left to finish as an orphan. */
+static void gai_drop(struct eng_rt *rt, struct rt_gai *g)
+{
+	int rc = gai_cancel(&g->cb);
+
+	if (rc == EAI_CANCELED || rc == EAI_ALLDONE || gai_error(&g->cb) != EAI_INPROGRESS) {
+		gai_free(g);
+		return;
+	}
+	struct rt_gai **v = realloc(rt->orphans, (rt->n_orphans + 1) * sizeof(*v));
+
+	if (!v)
+		return; /* glibc still writes to it: leaking is the safe choice */
+	rt->orphans = v;
+	rt->orphans[rt->n_orphans++] = g;
+}
+
+static void orphans_reap(struct eng_rt *rt, bool wait)
+{
+	for (size_t i = 0; i < rt->n_orphans;) {
+		struct rt_gai *g = rt->orphans[i];
+
+		if (wait && gai_error(&g->cb) == EAI_INPROGRESS) {
+			const struct gaicb *list[1] = {&g->cb};
+			struct timespec ts = {.tv_sec = 5};
+
+			gai_suspend(list, 1, &ts);
+		}
+		if (gai_error(&g->cb) == EAI_INPROGRESS) {
+			i++;
+			continue;
+		}
+		gai_free(g);
+		rt->orphans[i] = rt->orphans[--rt->n_orphans];
+	}
+}
+
+static void resolve_start(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg)
+{
+	const struct eng_endpoint *ep = &cfg->remote[t->remote_idx % cfg->n_remote];
+	struct gaicb *list[1];
+	struct rt_gai *g;
+	int rc;
+
+	if (t->gai)
+		return;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return;
+	snprintf(g->name, sizeof(g->name), "%s", ep->name ? ep->name : "");
+	g->hints.ai_socktype = SOCK_DGRAM;
+	g->hints.ai_family = cfg->local.kind == ENG_EP_ADDR ? cfg->local.addr.family : AF_UNSPEC;
+	g->cb.ar_name = g->name;
+	g->cb.ar_request = &g->hints;
+	list[0] = &g->cb;
+	rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
+	if (rc) {
+		char why[300];
+
+		snprintf(why, sizeof(why), "remote-address %s: %s", g->name, gai_strerror(rc));
+		set_reason(t, why);
+		free(g);
+		return;
+	}
+	t->gai = g;
+	t->gai_idx = t->remote_idx;
+	eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: resolving %s", t->name,
+		   g->name);
+}
+
+static const struct eng_tunnel *running_tunnel(struct eng_rt *rt, const char *name)
+{
+	const struct eng_node *n = cfg_find(rt->eng->running, ENG_OBJ_TUNNEL, 0, name);
+
+	return n ? &n->u.tunnel : NULL;
+}
+
+static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg);
+
+/* Finished resolutions: use the address, or say why there is none. */
+static void resolve_poll(struct eng_rt *rt, struct rt_tun *t)
+{
+	const struct eng_tunnel *cfg;
+	struct rt_gai *g = t->gai;
+	int rc;
+
+	if (!g || (rc = gai_error(&g->cb)) == EAI_INPROGRESS)
+		return;
+	t->gai = NULL;
+	cfg = running_tunnel(rt, t->name);
+	if (rc == 0 && g->cb.ar_result) {
+		const struct addrinfo *ai = g->cb.ar_result;
+
+		memset(&t->resolved, 0, sizeof(t->resolved));
+		if (ai->ai_family == AF_INET) {
+			t->resolved.family = AF_INET;
+			memcpy(t->resolved.bytes,
+			       &((const struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
+		} else if (ai->ai_family == AF_INET6) {
+			t->resolved.family = AF_INET6;
+			memcpy(t->resolved.bytes,
+			       &((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
+		}
+		t->resolved_idx = t->gai_idx;
+		if (rt->eng->debug & ENG_DEBUG_IKE_DETAIL) {
+			char a[64];
+
+			eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: %s is %s",
+				   t->name, g->name, eng_addr_str(&t->resolved, a, sizeof(a)));
+		}
+		gai_free(g);
+		if (cfg)
+			tun_sync(rt, t, cfg);
+		return;
+	}
+	{
+		char why[300];
+
+		snprintf(why, sizeof(why), "remote-address %s: %s", g->name,
+			 rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		set_reason(t, why);
+		eng_logf(rt->eng, ENG_LOG_WARNING, "tunnel %s: %s", t->name, why);
+	}
+	t->state = ENG_TUN_DOWN;
+	gai_free(g);
+	schedule_advance(t);
+}
+
+/* After a failure: the next remote-address entry (a name resolved again). */
+static void advance_remote(struct eng_rt *rt, struct rt_tun *t)
+{
+	const struct eng_tunnel *cfg = running_tunnel(rt, t->name);
+
+	t->advance = false;
+	if (!cfg || !cfg->n_remote || cfg->shutdown)
+		return;
+	t->remote_idx = (uint8_t)((t->remote_idx + 1) % cfg->n_remote);
+	t->resolved.family = 0;
+	eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL,
+		   "IKEv2: tunnel %s: trying remote-address %u of %u", t->name, t->remote_idx + 1,
+		   cfg->n_remote);
+	tun_sync(rt, t, cfg);
+}
+
 static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg)
 {
 	struct ike_peer_conf conf;
@@ -1128,7 +1326,16 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 		set_reason(t, NULL);
 		return;
 	}
-	rc = tunnel_conf(rt, cfg, &conf, why, sizeof(why));
+	rc = tunnel_conf(rt, t, cfg, &conf, why, sizeof(why));
+	if (rc == -EINPROGRESS) {
+		/* a host name: negotiate once it is resolved */
+		tun_unconfigure(rt, t);
+		t->state = ENG_TUN_CONNECTING;
+		set_reason(t, why);
+		resolve_start(rt, t, cfg);
+		OPENSSL_cleanse(&conf, sizeof(conf));
+		return;
+	}
 	if (rc) {
 		tun_unconfigure(rt, t);
 		t->state = ENG_TUN_DOWN;
@@ -1137,6 +1344,9 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 		return;
 	}
 	conf.reqid = t->configured ? t->conf.reqid : kernel_reqid_alloc(rt->k);
+	t->n_remote = cfg->n_remote;
+	t->remote_is_host =
+	    cfg->n_remote && cfg->remote[t->remote_idx % cfg->n_remote].kind == ENG_EP_HOST;
 	t->start_mode = cfg->start_mode ? cfg->start_mode : ENG_START_AUTO;
 	if (t->configured && memcmp(&conf, &t->conf, sizeof(conf)) == 0) {
 		OPENSSL_cleanse(&conf, sizeof(conf));
@@ -1204,6 +1414,8 @@ void eng_rt_sync(struct eng *eng)
 			continue;
 		}
 		tun_unconfigure(rt, t);
+		if (t->gai)
+			gai_drop(rt, t->gai);
 		free(t);
 		memmove(&rt->tun[i], &rt->tun[i + 1], (rt->n_tun - i - 1) * sizeof(rt->tun[0]));
 		rt->n_tun--;
@@ -1264,6 +1476,16 @@ int64_t eng_rt_next_ms(const struct eng *eng)
 	if (!rt)
 		return -1;
 	next = ike_next_timeout(rt->ike);
+	for (size_t i = 0; i < rt->n_tun; i++) {
+		const struct rt_tun *t = rt->tun[i];
+		/* a resolution in flight is looked at every 50 ms */
+		uint64_t due = t->gai || rt->n_orphans ? (uint64_t)eng_now_ms() + 50
+			       : t->advance	       ? (uint64_t)t->next_try_ms
+						       : UINT64_MAX;
+
+		if (due < next)
+			next = due;
+	}
 	return next == UINT64_MAX ? -1 : (int64_t)next;
 }
 
@@ -1295,6 +1517,16 @@ void eng_rt_tick(struct eng *eng)
 	if (rt->kernel_ev_fd >= 0)
 		kernel_events_read(rt->k, on_kernel_event, rt);
 	ike_tick(rt->ike);
+	for (size_t i = 0; i < rt->n_tun; i++) {
+		struct rt_tun *t = rt->tun[i];
+
+		if (t->gai)
+			resolve_poll(rt, t);
+		else if (t->advance && eng_now_ms() >= t->next_try_ms)
+			advance_remote(rt, t);
+	}
+	if (rt->n_orphans)
+		orphans_reap(rt, false);
 }
 
 /* ---- Open and close -------------------------------------------------------- */
@@ -1370,6 +1602,10 @@ int eng_rt_open(struct eng *eng, struct eng_diag *diag)
 			 strerror(-rc));
 	env.ctx = rt;
 	ike_opts_default(&iopts);
+	if (o->retransmit_ms)
+		iopts.retransmit_timeout_ms = o->retransmit_ms;
+	if (o->retransmit_tries)
+		iopts.retransmit_tries = o->retransmit_tries;
 	rc = ike_engine_new(&env, &iopts, &rt->ike);
 	if (rc) {
 		eng_diag_addf(diag, "cannot start the IKE engine: %s", strerror(-rc));
@@ -1407,9 +1643,13 @@ void eng_rt_close(struct eng *eng)
 	/* tell the peers, then remove what this engine installed */
 	for (size_t i = 0; i < rt->n_tun; i++) {
 		tun_unconfigure(rt, rt->tun[i]);
+		if (rt->tun[i]->gai)
+			gai_drop(rt, rt->tun[i]->gai);
 		free(rt->tun[i]);
 	}
 	free(rt->tun);
+	orphans_reap(rt, true);
+	free(rt->orphans);
 	ike_engine_free(rt->ike);
 	kernel_flush_own(rt->k);
 	kernel_close(rt->k);

@@ -38,6 +38,9 @@ static int open_side(struct gsess *g, uint16_t port, uint16_t peer)
 	    .ike_port = port,
 	    .natt_port = (uint16_t)(port + 1),
 	    .peer_port = peer,
+	    /* a peer that does not answer is given up quickly */
+	    .retransmit_ms = 200,
+	    .retransmit_tries = 2,
 	};
 	int fds[8];
 
@@ -448,6 +451,43 @@ static void test_clear_peer(void **state)
 		    status(&p->a, "T").state != ENG_TUN_UP);
 }
 
+/* A host name is resolved without blocking the engine. */
+static void test_host_name(void **state)
+{
+	struct pair *p = *state;
+
+	configure(&p->b, side_b);
+	configure(&p->a, "ipsec tunnel T\n local-address 127.0.0.1\n remote-address localhost\n"
+			 " authentication pre-share key k-1\n local-subnet 10.1.0.0/24\n"
+			 " remote-subnet 10.2.0.0/24");
+	wait_up(p, "T");
+	assert_int_equal(status(&p->a, "T").remote.bytes[0], 127);
+}
+
+/* remote-address entries are tried in order: the first does not answer. */
+static void test_remote_addresses_in_order(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status a;
+	bool failed_first = false;
+
+	configure(&p->b, side_b);
+	configure(&p->a, "ipsec tunnel T\n local-address 127.0.0.1\n remote-address 127.0.0.9\n"
+			 " remote-address 127.0.0.1\n authentication pre-share key k-1\n"
+			 " local-subnet 10.1.0.0/24\n remote-subnet 10.2.0.0/24");
+	for (int i = 0; i < 150; i++) {
+		pump(p, 100);
+		a = status(&p->a, "T");
+		if (strstr(a.reason, "no reply from 127.0.0.9"))
+			failed_first = true;
+		if (a.state == ENG_TUN_UP && a.n_child)
+			break;
+	}
+	assert_true(failed_first);
+	assert_int_equal(a.state, ENG_TUN_UP);
+	assert_int_equal(a.remote.bytes[3], 1);
+}
+
 /* An engine without IKE says so for every tunnel. */
 static void test_configuration_only_engine(void **state)
 {
@@ -479,6 +519,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_on_demand, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_debug, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_clear_peer, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_host_name, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_remote_addresses_in_order, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 
