@@ -481,8 +481,13 @@ static void ike_ike_rekey_request(struct ike_sa *sa, const struct ike_msg *m,
 		ike_child_answer_err(sa, m, IKE_N_INVALID_KE_PAYLOAD, g, 2);
 		return;
 	}
-	/* RFC 7296 §2.8.1 collisions are not resolved: the second rekey waits */
-	if (sa->rekey_new || sa->req.kind == IKE_REQ_IKE_REKEY) {
+	/*
+	 * Simultaneous IKE rekeys are not resolved by the §2.8.2 nonce rule:
+	 * the second one waits, as does one crossing our CHILD_SA exchange
+	 * (whose answer would land on the IKE SA being replaced).
+	 */
+	if (sa->rekey_new || sa->req.kind == IKE_REQ_IKE_REKEY ||
+	    sa->req.kind == IKE_REQ_CHILD_REKEY || sa->req.kind == IKE_REQ_DELETE_CHILD) {
 		ike_child_answer_err(sa, m, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
