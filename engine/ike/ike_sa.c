@@ -107,7 +107,8 @@ void ike_tun_status(struct ike_tunnel *t, struct ike_engine *e, enum ike_tunnel_
 		t->failures++;
 	if (st == IKE_TUN_UP)
 		t->failures = 0;
-	if ((st == IKE_TUN_FAILED || st == IKE_TUN_DOWN) && t->conf.start == IKE_START_AUTO)
+	if ((st == IKE_TUN_FAILED || st == IKE_TUN_DOWN) &&
+	    (t->conf.start == IKE_START_AUTO || t->restart))
 		ike_tun_plan_restart(t, e);
 	t->state = st;
 	if (st == IKE_TUN_UP)
@@ -1085,9 +1086,11 @@ void ike_tick(struct ike_engine *e)
 	uint64_t now = ike_now(e);
 
 	for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
-		if (t->conf.start != IKE_START_AUTO || t->sa || !t->retry_at || now < t->retry_at)
+		if ((t->conf.start != IKE_START_AUTO && !t->restart) || t->sa || !t->retry_at ||
+		    now < t->retry_at)
 			continue;
 		t->retry_at = 0;
+		t->restart = false;
 		ike_initiate(e, t->conf.name);
 	}
 
@@ -1105,8 +1108,8 @@ uint64_t ike_next_timeout(const struct ike_engine *e)
 	uint64_t next = UINT64_MAX;
 
 	for (const struct ike_tunnel *t = e->tunnels; t; t = t->next) {
-		if (t->conf.start == IKE_START_AUTO && t->sa == NULL && t->retry_at &&
-		    t->retry_at < next)
+		if ((t->conf.start == IKE_START_AUTO || t->restart) && t->sa == NULL &&
+		    t->retry_at && t->retry_at < next)
 			next = t->retry_at;
 	}
 

@@ -78,6 +78,7 @@ struct ike_tunnel {
 	unsigned failures; /* in a row, for the back-off */
 	size_t remote_idx; /* 0: conf.remote, then conf.remote_alt[] */
 	bool next_now;	   /* the current address did not answer: try the next at once */
+	bool restart;	   /* initiate again at retry_at, whatever the start mode */
 };
 
 #define IKE_RESTART_BASE_MS 5000

@@ -80,6 +80,12 @@ enum ike_start_mode {
 	IKE_START_AUTO,
 };
 
+/* What a dead peer leads to; start-mode auto restarts after any failure anyway. */
+enum ike_dpd_action {
+	IKE_DPD_CLEAR,	 /* tear down and wait */
+	IKE_DPD_RESTART, /* tear down and initiate again */
+};
+
 enum ike_child_mode {
 	IKE_MODE_TUNNEL,
 	IKE_MODE_TRANSPORT,
@@ -109,6 +115,7 @@ struct ike_peer_conf {
 	uint32_t child_lifetime_s; /* 0: no CHILD rekey */
 	uint32_t dpd_interval_s;   /* 0: no DPD */
 	uint32_t dpd_timeout_s;
+	enum ike_dpd_action dpd_action;
 	enum ike_start_mode start;
 	uint32_t reqid;
 };

@@ -872,6 +872,43 @@ static void test_auto_dpd_restart(void **state)
 	assert_pair(&A.installed[1], &B.installed[1]);
 }
 
+/* dpd action restart on a responder-only tunnel: it calls the peer back itself. */
+static void test_dpd_action_restart(void **state)
+{
+	CB.dpd_interval_s = 10;
+	CB.dpd_timeout_s = 30;
+	CB.dpd_action = IKE_DPD_RESTART;
+	establish();
+	fn.blackhole[0] = true; /* a is gone */
+	while (B.state == IKE_TUN_UP && fn_next_timer(120000))
+		fn_run();
+	assert_int_equal(B.state, IKE_TUN_FAILED);
+	assert_string_equal(B.reason, "DPD: no reply from 192.0.2.1 within 30 s");
+	fn.blackhole[0] = false;
+	while (B.state != IKE_TUN_UP && fn_next_timer(10000))
+		fn_run();
+	assert_int_equal(B.state, IKE_TUN_UP);
+	assert_int_equal(B.n_installed, 2);
+	assert_true(B.installed[1].initiator); /* b started this one */
+	/* a's stale pair went with INITIAL_CONTACT */
+	assert_int_equal(A.n_deleted, 1);
+	assert_pair(&B.installed[1], &A.installed[1]);
+}
+
+/* dpd action clear (the default) on a responder-only tunnel: it stays down. */
+static void test_dpd_action_clear(void **state)
+{
+	CB.dpd_interval_s = 10;
+	CB.dpd_timeout_s = 30;
+	establish();
+	fn.blackhole[0] = true;
+	while (B.state == IKE_TUN_UP && fn_next_timer(120000))
+		fn_run();
+	assert_int_equal(B.state, IKE_TUN_FAILED);
+	fn.blackhole[0] = false;
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+}
+
 /* Failed attempts of an auto tunnel back off: 5 s, then 10 s, then 20 s. */
 static void test_auto_backoff(void **state)
 {
@@ -1552,6 +1589,8 @@ int main(void)
 	    T(test_dpd_timeout),
 	    T(test_auto_dpd_restart),
 	    T(test_auto_backoff),
+	    T(test_dpd_action_restart),
+	    T(test_dpd_action_clear),
 	    T(test_responder_only),
 	    T(test_remote_alternatives),
 	    T(test_auto_both_sides),
