@@ -51,6 +51,22 @@ static uint64_t ike_retry_at(struct ike_engine *e)
 	return ike_now(e) + IKE_RETRY_MS + j % IKE_RETRY_MS;
 }
 
+/* The group an INVALID_KE_PAYLOAD asks for, if it is one of ours; else 0. */
+static uint16_t ike_invalid_ke_group(const struct ike_msg *m, const uint16_t *ours, size_t n)
+{
+	struct ike_notify nt;
+	uint16_t g;
+
+	if (!ike_msg_has_notify(m, IKE_N_INVALID_KE_PAYLOAD, &nt) || nt.len != 2)
+		return 0;
+	g = (uint16_t)(nt.data[0] << 8 | nt.data[1]);
+	for (size_t i = 0; i < n; i++) {
+		if (ours[i] == g)
+			return g;
+	}
+	return 0;
+}
+
 static size_t ike_child_count(const struct ike_sa *sa)
 {
 	size_t n = 0;
@@ -76,7 +92,7 @@ int ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
 {
 	struct ike_engine *e = sa->eng;
 	const struct ike_peer_conf *c = &sa->tun->conf;
-	uint16_t group = c->child.n_dh ? c->child.dh[0] : 0;
+	uint16_t group = sa->pfs_group ? sa->pfs_group : c->child.n_dh ? c->child.dh[0] : 0;
 	uint8_t ibuf[IKE_INNER_MAX], spi[4], oldspi[4], pub[1024];
 	struct ike_sa_pld *prop = NULL;
 	struct ike_ts_pld *ts = NULL;
@@ -224,7 +240,7 @@ int ike_ike_rekey_start(struct ike_sa *sa)
 {
 	struct ike_engine *e = sa->eng;
 	const struct ike_peer_conf *c = &sa->tun->conf;
-	uint16_t group = sa->ike.dh->id;
+	uint16_t group = sa->rekey_group ? sa->rekey_group : sa->ike.dh->id;
 	uint8_t ibuf[IKE_INNER_MAX], pub[1024];
 	struct ike_sa_pld *prop = NULL;
 	struct ike_sa *ns;
@@ -353,6 +369,7 @@ done:
 void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
 {
 	struct ike_engine *e = sa->eng;
+	const struct ike_peer_conf *c = &sa->tun->conf;
 	enum ike_req_kind kind = sa->req.kind;
 	char why[IKE_REASON_LEN], a[IKE_ADDR_STRLEN], nb[40];
 	uint16_t err;
@@ -369,9 +386,17 @@ void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
 			return;
 		}
 		if (err) {
+			uint16_t g = ike_invalid_ke_group(m, c->child.dh, c->child.n_dh);
+
 			ike_log(e, IKE_LOG_INFO, "peer %s refused the CHILD_SA rekey: %s", a,
 				ike_notify_name(err, nb, sizeof(nb)));
 			ike_pending_clear(sa);
+			/* the peer wants another PFS group we have: again at once, once */
+			if (g && sa->pfs_group == 0) {
+				sa->pfs_group = g;
+				ike_child_rekey_start(sa, old);
+				return;
+			}
 			old->rekey_at = ike_retry_at(e);
 			return;
 		}
@@ -419,6 +444,19 @@ void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
 		if (ns == NULL)
 			return;
 		ret = err ? -EPERM : ike_ike_rekey_finish(sa, m, why, sizeof(why));
+		if (err == IKE_N_INVALID_KE_PAYLOAD) {
+			uint16_t g = 0;
+
+			for (size_t i = 0; i < c->n_ike && !g; i++)
+				g = ike_invalid_ke_group(m, c->ike[i].dh, c->ike[i].n_dh);
+			if (g && sa->rekey_group == 0) {
+				sa->rekey_group = g;
+				ike_sa_destroy(ns);
+				sa->rekey_new = NULL;
+				ike_ike_rekey_start(sa);
+				return;
+			}
+		}
 		if (ret < 0) {
 			ike_log(e, IKE_LOG_INFO, "tunnel %s: IKE rekey with %s failed: %s",
 				sa->tun->conf.name, a,

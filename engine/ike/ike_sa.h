@@ -148,6 +148,8 @@ struct ike_sa {
 	uint8_t rekey_nr[IKE_NONCE_MAX]; /* the peer's nonce in it */
 	size_t rekey_nr_len;
 	struct ike_sa *rekey_new; /* IKE rekey: the SA being created */
+	uint16_t pfs_group;	  /* KE group for CHILD rekeys, after INVALID_KE_PAYLOAD */
+	uint16_t rekey_group;	  /* KE group for IKE rekeys, likewise */
 	/* §2.8.1: the peer rekeyed the CHILD_SA we are rekeying too */
 	struct {
 		bool active;

@@ -1275,6 +1275,27 @@ static void test_rekey_child_pfs_mismatch(void **state)
 	assert_int_equal(ike_engine_stats(A.e)->child_rekeyed, 0);
 }
 
+/* The peer wants another PFS group (INVALID_KE_PAYLOAD): the rekey is redone with it. */
+static void test_rekey_child_pfs_invalid_ke(void **state)
+{
+	CA.child.dh[0] = IKE_DH_ECP256;
+	CA.child.dh[1] = IKE_DH_MODP2048;
+	CA.child.n_dh = 2;
+	CB.child.dh[0] = IKE_DH_MODP2048;
+	CB.child.n_dh = 1;
+	establish();
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.n_installed, 2);
+	assert_pair(&A.installed[1], &B.installed[1]);
+	assert_int_equal(A.sent, 2 + 3); /* refused, redone, old pair deleted */
+	/* the next rekey uses the group that worked straight away */
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.n_installed, 3);
+	assert_int_equal(A.sent, 5 + 2);
+}
+
 /* Rekey by lifetime: the timer starts it. */
 static void test_rekey_child_lifetime(void **state)
 {
@@ -1602,6 +1623,7 @@ int main(void)
 	    T(test_rekey_child_pfs),
 	    T(test_rekey_child_pfs_mismatch),
 	    T(test_rekey_child_lifetime),
+	    T(test_rekey_child_pfs_invalid_ke),
 	    T(test_rekey_ike),
 	    T(test_rekey_child_simultaneous),
 	    T(test_rekey_child_during_ike_rekey),

@@ -364,6 +364,29 @@ static void test_unexpected(void **state)
 	(void)buf;
 }
 
+/*
+ * IKE rekey when the peer has come to want another group (its configuration
+ * edited in place, as a renegotiating change would not show this): the
+ * INVALID_KE_PAYLOAD answer is followed by a rekey with that group.
+ */
+static void test_rekey_ike_invalid_ke(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	A.e->tunnels->conf.ike[0].dh[1] = IKE_DH_CURVE25519;
+	A.e->tunnels->conf.ike[0].n_dh = 2;
+	B.e->tunnels->conf.ike[0].dh[0] = IKE_DH_CURVE25519;
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_int_equal(ia.dh, IKE_DH_CURVE25519);
+	assert_int_equal(ib.dh, IKE_DH_CURVE25519);
+	assert_memory_equal(ia.spi_i, ib.spi_i, 8);
+	assert_int_equal(ia.n_child, 1);
+}
+
 /* A response whose exchange type is not the request's: dropped, request still pending. */
 static void test_response_wrong_exchange(void **state)
 {
@@ -443,6 +466,7 @@ int main(void)
 	    T(test_new_child_ok),
 	    T(test_child_limit),
 	    T(test_unexpected),
+	    T(test_rekey_ike_invalid_ke),
 	    T(test_response_wrong_exchange),
 	    T(test_random_inner),
 	};
