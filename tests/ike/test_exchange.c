@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+
 #include "crypto.h"
 #include "fakenet.h"
 #include "ike_msg.h"
@@ -551,6 +553,46 @@ static void test_nat_detected(void **state)
 	fn_run();
 	assert_int_equal(B.n_installed, 2);
 	assert_true(B.installed[1].encap);
+}
+
+/* The NAT_DETECTION hashes on the wire, against SHA-1 computed here (§2.23). */
+static void test_natd_wire(void **state)
+{
+	struct ike_msg *m = malloc(sizeof(*m));
+	uint8_t in[8 + 8 + 4 + 2], want_src[20], want_dst[20];
+	unsigned int n;
+	int found = 0;
+
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	assert_int_equal(ike_msg_parse(fn.q[0].buf, fn.q[0].len, m), 0);
+	memcpy(in, m->hdr.spi_i, 8);
+	memset(in + 8, 0, 8); /* SPIr is zero in the request */
+	memcpy(in + 16, A.addr.addr, 4);
+	in[20] = 500 >> 8;
+	in[21] = 500 & 0xff;
+	assert_int_equal(EVP_Digest(in, sizeof(in), want_src, &n, EVP_sha1(), NULL), 1);
+	memcpy(in + 16, B.addr.addr, 4);
+	assert_int_equal(EVP_Digest(in, sizeof(in), want_dst, &n, EVP_sha1(), NULL), 1);
+	for (size_t i = 0; i < m->npld; i++) {
+		struct ike_notify nt;
+
+		if (m->pld[i].type != IKE_PLD_NOTIFY)
+			continue;
+		assert_int_equal(ike_parse_notify(&m->pld[i], &nt), 0);
+		if (nt.type == IKE_N_NAT_DETECTION_SOURCE_IP) {
+			assert_int_equal(nt.len, 20);
+			assert_memory_equal(nt.data, want_src, 20);
+			found++;
+		}
+		if (nt.type == IKE_N_NAT_DETECTION_DESTINATION_IP) {
+			assert_int_equal(nt.len, 20);
+			assert_memory_equal(nt.data, want_dst, 20);
+			found++;
+		}
+	}
+	assert_int_equal(found, 2);
+	free(m);
 }
 
 /* ---- failures with their reasons ---- */
@@ -1590,6 +1632,7 @@ int main(void)
 	    T(test_cookie),
 	    T(test_cookie_wrong),
 	    T(test_nat_detected),
+	    T(test_natd_wire),
 	    T(test_proposal_mismatch),
 	    T(test_psk_mismatch),
 	    T(test_identity_unknown),
