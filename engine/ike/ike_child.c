@@ -295,7 +295,7 @@ fail:
 }
 
 /* Move the CHILD_SAs to the new IKE SA and make it the tunnel's. */
-static void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
+void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
 {
 	struct ike_engine *e = old->eng;
 
@@ -303,8 +303,6 @@ static void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
 	old->children = NULL;
 	ns->state = IKE_SA_ESTABLISHED;
 	ns->created_ms = ike_now(e);
-	ns->msgid_in = 0;
-	ns->msgid_out = 0;
 	ns->last_rx_ms = ike_now(e);
 	ns->nat_local = old->nat_local;
 	ns->nat_remote = old->nat_remote;
@@ -360,10 +358,52 @@ static int ike_ike_rekey_finish(struct ike_sa *sa, const struct ike_msg *m, char
 	dh_key_free(ns->dh);
 	ns->dh = NULL;
 	sa->rekey_new = NULL;
-	ike_rekey_switch(sa, ns);
 done:
 	free(prop);
 	return ret;
+}
+
+/* The lowest of an SA's two nonces. */
+static void ike_sa_low_nonce(const struct ike_sa *s, const uint8_t **p, size_t *len)
+{
+	bool ni = ike_nonce_cmp(s->ni, s->ni_len, s->nr, s->nr_len) < 0;
+
+	*p = ni ? s->ni : s->nr;
+	*len = ni ? s->ni_len : s->nr_len;
+}
+
+/*
+ * Our IKE rekey made ns. If the peer's crossed it (§2.8.2), the new SA with
+ * the lowest of the four nonces is redundant and deleted by the side that
+ * made it; the other one carries on, and its maker deletes the old SA.
+ */
+static void ike_ike_rekey_settle(struct ike_sa *sa, struct ike_sa *ns)
+{
+	struct ike_engine *e = sa->eng;
+	struct ike_sa *theirs = sa->coll_ike;
+	const uint8_t *lo_ours, *lo_theirs;
+	size_t l_ours, l_theirs;
+
+	if (theirs == NULL) {
+		ike_rekey_switch(sa, ns);
+		ike_info_delete_ike(sa);
+		return;
+	}
+	ike_sa_low_nonce(ns, &lo_ours, &l_ours);
+	ike_sa_low_nonce(theirs, &lo_theirs, &l_theirs);
+	sa->coll_ike = NULL;
+	theirs->coll_of = NULL;
+	if (ike_nonce_cmp(lo_ours, l_ours, lo_theirs, l_theirs) < 0) {
+		ike_log(e, IKE_LOG_INFO, "simultaneous IKE SA rekey: ours is redundant");
+		ns->state = IKE_SA_ESTABLISHED;
+		ns->last_rx_ms = ike_now(e);
+		ike_rekey_switch(sa, theirs);
+		ike_info_delete_ike(ns);
+		return;
+	}
+	ike_log(e, IKE_LOG_INFO, "simultaneous IKE SA rekey: ours carries on");
+	ike_rekey_switch(sa, ns);
+	ike_info_delete_ike(sa);
 }
 
 void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
@@ -463,11 +503,19 @@ void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
 				err ? ike_notify_name(err, nb, sizeof(nb)) : why);
 			ike_sa_destroy(ns);
 			sa->rekey_new = NULL;
+			if (sa->coll_ike) {
+				/* the peer's rekey, which we answered, is the one */
+				struct ike_sa *theirs = sa->coll_ike;
+
+				sa->coll_ike = NULL;
+				theirs->coll_of = NULL;
+				ike_rekey_switch(sa, theirs);
+				return;
+			}
 			sa->ike_rekey_at = ike_retry_at(e);
 			return;
 		}
-		/* the old IKE SA has done its work */
-		ike_info_delete_ike(sa);
+		ike_ike_rekey_settle(sa, ns);
 		return;
 	}
 	e->stats.drop_unexpected++;
@@ -520,12 +568,12 @@ static void ike_ike_rekey_request(struct ike_sa *sa, const struct ike_msg *m,
 		return;
 	}
 	/*
-	 * Simultaneous IKE rekeys are not resolved by the §2.8.2 nonce rule:
-	 * the second one waits, as does one crossing our CHILD_SA exchange
-	 * (whose answer would land on the IKE SA being replaced).
+	 * One crossing our CHILD_SA exchange waits (its answer would land on
+	 * the IKE SA being replaced); one crossing our own IKE rekey is
+	 * answered and settled when ours completes (§2.8.2); a third waits.
 	 */
-	if (sa->rekey_new || sa->req.kind == IKE_REQ_IKE_REKEY ||
-	    sa->req.kind == IKE_REQ_CHILD_REKEY || sa->req.kind == IKE_REQ_DELETE_CHILD) {
+	if (sa->coll_ike || sa->req.kind == IKE_REQ_CHILD_REKEY ||
+	    sa->req.kind == IKE_REQ_DELETE_CHILD) {
 		ike_child_answer_err(sa, m, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
@@ -565,7 +613,16 @@ static void ike_ike_rekey_request(struct ike_sa *sa, const struct ike_msg *m,
 	ike_build_ke(&w, &(struct ike_ke){sel.dh->id, pub, publen});
 	if (ike_send_response(sa, IKE_CREATE_CHILD_SA, m->hdr.msgid, &w) < 0)
 		goto fail;
-	ike_rekey_switch(sa, ns);
+	if (sa->rekey_new) {
+		/* §2.8.2: ours is under way too; usable now, settled when ours completes */
+		ns->state = IKE_SA_ESTABLISHED;
+		ns->created_ms = ns->last_rx_ms = ike_now(e);
+		ike_sa_lifetimes(ns);
+		sa->coll_ike = ns;
+		ns->coll_of = sa;
+	} else {
+		ike_rekey_switch(sa, ns);
+	}
 	free(answer);
 	return;
 fail:

@@ -551,6 +551,12 @@ void ike_sa_destroy(struct ike_sa *sa)
 		return;
 	if (sa->state == IKE_SA_HALF_OPEN)
 		sa->eng->n_half_open--;
+	/* no pointer to a dead SA may remain (§2.8.2 bookkeeping) */
+	if (sa->coll_of && sa->coll_of->coll_ike == sa)
+		sa->coll_of->coll_ike = NULL;
+	if (sa->coll_ike)
+		sa->coll_ike->coll_of = NULL;
+	sa->coll_ike = sa->coll_of = NULL;
 	while (sa->children)
 		ike_child_remove(sa, sa->children);
 	if (sa->rekey_new)

@@ -148,8 +148,14 @@ struct ike_sa {
 	uint8_t rekey_nr[IKE_NONCE_MAX]; /* the peer's nonce in it */
 	size_t rekey_nr_len;
 	struct ike_sa *rekey_new; /* IKE rekey: the SA being created */
-	uint16_t pfs_group;	  /* KE group for CHILD rekeys, after INVALID_KE_PAYLOAD */
-	uint16_t rekey_group;	  /* KE group for IKE rekeys, likewise */
+	/*
+	 * §2.8.2: the peer rekeyed this IKE SA while our rekey ran; coll_ike is
+	 * the SA its rekey made (we answered it), coll_of points back from it.
+	 */
+	struct ike_sa *coll_ike;
+	struct ike_sa *coll_of;
+	uint16_t pfs_group;   /* KE group for CHILD rekeys, after INVALID_KE_PAYLOAD */
+	uint16_t rekey_group; /* KE group for IKE rekeys, likewise */
 	/* §2.8.1: the peer rekeyed the CHILD_SA we are rekeying too */
 	struct {
 		bool active;
@@ -302,6 +308,8 @@ void ike_child_fill(struct ike_sa *sa, struct ike_child *c, const struct ike_sel
 		    size_t nr);
 
 /* ---- ike_child.c ---- */
+/* Move the CHILD_SAs of old to ns and make ns the tunnel's IKE SA. */
+void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns);
 int ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old);
 int ike_ike_rekey_start(struct ike_sa *sa);
 void ike_child_request(struct ike_sa *sa, const struct ike_msg *m);

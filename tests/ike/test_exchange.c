@@ -1386,36 +1386,52 @@ static void test_rekey_ike(void **state)
 	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
 }
 
-/*
- * Both sides rekey the IKE SA at once: each refuses the other's with
- * TEMPORARY_FAILURE (the §2.8.2 nonce rule is not implemented), the retry
- * of one goes through, and one IKE SA is left on each side.
- */
-static void test_rekey_ike_simultaneous(void **state)
+/* After crossing IKE rekeys: one IKE SA on each side, the same one, with the CHILD_SA. */
+static void assert_one_ike_sa(void)
 {
 	struct ike_tunnel_info ia, ib;
 
-	establish();
-	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
-	assert_int_equal(ike_rekey_ike(B.e, "to-a"), 0);
-	fn_run();
-	while (ike_engine_stats(A.e)->ike_rekeyed == 0 && fn_next_timer(10000))
-		fn_run();
 	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
 	assert_int_equal(ike_engine_stats(B.e)->ike_rekeyed, 1);
 	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
 	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
 	assert_true(ia.ike_up && ib.ike_up);
+	assert_int_equal(ia.n_ike_sa, 1);
+	assert_int_equal(ib.n_ike_sa, 1);
 	assert_memory_equal(ia.spi_i, ib.spi_i, 8);
 	assert_memory_equal(ia.spi_r, ib.spi_r, 8);
 	assert_int_equal(ia.n_child, 1);
 	assert_int_equal(ib.n_child, 1);
-	/* the old IKE SAs are gone: only the new one answers */
-	assert_int_equal(ike_delete(A.e, "to-b"), 0);
+	assert_int_equal(ia.child_spi_out, ib.child_spi_in);
+	assert_int_equal(A.n_deleted + B.n_deleted, 0);
+	/* and it works: delete from either side */
+	assert_int_equal(ike_delete(B.e, "to-a"), 0);
 	fn_run();
-	assert_int_equal(B.state, IKE_TUN_DOWN);
+	assert_int_equal(A.state, IKE_TUN_DOWN);
 	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
 	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+}
+
+/* Both sides rekey the IKE SA at once, the requests crossing (§2.8.2). */
+static void test_rekey_ike_simultaneous(void **state)
+{
+	establish();
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	assert_int_equal(ike_rekey_ike(B.e, "to-a"), 0);
+	fn_run(); /* settled by the nonces, no retry */
+	assert_one_ike_sa();
+}
+
+/* The same, but a's answer reaches a before b's request does. */
+static void test_rekey_ike_simultaneous_late(void **state)
+{
+	establish();
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	assert_int_equal(ike_rekey_ike(B.e, "to-a"), 0);
+	fn_step(); /* a's request to b: b answers it and waits for its own */
+	fn_swap(); /* that answer overtakes b's request */
+	fn_run();
+	assert_one_ike_sa();
 }
 
 /* IKE SA rekey by lifetime, the CHILD_SA carried over. */
@@ -1674,6 +1690,7 @@ int main(void)
 	    T(test_child_expire),
 	    T(test_ike_expire),
 	    T(test_rekey_ike_simultaneous),
+	    T(test_rekey_ike_simultaneous_late),
 	    T(test_rekey_ike_lifetime),
 	    T(test_install_fails),
 	    T(test_conf_change),
