@@ -687,7 +687,10 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 			err = IKE_N_CHILD_SA_NOT_FOUND;
 			goto answer;
 		}
-		if (sa->coll.active && sa->coll.old == old) {
+		/* a second collision, or a pair we are deleting already (§2.25) */
+		if ((sa->coll.active && sa->coll.old == old) ||
+		    (sa->req.active && sa->req.kind == IKE_REQ_DELETE_CHILD &&
+		     sa->del_spi == old->sa.spi_in)) {
 			err = IKE_N_TEMPORARY_FAILURE;
 			goto answer;
 		}

@@ -1528,6 +1528,32 @@ static void test_ike_expire(void **state)
 	assert_int_equal(B.n_deleted, 1);
 }
 
+/*
+ * Both sides rekey the same CHILD_SA, but a's completes before b's request
+ * reaches it: a is deleting the old pair and refuses (§2.25); one pair is left.
+ */
+static void test_rekey_child_simultaneous_late(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	establish();
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	assert_int_equal(ike_rekey_child(B.e, "to-a"), 0);
+	fn_step(); /* a's request to b, answered */
+	fn_swap(); /* the answer overtakes b's request */
+	fn_run();
+	while (fn_next_timer(10000))
+		fn_run();
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_int_equal(ia.n_child, 1);
+	assert_int_equal(ib.n_child, 1);
+	assert_int_equal(ia.child_spi_out, ib.child_spi_in);
+	assert_int_equal(ia.child_spi_in, ib.child_spi_out);
+	assert_int_equal(A.n_installed - A.n_deleted, 1);
+	assert_int_equal(B.n_installed - B.n_deleted, 1);
+}
+
 /* A CHILD_SA rekey that crosses an IKE SA rekey waits for it (§2.25). */
 static void test_rekey_child_during_ike_rekey(void **state)
 {
@@ -1686,6 +1712,7 @@ int main(void)
 	    T(test_rekey_ike),
 	    T(test_rekey_child_simultaneous),
 	    T(test_rekey_child_during_ike_rekey),
+	    T(test_rekey_child_simultaneous_late),
 	    T(test_responder_side_exchanges),
 	    T(test_child_expire),
 	    T(test_ike_expire),
