@@ -270,21 +270,83 @@ const struct ike_stats *ike_engine_stats(const struct ike_engine *e)
 	return &e->stats;
 }
 
+static unsigned ike_name_bucket(const char *name)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 16777619u;
+	return h % IKE_TUN_BUCKETS;
+}
+
+static unsigned ike_ip_bucket(const struct ike_addr *a)
+{
+	uint32_t h = 2166136261u;
+	size_t n = a->family == AF_INET6 ? 16 : 4;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ a->addr[i]) * 16777619u;
+	return h % IKE_TUN_BUCKETS;
+}
+
+/* Lookups by name and by remote address stay cheap with thousands of tunnels. */
+static void ike_tun_index(struct ike_engine *e, struct ike_tunnel *t)
+{
+	struct ike_tunnel **b = &e->by_name[ike_name_bucket(t->conf.name)];
+
+	t->name_next = *b;
+	*b = t;
+	if (t->conf.remote.family) {
+		b = &e->by_ip[ike_ip_bucket(&t->conf.remote)];
+		t->ip_next = *b;
+		*b = t;
+	}
+}
+
+static void ike_tun_unindex(struct ike_engine *e, struct ike_tunnel *t)
+{
+	struct ike_tunnel **pp;
+
+	for (pp = &e->by_name[ike_name_bucket(t->conf.name)]; *pp; pp = &(*pp)->name_next) {
+		if (*pp == t) {
+			*pp = t->name_next;
+			break;
+		}
+	}
+	if (t->conf.remote.family == 0)
+		return;
+	for (pp = &e->by_ip[ike_ip_bucket(&t->conf.remote)]; *pp; pp = &(*pp)->ip_next) {
+		if (*pp == t) {
+			*pp = t->ip_next;
+			break;
+		}
+	}
+}
+
 struct ike_tunnel *ike_tunnel_find(struct ike_engine *e, const char *name)
 {
-	for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
+	for (struct ike_tunnel *t = e->by_name[ike_name_bucket(name)]; t; t = t->name_next) {
 		if (strcmp(t->conf.name, name) == 0)
 			return t;
 	}
 	return NULL;
 }
 
-/* The tunnel whose remote address is the peer's; a wildcard remote (family 0) last. */
+/*
+ * The tunnel whose remote address is the peer's (indexed), else one that
+ * lists it among its other addresses, else one with a wildcard remote.
+ */
 struct ike_tunnel *ike_tunnel_for_peer(struct ike_engine *e, const struct ike_addr *local,
 				       const struct ike_addr *remote)
 {
 	struct ike_tunnel *any = NULL;
 
+	for (struct ike_tunnel *t = e->by_ip[ike_ip_bucket(remote)]; t; t = t->ip_next) {
+		if (t->conf.local.family && !ike_addr_ip_equal(&t->conf.local, local))
+			continue;
+		if (ike_addr_ip_equal(&t->conf.remote, remote))
+			return t;
+	}
 	for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
 		if (t->conf.local.family && !ike_addr_ip_equal(&t->conf.local, local))
 			continue;
@@ -293,8 +355,6 @@ struct ike_tunnel *ike_tunnel_for_peer(struct ike_engine *e, const struct ike_ad
 				any = t;
 			continue;
 		}
-		if (ike_addr_ip_equal(&t->conf.remote, remote))
-			return t;
 		for (size_t i = 0; i < t->conf.n_remote_alt; i++) {
 			if (ike_addr_ip_equal(&t->conf.remote_alt[i], remote))
 				return t;
@@ -351,7 +411,9 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 			if (sa->tun == t)
 				ike_sa_delete_now(sa);
 		}
+		ike_tun_unindex(e, t);
 		t->conf = *conf;
+		ike_tun_index(e, t);
 		t->failures = 0;
 		t->remote_idx = 0;
 		t->retry_at = conf->start == IKE_START_AUTO ? ike_now(e) : 0;
@@ -367,6 +429,7 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 		t->retry_at = ike_now(e);
 	t->next = e->tunnels;
 	e->tunnels = t;
+	ike_tun_index(e, t);
 	return 0;
 }
 
@@ -387,6 +450,7 @@ int ike_conf_remove(struct ike_engine *e, const char *name)
 			}
 		}
 		*pp = t->next;
+		ike_tun_unindex(e, t);
 		OPENSSL_cleanse(t, sizeof(*t));
 		free(t);
 		ike_sa_reap(e);

@@ -23,6 +23,7 @@
 #define IKE_REASON_LEN	 256
 #define IKE_ADDR_STRLEN	 48
 #define IKE_SA_BUCKETS	 4096
+#define IKE_TUN_BUCKETS	 1024
 #define IKE_NATT_PORT	 4500
 #define IKE_KEEPALIVE_MS 20000
 
@@ -70,6 +71,8 @@ struct ike_selected {
 
 struct ike_tunnel {
 	struct ike_tunnel *next;
+	struct ike_tunnel *name_next; /* chain in the by-name index */
+	struct ike_tunnel *ip_next;   /* chain in the by-remote-address index */
 	struct ike_peer_conf conf;
 	struct ike_sa *sa; /* the current IKE SA, either role */
 	enum ike_tunnel_state state;
@@ -179,6 +182,8 @@ struct ike_engine {
 	struct ike_opts opts;
 	struct ike_stats stats;
 	struct ike_tunnel *tunnels;
+	struct ike_tunnel *by_name[IKE_TUN_BUCKETS];
+	struct ike_tunnel *by_ip[IKE_TUN_BUCKETS]; /* tunnels with a remote address */
 	struct ike_sa *sas;
 	struct ike_sa *bucket[IKE_SA_BUCKETS]; /* by SPIi, which is random */
 	unsigned n_half_open;
