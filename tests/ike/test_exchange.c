@@ -1637,6 +1637,38 @@ static void test_conf_change(void **state)
 	assert_int_equal(ike_initiate(A.e, "to-b"), -ENOENT);
 }
 
+/* The responder finds the tunnel by the peer's address among many, after edits too. */
+static void test_tunnel_lookup(void **state)
+{
+	struct ike_peer_conf c = CB;
+	struct ike_tunnel_info ib;
+
+	for (int i = 0; i < 300; i++) {
+		snprintf(c.name, sizeof(c.name), "other%d", i);
+		fn_addr(&c.remote, "203.0.113.0", 500);
+		c.remote.addr[2] = (uint8_t)(i >> 8);
+		c.remote.addr[3] = (uint8_t)i;
+		c.psk[0] = 'X'; /* a wrong match would fail authentication */
+		assert_int_equal(ike_conf_set(B.e, &c), 0);
+	}
+	/* first with the wrong address, then corrected: the index follows */
+	fn_addr(&CB.remote, "192.0.2.77", 500);
+	assert_int_equal(ike_conf_set(B.e, &CB), 0);
+	fn_addr(&CB.remote, "192.0.2.1", 500);
+	assert_int_equal(ike_conf_set(A.e, &CA), 0);
+	assert_int_equal(ike_conf_set(B.e, &CB), 0);
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ib.ike_up);
+	assert_int_equal(ike_tunnel_info(B.e, "other7", &ib), 0);
+	assert_false(ib.ike_up);
+	assert_int_equal(ike_conf_remove(B.e, "other7"), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "other7", &ib), -ENOENT);
+	assert_int_equal(ike_tunnel_info(B.e, "other8", &ib), 0);
+}
+
 static void test_conf_invalid(void **state)
 {
 	struct ike_peer_conf c = CA;
@@ -1721,6 +1753,7 @@ int main(void)
 	    T(test_rekey_ike_lifetime),
 	    T(test_install_fails),
 	    T(test_conf_change),
+	    T(test_tunnel_lookup),
 	    T(test_conf_invalid),
 	};
 
