@@ -1262,6 +1262,52 @@ static void test_half_open_limit(void **state)
 	assert_int_equal(B.sent, 6);
 }
 
+/*
+ * A flood of IKE_SA_INIT from 2000 spoofed addresses at a responder that
+ * takes any peer: past 30 half-open SAs every request is answered with a
+ * COOKIE and no state; the half-open ones expire.
+ */
+static void test_init_flood(void **state)
+{
+	const struct ike_stats *sb = ike_engine_stats(B.e);
+	uint8_t init[2048];
+	size_t ilen;
+
+	memset(&CB.remote, 0, sizeof(CB.remote)); /* any peer */
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	ilen = capture(init, sizeof(init));
+	fn_drop();
+	for (unsigned i = 0; i < 2000; i++) {
+		struct ike_addr src;
+		uint8_t *copy = malloc(ilen);
+
+		fn_addr(&src, "198.18.0.0", 500);
+		src.addr[2] = (uint8_t)(i >> 8);
+		src.addr[3] = (uint8_t)i;
+		memcpy(copy, init, ilen);
+		memcpy(copy, &i, sizeof(i)); /* a fresh SPIi each time */
+		ike_input(B.e, &src, &B.addr, copy, ilen);
+		free(copy);
+		while (fn.n)
+			fn_drop(); /* the answers go nowhere */
+	}
+	assert_int_equal(sb->cookies_sent, 2000 - 30);
+	assert_int_equal(B.sent, 2000);
+	assert_int_equal(B.n_installed, 0);
+	/* the 30 half-open SAs time out, then state is kept again */
+	fn_advance(30000);
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+	while (fn.n)
+		fn_drop();
+	assert_int_equal(ike_conf_remove(A.e, "to-b"), 0);
+	assert_int_equal(ike_conf_set(A.e, &CA), 0);
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(sb->cookies_sent, 2000 - 30);
+}
+
 /* ---- CREATE_CHILD_SA ---- */
 
 static void rekey_child_checks(bool pfs)
@@ -1736,6 +1782,7 @@ int main(void)
 	    T(test_mutations),
 	    T(test_unsupported_critical),
 	    T(test_half_open_limit),
+	    T(test_init_flood),
 	    T(test_rekey_child),
 	    T(test_rekey_child_pfs),
 	    T(test_rekey_child_pfs_mismatch),
