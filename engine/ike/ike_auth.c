@@ -225,8 +225,14 @@ void ike_child_fill(struct ike_sa *sa, struct ike_child *c, const struct ike_sel
 	c->sa.n_ts_remote = nr > IKE_CONF_MAX_SUBNETS ? IKE_CONF_MAX_SUBNETS : nr;
 	memcpy(c->sa.ts_remote, tsr, c->sa.n_ts_remote * sizeof(*tsr));
 	c->sa.lifetime_hard_s = conf->child_lifetime_s;
-	c->sa.lifetime_soft_s = conf->child_lifetime_s - conf->child_lifetime_s / 10;
+	c->sa.lifetime_hard_kb = conf->child_lifetime_kb;
+	/* without rekeys the soft expiry has nothing to start */
+	if (!conf->no_rekey) {
+		c->sa.lifetime_soft_s = conf->child_lifetime_s - conf->child_lifetime_s / 10;
+		c->sa.lifetime_soft_kb = conf->child_lifetime_kb - conf->child_lifetime_kb / 10;
+	}
 	c->sa.reqid = conf->reqid;
+	c->sa.if_id = conf->if_id;
 	c->sa.initiator = sa->initiator;
 }
 

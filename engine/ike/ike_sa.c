@@ -77,9 +77,9 @@ void ike_sa_lifetimes(struct ike_sa *sa)
 	if (life == 0)
 		return;
 	/* the initiator rekeys; either side deletes an SA that outlived its lifetime by 10 % */
-	if (sa->initiator)
+	if (sa->initiator && !sa->tun->conf.no_rekey)
 		sa->ike_rekey_at = ike_rekey_time(e, life);
-	sa->ike_expire_at = ike_now(e) + (uint64_t)life * 1100;
+	sa->ike_expire_at = ike_now(e) + (uint64_t)life * (sa->tun->conf.no_rekey ? 1000 : 1100);
 }
 
 /* start-mode auto: plan the next attempt, backing off after failures. */
@@ -374,7 +374,7 @@ static int ike_conf_check(const struct ike_peer_conf *c)
 		return -EINVAL;
 	if (c->child_proto != IKE_PROTO_ESP && c->child_proto != IKE_PROTO_AH)
 		return -EINVAL;
-	if (c->n_remote_alt > IKE_CONF_MAX_REMOTES)
+	if (c->n_remote_alt > IKE_CONF_MAX_REMOTES || c->natt > IKE_NATT_DISABLE)
 		return -EINVAL;
 	for (size_t i = 0; i < c->n_ike; i++) {
 		const struct ike_prop_conf *p = &c->ike[i];
@@ -549,7 +549,7 @@ int ike_child_install(struct ike_sa *sa, struct ike_child *c)
 	c->next = sa->children;
 	sa->children = c;
 	e->stats.child_installed++;
-	if (sa->tun && sa->tun->conf.child_lifetime_s)
+	if (sa->tun && sa->tun->conf.child_lifetime_s && !sa->tun->conf.no_rekey)
 		c->rekey_at = ike_rekey_time(e, sa->tun->conf.child_lifetime_s);
 	return 0;
 }
@@ -801,7 +801,8 @@ int ike_child_expire(struct ike_engine *e, uint8_t protocol, uint32_t spi_in, bo
 			continue;
 		if (!hard) {
 			/* a busy SA retries the rekey shortly */
-			ike_child_rekey_start(sa, c);
+			if (!sa->tun->conf.no_rekey)
+				ike_child_rekey_start(sa, c);
 			return 0;
 		}
 		/* the kernel dropped one direction: remove the pair, tell the peer */

@@ -51,7 +51,7 @@ struct ike_ts_range {
 #define IKE_CONF_MAX_ALGS    8
 #define IKE_CONF_MAX_PROPS   4
 #define IKE_CONF_MAX_SUBNETS 4
-#define IKE_CONF_MAX_REMOTES 3
+#define IKE_CONF_MAX_REMOTES 7 /* besides remote: 8 addresses in all */
 #define IKE_MAX_PSK	     128
 #define IKE_MAX_ID	     128
 
@@ -86,6 +86,12 @@ enum ike_dpd_action {
 	IKE_DPD_RESTART, /* tear down and initiate again */
 };
 
+enum ike_natt_mode {
+	IKE_NATT_AUTO,	  /* detect (RFC 7296 §2.23), float to 4500 when a NAT is found */
+	IKE_NATT_FORCE,	  /* make the peer believe in a NAT: always UDP-encapsulate */
+	IKE_NATT_DISABLE, /* no NAT detection notifies, never float */
+};
+
 enum ike_child_mode {
 	IKE_MODE_TUNNEL,
 	IKE_MODE_TRANSPORT,
@@ -111,9 +117,13 @@ struct ike_peer_conf {
 	size_t n_local_net;
 	struct ike_subnet remote_net[IKE_CONF_MAX_SUBNETS];
 	size_t n_remote_net;
-	uint32_t ike_lifetime_s;   /* 0: no IKE rekey */
-	uint32_t child_lifetime_s; /* 0: no CHILD rekey */
-	uint32_t dpd_interval_s;   /* 0: no DPD */
+	uint32_t ike_lifetime_s;    /* 0: no IKE rekey */
+	uint32_t child_lifetime_s;  /* 0: no CHILD rekey */
+	uint64_t child_lifetime_kb; /* 0: no volume limit (the kernel counts) */
+	bool no_rekey;		    /* let SAs expire instead of rekeying them */
+	enum ike_natt_mode natt;
+	uint32_t if_id;		 /* XFRM interface ID, passed through to CHILD_SAs */
+	uint32_t dpd_interval_s; /* 0: no DPD */
 	uint32_t dpd_timeout_s;
 	enum ike_dpd_action dpd_action;
 	enum ike_start_mode start;
@@ -144,7 +154,10 @@ struct ike_child_sa {
 	size_t n_ts_remote;
 	uint32_t lifetime_soft_s;
 	uint32_t lifetime_hard_s;
+	uint64_t lifetime_soft_kb; /* 0: no volume limit */
+	uint64_t lifetime_hard_kb;
 	uint32_t reqid;
+	uint32_t if_id;
 	bool initiator; /* our role in the exchange that created it */
 	bool encap;	/* UDP-encapsulated ESP (RFC 3948): a NAT is in the way */
 };

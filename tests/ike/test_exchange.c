@@ -595,6 +595,47 @@ static void test_natd_wire(void **state)
 	free(m);
 }
 
+/* nat-traversal force: both ends UDP-encapsulate without a NAT. */
+static void test_natt_force(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	CA.natt = IKE_NATT_FORCE;
+	establish();
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ia.nat_local);
+	assert_true(ib.nat_remote);
+	assert_true(A.installed[0].encap && B.installed[0].encap);
+	assert_int_equal(A.installed[0].remote.port, 4500);
+	assert_int_equal(B.installed[0].remote.port, 4500);
+	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
+/* nat-traversal disable: no NAT detection notifies, no move to 4500 even behind a NAT. */
+static void test_natt_disable(void **state)
+{
+	struct ike_msg *m = malloc(sizeof(*m));
+
+	CA.natt = IKE_NATT_DISABLE;
+	fn.nat = true;
+	fn_addr(&fn.nat_addr, "198.51.100.7", 500);
+	fn_addr(&CB.remote, "198.51.100.7", 500);
+	CB.remote_id.type = IKE_ID_IPV4_ADDR;
+	CB.remote_id.len = 4;
+	memcpy(CB.remote_id.data, A.addr.addr, 4);
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	assert_int_equal(ike_msg_parse(fn.q[0].buf, fn.q[0].len, m), 0);
+	for (size_t i = 0; i < m->npld; i++)
+		assert_int_not_equal(m->pld[i].type, IKE_PLD_NOTIFY);
+	free(m);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_false(A.installed[0].encap);
+	assert_int_equal(A.installed[0].remote.port, 500);
+}
+
 /* ---- failures with their reasons ---- */
 
 static void test_proposal_mismatch(void **state)
@@ -1384,6 +1425,43 @@ static void test_rekey_child_pfs_invalid_ke(void **state)
 	assert_int_equal(A.sent, 5 + 2);
 }
 
+/* `no rekey`: SAs carry their lifetimes to the kernel but are never rekeyed. */
+static void test_no_rekey(void **state)
+{
+	CA.no_rekey = CB.no_rekey = true;
+	CA.child_lifetime_s = CB.child_lifetime_s = 100;
+	CA.child_lifetime_kb = CB.child_lifetime_kb = 1000;
+	CA.ike_lifetime_s = CB.ike_lifetime_s = 1000;
+	CA.if_id = CB.if_id = 42;
+	establish();
+	assert_int_equal(A.installed[0].lifetime_hard_s, 100);
+	assert_int_equal(A.installed[0].lifetime_soft_s, 0);
+	assert_int_equal(A.installed[0].lifetime_hard_kb, 1000);
+	assert_int_equal(A.installed[0].lifetime_soft_kb, 0);
+	assert_int_equal(A.installed[0].if_id, 42);
+	/* a soft expiry from the kernel starts nothing */
+	assert_int_equal(ike_child_expire(A.e, IKE_PROTO_ESP, A.installed[0].spi_in, false), 0);
+	assert_int_equal(fn.n, 0);
+	/* the IKE SA goes at its lifetime, without a rekey and without a failure */
+	while (fn_next_timer(2000000))
+		fn_run();
+	assert_int_equal(A.n_installed, 1);
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed + ike_engine_stats(B.e)->ike_rekeyed,
+			 0);
+	assert_true(A.state == IKE_TUN_DOWN && B.state == IKE_TUN_DOWN);
+	assert_true(fn.now >= 1000000 + 1000000);
+}
+
+/* With rekeys, the kernel's soft limits are 90 % of the hard ones. */
+static void test_lifetime_kb(void **state)
+{
+	CA.child_lifetime_kb = CB.child_lifetime_kb = 1000;
+	establish();
+	assert_int_equal(A.installed[0].lifetime_hard_kb, 1000);
+	assert_int_equal(A.installed[0].lifetime_soft_kb, 900);
+	assert_int_equal(B.installed[0].lifetime_soft_kb, 900);
+}
+
 /* Rekey by lifetime: the timer starts it. */
 static void test_rekey_child_lifetime(void **state)
 {
@@ -1753,6 +1831,8 @@ int main(void)
 	    T(test_cookie_wrong),
 	    T(test_nat_detected),
 	    T(test_natd_wire),
+	    T(test_natt_force),
+	    T(test_natt_disable),
 	    T(test_proposal_mismatch),
 	    T(test_psk_mismatch),
 	    T(test_identity_unknown),
@@ -1787,6 +1867,8 @@ int main(void)
 	    T(test_rekey_child_pfs),
 	    T(test_rekey_child_pfs_mismatch),
 	    T(test_rekey_child_lifetime),
+	    T(test_no_rekey),
+	    T(test_lifetime_kb),
 	    T(test_rekey_child_pfs_invalid_ke),
 	    T(test_rekey_ike),
 	    T(test_rekey_child_simultaneous),
