@@ -433,6 +433,30 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 	return 0;
 }
 
+int ike_tunnel_set_remotes(struct ike_engine *e, const char *name, const struct ike_addr *addrs,
+			   size_t n)
+{
+	struct ike_tunnel *t = ike_tunnel_find(e, name);
+
+	if (t == NULL)
+		return -ENOENT;
+	if (n == 0 || n > IKE_CONF_MAX_REMOTES + 1)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (addrs[i].family != AF_INET && addrs[i].family != AF_INET6)
+			return -EINVAL;
+	}
+	ike_tun_unindex(e, t);
+	t->conf.remote = addrs[0];
+	for (size_t i = 1; i < n; i++)
+		t->conf.remote_alt[i - 1] = addrs[i];
+	t->conf.n_remote_alt = n - 1;
+	if (t->remote_idx > t->conf.n_remote_alt)
+		t->remote_idx = 0;
+	ike_tun_index(e, t);
+	return 0;
+}
+
 int ike_conf_remove(struct ike_engine *e, const char *name)
 {
 	struct ike_tunnel **pp;
@@ -719,6 +743,9 @@ int ike_initiate(struct ike_engine *e, const char *name)
 		return -ENOENT;
 	if (t->sa)
 		return -EALREADY;
+	if (e->env.connecting)
+		e->env.connecting(e->env.ctx, t->conf.name);
+	/* no address yet (a host name being resolved): the caller tries again */
 	if (t->conf.remote.family == 0)
 		return -EDESTADDRREQ;
 	sa = ike_sa_new(e, t, true);
@@ -1162,7 +1189,8 @@ void ike_tick(struct ike_engine *e)
 			continue;
 		t->retry_at = 0;
 		t->restart = false;
-		ike_initiate(e, t->conf.name);
+		if (ike_initiate(e, t->conf.name) == -EDESTADDRREQ)
+			t->retry_at = now + IKE_RESOLVE_WAIT_MS;
 	}
 
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {

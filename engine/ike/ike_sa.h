@@ -86,6 +86,7 @@ struct ike_tunnel {
 
 #define IKE_RESTART_BASE_MS 5000
 #define IKE_RESTART_MAX_MS  300000
+#define IKE_RESOLVE_WAIT_MS 1000 /* auto tunnel without an address: look again */
 
 struct ike_sa {
 	struct ike_sa *next;

@@ -199,6 +199,12 @@ struct ike_env {
 	void (*log)(void *ctx, enum ike_log_level level, const char *msg);
 	/* Optional. reason is NULL or an operator's explanation. */
 	void (*status)(void *ctx, const char *tunnel, enum ike_tunnel_state st, const char *reason);
+	/*
+	 * Optional: a (re)connect of the tunnel starts, with the addresses known
+	 * now. A glue that resolves host names starts a new resolution here (in
+	 * the background) and hands the result to ike_tunnel_set_remotes().
+	 */
+	void (*connecting)(void *ctx, const char *tunnel);
 };
 
 struct ike_opts {
@@ -246,6 +252,14 @@ void ike_engine_free(struct ike_engine *e);
 int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf);
 /* Remove a configuration and tear down its SAs. -ENOENT if unknown. */
 int ike_conf_remove(struct ike_engine *e, const char *name);
+
+/*
+ * New addresses for the peer (a host name resolved again): the first
+ * replaces remote, the rest remote_alt. Established SAs are left alone; the
+ * next attempt uses them. Not a configuration change.
+ */
+int ike_tunnel_set_remotes(struct ike_engine *e, const char *name, const struct ike_addr *addrs,
+			   size_t n);
 
 /* Start IKE_SA_INIT for a configured tunnel. -EALREADY if an IKE SA exists. */
 int ike_initiate(struct ike_engine *e, const char *name);

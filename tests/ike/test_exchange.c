@@ -1083,6 +1083,45 @@ static void test_remote_alternatives(void **state)
 	assert_pair(&A.installed[0], &B.installed[0]);
 }
 
+/*
+ * A peer known by host name: no address at first, the glue resolves in the
+ * background on each (re)connect and hands the result over; a later
+ * resolution changes where the next attempt goes, not the SAs up now.
+ */
+static void test_resolved_remotes(void **state)
+{
+	struct ike_addr addrs[2];
+
+	CA.start = IKE_START_AUTO;
+	memset(&CA.remote, 0, sizeof(CA.remote));
+	load();
+	assert_true(fn_next_timer(0));
+	assert_int_equal(A.connecting, 1);
+	assert_int_equal(A.sent, 0);
+	/* resolution done: the next look goes out */
+	fn_addr(&addrs[0], "192.0.2.2", 500);
+	assert_int_equal(ike_tunnel_set_remotes(A.e, "to-b", addrs, 1), 0);
+	assert_true(fn_next_timer(1000));
+	assert_int_equal(A.connecting, 2);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	/* the name now resolves elsewhere first: the SAs stay */
+	fn_addr(&addrs[0], "192.0.2.99", 500);
+	fn_addr(&addrs[1], "192.0.2.2", 500);
+	assert_int_equal(ike_tunnel_set_remotes(A.e, "to-b", addrs, 2), 0);
+	assert_int_equal(A.n_deleted, 0);
+	assert_int_equal(ike_tunnel_set_remotes(A.e, "to-b", addrs, 0), -EINVAL);
+	assert_int_equal(ike_tunnel_set_remotes(A.e, "nope", addrs, 1), -ENOENT);
+	/* after a DPD-less delete by b, a reconnects via the new list: .99 first */
+	assert_int_equal(ike_delete(B.e, "to-a"), 0);
+	fn_run();
+	while (A.state != IKE_TUN_UP && fn_next_timer(200000))
+		fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(A.installed[1].remote.addr[3], 2);
+	assert_true(A.connecting >= 4);
+}
+
 /* responder-only never sends anything by itself. */
 static void test_responder_only(void **state)
 {
@@ -1856,6 +1895,7 @@ int main(void)
 	    T(test_dpd_action_restart),
 	    T(test_dpd_action_clear),
 	    T(test_responder_only),
+	    T(test_resolved_remotes),
 	    T(test_remote_alternatives),
 	    T(test_auto_both_sides),
 	    T(test_malformed),
