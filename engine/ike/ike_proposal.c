@@ -175,6 +175,13 @@ int ike_prop_select(const struct ike_sa_pld *offered, const struct ike_prop_conf
 		/* IKE_SA_INIT carries no SPI; IKE rekey carries 8 (handled by the caller) */
 		if (protocol != IKE_PROTO_IKE && op->spi_size != want_spi)
 			continue;
+		/* ESP/AH SPIs 0-255 are reserved (RFC 4303 §2.1); an IKE SPI is never zero */
+		if (protocol != IKE_PROTO_IKE && op->spi[0] == 0 && op->spi[1] == 0 &&
+		    op->spi[2] == 0)
+			continue;
+		if (protocol == IKE_PROTO_IKE && op->spi_size == 8 &&
+		    memcmp(op->spi, (const uint8_t[8]){0}, 8) == 0)
+			continue;
 		for (size_t j = 0; j < nmine; j++) {
 			if (ike_prop_match(op, &mine[j], prefer_dh, sel))
 				return 0;
