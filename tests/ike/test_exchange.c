@@ -1786,6 +1786,47 @@ static void test_install_fails(void **state)
 	assert_int_equal(A.n_installed, 0);
 }
 
+/* The responder's kernel refuses: both sides say why, nothing is left installed. */
+static void test_install_fails_responder(void **state)
+{
+	B.fail_install = -EEXIST;
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_string_equal(B.reason, "cannot install the CHILD_SA: File exists");
+	assert_string_equal(A.reason, "peer 192.0.2.2 refused the CHILD_SA: TEMPORARY_FAILURE");
+	assert_int_equal(A.n_installed + B.n_installed, 0);
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+}
+
+/* A tunnel removed in the middle of its exchanges leaves nothing behind. */
+static void test_conf_remove_midway(void **state)
+{
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_step();
+	fn_step(); /* a has sent IKE_AUTH */
+	assert_int_equal(ike_conf_remove(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.n_installed, 0);
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	/* and during an IKE rekey */
+	assert_int_equal(ike_conf_set(A.e, &CA), 0);
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	assert_int_equal(ike_conf_remove(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	assert_int_equal(A.n_deleted, 1);
+	/*
+	 * b is not told: a Delete cannot follow the rekey request that is still
+	 * unanswered (window 1); b's SAs go by DPD or lifetime.
+	 */
+	assert_int_equal(B.state, IKE_TUN_REKEYED);
+}
+
 /* Changing a tunnel's configuration renegotiates it; an identical one changes nothing. */
 static void test_conf_change(void **state)
 {
@@ -1921,6 +1962,8 @@ int main(void)
 	    T(test_rekey_ike_simultaneous_late),
 	    T(test_rekey_ike_lifetime),
 	    T(test_install_fails),
+	    T(test_install_fails_responder),
+	    T(test_conf_remove_midway),
 	    T(test_conf_change),
 	    T(test_tunnel_lookup),
 	    T(test_conf_invalid),
