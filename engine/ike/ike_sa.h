@@ -2,7 +2,8 @@
 /*
  * Internals of the IKEv2 core shared by its files: the engine, tunnels,
  * IKE SAs and CHILD_SAs, and the helpers each exchange file uses. Nothing
- * outside engine/ike includes this; the public API is ikev2.h.
+ * outside engine/ike includes this but white-box tests; the public API is
+ * ikev2.h.
  */
 #ifndef IKESH_IKE_SA_H
 #define IKESH_IKE_SA_H
