@@ -10,7 +10,9 @@
  * It is event driven and never blocks: feed it datagrams with ike_input(),
  * call ike_tick() when ike_next_timeout() says so.
  *
- * All functions return 0 or -errno unless said otherwise.
+ * All functions return 0 or -errno unless said otherwise. The callbacks
+ * must not call back into the engine (queue the work instead): the engine
+ * is in the middle of an exchange when it calls them.
  */
 #ifndef IKESH_IKE_IKEV2_H
 #define IKESH_IKE_IKEV2_H
