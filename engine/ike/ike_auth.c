@@ -507,6 +507,8 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 	ch = sa->pending;
 	sa->pending = NULL;
 	ike_child_fill(sa, ch, &sel, nl_r, nnl, nr_r, nnr);
+	ike_log_choice(sa, "CHILD_SA", &sel, ch->sa.ts_local, ch->sa.n_ts_local, ch->sa.ts_remote,
+		       ch->sa.n_ts_remote);
 	ch->sa.mode =
 	    c->mode == IKE_MODE_TRANSPORT && ike_msg_has_notify(m, IKE_N_USE_TRANSPORT_MODE, NULL)
 		? IKE_MODE_TRANSPORT
@@ -603,6 +605,8 @@ static uint16_t ike_auth_child(struct ike_sa *sa, const struct ike_msg *m, struc
 		goto done;
 	}
 	ike_child_fill(sa, ch, &sel, nl_r, nnl, nr_r, nnr);
+	ike_log_choice(sa, "CHILD_SA", &sel, ch->sa.ts_local, ch->sa.n_ts_local, ch->sa.ts_remote,
+		       ch->sa.n_ts_remote);
 	transport =
 	    c->mode == IKE_MODE_TRANSPORT && ike_msg_has_notify(m, IKE_N_USE_TRANSPORT_MODE, NULL);
 	ch->sa.mode = transport ? IKE_MODE_TRANSPORT : IKE_MODE_TUNNEL;

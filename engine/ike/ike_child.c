@@ -745,6 +745,8 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 		g.len = sel.dh->outlen;
 	}
 	ike_child_fill(sa, ch, &sel, nl_r, nnl, nr_r, nnr);
+	ike_log_choice(sa, old ? "CHILD_SA rekey" : "new CHILD_SA", &sel, ch->sa.ts_local,
+		       ch->sa.n_ts_local, ch->sa.ts_remote, ch->sa.n_ts_remote);
 	ch->sa.initiator = false;
 	ch->sa.mode = old ? old->sa.mode
 			  : (c->mode == IKE_MODE_TRANSPORT &&

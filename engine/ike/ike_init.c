@@ -322,6 +322,7 @@ void ike_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 		goto done;
 	}
 	sa->ike = sel;
+	ike_log_choice(sa, "IKE proposal accepted by the peer", &sel, NULL, 0, NULL, 0);
 	memcpy(sa->nr, nr.data, nr.len);
 	sa->nr_len = nr.len;
 	memcpy(sa->spi_r, m->hdr.spi_r, 8);
@@ -493,6 +494,7 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 	sa->local = *dst;
 	sa->remote = *src;
 	sa->ike = sel;
+	ike_log_choice(sa, "IKE proposal chosen", &sel, NULL, 0, NULL, 0);
 	sa->ke_group = ke.group;
 	memcpy(sa->spi_i, m->hdr.spi_i, 8);
 	ike_sa_hash_add(sa);

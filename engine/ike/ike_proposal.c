@@ -300,3 +300,20 @@ void ike_prop_strip_dh(struct ike_sa_pld *sa)
 		p->ntransforms = k;
 	}
 }
+
+void ike_sel_describe(const struct ike_selected *sel, char *buf, size_t len)
+{
+	const struct xform *x[4] = {sel->encr, sel->integ, sel->prf, sel->dh};
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < 4; i++) {
+		if (x[i] == NULL)
+			continue;
+		if (off)
+			ike_cat(buf, len, &off, "/");
+		ike_cat(buf, len, &off, x[i]->shortname);
+	}
+	if (sel->protocol != IKE_PROTO_IKE)
+		ike_cat(buf, len, &off, sel->esn ? "/esn" : "/noesn");
+}

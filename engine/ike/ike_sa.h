@@ -268,6 +268,12 @@ void ike_prop_strip_dh(struct ike_sa_pld *sa);
 void ike_prop_from_selected(const struct ike_selected *sel, struct ike_sa_pld *out);
 /* "aes128/sha1/prfsha1/modp1024": the first proposal offered on the wire. */
 void ike_offer_describe(const struct ike_sa_pld *sa, char *buf, size_t len);
+/* The chosen transforms, "aes256gcm16/prfsha256/x25519", for debug lines. */
+void ike_sel_describe(const struct ike_selected *sel, char *buf, size_t len);
+/* Log a decision at DEBUG: the proposal chosen and, for a CHILD_SA, its selectors. */
+void ike_log_choice(struct ike_sa *sa, const char *what, const struct ike_selected *sel,
+		    const struct ike_ts_range *tsl, size_t nl, const struct ike_ts_range *tsr,
+		    size_t nr);
 /* "aes256/sha256/prfsha256/ecp256" for status messages. */
 void ike_prop_describe(const struct ike_prop_conf *pc, size_t n, bool ike, char *buf, size_t len);
 

@@ -441,6 +441,12 @@ static void test_debug_log(void **state)
 	assert_non_null(strstr(B.log, "sending IKE_AUTH response #1 to 192.0.2.1 [ IDr AUTH SA TSi "
 				      "TSr ]"));
 	assert_non_null(strstr(A.log, "tunnel to-b: up, CHILD_SA"));
+	/* decisions, with what was chosen */
+	assert_non_null(strstr(B.log, "IKE proposal chosen: aes256gcm16/prfsha256/x25519"));
+	assert_non_null(strstr(B.log, "CHILD_SA: aes256gcm16/noesn, selectors 10.2.0.0/24 === "
+				      "10.1.0.0/24"));
+	assert_non_null(strstr(A.log, "CHILD_SA: aes256gcm16/noesn, selectors 10.1.0.0/24 === "
+				      "10.2.0.0/24"));
 	assert_no_secret();
 	/* the default level builds no packet lines */
 	teardown(state);
