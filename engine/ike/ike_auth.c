@@ -659,7 +659,10 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 		e->stats.drop_malformed++;
 		ike_add_notify(&w, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
 		ike_send_response(sa, IKE_AUTH, m->hdr.msgid, &w);
-		ike_sa_destroy(sa);
+		/*
+		 * Kept half open (it times out) only so that a retransmitted
+		 * request gets this answer again, not silence.
+		 */
 		return;
 	}
 	ike_id_remote(sa, &expect, ebuf);
@@ -682,7 +685,10 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 		}
 		ike_add_notify(&w, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
 		ike_send_response(sa, IKE_AUTH, m->hdr.msgid, &w);
-		ike_sa_destroy(sa);
+		/*
+		 * Kept half open (it times out) only so that a retransmitted
+		 * request gets this answer again, not silence.
+		 */
 		return;
 	}
 	if (sa->tun->sa && sa->tun->sa != sa &&

@@ -678,8 +678,34 @@ static void test_psk_mismatch(void **state)
 	assert_int_equal(ike_engine_stats(B.e)->auth_failed, 1);
 	assert_int_equal(ike_engine_stats(A.e)->auth_failed, 1);
 	assert_no_secret();
-	/* both sides forgot the IKE SA */
+	/* a forgot the IKE SA; b keeps it to answer retransmissions, until the half-open timeout */
 	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	assert_int_equal(ike_next_timeout(B.e), fn.now + 30000);
+	fn_advance(30000);
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+	assert_int_equal(B.state, IKE_TUN_FAILED);
+	assert_string_equal(
+	    B.reason, "AUTHENTICATION_FAILED: pre-shared key mismatch for identity 192.0.2.1");
+}
+
+/* The AUTHENTICATION_FAILED answer is lost: the retransmission gets it again. */
+static void test_psk_mismatch_lost_answer(void **state)
+{
+	CB.psk[0] ^= 0x20;
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_step();
+	fn_step();
+	fn_step(); /* IKE_AUTH to b */
+	fn_drop(); /* its answer lost */
+	while (A.state == IKE_TUN_CONNECTING && fn_next_timer(60000))
+		fn_run();
+	assert_string_equal(A.reason, "AUTHENTICATION_FAILED: pre-shared key mismatch or identity "
+				      "192.0.2.1 unknown");
+	assert_int_equal(ike_engine_stats(B.e)->resp_from_cache, 1);
+	assert_int_equal(ike_engine_stats(B.e)->auth_failed, 1);
+	/* b's failed SA goes with the half-open timeout */
+	fn_advance(30000);
 	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
 }
 
@@ -1921,6 +1947,7 @@ int main(void)
 	    T(test_natt_disable),
 	    T(test_proposal_mismatch),
 	    T(test_psk_mismatch),
+	    T(test_psk_mismatch_lost_answer),
 	    T(test_identity_unknown),
 	    T(test_identity_fqdn_ok),
 	    T(test_responder_identity_wrong),
