@@ -46,7 +46,7 @@ struct opts {
 	const struct alg *alg;
 	uint8_t mode;
 	uint32_t spi_out, spi_in, reqid, replay, count, timeout, if_id;
-	bool esn, alloc, batch, want_hard, bad_key, bypass;
+	bool esn, alloc, batch, want_hard, bad_key, bypass, primitives;
 	uint32_t alloc_wait, port;
 	struct kernel_lifetime lft;
 	uint16_t encap_sport, encap_dport;
@@ -257,10 +257,14 @@ static int open_seam(struct kernel **k, bool keep, uint32_t spi)
 	return 0;
 }
 
+/*
+ * A child SA pair and its policies: through kernel_child_install(), or with
+ * --primitives one SA and policy call at a time.
+ */
 static int cmd_child(struct opts *o)
 {
 	struct kernel *k;
-	struct kernel_sa out, in;
+	struct kernel_child c = {0};
 	struct kernel_policy p;
 	int ret;
 
@@ -269,38 +273,52 @@ static int cmd_child(struct opts *o)
 			   -EINVAL);
 	if (open_seam(&k, true, o->alloc ? o->spi_in : 0))
 		return 1;
-	fill_sa(o, &out, true);
-	fill_sa(o, &in, false);
+	fill_sa(o, &c.out, true);
+	fill_sa(o, &c.in, false);
 	if (o->alloc) {
-		in.spi = 0;
-		ret = kernel_spi_alloc(k, &in);
+		c.in.spi = 0;
+		ret = kernel_spi_alloc(k, &c.in);
 		if (ret < 0)
 			return die("allocate SPI", k, ret);
-		printf("allocated spi 0x%08x\n", in.spi);
+		printf("allocated spi 0x%08x\n", c.in.spi);
 		if (o->alloc_wait) /* let the larval state expire: UPDSA falls back to NEWSA */
 			sleep(o->alloc_wait);
-		ret = kernel_sa_update(k, &in);
-	} else {
-		ret = kernel_sa_add(k, &in);
+		c.in_allocated = true;
 	}
-	if (ret < 0)
-		return die("inbound SA", k, ret);
-	ret = kernel_sa_add(k, &out);
-	if (ret < 0)
-		return die("outbound SA", k, ret);
-	print_sa_checks(&out);
-	print_sa_checks(&in);
+	if (o->primitives) {
+		ret = c.in_allocated ? kernel_sa_update(k, &c.in) : kernel_sa_add(k, &c.in);
+		if (ret < 0)
+			return die("inbound SA", k, ret);
+		ret = kernel_sa_add(k, &c.out);
+		if (ret < 0)
+			return die("outbound SA", k, ret);
+		for (uint8_t dir = 0; dir <= KERNEL_DIR_FWD; dir++) {
+			if (dir == KERNEL_DIR_FWD && o->mode != KERNEL_MODE_TUNNEL)
+				break;
+			fill_policy(o, &p, dir);
+			ret = kernel_policy_add(k, &p);
+			if (ret < 0)
+				return die("policy", k, ret);
+		}
+	} else {
+		if (o->have_sel)
+			c.sel = o->sel;
+		c.no_fwd = o->mode != KERNEL_MODE_TUNNEL;
+		ret = kernel_child_install(k, &c);
+		if (ret < 0)
+			return die("child", k, ret);
+	}
+	/* what ip xfrm must show, derived here independently of the seam */
+	print_sa_checks(&c.out);
+	print_sa_checks(&c.in);
 	for (uint8_t dir = 0; dir <= KERNEL_DIR_FWD; dir++) {
 		if (dir == KERNEL_DIR_FWD && o->mode != KERNEL_MODE_TUNNEL)
 			break;
 		fill_policy(o, &p, dir);
-		ret = kernel_policy_add(k, &p);
-		if (ret < 0)
-			return die("policy", k, ret);
 		print_policy_checks(&p);
 	}
-	kernel_sa_wipe(&out);
-	kernel_sa_wipe(&in);
+	kernel_sa_wipe(&c.out);
+	kernel_sa_wipe(&c.in);
 	kernel_close(k);
 	printf("child installed\n");
 	return 0;
@@ -687,37 +705,22 @@ static const struct alg *find_alg(const char *name)
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-	    {"local", 1, 0, 'l'},
-	    {"remote", 1, 0, 'r'},
-	    {"lnet", 1, 0, 'L'},
-	    {"rnet", 1, 0, 'R'},
-	    {"alg", 1, 0, 'a'},
-	    {"mode", 1, 0, 'm'},
-	    {"spi-out", 1, 0, 'o'},
-	    {"spi-in", 1, 0, 'i'},
-	    {"reqid", 1, 0, 'q'},
-	    {"replay", 1, 0, 'w'},
-	    {"esn", 0, 0, 'e'},
-	    {"alloc", 0, 0, 'A'},
-	    {"soft-packets", 1, 0, 1},
-	    {"hard-packets", 1, 0, 2},
-	    {"soft-secs", 1, 0, 3},
-	    {"hard-secs", 1, 0, 4},
-	    {"encap", 1, 0, 5},
-	    {"want", 1, 0, 6},
-	    {"timeout", 1, 0, 7},
-	    {"count", 1, 0, 'n'},
-	    {"batch", 0, 0, 'b'},
-	    {"name", 1, 0, 8},
-	    {"if-id", 1, 0, 9},
-	    {"ipbatch", 1, 0, 10},
-	    {"kind", 1, 0, 11},
-	    {"hthresh", 1, 0, 12},
-	    {"bad-key", 0, 0, 13},
-	    {"alloc-wait", 1, 0, 14},
-	    {"bypass", 0, 0, 15},
-	    {"port", 1, 0, 16},
-	    {0, 0, 0, 0},
+	    {"local", 1, 0, 'l'},      {"remote", 1, 0, 'r'},
+	    {"lnet", 1, 0, 'L'},       {"rnet", 1, 0, 'R'},
+	    {"alg", 1, 0, 'a'},	       {"mode", 1, 0, 'm'},
+	    {"spi-out", 1, 0, 'o'},    {"spi-in", 1, 0, 'i'},
+	    {"reqid", 1, 0, 'q'},      {"replay", 1, 0, 'w'},
+	    {"esn", 0, 0, 'e'},	       {"alloc", 0, 0, 'A'},
+	    {"soft-packets", 1, 0, 1}, {"hard-packets", 1, 0, 2},
+	    {"soft-secs", 1, 0, 3},    {"hard-secs", 1, 0, 4},
+	    {"encap", 1, 0, 5},	       {"want", 1, 0, 6},
+	    {"timeout", 1, 0, 7},      {"count", 1, 0, 'n'},
+	    {"batch", 0, 0, 'b'},      {"name", 1, 0, 8},
+	    {"if-id", 1, 0, 9},	       {"ipbatch", 1, 0, 10},
+	    {"kind", 1, 0, 11},	       {"hthresh", 1, 0, 12},
+	    {"bad-key", 0, 0, 13},     {"alloc-wait", 1, 0, 14},
+	    {"bypass", 0, 0, 15},      {"port", 1, 0, 16},
+	    {"primitives", 0, 0, 17},  {0, 0, 0, 0},
 	};
 	struct opts o = {0};
 	uint8_t len;
@@ -836,6 +839,9 @@ int main(int argc, char **argv)
 			break;
 		case 16:
 			o.port = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 17:
+			o.primitives = true;
 			break;
 		default:
 			return 2;
