@@ -206,45 +206,49 @@ static void tty_err(void *arg, const char *line)
 	put_safe(line);
 }
 
-/* A question in the terminal's own line mode; -1 on Ctrl-C or EOF. */
+/*
+ * A question, answered on a line we edit and echo ourselves (raw mode):
+ * keys typed ahead, before the question was shown, are echoed as they
+ * are read, like the rest of the typed-ahead line.  Enter ends the
+ * answer; Backspace and Ctrl-U edit it; Ctrl-C, or Ctrl-D on an empty
+ * answer, returns -1 (no answer).
+ */
 static int tty_ask(void *arg, const char *question, char *buf, size_t len)
 {
-	struct termios before;
-	bool restore = tcgetattr(STDIN_FILENO, &before) == 0;
 	size_t n = 0;
 	int rc = -1;
 
 	if (len == 0)
 		return -1;
 	fputs(question, stdout);
-	fflush(stdout);
-	tty_mode(true, true, true);
 	for (;;) {
-		char c;
-		ssize_t r = read(STDIN_FILENO, &c, 1);
+		int c = read_key();
 
-		if (r < 0 && errno == EINTR) {
-			if (shell_sigint || shell_sigterm) {
-				shell_sigint = 0;
-				putchar('\n'); /* the terminal echoed ^C */
-				break;
-			}
-			continue;
-		}
-		if (r <= 0)
+		if (c < 0 || c == 3 || (c == 4 && n == 0)) {
+			if (c == 3)
+				fputs("^C", stdout);
 			break;
-		if (c == '\n') {
+		}
+		if (c == '\r' || c == '\n') {
 			rc = 0;
 			break;
 		}
-		if (n + 1 < len)
-			buf[n++] = c;
+		if ((c == 0x7f || c == '\b') && n > 0) {
+			n--;
+			fputs("\b \b", stdout);
+		} else if (c == 0x15) {
+			for (; n > 0; n--)
+				fputs("\b \b", stdout);
+		} else if (c >= 0x20 && c < 0x7f && n + 1 < len) {
+			buf[n++] = (char)c;
+			putchar(c);
+		}
 	}
+	putchar('\n');
 	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\r'))
+	while (n > 0 && buf[n - 1] == ' ')
 		buf[--n] = '\0';
-	if (restore)
-		tcsetattr(STDIN_FILENO, TCSANOW, &before);
+	shell_sigint = 0;
 	return rc;
 }
 
