@@ -451,6 +451,13 @@ static void syntax_error(struct shell *sh, const struct cmd_result *res)
 {
 	if (res->status == CMD_INVALID) {
 		int col = (int)strlen(g_prompt) + (res->column > 0 ? res->column : 0);
+		int rows = 0, cols = 0;
+
+		/* a long line wrapped: the caret goes on the row below the
+		 * bad word's row, at its column there */
+		rl_get_screen_size(&rows, &cols);
+		if (cols > 0)
+			col %= cols;
 		printf("%*s^\n", col, "");
 	}
 	put_lines_safe(res->msg);
