@@ -42,9 +42,15 @@ static void print_invalid(struct shell *sh, const char *line, const struct cmd_r
 	int col = res->column >= 0 && res->column < (int)strlen(shown) ? res->column : 0;
 	const char *reason = strchr(res->msg, '\n');
 
-	fprintf(stderr, "%s:%u: %% Invalid input detected at '%.*s'%s%s\n", sh->origin, sh->lineno,
-		(int)strcspn(shown + col, " \t"), shown + col, reason ? ": " : "",
-		reason ? reason + 3 : "");
+	char *msg = NULL;
+
+	if (asprintf(&msg, "%% Invalid input detected at '%.*s'%s%s",
+		     (int)strcspn(shown + col, " \t"), shown + col, reason ? ": " : "",
+		     reason ? reason + 3 : "") < 0)
+		msg = NULL;
+	fprintf(stderr, "%s:%u: ", sh->origin, sh->lineno);
+	shell_fput_safe(stderr, msg ? msg : "% Invalid input");
+	free(msg);
 	free(masked);
 }
 
@@ -114,14 +120,16 @@ int shell_script_line(struct shell *sh, const char *raw)
 		rc = -1;
 		break;
 	case CMD_FAILED:
-		if (res.msg[0])
-			fprintf(stderr, "%s:%u: %s\n", sh->origin, sh->lineno, res.msg);
-		else if (sh->errors == 0)
+		if (res.msg[0]) {
+			fprintf(stderr, "%s:%u: ", sh->origin, sh->lineno);
+			shell_fput_safe(stderr, res.msg);
+		} else if (sh->errors == 0)
 			fprintf(stderr, "%s:%u: %% the command failed\n", sh->origin, sh->lineno);
 		rc = -1;
 		break;
 	default:
-		fprintf(stderr, "%s:%u: %s\n", sh->origin, sh->lineno, res.msg);
+		fprintf(stderr, "%s:%u: ", sh->origin, sh->lineno);
+		shell_fput_safe(stderr, res.msg);
 		rc = -1;
 		break;
 	}

@@ -88,19 +88,9 @@ static int tty_getc(FILE *f)
 
 /* ---- Output and the pager ----------------------------------------------- */
 
-/* Text for the screen: a control character (from a peer's identity, a
- * log line...) is shown as ^X, never sent to the terminal. */
 static void put_safe(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
-			putchar('^');
-			putchar(*p ^ 0x40);
-		} else {
-			putchar(*p);
-		}
-	}
-	putchar('\n');
+	shell_fput_safe(stdout, s);
 }
 
 /* A message of several lines ("% Invalid input...\n% reason"). */
