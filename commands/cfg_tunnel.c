@@ -343,6 +343,7 @@ void cfg_tunnel_register(struct cli_def *cli)
 		   NULL);
 
 	p = leaf(cli, NULL, "authentication", "How the peers authenticate");
+	p->flags |= CMD_NO_ONLY;
 	c = leaf(cli, p, "pre-share", "Pre-shared key");
 	c = leaf(cli, c, "key", "The pre-shared key");
 	cmd_argpos(c, "secret", ARG_SECRET, "STRING The key (quote it if it has blanks)",

@@ -41,6 +41,9 @@ const struct cmd_mode_info *cmd_mode_info(enum cmd_mode m);
 #define ARG_LINE     (1 << 23) /* positional: the rest of the line, verbatim */
 #define ARG_KEYWORDS (1 << 24) /* value is one of the words in help after '\v' */
 #define ARG_OPTIONAL (1 << 25) /* positional: may be left out (the last one only) */
+/* In cli_command.flags: the handler serves only the `no` form (`no
+ * authentication`); the positive form needs one of the sub-words. */
+#define CMD_NO_ONLY (1 << 20)
 
 #define ARGS_MAX 32
 

@@ -651,7 +651,8 @@ void cmd_help(struct cmd_sess *cs, const char *line)
 		cmd_out_raw(cs, "% Unrecognized command");
 		goto done;
 	}
-	qsort(c.v, c.n, sizeof(c.v[0]), cand_cmp);
+	if (c.n)
+		qsort(c.v, c.n, sizeof(c.v[0]), cand_cmp);
 	if (partial) {
 		/* IOS: the words that complete the prefix, on one line */
 		struct strbuf b = {0};

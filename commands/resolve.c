@@ -141,6 +141,12 @@ static int match_command(struct cli_command *list, const char *word, enum cmd_mo
 	return n;
 }
 
+/* A command that runs in this form: some run only as `no WORD`. */
+static bool runnable(const struct cli_command *c, bool negate)
+{
+	return c && c->callback && (negate || !(c->flags & CMD_NO_ONLY));
+}
+
 static bool opt_positional(const struct cli_optarg *o)
 {
 	return o->flags & CLI_CMD_ARGUMENT;
@@ -457,14 +463,15 @@ void resolve_words(struct cmd_sess *cs, struct words *w, int from, int to, enum 
 	r->next = i;
 	if (full < to) {
 		/* the last word is being typed: it is a command word here */
-		r->can_run = r->cmd && r->cmd->callback && (!r->cmd->optargs || r->args.negate);
+		r->can_run = runnable(r->cmd, r->args.negate) && (!r->cmd->optargs || r->args.negate);
 		if (r->cmd && r->cmd->optargs) {
 			r->in_args = true;
 			struct cli_optarg *pos = r->cmd->optargs;
 			while (pos && !opt_positional(pos))
 				pos = pos->next;
 			r->want_value = pos;
-			r->can_run = r->cmd->callback && args_complete(r->cmd, pos, 0, r->args.negate);
+			r->can_run = runnable(r->cmd, r->args.negate) &&
+				     args_complete(r->cmd, pos, 0, r->args.negate);
 		}
 		r->status = RES_OK;
 		return;
@@ -477,7 +484,7 @@ void resolve_words(struct cmd_sess *cs, struct words *w, int from, int to, enum 
 		parse_args(cs, w, i, to, full, r);
 		return;
 	}
-	if (!r->cmd->callback) {
+	if (!runnable(r->cmd, r->args.negate)) {
 		set_error(r, RES_INCOMPLETE, i);
 		return;
 	}

@@ -21,4 +21,10 @@ void eng_test_fail_before_rename(int after, int n);
 /* fsync on (the default) or off, for benchmarks on slow disks. */
 void eng_test_set_fsync(bool on);
 
+/* The kernel seam the IKE runtime uses (a fake one in exchange tests),
+ * NULL without a runtime. */
+struct kernel;
+struct eng;
+struct kernel *eng_test_kernel(struct eng *eng);
+
 #endif /* IKESH_ENG_TEST_H */

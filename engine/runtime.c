@@ -21,6 +21,7 @@
 #include <openssl/crypto.h>
 
 #include "eng_int.h"
+#include "eng_test.h"
 #include "ike_proto.h"
 #include "ike_sock.h"
 #include "ikev2.h"
@@ -772,8 +773,7 @@ static int env_child_install(void *ctx, const char *tunnel, const struct ike_chi
 {
 	struct eng_rt *rt = ctx;
 	struct rt_tun *t = tun_find(rt, tunnel);
-	uint16_t natt = rt->opts.natt_port ? rt->opts.natt_port : 4500;
-	bool encap = c->local.port == natt || c->remote.port == natt;
+	bool encap = c->encap;
 	struct kernel_sa in, out;
 	struct rt_child *rc_;
 	char buf[512];
@@ -992,24 +992,31 @@ void eng_rt_sync(struct eng *eng)
 static void on_kernel_event(void *arg, const struct kernel_event *ev)
 {
 	struct eng_rt *rt = arg;
-	struct rt_tun *t = tun_by_reqid(rt, ev->kind == KERNEL_EV_EXPIRE ? 0 : ev->reqid);
+	struct rt_tun *t;
 
-	if (ev->kind == KERNEL_EV_ACQUIRE && t && t->configured) {
-		if (ike_initiate(rt->ike, t->name) == 0)
+	switch (ev->kind) {
+	case KERNEL_EV_ACQUIRE:
+		/* on-demand: the first packet of a trap policy starts IKE */
+		t = tun_by_reqid(rt, ev->reqid);
+		if (t && t->configured && ike_initiate(rt->ike, t->name) == 0)
 			t->state = ENG_TUN_CONNECTING;
-		return;
-	}
-	if (ev->kind != KERNEL_EV_EXPIRE)
-		return;
-	for (size_t i = 0; i < rt->n_tun; i++) {
-		t = rt->tun[i];
-		for (size_t j = 0; j < t->n_child; j++) {
-			if (t->child[j].in.spi != ev->sa.spi && t->child[j].out.spi != ev->sa.spi)
-				continue;
-			if (!ev->hard)
-				ike_rekey_child(rt->ike, t->name);
-			return;
+		break;
+	case KERNEL_EV_EXPIRE:
+		/* soft: rekey now; hard: the SA is gone, tell the peer.  Only
+		 * our inbound SPIs name a CHILD_SA to the IKE core. */
+		for (size_t i = 0; i < rt->n_tun; i++) {
+			t = rt->tun[i];
+			for (size_t j = 0; j < t->n_child; j++) {
+				if (t->child[j].in.spi == ev->sa.spi) {
+					ike_child_expire(rt->ike,
+							 ev->sa.proto == IPPROTO_AH ? IKE_PROTO_AH
+										    : IKE_PROTO_ESP,
+							 ev->sa.spi, ev->hard);
+					return;
+				}
+			}
 		}
+		break;
 	}
 }
 
@@ -1161,6 +1168,11 @@ fail:
 	free(rt->rxbuf);
 	free(rt);
 	return rc;
+}
+
+struct kernel *eng_test_kernel(struct eng *eng)
+{
+	return eng && eng->rt ? eng->rt->k : NULL;
 }
 
 void eng_rt_close(struct eng *eng)

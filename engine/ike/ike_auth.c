@@ -57,6 +57,37 @@ static bool ike_id_equal(const struct ike_id *a, const struct ike_id *b)
 	return a->type == b->type && a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
 }
 
+static bool ike_id_is_addr(const struct ike_id *id, const struct ike_addr *a)
+{
+	if (a->family == AF_INET)
+		return id->type == IKE_ID_IPV4_ADDR && id->len == 4 &&
+		       memcmp(id->data, a->addr, 4) == 0;
+	if (a->family == AF_INET6)
+		return id->type == IKE_ID_IPV6_ADDR && id->len == 16 &&
+		       memcmp(id->data, a->addr, 16) == 0;
+	return false;
+}
+
+/*
+ * Is this the peer we expect? The configured remote identity if there is
+ * one, else any of the peer's configured addresses or the one we talk to.
+ */
+static bool ike_id_remote_ok(const struct ike_sa *sa, const struct ike_id *peer,
+			     const struct ike_id *expect)
+{
+	const struct ike_peer_conf *c = &sa->tun->conf;
+
+	if (c->remote_id.type)
+		return ike_id_equal(peer, expect);
+	if (ike_id_is_addr(peer, &sa->remote) || ike_id_is_addr(peer, &c->remote))
+		return true;
+	for (size_t i = 0; i < c->n_remote_alt; i++) {
+		if (ike_id_is_addr(peer, &c->remote_alt[i]))
+			return true;
+	}
+	return false;
+}
+
 /* An identity for messages: addresses and names as text, anything else by type. */
 static const char *ike_id_str(const struct ike_id *id, char *buf, size_t len)
 {
@@ -186,6 +217,7 @@ void ike_child_fill(struct ike_sa *sa, struct ike_child *c, const struct ike_sel
 	c->sa.esn = sel->esn;
 	c->sa.spi_out = (uint32_t)sel->spi[0] << 24 | (uint32_t)sel->spi[1] << 16 |
 			(uint32_t)sel->spi[2] << 8 | sel->spi[3];
+	c->sa.encap = sa->nat_local || sa->nat_remote;
 	c->sa.local = sa->local;
 	c->sa.remote = sa->remote;
 	c->sa.n_ts_local = nl > IKE_CONF_MAX_SUBNETS ? IKE_CONF_MAX_SUBNETS : nl;
@@ -216,6 +248,17 @@ static struct ike_prop_conf ike_child_conf_nopfs(const struct ike_peer_conf *c)
 }
 
 /* ---- initiator ---- */
+
+/*
+ * Does the tunnel have another established IKE SA (no INITIAL_CONTACT then)?
+ * The tunnel's current SA is an established one whenever one exists.
+ */
+static bool ike_tun_has_other(const struct ike_sa *sa)
+{
+	const struct ike_sa *cur = sa->tun->sa;
+
+	return cur && cur != sa && cur->state == IKE_SA_ESTABLISHED;
+}
 
 int ike_auth_start(struct ike_sa *sa)
 {
@@ -261,6 +304,8 @@ int ike_auth_start(struct ike_sa *sa)
 	ret = ike_auth_add(&w, sa, &id);
 	if (ret < 0)
 		goto done;
+	if (!ike_tun_has_other(sa))
+		ike_add_notify(&w, IKE_N_INITIAL_CONTACT, NULL, 0);
 	if (c->mode == IKE_MODE_TRANSPORT)
 		ike_add_notify(&w, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
 	ike_prop_build(&pc, 1, c->child_proto, spi, 4, false, 0, prop);
@@ -295,15 +340,18 @@ static void ike_established(struct ike_sa *sa)
 	struct ike_engine *e = sa->eng;
 	struct ike_tunnel *t = sa->tun;
 
+	if (sa->state == IKE_SA_HALF_OPEN)
+		e->n_half_open--;
 	sa->state = IKE_SA_ESTABLISHED;
+	sa->created_ms = ike_now(e);
 	e->stats.ike_established++;
-	if (t->sa && t->sa != sa) {
-		/* a new IKE SA for the tunnel replaces the old one */
-		ike_sa_destroy(t->sa);
-	}
+	/*
+	 * The newest IKE SA is the tunnel's. An older one stays until deleted or
+	 * dead: when both sides initiated at once, each keeps both, consistently.
+	 * INITIAL_CONTACT is what clears a restarted peer's leftovers.
+	 */
 	t->sa = sa;
-	if (sa->initiator && t->conf.ike_lifetime_s)
-		sa->ike_rekey_at = ike_rekey_time(e, t->conf.ike_lifetime_s);
+	ike_sa_lifetimes(sa);
 }
 
 /* The IKE SA is up but the CHILD_SA was refused: say why, then tear it down. */
@@ -381,7 +429,7 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 		return;
 	}
 	ike_id_remote(sa, &expect, idbuf);
-	if (!ike_id_equal(&peer, &expect)) {
+	if (!ike_id_remote_ok(sa, &peer, &expect)) {
 		e->stats.auth_failed++;
 		ike_tun_fail(
 		    sa->tun, e, "AUTHENTICATION_FAILED: peer %s identified as %s, expected %s", a,
@@ -511,6 +559,7 @@ static uint16_t ike_auth_child(struct ike_sa *sa, const struct ike_msg *m, struc
 		err = IKE_N_INVALID_SYNTAX;
 		goto done;
 	}
+	ike_prop_strip_dh(prop);
 	if (ike_prop_select(prop, &pc, 1, c->child_proto, 0, &sel) < 0) {
 		char offered[160], ours[160];
 
@@ -604,8 +653,8 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 		return;
 	}
 	ike_id_remote(sa, &expect, ebuf);
-	if (!ike_id_equal(&peer, &expect) || !ike_auth_verify(sa, &peer, &auth)) {
-		bool id_ok = ike_id_equal(&peer, &expect);
+	if (!ike_id_remote_ok(sa, &peer, &expect) || !ike_auth_verify(sa, &peer, &auth)) {
+		bool id_ok = ike_id_remote_ok(sa, &peer, &expect);
 
 		e->stats.auth_failed++;
 		if (sa->tun->sa == NULL || sa->tun->sa->state != IKE_SA_ESTABLISHED) {
@@ -625,6 +674,15 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 		ike_send_response(sa, IKE_AUTH, m->hdr.msgid, &w);
 		ike_sa_destroy(sa);
 		return;
+	}
+	if (sa->tun->sa && sa->tun->sa != sa &&
+	    ike_msg_has_notify(m, IKE_N_INITIAL_CONTACT, NULL)) {
+		/* the peer has no other SA with us: whatever we still hold is stale */
+		for (struct ike_sa *o = e->sas; o; o = o->next) {
+			if (o != sa && o->tun == sa->tun &&
+			    (o->state == IKE_SA_ESTABLISHED || o->state == IKE_SA_DELETING))
+				ike_sa_destroy(o);
+		}
 	}
 	ike_established(sa);
 	ike_id_local(sa, &mine, idbuf);

@@ -14,7 +14,10 @@
 
 #include "ike_sa.h"
 
-#define IKE_RETRY_MS 2000 /* a rekey refused with TEMPORARY_FAILURE is tried again */
+#define IKE_RETRY_MS 2000
+#define IKE_MAX_CHILDREN                                                                           \
+	64 /* CHILD_SAs one IKE SA may hold */ /* a rekey refused with TEMPORARY_FAILURE is tried  \
+						  again */
 
 static void ike_put32(uint32_t v, uint8_t *o)
 {
@@ -46,6 +49,15 @@ static uint64_t ike_retry_at(struct ike_engine *e)
 
 	crypto_random_bytes((uint8_t *)&j, sizeof(j));
 	return ike_now(e) + IKE_RETRY_MS + j % IKE_RETRY_MS;
+}
+
+static size_t ike_child_count(const struct ike_sa *sa)
+{
+	size_t n = 0;
+
+	for (const struct ike_child *c = sa->children; c; c = c->next)
+		n++;
+	return n;
 }
 
 static void ike_pending_clear(struct ike_sa *sa)
@@ -186,6 +198,7 @@ static int ike_child_rekey_finish(struct ike_sa *sa, const struct ike_msg *m, ch
 	nrr = ike_ts_narrow(tsr, old->sa.ts_remote, old->sa.n_ts_remote, tr, IKE_CONF_MAX_SUBNETS);
 	ch = sa->pending;
 	ike_child_fill(sa, ch, &sel, tl, nl, tr, nrr);
+	ch->sa.initiator = true;
 	ch->sa.mode = old->sa.mode;
 	ret = ike_child_keys(sa, ch, sel.dh ? &g : NULL, sa->cn, sa->cn_len, nr.data, nr.len, true);
 	if (ret == 0)
@@ -234,8 +247,10 @@ int ike_ike_rekey_start(struct ike_sa *sa)
 	ns->remote = sa->remote;
 	ns->ni_len = IKE_NONCE_LEN;
 	ret = crypto_random_ike_spi(ns->spi_i);
-	if (ret == 0)
+	if (ret == 0) {
+		ike_sa_hash_add(ns);
 		ret = crypto_random_nonce(ns->ni, ns->ni_len);
+	}
 	if (ret == 0)
 		ret = dh_keygen(group, &ns->dh);
 	if (ret == 0)
@@ -267,18 +282,17 @@ fail:
 static void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
 {
 	struct ike_engine *e = old->eng;
-	const struct ike_peer_conf *c = &old->tun->conf;
 
 	ns->children = old->children;
 	old->children = NULL;
 	ns->state = IKE_SA_ESTABLISHED;
+	ns->created_ms = ike_now(e);
 	ns->msgid_in = 0;
 	ns->msgid_out = 0;
 	ns->last_rx_ms = ike_now(e);
 	ns->nat_local = old->nat_local;
 	ns->nat_remote = old->nat_remote;
-	if (ns->initiator && c->ike_lifetime_s)
-		ns->ike_rekey_at = ike_rekey_time(e, c->ike_lifetime_s);
+	ike_sa_lifetimes(ns);
 	old->tun->sa = ns;
 	e->stats.ike_rekeyed++;
 	ike_tun_status(old->tun, e, IKE_TUN_REKEYED);
@@ -480,6 +494,7 @@ static void ike_ike_rekey_request(struct ike_sa *sa, const struct ike_msg *m,
 	ns->remote = sa->remote;
 	ns->ike = sel;
 	memcpy(ns->spi_i, sel.spi, 8);
+	ike_sa_hash_add(ns);
 	memcpy(ns->ni, ni.data, ni.len);
 	ns->ni_len = ni.len;
 	ns->nr_len = IKE_NONCE_LEN;
@@ -561,6 +576,11 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 		ike_ike_rekey_request(sa, m, prop);
 		goto done;
 	}
+	/* no new CHILD_SA on an IKE SA we are replacing (§2.25) */
+	if (sa->rekey_new) {
+		err = IKE_N_TEMPORARY_FAILURE;
+		goto answer;
+	}
 	if (ike_msg_has_notify(m, IKE_N_REKEY_SA, &n)) {
 		if (n.spi_size != 4 ||
 		    (old = ike_child_find_out(sa, n.protocol, ike_get32(n.spi))) == NULL) {
@@ -602,6 +622,11 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 		err = IKE_N_TS_UNACCEPTABLE;
 		goto answer;
 	}
+	/* an authenticated peer still may not make us hold unbounded state */
+	if (old == NULL && ike_child_count(sa) >= IKE_MAX_CHILDREN) {
+		err = IKE_N_NO_ADDITIONAL_SAS;
+		goto answer;
+	}
 	ch = ike_child_new(sa);
 	if (ch == NULL || crypto_random_nonce(nr, sizeof(nr)) < 0) {
 		err = IKE_N_TEMPORARY_FAILURE;
@@ -617,6 +642,7 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 		g.len = sel.dh->outlen;
 	}
 	ike_child_fill(sa, ch, &sel, nl_r, nnl, nr_r, nnr);
+	ch->sa.initiator = false;
 	ch->sa.mode = old ? old->sa.mode
 			  : (c->mode == IKE_MODE_TRANSPORT &&
 				     ike_msg_has_notify(m, IKE_N_USE_TRANSPORT_MODE, NULL)

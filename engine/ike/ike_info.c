@@ -174,14 +174,18 @@ void ike_info_request(struct ike_sa *sa, const struct ike_msg *m)
 		ike_build_delete(&w, &(struct ike_delete){proto, 4, nspi, spis});
 	ike_send_response(sa, IKE_INFORMATIONAL, m->hdr.msgid, &w);
 	if (delete_ike) {
-		if (sa->tun && sa->tun->sa == sa) {
-			/* keep the reason of a failure that led the peer to delete */
-			if (sa->tun->state != IKE_TUN_IKE_NO_CHILD)
-				ike_fmt(sa->tun->last_error, sizeof(sa->tun->last_error),
-					"IKE SA deleted by peer %s", a);
-			ike_tun_status(sa->tun, e, IKE_TUN_DOWN);
-		}
+		struct ike_tunnel *t = sa->tun;
+		bool current = t && t->sa == sa;
+
 		ike_sa_destroy(sa);
+		/* down unless another IKE SA of the tunnel carries on */
+		if (current && t->sa == NULL) {
+			/* keep the reason of a failure that led the peer to delete */
+			if (t->state != IKE_TUN_IKE_NO_CHILD)
+				ike_fmt(t->last_error, sizeof(t->last_error),
+					"IKE SA deleted by peer %s", a);
+			ike_tun_status(t, e, IKE_TUN_DOWN);
+		}
 		return;
 	}
 	if (deleted_child)
@@ -195,7 +199,8 @@ void ike_info_response(struct ike_sa *sa, const struct ike_msg *m)
 	ike_req_done(sa);
 	switch (kind) {
 	case IKE_REQ_DELETE_IKE:
-		if (sa->tun && sa->tun->sa == sa)
+		/* a failure that made us delete stays the tunnel's state */
+		if (sa->tun && sa->tun->sa == sa && sa->tun->state != IKE_TUN_FAILED)
 			ike_tun_status(sa->tun, sa->eng, IKE_TUN_DOWN);
 		ike_sa_destroy(sa);
 		return;

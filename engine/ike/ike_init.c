@@ -133,6 +133,7 @@ int ike_init_start(struct ike_sa *sa)
 			ret = crypto_random_nonce(sa->ni, IKE_NONCE_LEN);
 		if (ret < 0)
 			return ret;
+		ike_sa_hash_add(sa);
 		sa->ni_len = IKE_NONCE_LEN;
 		sa->ke_group = c->ike[0].dh[0];
 	}
@@ -285,8 +286,10 @@ void ike_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 	p_sa = ike_msg_find(m, IKE_PLD_SA, 0);
 	p_ke = ike_msg_find(m, IKE_PLD_KE, 0);
 	p_nr = ike_msg_find(m, IKE_PLD_NONCE, 0);
-	if (p_sa == NULL || p_ke == NULL || p_nr == NULL || ike_parse_ke(p_ke, &ke) < 0 ||
-	    ike_parse_nonce(p_nr, &nr) < 0 || nr.len < 16 || nr.len > IKE_NONCE_MAX) {
+	/* a real answer names the responder's SPI */
+	if (memcmp(m->hdr.spi_r, (const uint8_t[8]){0}, 8) == 0 || p_sa == NULL || p_ke == NULL ||
+	    p_nr == NULL || ike_parse_ke(p_ke, &ke) < 0 || ike_parse_nonce(p_nr, &nr) < 0 ||
+	    nr.len < 16 || nr.len > IKE_NONCE_MAX) {
 		e->stats.drop_malformed++;
 		return;
 	}
@@ -323,6 +326,13 @@ void ike_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 		goto done;
 	}
 	ike_natd_check(sa, m, sa->spi_r);
+	if (sa->nat_local || sa->nat_remote) {
+		/* from IKE_AUTH on, talk on the NAT-T port (§2.23) */
+		if (sa->local.port == 500)
+			sa->local.port = IKE_NATT_PORT;
+		if (sa->remote.port == 500)
+			sa->remote.port = IKE_NATT_PORT;
+	}
 	sa->init_resp = malloc(len);
 	if (sa->init_resp == NULL) {
 		ike_init_fail(sa, "out of memory");
@@ -431,7 +441,9 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 			return;
 		}
 	}
-	if (ike_half_open_count(e, src) >= e->opts.half_open_per_peer) {
+	/* the per-peer count is only worth a scan when the total could exceed it */
+	if (e->n_half_open >= e->opts.half_open_per_peer &&
+	    ike_half_open_count(e, src) >= e->opts.half_open_per_peer) {
 		e->stats.drop_half_open++;
 		return;
 	}
@@ -442,7 +454,9 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 		e->stats.drop_malformed++;
 		goto done;
 	}
-	if (ike_prop_select(prop, t->conf.ike, t->conf.n_ike, IKE_PROTO_IKE, ke.group, &sel) < 0) {
+	/* proposals in IKE_SA_INIT carry no SPI (§3.3.1) */
+	if (ike_prop_select(prop, t->conf.ike, t->conf.n_ike, IKE_PROTO_IKE, ke.group, &sel) < 0 ||
+	    sel.spi_size != 0) {
 		char offered[160], ours[160];
 
 		ike_offer_describe(prop, offered, sizeof(offered));
@@ -469,6 +483,7 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 	sa->ike = sel;
 	sa->ke_group = ke.group;
 	memcpy(sa->spi_i, m->hdr.spi_i, 8);
+	ike_sa_hash_add(sa);
 	memcpy(sa->ni, ni.data, ni.len);
 	sa->ni_len = ni.len;
 	sa->nr_len = IKE_NONCE_LEN;
@@ -524,6 +539,7 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 	sa->resp.valid = true;
 	sa->msgid_in = 1;
 	sa->state = IKE_SA_HALF_OPEN;
+	e->n_half_open++;
 	dh_key_free(sa->dh);
 	sa->dh = NULL;
 	ike_send_plain(e, dst, src, out, w.len);

@@ -275,3 +275,21 @@ void ike_offer_describe(const struct ike_sa_pld *sa, char *buf, size_t len)
 		off += (size_t)k;
 	}
 }
+
+/*
+ * No key exchange happens in IKE_AUTH: DH transforms a peer puts in its
+ * CHILD_SA proposals there (for later rekeys) are ignored (§1.2).
+ */
+void ike_prop_strip_dh(struct ike_sa_pld *sa)
+{
+	for (size_t i = 0; i < sa->nproposals; i++) {
+		struct ike_proposal *p = &sa->prop[i];
+		size_t k = 0;
+
+		for (size_t j = 0; j < p->ntransforms; j++) {
+			if (p->xf[j].type != XFORM_DH)
+				p->xf[k++] = p->xf[j];
+		}
+		p->ntransforms = k;
+	}
+}

@@ -26,6 +26,7 @@ void ike_opts_default(struct ike_opts *o)
 	    .retransmit_timeout_ms = 4000,
 	    .retransmit_base_permil = 1800,
 	    .half_open_timeout_ms = 30000,
+	    .log_level = IKE_LOG_INFO,
 	};
 }
 
@@ -48,7 +49,7 @@ void ike_log(struct ike_engine *e, enum ike_log_level lvl, const char *fmt, ...)
 	char msg[512];
 	va_list ap;
 
-	if (e->env.log == NULL)
+	if (e->env.log == NULL || lvl > e->opts.log_level)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -66,10 +67,32 @@ uint64_t ike_rekey_time(struct ike_engine *e, uint32_t lifetime_s)
 	return ike_now(e) + ms - margin;
 }
 
+void ike_sa_lifetimes(struct ike_sa *sa)
+{
+	struct ike_engine *e = sa->eng;
+	uint32_t life = sa->tun ? sa->tun->conf.ike_lifetime_s : 0;
+
+	sa->ike_rekey_at = 0;
+	sa->ike_expire_at = 0;
+	if (life == 0)
+		return;
+	/* the initiator rekeys; either side deletes an SA that outlived its lifetime by 10 % */
+	if (sa->initiator)
+		sa->ike_rekey_at = ike_rekey_time(e, life);
+	sa->ike_expire_at = ike_now(e) + (uint64_t)life * 1100;
+}
+
 /* start-mode auto: plan the next attempt, backing off after failures. */
 static void ike_tun_plan_restart(struct ike_tunnel *t, struct ike_engine *e)
 {
 	uint64_t delay = IKE_RESTART_BASE_MS;
+
+	/* another address of the peer is tried at once; back-off once all were */
+	if (t->next_now) {
+		t->next_now = false;
+		t->retry_at = ike_now(e);
+		return;
+	}
 
 	for (unsigned i = 1; i < t->failures && delay < IKE_RESTART_MAX_MS; i++)
 		delay *= 2;
@@ -127,6 +150,44 @@ static bool ike_addr_ip_equal(const struct ike_addr *a, const struct ike_addr *b
 	return a->family == b->family && memcmp(a->addr, b->addr, n) == 0;
 }
 
+bool ike_log_enabled(const struct ike_engine *e, enum ike_log_level lvl)
+{
+	return e->env.log && lvl <= e->opts.log_level;
+}
+
+/* "IKE_AUTH request #1 [ IDi AUTH N(INITIAL_CONTACT) SA TSi TSr ]" for packet debug. */
+void ike_log_msg(struct ike_engine *e, const char *what, const struct ike_addr *peer,
+		 const struct ike_msg *m)
+{
+	char buf[400], nb[40], a[IKE_ADDR_STRLEN];
+	size_t off = 0;
+
+	if (!ike_log_enabled(e, IKE_LOG_DEBUG))
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < m->npld && off + 40 < sizeof(buf); i++) {
+		const struct ike_pld *p = &m->pld[i];
+		struct ike_notify n;
+		int k;
+
+		if (p->type == IKE_PLD_SK)
+			continue;
+		if (p->type == IKE_PLD_NOTIFY && ike_parse_notify(p, &n) == 0)
+			k = snprintf(buf + off, sizeof(buf) - off, " N(%s)",
+				     ike_notify_name(n.type, nb, sizeof(nb)));
+		else
+			k = snprintf(buf + off, sizeof(buf) - off, " %s",
+				     ike_payload_name(p->type, nb, sizeof(nb)));
+		if (k < 0)
+			break;
+		off += (size_t)k;
+	}
+	ike_log(e, IKE_LOG_DEBUG, "%s %s %s #%u %s %s [%s ]", what,
+		ike_exchange_name(m->hdr.exchange, nb, sizeof(nb)),
+		m->hdr.flags & IKE_FLAG_RESPONSE ? "response" : "request", m->hdr.msgid,
+		what[0] == 's' ? "to" : "from", ike_addr_str(peer, a, sizeof(a)), buf);
+}
+
 /* ---- engine ---- */
 
 int ike_engine_new(const struct ike_env *env, const struct ike_opts *opts, struct ike_engine **out)
@@ -156,8 +217,11 @@ int ike_engine_new(const struct ike_env *env, const struct ike_opts *opts, struc
 	return 0;
 }
 
+static void ike_sa_hash_del(struct ike_sa *sa);
+
 static void ike_sa_free(struct ike_sa *sa)
 {
+	ike_sa_hash_del(sa);
 	while (sa->children) {
 		struct ike_child *c = sa->children;
 
@@ -230,6 +294,10 @@ struct ike_tunnel *ike_tunnel_for_peer(struct ike_engine *e, const struct ike_ad
 		}
 		if (ike_addr_ip_equal(&t->conf.remote, remote))
 			return t;
+		for (size_t i = 0; i < t->conf.n_remote_alt; i++) {
+			if (ike_addr_ip_equal(&t->conf.remote_alt[i], remote))
+				return t;
+		}
 	}
 	return any;
 }
@@ -244,6 +312,8 @@ static int ike_conf_check(const struct ike_peer_conf *c)
 	    c->remote_id.len > IKE_MAX_ID)
 		return -EINVAL;
 	if (c->child_proto != IKE_PROTO_ESP && c->child_proto != IKE_PROTO_AH)
+		return -EINVAL;
+	if (c->n_remote_alt > IKE_CONF_MAX_REMOTES)
 		return -EINVAL;
 	for (size_t i = 0; i < c->n_ike; i++) {
 		const struct ike_prop_conf *p = &c->ike[i];
@@ -276,10 +346,13 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 		/* a changed tunnel is renegotiated with the new configuration */
 		if (memcmp(&t->conf, conf, sizeof(*conf)) == 0)
 			return 0;
-		if (t->sa)
-			ike_sa_delete_now(t->sa);
+		for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+			if (sa->tun == t)
+				ike_sa_delete_now(sa);
+		}
 		t->conf = *conf;
 		t->failures = 0;
+		t->remote_idx = 0;
 		t->retry_at = conf->start == IKE_START_AUTO ? ike_now(e) : 0;
 		ike_sa_reap(e);
 		return 0;
@@ -305,12 +378,10 @@ int ike_conf_remove(struct ike_engine *e, const char *name)
 
 		if (strcmp(t->conf.name, name) != 0)
 			continue;
-		if (t->sa)
-			ike_sa_delete_now(t->sa);
 		/* SAs outliving the tunnel must not point to it */
 		for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
 			if (sa->tun == t) {
-				ike_sa_destroy(sa);
+				ike_sa_delete_now(sa);
 				sa->tun = NULL;
 			}
 		}
@@ -324,6 +395,36 @@ int ike_conf_remove(struct ike_engine *e, const char *name)
 }
 
 /* ---- SAs ---- */
+
+static unsigned ike_spi_bucket(const uint8_t spi_i[8])
+{
+	return ((unsigned)spi_i[0] << 8 | spi_i[1]) % IKE_SA_BUCKETS;
+}
+
+void ike_sa_hash_add(struct ike_sa *sa)
+{
+	struct ike_sa **b = &sa->eng->bucket[ike_spi_bucket(sa->spi_i)];
+
+	if (sa->hashed)
+		return;
+	sa->hnext = *b;
+	*b = sa;
+	sa->hashed = true;
+}
+
+static void ike_sa_hash_del(struct ike_sa *sa)
+{
+	if (!sa->hashed)
+		return;
+	for (struct ike_sa **pp = &sa->eng->bucket[ike_spi_bucket(sa->spi_i)]; *pp;
+	     pp = &(*pp)->hnext) {
+		if (*pp == sa) {
+			*pp = sa->hnext;
+			break;
+		}
+	}
+	sa->hashed = false;
+}
 
 /* Tell the peer (one Delete, no wait for the answer) and forget the SA. */
 void ike_sa_delete_now(struct ike_sa *sa)
@@ -447,21 +548,33 @@ void ike_sa_destroy(struct ike_sa *sa)
 {
 	if (sa->state == IKE_SA_DEAD)
 		return;
+	if (sa->state == IKE_SA_HALF_OPEN)
+		sa->eng->n_half_open--;
 	while (sa->children)
 		ike_child_remove(sa, sa->children);
 	if (sa->rekey_new)
 		ike_sa_destroy(sa->rekey_new);
 	sa->rekey_new = NULL;
-	if (sa->tun && sa->tun->sa == sa)
-		sa->tun->sa = NULL;
 	sa->state = IKE_SA_DEAD;
+	sa->eng->n_dead++;
 	sa->req.active = false;
+	if (sa->tun && sa->tun->sa == sa) {
+		/* another established IKE SA of the tunnel takes over, if any */
+		sa->tun->sa = NULL;
+		for (struct ike_sa *o = sa->eng->sas; o; o = o->next) {
+			if (o->tun == sa->tun && o->state == IKE_SA_ESTABLISHED)
+				sa->tun->sa = o;
+		}
+	}
 }
 
 void ike_sa_reap(struct ike_engine *e)
 {
 	struct ike_sa **pp = &e->sas;
 
+	if (e->n_dead == 0)
+		return;
+	e->n_dead = 0;
 	while (*pp) {
 		struct ike_sa *sa = *pp;
 
@@ -478,6 +591,9 @@ unsigned ike_half_open_count(const struct ike_engine *e, const struct ike_addr *
 {
 	unsigned n = 0;
 
+	if (peer == NULL)
+		return e->n_half_open;
+
 	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
 		if (sa->state == IKE_SA_HALF_OPEN &&
 		    (peer == NULL || ike_addr_ip_equal(&sa->remote, peer)))
@@ -489,7 +605,7 @@ unsigned ike_half_open_count(const struct ike_engine *e, const struct ike_addr *
 struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, const uint8_t spi_i[8],
 				     const struct ike_addr *peer)
 {
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+	for (struct ike_sa *sa = e->bucket[ike_spi_bucket(spi_i)]; sa; sa = sa->hnext) {
 		if (!sa->initiator && sa->state != IKE_SA_DEAD &&
 		    memcmp(sa->spi_i, spi_i, 8) == 0 && ike_addr_equal(&sa->remote, peer))
 			return sa;
@@ -499,7 +615,7 @@ struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, const uint8_t spi_i[8
 
 static struct ike_sa *ike_sa_find(struct ike_engine *e, const struct ike_hdr *h)
 {
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+	for (struct ike_sa *sa = e->bucket[ike_spi_bucket(h->spi_i)]; sa; sa = sa->hnext) {
 		/* an SA without keys yet (SPIr still zero) takes no encrypted message */
 		if (sa->state == IKE_SA_DEAD || sa->state == IKE_SA_INIT_SENT ||
 		    sa->state == IKE_SA_LARVAL)
@@ -512,7 +628,7 @@ static struct ike_sa *ike_sa_find(struct ike_engine *e, const struct ike_hdr *h)
 
 static struct ike_sa *ike_sa_find_init_sent(struct ike_engine *e, const struct ike_hdr *h)
 {
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+	for (struct ike_sa *sa = e->bucket[ike_spi_bucket(h->spi_i)]; sa; sa = sa->hnext) {
 		if (sa->initiator && sa->state == IKE_SA_INIT_SENT &&
 		    memcmp(sa->spi_i, h->spi_i, 8) == 0)
 			return sa;
@@ -538,7 +654,7 @@ int ike_initiate(struct ike_engine *e, const char *name)
 	if (sa == NULL)
 		return -ENOMEM;
 	sa->local = t->conf.local;
-	sa->remote = t->conf.remote;
+	sa->remote = t->remote_idx ? t->conf.remote_alt[t->remote_idx - 1] : t->conf.remote;
 	t->sa = sa;
 	ike_tun_status(t, e, IKE_TUN_CONNECTING);
 	ret = ike_init_start(sa);
@@ -559,6 +675,11 @@ int ike_delete(struct ike_engine *e, const char *name)
 		return -ENOENT;
 	if (t->sa == NULL)
 		return -ENOTCONN;
+	/* every IKE SA of the tunnel, the current one last */
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->tun == t && sa != t->sa && sa->state != IKE_SA_DEAD)
+			ike_info_delete_ike(sa);
+	}
 	ret = ike_info_delete_ike(t->sa);
 	ike_sa_reap(e);
 	return ret;
@@ -597,6 +718,52 @@ int ike_rekey_ike(struct ike_engine *e, const char *name)
 	return ike_ike_rekey_start(t->sa);
 }
 
+int ike_child_expire(struct ike_engine *e, uint8_t protocol, uint32_t spi_in, bool hard)
+{
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		struct ike_child *c;
+
+		if (sa->state != IKE_SA_ESTABLISHED)
+			continue;
+		c = ike_child_find_in(sa, protocol, spi_in);
+		if (c == NULL)
+			continue;
+		if (!hard) {
+			/* a busy SA retries the rekey shortly */
+			ike_child_rekey_start(sa, c);
+			return 0;
+		}
+		/* the kernel dropped one direction: remove the pair, tell the peer */
+		if (ike_info_delete_child(sa, c) < 0)
+			ike_child_remove(sa, c);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int ike_tunnel_children(const struct ike_engine *e, const char *name, struct ike_child_sa *out,
+			size_t max)
+{
+	const struct ike_tunnel *t = ike_tunnel_find((struct ike_engine *)e, name);
+	int n = 0;
+
+	if (t == NULL)
+		return -ENOENT;
+	if (t->sa == NULL)
+		return 0;
+	for (const struct ike_child *c = t->sa->children; c; c = c->next, n++) {
+		if ((size_t)n < max) {
+			/* the keys were wiped at install; the copy says so explicitly */
+			out[n] = c->sa;
+			OPENSSL_cleanse(out[n].encr_key_in, sizeof(out[n].encr_key_in));
+			OPENSSL_cleanse(out[n].encr_key_out, sizeof(out[n].encr_key_out));
+			OPENSSL_cleanse(out[n].integ_key_in, sizeof(out[n].integ_key_in));
+			OPENSSL_cleanse(out[n].integ_key_out, sizeof(out[n].integ_key_out));
+		}
+	}
+	return n;
+}
+
 int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tunnel_info *info)
 {
 	const struct ike_tunnel *t = ike_tunnel_find((struct ike_engine *)e, name);
@@ -606,9 +773,18 @@ int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tun
 	if (t == NULL)
 		return -ENOENT;
 	snprintf(info->last_error, sizeof(info->last_error), "%s", t->last_error);
+	info->state = t->state;
+	for (const struct ike_sa *o = e->sas; o; o = o->next)
+		info->n_ike_sa +=
+		    o->tun == t && o->state != IKE_SA_DEAD && o->state != IKE_SA_LARVAL;
 	sa = t->sa;
 	if (sa == NULL)
 		return 0;
+	info->local = sa->local;
+	info->remote = sa->remote;
+	info->established_ms = sa->created_ms;
+	info->rekey_ms = sa->ike_rekey_at;
+	info->expire_ms = sa->ike_expire_at;
 	info->ike_up = sa->state == IKE_SA_ESTABLISHED;
 	info->initiator = sa->initiator;
 	info->nat_local = sa->nat_local;
@@ -663,7 +839,8 @@ static void ike_answer_error(struct ike_sa *sa, const struct ike_msg *m, uint16_
 }
 
 static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const struct ike_addr *src,
-				const uint8_t *buf, size_t len, struct ike_msg *m)
+				const struct ike_addr *dst, const uint8_t *buf, size_t len,
+				struct ike_msg *m)
 {
 	bool response = m->hdr.flags & IKE_FLAG_RESPONSE;
 	struct ike_rule_violation v;
@@ -676,7 +853,8 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 		return;
 	}
 	if (response) {
-		if (!sa->req.active || m->hdr.msgid != sa->req.msgid) {
+		if (!sa->req.active || m->hdr.msgid != sa->req.msgid ||
+		    m->hdr.exchange != sa->req.exchange) {
 			e->stats.drop_msgid++;
 			return;
 		}
@@ -701,6 +879,21 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 		goto done;
 	}
 	sa->last_rx_ms = ike_now(e);
+	if ((sa->nat_local || sa->nat_remote) &&
+	    (!ike_addr_equal(src, &sa->remote) || !ike_addr_equal(dst, &sa->local))) {
+		/* behind a NAT the peer's mapping may change: follow authenticated messages */
+		char a[IKE_ADDR_STRLEN];
+
+		ike_log(e, IKE_LOG_INFO, "peer now at %s port %u", ike_addr_str(src, a, sizeof(a)),
+			src->port);
+		sa->remote = *src;
+		sa->local = *dst;
+		for (struct ike_child *c = sa->children; c; c = c->next) {
+			c->sa.remote = *src;
+			c->sa.local = *dst;
+		}
+	}
+	ike_log_msg(e, "received", &sa->remote, m);
 	if (!response && sa->resp.valid && m->hdr.msgid == sa->resp.msgid) {
 		/* a retransmission: the cached answer, never a second processing */
 		e->stats.resp_from_cache++;
@@ -759,7 +952,6 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 done:
 	OPENSSL_cleanse(plain, len);
 	free(plain);
-	(void)src;
 }
 
 void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ike_addr *dst,
@@ -769,6 +961,9 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 	struct ike_sa *sa;
 
 	e->stats.rx++;
+	/* a NAT keepalive (RFC 3948 §2.3) */
+	if (len == 1 && buf[0] == 0xff)
+		return;
 	m = malloc(sizeof(*m));
 	if (m == NULL)
 		return;
@@ -777,6 +972,7 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 		goto done;
 	}
 	if (m->hdr.exchange == IKE_SA_INIT) {
+		ike_log_msg(e, "received", src, m);
 		if (m->hdr.msgid != 0) {
 			e->stats.drop_msgid++;
 			goto done;
@@ -818,7 +1014,7 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 		e->stats.drop_unknown_spi++;
 		goto done;
 	}
-	ike_input_encrypted(e, sa, src, buf, len, m);
+	ike_input_encrypted(e, sa, src, dst, buf, len, m);
 done:
 	free(m);
 	ike_sa_reap(e);
@@ -845,6 +1041,14 @@ static void ike_sa_tick(struct ike_sa *sa, uint64_t now)
 		ike_info_delete_ike(sa);
 		return;
 	}
+	if (sa->ike_expire_at && now >= sa->ike_expire_at) {
+		if (sa->tun->sa == sa)
+			ike_tun_fail(sa->tun, e,
+				     "IKE SA reached its lifetime (%u s) without a rekey",
+				     c->ike_lifetime_s);
+		ike_info_delete_ike(sa);
+		return;
+	}
 	if (sa->initiator && sa->ike_rekey_at && now >= sa->ike_rekey_at) {
 		sa->ike_rekey_at = 0;
 		ike_ike_rekey_start(sa);
@@ -861,6 +1065,21 @@ static void ike_sa_tick(struct ike_sa *sa, uint64_t now)
 		ike_info_dpd(sa);
 }
 
+/* Keep our NAT mapping open (RFC 3948 §4). */
+static void ike_sa_keepalive(struct ike_sa *sa, uint64_t now)
+{
+	static const uint8_t ka = 0xff;
+
+	if (sa->state != IKE_SA_ESTABLISHED || !sa->nat_local)
+		return;
+	if (sa->keepalive_at == 0)
+		sa->keepalive_at = sa->last_rx_ms + IKE_KEEPALIVE_MS;
+	if (now < sa->keepalive_at)
+		return;
+	sa->keepalive_at = now + IKE_KEEPALIVE_MS;
+	ike_send_plain(sa->eng, &sa->local, &sa->remote, &ka, 1);
+}
+
 void ike_tick(struct ike_engine *e)
 {
 	uint64_t now = ike_now(e);
@@ -875,6 +1094,8 @@ void ike_tick(struct ike_engine *e)
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
 		if (sa->state != IKE_SA_DEAD)
 			ike_sa_tick(sa, now);
+		if (sa->state != IKE_SA_DEAD)
+			ike_sa_keepalive(sa, now);
 	}
 	ike_sa_reap(e);
 }
@@ -903,12 +1124,19 @@ uint64_t ike_next_timeout(const struct ike_engine *e)
 				next = t;
 		}
 		/* rekeys and DPD wait for the outstanding request */
+		if (sa->state == IKE_SA_ESTABLISHED && sa->nat_local) {
+			t = sa->keepalive_at ? sa->keepalive_at : sa->last_rx_ms + IKE_KEEPALIVE_MS;
+			if (t < next)
+				next = t;
+		}
 		if (sa->state != IKE_SA_ESTABLISHED || c == NULL || sa->req.active)
 			continue;
 		if (sa->delete_after)
 			return ike_now(e);
 		if (sa->initiator && sa->ike_rekey_at && sa->ike_rekey_at < next)
 			next = sa->ike_rekey_at;
+		if (sa->ike_expire_at && sa->ike_expire_at < next)
+			next = sa->ike_expire_at;
 		for (const struct ike_child *ch = sa->children; ch; ch = ch->next) {
 			if (ch->rekey_at && ch->rekey_at < next)
 				next = ch->rekey_at;

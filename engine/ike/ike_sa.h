@@ -15,13 +15,16 @@
 #include "ike_msg.h"
 #include "ikev2.h"
 
-#define IKE_NONCE_LEN	32
-#define IKE_NONCE_MAX	256
-#define IKE_COOKIE_MAX	64
-#define IKE_INNER_MAX	4096
-#define IKE_MSG_BUF	8192
-#define IKE_REASON_LEN	256
-#define IKE_ADDR_STRLEN 48
+#define IKE_NONCE_LEN	 32
+#define IKE_NONCE_MAX	 256
+#define IKE_COOKIE_MAX	 64
+#define IKE_INNER_MAX	 4096
+#define IKE_MSG_BUF	 8192
+#define IKE_REASON_LEN	 256
+#define IKE_ADDR_STRLEN	 48
+#define IKE_SA_BUCKETS	 4096
+#define IKE_NATT_PORT	 4500
+#define IKE_KEEPALIVE_MS 20000
 
 enum ike_sa_state {
 	IKE_SA_INIT_SENT, /* initiator: waiting for the IKE_SA_INIT response */
@@ -73,6 +76,8 @@ struct ike_tunnel {
 	char last_error[IKE_REASON_LEN];
 	uint64_t retry_at; /* start-mode auto: (re)initiate then; 0: not planned */
 	unsigned failures; /* in a row, for the back-off */
+	size_t remote_idx; /* 0: conf.remote, then conf.remote_alt[] */
+	bool next_now;	   /* the current address did not answer: try the next at once */
 };
 
 #define IKE_RESTART_BASE_MS 5000
@@ -80,6 +85,8 @@ struct ike_tunnel {
 
 struct ike_sa {
 	struct ike_sa *next;
+	struct ike_sa *hnext; /* chain in the SPIi hash */
+	bool hashed;
 	struct ike_engine *eng;
 	struct ike_tunnel *tun;
 	enum ike_sa_state state;
@@ -115,6 +122,7 @@ struct ike_sa {
 	struct {
 		bool active;
 		enum ike_req_kind kind;
+		uint8_t exchange;
 		uint32_t msgid;
 		uint8_t *buf;
 		size_t len;
@@ -153,6 +161,8 @@ struct ike_sa {
 	uint64_t created_ms;
 	uint64_t last_rx_ms;
 	uint64_t ike_rekey_at;
+	uint64_t ike_expire_at; /* deleted then if no rekey replaced it */
+	uint64_t keepalive_at;	/* behind a NAT: next NAT keepalive */
 };
 
 struct ike_engine {
@@ -161,6 +171,9 @@ struct ike_engine {
 	struct ike_stats stats;
 	struct ike_tunnel *tunnels;
 	struct ike_sa *sas;
+	struct ike_sa *bucket[IKE_SA_BUCKETS]; /* by SPIi, which is random */
+	unsigned n_half_open;
+	unsigned n_dead; /* SAs marked dead, to be freed by ike_sa_reap() */
 	uint8_t cookie_secret[32];
 };
 
@@ -168,10 +181,16 @@ struct ike_engine {
 /* snprintf for messages that may be cut short on purpose. */
 void ike_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 uint64_t ike_now(const struct ike_engine *e);
+/* Set the IKE SA's rekey (initiator) and expiry times from the lifetime. */
+void ike_sa_lifetimes(struct ike_sa *sa);
 /* now + a lifetime's rekey margin: 85-90 % of it, randomised so peers do not collide. */
 uint64_t ike_rekey_time(struct ike_engine *e, uint32_t lifetime_s);
 void ike_log(struct ike_engine *e, enum ike_log_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+bool ike_log_enabled(const struct ike_engine *e, enum ike_log_level lvl);
+/* Packet debug: exchange, direction, message ID and the payload list; never contents. */
+void ike_log_msg(struct ike_engine *e, const char *what, const struct ike_addr *peer,
+		 const struct ike_msg *m);
 /* Record and report a tunnel's failure (reason shown to operators). */
 void ike_tun_fail(struct ike_tunnel *t, struct ike_engine *e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -181,6 +200,8 @@ bool ike_addr_equal(const struct ike_addr *a, const struct ike_addr *b);
 struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t, bool initiator);
 /* Remove CHILD_SAs from the kernel, mark the SA dead (freed later). */
 void ike_sa_destroy(struct ike_sa *sa);
+/* Enter the SA in the SPIi hash, once its SPIi is known. */
+void ike_sa_hash_add(struct ike_sa *sa);
 void ike_sa_delete_now(struct ike_sa *sa);
 void ike_sa_reap(struct ike_engine *e);
 unsigned ike_half_open_count(const struct ike_engine *e, const struct ike_addr *peer);
@@ -225,6 +246,8 @@ int ike_prop_build(const struct ike_prop_conf *pc, size_t n, uint8_t protocol, c
 /* Choose from offered what mine accepts; prefer_dh: the KE group if any. -ENOENT: none. */
 int ike_prop_select(const struct ike_sa_pld *offered, const struct ike_prop_conf *mine,
 		    size_t nmine, uint8_t protocol, uint16_t prefer_dh, struct ike_selected *sel);
+/* Drop DH transforms from every proposal (CHILD_SA offers in IKE_AUTH). */
+void ike_prop_strip_dh(struct ike_sa_pld *sa);
 /* The selection as a one-proposal SA payload. */
 void ike_prop_from_selected(const struct ike_selected *sel, struct ike_sa_pld *out);
 /* "aes128/sha1/prfsha1/modp1024": the first proposal offered on the wire. */

@@ -39,6 +39,14 @@ int ike_add_notify(struct ike_writer *w, uint16_t type, const void *data, size_t
 int ike_send_plain(struct ike_engine *e, const struct ike_addr *src, const struct ike_addr *dst,
 		   const uint8_t *buf, size_t len)
 {
+	/* IKE_SA_INIT goes out in plain: its payload list is readable here */
+	if (len >= IKE_HDR_LEN && buf[18] == IKE_SA_INIT && ike_log_enabled(e, IKE_LOG_DEBUG)) {
+		struct ike_msg *m = malloc(sizeof(*m));
+
+		if (m && ike_msg_parse(buf, len, m) == 0)
+			ike_log_msg(e, "sending", dst, m);
+		free(m);
+	}
 	e->stats.tx++;
 	return e->env.send(e->env.ctx, src, dst, buf, len);
 }
@@ -55,6 +63,18 @@ static int ike_seal(struct ike_sa *sa, uint8_t exchange, bool response, uint32_t
 
 	if (inner->err)
 		return inner->err;
+	if (ike_log_enabled(sa->eng, IKE_LOG_DEBUG)) {
+		struct ike_msg *m = calloc(1, sizeof(*m));
+
+		if (m) {
+			ike_hdr_for(sa, &m->hdr, exchange, response, msgid);
+			m->sk = 0; /* the inner chain follows an (absent) SK payload */
+			m->sk_next = inner->len ? inner->first_type : IKE_PLD_NONE;
+			if (ike_msg_parse_inner(m, inner->buf, inner->len) == 0)
+				ike_log_msg(sa->eng, "sending", &sa->remote, m);
+			free(m);
+		}
+	}
 	sealed = sk_sealed_len(&sa->sk_out, inner->len);
 	buf = malloc(IKE_HDR_LEN + IKE_PLD_HDR_LEN + sealed);
 	if (buf == NULL)
@@ -85,8 +105,8 @@ static uint64_t ike_backoff(const struct ike_engine *e, unsigned tries)
 	return t;
 }
 
-static int ike_req_store(struct ike_sa *sa, enum ike_req_kind kind, uint32_t msgid, uint8_t *buf,
-			 size_t len)
+static int ike_req_store(struct ike_sa *sa, uint8_t exchange, enum ike_req_kind kind,
+			 uint32_t msgid, uint8_t *buf, size_t len)
 {
 	struct ike_engine *e = sa->eng;
 	uint64_t now = ike_now(e);
@@ -94,6 +114,7 @@ static int ike_req_store(struct ike_sa *sa, enum ike_req_kind kind, uint32_t msg
 	free(sa->req.buf);
 	sa->req.active = true;
 	sa->req.kind = kind;
+	sa->req.exchange = exchange;
 	sa->req.msgid = msgid;
 	sa->req.buf = buf;
 	sa->req.len = len;
@@ -112,7 +133,7 @@ int ike_send_request_plain(struct ike_sa *sa, enum ike_req_kind kind, const uint
 	if (copy == NULL)
 		return -ENOMEM;
 	memcpy(copy, msg, len);
-	return ike_req_store(sa, kind, 0, copy, len);
+	return ike_req_store(sa, IKE_SA_INIT, kind, 0, copy, len);
 }
 
 int ike_send_request(struct ike_sa *sa, uint8_t exchange, enum ike_req_kind kind,
@@ -127,7 +148,7 @@ int ike_send_request(struct ike_sa *sa, uint8_t exchange, enum ike_req_kind kind
 	ret = ike_seal(sa, exchange, false, sa->msgid_out, inner, &buf, &len);
 	if (ret < 0)
 		return ret;
-	ret = ike_req_store(sa, kind, sa->msgid_out, buf, len);
+	ret = ike_req_store(sa, exchange, kind, sa->msgid_out, buf, len);
 	sa->msgid_out++;
 	return ret;
 }
@@ -196,9 +217,16 @@ void ike_xmit_tick(struct ike_sa *sa, uint64_t now)
 				     c->dpd_timeout_s);
 		else if (sa->req.kind == IKE_REQ_DELETE_IKE)
 			ike_tun_status(sa->tun, e, IKE_TUN_DOWN);
-		else
-			ike_tun_fail(sa->tun, e, "no reply from %s after %u tries", a,
-				     sa->req.tries);
+		else {
+			struct ike_tunnel *t = sa->tun;
+
+			/* an unanswered IKE_SA_INIT moves on to the peer's next address */
+			if (sa->req.kind == IKE_REQ_INIT && t->conf.n_remote_alt) {
+				t->remote_idx = (t->remote_idx + 1) % (t->conf.n_remote_alt + 1);
+				t->next_now = t->remote_idx != 0;
+			}
+			ike_tun_fail(t, e, "no reply from %s after %u tries", a, sa->req.tries);
+		}
 	}
 	ike_sa_destroy(sa);
 }

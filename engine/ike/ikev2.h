@@ -51,6 +51,7 @@ struct ike_ts_range {
 #define IKE_CONF_MAX_ALGS    8
 #define IKE_CONF_MAX_PROPS   4
 #define IKE_CONF_MAX_SUBNETS 4
+#define IKE_CONF_MAX_REMOTES 3
 #define IKE_MAX_PSK	     128
 #define IKE_MAX_ID	     128
 
@@ -87,7 +88,10 @@ enum ike_child_mode {
 struct ike_peer_conf {
 	char name[64]; /* the tunnel's name, used in status reports */
 	struct ike_addr local;
-	struct ike_addr remote;
+	struct ike_addr remote; /* family 0: any peer (responder only) */
+	/* more addresses of the peer, tried in order when one does not answer */
+	struct ike_addr remote_alt[IKE_CONF_MAX_REMOTES];
+	size_t n_remote_alt;
 	struct ike_prop_conf ike[IKE_CONF_MAX_PROPS];
 	size_t n_ike;
 	struct ike_prop_conf child; /* ESP or AH transforms; dh[] = PFS groups */
@@ -135,6 +139,7 @@ struct ike_child_sa {
 	uint32_t lifetime_hard_s;
 	uint32_t reqid;
 	bool initiator; /* our role in the exchange that created it */
+	bool encap;	/* UDP-encapsulated ESP (RFC 3948): a NAT is in the way */
 };
 
 enum ike_log_level {
@@ -152,6 +157,12 @@ enum ike_tunnel_state {
 	IKE_TUN_IKE_NO_CHILD /* IKE SA up, CHILD_SA refused */
 };
 
+/*
+ * Datagrams to and from the engine never carry the 4-byte non-ESP marker of
+ * port 4500 (RFC 3948): the glue adds and strips it. Once a NAT is
+ * detected the engine moves to port 4500 (RFC 7296 §2.23) and sends a
+ * one-byte 0xFF NAT keepalive every 20 s when we are behind the NAT.
+ */
 struct ike_env {
 	void *ctx;
 	/* Send one datagram; the engine does not retry a failed send itself. */
@@ -177,9 +188,10 @@ struct ike_opts {
 	unsigned retransmit_timeout_ms;	 /* first timeout */
 	unsigned retransmit_base_permil; /* back-off factor * 1000 (1800 = 1.8) */
 	unsigned half_open_timeout_ms;	 /* responder drops a half-open SA after */
+	enum ike_log_level log_level;	 /* messages above this level are not built */
 };
 
-/* strongSwan-like defaults: 30 / 5, 5 tries, 4 s, x1.8, 30 s. */
+/* strongSwan-like defaults: 30 / 5, 5 tries, 4 s, x1.8, 30 s; log level INFO. */
 void ike_opts_default(struct ike_opts *o);
 
 /* Every message dropped is counted under one reason. */
@@ -225,6 +237,13 @@ int ike_delete_child(struct ike_engine *e, const char *name);
 int ike_rekey_child(struct ike_engine *e, const char *name);
 int ike_rekey_ike(struct ike_engine *e, const char *name);
 
+/*
+ * The kernel says a CHILD_SA reached a lifetime (XFRM_MSG_EXPIRE): soft
+ * starts a rekey now, hard deletes the pair with the peer. The SA is named
+ * by its inbound SPI. -ENOENT if unknown.
+ */
+int ike_child_expire(struct ike_engine *e, uint8_t protocol, uint32_t spi_in, bool hard);
+
 /* One received datagram; src is the peer, dst our address. Never fails the caller. */
 void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ike_addr *dst,
 	       const uint8_t *buf, size_t len);
@@ -237,7 +256,14 @@ const struct ike_stats *ike_engine_stats(const struct ike_engine *e);
 
 /* What a tunnel looks like now, for show output and tests. */
 struct ike_tunnel_info {
+	enum ike_tunnel_state state; /* as last reported */
 	bool ike_up;
+	struct ike_addr local; /* of the current IKE SA */
+	struct ike_addr remote;
+	uint64_t established_ms; /* env->now_ms() when it came up (or was created) */
+	uint64_t rekey_ms;	 /* next IKE rekey, 0: none planned */
+	uint64_t expire_ms;	 /* IKE SA deleted then unless rekeyed, 0: never */
+	unsigned n_ike_sa;	 /* IKE SAs of the tunnel (more when both ends initiated) */
 	bool initiator;
 	bool nat_local;	 /* we are behind a NAT */
 	bool nat_remote; /* the peer is */
@@ -249,5 +275,11 @@ struct ike_tunnel_info {
 	char last_error[256];
 };
 int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tunnel_info *info);
+/*
+ * The CHILD_SAs of a tunnel's current IKE SA, for show output: up to max
+ * copies into out, keys zeroed. Returns how many there are, or -ENOENT.
+ */
+int ike_tunnel_children(const struct ike_engine *e, const char *name, struct ike_child_sa *out,
+			size_t max);
 
 #endif

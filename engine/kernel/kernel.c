@@ -558,6 +558,18 @@ int kernel_iface_up(struct kernel *k, const char *name, bool up)
 	return k->ops->iface_up(k, name, up);
 }
 
+int kernel_spd_hthresh(struct kernel *k, const struct kernel_hthresh *h)
+{
+	kernel_clear_error(k);
+	if ((h->v4 && (h->v4_lbits > 32 || h->v4_rbits > 32)) ||
+	    (h->v6 && (h->v6_lbits > 128 || h->v6_rbits > 128)))
+		return kernel_fail(k, -EINVAL, "prefix length beyond the address",
+				   "set policy hash thresholds");
+	if (!h->v4 && !h->v6)
+		return 0;
+	return k->ops->spd_hthresh(k, h);
+}
+
 int kernel_batch_begin(struct kernel *k)
 {
 	int ret;

@@ -91,7 +91,7 @@ const char *kernel_fake_op_name(enum kernel_fake_op op)
 	    [KF_FLUSH_OWN] = "flush_own",	  [KF_BYPASS] = "bypass_socket",
 	    [KF_IFACE_CREATE] = "iface_create",	  [KF_IFACE_DELETE] = "iface_delete",
 	    [KF_IFACE_UP] = "iface_up",		  [KF_BATCH_BEGIN] = "batch_begin",
-	    [KF_BATCH_COMMIT] = "batch_commit",
+	    [KF_BATCH_COMMIT] = "batch_commit",	  [KF_SPD_HTHRESH] = "spd_hthresh",
 	};
 
 	return op > 0 && op < KF_OP_COUNT ? names[op] : "?";
@@ -608,6 +608,22 @@ static int fake_iface_up(struct kernel *k, const char *name, bool up)
 	return 0;
 }
 
+static int fake_spd_hthresh(struct kernel *k, const struct kernel_hthresh *h)
+{
+	struct kernel_fake_call *c = record(k, KF_SPD_HTHRESH);
+	const char *extack = NULL;
+	int ret;
+
+	if (!c)
+		return -ENOMEM;
+	c->hthresh = *h;
+	ret = injected(k, KF_SPD_HTHRESH, &extack);
+	c->result = ret;
+	if (ret < 0)
+		return kernel_fail(k, ret, extack, "set policy hash thresholds");
+	return 0;
+}
+
 static int fake_batch_begin(struct kernel *k)
 {
 	struct fake *f = F(k);
@@ -671,6 +687,7 @@ const struct kernel_ops kernel_fake_ops = {
     .iface_create = fake_iface_create,
     .iface_delete = fake_iface_delete,
     .iface_up = fake_iface_up,
+    .spd_hthresh = fake_spd_hthresh,
     .batch_begin = fake_batch_begin,
     .batch_commit = fake_batch_commit,
 };

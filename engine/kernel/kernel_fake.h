@@ -32,6 +32,7 @@ enum kernel_fake_op {
 	KF_IFACE_UP,
 	KF_BATCH_BEGIN,
 	KF_BATCH_COMMIT,
+	KF_SPD_HTHRESH,
 	KF_OP_COUNT
 };
 
@@ -48,6 +49,7 @@ struct kernel_fake_call {
 	char ifname[KERNEL_IFNAME_MAX]; /* IFACE_DELETE, IFACE_UP */
 	bool up;			/* IFACE_UP */
 	int fd, family;			/* BYPASS */
+	struct kernel_hthresh hthresh;	/* SPD_HTHRESH */
 };
 
 /* Name of an operation, for test messages. */

@@ -27,6 +27,7 @@ struct kernel_ops {
 	int (*iface_create)(struct kernel *k, struct kernel_iface *ifc);
 	int (*iface_delete)(struct kernel *k, const char *name);
 	int (*iface_up)(struct kernel *k, const char *name, bool up);
+	int (*spd_hthresh)(struct kernel *k, const struct kernel_hthresh *h);
 	int (*batch_begin)(struct kernel *k);
 	int (*batch_commit)(struct kernel *k, kernel_batch_err_cb on_err, void *arg);
 };

@@ -521,6 +521,8 @@ static int send_range(struct kernel *k, size_t from, size_t to)
 		int left;
 
 		n = mnl_socket_recvfrom(x->nl, x->rbuf, RECV_SIZE);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0) {
 			ret = -errno;
 			goto fail_rest;
@@ -659,6 +661,8 @@ static int request(struct kernel *k, struct mnl_socket *nl, struct nlmsghdr *nlh
 		int left;
 
 		n = mnl_socket_recvfrom(nl, x->rbuf, RECV_SIZE);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0) {
 			ret = -errno;
 			break;
@@ -703,6 +707,8 @@ static int dump(struct kernel *k, struct nlmsghdr *nlh,
 		int left;
 
 		n = mnl_socket_recvfrom(x->nl, x->rbuf, RECV_SIZE);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0) {
 			ret = -errno;
 			break;
@@ -1350,6 +1356,31 @@ static int xfrm_iface_up(struct kernel *k, const char *name, bool up)
 		       : 0;
 }
 
+/* ---- Policy hash thresholds ------------------------------------------ */
+
+static int xfrm_spd_hthresh(struct kernel *k, const struct kernel_hthresh *h)
+{
+	char buf[MSG_MAX] ALIGNED, msg[sizeof(k->err.msg)] = "";
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	int ret;
+
+	nlh->nlmsg_type = XFRM_MSG_NEWSPDINFO;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(uint32_t));
+	if (h->v4) {
+		struct xfrmu_spdhthresh t = {.lbits = h->v4_lbits, .rbits = h->v4_rbits};
+
+		mnl_attr_put(nlh, XFRMA_SPD_IPV4_HTHRESH, sizeof(t), &t);
+	}
+	if (h->v6) {
+		struct xfrmu_spdhthresh t = {.lbits = h->v6_lbits, .rbits = h->v6_rbits};
+
+		mnl_attr_put(nlh, XFRMA_SPD_IPV6_HTHRESH, sizeof(t), &t);
+	}
+	ret = request(k, X(k)->nl, nlh, NULL, NULL, msg, sizeof(msg));
+	return ret < 0 ? kernel_fail(k, ret, msg, "set policy hash thresholds") : 0;
+}
+
 /* ---- Batching --------------------------------------------------------- */
 
 static int xfrm_batch_begin(struct kernel *k)
@@ -1453,6 +1484,7 @@ const struct kernel_ops kernel_xfrm_ops = {
     .iface_create = xfrm_iface_create,
     .iface_delete = xfrm_iface_delete,
     .iface_up = xfrm_iface_up,
+    .spd_hthresh = xfrm_spd_hthresh,
     .batch_begin = xfrm_batch_begin,
     .batch_commit = xfrm_batch_commit,
 };

@@ -42,6 +42,12 @@ static int g_ask(void *arg, const char *q, char *buf, size_t len)
 
 int gsess_open(struct gsess *g, const char *dir, enum eng_role role)
 {
+	return gsess_open_rt(g, dir, role, NULL);
+}
+
+int gsess_open_rt(struct gsess *g, const char *dir, enum eng_role role,
+		  const struct eng_runtime_opts *rt)
+{
 	struct eng_opts o = {0};
 	struct cmd_io io = {.out = g_out, .err = g_err, .ask = g_ask};
 	int rc;
@@ -59,6 +65,7 @@ int gsess_open(struct gsess *g, const char *dir, enum eng_role role)
 	o.state_dir = g->state;
 	o.run_dir = g->run;
 	o.codec = cmd_codec();
+	o.runtime = rt;
 	rc = eng_open(&o, &g->eng, &g->open_diag);
 	if (rc)
 		return rc;

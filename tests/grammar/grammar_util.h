@@ -26,6 +26,9 @@ struct gsess {
 
 /* dir == NULL: a fresh temporary directory. */
 int gsess_open(struct gsess *g, const char *dir, enum eng_role role);
+/* The same with the IKE runtime (rt NULL: configuration only). */
+int gsess_open_rt(struct gsess *g, const char *dir, enum eng_role role,
+		  const struct eng_runtime_opts *rt);
 void gsess_close(struct gsess *g, bool remove_dir);
 /* Run one line; returns the status.  Output accumulates until reset. */
 enum cmd_status gs_run(struct gsess *g, const char *line, struct cmd_result *res);

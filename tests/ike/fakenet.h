@@ -70,6 +70,12 @@ static inline void fn_addr(struct ike_addr *a, const char *ip, uint16_t port)
 	a->port = port;
 }
 
+static inline bool fn_ip_eq(const struct ike_addr *a, const struct ike_addr *b)
+{
+	return a->family == b->family &&
+	       memcmp(a->addr, b->addr, a->family == AF_INET6 ? 16 : 4) == 0;
+}
+
 static inline bool fn_addr_eq(const struct ike_addr *a, const struct ike_addr *b)
 {
 	return a->family == b->family && a->port == b->port &&
@@ -88,8 +94,12 @@ static int fn_send(void *ctx, const struct ike_addr *src, const struct ike_addr 
 	d = &fn.q[fn.n++];
 	d->src = *src;
 	d->dst = *dst;
-	if (fn.nat && s == fn.side[0])
+	if (fn.nat && s == fn.side[0]) {
+		/* one mapping for port 500 (nat_addr), the next port for 4500 */
 		d->src = fn.nat_addr;
+		if (src->port != 500)
+			d->src.port = (uint16_t)(fn.nat_addr.port + 1);
+	}
 	d->buf = malloc(len);
 	memcpy(d->buf, buf, len);
 	d->len = len;
@@ -194,9 +204,12 @@ static inline bool fn_step(void)
 		struct fn_side *s = fn.side[i];
 		struct ike_addr dst = d.dst;
 
-		if (i == 0 && fn.nat && fn_addr_eq(&dst, &fn.nat_addr))
-			dst = s->addr; /* the NAT maps the reply back */
-		if (!fn_addr_eq(&dst, &s->addr))
+		if (i == 0 && fn.nat && fn_ip_eq(&dst, &fn.nat_addr)) {
+			/* the NAT maps the reply back to the port it came from */
+			dst = s->addr;
+			dst.port = d.dst.port == fn.nat_addr.port ? 500 : 4500;
+		}
+		if (!fn_ip_eq(&dst, &s->addr))
 			continue;
 		if (!fn.blackhole[i]) {
 			/* an exact-size heap copy, so ASan sees any over-read */

@@ -178,6 +178,23 @@ static void check_established(uint16_t encr)
 	assert_int_equal(ia.n_child, 1);
 	assert_int_equal(ia.child_spi_out, ib.child_spi_in);
 	assert_false(ia.nat_local || ia.nat_remote || ib.nat_local || ib.nat_remote);
+	assert_int_equal(ia.state, IKE_TUN_UP);
+	assert_int_equal(ia.n_ike_sa, 1);
+	assert_int_equal(ib.n_ike_sa, 1);
+	assert_true(fn_addr_eq(&ia.remote, &B.addr));
+	assert_true(fn_addr_eq(&ib.remote, &A.addr));
+	assert_int_equal(ia.established_ms, fn.now);
+	assert_int_equal(ia.rekey_ms, 0);
+	{
+		struct ike_child_sa kids[2];
+		static const uint8_t zero[ENCR_MAX_KEY];
+
+		assert_int_equal(ike_tunnel_children(A.e, "to-b", kids, 2), 1);
+		assert_int_equal(kids[0].spi_in, A.installed[0].spi_in);
+		assert_int_equal(kids[0].spi_out, A.installed[0].spi_out);
+		assert_memory_equal(kids[0].encr_key_out, zero, sizeof(zero));
+		assert_int_equal(ike_tunnel_children(A.e, "nope", kids, 2), -ENOENT);
+	}
 	assert_int_equal(ike_engine_stats(A.e)->ike_established, 1);
 	assert_int_equal(ike_engine_stats(B.e)->ike_established, 1);
 	/* four messages, no retransmission */
@@ -247,6 +264,139 @@ static void test_establish_ecp384_chacha(void **state)
 	check_established(IKE_ENCR_CHACHA20_POLY1305);
 }
 
+/* Every DH group of the issue, each with a CBC IKE proposal: both ends agree. */
+static void test_all_groups(void **state)
+{
+	static const uint16_t groups[] = {IKE_DH_MODP1024, IKE_DH_MODP1536, IKE_DH_MODP2048,
+					  IKE_DH_MODP3072, IKE_DH_MODP4096, IKE_DH_ECP256,
+					  IKE_DH_ECP384,   IKE_DH_ECP521,   IKE_DH_CURVE25519};
+
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		struct ike_tunnel_info ia;
+
+		teardown(state);
+		setup(state);
+		CA.ike[0] = (struct ike_prop_conf){.encr = {IKE_ENCR_AES_CBC},
+						   .encr_bits = {128},
+						   .n_encr = 1,
+						   .integ = {IKE_AUTH_HMAC_SHA1_96},
+						   .n_integ = 1,
+						   .prf = {IKE_PRF_HMAC_SHA1},
+						   .n_prf = 1,
+						   .dh = {groups[i]},
+						   .n_dh = 1};
+		CB.ike[0] = CA.ike[0];
+		/* and the same group for PFS in a CHILD_SA rekey */
+		CA.child.dh[0] = CB.child.dh[0] = groups[i];
+		CA.child.n_dh = CB.child.n_dh = 1;
+		establish();
+		assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+		assert_int_equal(ia.dh, groups[i]);
+		assert_pair(&A.installed[0], &B.installed[0]);
+		assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+		fn_run();
+		assert_int_equal(B.n_installed, 2);
+		assert_pair(&A.installed[1], &B.installed[1]);
+	}
+}
+
+/* Every cipher and integrity algorithm, for the IKE SA and for ESP. */
+static void test_all_ciphers(void **state)
+{
+	static const struct {
+		uint16_t encr, bits, integ, prf;
+	} sets[] = {
+	    {IKE_ENCR_3DES, 0, IKE_AUTH_HMAC_SHA1_96, IKE_PRF_HMAC_SHA1},
+	    {IKE_ENCR_AES_CBC, 128, IKE_AUTH_HMAC_SHA2_256_128, IKE_PRF_HMAC_SHA2_256},
+	    {IKE_ENCR_AES_CBC, 192, IKE_AUTH_HMAC_SHA2_384_192, IKE_PRF_HMAC_SHA2_384},
+	    {IKE_ENCR_AES_CBC, 256, IKE_AUTH_HMAC_SHA2_512_256, IKE_PRF_HMAC_SHA2_512},
+	    {IKE_ENCR_AES_GCM_8, 128, 0, IKE_PRF_HMAC_SHA2_256},
+	    {IKE_ENCR_AES_GCM_12, 192, 0, IKE_PRF_HMAC_SHA2_384},
+	    {IKE_ENCR_AES_GCM_16, 256, 0, IKE_PRF_HMAC_SHA2_512},
+	    {IKE_ENCR_CHACHA20_POLY1305, 0, 0, IKE_PRF_HMAC_SHA2_256},
+	};
+
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		struct ike_prop_conf p = {.encr = {sets[i].encr},
+					  .encr_bits = {sets[i].bits},
+					  .n_encr = 1,
+					  .integ = {sets[i].integ},
+					  .n_integ = sets[i].integ ? 1 : 0,
+					  .prf = {sets[i].prf},
+					  .n_prf = 1,
+					  .dh = {IKE_DH_ECP256},
+					  .n_dh = 1};
+
+		teardown(state);
+		setup(state);
+		CA.ike[0] = CB.ike[0] = p;
+		p.n_prf = 0;
+		p.n_dh = 0;
+		CA.child = CB.child = p;
+		establish();
+		assert_pair(&A.installed[0], &B.installed[0]);
+		assert_int_equal(A.installed[0].encr, sets[i].encr);
+		assert_int_equal(A.installed[0].integ, sets[i].integ);
+		/* the CBC SK payload, the AEAD one: DPD and delete run over it */
+		assert_int_equal(ike_delete(A.e, "to-b"), 0);
+		fn_run();
+		assert_int_equal(B.state, IKE_TUN_DOWN);
+	}
+}
+
+static void test_ah_transport(void **state)
+{
+	CA.child = CB.child = (struct ike_prop_conf){
+	    .integ = {IKE_AUTH_HMAC_SHA2_256_128},
+	    .n_integ = 1,
+	};
+	CA.child_proto = CB.child_proto = IKE_PROTO_AH;
+	CA.mode = CB.mode = IKE_MODE_TRANSPORT;
+	CA.n_local_net = CA.n_remote_net = CB.n_local_net = CB.n_remote_net = 0;
+	establish();
+	assert_pair(&A.installed[0], &B.installed[0]);
+	assert_int_equal(A.installed[0].protocol, IKE_PROTO_AH);
+	assert_int_equal(A.installed[0].mode, IKE_MODE_TRANSPORT);
+	assert_int_equal(A.installed[0].encr_key_len, 0);
+	assert_int_equal(A.installed[0].integ_key_len, 32);
+	/* host selectors: the two addresses */
+	assert_ts(&A.installed[0].ts_local[0], "192.0.2.1", "192.0.2.1");
+	assert_ts(&A.installed[0].ts_remote[0], "192.0.2.2", "192.0.2.2");
+}
+
+/* Transport mode asked by one side only: tunnel mode. */
+static void test_transport_one_side(void **state)
+{
+	CA.mode = IKE_MODE_TRANSPORT;
+	establish();
+	assert_int_equal(A.installed[0].mode, IKE_MODE_TUNNEL);
+	assert_int_equal(B.installed[0].mode, IKE_MODE_TUNNEL);
+}
+
+static void test_ipv6(void **state)
+{
+	struct ike_tunnel_info ib;
+	struct ike_addr a6;
+
+	teardown(state);
+	fn_side_init(&A, "a", "2001:db8::1", NULL);
+	fn_side_init(&B, "b", "2001:db8::2", NULL);
+	fn_reset(&A, &B);
+	conf_base(&CA, "to-b", "2001:db8::1", "2001:db8::2", "10.1.0.0", "10.2.0.0");
+	conf_base(&CB, "to-a", "2001:db8::2", "2001:db8::1", "10.2.0.0", "10.1.0.0");
+	subnet(&CA.local_net[0], "2001:db8:1::", 48);
+	subnet(&CA.remote_net[0], "2001:db8:2::", 48);
+	subnet(&CB.local_net[0], "2001:db8:2::", 48);
+	subnet(&CB.remote_net[0], "2001:db8:1::", 48);
+	establish();
+	assert_pair(&A.installed[0], &B.installed[0]);
+	assert_int_equal(A.installed[0].ts_local[0].family, AF_INET6);
+	fn_addr(&a6, "2001:db8:1:ffff:ffff:ffff:ffff:ffff", 0);
+	assert_memory_equal(A.installed[0].ts_local[0].end, a6.addr, 16);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ib.ike_up);
+}
+
 /* The responder's choice among several proposals and algorithms. */
 static void test_establish_choice(void **state)
 {
@@ -267,6 +417,34 @@ static void test_establish_choice(void **state)
 	assert_int_equal(ia.encr_bits, 256);
 	assert_int_equal(ia.prf, IKE_PRF_HMAC_SHA2_256);
 	assert_int_equal(ib.prf, IKE_PRF_HMAC_SHA2_256);
+}
+
+/* Packet debug lists each message's payloads, and never a key or the PSK. */
+static void test_debug_log(void **state)
+{
+	struct ike_opts o;
+
+	teardown(state);
+	ike_opts_default(&o);
+	o.log_level = IKE_LOG_DEBUG;
+	setup_opts(&o, &o);
+	establish();
+	assert_non_null(strstr(A.log,
+			       "sending IKE_SA_INIT request #0 to 192.0.2.2 [ SA KE Ni/Nr "
+			       "N(NAT_DETECTION_SOURCE_IP) N(NAT_DETECTION_DESTINATION_IP) ]"));
+	assert_non_null(strstr(A.log, "sending IKE_AUTH request #1 to 192.0.2.2 [ IDi AUTH "
+				      "N(INITIAL_CONTACT) SA TSi TSr ]"));
+	assert_non_null(strstr(B.log, "received IKE_AUTH request #1 from 192.0.2.1 [ IDi AUTH "
+				      "N(INITIAL_CONTACT) SA TSi TSr ]"));
+	assert_non_null(strstr(B.log, "sending IKE_AUTH response #1 to 192.0.2.1 [ IDr AUTH SA TSi "
+				      "TSr ]"));
+	assert_non_null(strstr(A.log, "tunnel to-b: up, CHILD_SA"));
+	assert_no_secret();
+	/* the default level builds no packet lines */
+	teardown(state);
+	setup(state);
+	establish();
+	assert_null(strstr(A.log, "sending"));
 }
 
 /* ---- INVALID_KE_PAYLOAD, COOKIE, NAT ---- */
@@ -340,9 +518,9 @@ static void test_nat_detected(void **state)
 	struct ike_tunnel_info ia, ib;
 
 	fn.nat = true;
-	fn_addr(&fn.nat_addr, "198.51.100.7", 4500);
+	fn_addr(&fn.nat_addr, "198.51.100.7", 31000);
 	/* b knows a by its public address */
-	fn_addr(&CB.remote, "198.51.100.7", 4500);
+	fn_addr(&CB.remote, "198.51.100.7", 500);
 	CB.remote_id.type = IKE_ID_IPV4_ADDR;
 	CB.remote_id.len = 4;
 	memcpy(CB.remote_id.data, A.addr.addr, 4);
@@ -353,6 +531,26 @@ static void test_nat_detected(void **state)
 	assert_false(ia.nat_remote);
 	assert_true(ib.nat_remote);
 	assert_false(ib.nat_local);
+	/* from IKE_AUTH on both talk on port 4500, and ESP is UDP-encapsulated */
+	assert_true(A.installed[0].encap);
+	assert_true(B.installed[0].encap);
+	assert_int_equal(A.installed[0].local.port, 4500);
+	assert_int_equal(A.installed[0].remote.port, 4500);
+	assert_int_equal(B.installed[0].local.port, 4500);
+	/* b follows the NAT's mapping of a's port 4500 */
+	assert_int_equal(B.installed[0].remote.port, 31001);
+	assert_pair(&A.installed[0], &B.installed[0]);
+	/* a, behind the NAT, keeps its mapping open; b ignores the keepalives */
+	fn_advance(20000);
+	assert_int_equal(fn.n, 1);
+	assert_int_equal(fn.q[0].len, 1);
+	fn_run();
+	assert_int_equal(ike_engine_stats(B.e)->drop_malformed, 0);
+	/* and the tunnel still works over the mapping: a CHILD_SA rekey */
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(B.n_installed, 2);
+	assert_true(B.installed[1].encap);
 }
 
 /* ---- failures with their reasons ---- */
@@ -697,6 +895,74 @@ static void test_auto_backoff(void **state)
 	}
 }
 
+static bool fn_was_deleted(const struct fn_side *s, uint32_t spi_in)
+{
+	for (size_t i = 0; i < s->n_deleted; i++) {
+		if (s->deleted[i].spi_in == spi_in)
+			return true;
+	}
+	return false;
+}
+
+/* Every CHILD_SA alive on x has its mirror alive on y; returns how many. */
+static size_t live_pairs(const struct fn_side *x, const struct fn_side *y)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < x->n_installed; i++) {
+		bool found = false;
+
+		if (fn_was_deleted(x, x->installed[i].spi_in))
+			continue;
+		for (size_t j = 0; j < y->n_installed; j++) {
+			if (y->installed[j].spi_in == x->installed[i].spi_out &&
+			    !fn_was_deleted(y, y->installed[j].spi_in))
+				found = true;
+		}
+		assert_true(found);
+		n++;
+	}
+	return n;
+}
+
+/* Both ends auto: both initiate at once, and what each keeps matches the other. */
+static void test_auto_both_sides(void **state)
+{
+	CA.start = CB.start = IKE_START_AUTO;
+	load();
+	assert_true(fn_next_timer(0));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(B.state, IKE_TUN_UP);
+	assert_true(live_pairs(&A, &B) >= 1);
+	assert_int_equal(live_pairs(&A, &B), live_pairs(&B, &A));
+	/* and a delete from one side tears the tunnel down on both */
+	assert_int_equal(ike_delete(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(B.state, IKE_TUN_DOWN);
+}
+
+/* A peer with two addresses: the first does not answer, the second does. */
+static void test_remote_alternatives(void **state)
+{
+	CA.start = IKE_START_AUTO;
+	fn_addr(&CA.remote, "192.0.2.99", 500); /* nobody there */
+	fn_addr(&CA.remote_alt[0], "192.0.2.2", 500);
+	CA.n_remote_alt = 1;
+	load();
+	assert_true(fn_next_timer(0));
+	while (A.state != IKE_TUN_FAILED && fn_next_timer(120000))
+		fn_run();
+	assert_string_equal(A.reason, "no reply from 192.0.2.99 after 5 tries");
+	/* the next address is tried at once */
+	assert_int_equal(ike_next_timeout(A.e), fn.now);
+	while (A.state != IKE_TUN_UP && fn_next_timer(120000))
+		fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(A.installed[0].remote.addr[3], 2);
+	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
 /* responder-only never sends anything by itself. */
 static void test_responder_only(void **state)
 {
@@ -907,9 +1173,14 @@ static void test_half_open_limit(void **state)
 	}
 	assert_int_equal(ike_engine_stats(B.e)->drop_half_open, 1);
 	assert_int_equal(B.sent, 5);
-	/* half-open SAs expire */
+	/* half-open SAs expire, and then the peer is served again */
 	fn_advance(30000);
+	snprintf(c.name, sizeof(c.name), "t-late");
+	assert_int_equal(ike_conf_set(A.e, &c), 0);
+	assert_int_equal(ike_initiate(A.e, c.name), 0);
+	fn_step();
 	assert_int_equal(ike_engine_stats(B.e)->drop_half_open, 1);
+	assert_int_equal(B.sent, 6);
 }
 
 /* ---- CREATE_CHILD_SA ---- */
@@ -1056,8 +1327,117 @@ static void test_rekey_ike_lifetime(void **state)
 		fn_run();
 	assert_int_equal(ike_engine_stats(B.e)->ike_rekeyed, 1);
 	assert_int_equal(A.state, IKE_TUN_REKEYED);
+	{
+		struct ike_tunnel_info ia;
+
+		assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+		/* the new IKE SA: next rekey within 85-90 % of the lifetime, expiry at 110 % */
+		assert_true(ia.rekey_ms >= fn.now + 850000 && ia.rekey_ms <= fn.now + 900000);
+		assert_int_equal(ia.expire_ms, fn.now + 1100000);
+		assert_int_equal(ia.n_ike_sa, 1);
+	}
 	assert_int_equal(A.n_deleted + B.n_deleted, 0);
 	assert_int_equal(A.n_installed, 1);
+}
+
+/*
+ * The IKE SA's responder starts the CREATE_CHILD_SA and INFORMATIONAL
+ * exchanges: CHILD rekey with PFS, IKE rekey, DPD, delete.
+ */
+static void test_responder_side_exchanges(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	CA.child.dh[0] = CB.child.dh[0] = IKE_DH_ECP256;
+	CA.child.n_dh = CB.child.n_dh = 1;
+	CB.dpd_interval_s = 10;
+	CB.dpd_timeout_s = 30;
+	establish();
+	assert_int_equal(ike_rekey_child(B.e, "to-a"), 0);
+	fn_run();
+	assert_int_equal(B.n_installed, 2);
+	assert_pair(&B.installed[1], &A.installed[1]);
+	assert_int_equal(A.n_deleted, 1);
+	assert_int_equal(B.n_deleted, 1);
+	assert_int_equal(ike_rekey_ike(B.e, "to-a"), 0);
+	fn_run();
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ib.initiator); /* b started the new IKE SA */
+	assert_false(ia.initiator);
+	assert_memory_equal(ia.spi_i, ib.spi_i, 8);
+	/* DPD from b over the new IKE SA */
+	fn_advance(10000);
+	assert_int_equal(fn.n, 1);
+	fn_run();
+	assert_int_equal(B.state, IKE_TUN_REKEYED);
+	assert_int_equal(ike_delete(B.e, "to-a"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_DOWN);
+	assert_int_equal(B.state, IKE_TUN_DOWN);
+	assert_int_equal(A.n_deleted, 2);
+	assert_int_equal(B.n_deleted, 2);
+}
+
+/* Kernel lifetime events: soft rekeys, hard deletes with the peer. */
+static void test_child_expire(void **state)
+{
+	establish();
+	assert_int_equal(ike_child_expire(A.e, IKE_PROTO_ESP, 12345, false), -ENOENT);
+	assert_int_equal(ike_child_expire(A.e, IKE_PROTO_ESP, A.installed[0].spi_in, false), 0);
+	fn_run();
+	assert_int_equal(A.n_installed, 2);
+	assert_int_equal(B.n_installed, 2);
+	assert_int_equal(A.n_deleted, 1);
+	assert_int_equal(ike_child_expire(B.e, IKE_PROTO_ESP, B.installed[1].spi_in, true), 0);
+	fn_run();
+	assert_int_equal(A.n_deleted, 2);
+	assert_int_equal(B.n_deleted, 2);
+	assert_int_equal(B.deleted[1].spi_in, B.installed[1].spi_in);
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+}
+
+/* An IKE SA that nobody rekeys is deleted 10 % after its lifetime. */
+static void test_ike_expire(void **state)
+{
+	CB.ike_lifetime_s = 100; /* a does not rekey; b is the responder */
+	establish();
+	while (B.state == IKE_TUN_UP && fn_next_timer(200000))
+		fn_run();
+	assert_int_equal(B.state, IKE_TUN_FAILED);
+	assert_string_equal(B.reason, "IKE SA reached its lifetime (100 s) without a rekey");
+	assert_int_equal(A.state, IKE_TUN_DOWN);
+	assert_int_equal(A.n_deleted, 1);
+	assert_int_equal(B.n_deleted, 1);
+}
+
+/* A CHILD_SA rekey that crosses an IKE SA rekey waits for it (§2.25). */
+static void test_rekey_child_during_ike_rekey(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	establish();
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	assert_int_equal(ike_rekey_child(B.e, "to-a"), 0);
+	fn_swap(); /* b's CHILD rekey reaches a first */
+	fn_run();
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
+	assert_int_equal(ike_engine_stats(B.e)->child_rekeyed, 0);
+	/* the CHILD_SA is intact on the new IKE SA, and b's retry goes through over it */
+	assert_int_equal(A.n_deleted + B.n_deleted, 0);
+	while (ike_engine_stats(B.e)->child_rekeyed == 0 && fn_next_timer(10000))
+		fn_run();
+	assert_int_equal(ike_engine_stats(A.e)->child_rekeyed, 1);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_int_equal(ia.n_child, 1);
+	assert_int_equal(ib.n_child, 1);
+	assert_int_equal(ia.child_spi_out, ib.child_spi_in);
+	assert_int_equal(ia.n_ike_sa, 1);
+	assert_int_equal(ib.n_ike_sa, 1);
+	assert_int_equal(A.n_installed - A.n_deleted, 1);
+	assert_int_equal(B.n_installed - B.n_deleted, 1);
 }
 
 /* Both sides rekey the same CHILD_SA at once (§2.8.1). */
@@ -1137,6 +1517,12 @@ int main(void)
 	    T(test_establish_cbc_modp),
 	    T(test_establish_ecp384_chacha),
 	    T(test_establish_choice),
+	    T(test_all_groups),
+	    T(test_all_ciphers),
+	    T(test_ah_transport),
+	    T(test_transport_one_side),
+	    T(test_ipv6),
+	    T(test_debug_log),
 	    T(test_invalid_ke_retry),
 	    T(test_invalid_ke_unoffered),
 	    T(test_cookie),
@@ -1163,6 +1549,8 @@ int main(void)
 	    T(test_auto_dpd_restart),
 	    T(test_auto_backoff),
 	    T(test_responder_only),
+	    T(test_remote_alternatives),
+	    T(test_auto_both_sides),
 	    T(test_malformed),
 	    T(test_mutations),
 	    T(test_unsupported_critical),
@@ -1173,6 +1561,10 @@ int main(void)
 	    T(test_rekey_child_lifetime),
 	    T(test_rekey_ike),
 	    T(test_rekey_child_simultaneous),
+	    T(test_rekey_child_during_ike_rekey),
+	    T(test_responder_side_exchanges),
+	    T(test_child_expire),
+	    T(test_ike_expire),
 	    T(test_rekey_ike_simultaneous),
 	    T(test_rekey_ike_lifetime),
 	    T(test_install_fails),

@@ -520,6 +520,20 @@ static void test_iface(void **state)
 	kernel_close(k);
 }
 
+static void test_hthresh(void **state)
+{
+	struct kernel *k = open_fake();
+	struct kernel_hthresh h = {.v4 = true, .v4_lbits = 24, .v4_rbits = 24};
+
+	assert_int_equal(kernel_spd_hthresh(k, &h), 0);
+	assert_int_equal(kernel_fake_last(k, KF_SPD_HTHRESH)->hthresh.v4_lbits, 24);
+	h.v6 = true;
+	h.v6_rbits = 129;
+	assert_int_equal(kernel_spd_hthresh(k, &h), -EINVAL);
+	assert_int_equal(kernel_fake_count(k, KF_SPD_HTHRESH), 1);
+	kernel_close(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -529,7 +543,7 @@ int main(void)
 	    cmocka_unit_test(test_priority),	   cmocka_unit_test(test_batch),
 	    cmocka_unit_test(test_events),	   cmocka_unit_test(test_counters_and_stat),
 	    cmocka_unit_test(test_stat_parse),	   cmocka_unit_test(test_flush_own),
-	    cmocka_unit_test(test_iface),
+	    cmocka_unit_test(test_iface),	   cmocka_unit_test(test_hthresh),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

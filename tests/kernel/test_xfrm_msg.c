@@ -1168,6 +1168,41 @@ static void test_events(void **state)
 	assert_int_equal(kernel_events_dropped(k), 2);
 }
 
+/* ---- Policy hash thresholds -------------------------------------------- */
+
+static void test_spd_hthresh(void **state)
+{
+	struct kernel *k = *state;
+	struct kernel_hthresh h = {.v4 = true, .v4_lbits = 24, .v4_rbits = 16};
+	const struct xfrmu_spdhthresh *t;
+	struct attrs at;
+
+	assert_int_equal(kernel_spd_hthresh(k, &h), 0);
+	assert_int_equal(m.msgs[0]->nlmsg_type, XFRM_MSG_NEWSPDINFO);
+	assert_int_equal(m.msgs[0]->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	parse(m.msgs[0], sizeof(uint32_t), &at);
+	assert_int_equal(at.count, 1);
+	t = mnl_attr_get_payload(at.tb[XFRMA_SPD_IPV4_HTHRESH]);
+	assert_int_equal(t->lbits, 24);
+	assert_int_equal(t->rbits, 16);
+	h.v6 = true;
+	h.v6_lbits = 64;
+	h.v6_rbits = 48;
+	assert_int_equal(kernel_spd_hthresh(k, &h), 0);
+	parse(m.msgs[1], sizeof(uint32_t), &at);
+	assert_int_equal(at.count, 2);
+	t = mnl_attr_get_payload(at.tb[XFRMA_SPD_IPV6_HTHRESH]);
+	assert_int_equal(t->lbits, 64);
+	assert_int_equal(t->rbits, 48);
+	h.v4_lbits = 33; /* refused before anything is sent */
+	assert_int_equal(kernel_spd_hthresh(k, &h), -EINVAL);
+	assert_int_equal(m.nmsgs, 2);
+	h.v4_lbits = 24;
+	m.err[2] = -EPERM;
+	assert_int_equal(kernel_spd_hthresh(k, &h), -EPERM);
+	assert_string_equal(kernel_last_error(k)->what, "set policy hash thresholds");
+}
+
 /* ---- Sockets ----------------------------------------------------------- */
 
 static void test_bypass_socket(void **state)
@@ -1217,6 +1252,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_flush_own, setup, teardown),
 	    cmocka_unit_test(test_open_flushes_stale),
 	    cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_spd_hthresh, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bypass_socket, setup, teardown),
 	};
 

@@ -46,9 +46,11 @@ struct opts {
 	const struct alg *alg;
 	uint8_t mode;
 	uint32_t spi_out, spi_in, reqid, replay, count, timeout, if_id;
-	bool esn, alloc, batch, want_hard;
+	bool esn, alloc, batch, want_hard, bad_key, bypass;
+	uint32_t alloc_wait, port;
 	struct kernel_lifetime lft;
 	uint16_t encap_sport, encap_dport;
+	uint8_t hthresh;
 	const char *want, *ifname, *ipbatch, *kind;
 };
 
@@ -134,6 +136,12 @@ static void fill_sa(const struct opts *o, struct kernel_sa *sa, bool out)
 	sa->integ_key_len = a ? a->key_len : 0;
 	test_key(sa->enc_key, sa->enc_key_len, sa->spi, 1);
 	test_key(sa->integ_key, sa->integ_key_len, sa->spi, 2);
+	if (out && o->bad_key) { /* the peer will fail the integrity check */
+		if (sa->integ_key_len)
+			sa->integ_key[0] ^= 0xff;
+		else if (sa->enc_key_len)
+			sa->enc_key[0] ^= 0xff;
+	}
 	sa->replay_window = out ? 0 : o->replay;
 	sa->esn = o->esn;
 	sa->lft = o->lft;
@@ -269,6 +277,8 @@ static int cmd_child(struct opts *o)
 		if (ret < 0)
 			return die("allocate SPI", k, ret);
 		printf("allocated spi 0x%08x\n", in.spi);
+		if (o->alloc_wait) /* let the larval state expire: UPDSA falls back to NEWSA */
+			sleep(o->alloc_wait);
 		ret = kernel_sa_update(k, &in);
 	} else {
 		ret = kernel_sa_add(k, &in);
@@ -488,6 +498,54 @@ static int cmd_iface_del(struct opts *o)
 	return 0;
 }
 
+/* Sends one UDP datagram to --remote:--port, from a socket with bypass policies if --bypass. */
+static int cmd_bypass_send(struct opts *o)
+{
+	struct kernel *k;
+	struct sockaddr_storage ss = {0};
+	socklen_t sl;
+	int fd, ret;
+
+	if (!o->remote.family || !o->port)
+		return die("bypass-send: --remote and --port are required", NULL, -EINVAL);
+	if (open_seam(&k, true, 0))
+		return 1;
+	fd = socket(o->remote.family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return die("socket", NULL, -errno);
+	if (o->bypass) {
+		ret = kernel_bypass_socket(k, fd, o->remote.family);
+		if (ret < 0)
+			return die("bypass", k, ret);
+	}
+	if (o->remote.family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)o->port);
+		memcpy(&sin->sin_addr, o->remote.bytes, 4);
+		sl = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)o->port);
+		memcpy(&sin6->sin6_addr, o->remote.bytes, 16);
+		sl = sizeof(*sin6);
+	}
+	ret = (int)sendto(fd, "ike", 3, 0, (struct sockaddr *)&ss, sl);
+	if (ret < 0) {
+		printf("sendto: %s\n", strerror(errno));
+		close(fd);
+		kernel_close(k);
+		return 1;
+	}
+	printf("sent\n");
+	close(fd);
+	kernel_close(k);
+	return 0;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -579,6 +637,14 @@ static int cmd_bench(struct opts *o)
 	}
 	if (open_seam(&k, true, 0))
 		return 1;
+	if (o->hthresh) {
+		struct kernel_hthresh h = {
+		    .v4 = true, .v4_lbits = o->hthresh, .v4_rbits = o->hthresh};
+
+		ret = kernel_spd_hthresh(k, &h);
+		if (ret < 0)
+			return die("hash thresholds", k, ret);
+	}
 	t0 = now();
 	if (o->batch && (ret = kernel_batch_begin(k)) < 0)
 		return die("batch", k, ret);
@@ -597,9 +663,9 @@ static int cmd_bench(struct opts *o)
 	if (o->batch && (ret = kernel_batch_commit(k, NULL, NULL)) < 0)
 		return die("bench commit", k, ret);
 	t1 = now();
-	printf("bench %s: %u children (%u SAs, %u policies) in %.3f s (%.0f children/s)\n",
-	       o->batch ? "seam batched" : "seam unbatched", n, 2 * n, 3 * n, t1 - t0,
-	       n / (t1 - t0));
+	printf("bench %s%s: %u children (%u SAs, %u policies) in %.3f s (%.0f children/s)\n",
+	       o->batch ? "seam batched" : "seam unbatched", o->hthresh ? ", hashed /24" : "", n,
+	       2 * n, 3 * n, t1 - t0, n / (t1 - t0));
 	t0 = now();
 	ret = kernel_flush_own(k);
 	t1 = now();
@@ -621,19 +687,37 @@ static const struct alg *find_alg(const char *name)
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-	    {"local", 1, 0, 'l'},      {"remote", 1, 0, 'r'},
-	    {"lnet", 1, 0, 'L'},       {"rnet", 1, 0, 'R'},
-	    {"alg", 1, 0, 'a'},	       {"mode", 1, 0, 'm'},
-	    {"spi-out", 1, 0, 'o'},    {"spi-in", 1, 0, 'i'},
-	    {"reqid", 1, 0, 'q'},      {"replay", 1, 0, 'w'},
-	    {"esn", 0, 0, 'e'},	       {"alloc", 0, 0, 'A'},
-	    {"soft-packets", 1, 0, 1}, {"hard-packets", 1, 0, 2},
-	    {"soft-secs", 1, 0, 3},    {"hard-secs", 1, 0, 4},
-	    {"encap", 1, 0, 5},	       {"want", 1, 0, 6},
-	    {"timeout", 1, 0, 7},      {"count", 1, 0, 'n'},
-	    {"batch", 0, 0, 'b'},      {"name", 1, 0, 8},
-	    {"if-id", 1, 0, 9},	       {"ipbatch", 1, 0, 10},
-	    {"kind", 1, 0, 11},	       {0, 0, 0, 0},
+	    {"local", 1, 0, 'l'},
+	    {"remote", 1, 0, 'r'},
+	    {"lnet", 1, 0, 'L'},
+	    {"rnet", 1, 0, 'R'},
+	    {"alg", 1, 0, 'a'},
+	    {"mode", 1, 0, 'm'},
+	    {"spi-out", 1, 0, 'o'},
+	    {"spi-in", 1, 0, 'i'},
+	    {"reqid", 1, 0, 'q'},
+	    {"replay", 1, 0, 'w'},
+	    {"esn", 0, 0, 'e'},
+	    {"alloc", 0, 0, 'A'},
+	    {"soft-packets", 1, 0, 1},
+	    {"hard-packets", 1, 0, 2},
+	    {"soft-secs", 1, 0, 3},
+	    {"hard-secs", 1, 0, 4},
+	    {"encap", 1, 0, 5},
+	    {"want", 1, 0, 6},
+	    {"timeout", 1, 0, 7},
+	    {"count", 1, 0, 'n'},
+	    {"batch", 0, 0, 'b'},
+	    {"name", 1, 0, 8},
+	    {"if-id", 1, 0, 9},
+	    {"ipbatch", 1, 0, 10},
+	    {"kind", 1, 0, 11},
+	    {"hthresh", 1, 0, 12},
+	    {"bad-key", 0, 0, 13},
+	    {"alloc-wait", 1, 0, 14},
+	    {"bypass", 0, 0, 15},
+	    {"port", 1, 0, 16},
+	    {0, 0, 0, 0},
 	};
 	struct opts o = {0};
 	uint8_t len;
@@ -641,7 +725,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: xfrm_seam_tool child|ondemand|counters|events|flush|"
-				"open-clean|stat|iface|iface-del|bench [options]\n");
+				"open-clean|stat|iface|iface-del|bypass-send|bench [options]\n");
 		return 2;
 	}
 	o.cmd = argv[1];
@@ -738,6 +822,21 @@ int main(int argc, char **argv)
 		case 11:
 			o.kind = optarg;
 			break;
+		case 12:
+			o.hthresh = (uint8_t)atoi(optarg);
+			break;
+		case 13:
+			o.bad_key = true;
+			break;
+		case 14:
+			o.alloc_wait = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 15:
+			o.bypass = true;
+			break;
+		case 16:
+			o.port = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
 		default:
 			return 2;
 		}
@@ -759,6 +858,8 @@ int main(int argc, char **argv)
 		return cmd_stat();
 	if (!strcmp(o.cmd, "iface"))
 		return cmd_iface(&o);
+	if (!strcmp(o.cmd, "bypass-send"))
+		return cmd_bypass_send(&o);
 	if (!strcmp(o.cmd, "iface-del"))
 		return cmd_iface_del(&o);
 	if (!strcmp(o.cmd, "bench"))

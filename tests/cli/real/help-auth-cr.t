@@ -1,7 +1,6 @@
 `<cr>` is offered only where the line can run: `authentication` alone is
-incomplete (its handler exists for `no authentication`), so its help must
-not list `<cr>`.  Known bug in commands/ (the tree cannot tell that the
-positive form needs a keyword): this transcript is marked WILL_FAIL.
+incomplete (its handler exists for `no authentication` only), so its help
+must not list `<cr>`.
 @@ pty
 @@ input
 > conf t
@@ -18,5 +17,6 @@ ikesh(config-ipsec-tunnel)#authentication ?
   pre-share    Pre-shared key
 ikesh(config-ipsec-tunnel)#authentication
 % Incomplete command.
+
 ikesh(config-ipsec-tunnel)#abort
 ikesh#

@@ -12,7 +12,7 @@ in_ns gA ip -s xfrm state get src 192.0.2.1 dst 192.0.2.2 proto esp spi 0xc0000a
 tool gA events --want expire-soft --timeout 15 >ev.out 2>&1 &
 evpid=$!
 wait_for ev.out listening 5 || fail "event listener did not start"
-in_ns hA ping -c 5 -i 0.2 -W 2 10.2.0.2 >/dev/null || fail "ping through the tunnel"
+in_ns hA ping -c 5 -i 0.05 -W 2 10.2.0.2 >/dev/null || fail "ping through the tunnel"
 wait $evpid || { cat ev.out; fail "no soft EXPIRE event"; }
 cat ev.out
 grep -q 'event expire soft spi 0xc0000a03 dst 192.0.2.2' ev.out || fail "wrong soft EXPIRE event"

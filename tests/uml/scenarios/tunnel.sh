@@ -12,7 +12,7 @@ else
 fi
 case $alg in ah-*) proto=ah ;; *) proto=esp ;; esac
 topology
-in_ns hA ping -c 1 -W 2 $HB >/dev/null || fail "no clear-text path hA -> hB"
+clear_path hA $HB
 
 if [ -n "${SCENARIO_UDP_ENCAP:-}" ]; then
 	# the IKE daemon's NAT-T socket: ESP-in-UDP arriving on 4500 is decapsulated
@@ -33,7 +33,7 @@ check_ip_xfrm gA gA.out
 check_ip_xfrm gB gB.out
 expect_packets gA $GA $GB $alg $proto 0xc0000a01 0
 
-in_ns hA ping -c 5 -i 0.2 -W 2 $HB >ping.out || { cat ping.out; fail "ping hA -> hB through the tunnel"; }
+in_ns hA ping -c 5 -i 0.05 -W 2 $HB >ping.out || { cat ping.out; fail "ping hA -> hB through the tunnel"; }
 grep -q ' 0% packet loss' ping.out || fail "packet loss: $(cat ping.out)"
 ok "5 pings hA -> hB through the $alg tunnel (IPv$af)"
 expect_packets gA $GA $GB $alg $proto 0xc0000a01 5

@@ -1,0 +1,388 @@
+/*
+ * Two engines in one process, configured through the command tree as an
+ * operator would, negotiating over loopback UDP, each with the recording
+ * kernel fake.  What the runtime glue promises: tunnels come up from a
+ * commit, both kernels get matching SAs, a commit that does not change a
+ * tunnel's settings leaves its SAs alone, a changed tunnel is negotiated
+ * again, removal and shutdown take the kernel state away, and the reason
+ * a tunnel is down is shown.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "eng_test.h"
+#include "grammar_util.h"
+#include "kernel_fake.h"
+
+struct pair {
+	struct gsess a, b;
+	uint16_t port_a, port_b;
+};
+
+static int open_side(struct gsess *g, uint16_t port, uint16_t peer)
+{
+	struct eng_runtime_opts rt = {
+	    .kernel = ENG_KERNEL_FAKE,
+	    .ike_port = port,
+	    .natt_port = (uint16_t)(port + 1),
+	    .peer_port = peer,
+	};
+	int fds[8];
+
+	eng_addr_parse("127.0.0.1", &rt.bind);
+	if (gsess_open_rt(g, NULL, ENG_ROLE_ADMIN, &rt))
+		return -1;
+	/* no sockets: the port is taken, the engine runs without IKE */
+	if (eng_poll_fds(g->eng, fds, 8) == 0) {
+		gsess_close(g, true);
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct pair *p = calloc(1, sizeof(*p));
+
+	for (unsigned i = 0; i < 100; i++) {
+		uint16_t base = (uint16_t)(31000 + ((unsigned)getpid() * 4 + i * 4) % 8000);
+
+		p->port_a = base;
+		p->port_b = (uint16_t)(base + 2);
+		if (open_side(&p->a, p->port_a, p->port_b))
+			continue;
+		if (open_side(&p->b, p->port_b, p->port_a) == 0)
+			break;
+		gsess_close(&p->a, true);
+		p->port_a = 0;
+	}
+	assert_int_not_equal(p->port_a, 0);
+	*state = p;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct pair *p = *state;
+
+	gsess_close(&p->a, true);
+	gsess_close(&p->b, true);
+	free(p);
+	return 0;
+}
+
+/* Poll both engines' sockets and run their timers for up to ms. */
+static void pump(struct pair *p, int ms)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd pf[16];
+		int fds[8];
+		size_t n = 0, k;
+
+		k = eng_poll_fds(p->a.eng, fds, 8);
+		for (size_t i = 0; i < k; i++)
+			pf[n++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+		k = eng_poll_fds(p->b.eng, fds, 8);
+		for (size_t i = 0; i < k; i++)
+			pf[n++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+		poll(pf, n, 20);
+		eng_tick(p->a.eng);
+		eng_tick(p->b.eng);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >= ms)
+			return;
+	}
+}
+
+static struct eng_tunnel_status status(struct gsess *g, const char *name)
+{
+	struct eng_tunnel_status *v, s;
+	size_t n;
+
+	assert_int_equal(eng_tunnel_status(g->es, name, &v, &n), 0);
+	assert_int_equal(n, 1);
+	s = v[0];
+	free(v);
+	return s;
+}
+
+/* Pump until both sides are up, for at most 10 s. */
+static void wait_up(struct pair *p, const char *name)
+{
+	for (int i = 0; i < 100; i++) {
+		if (status(&p->a, name).state == ENG_TUN_UP &&
+		    status(&p->b, name).state == ENG_TUN_UP && status(&p->a, name).n_child == 1 &&
+		    status(&p->b, name).n_child == 1)
+			return;
+		pump(p, 100);
+	}
+	fail_msg("tunnel %s not up: A %s (%s), B %s (%s)", name,
+		 eng_tun_state_name(status(&p->a, name).state), status(&p->a, name).reason,
+		 eng_tun_state_name(status(&p->b, name).state), status(&p->b, name).reason);
+}
+
+static void configure(struct gsess *g, const char *lines)
+{
+	char buf[2048];
+
+	snprintf(buf, sizeof(buf), "configure terminal\n%s\ncommit\nend", lines);
+	gs_reset(g);
+	if (gs_script(g, buf) != CMD_OK)
+		fail_msg("configuration failed: %s", g->err ? g->err : "");
+}
+
+static const char side_a[] = "ipsec tunnel T\n"
+			     " local-address 127.0.0.1\n"
+			     " remote-address 127.0.0.1\n"
+			     " authentication pre-share key k-1\n"
+			     " local-subnet 10.1.0.0/24\n"
+			     " remote-subnet 10.2.0.0/24";
+static const char side_b[] = "ipsec tunnel T\n"
+			     " local-address 127.0.0.1\n"
+			     " remote-address 127.0.0.1\n"
+			     " authentication pre-share key k-1\n"
+			     " local-subnet 10.2.0.0/24\n"
+			     " remote-subnet 10.1.0.0/24\n"
+			     " start-mode responder-only";
+
+static void bring_up(struct pair *p)
+{
+	configure(&p->b, side_b);
+	configure(&p->a, side_a);
+	wait_up(p, "T");
+}
+
+static const struct kernel_sa *find_sa(struct gsess *g, uint32_t spi)
+{
+	struct kernel_sa_id id = {.spi = spi, .proto = IPPROTO_ESP};
+
+	id.dst.family = AF_INET;
+	memcpy(id.dst.bytes, "\x7f\0\0\x01", 4);
+	return kernel_fake_sa_find(eng_test_kernel(g->eng), &id);
+}
+
+static void test_up_and_matching_kernel_state(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status a, b;
+	const struct kernel_sa *a_out, *b_in, *a_in, *b_out;
+	struct kernel *ka, *kb;
+
+	bring_up(p);
+	a = status(&p->a, "T");
+	b = status(&p->b, "T");
+	assert_true(a.ike_up && a.initiator);
+	assert_true(b.ike_up && !b.initiator);
+	assert_memory_equal(a.spi_i, b.spi_i, 8);
+	assert_memory_equal(a.spi_r, b.spi_r, 8);
+	/* each side's outbound SPI is the other's inbound one */
+	assert_int_equal(a.child[0].spi_out, b.child[0].spi_in);
+	assert_int_equal(a.child[0].spi_in, b.child[0].spi_out);
+	/* the traffic selectors as configured, seen from each side */
+	assert_int_equal(a.child[0].local_ts.len, 24);
+	assert_int_equal(a.child[0].local_ts.addr.bytes[1], 1);
+	assert_int_equal(a.child[0].remote_ts.addr.bytes[1], 2);
+	assert_int_equal(b.child[0].local_ts.addr.bytes[1], 2);
+
+	/* both kernels: the same keys in each direction */
+	ka = eng_test_kernel(p->a.eng);
+	kb = eng_test_kernel(p->b.eng);
+	assert_non_null(ka);
+	assert_non_null(kb);
+	assert_int_equal(kernel_fake_sa_count(ka), 2);
+	assert_int_equal(kernel_fake_sa_count(kb), 2);
+	/* out, in and fwd for one subnet pair */
+	assert_int_equal(kernel_fake_policy_count(ka), 3);
+	assert_int_equal(kernel_fake_policy_count(kb), 3);
+	a_out = find_sa(&p->a, a.child[0].spi_out);
+	b_in = find_sa(&p->b, b.child[0].spi_in);
+	a_in = find_sa(&p->a, a.child[0].spi_in);
+	b_out = find_sa(&p->b, b.child[0].spi_out);
+	assert_non_null(a_out);
+	assert_non_null(b_in);
+	assert_non_null(a_in);
+	assert_non_null(b_out);
+	assert_true(a_out->enc_key_len >= 20);
+	assert_int_equal(a_out->enc_key_len, b_in->enc_key_len);
+	assert_memory_equal(a_out->enc_key, b_in->enc_key, a_out->enc_key_len);
+	assert_memory_equal(a_in->enc_key, b_out->enc_key, a_in->enc_key_len);
+	/* and the two directions differ */
+	assert_memory_not_equal(a_out->enc_key, a_in->enc_key, a_in->enc_key_len);
+
+	/* the operator's view */
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show crypto ipsec sa", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "interface: T\n"));
+	assert_non_null(strstr(p->a.out, "(10.1.0.0/255.255.255.0/0/0)"));
+	assert_non_null(strstr(p->a.out, "transform: esp-gcm 256 ,"));
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show ipsec tunnel T", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "  State: UP-ACTIVE\n"));
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show crypto ikev2 sa", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "READY"));
+}
+
+/* A commit that does not touch the tunnel's effective settings (here its
+ * description and another object) leaves its SAs as they are. */
+static void test_unchanged_tunnel_keeps_sas(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status before, after;
+	size_t adds;
+
+	bring_up(p);
+	before = status(&p->a, "T");
+	adds = kernel_fake_count(eng_test_kernel(p->a.eng), KF_SA_ADD);
+	configure(&p->a, "ipsec tunnel T\n description now with words\n"
+			 "crypto ipsec policy UNUSED\n encryption aes128-gcm");
+	pump(p, 300);
+	after = status(&p->a, "T");
+	assert_int_equal(after.state, ENG_TUN_UP);
+	assert_int_equal(after.child[0].spi_in, before.child[0].spi_in);
+	assert_int_equal(after.child[0].spi_out, before.child[0].spi_out);
+	assert_memory_equal(after.spi_i, before.spi_i, 8);
+	assert_int_equal(kernel_fake_count(eng_test_kernel(p->a.eng), KF_SA_ADD), adds);
+}
+
+/* A changed tunnel is negotiated again, with new SAs. */
+static void test_changed_tunnel_renegotiates(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status before, after;
+
+	bring_up(p);
+	before = status(&p->a, "T");
+	configure(&p->b, "ipsec tunnel T\n dpd interval 10 timeout 30");
+	configure(&p->a, "ipsec tunnel T\n dpd interval 10 timeout 30");
+	wait_up(p, "T");
+	after = status(&p->a, "T");
+	assert_memory_not_equal(after.spi_i, before.spi_i, 8);
+	assert_int_not_equal(after.child[0].spi_in, before.child[0].spi_in);
+	/* the old SAs are gone from the kernel: one pair only */
+	assert_int_equal(kernel_fake_sa_count(eng_test_kernel(p->a.eng)), 2);
+	assert_null(find_sa(&p->a, before.child[0].spi_in));
+}
+
+static void test_wrong_key_reason(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status a;
+
+	configure(&p->b, side_b);
+	configure(&p->a, "ipsec tunnel T\n local-address 127.0.0.1\n remote-address 127.0.0.1\n"
+			 " authentication pre-share key not-k-1\n local-subnet 10.1.0.0/24\n"
+			 " remote-subnet 10.2.0.0/24");
+	for (int i = 0; i < 50; i++) {
+		pump(p, 100);
+		a = status(&p->a, "T");
+		if (strstr(a.reason, "AUTHENTICATION_FAILED"))
+			break;
+	}
+	assert_non_null(strstr(a.reason, "AUTHENTICATION_FAILED"));
+	assert_int_not_equal(a.state, ENG_TUN_UP);
+	/* the key itself is never in the reason, the log or show */
+	assert_null(strstr(a.reason, "k-1"));
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show logging", NULL), CMD_OK);
+	assert_null(strstr(p->a.out, "k-1"));
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show ipsec tunnel T", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "Reason: AUTHENTICATION_FAILED"));
+	assert_int_equal(kernel_fake_sa_count(eng_test_kernel(p->a.eng)), 0);
+}
+
+static void test_remove_and_shutdown(void **state)
+{
+	struct pair *p = *state;
+
+	bring_up(p);
+	configure(&p->a, "ipsec tunnel T\n shutdown");
+	pump(p, 300);
+	assert_int_equal(status(&p->a, "T").state, ENG_TUN_SHUTDOWN);
+	assert_int_equal(kernel_fake_sa_count(eng_test_kernel(p->a.eng)), 0);
+	assert_int_equal(kernel_fake_policy_count(eng_test_kernel(p->a.eng)), 0);
+	/* the peer was told: its SAs are gone too */
+	assert_int_equal(kernel_fake_sa_count(eng_test_kernel(p->b.eng)), 0);
+	assert_int_not_equal(status(&p->b, "T").state, ENG_TUN_UP);
+
+	configure(&p->a, "ipsec tunnel T\n no shutdown");
+	wait_up(p, "T");
+	configure(&p->a, "no ipsec tunnel T");
+	pump(p, 300);
+	assert_int_equal(kernel_fake_sa_count(eng_test_kernel(p->a.eng)), 0);
+	assert_int_equal(kernel_fake_sa_count(eng_test_kernel(p->b.eng)), 0);
+}
+
+static void test_clear_brings_auto_back(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status before, after;
+
+	bring_up(p);
+	before = status(&p->a, "T");
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "clear crypto ikev2 sa tunnel T", NULL), CMD_OK);
+	assert_int_equal(gs_run(&p->a, "clear crypto ikev2 sa tunnel NOPE", NULL), CMD_FAILED);
+	assert_non_null(strstr(p->a.err, "% No tunnel named NOPE"));
+	/* the IKE core restarts an auto tunnel after a back-off of 5 s */
+	for (int i = 0; i < 120; i++) {
+		pump(p, 100);
+		after = status(&p->a, "T");
+		if (after.state == ENG_TUN_UP && after.n_child &&
+		    memcmp(after.spi_i, before.spi_i, 8) != 0)
+			break;
+	}
+	assert_int_equal(after.state, ENG_TUN_UP);
+	assert_memory_not_equal(after.spi_i, before.spi_i, 8);
+	assert_int_equal(kernel_fake_sa_count(eng_test_kernel(p->a.eng)), 2);
+}
+
+/* An engine without IKE says so for every tunnel. */
+static void test_configuration_only_engine(void **state)
+{
+	struct gsess g;
+	struct eng_tunnel_status *v;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(gsess_open(&g, NULL, ENG_ROLE_ADMIN), 0);
+	configure(&g, side_a);
+	assert_int_equal(eng_tunnel_status(g.es, NULL, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].state, ENG_TUN_DOWN);
+	assert_non_null(strstr(v[0].reason, "without IKE"));
+	free(v);
+	assert_int_equal(eng_tunnel_status(g.es, "NOPE", &v, &n), -ENOENT);
+	gsess_close(&g, true);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_up_and_matching_kernel_state, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unchanged_tunnel_keeps_sas, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_changed_tunnel_renegotiates, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_wrong_key_reason, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_remove_and_shutdown, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_clear_brings_auto_back, setup, teardown),
+	    cmocka_unit_test(test_configuration_only_engine),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
