@@ -411,6 +411,7 @@ def run_transcript(path, ikesh, configs):
             shutil.copy(src, os.path.join(state, 'startup-config'))
         for entry in setup['files']:
             fpath = os.path.join(tmp, entry['name'])
+            os.makedirs(os.path.dirname(fpath), exist_ok=True)
             with open(fpath, 'w', encoding='utf-8') as f:
                 f.write(substitute('\n'.join(entry['body']) + '\n', subs))
             os.chmod(fpath, entry['mode'])

@@ -80,3 +80,14 @@ hostname from-stdin
 @@ run -c "show running-config | include hostname"
 @@ stdout
 hostname second
+@@ # `do write memory` from configuration mode also saves the final result; --check saves nothing
+@@ run -c "conf t" -c "hostname dw" -c "do write memory" -c "hostname dw2"
+@@ stdout
+Building configuration...
+[OK]
+@@ run --check -c "conf t" -c "hostname chk" -c "do wr"
+@@ stdout
+Configuration is valid.
+@@ run -c "show startup-config | include hostname"
+@@ stdout
+hostname dw2
