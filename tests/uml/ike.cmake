@@ -31,4 +31,13 @@ if(TARGET ikesh)
   ikesh_uml_test(ike_sw_wrong_psk scenarios/ike_strongswan.sh TIMEOUT 120
     ENV ${IKE_ENV} SCENARIO_INIT=ikesh SCENARIO_PSK_SW=not-the-same-key
     "SCENARIO_EXPECT=Reason: .*AUTHENTICATION_FAILED")
+  # rekeys during a ping: charon's (CHILD ~8 s, IKE ~15 s), then ikesh's
+  # (lifetimes 120 s, rekeyed at 85-90 %: the longest scenario, ~2 min)
+  ikesh_uml_test(ike_sw_rekey_sw scenarios/ike_strongswan.sh TIMEOUT 120
+    ENV ${IKE_ENV} SCENARIO_MODE=rekey-sw)
+  ikesh_uml_test(ike_sw_rekey_ikesh scenarios/ike_strongswan.sh TIMEOUT 200
+    ENV ${IKE_ENV} SCENARIO_MODE=rekey-ikesh)
+  # charon killed and started again: DPD, then `dpd action restart`
+  ikesh_uml_test(ike_sw_dpd scenarios/ike_strongswan.sh TIMEOUT 120
+    ENV ${IKE_ENV} SCENARIO_MODE=dpd)
 endif()
