@@ -68,6 +68,7 @@ struct rt_tun {
 	bool remote_is_host;
 	int64_t next_try_ms; /* when `advance` may act */
 	unsigned fail_ms;    /* back-off between attempts */
+	uint32_t idletime;   /* sa-idletime seconds, 0 = off */
 	enum eng_tun_state state;
 	char reason[256];
 	time_t reason_at;
@@ -91,6 +92,7 @@ struct eng_rt {
 	/* resolutions whose tunnel went away while glibc still owned them */
 	struct rt_gai **orphans;
 	size_t n_orphans;
+	int64_t idle_check_ms; /* next look at the SAs' last use */
 	uint32_t next_id;
 	uint8_t *rxbuf;
 };
@@ -1344,6 +1346,7 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 		return;
 	}
 	conf.reqid = t->configured ? t->conf.reqid : kernel_reqid_alloc(rt->k);
+	t->idletime = cfg->sa_idletime;
 	t->n_remote = cfg->n_remote;
 	t->remote_is_host =
 	    cfg->n_remote && cfg->remote[t->remote_idx % cfg->n_remote].kind == ENG_EP_HOST;
@@ -1422,6 +1425,41 @@ void eng_rt_sync(struct eng *eng)
 	}
 }
 
+/*
+ * sa-idletime: a tunnel whose SAs carried nothing for that long is taken
+ * down (an on-demand tunnel then waits for traffic again).  The kernel
+ * knows when each SA was last used; it is read once a second.
+ */
+static void idle_check(struct eng_rt *rt)
+{
+	time_t now = time(NULL);
+
+	for (size_t i = 0; i < rt->n_tun; i++) {
+		struct rt_tun *t = rt->tun[i];
+		time_t last = 0;
+
+		if (!t->idletime || !t->n_child || !t->configured)
+			continue;
+		for (size_t j = 0; j < t->n_child; j++) {
+			struct kernel_sa_stats st;
+			const struct kernel_sa_id *ids[2] = {&t->child[j].in, &t->child[j].out};
+
+			if (t->child[j].st.established > last)
+				last = t->child[j].st.established;
+			for (int d = 0; d < 2; d++)
+				if (kernel_sa_counters(rt->k, ids[d], &st) == 0 &&
+				    (time_t)st.last_used > last)
+					last = (time_t)st.last_used;
+		}
+		if (now - last < (time_t)t->idletime)
+			continue;
+		eng_logf(rt->eng, ENG_LOG_NOTICE,
+			 "tunnel %s: no traffic for %" PRIu32 " s: SAs deleted", t->name,
+			 t->idletime);
+		ike_delete(rt->ike, t->name);
+	}
+}
+
 /* ---- Event loop ---------------------------------------------------------- */
 
 static void on_kernel_event(void *arg, const struct kernel_event *ev)
@@ -1485,6 +1523,8 @@ int64_t eng_rt_next_ms(const struct eng *eng)
 
 		if (due < next)
 			next = due;
+		if (t->idletime && t->n_child && (uint64_t)rt->idle_check_ms < next)
+			next = (uint64_t)rt->idle_check_ms;
 	}
 	return next == UINT64_MAX ? -1 : (int64_t)next;
 }
@@ -1527,6 +1567,10 @@ void eng_rt_tick(struct eng *eng)
 	}
 	if (rt->n_orphans)
 		orphans_reap(rt, false);
+	if (eng_now_ms() >= rt->idle_check_ms) {
+		rt->idle_check_ms = eng_now_ms() + 1000;
+		idle_check(rt);
+	}
 }
 
 /* ---- Open and close -------------------------------------------------------- */

@@ -488,6 +488,44 @@ static void test_remote_addresses_in_order(void **state)
 	assert_int_equal(a.remote.bytes[3], 1);
 }
 
+/* sa-idletime: SAs unused for that long go; an on-demand tunnel waits for
+ * traffic again.  SAs in use stay. */
+static void test_idletime(void **state)
+{
+	struct pair *p = *state;
+	struct kernel *ka = eng_test_kernel(p->a.eng);
+	struct kernel_event ev = {.kind = KERNEL_EV_ACQUIRE};
+	struct eng_tunnel_status a;
+	char buf[1024];
+
+	configure(&p->b, side_b);
+	snprintf(buf, sizeof(buf), "%s\n start-mode on-demand\n sa-idletime 3", side_a);
+	configure(&p->a, buf);
+	pump(p, 300);
+	ev.reqid = kernel_fake_last(ka, KF_POLICY_UPDATE)->pol.reqid;
+	assert_int_equal(kernel_fake_inject(ka, &ev), 0);
+	wait_up(p, "T");
+	a = status(&p->a, "T");
+	/* traffic: the inbound SA is used now, again and again, for 4 s */
+	for (int i = 0; i < 8; i++) {
+		struct kernel_sa_stats st = {.packets = (uint64_t)i + 1,
+					     .last_used = (uint64_t)time(NULL)};
+		struct kernel_sa_id id = {.spi = a.child[0].spi_in, .proto = IPPROTO_ESP};
+
+		id.dst.family = AF_INET;
+		memcpy(id.dst.bytes, "\x7f\0\0\x01", 4);
+		assert_int_equal(kernel_fake_set_counters(ka, &id, &st), 0);
+		pump(p, 500);
+	}
+	assert_int_equal(status(&p->a, "T").state, ENG_TUN_UP);
+	/* then nothing: gone within the idle time and a second */
+	pump(p, 4500);
+	assert_int_not_equal(status(&p->a, "T").state, ENG_TUN_UP);
+	assert_int_equal(kernel_fake_sa_count(ka), 0);
+	assert_int_equal(kernel_fake_policy_count(ka), 1); /* the trap is back */
+	assert_non_null(strstr(p->a.log, "no traffic for 3 s"));
+}
+
 /* An engine without IKE says so for every tunnel. */
 static void test_configuration_only_engine(void **state)
 {
@@ -521,6 +559,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_clear_peer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_host_name, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_remote_addresses_in_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_idletime, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 
