@@ -66,9 +66,11 @@ struct rt_tun {
 	uint8_t resolved_idx;
 	uint8_t n_remote; /* entries, and whether the one in use is a name */
 	bool remote_is_host;
-	int64_t next_try_ms; /* when `advance` may act */
-	unsigned fail_ms;    /* back-off between attempts */
-	uint32_t idletime;   /* sa-idletime seconds, 0 = off */
+	int64_t next_try_ms;  /* when `advance` may act */
+	unsigned fail_ms;     /* back-off between attempts */
+	uint32_t idletime;    /* sa-idletime seconds, 0 = off */
+	uint32_t lifetime_kb; /* CHILD_SA volume limit, 0 = none */
+	time_t up_since;      /* the IKE SA's establishment (kept across rekeys) */
 	enum eng_tun_state state;
 	char reason[256];
 	time_t reason_at;
@@ -988,6 +990,13 @@ static int env_child_install(void *ctx, const char *tunnel, const struct ike_chi
 		child_remove(rt, t, 0);
 	sa_fill(&in, c, true, encap);
 	sa_fill(&out, c, false, encap);
+	/* a volume limit: the kernel's soft expiry at 90 % starts the rekey */
+	if (t->lifetime_kb) {
+		uint64_t hard = (uint64_t)t->lifetime_kb * 1024;
+
+		in.lft.hard_bytes = out.lft.hard_bytes = hard;
+		in.lft.soft_bytes = out.lft.soft_bytes = hard / 10 * 9;
+	}
 	rc = k_sa_add(rt, &in);
 	if (rc == 0) {
 		rc = k_sa_add(rt, &out);
@@ -1126,6 +1135,8 @@ static void env_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, 
 		break;
 	case IKE_TUN_UP:
 	case IKE_TUN_REKEYED:
+		if (t->state != ENG_TUN_UP || !t->up_since)
+			t->up_since = time(NULL);
 		t->state = ENG_TUN_UP;
 		t->fail_ms = 0;
 		t->advance = false;
@@ -1137,6 +1148,7 @@ static void env_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, 
 		break;
 	case IKE_TUN_DOWN:
 	case IKE_TUN_FAILED:
+		t->up_since = 0;
 		t->state = t->start_mode == ENG_START_AUTO ? ENG_TUN_DOWN : ENG_TUN_IDLE;
 		if (reason && reason[0])
 			set_reason(t, reason);
@@ -1347,6 +1359,13 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 	}
 	conf.reqid = t->configured ? t->conf.reqid : kernel_reqid_alloc(rt->k);
 	t->idletime = cfg->sa_idletime;
+	t->lifetime_kb = cfg->sa_lifetime_kb;
+	if (!t->lifetime_kb && cfg->ipsec_policy[0]) {
+		const struct eng_node *ip =
+		    cfg_find(rt->eng->running, ENG_OBJ_IPSEC, 0, cfg->ipsec_policy);
+
+		t->lifetime_kb = ip ? ip->u.ipsec.lifetime_kb : 0;
+	}
 	t->n_remote = cfg->n_remote;
 	t->remote_is_host =
 	    cfg->n_remote && cfg->remote[t->remote_idx % cfg->n_remote].kind == ENG_EP_HOST;
@@ -1758,6 +1777,7 @@ static void tun_status(struct eng_rt *rt, const char *rt_err, const struct eng_n
 	s->ike_prf = hash_from_prf(info.prf);
 	s->ike_group = info.dh;
 	s->ike_lifetime = t->conf.ike_lifetime_s;
+	s->ike_established = t->up_since;
 	if (!s->reason[0] && info.last_error[0] && t->state != ENG_TUN_UP)
 		snprintf(s->reason, sizeof(s->reason), "%s", info.last_error);
 }

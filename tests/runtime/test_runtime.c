@@ -190,6 +190,7 @@ static void test_up_and_matching_kernel_state(void **state)
 	a = status(&p->a, "T");
 	b = status(&p->b, "T");
 	assert_true(a.ike_up && a.initiator);
+	assert_true(a.ike_established > 0 && a.ike_established <= time(NULL));
 	assert_true(b.ike_up && !b.initiator);
 	assert_memory_equal(a.spi_i, b.spi_i, 8);
 	assert_memory_equal(a.spi_r, b.spi_r, 8);
