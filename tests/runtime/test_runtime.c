@@ -527,6 +527,29 @@ static void test_idletime(void **state)
 	assert_non_null(strstr(p->a.log, "no traffic for 3 s"));
 }
 
+/* sa-lifetime ... kilobytes: byte limits on both kernel SAs, soft at 90 %. */
+static void test_volume_lifetime(void **state)
+{
+	struct pair *p = *state;
+	const struct kernel_sa *in, *out;
+	struct eng_tunnel_status a;
+	char buf[1024];
+
+	configure(&p->b, side_b);
+	snprintf(buf, sizeof(buf), "%s\n sa-lifetime 600 kilobytes 2560", side_a);
+	configure(&p->a, buf);
+	wait_up(p, "T");
+	a = status(&p->a, "T");
+	in = find_sa(&p->a, a.child[0].spi_in);
+	out = find_sa(&p->a, a.child[0].spi_out);
+	assert_non_null(in);
+	assert_non_null(out);
+	assert_int_equal(in->lft.hard_bytes, 2560 * 1024);
+	assert_int_equal(out->lft.hard_bytes, 2560 * 1024);
+	assert_int_equal(in->lft.soft_bytes, 2560 * 1024 / 10 * 9);
+	assert_int_equal(in->lft.hard_add_s, 600);
+}
+
 /* An engine without IKE says so for every tunnel. */
 static void test_configuration_only_engine(void **state)
 {
@@ -561,6 +584,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_host_name, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_remote_addresses_in_order, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_idletime, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_volume_lifetime, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 
