@@ -957,12 +957,44 @@ static int traps_install(struct eng_rt *rt, struct rt_tun *t)
 
 /* ---- The IKE core's environment ------------------------------------------ */
 
+/*
+ * A datagram the host refused to send (an address that is not ours, no
+ * route): the tunnels between those addresses say so at once, rather than
+ * after every retransmission has gone unanswered.
+ */
+static void send_failed(struct eng_rt *rt, const struct ike_addr *src, const struct ike_addr *dst,
+			int rc)
+{
+	struct eng_addr s, d;
+	char sb[64], db[64], why[256];
+
+	eng_addr_from_ike(&s, src);
+	eng_addr_from_ike(&d, dst);
+	snprintf(why, sizeof(why), "cannot send to %s from %s: %s",
+		 eng_addr_str(&d, db, sizeof(db)), eng_addr_str(&s, sb, sizeof(sb)), strerror(-rc));
+	for (size_t i = 0; i < rt->n_tun; i++) {
+		struct rt_tun *t = rt->tun[i];
+		struct eng_addr l, r;
+
+		if (!t->configured)
+			continue;
+		eng_addr_from_ike(&l, &t->conf.local);
+		eng_addr_from_ike(&r, &t->conf.remote);
+		if (!eng_addr_equal(&l, &s) || !eng_addr_equal(&r, &d) ||
+		    strcmp(t->reason, why) == 0)
+			continue;
+		set_reason(t, why);
+		eng_logf(rt->eng, ENG_LOG_WARNING, "tunnel %s: %s", t->name, why);
+	}
+}
+
 static int env_send(void *ctx, const struct ike_addr *src, const struct ike_addr *dst,
 		    const uint8_t *buf, size_t len)
 {
 	struct eng_rt *rt = ctx;
 	uint16_t natt = rt->opts.natt_port ? rt->opts.natt_port : 4500;
 	struct ike_dgram d = {0};
+	int rc;
 
 	ss_from_ike(&d.peer, dst);
 	if (src && src->family)
@@ -971,7 +1003,10 @@ static int env_send(void *ctx, const struct ike_addr *src, const struct ike_addr
 	d.natt = src && src->port == natt;
 	d.buf = (uint8_t *)buf;
 	d.len = len;
-	return ike_sock_send(&rt->sock, &d);
+	rc = ike_sock_send(&rt->sock, &d);
+	if (rc && rc != -EAGAIN && src && dst)
+		send_failed(rt, src, dst, rc);
+	return rc;
 }
 
 static int env_child_install(void *ctx, const char *tunnel, const struct ike_child_sa *c)
