@@ -550,6 +550,42 @@ static void test_volume_lifetime(void **state)
 	assert_int_equal(in->lft.hard_add_s, 600);
 }
 
+static void set_packets(struct gsess *g, uint32_t spi, uint64_t packets)
+{
+	struct kernel_sa_stats st = {.packets = packets, .bytes = packets * 100};
+	struct kernel_sa_id id = {.spi = spi, .proto = IPPROTO_ESP};
+
+	id.dst.family = AF_INET;
+	memcpy(id.dst.bytes, "\x7f\0\0\x01", 4);
+	assert_int_equal(kernel_fake_set_counters(eng_test_kernel(g->eng), &id, &st), 0);
+}
+
+/* The counters shown come from the kernel; clear zeroes what is shown,
+ * the kernel's own counters go on. */
+static void test_counters(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status a;
+
+	bring_up(p);
+	a = status(&p->a, "T");
+	set_packets(&p->a, a.child[0].spi_in, 10);
+	a = status(&p->a, "T");
+	assert_int_equal(a.child[0].in.packets, 10);
+	assert_int_equal(a.total_in.packets, 10);
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show crypto ipsec sa", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "#pkts decaps: 10, #pkts decrypt: 10, #pkts verify: 10"));
+	assert_int_equal(gs_run(&p->a, "clear crypto ipsec sa counters", NULL), CMD_OK);
+	a = status(&p->a, "T");
+	assert_int_equal(a.child[0].in.packets, 0);
+	assert_int_equal(a.total_in.packets, 0);
+	set_packets(&p->a, a.child[0].spi_in, 15);
+	a = status(&p->a, "T");
+	assert_int_equal(a.child[0].in.packets, 5);
+	assert_int_equal(a.total_in.bytes, 500);
+}
+
 /* An engine without IKE says so for every tunnel. */
 static void test_configuration_only_engine(void **state)
 {
@@ -585,6 +621,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_remote_addresses_in_order, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_idletime, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_volume_lifetime, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 
