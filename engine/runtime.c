@@ -66,11 +66,15 @@ struct rt_tun {
 	uint8_t resolved_idx;
 	uint8_t n_remote; /* entries, and whether the one in use is a name */
 	bool remote_is_host;
-	int64_t next_try_ms;  /* when `advance` may act */
-	unsigned fail_ms;     /* back-off between attempts */
-	uint32_t idletime;    /* sa-idletime seconds, 0 = off */
-	uint32_t lifetime_kb; /* CHILD_SA volume limit, 0 = none */
-	time_t up_since;      /* the IKE SA's establishment (kept across rekeys) */
+	int64_t next_try_ms; /* when `advance` may act */
+	unsigned fail_ms;    /* back-off between attempts */
+	uint32_t idletime;   /* sa-idletime seconds, 0 = off */
+	time_t up_since;     /* the IKE SA's establishment (kept across rekeys) */
+	/* xfrm-interface: the interface this tunnel made, kept across
+	 * renegotiations so that routes through it stay */
+	char ifname[ENG_IFNAME_MAX];
+	uint32_t if_id;
+	uint8_t if_kind; /* enum kernel_iface_kind: XFRM, or VTI (marks) */
 	enum eng_tun_state state;
 	char reason[256];
 	time_t reason_at;
@@ -519,11 +523,20 @@ static int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, const struct eng_
 	if (!c->n_remote_net && c->remote.family)
 		host_subnet(&c->remote_net[c->n_remote_net++], &c->remote);
 
-	c->ike_lifetime_s = t->no_rekey ? 0 : ike2.lifetime;
-	c->child_lifetime_s =
-	    t->no_rekey ? 0 : (t->sa_lifetime_s ? t->sa_lifetime_s : ipsec.lifetime_s);
+	c->ike_lifetime_s = ike2.lifetime;
+	c->child_lifetime_s = t->sa_lifetime_s ? t->sa_lifetime_s : ipsec.lifetime_s;
+	c->child_lifetime_kb = t->sa_lifetime_kb ? t->sa_lifetime_kb : ipsec.lifetime_kb;
+	/* `no rekey`: the SAs run out at their lifetime instead */
+	c->no_rekey = t->no_rekey;
+	c->natt = t->nat_traversal == ENG_NATT_FORCE	 ? IKE_NATT_FORCE
+		  : t->nat_traversal == ENG_NATT_DISABLE ? IKE_NATT_DISABLE
+							 : IKE_NATT_AUTO;
+	c->if_id = t->xfrm_if.name[0] ? t->xfrm_if.if_id : 0;
 	c->dpd_interval_s = t->dpd.interval;
 	c->dpd_timeout_s = t->dpd.timeout;
+	c->dpd_action = t->dpd.action == ENG_DPD_CLEAR || t->dpd.action == ENG_DPD_HOLD
+			    ? IKE_DPD_CLEAR
+			    : IKE_DPD_RESTART;
 	c->start = t->start_mode == ENG_START_RESPONDER || t->start_mode == ENG_START_ON_DEMAND
 		       ? IKE_START_RESPONDER_ONLY
 		       : IKE_START_AUTO;
@@ -836,6 +849,11 @@ static int policy_put(struct eng_rt *rt, struct rt_tun *t, struct kernel_policy 
 	struct kernel_policy_id id;
 	int rc;
 
+	if (t->ifname[0] && t->if_kind == KERNEL_IFACE_VTI)
+		p->mark = (struct kernel_mark){t->if_id, 0xffffffffu};
+	else if (t->ifname[0])
+		p->if_id = t->if_id;
+
 	p->priority = kernel_policy_priority(&p->sel);
 	rc = k_policy_update(rt, p);
 	if (rc)
@@ -869,6 +887,9 @@ static void sa_fill(struct kernel_sa *sa, const struct ike_child_sa *c, bool in,
 	sa->replay_window = in ? RT_REPLAY_WINDOW : 0;
 	sa->lft.soft_add_s = c->lifetime_soft_s;
 	sa->lft.hard_add_s = c->lifetime_hard_s;
+	sa->lft.soft_bytes = c->lifetime_soft_kb * 1024;
+	sa->lft.hard_bytes = c->lifetime_hard_kb * 1024;
+	sa->if_id = c->if_id;
 	if (natt) {
 		sa->encap.on = true;
 		sa->encap.sport = in ? c->remote.port : c->local.port;
@@ -1025,12 +1046,10 @@ static int env_child_install(void *ctx, const char *tunnel, const struct ike_chi
 		child_remove(rt, t, 0);
 	sa_fill(&in, c, true, encap);
 	sa_fill(&out, c, false, encap);
-	/* a volume limit: the kernel's soft expiry at 90 % starts the rekey */
-	if (t->lifetime_kb) {
-		uint64_t hard = (uint64_t)t->lifetime_kb * 1024;
-
-		in.lft.hard_bytes = out.lft.hard_bytes = hard;
-		in.lft.soft_bytes = out.lft.soft_bytes = hard / 10 * 9;
+	if (t->ifname[0] && t->if_kind == KERNEL_IFACE_VTI) {
+		/* VTI matches its SAs by mark, not by interface ID */
+		in.if_id = out.if_id = 0;
+		in.mark = out.mark = (struct kernel_mark){t->if_id, 0xffffffffu};
 	}
 	rc = k_sa_add(rt, &in);
 	if (rc == 0) {
@@ -1208,6 +1227,56 @@ static void tun_unconfigure(struct eng_rt *rt, struct rt_tun *t)
 	t->configured = false;
 	tun_kernel_clear(rt, t);
 	OPENSSL_cleanse(&t->conf, sizeof(t->conf));
+}
+
+/* ---- xfrm-interface ----------------------------------------------------- */
+
+static void iface_drop(struct eng_rt *rt, struct rt_tun *t)
+{
+	if (!t->ifname[0])
+		return;
+	if (kernel_iface_delete(rt->k, t->ifname) == 0)
+		eng_debugf(rt->eng, ENG_DEBUG_XFRM, "XFRM: interface %s deleted", t->ifname);
+	t->ifname[0] = '\0';
+}
+
+/*
+ * Route-based VPN: an XFRM interface (or VTI where the kernel has none)
+ * whose traffic the tunnel's SAs carry.  Made once, kept while the tunnel
+ * keeps it in its configuration.
+ */
+static int iface_ensure(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg)
+{
+	struct kernel_iface ifc = {.kind = KERNEL_IFACE_AUTO};
+	char err[512];
+	int rc;
+
+	if (t->ifname[0] &&
+	    (strcmp(t->ifname, cfg->xfrm_if.name) != 0 || t->if_id != cfg->xfrm_if.if_id))
+		iface_drop(rt, t);
+	if (!cfg->xfrm_if.name[0] || t->ifname[0])
+		return 0;
+	snprintf(ifc.name, sizeof(ifc.name), "%s", cfg->xfrm_if.name);
+	ifc.if_id = cfg->xfrm_if.if_id;
+	kaddr_from_ike(&ifc.local, &t->conf.local);
+	kaddr_from_ike(&ifc.remote, &t->conf.remote);
+	rc = kernel_iface_create(rt->k, &ifc);
+	if (rc) {
+		char why[300];
+
+		snprintf(why, sizeof(why), "xfrm-interface %s: %s", ifc.name,
+			 kernel_strerror(rt->k, err, sizeof(err)));
+		set_reason(t, why);
+		eng_logf(rt->eng, ENG_LOG_ERR, "tunnel %s: %s", t->name, why);
+		return rc;
+	}
+	kernel_iface_up(rt->k, ifc.name, true);
+	snprintf(t->ifname, sizeof(t->ifname), "%s", ifc.name);
+	t->if_id = ifc.if_id;
+	t->if_kind = ifc.kind;
+	eng_logf(rt->eng, ENG_LOG_INFO, "tunnel %s: interface %s (%s, id %" PRIu32 ") is up",
+		 t->name, ifc.name, ifc.kind == KERNEL_IFACE_VTI ? "VTI" : "XFRM", ifc.if_id);
+	return 0;
 }
 
 /* ---- Host names and several remote addresses ---------------------------- */
@@ -1394,13 +1463,6 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 	}
 	conf.reqid = t->configured ? t->conf.reqid : kernel_reqid_alloc(rt->k);
 	t->idletime = cfg->sa_idletime;
-	t->lifetime_kb = cfg->sa_lifetime_kb;
-	if (!t->lifetime_kb && cfg->ipsec_policy[0]) {
-		const struct eng_node *ip =
-		    cfg_find(rt->eng->running, ENG_OBJ_IPSEC, 0, cfg->ipsec_policy);
-
-		t->lifetime_kb = ip ? ip->u.ipsec.lifetime_kb : 0;
-	}
 	t->n_remote = cfg->n_remote;
 	t->remote_is_host =
 	    cfg->n_remote && cfg->remote[t->remote_idx % cfg->n_remote].kind == ENG_EP_HOST;
@@ -1409,7 +1471,8 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 		OPENSSL_cleanse(&conf, sizeof(conf));
 		eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL,
 			   "IKEv2: tunnel %s: settings unchanged by the commit, SAs kept", t->name);
-		return; /* unchanged: its SAs stay as they are */
+		iface_ensure(rt, t, cfg); /* a renamed interface */
+		return;			  /* unchanged: its SAs stay as they are */
 	}
 	eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: %s, start-mode %s", t->name,
 		   t->configured ? "settings changed, negotiating again" : "new",
@@ -1419,6 +1482,10 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 	tun_unconfigure(rt, t);
 	t->conf = conf;
 	OPENSSL_cleanse(&conf, sizeof(conf));
+	if (iface_ensure(rt, t, cfg)) {
+		t->state = ENG_TUN_DOWN;
+		return;
+	}
 	rc = ike_conf_set(rt->ike, &t->conf);
 	if (rc) {
 		t->state = ENG_TUN_DOWN;
@@ -1471,6 +1538,7 @@ void eng_rt_sync(struct eng *eng)
 			continue;
 		}
 		tun_unconfigure(rt, t);
+		iface_drop(rt, t);
 		if (t->gai)
 			gai_drop(rt, t->gai);
 		free(t);
@@ -1741,6 +1809,7 @@ void eng_rt_close(struct eng *eng)
 	/* tell the peers, then remove what this engine installed */
 	for (size_t i = 0; i < rt->n_tun; i++) {
 		tun_unconfigure(rt, rt->tun[i]);
+		iface_drop(rt, rt->tun[i]);
 		if (rt->tun[i]->gai)
 			gai_drop(rt, rt->tun[i]->gai);
 		free(rt->tun[i]);

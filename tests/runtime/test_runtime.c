@@ -586,6 +586,73 @@ static void test_counters(void **state)
 	assert_int_equal(a.total_in.bytes, 500);
 }
 
+static const struct kernel_sa *find_sa_x(struct gsess *g, uint32_t spi, uint32_t if_id,
+					 uint32_t mark)
+{
+	struct kernel_sa_id id = {.spi = spi, .proto = IPPROTO_ESP, .if_id = if_id};
+
+	id.mark = (struct kernel_mark){mark, mark ? 0xffffffffu : 0};
+	id.dst.family = AF_INET;
+	memcpy(id.dst.bytes, "\x7f\0\0\x01", 4);
+	return kernel_fake_sa_find(eng_test_kernel(g->eng), &id);
+}
+
+static size_t policies_with(struct kernel *k, uint32_t if_id, uint32_t mark)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < kernel_fake_ncalls(k); i++) {
+		const struct kernel_fake_call *c = kernel_fake_call(k, i);
+
+		if (c->op == KF_POLICY_UPDATE && c->result == 0 && c->pol.if_id == if_id &&
+		    c->pol.mark.value == mark)
+			n++;
+	}
+	return n;
+}
+
+/* xfrm-interface: the interface is made, SAs and policies carry its ID;
+ * where the kernel has no XFRM interfaces, VTI and marks. */
+static void test_xfrm_interface(void **state)
+{
+	struct pair *p = *state;
+	struct kernel *ka = eng_test_kernel(p->a.eng), *kb = eng_test_kernel(p->b.eng);
+	const struct kernel_iface *ifc;
+	struct eng_tunnel_status a, b;
+	char buf[1024];
+
+	kernel_fake_set_iface_support(kb, false, true);
+	snprintf(buf, sizeof(buf), "%s\n xfrm-interface vti7 if-id 7", side_b);
+	configure(&p->b, buf);
+	snprintf(buf, sizeof(buf), "%s\n xfrm-interface ipsec7 if-id 7", side_a);
+	configure(&p->a, buf);
+	wait_up(p, "T");
+	a = status(&p->a, "T");
+	b = status(&p->b, "T");
+
+	ifc = kernel_fake_iface_find(ka, "ipsec7");
+	assert_non_null(ifc);
+	assert_int_equal(ifc->kind, KERNEL_IFACE_XFRM);
+	assert_int_equal(ifc->if_id, 7);
+	assert_non_null(find_sa_x(&p->a, a.child[0].spi_in, 7, 0));
+	assert_null(find_sa(&p->a, a.child[0].spi_in));
+	assert_int_equal(policies_with(ka, 7, 0), 3);
+
+	ifc = kernel_fake_iface_find(kb, "vti7");
+	assert_non_null(ifc);
+	assert_int_equal(ifc->kind, KERNEL_IFACE_VTI);
+	assert_non_null(find_sa_x(&p->b, b.child[0].spi_in, 0, 7));
+	assert_null(find_sa(&p->b, b.child[0].spi_in));
+	assert_int_equal(policies_with(kb, 0, 7), 3);
+
+	/* gone from the configuration: gone from the kernel */
+	configure(&p->a, "ipsec tunnel T\n no xfrm-interface");
+	wait_up(p, "T");
+	assert_null(kernel_fake_iface_find(ka, "ipsec7"));
+	a = status(&p->a, "T");
+	assert_non_null(find_sa(&p->a, a.child[0].spi_in));
+}
+
 /* An engine without IKE says so for every tunnel. */
 static void test_configuration_only_engine(void **state)
 {
@@ -622,6 +689,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_idletime, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_volume_lifetime, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_xfrm_interface, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 
