@@ -409,6 +409,8 @@ static int show_tunnel(struct cmd_sess *cs, const struct cmd_args *a)
 			cmd_out(cs, "    Encr: %s, PRF: %s, Hash: %s, DH Grp:%u", enc,
 				prf_text(s->ike_prf), integ_text(s->ike_integ), s->ike_group);
 		}
+		if (s->not_in_effect[0])
+			cmd_out(cs, "  Not in effect yet: %s", s->not_in_effect);
 		cmd_out(cs, "  IPsec SAs: %zu", s->n_child);
 		for (size_t j = 0; j < s->n_child; j++) {
 			const struct eng_child_status *c = &s->child[j];

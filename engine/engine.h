@@ -530,6 +530,9 @@ struct eng_tunnel_status {
 	struct eng_child_status child[ENG_STATUS_CHILDREN];
 	/* cumulative over every CHILD_SA this tunnel had since commit */
 	struct eng_sa_count total_in, total_out;
+	/* configured settings this engine does not act on yet, "" if none
+	 * ("mobike, icmp-detect") */
+	char not_in_effect[128];
 };
 
 /* Status of one tunnel (name) or of every committed tunnel (name NULL),

@@ -1828,6 +1828,33 @@ void eng_rt_close(struct eng *eng)
 
 /* ---- Status ------------------------------------------------------------ */
 
+/* What the configuration asks for and the engine does not do yet: said,
+ * never silently ignored. */
+static void not_in_effect(const struct eng_tunnel *cfg, char *buf, size_t len)
+{
+	const struct {
+		bool set;
+		const char *what;
+	} v[] = {
+	    {cfg->mobike, "mobike"},
+	    {cfg->split_connection, "split-connection"},
+	    {cfg->icmp.server.family != 0, "icmp-detect"},
+	    {cfg->send_cert != ENG_SENDCERT_DEFAULT, "send-cert"},
+	    {cfg->dpd.action == ENG_DPD_HOLD, "dpd action hold (acts as clear)"},
+	};
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		if (!v[i].set)
+			continue;
+		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? ", " : "",
+				      v[i].what);
+		if (n >= len)
+			break;
+	}
+}
+
 static void tun_status(struct eng_rt *rt, const char *rt_err, const struct eng_node *node,
 		       struct eng_tunnel_status *s)
 {
@@ -1837,6 +1864,7 @@ static void tun_status(struct eng_rt *rt, const char *rt_err, const struct eng_n
 
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", cfg->name);
+	not_in_effect(cfg, s->not_in_effect, sizeof(s->not_in_effect));
 	if (!rt) {
 		s->state = cfg->shutdown ? ENG_TUN_SHUTDOWN : ENG_TUN_DOWN;
 		snprintf(s->reason, sizeof(s->reason), "%s",

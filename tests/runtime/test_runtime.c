@@ -667,7 +667,16 @@ static void test_configuration_only_engine(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0].state, ENG_TUN_DOWN);
 	assert_non_null(strstr(v[0].reason, "without IKE"));
+	assert_string_equal(v[0].not_in_effect, "");
 	free(v);
+	configure(&g, "ipsec tunnel T\n mobike\n icmp-detect server 10.2.0.1 source 10.1.0.1 "
+		      "interval 5 timeout 2 retries 3");
+	assert_int_equal(eng_tunnel_status(g.es, "T", &v, &n), 0);
+	assert_string_equal(v[0].not_in_effect, "mobike, icmp-detect");
+	free(v);
+	gs_reset(&g);
+	assert_int_equal(gs_run(&g, "show ipsec tunnel T", NULL), CMD_OK);
+	assert_non_null(strstr(g.out, "  Not in effect yet: mobike, icmp-detect\n"));
 	assert_int_equal(eng_tunnel_status(g.es, "NOPE", &v, &n), -ENOENT);
 	gsess_close(&g, true);
 }
