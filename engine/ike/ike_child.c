@@ -367,7 +367,12 @@ void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
 {
 	struct ike_engine *e = old->eng;
 
-	ns->children = old->children;
+	/* ns may already carry a CHILD_SA made over it (§2.8.2 case): append */
+	struct ike_child **tail = &ns->children;
+
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = old->children;
 	old->children = NULL;
 	ns->state = IKE_SA_ESTABLISHED;
 	ns->created_ms = ike_now(e);
@@ -790,8 +795,12 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 		ike_ike_rekey_request(sa, m, prop);
 		goto done;
 	}
-	/* no new CHILD_SA on an IKE SA we are replacing (§2.25) */
-	if (sa->rekey_new) {
+	/*
+	 * No new CHILD_SA on an IKE SA we are replacing (§2.25), nor on one a
+	 * crossed IKE rekey made whose fate is not settled yet (§2.8.2): its
+	 * CHILD_SAs are still on the old one.
+	 */
+	if (sa->rekey_new || sa->coll_of) {
 		err = IKE_N_TEMPORARY_FAILURE;
 		goto answer;
 	}
