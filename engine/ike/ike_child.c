@@ -692,7 +692,7 @@ static void ike_ike_rekey_request(struct ike_sa *sa, const struct ike_msg *m,
 	 * answered and settled when ours completes (§2.8.2); a third waits.
 	 */
 	if (sa->coll_ike || sa->req.kind == IKE_REQ_CHILD_REKEY ||
-	    sa->req.kind == IKE_REQ_DELETE_CHILD) {
+	    sa->req.kind == IKE_REQ_CHILD_CREATE || sa->req.kind == IKE_REQ_DELETE_CHILD) {
 		ike_child_answer_err(sa, m, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
