@@ -230,6 +230,8 @@ static void run_seed(unsigned seed)
 	}
 	if (A.state != IKE_TUN_UP && A.state != IKE_TUN_REKEYED)
 		fail_msg("seed %u: a's tunnel ends in state %d (%s)", seed, A.state, A.reason);
+	if (B.state != IKE_TUN_UP && B.state != IKE_TUN_REKEYED)
+		fail_msg("seed %u: b's tunnel ends in state %d (%s)", seed, B.state, B.reason);
 	assert_true(na >= 1);
 	mirrored(seed, "a", ka, na, kb, nb);
 	mirrored(seed, "b", kb, nb, ka, na);
