@@ -575,6 +575,8 @@ int ike_child_install(struct ike_sa *sa, struct ike_child *c)
 	if (ret < 0)
 		return ret;
 	c->installed = true;
+	ike_log(e, IKE_LOG_DEBUG, "CHILD_SA %08x/%08x installed (%s)", c->sa.spi_in, c->sa.spi_out,
+		c->sa.initiator ? "we initiated" : "peer initiated");
 	c->next = sa->children;
 	sa->children = c;
 	e->stats.child_installed++;
@@ -591,6 +593,8 @@ void ike_child_remove(struct ike_sa *sa, struct ike_child *c)
 		if (*pp != c)
 			continue;
 		*pp = c->next;
+		ike_log(e, IKE_LOG_DEBUG, "CHILD_SA %08x/%08x removed", c->sa.spi_in,
+			c->sa.spi_out);
 		if (c->installed)
 			e->env.child_delete(e->env.ctx, sa->tun ? sa->tun->conf.name : "", &c->sa);
 		if (sa->rekeying == c)
@@ -644,7 +648,10 @@ void ike_sa_destroy(struct ike_sa *sa)
 		return;
 	if (sa->state == IKE_SA_HALF_OPEN)
 		sa->eng->n_half_open--;
-	/* no pointer to a dead SA may remain (§2.8.2 bookkeeping) */
+	/* no pointer to a dead SA may remain (rekey and §2.8.2 bookkeeping) */
+	if (sa->rekey_of && sa->rekey_of->rekey_new == sa)
+		sa->rekey_of->rekey_new = NULL;
+	sa->rekey_of = NULL;
 	if (sa->coll_of && sa->coll_of->coll_ike == sa)
 		sa->coll_of->coll_ike = NULL;
 	if (sa->coll_ike)
@@ -659,12 +666,18 @@ void ike_sa_destroy(struct ike_sa *sa)
 	sa->eng->n_dead++;
 	sa->req.active = false;
 	if (sa->tun && sa->tun->sa == sa) {
-		/* another established IKE SA of the tunnel takes over, if any */
-		sa->tun->sa = NULL;
+		/* another established IKE SA of the tunnel takes over, one with a CHILD_SA first */
+		struct ike_tunnel *t = sa->tun;
+
+		t->sa = NULL;
 		for (struct ike_sa *o = sa->eng->sas; o; o = o->next) {
-			if (o->tun == sa->tun && o->state == IKE_SA_ESTABLISHED)
-				sa->tun->sa = o;
+			if (o->tun == t && o->state == IKE_SA_ESTABLISHED &&
+			    (t->sa == NULL || (t->sa->children == NULL && o->children)))
+				t->sa = o;
 		}
+		/* the tunnel carries on through it */
+		if (t->sa && t->sa->children && t->state != IKE_TUN_UP)
+			ike_tun_status(t, sa->eng, IKE_TUN_UP);
 	}
 }
 
@@ -780,7 +793,9 @@ int ike_delete(struct ike_engine *e, const char *name)
 		return -ENOTCONN;
 	/* every IKE SA of the tunnel, the current one last */
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (sa->tun == t && sa != t->sa && sa->state != IKE_SA_DEAD)
+		/* a larval rekey SA goes with the SA that started it */
+		if (sa->tun == t && sa != t->sa && sa->state != IKE_SA_DEAD &&
+		    sa->state != IKE_SA_LARVAL)
 			ike_info_delete_ike(sa);
 	}
 	ret = ike_info_delete_ike(t->sa);
@@ -1165,6 +1180,10 @@ static void ike_sa_tick(struct ike_sa *sa, uint64_t now)
 			return;
 		}
 	}
+	if (ike_child_wanted(sa, now)) {
+		ike_child_create_start(sa);
+		return;
+	}
 	if (c->dpd_interval_s && now - sa->last_rx_ms >= (uint64_t)c->dpd_interval_s * 1000)
 		ike_info_dpd(sa);
 }
@@ -1240,6 +1259,8 @@ uint64_t ike_next_timeout(const struct ike_engine *e)
 			continue;
 		if (sa->delete_after)
 			return ike_now(e);
+		if (ike_child_wanted(sa, UINT64_MAX) && sa->child_retry_at < next)
+			next = sa->child_retry_at;
 		if (sa->initiator && sa->ike_rekey_at && sa->ike_rekey_at < next)
 			next = sa->ike_rekey_at;
 		if (sa->ike_expire_at && sa->ike_expire_at < next)

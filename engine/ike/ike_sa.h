@@ -44,6 +44,7 @@ enum ike_req_kind {
 	IKE_REQ_INIT,
 	IKE_REQ_AUTH,
 	IKE_REQ_CHILD_REKEY,
+	IKE_REQ_CHILD_CREATE, /* a CHILD_SA where there is none (start-mode auto) */
 	IKE_REQ_IKE_REKEY,
 	IKE_REQ_DELETE_CHILD,
 	IKE_REQ_DELETE_IKE,
@@ -153,6 +154,7 @@ struct ike_sa {
 	uint8_t rekey_nr[IKE_NONCE_MAX]; /* the peer's nonce in it */
 	size_t rekey_nr_len;
 	struct ike_sa *rekey_new; /* IKE rekey: the SA being created */
+	struct ike_sa *rekey_of;  /* in that SA: the one it is to replace */
 	/*
 	 * §2.8.2: the peer rekeyed this IKE SA while our rekey ran; coll_ike is
 	 * the SA its rekey made (we answered it), coll_of points back from it.
@@ -171,12 +173,20 @@ struct ike_sa {
 	} coll;
 	bool delete_after; /* delete once the current request is done */
 	uint32_t del_spi;  /* the CHILD_SA our Delete names (spi_in) */
+	/*
+	 * SPIs the peer deleted before our CREATE_CHILD_SA answer made the pair
+	 * here: that pair is not installed when the answer comes.
+	 */
+	uint32_t early_del[4];
+	unsigned n_early_del;
 
 	uint64_t created_ms;
 	uint64_t last_rx_ms;
 	uint64_t ike_rekey_at;
-	uint64_t ike_expire_at; /* deleted then if no rekey replaced it */
-	uint64_t keepalive_at;	/* behind a NAT: next NAT keepalive */
+	uint64_t ike_expire_at;	 /* deleted then if no rekey replaced it */
+	uint64_t keepalive_at;	 /* behind a NAT: next NAT keepalive */
+	uint64_t child_retry_at; /* auto: a new CHILD_SA not before, after a refusal */
+	unsigned child_failures;
 };
 
 struct ike_engine {
@@ -324,6 +334,10 @@ void ike_child_fill(struct ike_sa *sa, struct ike_child *c, const struct ike_sel
 /* Move the CHILD_SAs of old to ns and make ns the tunnel's IKE SA. */
 void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns);
 int ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old);
+/* A new CHILD_SA with the configured selectors (CREATE_CHILD_SA without REKEY_SA). */
+int ike_child_create_start(struct ike_sa *sa);
+/* An auto tunnel's IKE SA without a CHILD_SA gets one again (called from the tick). */
+bool ike_child_wanted(const struct ike_sa *sa, uint64_t now);
 int ike_ike_rekey_start(struct ike_sa *sa);
 void ike_child_request(struct ike_sa *sa, const struct ike_msg *m);
 void ike_child_response(struct ike_sa *sa, const struct ike_msg *m);
@@ -332,6 +346,8 @@ void ike_child_response(struct ike_sa *sa, const struct ike_msg *m);
 int ike_info_delete_ike(struct ike_sa *sa);
 int ike_info_delete_child(struct ike_sa *sa, struct ike_child *c);
 int ike_info_dpd(struct ike_sa *sa);
+/* The last CHILD_SA of the tunnel's IKE SA went: report it with why. */
+void ike_child_gone(struct ike_sa *sa, const char *why);
 void ike_info_request(struct ike_sa *sa, const struct ike_msg *m);
 void ike_info_response(struct ike_sa *sa, const struct ike_msg *m);
 /* First error notify (type < 16384) of a message, 0 if none. */

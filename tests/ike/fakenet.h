@@ -19,8 +19,8 @@
 #include "ikev2.h"
 
 #define FN_QMAX	   64
-#define FN_SINKMAX 16
-#define FN_LOGMAX  16384
+#define FN_SINKMAX 512
+#define FN_LOGMAX  (1 << 20)
 
 struct fn_dgram {
 	struct ike_addr src, dst;

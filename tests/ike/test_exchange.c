@@ -1154,6 +1154,43 @@ static void test_resolved_remotes(void **state)
 	assert_true(A.connecting >= 4);
 }
 
+/* An auto tunnel whose CHILD_SA was cleared gets a new one over the same IKE SA. */
+static void test_auto_child_recreated(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	CA.start = IKE_START_AUTO;
+	load();
+	assert_true(fn_next_timer(0));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_delete_child(B.e, "to-a"), 0); /* cleared on b's side */
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_true(fn_next_timer(0));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(B.state, IKE_TUN_UP);
+	assert_int_equal(A.n_installed, 2);
+	assert_pair(&A.installed[1], &B.installed[1]);
+	/* the same IKE SA carried it */
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ib), 0);
+	assert_memory_equal(ia.spi_i, ib.spi_i, 8);
+	/* a refusal is reported and retried later, not at once */
+	B.fail_install = -ENOMEM;
+	assert_int_equal(ike_delete_child(A.e, "to-b"), 0);
+	fn_run();
+	assert_true(fn_next_timer(0));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_string_equal(A.reason, "peer 192.0.2.2 refused a new CHILD_SA: TEMPORARY_FAILURE");
+	assert_true(ike_next_timeout(A.e) >= fn.now + 2000);
+	while (A.state != IKE_TUN_UP && fn_next_timer(60000))
+		fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+}
+
 /* responder-only never sends anything by itself. */
 static void test_responder_only(void **state)
 {
@@ -1969,6 +2006,7 @@ int main(void)
 	    T(test_dpd_action_restart),
 	    T(test_dpd_action_clear),
 	    T(test_responder_only),
+	    T(test_auto_child_recreated),
 	    T(test_resolved_remotes),
 	    T(test_remote_alternatives),
 	    T(test_auto_both_sides),
