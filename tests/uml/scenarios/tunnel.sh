@@ -1,5 +1,5 @@
 # ESP tunnel mode between gA and gB, installed through the seam only.
-# SCENARIO_ALG: seam tool algorithm; SCENARIO_AF: 4 or 6;
+# SCENARIO_ALG: seam tool algorithm; SCENARIO_AF: 4, 6 or 64 (IPv6 in IPv4);
 # SCENARIO_EXTRA: more child options (--alloc, --esn, --replay N, --encap S:D).
 . "$IKESH_UML_LIB"
 alg=${SCENARIO_ALG:?}
@@ -7,6 +7,8 @@ af=${SCENARIO_AF:-4}
 extra=${SCENARIO_EXTRA:-}
 if [ "$af" = 6 ]; then
 	GA=2001:db8::1 GB=2001:db8::2 NA=fd01::/64 NB=fd02::/64 HB=fd02::2
+elif [ "$af" = 64 ]; then # IPv6 inside, IPv4 outside
+	GA=192.0.2.1 GB=192.0.2.2 NA=fd01::/64 NB=fd02::/64 HB=fd02::2
 else
 	GA=192.0.2.1 GB=192.0.2.2 NA=10.1.0.0/24 NB=10.2.0.0/24 HB=10.2.0.2
 fi
