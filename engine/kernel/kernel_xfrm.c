@@ -80,6 +80,16 @@ static struct xfrm *X(const struct kernel *k)
 	return k->priv;
 }
 
+/*
+ * libmnl's mnl_nlmsg_ok() compares the length as a signed int: a message
+ * claiming 2 GiB or more would pass it and walk off the buffer.
+ */
+static bool msg_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (unsigned)len;
+}
+
 /* ---- Address and selector conversion ---------------------------------- */
 
 static void put_addr(xfrm_address_t *x, const struct kernel_addr *a)
@@ -402,7 +412,8 @@ static int parse_ack(const struct nlmsghdr *nlh, char *msg, size_t msglen)
 	if (msg && (nlh->nlmsg_flags & NLM_F_ACK_TLVS)) {
 		off = sizeof(*e);
 		if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-			if (e->msg.nlmsg_len < sizeof(struct nlmsghdr))
+			if (e->msg.nlmsg_len < sizeof(struct nlmsghdr) ||
+			    e->msg.nlmsg_len > nlh->nlmsg_len)
 				return e->error;
 			off = sizeof(e->error) + e->msg.nlmsg_len;
 		}
@@ -529,7 +540,7 @@ static int send_range(struct kernel *k, size_t from, size_t to)
 		}
 		nlh = (const struct nlmsghdr *)x->rbuf;
 		left = (int)n;
-		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		for (; msg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 			long i = ent_of(x, nlh->nlmsg_seq, from, to);
 			struct ent *en;
 
@@ -669,7 +680,7 @@ static int request(struct kernel *k, struct mnl_socket *nl, struct nlmsghdr *nlh
 		}
 		r = (const struct nlmsghdr *)x->rbuf;
 		left = (int)n;
-		for (; mnl_nlmsg_ok(r, left); r = mnl_nlmsg_next(r, &left)) {
+		for (; msg_ok(r, left); r = mnl_nlmsg_next(r, &left)) {
 			if (r->nlmsg_seq != seq)
 				continue;
 			if (r->nlmsg_type == NLMSG_ERROR)
@@ -715,7 +726,7 @@ static int dump(struct kernel *k, struct nlmsghdr *nlh,
 		}
 		r = (const struct nlmsghdr *)x->rbuf;
 		left = (int)n;
-		for (; mnl_nlmsg_ok(r, left); r = mnl_nlmsg_next(r, &left)) {
+		for (; msg_ok(r, left); r = mnl_nlmsg_next(r, &left)) {
 			if (r->nlmsg_seq != seq)
 				continue;
 			if (r->nlmsg_type == NLMSG_DONE)
@@ -1187,7 +1198,7 @@ static int xfrm_events_read(struct kernel *k, kernel_event_cb cb, void *arg)
 		}
 		nlh = (const struct nlmsghdr *)x->rbuf;
 		left = (int)n;
-		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		for (; msg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 			struct kernel_event ev;
 			int r = parse_event(k, nlh, &ev);
 

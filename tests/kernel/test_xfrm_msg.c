@@ -132,11 +132,15 @@ ssize_t __wrap_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_
 		errno = EAGAIN; /* a real socket would block: the code waits for nothing */
 		return -1;
 	}
-	/* hand out whole messages, as the kernel does */
+	/* hand out whole messages, as the kernel does; garbage goes out whole */
 	n = 0;
 	while (n < m.npending) {
 		const struct nlmsghdr *h = (const struct nlmsghdr *)(m.pending + n);
 
+		if (h->nlmsg_len < sizeof(*h) || n + NLMSG_ALIGN(h->nlmsg_len) > m.npending) {
+			n = m.npending < size ? m.npending : size;
+			break;
+		}
 		if (n + NLMSG_ALIGN(h->nlmsg_len) > size)
 			break;
 		n += NLMSG_ALIGN(h->nlmsg_len);
@@ -1203,6 +1207,112 @@ static void test_spd_hthresh(void **state)
 	assert_string_equal(kernel_last_error(k)->what, "set policy hash thresholds");
 }
 
+/* ---- Hostile replies ----------------------------------------------------- */
+
+static unsigned fuzz_seed = 1;
+
+static unsigned fuzz_rand(void)
+{
+	fuzz_seed = fuzz_seed * 1103515245u + 12345u;
+	return fuzz_seed >> 8;
+}
+
+/* Flips a few bytes of a message, sometimes its length too. */
+static void mutate(char *msg, size_t len)
+{
+	unsigned flips = 1 + fuzz_rand() % 4;
+
+	for (unsigned i = 0; i < flips; i++)
+		msg[fuzz_rand() % len] = (char)fuzz_rand();
+	if (fuzz_rand() % 4 == 0) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)msg;
+
+		nlh->nlmsg_len = (uint32_t)(fuzz_rand() % (len + 8));
+	}
+}
+
+static size_t reply_stats_mutated(const struct nlmsghdr *req, char *out)
+{
+	size_t n = reply_stats(req, out);
+
+	mutate(out + 4, n - 4 > 0 ? n - 4 : 1); /* keep the length: one datagram */
+	((struct nlmsghdr *)out)->nlmsg_seq = req->nlmsg_seq;
+	return n;
+}
+
+static size_t ack_mutated(const struct nlmsghdr *req, char *out)
+{
+	size_t n = put_ack(out, req, -EINVAL, "some reason");
+
+	mutate(out + 16, n - 16);
+	return n;
+}
+
+static size_t dump_sas_mutated(const struct nlmsghdr *req, char *out)
+{
+	size_t n = dump_sas(req, out);
+
+	mutate(out, n);
+	return n;
+}
+
+static void test_hostile_replies(void **state)
+{
+	struct kernel *k = *state;
+	struct kernel_sa_id id = {.dst = a4("192.0.2.2"), .spi = 0xc0000001, .proto = IPPROTO_ESP};
+	struct kernel_sa_stats st;
+	struct kernel_sa sa;
+	struct evs e = {0};
+	unsigned counters_ok = 0, counters_err = 0, reasons = 0, delivered = 0;
+
+	base_sa(&sa);
+	set_alg(&sa, 20, 128, 0);
+	m.ev_fd = kernel_events_fd(k);
+	for (int i = 0; i < 3000; i++) {
+		int ret;
+
+		/* counters: either a clean answer or an error, never a crash */
+		m.reply[XFRM_MSG_GETSA] = reply_stats_mutated;
+		ret = kernel_sa_counters(k, &id, &st);
+		counters_ok += ret == 0;
+		counters_err += ret < 0;
+		m.npending = 0;
+		/* acks: an error with or without a readable reason */
+		m.reply[XFRM_MSG_NEWSA] = ack_mutated;
+		ret = kernel_sa_add(k, &sa);
+		assert_true(ret <= 0);
+		assert_true(strlen(kernel_last_error(k)->msg) < sizeof(kernel_last_error(k)->msg));
+		reasons += !strcmp(kernel_last_error(k)->msg, "some reason");
+		m.npending = 0;
+		m.reply[XFRM_MSG_NEWSA] = NULL;
+		/* dumps while flushing */
+		m.reply[XFRM_MSG_GETPOLICY] = dump_policies;
+		m.reply[XFRM_MSG_GETSA] = dump_sas_mutated;
+		ret = kernel_flush_own(k);
+		assert_true(ret <= 0);
+		m.npending = 0;
+		/* events */
+		if (i % 2)
+			put_event_expire(0xc0000001 + (unsigned)i, KERNEL_REQID_BASE + 2, 0);
+		else
+			put_event_acquire(KERNEL_REQID_BASE + 3, true);
+		mutate(m.events, m.nevents);
+		ret = kernel_events_read(k, on_event, &e);
+		assert_true(ret >= 0);
+		delivered += (unsigned)ret;
+		m.nevents = 0;
+		/* keep the record of requests from growing without end */
+		for (size_t j = 0; j < m.nmsgs; j++)
+			free(m.msgs[j]);
+		m.nmsgs = 0;
+	}
+	/* the mutations hit and missed: both outcomes occurred */
+	assert_true(kernel_events_dropped(k) > 0);
+	assert_true(delivered > 0);
+	assert_true(counters_ok > 0 && counters_err > 0);
+	assert_true(reasons > 0 && reasons < 3000);
+}
+
 /* ---- Sockets ----------------------------------------------------------- */
 
 static void test_bypass_socket(void **state)
@@ -1253,6 +1363,7 @@ int main(void)
 	    cmocka_unit_test(test_open_flushes_stale),
 	    cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_spd_hthresh, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_replies, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bypass_socket, setup, teardown),
 	};
 
