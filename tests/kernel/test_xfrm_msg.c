@@ -12,7 +12,11 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h> /* before the linux/ headers */
+#include <linux/if_link.h>
+#include <linux/if_tunnel.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/xfrm.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -1207,6 +1211,146 @@ static void test_spd_hthresh(void **state)
 	assert_string_equal(kernel_last_error(k)->what, "set policy hash thresholds");
 }
 
+/* ---- Interfaces (rtnetlink) ---------------------------------------------- */
+
+struct link_attrs {
+	const char *name, *kind;
+	uint32_t if_id, ikey, okey, link;
+	bool has_local, has_remote, has_ikey;
+};
+
+static int link_data_cb(const struct nlattr *a, void *data)
+{
+	struct link_attrs *l = data;
+	bool vti = l->kind && strncmp(l->kind, "vti", 3) == 0;
+
+	if (!vti && mnl_attr_get_type(a) == IFLA_XFRM_IF_ID)
+		l->if_id = mnl_attr_get_u32(a);
+	if (!vti && mnl_attr_get_type(a) == IFLA_XFRM_LINK)
+		l->link = mnl_attr_get_u32(a);
+	if (vti && mnl_attr_get_type(a) == IFLA_VTI_IKEY) {
+		l->ikey = ntohl(mnl_attr_get_u32(a));
+		l->has_ikey = true;
+	}
+	if (vti && mnl_attr_get_type(a) == IFLA_VTI_OKEY)
+		l->okey = ntohl(mnl_attr_get_u32(a));
+	if (vti && mnl_attr_get_type(a) == IFLA_VTI_LOCAL)
+		l->has_local = true;
+	if (vti && mnl_attr_get_type(a) == IFLA_VTI_REMOTE)
+		l->has_remote = true;
+	return MNL_CB_OK;
+}
+
+static int link_info_cb(const struct nlattr *a, void *data)
+{
+	struct link_attrs *l = data;
+
+	if (mnl_attr_get_type(a) == IFLA_INFO_KIND)
+		l->kind = mnl_attr_get_str(a);
+	if (mnl_attr_get_type(a) == IFLA_INFO_DATA)
+		mnl_attr_parse_nested(a, link_data_cb, l);
+	return MNL_CB_OK;
+}
+
+static int link_cb(const struct nlattr *a, void *data)
+{
+	struct link_attrs *l = data;
+
+	if (mnl_attr_get_type(a) == IFLA_IFNAME)
+		l->name = mnl_attr_get_str(a);
+	if (mnl_attr_get_type(a) == IFLA_LINKINFO)
+		mnl_attr_parse_nested(a, link_info_cb, l);
+	return MNL_CB_OK;
+}
+
+static void parse_link(const struct nlmsghdr *nlh, struct link_attrs *l)
+{
+	memset(l, 0, sizeof(*l));
+	mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_cb, l);
+}
+
+static void test_iface_messages(void **state)
+{
+	struct kernel *k = *state;
+	struct kernel_iface ifc = {.name = "ipsec0", .if_id = 7};
+	const struct ifinfomsg *ifi;
+	struct link_attrs l;
+
+	/* an XFRM interface where the kernel has them */
+	assert_int_equal(kernel_iface_create(k, &ifc), 0);
+	assert_int_equal(ifc.kind, KERNEL_IFACE_XFRM);
+	assert_int_equal(m.msgs[0]->nlmsg_type, RTM_NEWLINK);
+	assert_int_equal(m.msgs[0]->nlmsg_flags,
+			 NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	parse_link(m.msgs[0], &l);
+	assert_string_equal(l.name, "ipsec0");
+	assert_string_equal(l.kind, "xfrm");
+	assert_int_equal(l.if_id, 7);
+	assert_int_equal(l.link, 0);
+	/* none: VTI instead, keyed by the if_id, with the outer addresses */
+	ifc.kind = KERNEL_IFACE_AUTO;
+	ifc.local = a4("192.0.2.1");
+	ifc.remote = a4("192.0.2.2");
+	m.err[1] = -EOPNOTSUPP;
+	assert_int_equal(kernel_iface_create(k, &ifc), 0);
+	assert_int_equal(ifc.kind, KERNEL_IFACE_VTI);
+	parse_link(m.msgs[2], &l);
+	assert_string_equal(l.kind, "vti");
+	assert_true(l.has_ikey);
+	assert_int_equal(l.ikey, 7);
+	assert_int_equal(l.okey, 7);
+	assert_true(l.has_local && l.has_remote);
+	/* IPv6 outer addresses: vti6 */
+	ifc.kind = KERNEL_IFACE_VTI;
+	ifc.local = a6("2001:db8::1");
+	ifc.remote = a6("2001:db8::2");
+	assert_int_equal(kernel_iface_create(k, &ifc), 0);
+	parse_link(m.msgs[3], &l);
+	assert_string_equal(l.kind, "vti6");
+	/* neither kind: a clear error, nothing else tried */
+	ifc.kind = KERNEL_IFACE_AUTO;
+	m.err[4] = m.err[5] = -EOPNOTSUPP;
+	assert_int_equal(kernel_iface_create(k, &ifc), -EOPNOTSUPP);
+	assert_string_equal(kernel_last_error(k)->msg,
+			    "the kernel has neither XFRM interfaces nor VTI");
+	assert_string_equal(kernel_last_error(k)->what, "create interface ipsec0");
+	assert_int_equal(m.nmsgs, 6);
+	/* only an XFRM interface asked for */
+	ifc.kind = KERNEL_IFACE_XFRM;
+	m.err[6] = -EOPNOTSUPP;
+	assert_int_equal(kernel_iface_create(k, &ifc), -EOPNOTSUPP);
+	assert_string_equal(kernel_last_error(k)->msg, "the kernel has no XFRM interfaces");
+	assert_int_equal(m.nmsgs, 7);
+	/* another failure is not a reason to try VTI */
+	ifc.kind = KERNEL_IFACE_AUTO;
+	m.err[7] = -EEXIST;
+	m.extack[7] = "name in use";
+	assert_int_equal(kernel_iface_create(k, &ifc), -EEXIST);
+	assert_string_equal(kernel_last_error(k)->msg, "name in use");
+	assert_int_equal(m.nmsgs, 8);
+	/* up, down, delete */
+	assert_int_equal(kernel_iface_up(k, "ipsec0", true), 0);
+	assert_int_equal(m.msgs[8]->nlmsg_type, RTM_NEWLINK);
+	ifi = mnl_nlmsg_get_payload(m.msgs[8]);
+	assert_int_equal(ifi->ifi_change, IFF_UP);
+	assert_int_equal(ifi->ifi_flags, IFF_UP);
+	parse_link(m.msgs[8], &l);
+	assert_string_equal(l.name, "ipsec0");
+	assert_int_equal(kernel_iface_up(k, "ipsec0", false), 0);
+	ifi = mnl_nlmsg_get_payload(m.msgs[9]);
+	assert_int_equal(ifi->ifi_change, IFF_UP);
+	assert_int_equal(ifi->ifi_flags, 0);
+	assert_int_equal(kernel_iface_delete(k, "ipsec0"), 0);
+	assert_int_equal(m.msgs[10]->nlmsg_type, RTM_DELLINK);
+	m.err[11] = -ENODEV;
+	assert_int_equal(kernel_iface_delete(k, "ipsec0"), -ENODEV);
+	assert_string_equal(kernel_last_error(k)->what, "delete interface ipsec0");
+	/* an underlying device that does not exist */
+	snprintf(ifc.link, sizeof(ifc.link), "nosuchdev0");
+	assert_int_equal(kernel_iface_create(k, &ifc), -ENODEV);
+	assert_string_equal(kernel_last_error(k)->msg, "no underlying device nosuchdev0");
+}
+
 /* ---- Hostile replies ----------------------------------------------------- */
 
 static unsigned fuzz_seed = 1;
@@ -1363,6 +1507,7 @@ int main(void)
 	    cmocka_unit_test(test_open_flushes_stale),
 	    cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_spd_hthresh, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_iface_messages, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_replies, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bypass_socket, setup, teardown),
 	};
