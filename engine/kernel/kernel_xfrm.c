@@ -767,6 +767,9 @@ static void parse_attrs(const struct nlmsghdr *nlh, size_t hdr, const struct nla
 	    [XFRMA_REPLAY_VAL] = sizeof(struct xfrm_replay_state),
 	    [XFRMA_REPLAY_ESN_VAL] = sizeof(struct xfrm_replay_state_esn),
 	    [XFRMA_SA] = sizeof(struct xfrm_usersa_info),
+	    [XFRMA_ALG_AEAD] = sizeof(struct xfrm_algo_aead),
+	    [XFRMA_ALG_CRYPT] = sizeof(struct xfrm_algo),
+	    [XFRMA_ALG_AUTH_TRUNC] = sizeof(struct xfrm_algo_auth),
 	};
 
 	memset(tb, 0, sizeof(*tb) * (XFRMA_MAX + 1));
@@ -812,6 +815,21 @@ static int spi_reply(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+static uint64_t uninf(uint64_t v)
+{
+	return v == XFRM_INF ? 0 : v;
+}
+
+/* An algorithm name from the kernel: at most 63 printable bytes, NUL-ended. */
+static void copy_name(char out[64], const char in[64])
+{
+	size_t i;
+
+	for (i = 0; i < 63 && in[i]; i++)
+		out[i] = in[i] > ' ' && in[i] < 127 ? in[i] : '?';
+	out[i] = 0;
+}
+
 static int stats_reply(const struct nlmsghdr *nlh, void *data)
 {
 	struct kernel_sa_stats *st = data;
@@ -830,6 +848,40 @@ static int stats_reply(const struct nlmsghdr *nlh, void *data)
 	st->replay_fail = p.stats.replay;
 	st->integrity_fail = p.stats.integrity_failed;
 	st->reqid = p.reqid;
+	st->mode = p.mode == XFRM_MODE_TUNNEL ? KERNEL_MODE_TUNNEL : KERNEL_MODE_TRANSPORT;
+	st->window = p.replay_window;
+	st->esn = (p.flags & XFRM_STATE_ESN) != 0;
+	st->lft.soft_bytes = uninf(p.lft.soft_byte_limit);
+	st->lft.hard_bytes = uninf(p.lft.hard_byte_limit);
+	st->lft.soft_packets = uninf(p.lft.soft_packet_limit);
+	st->lft.hard_packets = uninf(p.lft.hard_packet_limit);
+	st->lft.soft_add_s = p.lft.soft_add_expires_seconds;
+	st->lft.hard_add_s = p.lft.hard_add_expires_seconds;
+	st->lft.soft_use_s = p.lft.soft_use_expires_seconds;
+	st->lft.hard_use_s = p.lft.hard_use_expires_seconds;
+	/* algorithm names only: the reply also carries the keys, never copied */
+	if (tb[XFRMA_ALG_AEAD]) {
+		struct xfrm_algo_aead a;
+
+		memcpy(&a, mnl_attr_get_payload(tb[XFRMA_ALG_AEAD]), sizeof(a));
+		copy_name(st->encr, a.alg_name);
+		st->icv_bits = (uint16_t)a.alg_icv_len;
+		OPENSSL_cleanse(&a, sizeof(a));
+	} else if (tb[XFRMA_ALG_CRYPT]) {
+		struct xfrm_algo a;
+
+		memcpy(&a, mnl_attr_get_payload(tb[XFRMA_ALG_CRYPT]), sizeof(a));
+		copy_name(st->encr, a.alg_name);
+		OPENSSL_cleanse(&a, sizeof(a));
+	}
+	if (tb[XFRMA_ALG_AUTH_TRUNC]) {
+		struct xfrm_algo_auth a;
+
+		memcpy(&a, mnl_attr_get_payload(tb[XFRMA_ALG_AUTH_TRUNC]), sizeof(a));
+		copy_name(st->integ, a.alg_name);
+		st->icv_bits = (uint16_t)a.alg_trunc_len;
+		OPENSSL_cleanse(&a, sizeof(a));
+	}
 	if (tb[XFRMA_LASTUSED]) {
 		uint64_t v;
 
@@ -842,6 +894,7 @@ static int stats_reply(const struct nlmsghdr *nlh, void *data)
 		memcpy(&r, mnl_attr_get_payload(tb[XFRMA_REPLAY_ESN_VAL]), sizeof(r));
 		st->oseq = (uint64_t)r.oseq_hi << 32 | r.oseq;
 		st->seq = (uint64_t)r.seq_hi << 32 | r.seq;
+		st->window = r.replay_window;
 	} else if (tb[XFRMA_REPLAY_VAL]) {
 		struct xfrm_replay_state r;
 

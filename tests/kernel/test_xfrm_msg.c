@@ -718,6 +718,24 @@ static size_t reply_stats(const struct nlmsghdr *req, char *out)
 	p->stats.replay = 2;
 	p->stats.integrity_failed = 3;
 	p->reqid = 77;
+	p->mode = XFRM_MODE_TUNNEL;
+	p->replay_window = 32;
+	p->lft.soft_byte_limit = XFRM_INF;
+	p->lft.hard_byte_limit = 5000;
+	p->lft.soft_packet_limit = XFRM_INF;
+	p->lft.hard_packet_limit = XFRM_INF;
+	p->lft.hard_add_expires_seconds = 3600;
+	{
+		char b[sizeof(struct xfrm_algo_aead) + 20];
+		struct xfrm_algo_aead *a = (struct xfrm_algo_aead *)b;
+
+		memset(b, 0, sizeof(b));
+		snprintf(a->alg_name, sizeof(a->alg_name), "rfc4106(gcm(aes))");
+		a->alg_key_len = 160;
+		a->alg_icv_len = 96;
+		memset(a->alg_key, 0x5a, 20); /* the key, which must not be copied */
+		mnl_attr_put(nlh, XFRMA_ALG_AEAD, sizeof(b), b);
+	}
 	mnl_attr_put(nlh, XFRMA_LASTUSED, sizeof(last), &last);
 	mnl_attr_put(nlh, XFRMA_REPLAY_VAL, sizeof(r), &r);
 	return nlh->nlmsg_len;
@@ -754,6 +772,25 @@ static void test_counters(void **state)
 	assert_int_equal(st.oseq, 11);
 	assert_int_equal(st.seq, 9);
 	assert_int_equal(st.reqid, 77);
+	assert_int_equal(st.mode, KERNEL_MODE_TUNNEL);
+	assert_string_equal(st.encr, "rfc4106(gcm(aes))");
+	assert_string_equal(st.integ, "");
+	assert_int_equal(st.icv_bits, 96);
+	assert_int_equal(st.window, 32);
+	assert_false(st.esn);
+	assert_int_equal(st.lft.soft_bytes, 0); /* XFRM_INF: none */
+	assert_int_equal(st.lft.hard_bytes, 5000);
+	assert_int_equal(st.lft.hard_add_s, 3600);
+	/* no key byte made it into the result */
+	{
+		const uint8_t *b = (const uint8_t *)&st;
+		unsigned run = 0;
+
+		for (size_t i = 0; i < sizeof(st); i++) {
+			run = b[i] == 0x5a ? run + 1 : 0;
+			assert_true(run < 4);
+		}
+	}
 	m.reply[XFRM_MSG_GETSA] = reply_short_sa;
 	assert_int_equal(kernel_sa_counters(k, &id, &st), -EBADMSG);
 	m.reply[XFRM_MSG_GETSA] = NULL;

@@ -33,6 +33,8 @@ tool gB child --alg $alg --local $GB --remote $GA --lnet $NB --rnet $NA \
 cat gA.out
 check_ip_xfrm gA gA.out
 check_ip_xfrm gB gB.out
+seam_vs_ip gA $GA $GB $alg $proto 0xc0000a01
+seam_vs_ip gA $GB $GA $alg $proto 0xc0000b01
 expect_packets gA $GA $GB $alg $proto 0xc0000a01 0
 
 in_ns hA ping -c 5 -i 0.05 -W 2 $HB >ping.out || { cat ping.out; fail "ping hA -> hB through the tunnel"; }
