@@ -41,7 +41,9 @@ static struct {
 	/* every request message sent, in order */
 	struct nlmsghdr *msgs[MAX_MSGS];
 	size_t nmsgs;
-	unsigned sends; /* number of sendto calls */
+	unsigned sends;	      /* number of sendto calls */
+	const void *last_buf; /* the seam's own buffer, as last handed to sendto */
+	size_t last_len;
 	/* answers waiting to be read */
 	char pending[BUF_MAX];
 	size_t npending;
@@ -97,6 +99,8 @@ ssize_t __wrap_mnl_socket_sendto(const struct mnl_socket *nl, const void *buf, s
 	int left = (int)len;
 
 	m.sends++;
+	m.last_buf = buf;
+	m.last_len = len;
 	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		size_t i = m.nmsgs++;
 
@@ -536,6 +540,42 @@ static void test_sa_del(void **state)
 	assert_int_equal(kernel_sa_del(k, &id), -ESRCH);
 	assert_string_equal(kernel_last_error(k)->what,
 			    "delete SA esp spi 0xc0000009 dst 2001:db8::2");
+}
+
+/* True if the 8 bytes key[0..8) occur in buf. */
+static bool holds(const void *buf, size_t len, const uint8_t *key)
+{
+	const uint8_t *b = buf;
+
+	for (size_t i = 0; i + 8 <= len; i++)
+		if (!memcmp(b + i, key, 8))
+			return true;
+	return false;
+}
+
+static void test_keys_wiped(void **state)
+{
+	struct kernel *k = *state;
+	struct kernel_sa sa;
+
+	base_sa(&sa);
+	set_alg(&sa, 12, 256, 14);
+	assert_int_equal(kernel_sa_add(k, &sa), 0);
+	/* the message carried both keys ... */
+	assert_true(holds(m.msgs[0], m.msgs[0]->nlmsg_len, sa.enc_key));
+	assert_true(holds(m.msgs[0], m.msgs[0]->nlmsg_len, sa.integ_key));
+	/* ... and the seam's buffer holds neither once the call returned */
+	assert_false(holds(m.last_buf, m.last_len, sa.enc_key));
+	assert_false(holds(m.last_buf, m.last_len, sa.integ_key));
+	/* the same in a batch, after the commit */
+	assert_int_equal(kernel_batch_begin(k), 0);
+	sa.spi++;
+	assert_int_equal(kernel_sa_add(k, &sa), 0);
+	assert_int_equal(kernel_batch_commit(k, NULL, NULL), 0);
+	assert_true(holds(m.msgs[1], m.msgs[1]->nlmsg_len, sa.enc_key));
+	assert_false(holds(m.last_buf, m.last_len, sa.enc_key));
+	assert_false(holds(m.last_buf, m.last_len, sa.integ_key));
+	kernel_sa_wipe(&sa);
 }
 
 /* ---- Errors ------------------------------------------------------------ */
@@ -1531,6 +1571,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sa_replay_esn, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sa_encap_mark_ifid_lifetimes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sa_del, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_keys_wiped, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_error_extack, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_error_malformed_ack, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_updsa_fallback, setup, teardown),
