@@ -44,6 +44,13 @@ expect_packets gA $GA $GB $alg $proto 0xc0000a01 5
 expect_packets gA $GB $GA $alg $proto 0xc0000b01 5
 expect_packets gB $GB $GA $alg $proto 0xc0000b01 5
 expect_packets gB $GA $GB $alg $proto 0xc0000a01 5
+# times: installed and first used are known now; last used (XFRMA_LASTUSED)
+# only where the kernel keeps it per packet (from 6.2; UML's 6.1 sends none)
+line=$(tool gA counters --local $GA --remote $GB --alg $alg --spi-out 0xc0000a01 | head -n 1)
+set -- $line
+[ "$8" -gt 0 ] && [ "${10}" -ge "$8" ] && { [ "${12}" = 0 ] || [ "${12}" -ge "${10}" ]; } ||
+	fail "gA: SA times: add $8 use ${10} lastused ${12}"
+ok "gA: SA 0xc0000a01 added $8, first used ${10}, last used ${12}"
 
 # the hosts' packets went through ESP only: remove gB's inbound SA and the
 # next ping must fail rather than pass in clear text
