@@ -167,6 +167,14 @@ struct kernel_sa_stats {
 	uint32_t integrity_fail;
 	uint64_t oseq, seq; /* highest sent / received sequence numbers */
 	uint32_t reqid;
+	/* the SA's configuration as the kernel holds it (names, never keys) */
+	uint8_t mode;	   /* enum kernel_mode */
+	char encr[64];	   /* kernel name of the cipher or AEAD, "" = none */
+	char integ[64];	   /* kernel name of the integrity algorithm, "" = none */
+	uint16_t icv_bits; /* AEAD ICV or integrity truncation */
+	uint32_t window;   /* replay window in packets */
+	bool esn;
+	struct kernel_lifetime lft; /* limits, 0 = none */
 };
 
 /* The kernel's global XFRM error counters (/proc/net/xfrm_stat). */

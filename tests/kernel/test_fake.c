@@ -442,11 +442,16 @@ static void test_counters_and_stat(void **state)
 	assert_int_equal(got.packets, 0);
 	assert_int_equal(got.reqid, sa.reqid);
 	assert_true(got.add_time > 0);
+	assert_string_equal(got.encr, "rfc4106(gcm(aes))");
+	assert_int_equal(got.icv_bits, 128);
+	assert_int_equal(got.mode, KERNEL_MODE_TUNNEL);
+	assert_int_equal(got.window, 32);
 	assert_int_equal(kernel_fake_set_counters(k, &id, &st), 0);
 	assert_int_equal(kernel_sa_counters(k, &id, &got), 0);
 	assert_int_equal(got.bytes, 8400);
 	assert_int_equal(got.packets, 100);
 	assert_int_equal(got.integrity_fail, 3);
+	assert_string_equal(got.encr, "rfc4106(gcm(aes))"); /* configuration kept */
 	assert_int_equal(kernel_fake_set_stat(k, "XfrmInStateProtoError", 7), 0);
 	assert_int_equal(kernel_xfrm_stat(k, &xs), 0);
 	assert_int_equal(kernel_xfrm_stat_get(&xs, "XfrmInStateProtoError", &v), 0);

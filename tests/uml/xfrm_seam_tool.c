@@ -382,6 +382,9 @@ static int cmd_counters(struct opts *o)
 	       (unsigned long long)st.last_used, (unsigned long long)st.oseq,
 	       (unsigned long long)st.seq, st.replay_fail, st.replay_window_fail,
 	       st.integrity_fail);
+	printf("config mode %s encr %s integ %s icv %u window %u esn %u\n",
+	       st.mode == KERNEL_MODE_TUNNEL ? "tunnel" : "transport", st.encr[0] ? st.encr : "-",
+	       st.integ[0] ? st.integ : "-", st.icv_bits, st.window, st.esn);
 	kernel_close(k);
 	return 0;
 }

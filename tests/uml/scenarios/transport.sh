@@ -18,6 +18,8 @@ tool gB child --primitives --mode transport --alg $alg --local $GB --remote $GA 
 grep -q 'mode transport' gA.out || fail "not transport mode"
 check_ip_xfrm gA gA.out
 check_ip_xfrm gB gB.out
+seam_vs_ip gA $GA $GB $alg $proto 0xc0000a02
+seam_vs_ip gB $GA $GB $alg $proto 0xc0000a02
 in_ns gA ping -c 4 -i 0.05 -W 2 $GB >ping.out || { cat ping.out; fail "ping gA -> gB"; }
 ok "4 pings gA -> gB in $proto transport mode (IPv$af)"
 expect_packets gA $GA $GB $alg $proto 0xc0000a02 4

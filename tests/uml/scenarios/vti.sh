@@ -22,6 +22,7 @@ tool gB child --alg aes256-sha512 --local 192.0.2.2 --remote 192.0.2.1 --lnet 0.
 	fail "gB: child"
 check_ip_xfrm gA gA.out
 check_ip_xfrm gB gB.out
+seam_vs_ip gA 192.0.2.1 192.0.2.2 aes256-sha512 esp 0xc0000a20 7
 in_ns hA ping -c 5 -i 0.05 -W 2 10.2.0.2 >ping.out || { cat ping.out; fail "ping through vti0"; }
 ok "5 pings hA -> hB routed through VTI"
 line=$(tool gA counters --local 192.0.2.1 --remote 192.0.2.2 --alg aes256-sha512 \
