@@ -12,7 +12,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <netdb.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,13 @@
 #define RT_POLICIES	 (ENG_SUBNETS_MAX * ENG_SUBNETS_MAX * 3)
 #define RT_REPLAY_WINDOW 64
 
+/* One asynchronous name resolution (getaddrinfo_a owns it until done). */
+struct rt_gai {
+	struct gaicb cb;
+	struct addrinfo hints;
+	char name[256];
+};
+
 /* One CHILD_SA pair as installed, for counters and removal. */
 struct rt_child {
 	struct kernel_sa_id in, out;
@@ -47,6 +56,18 @@ struct rt_tun {
 	bool configured; /* handed to the IKE core */
 	struct ike_peer_conf conf;
 	uint8_t start_mode;
+	/* remote-address entries are tried in order: the one in use, and a
+	 * host name's resolution (again at every reconnect) */
+	uint8_t remote_idx;
+	bool advance;		  /* a failure: move to the next entry at the next tick */
+	struct rt_gai *gai;	  /* resolution in flight, or NULL */
+	uint8_t gai_idx;	  /* the entry it is for */
+	struct eng_addr resolved; /* its result (family 0 = none yet) */
+	uint8_t resolved_idx;
+	uint8_t n_remote; /* entries, and whether the one in use is a name */
+	bool remote_is_host;
+	int64_t next_try_ms; /* when `advance` may act */
+	unsigned fail_ms;    /* back-off between attempts */
 	enum eng_tun_state state;
 	char reason[256];
 	time_t reason_at;
@@ -67,6 +88,9 @@ struct eng_rt {
 	int kernel_ev_fd;
 	struct rt_tun **tun;
 	size_t n_tun, cap_tun;
+	/* resolutions whose tunnel went away while glibc still owned them */
+	struct rt_gai **orphans;
+	size_t n_orphans;
 	uint32_t next_id;
 	uint8_t *rxbuf;
 };
@@ -373,8 +397,8 @@ static uint16_t own_port(const struct eng_rt *rt)
  * The IKE settings of one running tunnel.  Returns 0, or -errno with a
  * sentence in why when the tunnel cannot negotiate (yet).
  */
-static int tunnel_conf(struct eng_rt *rt, const struct eng_tunnel *t, struct ike_peer_conf *c,
-		       char *why, size_t why_len)
+static int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, const struct eng_tunnel *t,
+		       struct ike_peer_conf *c, char *why, size_t why_len)
 {
 	const struct eng_cfg *run = rt->eng->running;
 	struct eng_ikev2_policy ike2;
@@ -399,14 +423,20 @@ static int tunnel_conf(struct eng_rt *rt, const struct eng_tunnel *t, struct ike
 	n = t->ipsec_policy[0] ? cfg_find(run, ENG_OBJ_IPSEC, 0, t->ipsec_policy) : NULL;
 	eng_ipsec_effective(n ? &n->u.ipsec : NULL, &ipsec);
 
-	/* Addresses: the first literal remote; the local address or interface. */
-	for (uint8_t i = 0; i < t->n_remote && !remote.family; i++) {
-		if (t->remote[i].kind == ENG_EP_ADDR)
-			remote = t->remote[i].addr;
-		else if (t->remote[i].kind == ENG_EP_HOST && i + 1 == t->n_remote) {
-			snprintf(why, why_len, "remote-address %s: host names are not resolved yet",
-				 t->remote[i].name ? t->remote[i].name : "");
-			return -EOPNOTSUPP;
+	/* Addresses: the remote entry in use; the local address or interface. */
+	if (rt_t && t->n_remote) {
+		const struct eng_endpoint *ep = &t->remote[rt_t->remote_idx % t->n_remote];
+
+		if (ep->kind == ENG_EP_ADDR) {
+			remote = ep->addr;
+		} else if (ep->kind == ENG_EP_HOST) {
+			if (rt_t->resolved.family && rt_t->resolved_idx == rt_t->remote_idx) {
+				remote = rt_t->resolved;
+			} else {
+				snprintf(why, why_len, "resolving remote-address %s",
+					 ep->name ? ep->name : "");
+				return -EINPROGRESS;
+			}
 		}
 	}
 	if (t->local.kind == ENG_EP_ADDR) {
@@ -540,6 +570,15 @@ static struct rt_tun *tun_add(struct eng_rt *rt, const char *name)
 	return t;
 }
 
+static void schedule_advance(struct rt_tun *t)
+{
+	t->fail_ms = t->fail_ms ? t->fail_ms * 2 : 5000;
+	if (t->fail_ms > 300000)
+		t->fail_ms = 300000;
+	t->next_try_ms = eng_now_ms() + t->fail_ms;
+	t->advance = true;
+}
+
 static void set_reason(struct rt_tun *t, const char *reason)
 {
 	size_t n = reason ? strnlen(reason, sizeof(t->reason) - 1) : 0;
@@ -547,6 +586,129 @@ static void set_reason(struct rt_tun *t, const char *reason)
 	memcpy(t->reason, reason ? reason : "", n);
 	t->reason[n] = '\0';
 	t->reason_at = reason && reason[0] ? time(NULL) : 0;
+}
+
+/* ---- Debug ----------------------------------------------------------------- */
+
+void eng_debugf(struct eng *eng, unsigned flag, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!(eng->debug & flag) || !eng->opts.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	eng->opts.log(eng->opts.log_arg, ENG_LOG_DEBUG, msg);
+}
+
+static void ike_level_follow(struct eng *eng)
+{
+	if (eng->rt)
+		ike_set_log_level(eng->rt->ike,
+				  eng->debug & (ENG_DEBUG_IKE_PACKET | ENG_DEBUG_IKE_DETAIL)
+				      ? IKE_LOG_DEBUG
+				      : IKE_LOG_INFO);
+}
+
+int eng_debug_set(struct eng_sess *sess, unsigned flags, bool on)
+{
+	if (!sess)
+		return -EINVAL;
+	if (sess->role != ENG_ROLE_ADMIN)
+		return -EPERM;
+	if (on)
+		sess->eng->debug |= flags & ENG_DEBUG_ALL;
+	else
+		sess->eng->debug &= ~flags;
+	ike_level_follow(sess->eng);
+	return 0;
+}
+
+unsigned eng_debug_get(const struct eng *eng)
+{
+	return eng ? eng->debug : 0;
+}
+
+/* Every kernel operation of the runtime, for `debug kernel xfrm`.  Keys
+ * never reach these lines: only SPIs, addresses and selectors. */
+static void xfrm_debug(struct eng_rt *rt, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void xfrm_debug(struct eng_rt *rt, int rc, const char *fmt, ...)
+{
+	char what[256], err[512];
+	va_list ap;
+
+	if (!(rt->eng->debug & ENG_DEBUG_XFRM))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (rc)
+		eng_debugf(rt->eng, ENG_DEBUG_XFRM, "XFRM: %s: %s", what,
+			   kernel_strerror(rt->k, err, sizeof(err)));
+	else
+		eng_debugf(rt->eng, ENG_DEBUG_XFRM, "XFRM: %s: ok", what);
+}
+
+static const char *kaddr_str(const struct kernel_addr *a, char *buf, size_t len)
+{
+	struct eng_addr e = {.family = a->family};
+
+	memcpy(e.bytes, a->bytes, sizeof(e.bytes));
+	return a->family ? eng_addr_str(&e, buf, len) : "any";
+}
+
+static int k_sa_add(struct eng_rt *rt, const struct kernel_sa *sa)
+{
+	char s[64], d[64];
+	int rc = kernel_sa_add(rt->k, sa);
+
+	xfrm_debug(rt, rc, "add SA %s spi 0x%08" PRIx32 " %s -> %s reqid %" PRIu32,
+		   sa->proto == IPPROTO_AH ? "ah" : "esp", sa->spi,
+		   kaddr_str(&sa->src, s, sizeof(s)), kaddr_str(&sa->dst, d, sizeof(d)), sa->reqid);
+	return rc;
+}
+
+static int k_sa_del(struct eng_rt *rt, const struct kernel_sa_id *id)
+{
+	char d[64];
+	int rc = kernel_sa_del(rt->k, id);
+
+	xfrm_debug(rt, rc, "delete SA %s spi 0x%08" PRIx32 " dst %s",
+		   id->proto == IPPROTO_AH ? "ah" : "esp", id->spi,
+		   kaddr_str(&id->dst, d, sizeof(d)));
+	return rc;
+}
+
+static const char *dir_name(uint8_t dir)
+{
+	return dir == KERNEL_DIR_OUT ? "out" : dir == KERNEL_DIR_IN ? "in" : "fwd";
+}
+
+static int k_policy_update(struct eng_rt *rt, const struct kernel_policy *p)
+{
+	char s[64], d[64];
+	int rc = kernel_policy_update(rt->k, p);
+
+	xfrm_debug(rt, rc, "policy %s/%u -> %s/%u dir %s reqid %" PRIu32,
+		   kaddr_str(&p->sel.src, s, sizeof(s)), p->sel.src_len,
+		   kaddr_str(&p->sel.dst, d, sizeof(d)), p->sel.dst_len, dir_name(p->dir),
+		   p->reqid);
+	return rc;
+}
+
+static int k_policy_del(struct eng_rt *rt, const struct kernel_policy_id *id)
+{
+	char s[64], d[64];
+	int rc = kernel_policy_del(rt->k, id);
+
+	xfrm_debug(rt, rc, "delete policy %s/%u -> %s/%u dir %s",
+		   kaddr_str(&id->sel.src, s, sizeof(s)), id->sel.src_len,
+		   kaddr_str(&id->sel.dst, d, sizeof(d)), id->sel.dst_len, dir_name(id->dir));
+	return rc;
 }
 
 /* ---- Kernel state of a tunnel ------------------------------------------- */
@@ -595,8 +757,12 @@ static void child_remove(struct eng_rt *rt, struct rt_tun *t, size_t i)
 	t->total_in.packets += c->st.in.packets;
 	t->total_out.bytes += c->st.out.bytes;
 	t->total_out.packets += c->st.out.packets;
-	kernel_sa_del(rt->k, &c->in);
-	kernel_sa_del(rt->k, &c->out);
+	eng_debugf(rt->eng, ENG_DEBUG_IPSEC,
+		   "IPSEC: tunnel %s: CHILD_SA in 0x%08" PRIx32 " out 0x%08" PRIx32
+		   " removed after %" PRIu64 "/%" PRIu64 " packets in/out",
+		   t->name, c->st.spi_in, c->st.spi_out, c->st.in.packets, c->st.out.packets);
+	k_sa_del(rt, &c->in);
+	k_sa_del(rt, &c->out);
 	memmove(&t->child[i], &t->child[i + 1], (t->n_child - i - 1) * sizeof(t->child[0]));
 	t->n_child--;
 }
@@ -604,7 +770,7 @@ static void child_remove(struct eng_rt *rt, struct rt_tun *t, size_t i)
 static void policies_remove(struct eng_rt *rt, struct rt_tun *t)
 {
 	for (size_t i = 0; i < t->n_pol; i++)
-		kernel_policy_del(rt->k, &t->pol[i]);
+		k_policy_del(rt, &t->pol[i]);
 	t->n_pol = 0;
 }
 
@@ -667,7 +833,7 @@ static int policy_put(struct eng_rt *rt, struct rt_tun *t, struct kernel_policy 
 	int rc;
 
 	p->priority = kernel_policy_priority(&p->sel);
-	rc = kernel_policy_update(rt->k, p);
+	rc = k_policy_update(rt, p);
 	if (rc)
 		return rc;
 	kernel_policy_id_of(p, &id);
@@ -750,6 +916,41 @@ static int child_policies(struct eng_rt *rt, struct rt_tun *t, const struct ike_
 	return rc;
 }
 
+/*
+ * on-demand: outbound policies with a template and no SA yet, so that the
+ * first packet between the subnets makes the kernel send an ACQUIRE.
+ */
+static int traps_install(struct eng_rt *rt, struct rt_tun *t)
+{
+	const struct ike_peer_conf *c = &t->conf;
+	int rc = 0;
+
+	for (size_t i = 0; i < c->n_local_net && !rc; i++) {
+		for (size_t j = 0; j < c->n_remote_net && !rc; j++) {
+			struct kernel_policy p = {0};
+
+			if (c->local_net[i].family != c->remote_net[j].family)
+				continue;
+			p.dir = KERNEL_DIR_OUT;
+			p.action = KERNEL_POLICY_IPSEC;
+			p.proto = c->child_proto == IKE_PROTO_AH ? IPPROTO_AH : IPPROTO_ESP;
+			p.mode = c->mode == IKE_MODE_TRANSPORT ? KERNEL_MODE_TRANSPORT
+							       : KERNEL_MODE_TUNNEL;
+			p.reqid = c->reqid;
+			p.sel.src.family = c->local_net[i].family;
+			memcpy(p.sel.src.bytes, c->local_net[i].addr, 16);
+			p.sel.src_len = c->local_net[i].prefixlen;
+			p.sel.dst.family = c->remote_net[j].family;
+			memcpy(p.sel.dst.bytes, c->remote_net[j].addr, 16);
+			p.sel.dst_len = c->remote_net[j].prefixlen;
+			kaddr_from_ike(&p.tmpl_src, &c->local);
+			kaddr_from_ike(&p.tmpl_dst, &c->remote);
+			rc = policy_put(rt, t, &p);
+		}
+	}
+	return rc;
+}
+
 /* ---- The IKE core's environment ------------------------------------------ */
 
 static int env_send(void *ctx, const struct ike_addr *src, const struct ike_addr *dst,
@@ -785,15 +986,15 @@ static int env_child_install(void *ctx, const char *tunnel, const struct ike_chi
 		child_remove(rt, t, 0);
 	sa_fill(&in, c, true, encap);
 	sa_fill(&out, c, false, encap);
-	rc = kernel_sa_add(rt->k, &in);
+	rc = k_sa_add(rt, &in);
 	if (rc == 0) {
-		rc = kernel_sa_add(rt->k, &out);
+		rc = k_sa_add(rt, &out);
 		if (rc) {
 			struct kernel_sa_id id;
 
 			kernel_strerror(rt->k, buf, sizeof(buf));
 			kernel_sa_id_of(&in, &id);
-			kernel_sa_del(rt->k, &id);
+			k_sa_del(rt, &id);
 		}
 	} else {
 		kernel_strerror(rt->k, buf, sizeof(buf));
@@ -826,6 +1027,20 @@ static int env_child_install(void *ctx, const char *tunnel, const struct ike_chi
 	rc_->st.established = time(NULL);
 	rc_->st.lifetime_s = c->lifetime_hard_s;
 	rc_->st.pfs_group = t->conf.child.n_dh ? (uint8_t)t->conf.child.dh[0] : 0;
+	if (rt->eng->debug & ENG_DEBUG_IPSEC) {
+		char lts[64], rts[64];
+
+		eng_debugf(rt->eng, ENG_DEBUG_IPSEC,
+			   "IPSEC: tunnel %s: CHILD_SA in 0x%08" PRIx32 " out 0x%08" PRIx32
+			   " installed, %s %s%s%s, %s === %s%s",
+			   tunnel, c->spi_in, c->spi_out,
+			   c->protocol == IKE_PROTO_AH ? "ah" : "esp", eng_encr_name(rc_->st.encr),
+			   rc_->st.integ ? "/" : "",
+			   rc_->st.integ ? eng_hash_name(rc_->st.integ) : "",
+			   eng_prefix_str(&rc_->st.local_ts, lts, sizeof(lts)),
+			   eng_prefix_str(&rc_->st.remote_ts, rts, sizeof(rts)),
+			   encap ? ", UDP-encapsulated" : "");
+	}
 done:
 	kernel_sa_wipe(&in);
 	kernel_sa_wipe(&out);
@@ -845,9 +1060,13 @@ static void env_child_delete(void *ctx, const char *tunnel, const struct ike_chi
 			break;
 		}
 	}
-	/* the last CHILD_SA gone: no policy may send traffic to nowhere */
-	if (!t->n_child)
+	/* the last CHILD_SA gone: no policy may send traffic to nowhere; an
+	 * on-demand tunnel waits for traffic again */
+	if (!t->n_child) {
 		policies_remove(rt, t);
+		if (t->configured && t->start_mode == ENG_START_ON_DEMAND)
+			traps_install(rt, t);
+	}
 }
 
 static uint64_t env_now_ms(void *ctx)
@@ -856,13 +1075,40 @@ static uint64_t env_now_ms(void *ctx)
 	return (uint64_t)eng_now_ms();
 }
 
+/*
+ * Lines about messages dropped (malformed, unknown peers, rule breaks)
+ * could be sent by anyone at any rate: they are explained under `debug
+ * crypto ikev2 error` and counted, never kept in the log ring.
+ */
+static bool ike_line_is_drop(const char *msg)
+{
+	static const char *const prefixes[] = {"dropped", "unsupported critical",
+					       "IKE_SA_INIT from", "half-open"};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(msg, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
 static void env_log(void *ctx, enum ike_log_level level, const char *msg)
 {
 	struct eng_rt *rt = ctx;
 
-	if (level == IKE_LOG_DEBUG)
-		return; /* debug output goes to sessions that asked for it (later) */
-	eng_logf(rt->eng, level == IKE_LOG_ERROR ? ENG_LOG_WARNING : ENG_LOG_INFO, "%s", msg);
+	switch (level) {
+	case IKE_LOG_DEBUG:
+		eng_debugf(rt->eng, ENG_DEBUG_IKE_PACKET | ENG_DEBUG_IKE_DETAIL, "IKEv2: %s", msg);
+		break;
+	case IKE_LOG_INFO:
+		if (ike_line_is_drop(msg))
+			eng_debugf(rt->eng, ENG_DEBUG_IKE_ERROR, "IKEv2-ERROR: %s", msg);
+		else
+			eng_logf(rt->eng, ENG_LOG_INFO, "%s", msg);
+		break;
+	case IKE_LOG_ERROR:
+		eng_logf(rt->eng, ENG_LOG_WARNING, "%s", msg);
+		break;
+	}
 }
 
 static void env_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, const char *reason)
@@ -879,6 +1125,8 @@ static void env_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, 
 	case IKE_TUN_UP:
 	case IKE_TUN_REKEYED:
 		t->state = ENG_TUN_UP;
+		t->fail_ms = 0;
+		t->advance = false;
 		set_reason(t, NULL);
 		break;
 	case IKE_TUN_IKE_NO_CHILD:
@@ -890,9 +1138,14 @@ static void env_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, 
 		t->state = t->start_mode == ENG_START_AUTO ? ENG_TUN_DOWN : ENG_TUN_IDLE;
 		if (reason && reason[0])
 			set_reason(t, reason);
-		/* an auto tunnel is started again by the IKE core, with back-off */
+		/* an auto tunnel is started again by the IKE core, with back-off;
+		 * with several remote addresses or a host name the runtime moves
+		 * on (or resolves again) instead */
 		if (reason && reason[0])
 			eng_logf(rt->eng, ENG_LOG_WARNING, "tunnel %s: %s", tunnel, reason);
+		if (st == IKE_TUN_FAILED && t->start_mode == ENG_START_AUTO &&
+		    (t->n_remote > 1 || t->remote_is_host))
+			schedule_advance(t);
 		break;
 	}
 }
@@ -908,6 +1161,159 @@ static void tun_unconfigure(struct eng_rt *rt, struct rt_tun *t)
 	OPENSSL_cleanse(&t->conf, sizeof(t->conf));
 }
 
+/* ---- Host names and several remote addresses ---------------------------- */
+
+static void gai_free(struct rt_gai *g)
+{
+	if (g->cb.ar_result)
+		freeaddrinfo(g->cb.ar_result);
+	free(g);
+}
+
+/* Hand a resolution back: cancelled, finished, or left to finish as an orphan. */
+static void gai_drop(struct eng_rt *rt, struct rt_gai *g)
+{
+	int rc = gai_cancel(&g->cb);
+
+	if (rc == EAI_CANCELED || rc == EAI_ALLDONE || gai_error(&g->cb) != EAI_INPROGRESS) {
+		gai_free(g);
+		return;
+	}
+	struct rt_gai **v = realloc(rt->orphans, (rt->n_orphans + 1) * sizeof(*v));
+
+	if (!v)
+		return; /* glibc still writes to it: leaking is the safe choice */
+	rt->orphans = v;
+	rt->orphans[rt->n_orphans++] = g;
+}
+
+static void orphans_reap(struct eng_rt *rt, bool wait)
+{
+	for (size_t i = 0; i < rt->n_orphans;) {
+		struct rt_gai *g = rt->orphans[i];
+
+		if (wait && gai_error(&g->cb) == EAI_INPROGRESS) {
+			const struct gaicb *list[1] = {&g->cb};
+			struct timespec ts = {.tv_sec = 5};
+
+			gai_suspend(list, 1, &ts);
+		}
+		if (gai_error(&g->cb) == EAI_INPROGRESS) {
+			i++;
+			continue;
+		}
+		gai_free(g);
+		rt->orphans[i] = rt->orphans[--rt->n_orphans];
+	}
+}
+
+static void resolve_start(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg)
+{
+	const struct eng_endpoint *ep = &cfg->remote[t->remote_idx % cfg->n_remote];
+	struct gaicb *list[1];
+	struct rt_gai *g;
+	int rc;
+
+	if (t->gai)
+		return;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return;
+	snprintf(g->name, sizeof(g->name), "%s", ep->name ? ep->name : "");
+	g->hints.ai_socktype = SOCK_DGRAM;
+	g->hints.ai_family = cfg->local.kind == ENG_EP_ADDR ? cfg->local.addr.family : AF_UNSPEC;
+	g->cb.ar_name = g->name;
+	g->cb.ar_request = &g->hints;
+	list[0] = &g->cb;
+	rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
+	if (rc) {
+		char why[300];
+
+		snprintf(why, sizeof(why), "remote-address %s: %s", g->name, gai_strerror(rc));
+		set_reason(t, why);
+		free(g);
+		return;
+	}
+	t->gai = g;
+	t->gai_idx = t->remote_idx;
+	eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: resolving %s", t->name,
+		   g->name);
+}
+
+static const struct eng_tunnel *running_tunnel(struct eng_rt *rt, const char *name)
+{
+	const struct eng_node *n = cfg_find(rt->eng->running, ENG_OBJ_TUNNEL, 0, name);
+
+	return n ? &n->u.tunnel : NULL;
+}
+
+static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg);
+
+/* Finished resolutions: use the address, or say why there is none. */
+static void resolve_poll(struct eng_rt *rt, struct rt_tun *t)
+{
+	const struct eng_tunnel *cfg;
+	struct rt_gai *g = t->gai;
+	int rc;
+
+	if (!g || (rc = gai_error(&g->cb)) == EAI_INPROGRESS)
+		return;
+	t->gai = NULL;
+	cfg = running_tunnel(rt, t->name);
+	if (rc == 0 && g->cb.ar_result) {
+		const struct addrinfo *ai = g->cb.ar_result;
+
+		memset(&t->resolved, 0, sizeof(t->resolved));
+		if (ai->ai_family == AF_INET) {
+			t->resolved.family = AF_INET;
+			memcpy(t->resolved.bytes,
+			       &((const struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
+		} else if (ai->ai_family == AF_INET6) {
+			t->resolved.family = AF_INET6;
+			memcpy(t->resolved.bytes,
+			       &((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
+		}
+		t->resolved_idx = t->gai_idx;
+		if (rt->eng->debug & ENG_DEBUG_IKE_DETAIL) {
+			char a[64];
+
+			eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: %s is %s",
+				   t->name, g->name, eng_addr_str(&t->resolved, a, sizeof(a)));
+		}
+		gai_free(g);
+		if (cfg)
+			tun_sync(rt, t, cfg);
+		return;
+	}
+	{
+		char why[300];
+
+		snprintf(why, sizeof(why), "remote-address %s: %s", g->name,
+			 rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		set_reason(t, why);
+		eng_logf(rt->eng, ENG_LOG_WARNING, "tunnel %s: %s", t->name, why);
+	}
+	t->state = ENG_TUN_DOWN;
+	gai_free(g);
+	schedule_advance(t);
+}
+
+/* After a failure: the next remote-address entry (a name resolved again). */
+static void advance_remote(struct eng_rt *rt, struct rt_tun *t)
+{
+	const struct eng_tunnel *cfg = running_tunnel(rt, t->name);
+
+	t->advance = false;
+	if (!cfg || !cfg->n_remote || cfg->shutdown)
+		return;
+	t->remote_idx = (uint8_t)((t->remote_idx + 1) % cfg->n_remote);
+	t->resolved.family = 0;
+	eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL,
+		   "IKEv2: tunnel %s: trying remote-address %u of %u", t->name, t->remote_idx + 1,
+		   cfg->n_remote);
+	tun_sync(rt, t, cfg);
+}
+
 static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg)
 {
 	struct ike_peer_conf conf;
@@ -920,7 +1326,16 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 		set_reason(t, NULL);
 		return;
 	}
-	rc = tunnel_conf(rt, cfg, &conf, why, sizeof(why));
+	rc = tunnel_conf(rt, t, cfg, &conf, why, sizeof(why));
+	if (rc == -EINPROGRESS) {
+		/* a host name: negotiate once it is resolved */
+		tun_unconfigure(rt, t);
+		t->state = ENG_TUN_CONNECTING;
+		set_reason(t, why);
+		resolve_start(rt, t, cfg);
+		OPENSSL_cleanse(&conf, sizeof(conf));
+		return;
+	}
 	if (rc) {
 		tun_unconfigure(rt, t);
 		t->state = ENG_TUN_DOWN;
@@ -929,11 +1344,21 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 		return;
 	}
 	conf.reqid = t->configured ? t->conf.reqid : kernel_reqid_alloc(rt->k);
+	t->n_remote = cfg->n_remote;
+	t->remote_is_host =
+	    cfg->n_remote && cfg->remote[t->remote_idx % cfg->n_remote].kind == ENG_EP_HOST;
 	t->start_mode = cfg->start_mode ? cfg->start_mode : ENG_START_AUTO;
 	if (t->configured && memcmp(&conf, &t->conf, sizeof(conf)) == 0) {
 		OPENSSL_cleanse(&conf, sizeof(conf));
+		eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL,
+			   "IKEv2: tunnel %s: settings unchanged by the commit, SAs kept", t->name);
 		return; /* unchanged: its SAs stay as they are */
 	}
+	eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: %s, start-mode %s", t->name,
+		   t->configured ? "settings changed, negotiating again" : "new",
+		   t->start_mode == ENG_START_AUTO	  ? "auto"
+		   : t->start_mode == ENG_START_ON_DEMAND ? "on-demand"
+							  : "responder-only");
 	tun_unconfigure(rt, t);
 	t->conf = conf;
 	OPENSSL_cleanse(&conf, sizeof(conf));
@@ -948,6 +1373,14 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 	set_reason(t, NULL);
 	/* the IKE core starts an auto tunnel at its next tick */
 	t->state = t->start_mode == ENG_START_AUTO ? ENG_TUN_CONNECTING : ENG_TUN_IDLE;
+	if (t->start_mode == ENG_START_ON_DEMAND && t->conf.remote.family &&
+	    traps_install(rt, t) != 0) {
+		char err[512];
+
+		snprintf(why, sizeof(why), "on-demand policies: %s",
+			 kernel_strerror(rt->k, err, sizeof(err)));
+		set_reason(t, why);
+	}
 }
 
 void eng_rt_sync(struct eng *eng)
@@ -981,6 +1414,8 @@ void eng_rt_sync(struct eng *eng)
 			continue;
 		}
 		tun_unconfigure(rt, t);
+		if (t->gai)
+			gai_drop(rt, t->gai);
 		free(t);
 		memmove(&rt->tun[i], &rt->tun[i + 1], (rt->n_tun - i - 1) * sizeof(rt->tun[0]));
 		rt->n_tun--;
@@ -1041,6 +1476,16 @@ int64_t eng_rt_next_ms(const struct eng *eng)
 	if (!rt)
 		return -1;
 	next = ike_next_timeout(rt->ike);
+	for (size_t i = 0; i < rt->n_tun; i++) {
+		const struct rt_tun *t = rt->tun[i];
+		/* a resolution in flight is looked at every 50 ms */
+		uint64_t due = t->gai || rt->n_orphans ? (uint64_t)eng_now_ms() + 50
+			       : t->advance	       ? (uint64_t)t->next_try_ms
+						       : UINT64_MAX;
+
+		if (due < next)
+			next = due;
+	}
 	return next == UINT64_MAX ? -1 : (int64_t)next;
 }
 
@@ -1072,6 +1517,16 @@ void eng_rt_tick(struct eng *eng)
 	if (rt->kernel_ev_fd >= 0)
 		kernel_events_read(rt->k, on_kernel_event, rt);
 	ike_tick(rt->ike);
+	for (size_t i = 0; i < rt->n_tun; i++) {
+		struct rt_tun *t = rt->tun[i];
+
+		if (t->gai)
+			resolve_poll(rt, t);
+		else if (t->advance && eng_now_ms() >= t->next_try_ms)
+			advance_remote(rt, t);
+	}
+	if (rt->n_orphans)
+		orphans_reap(rt, false);
 }
 
 /* ---- Open and close -------------------------------------------------------- */
@@ -1147,6 +1602,10 @@ int eng_rt_open(struct eng *eng, struct eng_diag *diag)
 			 strerror(-rc));
 	env.ctx = rt;
 	ike_opts_default(&iopts);
+	if (o->retransmit_ms)
+		iopts.retransmit_timeout_ms = o->retransmit_ms;
+	if (o->retransmit_tries)
+		iopts.retransmit_tries = o->retransmit_tries;
 	rc = ike_engine_new(&env, &iopts, &rt->ike);
 	if (rc) {
 		eng_diag_addf(diag, "cannot start the IKE engine: %s", strerror(-rc));
@@ -1184,9 +1643,13 @@ void eng_rt_close(struct eng *eng)
 	/* tell the peers, then remove what this engine installed */
 	for (size_t i = 0; i < rt->n_tun; i++) {
 		tun_unconfigure(rt, rt->tun[i]);
+		if (rt->tun[i]->gai)
+			gai_drop(rt, rt->tun[i]->gai);
 		free(rt->tun[i]);
 	}
 	free(rt->tun);
+	orphans_reap(rt, true);
+	free(rt->orphans);
 	ike_engine_free(rt->ike);
 	kernel_flush_own(rt->k);
 	kernel_close(rt->k);
@@ -1360,6 +1823,31 @@ int eng_clear_ike_sa(struct eng_sess *sess, const char *tunnel)
 int eng_clear_child_sa(struct eng_sess *sess, const char *tunnel)
 {
 	return clear_each(sess, tunnel, true);
+}
+
+int eng_clear_peer(struct eng_sess *sess, const struct eng_addr *addr)
+{
+	struct eng_rt *rt;
+	size_t found = 0;
+
+	if (!sess || !addr)
+		return -EINVAL;
+	if (sess->role != ENG_ROLE_ADMIN)
+		return -EPERM;
+	rt = sess->eng->rt;
+	for (size_t i = 0; rt && i < rt->n_tun; i++) {
+		struct rt_tun *t = rt->tun[i];
+		struct eng_addr peer;
+
+		if (!t->configured)
+			continue;
+		eng_addr_from_ike(&peer, &t->conf.remote);
+		if (!eng_addr_equal(&peer, addr))
+			continue;
+		ike_delete(rt->ike, t->name);
+		found++;
+	}
+	return found ? 0 : -ENOENT;
 }
 
 int eng_clear_counters(struct eng_sess *sess)

@@ -51,6 +51,22 @@ static uint64_t ike_retry_at(struct ike_engine *e)
 	return ike_now(e) + IKE_RETRY_MS + j % IKE_RETRY_MS;
 }
 
+/* The group an INVALID_KE_PAYLOAD asks for, if it is one of ours; else 0. */
+static uint16_t ike_invalid_ke_group(const struct ike_msg *m, const uint16_t *ours, size_t n)
+{
+	struct ike_notify nt;
+	uint16_t g;
+
+	if (!ike_msg_has_notify(m, IKE_N_INVALID_KE_PAYLOAD, &nt) || nt.len != 2)
+		return 0;
+	g = (uint16_t)(nt.data[0] << 8 | nt.data[1]);
+	for (size_t i = 0; i < n; i++) {
+		if (ours[i] == g)
+			return g;
+	}
+	return 0;
+}
+
 static size_t ike_child_count(const struct ike_sa *sa)
 {
 	size_t n = 0;
@@ -76,7 +92,7 @@ int ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
 {
 	struct ike_engine *e = sa->eng;
 	const struct ike_peer_conf *c = &sa->tun->conf;
-	uint16_t group = c->child.n_dh ? c->child.dh[0] : 0;
+	uint16_t group = sa->pfs_group ? sa->pfs_group : c->child.n_dh ? c->child.dh[0] : 0;
 	uint8_t ibuf[IKE_INNER_MAX], spi[4], oldspi[4], pub[1024];
 	struct ike_sa_pld *prop = NULL;
 	struct ike_ts_pld *ts = NULL;
@@ -224,7 +240,7 @@ int ike_ike_rekey_start(struct ike_sa *sa)
 {
 	struct ike_engine *e = sa->eng;
 	const struct ike_peer_conf *c = &sa->tun->conf;
-	uint16_t group = sa->ike.dh->id;
+	uint16_t group = sa->rekey_group ? sa->rekey_group : sa->ike.dh->id;
 	uint8_t ibuf[IKE_INNER_MAX], pub[1024];
 	struct ike_sa_pld *prop = NULL;
 	struct ike_sa *ns;
@@ -279,7 +295,7 @@ fail:
 }
 
 /* Move the CHILD_SAs to the new IKE SA and make it the tunnel's. */
-static void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
+void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
 {
 	struct ike_engine *e = old->eng;
 
@@ -287,8 +303,6 @@ static void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
 	old->children = NULL;
 	ns->state = IKE_SA_ESTABLISHED;
 	ns->created_ms = ike_now(e);
-	ns->msgid_in = 0;
-	ns->msgid_out = 0;
 	ns->last_rx_ms = ike_now(e);
 	ns->nat_local = old->nat_local;
 	ns->nat_remote = old->nat_remote;
@@ -344,15 +358,58 @@ static int ike_ike_rekey_finish(struct ike_sa *sa, const struct ike_msg *m, char
 	dh_key_free(ns->dh);
 	ns->dh = NULL;
 	sa->rekey_new = NULL;
-	ike_rekey_switch(sa, ns);
 done:
 	free(prop);
 	return ret;
 }
 
+/* The lowest of an SA's two nonces. */
+static void ike_sa_low_nonce(const struct ike_sa *s, const uint8_t **p, size_t *len)
+{
+	bool ni = ike_nonce_cmp(s->ni, s->ni_len, s->nr, s->nr_len) < 0;
+
+	*p = ni ? s->ni : s->nr;
+	*len = ni ? s->ni_len : s->nr_len;
+}
+
+/*
+ * Our IKE rekey made ns. If the peer's crossed it (§2.8.2), the new SA with
+ * the lowest of the four nonces is redundant and deleted by the side that
+ * made it; the other one carries on, and its maker deletes the old SA.
+ */
+static void ike_ike_rekey_settle(struct ike_sa *sa, struct ike_sa *ns)
+{
+	struct ike_engine *e = sa->eng;
+	struct ike_sa *theirs = sa->coll_ike;
+	const uint8_t *lo_ours, *lo_theirs;
+	size_t l_ours, l_theirs;
+
+	if (theirs == NULL) {
+		ike_rekey_switch(sa, ns);
+		ike_info_delete_ike(sa);
+		return;
+	}
+	ike_sa_low_nonce(ns, &lo_ours, &l_ours);
+	ike_sa_low_nonce(theirs, &lo_theirs, &l_theirs);
+	sa->coll_ike = NULL;
+	theirs->coll_of = NULL;
+	if (ike_nonce_cmp(lo_ours, l_ours, lo_theirs, l_theirs) < 0) {
+		ike_log(e, IKE_LOG_INFO, "simultaneous IKE SA rekey: ours is redundant");
+		ns->state = IKE_SA_ESTABLISHED;
+		ns->last_rx_ms = ike_now(e);
+		ike_rekey_switch(sa, theirs);
+		ike_info_delete_ike(ns);
+		return;
+	}
+	ike_log(e, IKE_LOG_INFO, "simultaneous IKE SA rekey: ours carries on");
+	ike_rekey_switch(sa, ns);
+	ike_info_delete_ike(sa);
+}
+
 void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
 {
 	struct ike_engine *e = sa->eng;
+	const struct ike_peer_conf *c = &sa->tun->conf;
 	enum ike_req_kind kind = sa->req.kind;
 	char why[IKE_REASON_LEN], a[IKE_ADDR_STRLEN], nb[40];
 	uint16_t err;
@@ -369,9 +426,17 @@ void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
 			return;
 		}
 		if (err) {
+			uint16_t g = ike_invalid_ke_group(m, c->child.dh, c->child.n_dh);
+
 			ike_log(e, IKE_LOG_INFO, "peer %s refused the CHILD_SA rekey: %s", a,
 				ike_notify_name(err, nb, sizeof(nb)));
 			ike_pending_clear(sa);
+			/* the peer wants another PFS group we have: again at once, once */
+			if (g && sa->pfs_group == 0) {
+				sa->pfs_group = g;
+				ike_child_rekey_start(sa, old);
+				return;
+			}
 			old->rekey_at = ike_retry_at(e);
 			return;
 		}
@@ -419,17 +484,38 @@ void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
 		if (ns == NULL)
 			return;
 		ret = err ? -EPERM : ike_ike_rekey_finish(sa, m, why, sizeof(why));
+		if (err == IKE_N_INVALID_KE_PAYLOAD) {
+			uint16_t g = 0;
+
+			for (size_t i = 0; i < c->n_ike && !g; i++)
+				g = ike_invalid_ke_group(m, c->ike[i].dh, c->ike[i].n_dh);
+			if (g && sa->rekey_group == 0) {
+				sa->rekey_group = g;
+				ike_sa_destroy(ns);
+				sa->rekey_new = NULL;
+				ike_ike_rekey_start(sa);
+				return;
+			}
+		}
 		if (ret < 0) {
 			ike_log(e, IKE_LOG_INFO, "tunnel %s: IKE rekey with %s failed: %s",
 				sa->tun->conf.name, a,
 				err ? ike_notify_name(err, nb, sizeof(nb)) : why);
 			ike_sa_destroy(ns);
 			sa->rekey_new = NULL;
+			if (sa->coll_ike) {
+				/* the peer's rekey, which we answered, is the one */
+				struct ike_sa *theirs = sa->coll_ike;
+
+				sa->coll_ike = NULL;
+				theirs->coll_of = NULL;
+				ike_rekey_switch(sa, theirs);
+				return;
+			}
 			sa->ike_rekey_at = ike_retry_at(e);
 			return;
 		}
-		/* the old IKE SA has done its work */
-		ike_info_delete_ike(sa);
+		ike_ike_rekey_settle(sa, ns);
 		return;
 	}
 	e->stats.drop_unexpected++;
@@ -481,8 +567,13 @@ static void ike_ike_rekey_request(struct ike_sa *sa, const struct ike_msg *m,
 		ike_child_answer_err(sa, m, IKE_N_INVALID_KE_PAYLOAD, g, 2);
 		return;
 	}
-	/* RFC 7296 §2.8.1 collisions are not resolved: the second rekey waits */
-	if (sa->rekey_new || sa->req.kind == IKE_REQ_IKE_REKEY) {
+	/*
+	 * One crossing our CHILD_SA exchange waits (its answer would land on
+	 * the IKE SA being replaced); one crossing our own IKE rekey is
+	 * answered and settled when ours completes (§2.8.2); a third waits.
+	 */
+	if (sa->coll_ike || sa->req.kind == IKE_REQ_CHILD_REKEY ||
+	    sa->req.kind == IKE_REQ_DELETE_CHILD) {
 		ike_child_answer_err(sa, m, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
@@ -522,7 +613,16 @@ static void ike_ike_rekey_request(struct ike_sa *sa, const struct ike_msg *m,
 	ike_build_ke(&w, &(struct ike_ke){sel.dh->id, pub, publen});
 	if (ike_send_response(sa, IKE_CREATE_CHILD_SA, m->hdr.msgid, &w) < 0)
 		goto fail;
-	ike_rekey_switch(sa, ns);
+	if (sa->rekey_new) {
+		/* §2.8.2: ours is under way too; usable now, settled when ours completes */
+		ns->state = IKE_SA_ESTABLISHED;
+		ns->created_ms = ns->last_rx_ms = ike_now(e);
+		ike_sa_lifetimes(ns);
+		sa->coll_ike = ns;
+		ns->coll_of = sa;
+	} else {
+		ike_rekey_switch(sa, ns);
+	}
 	free(answer);
 	return;
 fail:
@@ -587,7 +687,10 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 			err = IKE_N_CHILD_SA_NOT_FOUND;
 			goto answer;
 		}
-		if (sa->coll.active && sa->coll.old == old) {
+		/* a second collision, or a pair we are deleting already (§2.25) */
+		if ((sa->coll.active && sa->coll.old == old) ||
+		    (sa->req.active && sa->req.kind == IKE_REQ_DELETE_CHILD &&
+		     sa->del_spi == old->sa.spi_in)) {
 			err = IKE_N_TEMPORARY_FAILURE;
 			goto answer;
 		}
@@ -642,6 +745,8 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 		g.len = sel.dh->outlen;
 	}
 	ike_child_fill(sa, ch, &sel, nl_r, nnl, nr_r, nnr);
+	ike_log_choice(sa, old ? "CHILD_SA rekey" : "new CHILD_SA", &sel, ch->sa.ts_local,
+		       ch->sa.n_ts_local, ch->sa.ts_remote, ch->sa.n_ts_remote);
 	ch->sa.initiator = false;
 	ch->sa.mode = old ? old->sa.mode
 			  : (c->mode == IKE_MODE_TRANSPORT &&

@@ -177,6 +177,15 @@ void ike_info_request(struct ike_sa *sa, const struct ike_msg *m)
 		struct ike_tunnel *t = sa->tun;
 		bool current = t && t->sa == sa;
 
+		/* §2.8.2: the peer's rekey won before ours completed */
+		if (sa->coll_ike) {
+			struct ike_sa *theirs = sa->coll_ike;
+
+			sa->coll_ike = NULL;
+			theirs->coll_of = NULL;
+			ike_rekey_switch(sa, theirs);
+		}
+
 		ike_sa_destroy(sa);
 		/* down unless another IKE SA of the tunnel carries on */
 		if (current && t->sa == NULL) {

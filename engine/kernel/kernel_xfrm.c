@@ -1168,7 +1168,8 @@ static int xfrm_events_read(struct kernel *k, kernel_event_cb cb, void *arg)
 
 	if (fd < 0)
 		return fd;
-	for (;;) {
+	/* bounded: under a flood the caller gets control back, the fd stays readable */
+	for (int reads = 0; reads < 64; reads++) {
 		const struct nlmsghdr *nlh;
 		ssize_t n = mnl_socket_recvfrom(x->ev, x->rbuf, RECV_SIZE); /* O_NONBLOCK */
 		int left;

@@ -38,6 +38,9 @@ static int open_side(struct gsess *g, uint16_t port, uint16_t peer)
 	    .ike_port = port,
 	    .natt_port = (uint16_t)(port + 1),
 	    .peer_port = peer,
+	    /* a peer that does not answer is given up quickly */
+	    .retransmit_ms = 200,
+	    .retransmit_tries = 2,
 	};
 	int fds[8];
 
@@ -353,6 +356,138 @@ static void test_clear_brings_auto_back(void **state)
 	assert_int_equal(kernel_fake_sa_count(eng_test_kernel(p->a.eng)), 2);
 }
 
+/* on-demand: a trap policy, the kernel's ACQUIRE starts IKE, and the trap
+ * returns when the CHILD_SA is gone. */
+static void test_on_demand(void **state)
+{
+	struct pair *p = *state;
+	struct kernel *ka = eng_test_kernel(p->a.eng);
+	const struct kernel_policy *trap;
+	struct kernel_event ev = {.kind = KERNEL_EV_ACQUIRE};
+	char buf[1024];
+
+	configure(&p->b, side_b);
+	snprintf(buf, sizeof(buf), "%s\n start-mode on-demand", side_a);
+	configure(&p->a, buf);
+	pump(p, 500);
+	assert_int_equal(status(&p->a, "T").state, ENG_TUN_IDLE);
+	assert_int_equal(kernel_fake_sa_count(ka), 0);
+	assert_int_equal(kernel_fake_policy_count(ka), 1);
+	trap = &kernel_fake_last(ka, KF_POLICY_UPDATE)->pol;
+	assert_int_equal(trap->dir, KERNEL_DIR_OUT);
+	assert_int_equal(trap->sel.src_len, 24);
+	assert_int_equal(trap->sel.src.bytes[1], 1);
+	assert_int_equal(trap->sel.dst.bytes[1], 2);
+	assert_true(kernel_reqid_owned(ka, trap->reqid));
+
+	ev.reqid = trap->reqid;
+	assert_int_equal(kernel_fake_inject(ka, &ev), 0);
+	wait_up(p, "T");
+	assert_int_equal(kernel_fake_policy_count(ka), 3);
+
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "clear crypto ipsec sa tunnel T", NULL), CMD_OK);
+	pump(p, 500);
+	assert_int_equal(kernel_fake_sa_count(ka), 0);
+	assert_int_equal(kernel_fake_policy_count(ka), 1);
+}
+
+/* debug ... explains what happens, to the log callback, without secrets;
+ * undebug all stops it. */
+static void test_debug(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status a;
+	char spi[32];
+
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show debugging", NULL), CMD_OK);
+	assert_string_equal(p->a.out, "Debugging:\n  none\n");
+	assert_int_equal(gs_run(&p->a, "debug crypto ikev2 packet", NULL), CMD_OK);
+	assert_int_equal(gs_run(&p->a, "debug crypto ipsec", NULL), CMD_OK);
+	assert_int_equal(gs_run(&p->a, "debug kernel xfrm", NULL), CMD_OK);
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show debugging", NULL), CMD_OK);
+	assert_string_equal(p->a.out, "Debugging:\n  Crypto IKEv2 packet debugging is on\n"
+				      "  Crypto IPsec debugging is on\n"
+				      "  Kernel XFRM debugging is on\n");
+	bring_up(p);
+	a = status(&p->a, "T");
+	assert_non_null(p->a.log);
+	assert_non_null(strstr(p->a.log, "7 IKEv2: "));
+	assert_non_null(strstr(p->a.log, "IKE_SA_INIT"));
+	snprintf(spi, sizeof(spi), "CHILD_SA in 0x%08x", a.child[0].spi_in);
+	assert_non_null(strstr(p->a.log, spi));
+	snprintf(spi, sizeof(spi), "XFRM: add SA esp spi 0x%08x", a.child[0].spi_out);
+	assert_non_null(strstr(p->a.log, spi));
+	assert_null(strstr(p->a.log, "k-1"));
+	/* the other engine had no debug on: no debug lines */
+	assert_true(!p->b.log || !strstr(p->b.log, "7 "));
+
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "undebug all", NULL), CMD_OK);
+	assert_string_equal(p->a.out, "All possible debugging has been turned off\n");
+	free(p->a.log);
+	p->a.log = NULL;
+	p->a.log_len = 0;
+	assert_int_equal(gs_run(&p->a, "clear crypto ipsec sa", NULL), CMD_OK);
+	pump(p, 300);
+	assert_true(!p->a.log || !strstr(p->a.log, "7 "));
+}
+
+static void test_clear_peer(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status before;
+
+	bring_up(p);
+	before = status(&p->a, "T");
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "clear crypto ikev2 sa peer 10.9.9.9", NULL), CMD_FAILED);
+	assert_non_null(strstr(p->a.err, "% No IKE SA with peer 10.9.9.9"));
+	assert_int_equal(gs_run(&p->a, "clear crypto session remote 127.0.0.1", NULL), CMD_OK);
+	pump(p, 300);
+	assert_true(memcmp(status(&p->a, "T").spi_i, before.spi_i, 8) != 0 ||
+		    status(&p->a, "T").state != ENG_TUN_UP);
+}
+
+/* A host name is resolved without blocking the engine. */
+static void test_host_name(void **state)
+{
+	struct pair *p = *state;
+
+	configure(&p->b, side_b);
+	configure(&p->a, "ipsec tunnel T\n local-address 127.0.0.1\n remote-address localhost\n"
+			 " authentication pre-share key k-1\n local-subnet 10.1.0.0/24\n"
+			 " remote-subnet 10.2.0.0/24");
+	wait_up(p, "T");
+	assert_int_equal(status(&p->a, "T").remote.bytes[0], 127);
+}
+
+/* remote-address entries are tried in order: the first does not answer. */
+static void test_remote_addresses_in_order(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status a;
+	bool failed_first = false;
+
+	configure(&p->b, side_b);
+	configure(&p->a, "ipsec tunnel T\n local-address 127.0.0.1\n remote-address 127.0.0.9\n"
+			 " remote-address 127.0.0.1\n authentication pre-share key k-1\n"
+			 " local-subnet 10.1.0.0/24\n remote-subnet 10.2.0.0/24");
+	for (int i = 0; i < 150; i++) {
+		pump(p, 100);
+		a = status(&p->a, "T");
+		if (strstr(a.reason, "no reply from 127.0.0.9"))
+			failed_first = true;
+		if (a.state == ENG_TUN_UP && a.n_child)
+			break;
+	}
+	assert_true(failed_first);
+	assert_int_equal(a.state, ENG_TUN_UP);
+	assert_int_equal(a.remote.bytes[3], 1);
+}
+
 /* An engine without IKE says so for every tunnel. */
 static void test_configuration_only_engine(void **state)
 {
@@ -381,6 +516,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_wrong_key_reason, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_remove_and_shutdown, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_clear_brings_auto_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_on_demand, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_debug, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_clear_peer, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_host_name, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_remote_addresses_in_order, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 

@@ -107,12 +107,15 @@ check_ip_xfrm() {
 		last=$what
 		case $1 in
 		check-state)
-			out=$(in_ns "$ns" ip xfrm state get src "$2" dst "$3" proto "$4" spi "$5") ||
+			mark=
+			[ "${6:-0}" != 0 ] && mark="mark $6"
+			out=$(in_ns "$ns" ip xfrm state get src "$2" dst "$3" proto "$4" spi "$5" $mark) ||
 				fail "$ns: ip xfrm state get $2 $3 $4 $5"
 			;;
 		check-policy)
 			ifid=
 			[ "${5:-0}" != 0 ] && ifid="if_id $5"
+			[ "${6:-0}" != 0 ] && ifid="$ifid mark $6"
 			out=$(in_ns "$ns" ip xfrm policy get src "$2" dst "$3" dir "$4" $ifid) ||
 				fail "$ns: ip xfrm policy get $2 $3 $4"
 			;;

@@ -31,15 +31,18 @@ hq-gw#?
   clear      Reset functions
   configure  Enter configuration mode
   copy       Copy a configuration
+  debug      Debugging functions (output with terminal monitor)
   exit       Leave the shell
   logout     Leave the shell
   quit       Leave the shell
   show       Show running system information
   terminal   Set terminal line parameters
+  undebug    Disable debugging functions
   write      Save the running configuration
 hq-gw#show ?
   configuration   The candidate configuration
   crypto          Encryption module
+  debugging       Debugging that is on
   ipsec           IPsec tunnels
   logging         Recent log messages
   running-config  Current operating configuration

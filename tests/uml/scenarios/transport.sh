@@ -11,9 +11,9 @@ ma=$(in_ns gA cat /sys/class/net/wan/address)
 mb=$(in_ns gB cat /sys/class/net/wan/address)
 in_ns gA ip neigh replace $GB lladdr $mb nud permanent dev wan
 in_ns gB ip neigh replace $GA lladdr $ma nud permanent dev wan
-tool gA child --mode transport --alg $alg --local $GA --remote $GB \
+tool gA child --primitives --mode transport --alg $alg --local $GA --remote $GB \
 	--spi-out 0xc0000a02 --spi-in 0xc0000b02 >gA.out || fail "gA: child"
-tool gB child --mode transport --alg $alg --local $GB --remote $GA \
+tool gB child --primitives --mode transport --alg $alg --local $GB --remote $GA \
 	--spi-out 0xc0000b02 --spi-in 0xc0000a02 >gB.out || fail "gB: child"
 grep -q 'mode transport' gA.out || fail "not transport mode"
 check_ip_xfrm gA gA.out

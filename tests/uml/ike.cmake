@@ -1,0 +1,43 @@
+# ikesh against strongSwan's charon: IKEv2 negotiated by the engine, ESP in
+# the kernel, an operator's commands through a pty.
+if(TARGET ikesh)
+  set(IKE_ENV "IKESH_BIN=$<TARGET_FILE:ikesh>"
+    "IKESH_DRIVE=${CMAKE_CURRENT_SOURCE_DIR}/ikesh_drive.py")
+  # ikesh initiates / strongSwan initiates, AES-GCM with x25519
+  ikesh_uml_test(ike_sw_gcm_x25519 scenarios/ike_strongswan.sh TIMEOUT 120
+    ENV ${IKE_ENV} SCENARIO_INIT=ikesh)
+  ikesh_uml_test(ike_sw_gcm_x25519_resp scenarios/ike_strongswan.sh TIMEOUT 120
+    ENV ${IKE_ENV} SCENARIO_INIT=strongswan)
+  # three more algorithm sets
+  ikesh_uml_test(ike_sw_aes128_modp2048_pfs scenarios/ike_strongswan.sh TIMEOUT 120
+    ENV ${IKE_ENV} SCENARIO_INIT=ikesh
+    SCENARIO_SW_IKE=aes128-sha256-modp2048 SCENARIO_SW_ESP=aes128-sha1-modp2048
+    "SCENARIO_IKE=encryption aes128,integrity sha256,group 14"
+    "SCENARIO_IPSEC=encryption aes128,integrity sha1,pfs group 14")
+  ikesh_uml_test(ike_sw_aes256_sha384_ecp384 scenarios/ike_strongswan.sh TIMEOUT 120
+    ENV ${IKE_ENV} SCENARIO_INIT=strongswan
+    SCENARIO_SW_IKE=aes256-sha384-ecp384 SCENARIO_SW_ESP=aes256-sha384
+    "SCENARIO_IKE=encryption aes256,integrity sha384,group 20"
+    "SCENARIO_IPSEC=encryption aes256,integrity sha384")
+  ikesh_uml_test(ike_sw_chacha_ecp256 scenarios/ike_strongswan.sh TIMEOUT 120
+    ENV ${IKE_ENV} SCENARIO_INIT=ikesh
+    SCENARIO_SW_IKE=chacha20poly1305-prfsha256-ecp256 SCENARIO_SW_ESP=chacha20poly1305
+    "SCENARIO_IKE=encryption chacha20-poly1305,prf sha256,group 19"
+    "SCENARIO_IPSEC=encryption chacha20-poly1305")
+  # failures show their cause in `show ipsec tunnel`
+  ikesh_uml_test(ike_sw_no_proposal scenarios/ike_strongswan.sh TIMEOUT 120
+    ENV ${IKE_ENV} SCENARIO_INIT=ikesh SCENARIO_SW_IKE=aes128-sha256-modp3072
+    "SCENARIO_EXPECT=Reason: .*NO_PROPOSAL_CHOSEN")
+  ikesh_uml_test(ike_sw_wrong_psk scenarios/ike_strongswan.sh TIMEOUT 120
+    ENV ${IKE_ENV} SCENARIO_INIT=ikesh SCENARIO_PSK_SW=not-the-same-key
+    "SCENARIO_EXPECT=Reason: .*AUTHENTICATION_FAILED")
+  # rekeys during a ping: charon's (CHILD ~8 s, IKE ~15 s), then ikesh's
+  # (lifetimes 120 s, rekeyed at 85-90 %: the longest scenario, ~2 min)
+  ikesh_uml_test(ike_sw_rekey_sw scenarios/ike_strongswan.sh TIMEOUT 120
+    ENV ${IKE_ENV} SCENARIO_MODE=rekey-sw)
+  ikesh_uml_test(ike_sw_rekey_ikesh scenarios/ike_strongswan.sh TIMEOUT 200
+    ENV ${IKE_ENV} SCENARIO_MODE=rekey-ikesh)
+  # charon killed and started again: DPD, then `dpd action restart`
+  ikesh_uml_test(ike_sw_dpd scenarios/ike_strongswan.sh TIMEOUT 120
+    ENV ${IKE_ENV} SCENARIO_MODE=dpd)
+endif()
