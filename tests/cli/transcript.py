@@ -506,7 +506,7 @@ def run_pty_step(step, argv, env, subs, label, masks):
         # screen is the one the last key left.
         before_end = t.screen.visible() if step.visible else t.screen.text()
         rc, restored = t.finish(step.sections.get('exit'))
-    except Failure as e:
+    except (Failure, ValueError) as e:
         if t.proc.poll() is None:
             t.proc.kill()
             t.proc.wait()
