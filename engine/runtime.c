@@ -66,8 +66,11 @@ struct rt_tun {
 	uint8_t resolved_idx;
 	uint8_t n_remote; /* entries, and whether the one in use is a name */
 	bool remote_is_host;
-	int64_t next_try_ms; /* when `advance` may act */
-	unsigned fail_ms;    /* back-off between attempts */
+	int64_t next_try_ms;  /* when `advance` may act */
+	unsigned fail_ms;     /* back-off between attempts */
+	uint32_t idletime;    /* sa-idletime seconds, 0 = off */
+	uint32_t lifetime_kb; /* CHILD_SA volume limit, 0 = none */
+	time_t up_since;      /* the IKE SA's establishment (kept across rekeys) */
 	enum eng_tun_state state;
 	char reason[256];
 	time_t reason_at;
@@ -91,6 +94,7 @@ struct eng_rt {
 	/* resolutions whose tunnel went away while glibc still owned them */
 	struct rt_gai **orphans;
 	size_t n_orphans;
+	int64_t idle_check_ms; /* next look at the SAs' last use */
 	uint32_t next_id;
 	uint8_t *rxbuf;
 };
@@ -953,12 +957,44 @@ static int traps_install(struct eng_rt *rt, struct rt_tun *t)
 
 /* ---- The IKE core's environment ------------------------------------------ */
 
+/*
+ * A datagram the host refused to send (an address that is not ours, no
+ * route): the tunnels between those addresses say so at once, rather than
+ * after every retransmission has gone unanswered.
+ */
+static void send_failed(struct eng_rt *rt, const struct ike_addr *src, const struct ike_addr *dst,
+			int rc)
+{
+	struct eng_addr s, d;
+	char sb[64], db[64], why[256];
+
+	eng_addr_from_ike(&s, src);
+	eng_addr_from_ike(&d, dst);
+	snprintf(why, sizeof(why), "cannot send to %s from %s: %s",
+		 eng_addr_str(&d, db, sizeof(db)), eng_addr_str(&s, sb, sizeof(sb)), strerror(-rc));
+	for (size_t i = 0; i < rt->n_tun; i++) {
+		struct rt_tun *t = rt->tun[i];
+		struct eng_addr l, r;
+
+		if (!t->configured)
+			continue;
+		eng_addr_from_ike(&l, &t->conf.local);
+		eng_addr_from_ike(&r, &t->conf.remote);
+		if (!eng_addr_equal(&l, &s) || !eng_addr_equal(&r, &d) ||
+		    strcmp(t->reason, why) == 0)
+			continue;
+		set_reason(t, why);
+		eng_logf(rt->eng, ENG_LOG_WARNING, "tunnel %s: %s", t->name, why);
+	}
+}
+
 static int env_send(void *ctx, const struct ike_addr *src, const struct ike_addr *dst,
 		    const uint8_t *buf, size_t len)
 {
 	struct eng_rt *rt = ctx;
 	uint16_t natt = rt->opts.natt_port ? rt->opts.natt_port : 4500;
 	struct ike_dgram d = {0};
+	int rc;
 
 	ss_from_ike(&d.peer, dst);
 	if (src && src->family)
@@ -967,7 +1003,10 @@ static int env_send(void *ctx, const struct ike_addr *src, const struct ike_addr
 	d.natt = src && src->port == natt;
 	d.buf = (uint8_t *)buf;
 	d.len = len;
-	return ike_sock_send(&rt->sock, &d);
+	rc = ike_sock_send(&rt->sock, &d);
+	if (rc && rc != -EAGAIN && src && dst)
+		send_failed(rt, src, dst, rc);
+	return rc;
 }
 
 static int env_child_install(void *ctx, const char *tunnel, const struct ike_child_sa *c)
@@ -986,6 +1025,13 @@ static int env_child_install(void *ctx, const char *tunnel, const struct ike_chi
 		child_remove(rt, t, 0);
 	sa_fill(&in, c, true, encap);
 	sa_fill(&out, c, false, encap);
+	/* a volume limit: the kernel's soft expiry at 90 % starts the rekey */
+	if (t->lifetime_kb) {
+		uint64_t hard = (uint64_t)t->lifetime_kb * 1024;
+
+		in.lft.hard_bytes = out.lft.hard_bytes = hard;
+		in.lft.soft_bytes = out.lft.soft_bytes = hard / 10 * 9;
+	}
 	rc = k_sa_add(rt, &in);
 	if (rc == 0) {
 		rc = k_sa_add(rt, &out);
@@ -1124,6 +1170,8 @@ static void env_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, 
 		break;
 	case IKE_TUN_UP:
 	case IKE_TUN_REKEYED:
+		if (t->state != ENG_TUN_UP || !t->up_since)
+			t->up_since = time(NULL);
 		t->state = ENG_TUN_UP;
 		t->fail_ms = 0;
 		t->advance = false;
@@ -1135,6 +1183,7 @@ static void env_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, 
 		break;
 	case IKE_TUN_DOWN:
 	case IKE_TUN_FAILED:
+		t->up_since = 0;
 		t->state = t->start_mode == ENG_START_AUTO ? ENG_TUN_DOWN : ENG_TUN_IDLE;
 		if (reason && reason[0])
 			set_reason(t, reason);
@@ -1344,6 +1393,14 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 		return;
 	}
 	conf.reqid = t->configured ? t->conf.reqid : kernel_reqid_alloc(rt->k);
+	t->idletime = cfg->sa_idletime;
+	t->lifetime_kb = cfg->sa_lifetime_kb;
+	if (!t->lifetime_kb && cfg->ipsec_policy[0]) {
+		const struct eng_node *ip =
+		    cfg_find(rt->eng->running, ENG_OBJ_IPSEC, 0, cfg->ipsec_policy);
+
+		t->lifetime_kb = ip ? ip->u.ipsec.lifetime_kb : 0;
+	}
 	t->n_remote = cfg->n_remote;
 	t->remote_is_host =
 	    cfg->n_remote && cfg->remote[t->remote_idx % cfg->n_remote].kind == ENG_EP_HOST;
@@ -1422,6 +1479,41 @@ void eng_rt_sync(struct eng *eng)
 	}
 }
 
+/*
+ * sa-idletime: a tunnel whose SAs carried nothing for that long is taken
+ * down (an on-demand tunnel then waits for traffic again).  The kernel
+ * knows when each SA was last used; it is read once a second.
+ */
+static void idle_check(struct eng_rt *rt)
+{
+	time_t now = time(NULL);
+
+	for (size_t i = 0; i < rt->n_tun; i++) {
+		struct rt_tun *t = rt->tun[i];
+		time_t last = 0;
+
+		if (!t->idletime || !t->n_child || !t->configured)
+			continue;
+		for (size_t j = 0; j < t->n_child; j++) {
+			struct kernel_sa_stats st;
+			const struct kernel_sa_id *ids[2] = {&t->child[j].in, &t->child[j].out};
+
+			if (t->child[j].st.established > last)
+				last = t->child[j].st.established;
+			for (int d = 0; d < 2; d++)
+				if (kernel_sa_counters(rt->k, ids[d], &st) == 0 &&
+				    (time_t)st.last_used > last)
+					last = (time_t)st.last_used;
+		}
+		if (now - last < (time_t)t->idletime)
+			continue;
+		eng_logf(rt->eng, ENG_LOG_NOTICE,
+			 "tunnel %s: no traffic for %" PRIu32 " s: SAs deleted", t->name,
+			 t->idletime);
+		ike_delete(rt->ike, t->name);
+	}
+}
+
 /* ---- Event loop ---------------------------------------------------------- */
 
 static void on_kernel_event(void *arg, const struct kernel_event *ev)
@@ -1485,6 +1577,8 @@ int64_t eng_rt_next_ms(const struct eng *eng)
 
 		if (due < next)
 			next = due;
+		if (t->idletime && t->n_child && (uint64_t)rt->idle_check_ms < next)
+			next = (uint64_t)rt->idle_check_ms;
 	}
 	return next == UINT64_MAX ? -1 : (int64_t)next;
 }
@@ -1527,6 +1621,10 @@ void eng_rt_tick(struct eng *eng)
 	}
 	if (rt->n_orphans)
 		orphans_reap(rt, false);
+	if (eng_now_ms() >= rt->idle_check_ms) {
+		rt->idle_check_ms = eng_now_ms() + 1000;
+		idle_check(rt);
+	}
 }
 
 /* ---- Open and close -------------------------------------------------------- */
@@ -1714,6 +1812,7 @@ static void tun_status(struct eng_rt *rt, const char *rt_err, const struct eng_n
 	s->ike_prf = hash_from_prf(info.prf);
 	s->ike_group = info.dh;
 	s->ike_lifetime = t->conf.ike_lifetime_s;
+	s->ike_established = t->up_since;
 	if (!s->reason[0] && info.last_error[0] && t->state != ENG_TUN_UP)
 		snprintf(s->reason, sizeof(s->reason), "%s", info.last_error);
 }

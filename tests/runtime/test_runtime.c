@@ -190,6 +190,7 @@ static void test_up_and_matching_kernel_state(void **state)
 	a = status(&p->a, "T");
 	b = status(&p->b, "T");
 	assert_true(a.ike_up && a.initiator);
+	assert_true(a.ike_established > 0 && a.ike_established <= time(NULL));
 	assert_true(b.ike_up && !b.initiator);
 	assert_memory_equal(a.spi_i, b.spi_i, 8);
 	assert_memory_equal(a.spi_r, b.spi_r, 8);
@@ -488,6 +489,103 @@ static void test_remote_addresses_in_order(void **state)
 	assert_int_equal(a.remote.bytes[3], 1);
 }
 
+/* sa-idletime: SAs unused for that long go; an on-demand tunnel waits for
+ * traffic again.  SAs in use stay. */
+static void test_idletime(void **state)
+{
+	struct pair *p = *state;
+	struct kernel *ka = eng_test_kernel(p->a.eng);
+	struct kernel_event ev = {.kind = KERNEL_EV_ACQUIRE};
+	struct eng_tunnel_status a;
+	char buf[1024];
+
+	configure(&p->b, side_b);
+	snprintf(buf, sizeof(buf), "%s\n start-mode on-demand\n sa-idletime 3", side_a);
+	configure(&p->a, buf);
+	pump(p, 300);
+	ev.reqid = kernel_fake_last(ka, KF_POLICY_UPDATE)->pol.reqid;
+	assert_int_equal(kernel_fake_inject(ka, &ev), 0);
+	wait_up(p, "T");
+	a = status(&p->a, "T");
+	/* traffic: the inbound SA is used now, again and again, for 4 s */
+	for (int i = 0; i < 8; i++) {
+		struct kernel_sa_stats st = {.packets = (uint64_t)i + 1,
+					     .last_used = (uint64_t)time(NULL)};
+		struct kernel_sa_id id = {.spi = a.child[0].spi_in, .proto = IPPROTO_ESP};
+
+		id.dst.family = AF_INET;
+		memcpy(id.dst.bytes, "\x7f\0\0\x01", 4);
+		assert_int_equal(kernel_fake_set_counters(ka, &id, &st), 0);
+		pump(p, 500);
+	}
+	assert_int_equal(status(&p->a, "T").state, ENG_TUN_UP);
+	/* then nothing: gone within the idle time and a second */
+	pump(p, 4500);
+	assert_int_not_equal(status(&p->a, "T").state, ENG_TUN_UP);
+	assert_int_equal(kernel_fake_sa_count(ka), 0);
+	assert_int_equal(kernel_fake_policy_count(ka), 1); /* the trap is back */
+	assert_non_null(strstr(p->a.log, "no traffic for 3 s"));
+}
+
+/* sa-lifetime ... kilobytes: byte limits on both kernel SAs, soft at 90 %. */
+static void test_volume_lifetime(void **state)
+{
+	struct pair *p = *state;
+	const struct kernel_sa *in, *out;
+	struct eng_tunnel_status a;
+	char buf[1024];
+
+	configure(&p->b, side_b);
+	snprintf(buf, sizeof(buf), "%s\n sa-lifetime 600 kilobytes 2560", side_a);
+	configure(&p->a, buf);
+	wait_up(p, "T");
+	a = status(&p->a, "T");
+	in = find_sa(&p->a, a.child[0].spi_in);
+	out = find_sa(&p->a, a.child[0].spi_out);
+	assert_non_null(in);
+	assert_non_null(out);
+	assert_int_equal(in->lft.hard_bytes, 2560 * 1024);
+	assert_int_equal(out->lft.hard_bytes, 2560 * 1024);
+	assert_int_equal(in->lft.soft_bytes, 2560 * 1024 / 10 * 9);
+	assert_int_equal(in->lft.hard_add_s, 600);
+}
+
+static void set_packets(struct gsess *g, uint32_t spi, uint64_t packets)
+{
+	struct kernel_sa_stats st = {.packets = packets, .bytes = packets * 100};
+	struct kernel_sa_id id = {.spi = spi, .proto = IPPROTO_ESP};
+
+	id.dst.family = AF_INET;
+	memcpy(id.dst.bytes, "\x7f\0\0\x01", 4);
+	assert_int_equal(kernel_fake_set_counters(eng_test_kernel(g->eng), &id, &st), 0);
+}
+
+/* The counters shown come from the kernel; clear zeroes what is shown,
+ * the kernel's own counters go on. */
+static void test_counters(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status a;
+
+	bring_up(p);
+	a = status(&p->a, "T");
+	set_packets(&p->a, a.child[0].spi_in, 10);
+	a = status(&p->a, "T");
+	assert_int_equal(a.child[0].in.packets, 10);
+	assert_int_equal(a.total_in.packets, 10);
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show crypto ipsec sa", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "#pkts decaps: 10, #pkts decrypt: 10, #pkts verify: 10"));
+	assert_int_equal(gs_run(&p->a, "clear crypto ipsec sa counters", NULL), CMD_OK);
+	a = status(&p->a, "T");
+	assert_int_equal(a.child[0].in.packets, 0);
+	assert_int_equal(a.total_in.packets, 0);
+	set_packets(&p->a, a.child[0].spi_in, 15);
+	a = status(&p->a, "T");
+	assert_int_equal(a.child[0].in.packets, 5);
+	assert_int_equal(a.total_in.bytes, 500);
+}
+
 /* An engine without IKE says so for every tunnel. */
 static void test_configuration_only_engine(void **state)
 {
@@ -521,6 +619,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_clear_peer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_host_name, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_remote_addresses_in_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_idletime, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_volume_lifetime, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 

@@ -42,12 +42,19 @@ class Shell:
             os.execvpe(argv[0], argv, env)
         self.buf = ""
 
-    def read_until_prompt(self, timeout):
+    def read_until_prompt(self, timeout, after=None):
+        """Output up to the next prompt; with `after`, the prompt that
+        follows the echo of that line (log lines printed above the
+        prompt while it waits redraw it, and must not end the wait)."""
         end = time.monotonic() + timeout
         while True:
-            m = PROMPT.search(self.buf)
+            start = 0
+            if after is not None:
+                i = self.buf.find(after)
+                start = -1 if i < 0 else i + len(after)
+            m = PROMPT.search(self.buf, start) if start >= 0 else None
             if m:
-                out, self.buf = self.buf[: m.start(1)], ""
+                out, self.buf = self.buf[start: m.start(1)], ""
                 return out
             left = end - time.monotonic()
             if left <= 0:
@@ -67,11 +74,10 @@ class Shell:
             self.buf += text
 
     def run(self, line, timeout=30):
+        self.buf = ""
         os.write(self.fd, line.encode() + b"\n")
-        out = self.read_until_prompt(timeout)
-        # drop the echo of the typed line
-        first, _, rest = out.partition("\n")
-        return rest if line.strip() in first or not first.strip() else out
+        out = self.read_until_prompt(timeout, after=line.strip())
+        return out.split("\n", 1)[1] if "\n" in out else ""
 
     def close(self):
         try:
