@@ -61,10 +61,12 @@ static void print_invalid(struct shell *sh, const char *line, const struct cmd_r
 	int col = res->column >= 0 && res->column < (int)strlen(shown) ? res->column : 0;
 	const char *reason = strchr(res->msg, '\n');
 
+	int len = (int)strcspn(shown + col, " \t");
 	char *msg = NULL;
 
-	if (asprintf(&msg, "%% Invalid input detected at '%.*s'%s%s",
-		     (int)strcspn(shown + col, " \t"), shown + col, reason ? ": " : "",
+	/* a word of a megabyte is named by its start */
+	if (asprintf(&msg, "%% Invalid input detected at '%.*s%s'%s%s", len > 64 ? 64 : len,
+		     shown + col, len > 64 ? "..." : "", reason ? ": " : "",
 		     reason ? reason + 3 : "") < 0)
 		msg = NULL;
 	fprintf(stderr, "%s:%u: ", sh->origin, sh->lineno);

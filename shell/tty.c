@@ -551,6 +551,26 @@ static void tick(struct shell *sh)
 	fflush(stdout);
 }
 
+/*
+ * Readline keeps the edits of a recalled line as an undo list in the
+ * history entry's data, which clear_history() does not free: release
+ * them (and the line being typed) first.
+ */
+static void forget_history(void)
+{
+	HIST_ENTRY **list = history_list();
+
+	rl_free_undo_list();
+	for (int i = 0; list && list[i]; i++) {
+		if (!list[i]->data)
+			continue;
+		rl_undo_list = (UNDO_LIST *)list[i]->data;
+		rl_free_undo_list();
+		list[i]->data = NULL;
+	}
+	clear_history();
+}
+
 /* A new window size: readline redraws; the pager follows the width
  * unless `terminal width` set another one. */
 static void window_resized(struct shell *sh)
@@ -649,6 +669,6 @@ int shell_tty_run(struct shell *sh)
 			quit = true;
 	}
 	tty_restore();
-	clear_history();
+	forget_history();
 	return 0;
 }
