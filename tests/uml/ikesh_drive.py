@@ -42,20 +42,20 @@ class Shell:
             os.execvpe(argv[0], argv, env)
         self.buf = ""
 
-    def read_until_prompt(self, timeout, after=None):
-        """Output up to the next prompt; with `after`, the prompt that
-        follows the echo of that line (log lines printed above the
-        prompt while it waits redraw it, and must not end the wait)."""
+    def read_until_prompt(self, timeout, echo=None):
+        """Output up to the next prompt; with ECHO, the prompt that follows
+        the echo of the typed line: a prompt redrawn below a log line that
+        came before it is not the answer to that line."""
         end = time.monotonic() + timeout
         while True:
-            start = 0
-            if after is not None:
-                i = self.buf.find(after)
-                start = -1 if i < 0 else i + len(after)
-            m = PROMPT.search(self.buf, start) if start >= 0 else None
+            m = PROMPT.search(self.buf)
             if m:
-                out, self.buf = self.buf[start: m.start(1)], ""
-                return out
+                out, self.buf = self.buf[: m.start(1)], ""
+                if echo is None:
+                    return out
+                i = out.find(echo)
+                if i >= 0:
+                    return out[i + len(echo):]
             left = end - time.monotonic()
             if left <= 0:
                 raise Fail("no prompt after %.0f s; screen so far:\n%s" % (timeout, self.buf))
@@ -74,10 +74,10 @@ class Shell:
             self.buf += text
 
     def run(self, line, timeout=30):
-        self.buf = ""
         os.write(self.fd, line.encode() + b"\n")
-        out = self.read_until_prompt(timeout, after=line.strip())
-        return out.split("\n", 1)[1] if "\n" in out else ""
+        out = self.read_until_prompt(timeout, line.strip() or None)
+        # what follows the echo of the typed line
+        return out[1:] if out.startswith("\n") else out
 
     def close(self):
         try:
