@@ -36,6 +36,9 @@ struct rt_child {
 	struct eng_child_status st;
 	/* what the kernel counted before `clear crypto ipsec sa counters` */
 	struct eng_sa_count base_in, base_out;
+	/* sa-idletime: the packet count last seen, and when it last moved */
+	uint64_t seen_packets;
+	time_t seen_at;
 };
 
 struct rt_tun {

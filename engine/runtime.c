@@ -601,8 +601,9 @@ void eng_rt_sync(struct eng *eng)
 
 /*
  * sa-idletime: a tunnel whose SAs carried nothing for that long is taken
- * down (an on-demand tunnel then waits for traffic again).  The kernel
- * knows when each SA was last used; it is read once a second.
+ * down (an on-demand tunnel then waits for traffic again).  Activity is a
+ * packet counter that moved since the last look (once a second), or the
+ * kernel's last-use time where it reports one (Linux 6.2 and later).
  */
 
 static void idle_check(struct eng_rt *rt)
@@ -621,10 +622,21 @@ static void idle_check(struct eng_rt *rt)
 
 			if (t->child[j].st.established > last)
 				last = t->child[j].st.established;
-			for (int d = 0; d < 2; d++)
-				if (kernel_sa_counters(rt->k, ids[d], &st) == 0 &&
-				    (time_t)st.last_used > last)
+			uint64_t packets = 0;
+
+			for (int d = 0; d < 2; d++) {
+				if (kernel_sa_counters(rt->k, ids[d], &st) != 0)
+					continue;
+				packets += st.packets;
+				if ((time_t)st.last_used > last)
 					last = (time_t)st.last_used;
+			}
+			if (packets != t->child[j].seen_packets) {
+				t->child[j].seen_packets = packets;
+				t->child[j].seen_at = now;
+			}
+			if (t->child[j].seen_at > last)
+				last = t->child[j].seen_at;
 		}
 		if (now - last < (time_t)t->idletime)
 			continue;
