@@ -40,6 +40,20 @@ static bool word_is(struct shell *sh, const char *line, int n, const char *word)
 	return yes;
 }
 
+/* Could every word of the line be what it is (its last word completes
+ * to something)?  A line that cannot is not deferred: it runs at once,
+ * and fails there, with its line number, before anything is committed. */
+static bool completes(struct shell *sh, const char *line)
+{
+	struct cmd_completions c;
+	bool yes;
+
+	cmd_complete(sh->cs, line, &c);
+	yes = c.n > 0;
+	cmd_completions_free(&c);
+	return yes;
+}
+
 /* The line is the EXEC command `word`, typed as is or after `do`. */
 static bool exec_command_is(struct shell *sh, const char *line, const char *word)
 {
@@ -123,7 +137,8 @@ int shell_script_line(struct shell *sh, const char *raw)
 			 (cmd_in_config(sh->cs) && first_word_is(sh, line, "confirm")))
 			goto done;
 	} else if (!sh->running_deferred &&
-		   (exec_command_is(sh, line, "write") || exec_command_is(sh, line, "copy"))) {
+		   (exec_command_is(sh, line, "write") || exec_command_is(sh, line, "copy")) &&
+		   completes(sh, line)) {
 		/* they run in EXEC mode: `do write` is kept as `write` */
 		const char *p = line + strspn(line, " \t");
 		if (cmd_in_config(sh->cs)) {

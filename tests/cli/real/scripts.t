@@ -91,3 +91,12 @@ Configuration is valid.
 @@ run -c "show startup-config | include hostname"
 @@ stdout
 hostname dw2
+@@ # a save line that cannot be right fails where it stands, and nothing is committed
+@@ run -c "conf t" -c "hostname saved-not" -c "end" -c "write bogus"
+@@ stderr
+-c:4: % Invalid input detected at 'bogus'
+@@ exit 1
+@@ run -c "show running-config | include hostname" -c "show startup-config | include hostname"
+@@ stdout
+hostname dw2
+hostname dw2
