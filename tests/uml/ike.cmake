@@ -65,6 +65,10 @@ if(TARGET ikesh)
   ikesh_uml_test(ike_ikesh_dpd scenarios/ike_ikesh.sh TIMEOUT 120
     ENV ${IKE_ENV} SCENARIO_MODE=dpd)
 
+  # 200 tunnels initiated at once: no request lost, no retransmission
+  ikesh_uml_test(ike_ikesh_burst scenarios/bench_ike.sh TIMEOUT 120
+    ENV ${IKE_ENV} SCENARIO_N=200 SCENARIO_BURST=1)
+
   # Benchmark, not a test: IKE SAs per second and memory per tunnel, ikesh
   # against ikesh and charon against charon, and the crypto-only ceiling
   # (IKESH_BENCH_N tunnels, default 200).

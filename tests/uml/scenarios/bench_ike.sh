@@ -11,9 +11,13 @@
 # the connections (charon, start_action = start) until all N are up; memory
 # per tunnel is the growth of VmRSS from before the negotiations to after.
 #
-# SCENARIO_N  tunnels (default 200)
+# SCENARIO_N     tunnels (default 200)
+# SCENARIO_BURST 1: a test, not the benchmark: ikesh against ikesh only, and
+#                it fails unless all N come up without a datagram dropped on
+#                a full receive buffer and without a retransmission
 . "$IKESH_UML_LIB"
 n=${SCENARIO_N:-200}
+burst=${SCENARIO_BURST:-0}
 work=$(pwd)
 psk=bench-pre-shared-key-1
 now() { date +%s.%N; }
@@ -130,12 +134,21 @@ if [ $rc_a != 0 ] || [ $rc_b != 0 ]; then
 fi
 # the engines' own counts: retransmissions, cookies, drops
 for side in a b; do
+	awk '/IKEv2 SA Statistics/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' \
+		ikesh.$side.out >stats.$side
 	echo "bench ikesh-ikesh: show crypto ikev2 stats on g$(echo $side | tr ab AB), at the end:"
-	awk '/IKEv2 SA Statistics/ { n = 0; buf = "" } { buf = buf "  " $0 "\n" } END { printf "%s", buf }' \
-		ikesh.$side.out | grep -E 'Messages|Retrans|cache|Cookie|INVALID_KE|established|installed'
+	grep -E 'Messages|Retrans|cache|Cookie|INVALID_KE|established|installed' stats.$side | sed 's/^/  /'
 done
 echo "bench ikesh-ikesh: UDP datagrams dropped on a full receive buffer: gA $(udp_drops gA), gB $(udp_drops gB)"
 sa=$(cat sa.a)
+if [ "$burst" = 1 ]; then
+	[ "$(udp_drops gA)" = 0 ] && [ "$(udp_drops gB)" = 0 ] ||
+		fail "datagrams dropped on a full receive buffer"
+	grep -Eq '^Retransmissions +: 0$' stats.a || fail "the initiator retransmitted"
+	[ "$sa" = $((2 * n)) ] || fail "gA has $sa kernel SAs, expected $((2 * n))"
+	ok "$n tunnels initiated at once came up without a lost request or a retransmission"
+	exit 0
+fi
 t_up=$(cat a.up)
 el=$(echo "$t_up - $t0" | bc -l)
 el_p=$(echo "$t_up - $(cat a.prompt)" | bc -l)
@@ -216,7 +229,10 @@ while :; do
 	set -- $up
 	[ "${1:-0}" = "$n" ] && [ "${2:-1}" = 0 ] && break
 	t=$((t + 1))
-	[ $t -gt 1200 ] && { swanctl --stats $vici_a; fail "charon: $n IKE SAs not up after 600 s"; }
+	if [ $t -gt 1200 ]; then
+		echo "bench charon-charon: only ${1:-0} of $n IKE SAs (${2:-?} half-open) after 600 s"
+		break
+	fi
 	sleep 0.5
 done
 # the CHILD_SAs are installed with the IKE SA; check they all are
@@ -234,7 +250,7 @@ echo "bench charon-charon: memory per established tunnel (responder's VmRSS grow
 	"$(echo "($rss_b1 - $rss_b0) / $n" | bc -l | cut -c1-6) kB"
 echo "bench charon-charon: UDP datagrams dropped on a full receive buffer (since boot): gA $(udp_drops gA), gB $(udp_drops gB)"
 kill "$(cat sw.a/pid)" "$(cat sw.b/pid)" 2>/dev/null
-[ "$children" = "$n" ] || fail "charon installed $children CHILD_SAs, expected $n"
+[ "$children" = "$n" ] || echo "bench charon-charon: FAILED, $children CHILD_SAs installed, expected $n"
 
 # ---- 3. the crypto-only ceiling
 "$IKESH_CRYPTO_COST" 3 || fail "ike_crypto_cost"
