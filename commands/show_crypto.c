@@ -28,10 +28,13 @@ static int load_status(struct cmd_sess *cs, const char *name, struct eng_tunnel_
 	return rc;
 }
 
+/* Always fills buf (callers print the buffer again later). */
 static const char *addr(const struct eng_addr *a, char *buf, size_t len)
 {
-	if (!a->family)
-		return "any";
+	if (!a->family) {
+		snprintf(buf, len, "any");
+		return buf;
+	}
 	return eng_addr_str(a, buf, len);
 }
 

@@ -48,6 +48,8 @@ struct rt_tun {
 	bool configured; /* handed to the IKE core */
 	struct ike_peer_conf conf;
 	uint8_t start_mode;
+	uint32_t reqid;	       /* allocated once */
+	char install_err[256]; /* the kernel's words when a CHILD_SA did not go in */
 	/* remote-address entries are tried in order: the one in use, and a
 	 * host name's resolution (again at every reconnect) */
 	uint8_t remote_idx;

@@ -218,14 +218,18 @@ static int policy_put(struct eng_rt *rt, struct rt_tun *t, struct kernel_policy 
 		p->if_id = t->if_id;
 
 	p->priority = kernel_policy_priority(&p->sel);
+	kernel_policy_id_of(p, &id);
+	bool known = false;
+
+	for (size_t i = 0; i < t->n_pol && !known; i++)
+		known = memcmp(&t->pol[i], &id, sizeof(id)) == 0;
+	/* a policy this tunnel could not remove later is not installed */
+	if (!known && t->n_pol == RT_POLICIES)
+		return -ENOSPC;
 	rc = k_policy_update(rt, p);
 	if (rc)
 		return rc;
-	kernel_policy_id_of(p, &id);
-	for (size_t i = 0; i < t->n_pol; i++)
-		if (memcmp(&t->pol[i], &id, sizeof(id)) == 0)
-			return 0;
-	if (t->n_pol < RT_POLICIES)
+	if (!known)
 		t->pol[t->n_pol++] = id;
 	return 0;
 }
@@ -260,6 +264,20 @@ void sa_fill(struct kernel_sa *sa, const struct ike_child_sa *c, bool in, bool n
 	}
 }
 
+/* A port range as a selector: any (0) or one port; false otherwise. */
+static bool port_sel(const struct ike_ts_range *r, uint16_t *port)
+{
+	if (r->port_start == 0 && r->port_end == 65535) {
+		*port = 0;
+		return true;
+	}
+	if (r->port_start == r->port_end) {
+		*port = r->port_start;
+		return true;
+	}
+	return false;
+}
+
 int child_policies(struct eng_rt *rt, struct rt_tun *t, const struct ike_child_sa *c)
 {
 	int rc = 0;
@@ -270,15 +288,23 @@ int child_policies(struct eng_rt *rt, struct rt_tun *t, const struct ike_child_s
 			uint8_t ll, rl;
 			struct kernel_policy p = {0};
 
-			if (!range_prefix(&c->ts_local[i], &la, &ll) ||
-			    !range_prefix(&c->ts_remote[j], &ra, &rl) || la.family != ra.family)
+			const struct ike_ts_range *lt = &c->ts_local[i], *rt_ = &c->ts_remote[j];
+
+			if (lt->family != rt_->family)
 				continue;
+			/* a range that is no subnet, or a port range that is no
+			 * single port, cannot be a kernel selector: refused, never
+			 * installed wider or without a policy */
+			if (!range_prefix(lt, &la, &ll) || !range_prefix(rt_, &ra, &rl) ||
+			    !port_sel(lt, &p.sel.sport) || !port_sel(rt_, &p.sel.dport) ||
+			    (lt->proto && rt_->proto && lt->proto != rt_->proto))
+				return -EINVAL;
 			p.action = KERNEL_POLICY_IPSEC;
 			p.proto = c->protocol == IKE_PROTO_AH ? IPPROTO_AH : IPPROTO_ESP;
 			p.mode = c->mode == IKE_MODE_TRANSPORT ? KERNEL_MODE_TRANSPORT
 							       : KERNEL_MODE_TUNNEL;
 			p.reqid = c->reqid;
-			p.sel.proto = c->ts_local[i].proto;
+			p.sel.proto = lt->proto ? lt->proto : rt_->proto;
 			/* out: ours -> theirs */
 			p.dir = KERNEL_DIR_OUT;
 			p.sel.src = la, p.sel.src_len = ll;
@@ -293,6 +319,10 @@ int child_policies(struct eng_rt *rt, struct rt_tun *t, const struct ike_child_s
 			p.sel.dst = la, p.sel.dst_len = ll;
 			kaddr_from_ike(&p.tmpl_src, &c->remote);
 			kaddr_from_ike(&p.tmpl_dst, &c->local);
+			uint16_t port = p.sel.sport;
+
+			p.sel.sport = p.sel.dport;
+			p.sel.dport = port;
 			p.dir = KERNEL_DIR_IN;
 			rc = policy_put(rt, t, &p);
 			if (!rc && p.mode == KERNEL_MODE_TUNNEL) {
@@ -305,8 +335,11 @@ int child_policies(struct eng_rt *rt, struct rt_tun *t, const struct ike_child_s
 }
 
 /*
- * on-demand: outbound policies with a template and no SA yet, so that the
- * first packet between the subnets makes the kernel send an ACQUIRE.
+ * A tunnel's policies before it has an SA, and after its last one went:
+ * with a template and no SA they drop the subnets' traffic rather than let
+ * it out in clear, and an outbound packet makes the kernel send an ACQUIRE
+ * (what starts an on-demand tunnel).  The CHILD_SAs' policies replace them
+ * in place (same selectors), without a gap.
  */
 int traps_install(struct eng_rt *rt, struct rt_tun *t)
 {
@@ -316,24 +349,37 @@ int traps_install(struct eng_rt *rt, struct rt_tun *t)
 	for (size_t i = 0; i < c->n_local_net && !rc; i++) {
 		for (size_t j = 0; j < c->n_remote_net && !rc; j++) {
 			struct kernel_policy p = {0};
+			struct kernel_addr l = {0}, r = {0};
 
 			if (c->local_net[i].family != c->remote_net[j].family)
 				continue;
-			p.dir = KERNEL_DIR_OUT;
+			l.family = c->local_net[i].family;
+			memcpy(l.bytes, c->local_net[i].addr, 16);
+			r.family = c->remote_net[j].family;
+			memcpy(r.bytes, c->remote_net[j].addr, 16);
 			p.action = KERNEL_POLICY_IPSEC;
 			p.proto = c->child_proto == IKE_PROTO_AH ? IPPROTO_AH : IPPROTO_ESP;
 			p.mode = c->mode == IKE_MODE_TRANSPORT ? KERNEL_MODE_TRANSPORT
 							       : KERNEL_MODE_TUNNEL;
 			p.reqid = c->reqid;
-			p.sel.src.family = c->local_net[i].family;
-			memcpy(p.sel.src.bytes, c->local_net[i].addr, 16);
-			p.sel.src_len = c->local_net[i].prefixlen;
-			p.sel.dst.family = c->remote_net[j].family;
-			memcpy(p.sel.dst.bytes, c->remote_net[j].addr, 16);
-			p.sel.dst_len = c->remote_net[j].prefixlen;
+			p.dir = KERNEL_DIR_OUT;
+			p.sel.src = l, p.sel.src_len = c->local_net[i].prefixlen;
+			p.sel.dst = r, p.sel.dst_len = c->remote_net[j].prefixlen;
 			kaddr_from_ike(&p.tmpl_src, &c->local);
 			kaddr_from_ike(&p.tmpl_dst, &c->remote);
 			rc = policy_put(rt, t, &p);
+			if (rc)
+				break;
+			p.dir = KERNEL_DIR_IN;
+			p.sel.src = r, p.sel.src_len = c->remote_net[j].prefixlen;
+			p.sel.dst = l, p.sel.dst_len = c->local_net[i].prefixlen;
+			kaddr_from_ike(&p.tmpl_src, &c->remote);
+			kaddr_from_ike(&p.tmpl_dst, &c->local);
+			rc = policy_put(rt, t, &p);
+			if (!rc && p.mode == KERNEL_MODE_TUNNEL) {
+				p.dir = KERNEL_DIR_FWD;
+				rc = policy_put(rt, t, &p);
+			}
 		}
 	}
 	return rc;

@@ -149,10 +149,16 @@ static void tun_status(struct eng_rt *rt, const char *rt_err, const struct eng_n
 	s->initiator = info.initiator;
 	s->nat_local = info.nat_local;
 	s->nat_remote = info.nat_remote;
-	eng_addr_from_ike(&s->local, &t->conf.local);
-	eng_addr_from_ike(&s->remote, &t->conf.remote);
-	s->local_port = t->conf.local.port;
-	s->remote_port = t->conf.remote.port;
+	/* the live IKE SA's addresses: a responder's peer, NAT-T's 4500 */
+	{
+		const struct ike_addr *l = info.ike_up ? &info.local : &t->conf.local;
+		const struct ike_addr *r = info.ike_up ? &info.remote : &t->conf.remote;
+
+		eng_addr_from_ike(&s->local, l);
+		eng_addr_from_ike(&s->remote, r);
+		s->local_port = l->port;
+		s->remote_port = r->port;
+	}
 	memcpy(s->spi_i, info.spi_i, 8);
 	memcpy(s->spi_r, info.spi_r, 8);
 	s->ike_encr = encr_from_id(info.encr, info.encr_bits);
@@ -284,11 +290,16 @@ int eng_clear_peer(struct eng_sess *sess, const struct eng_addr *addr)
 	rt = sess->eng->rt;
 	for (size_t i = 0; rt && i < rt->n_tun; i++) {
 		struct rt_tun *t = rt->tun[i];
+		struct ike_tunnel_info info;
 		struct eng_addr peer;
 
 		if (!t->configured)
 			continue;
-		eng_addr_from_ike(&peer, &t->conf.remote);
+		/* the peer of the IKE SA (a responder learns it), else the configured one */
+		if (ike_tunnel_info(rt->ike, t->name, &info) == 0 && info.ike_up)
+			eng_addr_from_ike(&peer, &info.remote);
+		else
+			eng_addr_from_ike(&peer, &t->conf.remote);
 		if (!eng_addr_equal(&peer, addr))
 			continue;
 		ike_delete(rt->ike, t->name);

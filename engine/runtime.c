@@ -144,8 +144,11 @@ static int env_child_install(void *ctx, const char *tunnel, const struct ike_chi
 
 	if (!t)
 		return -ENOENT;
-	if (t->n_child == RT_CHILDREN)
-		child_remove(rt, t, 0);
+	if (t->n_child == RT_CHILDREN) {
+		eng_logf(rt->eng, ENG_LOG_ERR, "tunnel %s: more than %d CHILD_SAs: refused", tunnel,
+			 RT_CHILDREN);
+		return -ENOSPC;
+	}
 	sa_fill(&in, c, true, encap);
 	sa_fill(&out, c, false, encap);
 	if (t->ifname[0] && t->if_kind == KERNEL_IFACE_VTI) {
@@ -168,15 +171,29 @@ static int env_child_install(void *ctx, const char *tunnel, const struct ike_chi
 	}
 	if (rc == 0) {
 		rc = child_policies(rt, t, c);
-		if (rc)
-			kernel_strerror(rt->k, buf, sizeof(buf));
+		if (rc) {
+			struct kernel_sa_id id;
+
+			if (rc == -EINVAL && !kernel_last_error(rt->k)->err)
+				snprintf(buf, sizeof(buf),
+					 "a traffic selector is not a subnet: refused rather than "
+					 "installed without a policy");
+			else
+				kernel_strerror(rt->k, buf, sizeof(buf));
+			/* no SA without its policies: the core does not own it */
+			kernel_sa_id_of(&in, &id);
+			k_sa_del(rt, &id);
+			kernel_sa_id_of(&out, &id);
+			k_sa_del(rt, &id);
+		}
 	}
 	if (rc) {
 		eng_logf(rt->eng, ENG_LOG_ERR, "tunnel %s: kernel refused the IPsec SA: %s", tunnel,
 			 buf);
-		set_reason(t, buf);
+		snprintf(t->install_err, sizeof(t->install_err), "%.255s", buf);
 		goto done;
 	}
+	t->install_err[0] = '\0';
 	rc_ = &t->child[t->n_child++];
 	memset(rc_, 0, sizeof(*rc_));
 	kernel_sa_id_of(&in, &rc_->in);
@@ -227,13 +244,10 @@ static void env_child_delete(void *ctx, const char *tunnel, const struct ike_chi
 			break;
 		}
 	}
-	/* the last CHILD_SA gone: no policy may send traffic to nowhere; an
-	 * on-demand tunnel waits for traffic again */
-	if (!t->n_child) {
-		policies_remove(rt, t);
-		if (t->configured && t->start_mode == ENG_START_ON_DEMAND)
-			traps_install(rt, t);
-	}
+	/* The last CHILD_SA gone, its policies stay: with a template and no SA
+	 * they drop the subnets' traffic (and outbound packets make the kernel
+	 * ask for an SA) instead of letting it out in clear.  They go when the
+	 * tunnel is shut, removed or reconfigured. */
 }
 
 static uint64_t env_now_ms(void *ctx)
@@ -282,9 +296,15 @@ static void env_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, 
 {
 	struct eng_rt *rt = ctx;
 	struct rt_tun *t = tun_find(rt, tunnel);
+	char detail[300];
 
 	if (!t)
 		return;
+	/* the IKE core knows the install failed; the kernel said why */
+	if (reason && t->install_err[0] && strstr(reason, "cannot install the CHILD_SA")) {
+		snprintf(detail, sizeof(detail), "cannot install the CHILD_SA: %s", t->install_err);
+		reason = detail;
+	}
 	switch (st) {
 	case IKE_TUN_CONNECTING:
 		t->state = ENG_TUN_CONNECTING;
@@ -513,7 +533,10 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 		OPENSSL_cleanse(&conf, sizeof(conf));
 		return;
 	}
-	conf.reqid = t->configured ? t->conf.reqid : kernel_reqid_alloc(rt->k);
+	/* one reqid for the tunnel's life: reconfigurations do not use up the range */
+	if (!t->reqid)
+		t->reqid = kernel_reqid_alloc(rt->k);
+	conf.reqid = t->reqid;
 	t->idletime = cfg->sa_idletime;
 	t->n_remote = cfg->n_remote;
 	t->remote_is_host =
@@ -549,11 +572,11 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 	set_reason(t, NULL);
 	/* the IKE core starts an auto tunnel at its next tick */
 	t->state = t->start_mode == ENG_START_AUTO ? ENG_TUN_CONNECTING : ENG_TUN_IDLE;
-	if (t->start_mode == ENG_START_ON_DEMAND && t->conf.remote.family &&
-	    traps_install(rt, t) != 0) {
+	/* fail closed from the start: the subnets' traffic waits for an SA */
+	if (t->conf.remote.family && traps_install(rt, t) != 0) {
 		char err[512];
 
-		snprintf(why, sizeof(why), "on-demand policies: %s",
+		snprintf(why, sizeof(why), "policies: %s",
 			 kernel_strerror(rt->k, err, sizeof(err)));
 		set_reason(t, why);
 	}
@@ -656,24 +679,29 @@ static void on_kernel_event(void *arg, const struct kernel_event *ev)
 
 	switch (ev->kind) {
 	case KERNEL_EV_ACQUIRE:
-		/* on-demand: the first packet of a trap policy starts IKE */
+		/* on-demand: the first packet of a trap policy starts IKE (a
+		 * responder-only tunnel waits for its peer all the same) */
 		t = tun_by_reqid(rt, ev->reqid);
-		if (t && t->configured && ike_initiate(rt->ike, t->name) == 0)
+		if (t && t->configured && t->start_mode != ENG_START_RESPONDER &&
+		    ike_initiate(rt->ike, t->name) == 0)
 			t->state = ENG_TUN_CONNECTING;
 		break;
 	case KERNEL_EV_EXPIRE:
-		/* soft: rekey now; hard: the SA is gone, tell the peer.  Only
-		 * our inbound SPIs name a CHILD_SA to the IKE core. */
+		/* soft: rekey now; hard: the SA is gone, tell the peer.  Either
+		 * direction may reach a volume limit first; the IKE core knows a
+		 * CHILD_SA by its inbound SPI. */
 		for (size_t i = 0; i < rt->n_tun; i++) {
 			t = rt->tun[i];
 			for (size_t j = 0; j < t->n_child; j++) {
-				if (t->child[j].in.spi == ev->sa.spi) {
-					ike_child_expire(rt->ike,
-							 ev->sa.proto == IPPROTO_AH ? IKE_PROTO_AH
-										    : IKE_PROTO_ESP,
-							 ev->sa.spi, ev->hard);
-					return;
-				}
+				const struct rt_child *ch = &t->child[j];
+
+				if (ch->in.spi != ev->sa.spi && ch->out.spi != ev->sa.spi)
+					continue;
+				ike_child_expire(rt->ike,
+						 ev->sa.proto == IPPROTO_AH ? IKE_PROTO_AH
+									    : IKE_PROTO_ESP,
+						 ch->st.spi_in, ev->hard);
+				return;
 			}
 		}
 		break;
@@ -871,14 +899,18 @@ void eng_rt_close(struct eng *eng)
 
 	if (!rt)
 		return;
-	/* tell the peers, then remove what this engine installed */
+	/* tell the peers, then remove what this engine installed; only then
+	 * free: the IKE core's callbacks look tunnels up while it tears down */
 	for (size_t i = 0; i < rt->n_tun; i++) {
 		tun_unconfigure(rt, rt->tun[i]);
 		iface_drop(rt, rt->tun[i]);
+	}
+	for (size_t i = 0; i < rt->n_tun; i++) {
 		if (rt->tun[i]->gai)
 			gai_drop(rt, rt->tun[i]->gai);
 		free(rt->tun[i]);
 	}
+	rt->n_tun = 0;
 	free(rt->tun);
 	orphans_reap(rt, true);
 	free(rt->orphans);

@@ -309,6 +309,8 @@ static void test_wrong_key_reason(void **state)
 	assert_int_equal(gs_run(&p->a, "show ipsec tunnel T", NULL), CMD_OK);
 	assert_non_null(strstr(p->a.out, "Reason: AUTHENTICATION_FAILED"));
 	assert_int_equal(kernel_fake_sa_count(eng_test_kernel(p->a.eng)), 0);
+	/* fail closed: the subnets' policies are there without an SA */
+	assert_int_equal(kernel_fake_policy_count(eng_test_kernel(p->a.eng)), 3);
 }
 
 static void test_remove_and_shutdown(void **state)
@@ -357,8 +359,23 @@ static void test_clear_brings_auto_back(void **state)
 	assert_int_equal(kernel_fake_sa_count(eng_test_kernel(p->a.eng)), 2);
 }
 
-/* on-demand: a trap policy, the kernel's ACQUIRE starts IKE, and the trap
- * returns when the CHILD_SA is gone. */
+/* The newest policy of one direction the fake kernel was given. */
+static const struct kernel_policy *last_policy(struct kernel *k, uint8_t dir)
+{
+	const struct kernel_policy *found = NULL;
+
+	for (size_t i = 0; i < kernel_fake_ncalls(k); i++) {
+		const struct kernel_fake_call *c = kernel_fake_call(k, i);
+
+		if (c->op == KF_POLICY_UPDATE && c->pol.dir == dir)
+			found = &c->pol;
+	}
+	return found;
+}
+
+/* on-demand: trap policies (out, in, fwd), the kernel's ACQUIRE starts
+ * IKE, and the traps stay when the CHILD_SA is gone: traffic waits, it
+ * never leaves in clear. */
 static void test_on_demand(void **state)
 {
 	struct pair *p = *state;
@@ -373,9 +390,9 @@ static void test_on_demand(void **state)
 	pump(p, 500);
 	assert_int_equal(status(&p->a, "T").state, ENG_TUN_IDLE);
 	assert_int_equal(kernel_fake_sa_count(ka), 0);
-	assert_int_equal(kernel_fake_policy_count(ka), 1);
-	trap = &kernel_fake_last(ka, KF_POLICY_UPDATE)->pol;
-	assert_int_equal(trap->dir, KERNEL_DIR_OUT);
+	assert_int_equal(kernel_fake_policy_count(ka), 3);
+	trap = last_policy(ka, KERNEL_DIR_OUT);
+	assert_non_null(trap);
 	assert_int_equal(trap->sel.src_len, 24);
 	assert_int_equal(trap->sel.src.bytes[1], 1);
 	assert_int_equal(trap->sel.dst.bytes[1], 2);
@@ -390,7 +407,8 @@ static void test_on_demand(void **state)
 	assert_int_equal(gs_run(&p->a, "clear crypto ipsec sa tunnel T", NULL), CMD_OK);
 	pump(p, 500);
 	assert_int_equal(kernel_fake_sa_count(ka), 0);
-	assert_int_equal(kernel_fake_policy_count(ka), 1);
+	assert_int_equal(kernel_fake_policy_count(ka), 3);
+	assert_int_equal(kernel_fake_count(ka, KF_POLICY_DEL), 0);
 }
 
 /* debug ... explains what happens, to the log callback, without secrets;
@@ -523,7 +541,7 @@ static void test_idletime(void **state)
 	pump(p, 4500);
 	assert_int_not_equal(status(&p->a, "T").state, ENG_TUN_UP);
 	assert_int_equal(kernel_fake_sa_count(ka), 0);
-	assert_int_equal(kernel_fake_policy_count(ka), 1); /* the trap is back */
+	assert_int_equal(kernel_fake_policy_count(ka), 3); /* the traps stay */
 	assert_non_null(strstr(p->a.log, "no traffic for 3 s"));
 }
 
@@ -636,14 +654,15 @@ static void test_xfrm_interface(void **state)
 	assert_int_equal(ifc->if_id, 7);
 	assert_non_null(find_sa_x(&p->a, a.child[0].spi_in, 7, 0));
 	assert_null(find_sa(&p->a, a.child[0].spi_in));
-	assert_int_equal(policies_with(ka, 7, 0), 3);
+	/* the traps, then the CHILD_SA's policies on the same selectors */
+	assert_int_equal(policies_with(ka, 7, 0), 6);
 
 	ifc = kernel_fake_iface_find(kb, "vti7");
 	assert_non_null(ifc);
 	assert_int_equal(ifc->kind, KERNEL_IFACE_VTI);
 	assert_non_null(find_sa_x(&p->b, b.child[0].spi_in, 0, 7));
 	assert_null(find_sa(&p->b, b.child[0].spi_in));
-	assert_int_equal(policies_with(kb, 0, 7), 3);
+	assert_int_equal(policies_with(kb, 0, 7), 6);
 
 	/* gone from the configuration: gone from the kernel */
 	configure(&p->a, "ipsec tunnel T\n no xfrm-interface");
@@ -651,6 +670,108 @@ static void test_xfrm_interface(void **state)
 	assert_null(kernel_fake_iface_find(ka, "ipsec7"));
 	a = status(&p->a, "T");
 	assert_non_null(find_sa(&p->a, a.child[0].spi_in));
+}
+
+/* Two tunnels: a commit that changes one leaves the other's SAs alone.
+ * (Closing the engine with both configured is what the teardown does,
+ * under ASan too.) */
+static void test_two_tunnels(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status t1, t2;
+	char buf[1024];
+
+	configure(&p->b, side_b);
+	snprintf(buf, sizeof(buf),
+		 "%s\nipsec tunnel U\n local-address 127.0.0.1\n remote-address 127.0.0.9\n"
+		 " authentication pre-share key k-2\n local-subnet 10.3.0.0/24\n"
+		 " remote-subnet 10.4.0.0/24",
+		 side_a);
+	configure(&p->a, buf);
+	wait_up(p, "T");
+	t1 = status(&p->a, "T");
+	configure(&p->a, "ipsec tunnel U\n dpd interval 20 timeout 60\n remote-address 127.0.0.8");
+	pump(p, 500);
+	t2 = status(&p->a, "T");
+	assert_int_equal(t2.state, ENG_TUN_UP);
+	assert_int_equal(t2.child[0].spi_in, t1.child[0].spi_in);
+	assert_memory_equal(t2.spi_i, t1.spi_i, 8);
+	assert_int_equal(kernel_fake_sa_count(eng_test_kernel(p->a.eng)), 2);
+	/* U's traps and T's policies: 3 each */
+	assert_int_equal(kernel_fake_policy_count(eng_test_kernel(p->a.eng)), 6);
+}
+
+/* A CHILD_SA whose policies the kernel refuses is not left half in:
+ * both SAs go, the reason says why. */
+static void test_policy_failure_removes_sas(void **state)
+{
+	struct pair *p = *state;
+	struct kernel *ka = eng_test_kernel(p->a.eng);
+	struct eng_tunnel_status a;
+
+	configure(&p->b, side_b);
+	configure(&p->a, side_a);
+	/* the traps went in at commit; the CHILD_SA's second policy fails */
+	kernel_fake_fail(ka, KF_POLICY_UPDATE, 1, -ENOBUFS, "no room");
+	for (int i = 0; i < 30; i++) {
+		pump(p, 100);
+		a = status(&p->a, "T");
+		if (strstr(a.reason, "no room"))
+			break;
+	}
+	assert_non_null(strstr(a.reason, "no room"));
+	assert_int_equal(a.n_child, 0);
+	assert_int_equal(kernel_fake_sa_count(ka), 0);
+}
+
+/* The kernel's soft expiry of the outbound SA (a volume limit reached by
+ * outbound traffic) rekeys the CHILD_SA too. */
+static void test_outbound_expire_rekeys(void **state)
+{
+	struct pair *p = *state;
+	struct kernel *ka = eng_test_kernel(p->a.eng);
+	struct kernel_event ev = {.kind = KERNEL_EV_EXPIRE};
+	struct eng_tunnel_status before, after;
+
+	bring_up(p);
+	before = status(&p->a, "T");
+	ev.sa.spi = before.child[0].spi_out;
+	ev.sa.proto = IPPROTO_ESP;
+	ev.sa.dst.family = AF_INET;
+	memcpy(ev.sa.dst.bytes, "\x7f\0\0\x01", 4);
+	assert_int_equal(kernel_fake_inject(ka, &ev), 0);
+	for (int i = 0; i < 30; i++) {
+		pump(p, 100);
+		after = status(&p->a, "T");
+		if (after.n_child == 1 && after.child[0].spi_out != before.child[0].spi_out)
+			break;
+	}
+	assert_int_equal(after.state, ENG_TUN_UP);
+	assert_int_not_equal(after.child[0].spi_out, before.child[0].spi_out);
+	/* the IKE SA stays: a CHILD_SA rekey, not a new negotiation */
+	assert_memory_equal(after.spi_i, before.spi_i, 8);
+}
+
+/* A responder for any peer shows the peer it has, never garbage. */
+static void test_responder_any_peer(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status b;
+
+	configure(&p->b, "ipsec tunnel T\n local-address 127.0.0.1\n remote-address any\n"
+			 " authentication pre-share key k-1\n local-subnet 10.2.0.0/24\n"
+			 " remote-subnet 10.1.0.0/24\n start-mode responder-only");
+	configure(&p->a, side_a);
+	wait_up(p, "T");
+	b = status(&p->b, "T");
+	assert_int_equal(b.remote.family, AF_INET);
+	assert_int_equal(b.remote.bytes[0], 127);
+	assert_int_equal(b.remote_port, p->port_a);
+	gs_reset(&p->b);
+	assert_int_equal(gs_run(&p->b, "show crypto ipsec sa", NULL), CMD_OK);
+	assert_non_null(strstr(p->b.out, "remote crypto endpt.: 127.0.0.1\n"));
+	gs_reset(&p->b);
+	assert_int_equal(gs_run(&p->b, "clear crypto ikev2 sa peer 127.0.0.1", NULL), CMD_OK);
 }
 
 /* An engine without IKE says so for every tunnel. */
@@ -699,6 +820,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_volume_lifetime, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_xfrm_interface, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_two_tunnels, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_policy_failure_removes_sas, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_outbound_expire_rekeys, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_responder_any_peer, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 
