@@ -135,6 +135,14 @@ static void transform_text(const struct eng_child_status *c, char *buf, size_t l
 	snprintf(buf, len, "%s%s,", e, i);
 }
 
+/* Kilobytes left before the volume limit, 0 without one (as IOS prints). */
+static uint64_t kb_left(const struct eng_child_status *c, const struct eng_sa_count *k)
+{
+	uint64_t used = k->bytes / 1024;
+
+	return c->lifetime_kb > used ? c->lifetime_kb - used : 0;
+}
+
 static long age(time_t since)
 {
 	time_t now = time(NULL);
@@ -170,7 +178,7 @@ static int show_ikev2_sa(struct cmd_sess *cs, const struct cmd_args *a)
 			if (!s->ike_up || s->local.family != fam)
 				continue;
 			if (!header) {
-				cmd_out(cs, " %s Crypto IKEv2  SA",
+				cmd_out(cs, "%s Crypto IKEv2  SA",
 					fam == AF_INET ? "IPv4" : "IPv6");
 				cmd_out(cs, "%s", "");
 				cmd_out(cs, "Tunnel-id Local                 Remote                "
@@ -215,8 +223,10 @@ static int show_ikev2_sa(struct cmd_sess *cs, const struct cmd_args *a)
 			    (s->initiator ? s->spi_r : s->spi_i)[6],
 			    (s->initiator ? s->spi_r : s->spi_i)[7]);
 			if (s->dpd_interval)
-				cmd_out(cs, "      DPD configured for %" PRIu32 " seconds",
-					s->dpd_interval);
+				cmd_out(cs,
+					"      DPD configured for %" PRIu32
+					" seconds, retry %" PRIu32,
+					s->dpd_interval, s->dpd_timeout / s->dpd_interval);
 			else
 				cmd_out(cs, "      DPD is disabled");
 			if (s->nat_local || s->nat_remote)
@@ -277,7 +287,10 @@ static void ipsec_sa_block(struct cmd_sess *cs, const struct eng_tunnel_status *
 				dir ? c->spi_out : c->spi_in, dir ? c->spi_out : c->spi_in);
 			cmd_out(cs, "        transform: %s", buf);
 			cmd_out(cs, "        in use settings ={%s, }", mode);
-			cmd_out(cs, "        sa timing: remaining key lifetime (sec): (%ld)",
+			cmd_out(cs,
+				"        sa timing: remaining key lifetime (k/sec): (%" PRIu64
+				"/%ld)",
+				kb_left(c, dir ? &c->out : &c->in),
 				remaining(c->established, c->lifetime_s));
 			cmd_out(cs, "        replay detection support: %s", dir ? "N" : "Y");
 			cmd_out(cs, "        Status: ACTIVE");
@@ -358,13 +371,14 @@ static int show_session(struct cmd_sess *cs, const struct cmd_args *a)
 				continue;
 			cmd_out(cs,
 				"        Inbound:  #pkts dec'ed %" PRIu64 " drop %" PRIu64
-				" life (KB/Sec) 0/%ld",
+				" life (KB/Sec) %" PRIu64 "/%ld",
 				c->in.packets, c->in.replay_errors + c->in.integrity_errors,
-				remaining(c->established, c->lifetime_s));
+				kb_left(c, &c->in), remaining(c->established, c->lifetime_s));
 			cmd_out(cs,
 				"        Outbound: #pkts enc'ed %" PRIu64 " drop 0 life (KB/Sec) "
-				"0/%ld",
-				c->out.packets, remaining(c->established, c->lifetime_s));
+				"%" PRIu64 "/%ld",
+				c->out.packets, kb_left(c, &c->out),
+				remaining(c->established, c->lifetime_s));
 		}
 		cmd_out(cs, "%s", "");
 	}

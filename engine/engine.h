@@ -505,6 +505,7 @@ struct eng_child_status {
 	struct eng_sa_count in, out;
 	time_t established;
 	uint32_t lifetime_s;	  /* hard lifetime */
+	uint64_t lifetime_kb;	  /* volume limit, 0 = none */
 };
 
 #define ENG_STATUS_CHILDREN 8
@@ -524,7 +525,7 @@ struct eng_tunnel_status {
 	uint16_t ike_group;
 	uint32_t ike_lifetime;
 	time_t ike_established;
-	uint32_t dpd_interval;
+	uint32_t dpd_interval, dpd_timeout;
 	/* the CHILD_SAs */
 	size_t n_child;
 	struct eng_child_status child[ENG_STATUS_CHILDREN];

@@ -132,6 +132,7 @@ static void tun_status(struct eng_rt *rt, const char *rt_err, const struct eng_n
 	snprintf(s->reason, sizeof(s->reason), "%s", t->reason);
 	s->reason_at = t->reason_at;
 	s->dpd_interval = cfg->dpd.interval;
+	s->dpd_timeout = cfg->dpd.timeout;
 	s->total_in = t->total_in;
 	s->total_out = t->total_out;
 	s->n_child = t->n_child;

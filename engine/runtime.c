@@ -210,6 +210,7 @@ static int env_child_install(void *ctx, const char *tunnel, const struct ike_chi
 		prefix_from_range(&rc_->st.remote_ts, &c->ts_remote[0]);
 	rc_->st.established = time(NULL);
 	rc_->st.lifetime_s = c->lifetime_hard_s;
+	rc_->st.lifetime_kb = c->lifetime_hard_kb;
 	rc_->st.pfs_group = t->conf.child.n_dh ? (uint8_t)t->conf.child.dh[0] : 0;
 	if (rt->eng->debug & ENG_DEBUG_IPSEC) {
 		char lts[64], rts[64];
@@ -422,6 +423,7 @@ static void resolve_start(struct eng_rt *rt, struct rt_tun *t, const struct eng_
 		snprintf(why, sizeof(why), "remote-address %s: %s", g->name, gai_strerror(rc));
 		set_reason(t, why);
 		free(g);
+		schedule_advance(t); /* try again later */
 		return;
 	}
 	t->gai = g;
@@ -453,16 +455,21 @@ static void resolve_poll(struct eng_rt *rt, struct rt_tun *t)
 	if (rc == 0 && g->cb.ar_result) {
 		const struct addrinfo *ai = g->cb.ar_result;
 
+		/* the first address of the family asked for (the local one's) */
+		while (ai && ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
+			ai = ai->ai_next;
 		memset(&t->resolved, 0, sizeof(t->resolved));
-		if (ai->ai_family == AF_INET) {
+		if (ai && ai->ai_family == AF_INET) {
 			t->resolved.family = AF_INET;
 			memcpy(t->resolved.bytes,
 			       &((const struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
-		} else if (ai->ai_family == AF_INET6) {
+		} else if (ai) {
 			t->resolved.family = AF_INET6;
 			memcpy(t->resolved.bytes,
 			       &((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
 		}
+	}
+	if (rc == 0 && t->resolved.family) {
 		t->resolved_idx = t->gai_idx;
 		if (rt->eng->debug & ENG_DEBUG_IKE_DETAIL) {
 			char a[64];
@@ -479,7 +486,7 @@ static void resolve_poll(struct eng_rt *rt, struct rt_tun *t)
 		char why[300];
 
 		snprintf(why, sizeof(why), "remote-address %s: %s", g->name,
-			 rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+			 rc ? gai_strerror(rc) : "no IPv4 or IPv6 address");
 		set_reason(t, why);
 		eng_logf(rt->eng, ENG_LOG_WARNING, "tunnel %s: %s", t->name, why);
 	}
@@ -729,6 +736,8 @@ int64_t eng_rt_next_ms(const struct eng *eng)
 	if (!rt)
 		return -1;
 	next = ike_next_timeout(rt->ike);
+	if (rt->n_orphans && (uint64_t)eng_now_ms() + 50 < next)
+		next = (uint64_t)eng_now_ms() + 50;
 	for (size_t i = 0; i < rt->n_tun; i++) {
 		const struct rt_tun *t = rt->tun[i];
 		/* a resolution in flight is looked at every 50 ms */

@@ -566,6 +566,12 @@ static void test_volume_lifetime(void **state)
 	assert_int_equal(out->lft.hard_bytes, 2560 * 1024);
 	assert_int_equal(in->lft.soft_bytes, 2560 * 1024 / 10 * 9);
 	assert_int_equal(in->lft.hard_add_s, 600);
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show crypto ipsec sa", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "remaining key lifetime (k/sec): (2560/"));
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show crypto session detail", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "life (KB/Sec) 2560/"));
 }
 
 static void set_packets(struct gsess *g, uint32_t spi, uint64_t packets)
