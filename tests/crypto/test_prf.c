@@ -101,10 +101,10 @@ static void test_integ_rfc4868(void **state)
 }
 
 /*
- * KDF chain. NIST CAVP's SP 800-135 IKEv2 files were not available to this
- * project, so the expected values come from tests/crypto/kdf_vectors.py, an
- * independent implementation with Python's hmac module written from
- * RFC 7296 §2.13-2.18. Inputs below must match that script.
+ * KDF chain, split into the seven IKE SA keys. The expected values come from
+ * tests/crypto/kdf_vectors.py, an independent implementation with Python's
+ * hmac module written from RFC 7296 §2.13-2.18; inputs below must match that
+ * script. The published NIST SP 800-135 IKEv2 vectors are in test_kdf_nist.c.
  */
 struct kdf_inputs {
 	uint8_t ni[32], nr[32], gir[32], gir_new[32], spii[8], spir[8];
