@@ -137,7 +137,8 @@ static int cmd_show_commit_changes(struct cmd_sess *cs, const struct cmd_args *a
 static int cmd_show_version(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	cmd_out(cs, "ikesh version %s", IKESH_VERSION);
-	cmd_out(cs, "Engine: embedded");
+	cmd_out(cs, "Engine: %s",
+		eng_is_remote(eng_sess_engine(cs->es)) ? "ikeshd (daemon)" : "embedded");
 	return 0;
 }
 

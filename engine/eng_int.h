@@ -100,7 +100,11 @@ struct eng {
 	unsigned n_sess;
 	struct eng_rt *rt; /* the IKE runtime, NULL: configuration only */
 	char rt_error[256]; /* why the runtime could not start, "" if not asked */
+	struct ctl_remote *remote; /* non-NULL: the engine is ikeshd's (ctl/) */
 };
+
+/* A session of a remote engine: every call goes to the daemon. */
+#define ENG_REMOTE(s) ((s) && (s)->eng->remote)
 
 struct eng_sess {
 	struct eng *eng;

@@ -291,6 +291,9 @@ struct eng_opts {
 	void *log_arg;
 	/* NULL: configuration only; see "The IKE runtime" below. */
 	const struct eng_runtime_opts *runtime;
+	/* Use the engine of ikeshd when its socket is in run_dir (see "The
+	 * daemon" below); open one here when there is none. */
+	bool daemon;
 };
 
 /*
@@ -541,5 +544,42 @@ int eng_ike_stats(struct eng_sess *sess, struct eng_ike_stats *out);
 int eng_clear_ike_sa(struct eng_sess *sess, const char *tunnel);
 int eng_clear_child_sa(struct eng_sess *sess, const char *tunnel);
 int eng_clear_counters(struct eng_sess *sess);
+
+/* ---- The daemon: the engine served over a socket ----------------------- */
+
+/*
+ * ikeshd listens on ENG_CTL_SOCKET in its run_dir.  A program that opens
+ * the engine with eng_opts.daemon gets, when the daemon is there, an
+ * engine whose sessions forward every call of this header to it (one
+ * session per engine; the daemon decides the session's user and role, so
+ * eng_sess_open's are ignored).  Timers and the IKE runtime then run in
+ * the daemon; eng_poll_fds() gives the socket, and eng_tick() reads the
+ * log lines the daemon streams.  A lost daemon is reported through the
+ * log callback and the next call reconnects.
+ */
+#define ENG_CTL_SOCKET "ikeshd.sock"
+
+bool eng_is_remote(const struct eng *eng);
+
+/*
+ * The daemon's side: one connection.  eng_ctl_new opens a session for
+ * the user and role the daemon found (never what the client says).
+ * eng_ctl_input takes bytes read from the socket (as many as
+ * eng_ctl_want allows; data may be NULL to serve what is buffered) and
+ * answers whole requests; a negative return means: send what is pending
+ * and close.  eng_ctl_pending/eng_ctl_sent drain the output.
+ * eng_ctl_log queues a log line for that connection (dropped when the
+ * client does not read).
+ */
+struct eng_ctl;
+int eng_ctl_new(struct eng *eng, const char *user, enum eng_role role, struct eng_ctl **out);
+void eng_ctl_free(struct eng_ctl *c);
+struct eng_sess *eng_ctl_sess(const struct eng_ctl *c);
+int eng_ctl_input(struct eng_ctl *c, const void *data, size_t len);
+size_t eng_ctl_want(const struct eng_ctl *c);
+bool eng_ctl_partial(const struct eng_ctl *c);
+size_t eng_ctl_pending(const struct eng_ctl *c, const void **data);
+void eng_ctl_sent(struct eng_ctl *c, size_t n);
+void eng_ctl_log(struct eng_ctl *c, enum eng_log_level level, const char *msg);
 
 #endif /* IKESH_ENGINE_H */

@@ -27,6 +27,7 @@
 #include "ikev2.h"
 #include "kernel.h"
 #include "xform.h"
+#include "ctl/ctl.h"
 
 #define RT_CHILDREN	 ENG_STATUS_CHILDREN
 #define RT_POLICIES	 (ENG_SUBNETS_MAX * ENG_SUBNETS_MAX * 3)
@@ -1022,6 +1023,8 @@ static void on_kernel_event(void *arg, const struct kernel_event *ev)
 
 size_t eng_poll_fds(const struct eng *eng, int *fds, size_t max)
 {
+	if (eng && eng->remote)
+		return ctl_remote_poll_fds(eng, fds, max);
 	const struct eng_rt *rt = eng ? eng->rt : NULL;
 	size_t n;
 
@@ -1258,6 +1261,8 @@ static void tun_status(struct eng_rt *rt, const char *rt_err, const struct eng_n
 int eng_tunnel_status(struct eng_sess *sess, const char *name, struct eng_tunnel_status **out,
 		      size_t *n)
 {
+	if (ENG_REMOTE(sess) && out && n)
+		return ctl_tunnel_status(sess, name, out, n);
 	struct eng *eng;
 	const struct eng_tab *tab;
 	struct eng_tunnel_status *v;
@@ -1286,6 +1291,8 @@ int eng_tunnel_status(struct eng_sess *sess, const char *name, struct eng_tunnel
 
 int eng_ike_stats(struct eng_sess *sess, struct eng_ike_stats *out)
 {
+	if (ENG_REMOTE(sess) && out)
+		return ctl_ike_stats(sess, out);
 	const struct eng_rt *rt;
 	const struct ike_stats *st;
 
@@ -1354,16 +1361,22 @@ static int clear_each(struct eng_sess *sess, const char *tunnel, bool child_only
 
 int eng_clear_ike_sa(struct eng_sess *sess, const char *tunnel)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_name_call(sess, CTL_CLEAR_IKE_SA, tunnel);
 	return clear_each(sess, tunnel, false);
 }
 
 int eng_clear_child_sa(struct eng_sess *sess, const char *tunnel)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_name_call(sess, CTL_CLEAR_CHILD_SA, tunnel);
 	return clear_each(sess, tunnel, true);
 }
 
 int eng_clear_counters(struct eng_sess *sess)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_simple(sess, CTL_CLEAR_COUNTERS);
 	struct eng_rt *rt;
 
 	if (!sess)

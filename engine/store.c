@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "eng_int.h"
+#include "ctl/ctl.h"
 
 /* ---- Nodes ---------------------------------------------------------- */
 
@@ -619,6 +620,8 @@ done:
 
 int eng_sess_open(struct eng *eng, const char *user, enum eng_role role, struct eng_sess **out)
 {
+	if (eng && eng->remote && out)
+		return ctl_sess_open(eng, out);
 	struct eng_sess *s;
 
 	if (!eng || !out || (role != ENG_ROLE_OPERATOR && role != ENG_ROLE_ADMIN))
@@ -640,6 +643,10 @@ int eng_sess_open(struct eng *eng, const char *user, enum eng_role role, struct 
 
 void eng_sess_close(struct eng_sess *sess)
 {
+	if (ENG_REMOTE(sess)) {
+		ctl_sess_close(sess);
+		return;
+	}
 	if (!sess)
 		return;
 	eng_cand_discard(sess);
@@ -659,6 +666,8 @@ struct eng *eng_sess_engine(const struct eng_sess *sess)
 
 int eng_cand_begin(struct eng_sess *sess)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_simple(sess, CTL_CAND_BEGIN);
 	if (!sess)
 		return -EINVAL;
 	if (sess->role != ENG_ROLE_ADMIN)
@@ -675,11 +684,15 @@ int eng_cand_begin(struct eng_sess *sess)
 
 bool eng_cand_active(const struct eng_sess *sess)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_simple((struct eng_sess *)sess, CTL_CAND_ACTIVE) > 0;
 	return sess && sess->cand;
 }
 
 bool eng_cand_dirty(const struct eng_sess *sess)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_simple((struct eng_sess *)sess, CTL_CAND_DIRTY) > 0;
 	if (!sess || !sess->cand)
 		return false;
 	return !cfg_equal(sess->cand, sess->base);
@@ -687,6 +700,10 @@ bool eng_cand_dirty(const struct eng_sess *sess)
 
 void eng_cand_discard(struct eng_sess *sess)
 {
+	if (ENG_REMOTE(sess)) {
+		ctl_simple(sess, CTL_CAND_DISCARD);
+		return;
+	}
 	if (!sess)
 		return;
 	cfg_unref(sess->cand);
@@ -723,6 +740,8 @@ static void mask_secret(char **s)
 int eng_obj_get(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const char *key,
 		void *out)
 {
+	if (ENG_REMOTE(sess) && out)
+		return ctl_obj_get(sess, db, kind, key, out);
 	const struct eng_cfg *c;
 	struct eng_node *n;
 	uint32_t num;
@@ -756,6 +775,8 @@ int eng_obj_get(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const
 
 int eng_obj_put(struct eng_sess *sess, enum eng_kind kind, const void *obj, struct eng_diag *diag)
 {
+	if (ENG_REMOTE(sess) && obj && (unsigned)kind < ENG_OBJ_KINDS)
+		return ctl_obj_put(sess, kind, obj, diag);
 	struct eng_node *n;
 	int rc;
 
@@ -785,6 +806,8 @@ int eng_obj_put(struct eng_sess *sess, enum eng_kind kind, const void *obj, stru
 
 int eng_obj_del(struct eng_sess *sess, enum eng_kind kind, const char *key)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_obj_del(sess, kind, key);
 	uint32_t num;
 
 	if (!sess || (unsigned)kind >= ENG_OBJ_KINDS)
@@ -806,6 +829,8 @@ int eng_obj_del(struct eng_sess *sess, enum eng_kind kind, const char *key)
 
 int eng_keys(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, struct eng_keys *out)
 {
+	if (ENG_REMOTE(sess) && out)
+		return ctl_keys(sess, db, kind, out);
 	const struct eng_cfg *c;
 	const struct eng_tab *t;
 	int rc;
@@ -846,6 +871,8 @@ void eng_keys_free(struct eng_keys *k)
 
 int eng_config_text(struct eng_sess *sess, enum eng_db db, unsigned flags, char **out)
 {
+	if (ENG_REMOTE(sess) && out)
+		return ctl_config_text(sess, db, flags, out);
 	bool secrets = (flags & ENG_TEXT_SECRETS) && sess && sess->role == ENG_ROLE_ADMIN;
 	const struct eng_cfg *c;
 	int rc;
@@ -880,6 +907,8 @@ int eng_config_text(struct eng_sess *sess, enum eng_db db, unsigned flags, char 
 int eng_obj_text(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const char *key,
 		 unsigned flags, char **out)
 {
+	if (ENG_REMOTE(sess) && out)
+		return ctl_obj_text(sess, db, kind, key, flags, out);
 	bool secrets = (flags & ENG_TEXT_SECRETS) && sess && sess->role == ENG_ROLE_ADMIN;
 	const struct eng_cfg *c;
 	struct eng_node *n;
