@@ -88,6 +88,7 @@ static size_t tunnel_strings(struct eng_tunnel *t, char ***v)
 {
 	size_t n = 0;
 
+	/* keep in step with the check in wb_obj: remote names at 2.. */
 	v[n++] = &t->description;
 	v[n++] = &t->local.name;
 	for (size_t i = 0; i < ENG_REMOTES_MAX; i++)
@@ -120,8 +121,13 @@ void wb_obj(struct ebuf *b, enum eng_kind kind, const void *obj)
 		*v[i] = NULL;
 	wb_blob(b, &t, sizeof(t));
 	n = tunnel_strings((struct eng_tunnel *)obj, v);
-	for (size_t i = 0; i < n; i++)
-		wb_str(b, *v[i]);
+	for (size_t i = 0; i < n; i++) {
+		/* names past n_remote are stale pointers, not the object's */
+		bool unused = i >= 2 && i < 2 + ENG_REMOTES_MAX &&
+			      i - 2 >= ((const struct eng_tunnel *)obj)->n_remote;
+
+		wb_str(b, unused ? NULL : *v[i]);
+	}
 }
 
 /* ---- Reading ------------------------------------------------------------ */
@@ -275,9 +281,20 @@ static int rb_tunnel(struct rbuf *r, struct eng_tunnel *t)
 		int rc = rb_str(r, true, v[i]);
 
 		if (rc)
-			return rc;
+			goto fail;
 	}
+	/* eng_obj_clear frees the names of the entries in use only */
+	for (size_t i = t->n_remote; i < ENG_REMOTES_MAX; i++)
+		if (t->remote[i].name)
+			goto fail;
 	return 0;
+fail:
+	for (size_t i = 0; i < n; i++) {
+		free(*v[i]);
+		*v[i] = NULL;
+	}
+	r->bad = true;
+	return -EBADMSG;
 }
 
 static bool lists_ok(const uint8_t *counts[], size_t n)
