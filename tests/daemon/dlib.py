@@ -250,6 +250,16 @@ class Pty:
                 os._exit(127)
         self.pid, self.fd, self.buf = pid, fd, ''
 
+    def drain(self):
+        """Forget what was shown so far (prompts redrawn meanwhile)."""
+        while select.select([self.fd], [], [], 0.05)[0]:
+            try:
+                if not os.read(self.fd, 65536):
+                    break
+            except OSError:
+                break
+        self.buf = ''
+
     def read_until(self, pattern, timeout=15):
         rx = re.compile(pattern)
         deadline = time.monotonic() + timeout
@@ -275,6 +285,7 @@ class Pty:
 
     def cmd(self, line, prompt=r'[#>]\s*$', timeout=15):
         """Type a line; the output up to the next prompt."""
+        self.drain()
         os.write(self.fd, line.encode() + b'\r')
         return self.read_until(prompt, timeout)
 
