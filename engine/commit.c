@@ -697,6 +697,11 @@ int eng_commit(struct eng_sess *sess, const struct eng_commit_req *req, struct e
 		return -EPERM;
 	if (!sess->cand)
 		return -ENOTCONN;
+	if (eng->excl && eng->excl != sess) {
+		eng_diag_addf(diag, "configuration is locked by %s (configure exclusive)",
+			      eng->excl->user);
+		return -EBUSY;
+	}
 	if (req->confirm_minutes > 24 * 60)
 		return -ERANGE;
 	rc = merge(sess, &m, diag, &conflict, NULL);

@@ -101,6 +101,8 @@ struct eng {
 	struct eng_rt *rt; /* the IKE runtime, NULL: configuration only */
 	char rt_error[256]; /* why the runtime could not start, "" if not asked */
 	struct ctl_remote *remote; /* non-NULL: the engine is ikeshd's (ctl/) */
+	struct eng_sess *sessions; /* every open session, newest first */
+	struct eng_sess *excl;	   /* holds `configure exclusive`, or NULL */
 };
 
 /* A session of a remote engine: every call goes to the daemon. */
@@ -113,6 +115,8 @@ struct eng_sess {
 	struct eng_cfg *cand; /* private candidate, NULL when none */
 	struct eng_cfg *base; /* running as it was when cand was made */
 	uint64_t base_gen;
+	time_t since;
+	struct eng_sess *next; /* eng->sessions */
 };
 
 /* vocab.c */

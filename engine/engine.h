@@ -332,6 +332,22 @@ bool eng_cand_active(const struct eng_sess *sess);
 bool eng_cand_dirty(const struct eng_sess *sess);
 /* `abort`: drop the candidate. */
 void eng_cand_discard(struct eng_sess *sess);
+/* `configure exclusive`: a candidate, and configuration locked for every
+ * other session (they can neither begin a candidate nor commit: -EBUSY)
+ * until this one discards its candidate or ends, whatever the reason.
+ * -EBUSY when another session holds the lock. */
+int eng_cand_begin_exclusive(struct eng_sess *sess);
+
+/* `show users`: the sessions of the engine, newest first.  free(). */
+struct eng_sess_info {
+	char user[32];
+	enum eng_role role;
+	time_t since;
+	bool config;	/* has a candidate */
+	bool exclusive; /* holds the configuration lock */
+	bool self;	/* the asking session */
+};
+int eng_sess_list(struct eng_sess *sess, struct eng_sess_info **out, size_t *n);
 
 /*
  * Object access.  key: the policy id in decimal, or the name; ignored for

@@ -636,8 +636,67 @@ int eng_sess_open(struct eng *eng, const char *user, enum eng_role role, struct 
 	for (char *p = s->user; *p; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f)
 			*p = '_';
+	s->since = time(NULL);
+	s->next = eng->sessions;
+	eng->sessions = s;
 	eng->n_sess++;
 	*out = s;
+	return 0;
+}
+
+static void excl_release(struct eng_sess *sess)
+{
+	if (sess->eng->excl != sess)
+		return;
+	sess->eng->excl = NULL;
+	eng_logf(sess->eng, ENG_LOG_NOTICE, "configuration unlocked (%s left configure exclusive)",
+		 sess->user);
+}
+
+int eng_cand_begin_exclusive(struct eng_sess *sess)
+{
+	int rc;
+
+	if (ENG_REMOTE(sess))
+		return ctl_simple(sess, CTL_CAND_EXCLUSIVE);
+	if (!sess)
+		return -EINVAL;
+	if (sess->role != ENG_ROLE_ADMIN)
+		return -EPERM;
+	if (sess->eng->excl == sess)
+		return 0;
+	rc = eng_cand_begin(sess);
+	if (rc)
+		return rc;
+	sess->eng->excl = sess;
+	eng_logf(sess->eng, ENG_LOG_NOTICE, "configuration locked by %s (configure exclusive)",
+		 sess->user);
+	return 0;
+}
+
+int eng_sess_list(struct eng_sess *sess, struct eng_sess_info **out, size_t *n)
+{
+	struct eng_sess_info *v;
+	size_t k = 0;
+
+	if (ENG_REMOTE(sess) && out && n)
+		return ctl_sess_list(sess, out, n);
+	if (!sess || !out || !n)
+		return -EINVAL;
+	v = calloc(sess->eng->n_sess + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (struct eng_sess *s = sess->eng->sessions; s && k < sess->eng->n_sess; s = s->next) {
+		snprintf(v[k].user, sizeof(v[k].user), "%s", s->user);
+		v[k].role = s->role;
+		v[k].since = s->since;
+		v[k].config = s->cand != NULL;
+		v[k].exclusive = sess->eng->excl == s;
+		v[k].self = s == sess;
+		k++;
+	}
+	*out = v;
+	*n = k;
 	return 0;
 }
 
@@ -650,6 +709,12 @@ void eng_sess_close(struct eng_sess *sess)
 	if (!sess)
 		return;
 	eng_cand_discard(sess);
+	for (struct eng_sess **pp = &sess->eng->sessions; *pp; pp = &(*pp)->next) {
+		if (*pp == sess) {
+			*pp = sess->next;
+			break;
+		}
+	}
 	sess->eng->n_sess--;
 	free(sess);
 }
@@ -674,6 +739,8 @@ int eng_cand_begin(struct eng_sess *sess)
 		return -EPERM;
 	if (sess->cand)
 		return 0;
+	if (sess->eng->excl && sess->eng->excl != sess)
+		return -EBUSY;
 	sess->cand = cfg_clone(sess->eng->running);
 	if (!sess->cand)
 		return -ENOMEM;
@@ -706,6 +773,7 @@ void eng_cand_discard(struct eng_sess *sess)
 	}
 	if (!sess)
 		return;
+	excl_release(sess);
 	cfg_unref(sess->cand);
 	cfg_unref(sess->base);
 	sess->cand = sess->base = NULL;

@@ -60,6 +60,8 @@ enum ctl_type {
 	CTL_CLEAR_IKE_SA,
 	CTL_CLEAR_CHILD_SA,
 	CTL_CLEAR_COUNTERS,
+	CTL_CAND_EXCLUSIVE,
+	CTL_SESS_LIST,
 	CTL_OPS,
 
 	CTL_REPLY = 0x8000,
@@ -108,6 +110,7 @@ int rb_diag(struct rbuf *r, struct eng_diag *d);
 int rb_obj(struct rbuf *r, enum eng_kind kind, void *out);
 int rb_status(struct rbuf *r, struct eng_tunnel_status *st);
 int rb_commit_info(struct rbuf *r, struct eng_commit_info *ci);
+int rb_sess_info(struct rbuf *r, struct eng_sess_info *si);
 /* true when every byte was read and nothing was missing */
 bool rb_done(const struct rbuf *r);
 
@@ -141,5 +144,6 @@ int ctl_tunnel_status(struct eng_sess *s, const char *name, struct eng_tunnel_st
 		      size_t *n);
 int ctl_ike_stats(struct eng_sess *s, struct eng_ike_stats *out);
 int ctl_name_call(struct eng_sess *s, uint16_t op, const char *name);
+int ctl_sess_list(struct eng_sess *s, struct eng_sess_info **out, size_t *n);
 
 #endif /* IKESH_CTL_H */

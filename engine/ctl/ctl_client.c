@@ -790,6 +790,38 @@ int ctl_name_call(struct eng_sess *s, uint16_t op, const char *name)
 	return rc;
 }
 
+int ctl_sess_list(struct eng_sess *s, struct eng_sess_info **out, size_t *n)
+{
+	struct rbuf rep;
+	uint8_t *buf;
+	int rc, err;
+
+	*out = NULL;
+	*n = 0;
+	err = call(s->eng, CTL_SESS_LIST, NULL, &rep, &buf, &rc);
+	if (err)
+		return err;
+	if (rc == 0) {
+		uint32_t cnt = rb_u32(&rep);
+
+		if (cnt > (rep.len - rep.off) / sizeof(**out) ||
+		    !(*out = calloc(cnt + 1, sizeof(**out))))
+			rc = -EPROTO;
+		for (uint32_t i = 0; rc == 0 && i < cnt; i++)
+			rc = rb_sess_info(&rep, &(*out)[i]);
+		if (rc == 0 && !rb_done(&rep))
+			rc = -EPROTO;
+		if (rc) {
+			free(*out);
+			*out = NULL;
+		} else {
+			*n = cnt;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
 bool eng_is_remote(const struct eng *eng)
 {
 	return eng && eng->remote;

@@ -110,6 +110,7 @@ static bool op_changes_state(uint16_t op)
 {
 	switch (op) {
 	case CTL_CAND_BEGIN:
+	case CTL_CAND_EXCLUSIVE:
 	case CTL_OBJ_PUT:
 	case CTL_OBJ_DEL:
 	case CTL_COMMIT:
@@ -129,6 +130,7 @@ static const char *op_name(uint16_t op)
 {
 	static const char *const names[CTL_OPS] = {
 	    [CTL_CAND_BEGIN] = "configure",
+	    [CTL_CAND_EXCLUSIVE] = "configure exclusive",
 	    [CTL_OBJ_PUT] = "a configuration change",
 	    [CTL_OBJ_DEL] = "a configuration change",
 	    [CTL_COMMIT] = "commit",
@@ -383,6 +385,23 @@ static int serve(struct eng_ctl *c, uint16_t op, struct rbuf *r, struct ebuf *re
 		break;
 	case CTL_CLEAR_COUNTERS:
 		return rb_done(r) ? eng_clear_counters(s) : -EBADMSG;
+	case CTL_CAND_EXCLUSIVE:
+		return rb_done(r) ? eng_cand_begin_exclusive(s) : -EBADMSG;
+	case CTL_SESS_LIST: {
+		struct eng_sess_info *list = NULL;
+		size_t n = 0;
+
+		if (!rb_done(r))
+			return -EBADMSG;
+		rc = eng_sess_list(s, &list, &n);
+		if (rc == 0) {
+			wb_u32(res, (uint32_t)n);
+			for (size_t i = 0; i < n; i++)
+				wb_blob(res, &list[i], sizeof(list[i]));
+		}
+		free(list);
+		break;
+	}
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -391,6 +391,23 @@ int rb_commit_info(struct rbuf *r, struct eng_commit_info *ci)
 	return 0;
 }
 
+int rb_sess_info(struct rbuf *r, struct eng_sess_info *si)
+{
+	const uint8_t *raw = rb_blob(r, sizeof(*si));
+
+	if (!raw)
+		return -EBADMSG;
+	memcpy(si, raw, sizeof(*si));
+	fix_bool(si, offsetof(struct eng_sess_info, config));
+	fix_bool(si, offsetof(struct eng_sess_info, exclusive));
+	fix_bool(si, offsetof(struct eng_sess_info, self));
+	if (!fixed_str_ok(si->user, sizeof(si->user)) || (unsigned)si->role > ENG_ROLE_ADMIN) {
+		r->bad = true;
+		return -EBADMSG;
+	}
+	return 0;
+}
+
 bool rb_done(const struct rbuf *r)
 {
 	return !r->bad && r->off == r->len;

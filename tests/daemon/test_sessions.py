@@ -15,6 +15,7 @@ Needs root (it creates test users and the groups ikesh and ikesh-admin).
     get an engine of its own either.
 """
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -49,6 +50,7 @@ def forge(sock):
     hostile_global = u32(64) + b'pwned'.ljust(64, b'\0')
     forged = [
         ('CAND_BEGIN', b''),
+        ('CAND_EXCLUSIVE', b''),
         ('OBJ_PUT', u32(0) + hostile_global),
         ('OBJ_DEL', u32(4) + sstr('A')),
         ('COMMIT', sstr('forged') + u32(0) + b'\0'),
@@ -172,6 +174,35 @@ def run(ikeshd, ikesh):
         with open(os.path.join(d.state, 'startup-config'), 'rb') as f:
             check(f.read() == startup, 'startup-config changed')
         check('refused' in d.log_text(), 'the refusals are not logged')
+
+        # -- configure exclusive: the others can neither begin nor commit --
+        b.cmd('configure terminal', CFG)
+        tunnel(b, 'B', ['description by bob, under the lock'])
+        out = a.cmd('configure exclusive', CFG)
+        check('%' not in out, 'configure exclusive: %r' % out)
+        out = b.cmd('commit', CFG)
+        check('% Commit failed' in out and 'locked by %s' % ADMIN1 in out,
+              'commit under another session\'s lock: %r' % out)
+        b.cmd('abort', r'ikesh#\s*$')
+        out = b.cmd('configure terminal', r'ikesh#\s*$')
+        check('%% Configuration is locked by %s (configure exclusive)' % ADMIN1 in out,
+              'configure under the lock: %r' % out)
+        out = c.cmd('show users', r'ikesh>\s*$')
+        check(re.search(r'^  %s +admin +\S+ \S+ config exclusive$' % ADMIN1, out, re.M) and
+              re.search(r'^  %s +admin +\S+ \S+ exec$' % ADMIN2, out, re.M) and
+              re.search(r'^\* %s +operator +\S+ \S+ exec$' % OPER, out, re.M),
+              'show users: %r' % out)
+        # the lock goes with its session, however it ends
+        a.kill()
+        sessions.remove(a)
+        out = b.cmd('configure terminal', CFG, timeout=10)
+        check('%' not in out, 'the lock outlived its session: %r' % out)
+        tunnel(b, 'B', ['description by bob, after the lock'])
+        out = b.cmd('commit', CFG)
+        check('%' not in out, 'commit after the lock: %r' % out)
+        b.cmd('end', r'ikesh#\s*$')
+        check('configuration unlocked' in d.log_text(), 'the unlock is not logged')
+        print('ok: configure exclusive blocks the others until its session ends')
 
         # -- neither group: no daemon, and no private engine either --
         rc, out, err = ikesh_c(ikesh, d, home[NOBODY], ['show version'], user=NOBODY)
