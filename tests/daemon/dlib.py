@@ -239,14 +239,16 @@ ANSI = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]|\r|\x07')
 class Pty:
     """ikesh on a pseudo-terminal, driven line by line."""
 
-    def __init__(self, ikesh, d, home, user=None):
-        env = env_for(d, home)
+    def __init__(self, ikesh, d, home, user=None, argv=None):
+        env = env_for(d, home) if d else {'PATH': '/usr/bin:/bin', 'TERM': 'vt100',
+                                          'HOME': home, 'LANG': 'C'}
+        argv = argv or [ikesh]
         pid, fd = pty.fork()
         if pid == 0:
             try:
                 if user:
                     as_user(user)()
-                os.execve(ikesh, [ikesh], env)
+                os.execve(argv[0], argv, env)
             finally:
                 os._exit(127)
         self.pid, self.fd, self.buf = pid, fd, ''
