@@ -665,6 +665,8 @@ int eng_cand_begin_exclusive(struct eng_sess *sess)
 		return -EPERM;
 	if (sess->eng->excl == sess)
 		return 0;
+	if (sess->eng->excl)
+		return -EBUSY; /* even with a candidate from before the lock */
 	rc = eng_cand_begin(sess);
 	if (rc)
 		return rc;
