@@ -7,6 +7,7 @@ The transcript is the embedded shell's, unchanged but for the one line
 that must differ (`show version` names the engine); every other byte of
 every screen and every exit status must be the same through the daemon.
 """
+import fcntl
 import os
 import shutil
 import subprocess
@@ -22,8 +23,9 @@ def main():
     try:
         wrapper = os.path.join(tmp, 'ikesh-via-daemon')
         with open(wrapper, 'w') as f:
-            f.write('#!/bin/sh\nexec "%s" "%s" "%s" "%s" "$@"\n' %
-                    (sys.executable, os.path.join(HERE, 'with_daemon.py'), ikeshd, ikesh))
+            f.write('#!/bin/sh\nexec "%s" "%s" "%s" "%s" "%s" "$@"\n' %
+                    (sys.executable, os.path.join(HERE, 'with_daemon.py'), tmp, ikeshd,
+                     ikesh))
         os.chmod(wrapper, 0o755)
         with open(path, encoding='utf-8') as f:
             text = f.read()
@@ -35,8 +37,19 @@ def main():
         src_cfg = os.path.join(os.path.dirname(path), 'configs')
         if os.path.isdir(src_cfg):
             shutil.copytree(src_cfg, os.path.join(tmp, 'configs'))
-        return subprocess.call([sys.executable, runner, '--ikesh', wrapper,
-                                '--configs', configs, copy])
+        rc = subprocess.call([sys.executable, runner, '--ikesh', wrapper,
+                              '--configs', configs, copy])
+        # the last daemon's helper holds the lock until that daemon is gone
+        with open(os.path.join(tmp, 'lock'), 'w') as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        errors = os.path.join(tmp, 'errors')
+        if os.path.exists(errors):
+            with open(errors) as f:
+                sys.stdout.write('FAIL: ' + f.read())
+            with open(os.path.join(tmp, 'ikeshd.log'), errors='replace') as f:
+                sys.stdout.write(f.read()[-3000:])
+            return 1
+        return rc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
