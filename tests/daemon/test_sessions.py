@@ -14,9 +14,11 @@ Needs root (it creates test users and the groups ikesh and ikesh-admin).
   - a user in neither group cannot use the daemon, and does not silently
     get an engine of its own either.
 """
+import grp
 import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -88,6 +90,10 @@ def run(ikeshd, ikesh):
         d.start()
         home = {u: user_home(tmp, u) for u in USERS}
         home['root'] = user_home(tmp, 'root')
+
+        st = os.stat(d.sock)
+        check(st.st_mode & 0o777 == 0o660 and st.st_gid == grp.getgrnam('ikesh').gr_gid,
+              'socket mode %o gid %d' % (st.st_mode & 0o777, st.st_gid))
 
         # -- two admins, different tunnels: both commit --
         a = Pty(ikesh, d, home[ADMIN1], ADMIN1)
@@ -208,6 +214,15 @@ def run(ikeshd, ikesh):
         rc, out, err = ikesh_c(ikesh, d, home[NOBODY], ['show version'], user=NOBODY)
         check(rc != 0 and 'Engine' not in out, 'user without a role: %r %r' % (out, err))
         print('ok: a user in neither group is refused')
+
+        # SIGHUP is no reload: nothing changes, every session stays
+        before = ikesh_c(ikesh, d, home['root'], ['show running-config'])[1]
+        d.proc.send_signal(signal.SIGHUP)
+        out = b.cmd('show users', r'ikesh#\s*$')
+        check(d.alive() and ADMIN2 in out, 'after SIGHUP: %r' % out)
+        check(ikesh_c(ikesh, d, home['root'], ['show running-config'])[1] == before,
+              'SIGHUP changed the running configuration')
+        check('SIGHUP ignored' in d.log_text(), 'SIGHUP not logged')
 
         for s in sessions:
             s.close()
