@@ -164,7 +164,7 @@ static int send_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-static int hello(struct eng *eng);
+static int reconnect(struct eng *eng);
 
 /*
  * One request, one reply.  Returns 0 with the call's own return value in
@@ -181,14 +181,8 @@ static int call(struct eng *eng, uint16_t op, const struct ebuf *req, struct rbu
 	int err;
 
 	*buf = NULL;
-	if (r->fd < 0) {
-		err = sock_connect(r);
-		if (err)
-			return -ENOTCONN;
-		err = hello(eng);
-		if (err)
-			return err;
-	}
+	if (r->fd < 0 && reconnect(eng))
+		return -ENOTCONN;
 	seq = ++r->seq;
 	ctl_frame(&frame, op, seq, req ? req->s : NULL, req ? req->len : 0);
 	if (frame.oom || (req && req->oom)) {
@@ -272,8 +266,23 @@ static int hello(struct eng *eng)
 	}
 	free(user);
 	free(buf);
+	return rc;
+}
+
+/* A new connection and its HELLO; quietly nothing when refused. */
+static int reconnect(struct eng *eng)
+{
+	struct ctl_remote *r = eng->remote;
+	int rc = sock_connect(r);
+
 	if (rc)
-		drop(eng, "refused");
+		return rc;
+	rc = hello(eng);
+	if (rc && r->fd >= 0) {
+		close(r->fd);
+		r->fd = -1;
+		r->in_len = 0;
+	}
 	return rc;
 }
 
@@ -299,12 +308,8 @@ int ctl_remote_open(const struct eng_opts *opts, struct eng **out)
 	eng->remote = r;
 	r->fd = -1;
 	snprintf(r->path, sizeof(r->path), "%s/%s", opts->run_dir, CTL_SOCK_NAME);
-	rc = sock_connect(r);
-	if (rc == 0)
-		rc = hello(eng);
+	rc = reconnect(eng);
 	if (rc) {
-		if (r->fd >= 0)
-			close(r->fd);
 		free(r);
 		free(eng);
 		return rc;
@@ -596,14 +601,13 @@ int ctl_commit(struct eng_sess *s, const struct eng_commit_req *req, struct eng_
 
 long ctl_confirm_pending(const struct eng *eng)
 {
-	struct ctl_remote *r = eng->remote;
 	struct rbuf rep;
 	uint8_t *buf;
 	int64_t left;
 	int rc, err;
 
+	/* the remote state changes, not the engine: the cast is the API's */
 	err = call((struct eng *)eng, CTL_CONFIRM_PENDING, NULL, &rep, &buf, &rc);
-	(void)r;
 	if (err)
 		return -1;
 	left = rb_i64(&rep);
