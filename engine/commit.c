@@ -1084,9 +1084,12 @@ int eng_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *dia
 		return -EINVAL;
 	*out = NULL;
 	if (opts->daemon) {
-		/* the daemon's engine when it listens, our own otherwise */
+		/* The daemon's engine when it listens, our own when there is
+		 * no socket.  A socket nobody answers is a daemon that died
+		 * or restarts: a second engine on its files would be worse
+		 * than an error (-ECONNREFUSED). */
 		rc = ctl_remote_open(opts, out);
-		if (rc != -ENOENT && rc != -ECONNREFUSED)
+		if (rc != -ENOENT)
 			return rc;
 	}
 	eng = calloc(1, sizeof(*eng));

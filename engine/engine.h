@@ -292,7 +292,8 @@ struct eng_opts {
 	/* NULL: configuration only; see "The IKE runtime" below. */
 	const struct eng_runtime_opts *runtime;
 	/* Use the engine of ikeshd when its socket is in run_dir (see "The
-	 * daemon" below); open one here when there is none. */
+	 * daemon" below); open one here when there is no socket, and fail
+	 * (-ECONNREFUSED) when one is there but nobody answers. */
 	bool daemon;
 };
 

@@ -148,12 +148,17 @@ def one_round(ikeshd, ikesh, d, home, rng, rnd):
         p.read_until(r'% Connection to ikeshd lost', timeout=HANG)
         out = p.cmd('show running-config', r'#\s*$', timeout=HANG)
         check('% ' in out, 'a command without a daemon did not fail: %r' % out)
+        # a socket nobody answers: an error, never a second engine
+        rc, out, err = ikesh_c(ikesh, d, home, ['configure terminal', 'hostname rogue', 'end'])
+        check(rc != 0 and 'Connection refused' in err, 'ikesh with a dead daemon: %r %r' %
+              (out, err))
         prev_saved = a.saved
         d.start()
         out = p.cmd('show running-config', r'#\s*$', timeout=HANG)
         check('hostname h' in out, 'the interactive session did not reconnect: %r' % out)
         text = running(ikesh, d, home)
         h, lt = hostname_of(text), lifetime_of(text)
+        check('rogue' not in text, 'an engine ran beside the dead daemon')
         check(h in (a.acked, a.inflight),
               'hostname after restart h%s; acknowledged h%s, in flight h%s' %
               (h, a.acked, a.inflight))
