@@ -236,8 +236,11 @@ static int cmd_terminal(struct cmd_sess *cs, const struct cmd_args *a)
 		t->length = (unsigned)strtoul(cmd_arg_get(a, "n"), NULL, 10);
 	else if (!strcmp(what, "width"))
 		t->width = (unsigned)strtoul(cmd_arg_get(a, "n"), NULL, 10);
-	else if (!strcmp(what, "monitor"))
+	else if (!strcmp(what, "monitor")) {
 		t->monitor = !a->negate;
+		/* ikeshd then sends this session every log line, not only warnings */
+		eng_sess_monitor(cs->es, t->monitor);
+	}
 	return 0;
 }
 

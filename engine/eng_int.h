@@ -116,6 +116,7 @@ struct eng_sess {
 	struct eng_cfg *base; /* running as it was when cand was made */
 	uint64_t base_gen;
 	time_t since;
+	bool monitor;	       /* terminal monitor */
 	struct eng_sess *next; /* eng->sessions */
 };
 

@@ -349,6 +349,11 @@ struct eng_sess_info {
 	bool self;	/* the asking session */
 };
 int eng_sess_list(struct eng_sess *sess, struct eng_sess_info **out, size_t *n);
+/* `terminal monitor`: whether this session wants every log message or
+ * only warnings and errors.  The daemon sends a client the lines it
+ * asked for; in-process the log callback sees them all and the caller
+ * filters. */
+int eng_sess_monitor(struct eng_sess *sess, bool on);
 
 /*
  * Object access.  key: the policy id in decimal, or the name; ignored for

@@ -676,6 +676,16 @@ int eng_cand_begin_exclusive(struct eng_sess *sess)
 	return 0;
 }
 
+int eng_sess_monitor(struct eng_sess *sess, bool on)
+{
+	if (ENG_REMOTE(sess))
+		return ctl_monitor(sess, on);
+	if (!sess)
+		return -EINVAL;
+	sess->monitor = on;
+	return 0;
+}
+
 int eng_sess_list(struct eng_sess *sess, struct eng_sess_info **out, size_t *n)
 {
 	struct eng_sess_info *v;

@@ -62,6 +62,7 @@ enum ctl_type {
 	CTL_CLEAR_COUNTERS,
 	CTL_CAND_EXCLUSIVE,
 	CTL_SESS_LIST,
+	CTL_MONITOR,
 	CTL_OPS,
 
 	CTL_REPLY = 0x8000,
@@ -145,5 +146,6 @@ int ctl_tunnel_status(struct eng_sess *s, const char *name, struct eng_tunnel_st
 int ctl_ike_stats(struct eng_sess *s, struct eng_ike_stats *out);
 int ctl_name_call(struct eng_sess *s, uint16_t op, const char *name);
 int ctl_sess_list(struct eng_sess *s, struct eng_sess_info **out, size_t *n);
+int ctl_monitor(struct eng_sess *s, bool on);
 
 #endif /* IKESH_CTL_H */

@@ -30,6 +30,7 @@ struct ctl_remote {
 	size_t in_len, in_cap;
 	char user[ENG_USER_MAX];
 	enum eng_role role;
+	bool monitor; /* asked again after a reconnect */
 	struct eng_sess *sess;
 };
 
@@ -278,6 +279,8 @@ static int reconnect(struct eng *eng)
 	if (rc)
 		return rc;
 	rc = hello(eng);
+	if (rc == 0 && r->monitor && r->sess)
+		rc = ctl_monitor(r->sess, true);
 	if (rc && r->fd >= 0) {
 		close(r->fd);
 		r->fd = -1;
@@ -822,6 +825,23 @@ int ctl_sess_list(struct eng_sess *s, struct eng_sess_info **out, size_t *n)
 			*n = cnt;
 		}
 	}
+	free(buf);
+	return rc;
+}
+
+int ctl_monitor(struct eng_sess *s, bool on)
+{
+	struct ebuf req = {0};
+	struct rbuf rep;
+	uint8_t *buf;
+	int rc, err;
+
+	s->eng->remote->monitor = on;
+	wb_u8(&req, on);
+	err = call(s->eng, CTL_MONITOR, &req, &rep, &buf, &rc);
+	free(req.s);
+	if (err)
+		return err;
 	free(buf);
 	return rc;
 }

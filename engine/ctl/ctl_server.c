@@ -97,6 +97,9 @@ void eng_ctl_log(struct eng_ctl *c, enum eng_log_level level, const char *msg)
 
 	if (c->dead || c->out.len - c->out_off > CTL_LOG_BACKLOG)
 		return;
+	/* warnings and errors to everyone, the rest to `terminal monitor` */
+	if (level > ENG_LOG_WARNING && !c->sess->monitor)
+		return;
 	wb_u8(&p, (uint8_t)level);
 	wb_str(&p, msg);
 	if (!p.oom)
@@ -387,6 +390,11 @@ static int serve(struct eng_ctl *c, uint16_t op, struct rbuf *r, struct ebuf *re
 		return rb_done(r) ? eng_clear_counters(s) : -EBADMSG;
 	case CTL_CAND_EXCLUSIVE:
 		return rb_done(r) ? eng_cand_begin_exclusive(s) : -EBADMSG;
+	case CTL_MONITOR:
+		u = rb_u8(r);
+		if (!rb_done(r) || u > 1)
+			return -EBADMSG;
+		return eng_sess_monitor(s, u == 1);
 	case CTL_SESS_LIST: {
 		struct eng_sess_info *list = NULL;
 		size_t n = 0;

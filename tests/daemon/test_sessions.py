@@ -216,10 +216,30 @@ def run(ikeshd, ikesh):
               'lost' not in err, 'user without a role: %r %r' % (out, err))
         print('ok: a user in neither group is refused')
 
+        # -- terminal monitor: every log line to that session only --
+        mon, quiet = Raw(d.sock), Raw(d.sock)
+        for r in (mon, quiet):
+            check(r.call('HELLO')[0] == 0, 'HELLO')
+        check(mon.call('MONITOR', b'\x01')[0] == 0, 'MONITOR on')
+        check(mon.call('MONITOR', b'\x02')[0] == -74, 'MONITOR with a bad flag')  # EBADMSG
+        out = c.cmd('terminal monitor', r'ikesh>\s*$')
+        rc, out, err = ikesh_c(ikesh, d, home['root'],
+                               ['configure terminal', 'hostname monitored', 'end'])
+        check(rc == 0, 'commit for the monitor test: %r' % err)
+        c.read_until(r'commit \d+ by root', timeout=10)
+        for r in (mon, quiet):
+            r.call('HELLO')  # whatever was sent before this reply has arrived
+        check(any(b'by root' in l for l in mon.logs), 'no log line with terminal monitor')
+        check(not any(b'by root' in l for l in quiet.logs),
+              'a log line reached a session without terminal monitor: %r' % quiet.logs)
+        mon.close()
+        quiet.close()
+        print('ok: terminal monitor streams to that session only')
+
         # SIGHUP is no reload: nothing changes, every session stays
         before = ikesh_c(ikesh, d, home['root'], ['show running-config'])[1]
         d.proc.send_signal(signal.SIGHUP)
-        out = b.cmd('show users', r'ikesh#\s*$')
+        out = b.cmd('show users', r'monitored#\s*$')
         check(d.alive() and ADMIN2 in out, 'after SIGHUP: %r' % out)
         check(ikesh_c(ikesh, d, home['root'], ['show running-config'])[1] == before,
               'SIGHUP changed the running configuration')
