@@ -1,6 +1,7 @@
 /*
  * exec.c - running a line: modes, privilege, filters, help, completion.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -488,6 +489,16 @@ static void cands_add(struct cands *c, const char *word, size_t wlen, const char
 	c->n++;
 }
 
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
 static int cand_cmp(const void *a, const void *b)
 {
 	const struct cand *x = a, *y = b;
@@ -495,6 +506,9 @@ static int cand_cmp(const void *a, const void *b)
 	/* IOS lists <values> and <cr> after the words */
 	if ((x->word[0] == '<') != (y->word[0] == '<'))
 		return x->word[0] == '<' ? 1 : -1;
+	/* numbers in numeric order: `group ?` lists 1 2 5 14 ... */
+	if (all_digits(x->word) && all_digits(y->word) && strlen(x->word) != strlen(y->word))
+		return strlen(x->word) < strlen(y->word) ? -1 : 1;
 	return strcmp(x->word, y->word);
 }
 

@@ -409,6 +409,8 @@ static int show_tunnel(struct cmd_sess *cs, const struct cmd_args *a)
 			cmd_out(cs, "    Encr: %s, PRF: %s, Hash: %s, DH Grp:%u", enc,
 				prf_text(s->ike_prf), integ_text(s->ike_integ), s->ike_group);
 		}
+		if (s->not_in_effect[0])
+			cmd_out(cs, "  Not in effect yet: %s", s->not_in_effect);
 		cmd_out(cs, "  IPsec SAs: %zu", s->n_child);
 		for (size_t j = 0; j < s->n_child; j++) {
 			const struct eng_child_status *c = &s->child[j];
@@ -494,6 +496,116 @@ static int clear_counters(struct cmd_sess *cs, const struct cmd_args *a)
 	return clear_result(cs, eng_clear_counters(cs->es), NULL, "clear crypto ipsec sa counters");
 }
 
+static int clear_peer(struct cmd_sess *cs, const char *text)
+{
+	struct eng_addr addr;
+	int rc;
+
+	if (eng_addr_parse(text, &addr)) {
+		cmd_err(cs, "%% %s is not an IPv4 or IPv6 address", text);
+		return -EINVAL;
+	}
+	rc = eng_clear_peer(cs->es, &addr);
+	if (rc == -ENOENT) {
+		cmd_err(cs, "%% No IKE SA with peer %s", text);
+		return rc;
+	}
+	return clear_result(cs, rc, NULL, "clear crypto");
+}
+
+static int clear_ike_or_peer(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	const char *peer = cmd_arg_get(a, "peer");
+
+	if (peer && cmd_arg_get(a, "tunnel")) {
+		cmd_err(cs, "%% Give a tunnel or a peer, not both");
+		return -EINVAL;
+	}
+	return peer ? clear_peer(cs, peer) : clear_ike(cs, a);
+}
+
+static int clear_session(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	const char *remote = cmd_arg_get(a, "remote");
+
+	return remote ? clear_peer(cs, remote) : clear_ike(cs, a);
+}
+
+/* ---- debug / undebug ---------------------------------------------------------- */
+
+static const struct {
+	const char *word;
+	unsigned flags;
+	const char *name; /* for show debugging */
+} debug_words[] = {
+    {"ikev2", ENG_DEBUG_IKE_ERROR | ENG_DEBUG_IKE_DETAIL, NULL},
+    {"error", ENG_DEBUG_IKE_ERROR, "Crypto IKEv2 error debugging is on"},
+    {"packet", ENG_DEBUG_IKE_PACKET, "Crypto IKEv2 packet debugging is on"},
+    {"detail", ENG_DEBUG_IKE_DETAIL, "Crypto IKEv2 detail debugging is on"},
+    {"ipsec", ENG_DEBUG_IPSEC, "Crypto IPsec debugging is on"},
+    {"xfrm", ENG_DEBUG_XFRM, "Kernel XFRM debugging is on"},
+    {"all", ENG_DEBUG_ALL, NULL},
+};
+
+/* The command word says what, the root word (`debug` or `undebug`) on or off. */
+static int debug_set(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	const struct cli_command *root = a->cmd;
+	unsigned flags = 0;
+	int rc;
+
+	while (root->parent)
+		root = root->parent;
+	for (size_t i = 0; i < sizeof(debug_words) / sizeof(debug_words[0]); i++)
+		if (strcmp(a->cmd->command, debug_words[i].word) == 0)
+			flags = debug_words[i].flags;
+	rc = eng_debug_set(cs->es, flags, strcmp(root->command, "debug") == 0);
+	if (rc == -EPERM) {
+		cmd_err(cs, "%% Access denied");
+		return rc;
+	}
+	if (rc)
+		return cmd_fail(cs, rc, "debug");
+	if (strcmp(root->command, "undebug") == 0 && flags == ENG_DEBUG_ALL)
+		cmd_out(cs, "All possible debugging has been turned off");
+	else if (!cs->io.term || !cs->io.term->monitor)
+		cmd_out(cs, "%% Debug output goes to sessions with `terminal monitor`");
+	return 0;
+}
+
+static int show_debugging(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	unsigned on = eng_debug_get(eng_sess_engine(cs->es));
+
+	cmd_out(cs, "Debugging:");
+	for (size_t i = 0; i < sizeof(debug_words) / sizeof(debug_words[0]); i++)
+		if (debug_words[i].name && (on & debug_words[i].flags))
+			cmd_out(cs, "  %s", debug_words[i].name);
+	if (!on)
+		cmd_out(cs, "  none");
+	return 0;
+}
+
+static void debug_register(struct cli_def *cli, const char *root_word, int m)
+{
+	bool on = strcmp(root_word, "debug") == 0;
+	struct cli_command *root, *crypto, *ike, *kern;
+
+	root = cmd_node(cli, NULL, root_word, m, true,
+			on ? "Debugging functions (output with terminal monitor)"
+			   : "Disable debugging functions");
+	crypto = cmd_node(cli, root, "crypto", m, true, "Cryptographic subsystem");
+	ike = cmd_leaf(cli, crypto, "ikev2", m, true, "IKEv2 errors and decisions", debug_set);
+	cmd_leaf(cli, ike, "error", m, true, "Messages dropped and why", debug_set);
+	cmd_leaf(cli, ike, "packet", m, true, "Each IKEv2 message in and out", debug_set);
+	cmd_leaf(cli, ike, "detail", m, true, "Decisions of the runtime", debug_set);
+	cmd_leaf(cli, crypto, "ipsec", m, true, "IPsec SAs installed and removed", debug_set);
+	kern = cmd_node(cli, root, "kernel", m, true, "Kernel interface");
+	cmd_leaf(cli, kern, "xfrm", m, true, "Each XFRM operation", debug_set);
+	if (!on)
+		cmd_leaf(cli, root, "all", m, true, "Every debug", debug_set);
+}
+
 void cmds_crypto_register(struct cli_def *cli, struct cli_command *show, int m)
 {
 	struct cli_command *crypto, *ikev2, *ipsec, *c, *clear, *cc, *cipsec;
@@ -518,13 +630,18 @@ void cmds_crypto_register(struct cli_def *cli, struct cli_command *show, int m)
 	cc = cmd_node(cli, clear, "crypto", m, true, "Encryption module");
 	ikev2 = cmd_node(cli, cc, "ikev2", m, true, "IKEv2");
 	c = cmd_leaf(cli, ikev2, "sa", m, true, "Delete IKE SAs (auto tunnels come back)",
-		     clear_ike);
+		     clear_ike_or_peer);
 	cmd_argnamed(c, "tunnel", 0, "NAME One tunnel", val_name, comp_tunnel_names);
+	cmd_argnamed(c, "peer", 0, "A.B.C.D|X:X::X The IKE SAs with this peer", val_addr, NULL);
 	cipsec = cmd_node(cli, cc, "ipsec", m, true, "IPsec");
 	c = cmd_leaf(cli, cipsec, "sa", m, true, "Delete IPsec SAs (auto tunnels come back)",
 		     clear_ipsec);
 	cmd_argnamed(c, "tunnel", 0, "NAME One tunnel", val_name, comp_tunnel_names);
 	cmd_leaf(cli, c, "counters", m, true, "Zero the traffic counters", clear_counters);
-	c = cmd_leaf(cli, cc, "session", m, true, "Delete IKE and IPsec SAs", clear_ike);
-	cmd_argnamed(c, "tunnel", 0, "NAME One tunnel", val_name, comp_tunnel_names);
+	c = cmd_leaf(cli, cc, "session", m, true, "Delete IKE and IPsec SAs", clear_session);
+	cmd_argnamed(c, "remote", 0, "A.B.C.D|X:X::X The sessions with this peer", val_addr, NULL);
+
+	debug_register(cli, "debug", m);
+	debug_register(cli, "undebug", m);
+	cmd_leaf(cli, show, "debugging", m, false, "Debugging that is on", show_debugging);
 }

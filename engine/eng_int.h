@@ -100,6 +100,7 @@ struct eng {
 	unsigned n_sess;
 	struct eng_rt *rt; /* the IKE runtime, NULL: configuration only */
 	char rt_error[256]; /* why the runtime could not start, "" if not asked */
+	unsigned debug;	    /* ENG_DEBUG_* */
 	struct ctl_remote *remote; /* non-NULL: the engine is ikeshd's (ctl/) */
 	struct eng_sess *sessions; /* every open session, newest first */
 	struct eng_sess *excl;	   /* holds `configure exclusive`, or NULL */
@@ -175,6 +176,9 @@ int eng_rt_open(struct eng *eng, struct eng_diag *diag);
 void eng_rt_close(struct eng *eng);
 void eng_rt_sync(struct eng *eng); /* running changed */
 int64_t eng_rt_next_ms(const struct eng *eng); /* absolute eng_now_ms() time, -1 = none */
+/* A debug message of one ENG_DEBUG_* category, when that debug is on. */
+void eng_debugf(struct eng *eng, unsigned flag, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void eng_rt_tick(struct eng *eng);
 
 /* durable.c */

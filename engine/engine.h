@@ -280,7 +280,14 @@ struct eng_codec {
 
 struct eng;
 
-enum eng_log_level { ENG_LOG_ERR = 3, ENG_LOG_WARNING = 4, ENG_LOG_NOTICE = 5, ENG_LOG_INFO = 6 };
+/* DEBUG messages (see eng_debug_set) go to opts.log only, never to the log ring. */
+enum eng_log_level {
+	ENG_LOG_ERR = 3,
+	ENG_LOG_WARNING = 4,
+	ENG_LOG_NOTICE = 5,
+	ENG_LOG_INFO = 6,
+	ENG_LOG_DEBUG = 7
+};
 
 struct eng_opts {
 	const char *state_dir; /* startup-config and commit history */
@@ -490,6 +497,8 @@ struct eng_runtime_opts {
 	uint16_t natt_port; /* 0 = 4500 */
 	uint16_t peer_port; /* port of peers, 0 = 500 (tests run two engines) */
 	struct eng_addr bind; /* family 0 = every address */
+	uint32_t retransmit_ms;	   /* first retransmission, 0 = the IKE default (4 s) */
+	unsigned retransmit_tries; /* 0 = the IKE default (5) */
 };
 
 /* Descriptors the caller polls for input; eng_tick() when one is readable
@@ -546,6 +555,9 @@ struct eng_tunnel_status {
 	struct eng_child_status child[ENG_STATUS_CHILDREN];
 	/* cumulative over every CHILD_SA this tunnel had since commit */
 	struct eng_sa_count total_in, total_out;
+	/* configured settings this engine does not act on yet, "" if none
+	 * ("mobike, icmp-detect") */
+	char not_in_effect[128];
 };
 
 /* Status of one tunnel (name) or of every committed tunnel (name NULL),
@@ -566,6 +578,24 @@ int eng_ike_stats(struct eng_sess *sess, struct eng_ike_stats *out);
 int eng_clear_ike_sa(struct eng_sess *sess, const char *tunnel);
 int eng_clear_child_sa(struct eng_sess *sess, const char *tunnel);
 int eng_clear_counters(struct eng_sess *sess);
+/* clear crypto ikev2 sa peer ADDR / clear crypto session remote ADDR:
+ * the tunnels whose current peer is addr.  -ENOENT when none. */
+int eng_clear_peer(struct eng_sess *sess, const struct eng_addr *addr);
+
+/* debug ...: what the engine explains, as ENG_LOG_DEBUG messages to
+ * opts.log (the shell shows them to sessions with terminal monitor).
+ * Engine-wide, as on IOS; never a key or secret. */
+enum {
+	ENG_DEBUG_IKE_ERROR = 1 << 0,  /* debug crypto ikev2 error: messages dropped and why */
+	ENG_DEBUG_IKE_PACKET = 1 << 1, /* debug crypto ikev2 packet: each message in and out */
+	ENG_DEBUG_IKE_DETAIL = 1 << 2, /* debug crypto ikev2 detail: the runtime's decisions */
+	ENG_DEBUG_IPSEC = 1 << 3,      /* debug crypto ipsec: CHILD_SAs installed and removed */
+	ENG_DEBUG_XFRM = 1 << 4,       /* debug kernel xfrm: each kernel operation */
+	ENG_DEBUG_ALL = (1 << 5) - 1
+};
+/* Turn flags on (on) or off; -EPERM for operators. */
+int eng_debug_set(struct eng_sess *sess, unsigned flags, bool on);
+unsigned eng_debug_get(const struct eng *eng);
 
 /* ---- The daemon: the engine served over a socket ----------------------- */
 

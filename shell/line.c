@@ -1,5 +1,5 @@
 /*
- * line.c - comments in script lines.
+ * line.c - comments in script lines; text made safe for a terminal.
  *
  * The rule mirrors the command tokenizer (commands/resolve.c): "..." and
  * '...' group characters and a backslash takes the next one literally, so
@@ -47,4 +47,20 @@ void shell_strip_comment(const char *line, char *out)
 			 out[n - 1] == '\n'))
 		n--;
 	out[n] = '\0';
+}
+
+void shell_fput_safe(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
+			fputc('^', f);
+			fputc(*p ^ 0x40, f);
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			fputc('?', f); /* a C1 control (U+0080..U+009F): CSI and friends */
+			p++;
+		} else {
+			fputc(*p, f);
+		}
+	}
+	fputc('\n', f);
 }

@@ -61,7 +61,8 @@ static void usage(FILE *f)
 	    "  -c CMD           run CMD as if typed at the EXEC prompt (repeatable)\n"
 	    "  -f FILE          run the lines of FILE (also: #!/usr/sbin/ikesh -f)\n"
 	    "  --check          validate the script's configuration, commit nothing\n"
-	    "  --no-ike         do not negotiate tunnels, edit configuration only (IKESH_NO_IKE=1)\n"
+	    "  --no-ike         do not negotiate tunnels, edit configuration only "
+	    "(IKESH_NO_IKE=1)\n"
 	    "  --ike-port PORT  UDP port for IKE, PORT+1 for NAT-T (default 500 and 4500)\n"
 	    "  --help, --version\n"
 	    "\n"
@@ -85,11 +86,10 @@ static void script_err(void *arg, const char *line)
 
 	fflush(stdout);
 	if (sh->origin && sh->lineno)
-		fprintf(stderr, "%s:%u: %s\n", sh->origin, sh->lineno, line);
+		fprintf(stderr, "%s:%u: ", sh->origin, sh->lineno);
 	else if (sh->origin)
-		fprintf(stderr, "%s: %s\n", sh->origin, line);
-	else
-		fprintf(stderr, "%s\n", line);
+		fprintf(stderr, "%s: ", sh->origin);
+	shell_fput_safe(stderr, line);
 	sh->errors++;
 }
 
@@ -108,7 +108,7 @@ void shell_log(void *arg, enum eng_log_level level, const char *msg)
 	}
 	if (level <= ENG_LOG_WARNING) {
 		fflush(stdout);
-		fprintf(stderr, "%s\n", msg);
+		shell_fput_safe(stderr, msg);
 	}
 }
 
@@ -162,7 +162,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			unsigned long port = strtoul(optarg, &end, 10);
 
 			if (*end || port < 1 || port > 65534) {
-				fprintf(stderr, "ikesh: --ike-port: not a port number: %s\n", optarg);
+				fprintf(stderr, "ikesh: --ike-port: not a port number: %s\n",
+					optarg);
 				return -EINVAL;
 			}
 			o->ike_port = (uint16_t)port;
@@ -295,7 +296,7 @@ int main(int argc, char **argv)
 	}
 	rc = eng_open(&eo, &sh.eng, &diag);
 	for (size_t i = 0; i < diag.n; i++)
-		fprintf(stderr, "%s\n", diag.lines[i]);
+		shell_fput_safe(stderr, diag.lines[i]);
 	eng_diag_free(&diag);
 	if (rc < 0) {
 		fprintf(stderr, "ikesh: cannot open the engine (state %s, run %s): %s\n",

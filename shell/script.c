@@ -14,24 +14,57 @@
 
 #include "shell.h"
 
-/* Does the first word of `line` resolve to the command word `word` in the
- * current mode?  Asked through completion, so abbreviations count. */
-static bool first_word_is(struct shell *sh, const char *line, const char *word)
+/* Does word `n` (0 or 1) of `line` resolve to the command word `word` in
+ * the current mode?  Asked through completion, so abbreviations count. */
+static bool word_is(struct shell *sh, const char *line, int n, const char *word)
 {
 	struct cmd_completions c;
-	size_t len = strcspn(line + strspn(line, " \t"), " \t|");
-	char *first = strndup(line + strspn(line, " \t"), len);
+	const char *p = line + strspn(line, " \t");
+	size_t len = strcspn(p, " \t|");
+	char *upto;
 	bool yes;
 
-	if (!first || !first[0]) {
-		free(first);
+	if (n == 1) {
+		const char *second = p + len + strspn(p + len, " \t");
+		len = (size_t)(second - p) + strcspn(second, " \t|");
+	}
+	upto = strndup(p, len);
+	if (!upto || !upto[0] || upto[len - 1] == ' ' || upto[len - 1] == '\t') {
+		free(upto);
 		return false;
 	}
-	cmd_complete(sh->cs, first, &c);
+	cmd_complete(sh->cs, upto, &c);
 	yes = c.n == 1 && strcasecmp(c.words[0], word) == 0;
 	cmd_completions_free(&c);
-	free(first);
+	free(upto);
 	return yes;
+}
+
+/* Could every word of the line be what it is (its last word completes
+ * to something)?  A line that cannot is not deferred: it runs at once,
+ * and fails there, with its line number, before anything is committed. */
+static bool completes(struct shell *sh, const char *line)
+{
+	struct cmd_completions c;
+	bool yes;
+
+	cmd_complete(sh->cs, line, &c);
+	yes = c.n > 0;
+	cmd_completions_free(&c);
+	return yes;
+}
+
+/* The line is the EXEC command `word`, typed as is or after `do`. */
+static bool exec_command_is(struct shell *sh, const char *line, const char *word)
+{
+	if (!cmd_in_config(sh->cs))
+		return word_is(sh, line, 0, word);
+	return word_is(sh, line, 0, "do") && word_is(sh, line, 1, word);
+}
+
+static bool first_word_is(struct shell *sh, const char *line, const char *word)
+{
+	return word_is(sh, line, 0, word);
 }
 
 /* The word at column `col` of the line, secrets masked, for the message. */
@@ -42,9 +75,17 @@ static void print_invalid(struct shell *sh, const char *line, const struct cmd_r
 	int col = res->column >= 0 && res->column < (int)strlen(shown) ? res->column : 0;
 	const char *reason = strchr(res->msg, '\n');
 
-	fprintf(stderr, "%s:%u: %% Invalid input detected at '%.*s'%s%s\n", sh->origin, sh->lineno,
-		(int)strcspn(shown + col, " \t"), shown + col, reason ? ": " : "",
-		reason ? reason + 3 : "");
+	int len = (int)strcspn(shown + col, " \t");
+	char *msg = NULL;
+
+	/* a word of a megabyte is named by its start */
+	if (asprintf(&msg, "%% Invalid input detected at '%.*s%s'%s%s", len > 64 ? 64 : len,
+		     shown + col, len > 64 ? "..." : "", reason ? ": " : "",
+		     reason ? reason + 3 : "") < 0)
+		msg = NULL;
+	fprintf(stderr, "%s:%u: ", sh->origin, sh->lineno);
+	shell_fput_safe(stderr, msg ? msg : "% Invalid input");
+	free(msg);
 	free(masked);
 }
 
@@ -92,12 +133,19 @@ int shell_script_line(struct shell *sh, const char *raw)
 		 * confirming are skipped. */
 		if (cmd_in_config(sh->cs) && first_word_is(sh, line, "commit"))
 			run = "commit check";
-		else if (first_word_is(sh, line, "write") || first_word_is(sh, line, "copy") ||
+		else if (exec_command_is(sh, line, "write") || exec_command_is(sh, line, "copy") ||
 			 (cmd_in_config(sh->cs) && first_word_is(sh, line, "confirm")))
 			goto done;
-	} else if (!sh->running_deferred && !cmd_in_config(sh->cs) &&
-		   (first_word_is(sh, line, "write") || first_word_is(sh, line, "copy"))) {
-		rc = defer(sh, line);
+	} else if (!sh->running_deferred &&
+		   (exec_command_is(sh, line, "write") || exec_command_is(sh, line, "copy")) &&
+		   completes(sh, line)) {
+		/* they run in EXEC mode: `do write` is kept as `write` */
+		const char *p = line + strspn(line, " \t");
+		if (cmd_in_config(sh->cs)) {
+			p += strcspn(p, " \t");
+			p += strspn(p, " \t");
+		}
+		rc = defer(sh, p);
 		goto done;
 	}
 	sh->errors = 0;
@@ -114,14 +162,16 @@ int shell_script_line(struct shell *sh, const char *raw)
 		rc = -1;
 		break;
 	case CMD_FAILED:
-		if (res.msg[0])
-			fprintf(stderr, "%s:%u: %s\n", sh->origin, sh->lineno, res.msg);
-		else if (sh->errors == 0)
+		if (res.msg[0]) {
+			fprintf(stderr, "%s:%u: ", sh->origin, sh->lineno);
+			shell_fput_safe(stderr, res.msg);
+		} else if (sh->errors == 0)
 			fprintf(stderr, "%s:%u: %% the command failed\n", sh->origin, sh->lineno);
 		rc = -1;
 		break;
 	default:
-		fprintf(stderr, "%s:%u: %s\n", sh->origin, sh->lineno, res.msg);
+		fprintf(stderr, "%s:%u: ", sh->origin, sh->lineno);
+		shell_fput_safe(stderr, res.msg);
 		rc = -1;
 		break;
 	}

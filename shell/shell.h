@@ -57,6 +57,14 @@ void shell_signals_install(void);
  */
 void shell_strip_comment(const char *line, char *out);
 
+/*
+ * Write one line for a person: a control character (from a peer's
+ * identity, a log line, a configuration file...) is written as ^X, a C1
+ * control (U+0080..U+009F) as ?, so nothing reaches the terminal as an
+ * escape sequence.  Adds the newline.
+ */
+void shell_fput_safe(FILE *f, const char *s);
+
 /* Run every line of a script; returns the exit status. */
 int shell_script_line(struct shell *sh, const char *line);
 int shell_script_stream(struct shell *sh, FILE *in, const char *origin);

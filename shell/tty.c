@@ -88,19 +88,9 @@ static int tty_getc(FILE *f)
 
 /* ---- Output and the pager ----------------------------------------------- */
 
-/* Text for the screen: a control character (from a peer's identity, a
- * log line...) is shown as ^X, never sent to the terminal. */
 static void put_safe(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
-			putchar('^');
-			putchar(*p ^ 0x40);
-		} else {
-			putchar(*p);
-		}
-	}
-	putchar('\n');
+	shell_fput_safe(stdout, s);
 }
 
 /* A message of several lines ("% Invalid input...\n% reason"). */
@@ -206,45 +196,49 @@ static void tty_err(void *arg, const char *line)
 	put_safe(line);
 }
 
-/* A question in the terminal's own line mode; -1 on Ctrl-C or EOF. */
+/*
+ * A question, answered on a line we edit and echo ourselves (raw mode):
+ * keys typed ahead, before the question was shown, are echoed as they
+ * are read, like the rest of the typed-ahead line.  Enter ends the
+ * answer; Backspace and Ctrl-U edit it; Ctrl-C, or Ctrl-D on an empty
+ * answer, returns -1 (no answer).
+ */
 static int tty_ask(void *arg, const char *question, char *buf, size_t len)
 {
-	struct termios before;
-	bool restore = tcgetattr(STDIN_FILENO, &before) == 0;
 	size_t n = 0;
 	int rc = -1;
 
 	if (len == 0)
 		return -1;
 	fputs(question, stdout);
-	fflush(stdout);
-	tty_mode(true, true, true);
 	for (;;) {
-		char c;
-		ssize_t r = read(STDIN_FILENO, &c, 1);
+		int c = read_key();
 
-		if (r < 0 && errno == EINTR) {
-			if (shell_sigint || shell_sigterm) {
-				shell_sigint = 0;
-				putchar('\n'); /* the terminal echoed ^C */
-				break;
-			}
-			continue;
-		}
-		if (r <= 0)
+		if (c < 0 || c == 3 || (c == 4 && n == 0)) {
+			if (c == 3)
+				fputs("^C", stdout);
 			break;
-		if (c == '\n') {
+		}
+		if (c == '\r' || c == '\n') {
 			rc = 0;
 			break;
 		}
-		if (n + 1 < len)
-			buf[n++] = c;
+		if ((c == 0x7f || c == '\b') && n > 0) {
+			n--;
+			fputs("\b \b", stdout);
+		} else if (c == 0x15) {
+			for (; n > 0; n--)
+				fputs("\b \b", stdout);
+		} else if (c >= 0x20 && c < 0x7f && n + 1 < len) {
+			buf[n++] = (char)c;
+			putchar(c);
+		}
 	}
+	putchar('\n');
 	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\r'))
+	while (n > 0 && buf[n - 1] == ' ')
 		buf[--n] = '\0';
-	if (restore)
-		tcsetattr(STDIN_FILENO, TCSANOW, &before);
+	shell_sigint = 0;
 	return rc;
 }
 
@@ -447,6 +441,13 @@ static void syntax_error(struct shell *sh, const struct cmd_result *res)
 {
 	if (res->status == CMD_INVALID) {
 		int col = (int)strlen(g_prompt) + (res->column > 0 ? res->column : 0);
+		int rows = 0, cols = 0;
+
+		/* a long line wrapped: the caret goes on the row below the
+		 * bad word's row, at its column there */
+		rl_get_screen_size(&rows, &cols);
+		if (cols > 0)
+			col %= cols;
 		printf("%*s^\n", col, "");
 	}
 	put_lines_safe(res->msg);
@@ -550,6 +551,26 @@ static void tick(struct shell *sh)
 	fflush(stdout);
 }
 
+/*
+ * Readline keeps the edits of a recalled line as an undo list in the
+ * history entry's data, which clear_history() does not free: release
+ * them (and the line being typed) first.
+ */
+static void forget_history(void)
+{
+	HIST_ENTRY **list = history_list();
+
+	rl_free_undo_list();
+	for (int i = 0; list && list[i]; i++) {
+		if (!list[i]->data)
+			continue;
+		rl_undo_list = (UNDO_LIST *)list[i]->data;
+		rl_free_undo_list();
+		list[i]->data = NULL;
+	}
+	clear_history();
+}
+
 /* A new window size: readline redraws; the pager follows the width
  * unless `terminal width` set another one. */
 static void window_resized(struct shell *sh)
@@ -648,6 +669,6 @@ int shell_tty_run(struct shell *sh)
 			quit = true;
 	}
 	tty_restore();
-	clear_history();
+	forget_history();
 	return 0;
 }

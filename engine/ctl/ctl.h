@@ -63,6 +63,9 @@ enum ctl_type {
 	CTL_CAND_EXCLUSIVE,
 	CTL_SESS_LIST,
 	CTL_MONITOR,
+	CTL_CLEAR_PEER,
+	CTL_DEBUG_SET,
+	CTL_DEBUG_GET,
 	CTL_OPS,
 
 	CTL_REPLY = 0x8000,
@@ -147,5 +150,8 @@ int ctl_ike_stats(struct eng_sess *s, struct eng_ike_stats *out);
 int ctl_name_call(struct eng_sess *s, uint16_t op, const char *name);
 int ctl_sess_list(struct eng_sess *s, struct eng_sess_info **out, size_t *n);
 int ctl_monitor(struct eng_sess *s, bool on);
+int ctl_clear_peer(struct eng_sess *s, const struct eng_addr *addr);
+int ctl_debug_set(struct eng_sess *s, unsigned flags, bool on);
+unsigned ctl_debug_get(const struct eng *eng);
 
 #endif /* IKESH_CTL_H */

@@ -145,7 +145,7 @@ static void event(struct eng *eng, const struct ctl_hdr *h, const uint8_t *p)
 		return;
 	level = (enum eng_log_level)rb_u8(&rb);
 	if (rb_str(&rb, false, &msg) == 0 && rb_done(&rb) && level >= ENG_LOG_ERR &&
-	    level <= ENG_LOG_INFO)
+	    level <= ENG_LOG_DEBUG)
 		remote_log(eng, level, msg);
 	free(msg);
 }
@@ -844,6 +844,57 @@ int ctl_monitor(struct eng_sess *s, bool on)
 		return err;
 	free(buf);
 	return rc;
+}
+
+int ctl_clear_peer(struct eng_sess *s, const struct eng_addr *addr)
+{
+	struct ebuf req = {0};
+	struct rbuf rep;
+	uint8_t *buf;
+	int rc, err;
+
+	wb_blob(&req, addr, sizeof(*addr));
+	err = call(s->eng, CTL_CLEAR_PEER, &req, &rep, &buf, &rc);
+	free(req.s);
+	if (err)
+		return err;
+	free(buf);
+	return rc;
+}
+
+int ctl_debug_set(struct eng_sess *s, unsigned flags, bool on)
+{
+	struct ebuf req = {0};
+	struct rbuf rep;
+	uint8_t *buf;
+	int rc, err;
+
+	wb_u32(&req, flags);
+	wb_u8(&req, on);
+	err = call(s->eng, CTL_DEBUG_SET, &req, &rep, &buf, &rc);
+	free(req.s);
+	if (err)
+		return err;
+	free(buf);
+	return rc;
+}
+
+unsigned ctl_debug_get(const struct eng *eng)
+{
+	struct rbuf rep;
+	uint8_t *buf;
+	uint32_t flags;
+	int rc, err;
+
+	/* the remote state changes, not the engine: the cast is the API's */
+	err = call((struct eng *)eng, CTL_DEBUG_GET, NULL, &rep, &buf, &rc);
+	if (err)
+		return 0;
+	flags = rb_u32(&rep);
+	if (rc || !rb_done(&rep))
+		flags = 0;
+	free(buf);
+	return flags;
 }
 
 bool eng_is_remote(const struct eng *eng)

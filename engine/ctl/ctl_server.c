@@ -123,6 +123,8 @@ static bool op_changes_state(uint16_t op)
 	case CTL_CLEAR_IKE_SA:
 	case CTL_CLEAR_CHILD_SA:
 	case CTL_CLEAR_COUNTERS:
+	case CTL_CLEAR_PEER:
+	case CTL_DEBUG_SET:
 		return true;
 	default:
 		return false;
@@ -143,6 +145,8 @@ static const char *op_name(uint16_t op)
 	    [CTL_CLEAR_IKE_SA] = "clear crypto ikev2 sa",
 	    [CTL_CLEAR_CHILD_SA] = "clear crypto ipsec sa",
 	    [CTL_CLEAR_COUNTERS] = "clear crypto counters",
+	    [CTL_CLEAR_PEER] = "clear crypto ... peer",
+	    [CTL_DEBUG_SET] = "debug",
 	};
 
 	return op < CTL_OPS && names[op] ? names[op] : "a request";
@@ -390,6 +394,26 @@ static int serve(struct eng_ctl *c, uint16_t op, struct rbuf *r, struct ebuf *re
 		return rb_done(r) ? eng_clear_counters(s) : -EBADMSG;
 	case CTL_CAND_EXCLUSIVE:
 		return rb_done(r) ? eng_cand_begin_exclusive(s) : -EBADMSG;
+	case CTL_CLEAR_PEER: {
+		const uint8_t *raw = rb_blob(r, sizeof(struct eng_addr));
+		struct eng_addr a;
+
+		if (!raw || !rb_done(r))
+			return -EBADMSG;
+		memcpy(&a, raw, sizeof(a));
+		return eng_clear_peer(s, &a);
+	}
+	case CTL_DEBUG_SET:
+		u = rb_u32(r);
+		flags = rb_u8(r);
+		if (!rb_done(r) || flags > 1)
+			return -EBADMSG;
+		return eng_debug_set(s, u, flags == 1);
+	case CTL_DEBUG_GET:
+		if (!rb_done(r))
+			return -EBADMSG;
+		wb_u32(res, eng_debug_get(c->eng));
+		return 0;
 	case CTL_MONITOR:
 		u = rb_u8(r);
 		if (!rb_done(r) || u > 1)

@@ -225,8 +225,14 @@ void ike_child_fill(struct ike_sa *sa, struct ike_child *c, const struct ike_sel
 	c->sa.n_ts_remote = nr > IKE_CONF_MAX_SUBNETS ? IKE_CONF_MAX_SUBNETS : nr;
 	memcpy(c->sa.ts_remote, tsr, c->sa.n_ts_remote * sizeof(*tsr));
 	c->sa.lifetime_hard_s = conf->child_lifetime_s;
-	c->sa.lifetime_soft_s = conf->child_lifetime_s - conf->child_lifetime_s / 10;
+	c->sa.lifetime_hard_kb = conf->child_lifetime_kb;
+	/* without rekeys the soft expiry has nothing to start */
+	if (!conf->no_rekey) {
+		c->sa.lifetime_soft_s = conf->child_lifetime_s - conf->child_lifetime_s / 10;
+		c->sa.lifetime_soft_kb = conf->child_lifetime_kb - conf->child_lifetime_kb / 10;
+	}
 	c->sa.reqid = conf->reqid;
+	c->sa.if_id = conf->if_id;
 	c->sa.initiator = sa->initiator;
 }
 
@@ -501,6 +507,8 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 	ch = sa->pending;
 	sa->pending = NULL;
 	ike_child_fill(sa, ch, &sel, nl_r, nnl, nr_r, nnr);
+	ike_log_choice(sa, "CHILD_SA", &sel, ch->sa.ts_local, ch->sa.n_ts_local, ch->sa.ts_remote,
+		       ch->sa.n_ts_remote);
 	ch->sa.mode =
 	    c->mode == IKE_MODE_TRANSPORT && ike_msg_has_notify(m, IKE_N_USE_TRANSPORT_MODE, NULL)
 		? IKE_MODE_TRANSPORT
@@ -597,6 +605,8 @@ static uint16_t ike_auth_child(struct ike_sa *sa, const struct ike_msg *m, struc
 		goto done;
 	}
 	ike_child_fill(sa, ch, &sel, nl_r, nnl, nr_r, nnr);
+	ike_log_choice(sa, "CHILD_SA", &sel, ch->sa.ts_local, ch->sa.n_ts_local, ch->sa.ts_remote,
+		       ch->sa.n_ts_remote);
 	transport =
 	    c->mode == IKE_MODE_TRANSPORT && ike_msg_has_notify(m, IKE_N_USE_TRANSPORT_MODE, NULL);
 	ch->sa.mode = transport ? IKE_MODE_TRANSPORT : IKE_MODE_TUNNEL;
@@ -649,7 +659,10 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 		e->stats.drop_malformed++;
 		ike_add_notify(&w, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
 		ike_send_response(sa, IKE_AUTH, m->hdr.msgid, &w);
-		ike_sa_destroy(sa);
+		/*
+		 * Kept half open (it times out) only so that a retransmitted
+		 * request gets this answer again, not silence.
+		 */
 		return;
 	}
 	ike_id_remote(sa, &expect, ebuf);
@@ -672,7 +685,10 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 		}
 		ike_add_notify(&w, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
 		ike_send_response(sa, IKE_AUTH, m->hdr.msgid, &w);
-		ike_sa_destroy(sa);
+		/*
+		 * Kept half open (it times out) only so that a retransmitted
+		 * request gets this answer again, not silence.
+		 */
 		return;
 	}
 	if (sa->tun->sa && sa->tun->sa != sa &&

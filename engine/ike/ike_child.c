@@ -51,6 +51,22 @@ static uint64_t ike_retry_at(struct ike_engine *e)
 	return ike_now(e) + IKE_RETRY_MS + j % IKE_RETRY_MS;
 }
 
+/* The group an INVALID_KE_PAYLOAD asks for, if it is one of ours; else 0. */
+static uint16_t ike_invalid_ke_group(const struct ike_msg *m, const uint16_t *ours, size_t n)
+{
+	struct ike_notify nt;
+	uint16_t g;
+
+	if (!ike_msg_has_notify(m, IKE_N_INVALID_KE_PAYLOAD, &nt) || nt.len != 2)
+		return 0;
+	g = (uint16_t)(nt.data[0] << 8 | nt.data[1]);
+	for (size_t i = 0; i < n; i++) {
+		if (ours[i] == g)
+			return g;
+	}
+	return 0;
+}
+
 static size_t ike_child_count(const struct ike_sa *sa)
 {
 	size_t n = 0;
@@ -72,21 +88,37 @@ static void ike_pending_clear(struct ike_sa *sa)
 
 /* ---- CHILD_SA rekey, initiator ---- */
 
-int ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
+/* A CHILD_SA rekey (old) or a new one (old NULL): CREATE_CHILD_SA, initiator. */
+static int ike_child_start(struct ike_sa *sa, struct ike_child *old)
 {
 	struct ike_engine *e = sa->eng;
 	const struct ike_peer_conf *c = &sa->tun->conf;
-	uint16_t group = c->child.n_dh ? c->child.dh[0] : 0;
+	uint16_t group = sa->pfs_group ? sa->pfs_group : c->child.n_dh ? c->child.dh[0] : 0;
 	uint8_t ibuf[IKE_INNER_MAX], spi[4], oldspi[4], pub[1024];
 	struct ike_sa_pld *prop = NULL;
 	struct ike_ts_pld *ts = NULL;
+	struct ike_ts_range tl[IKE_CONF_MAX_SUBNETS], tr[IKE_CONF_MAX_SUBNETS];
+	const struct ike_ts_range *ptl = tl, *ptr = tr;
 	struct ike_writer w;
-	size_t publen = 0;
+	size_t publen = 0, nl, nr;
+	bool transport;
 	int ret;
 
 	if (sa->req.active || sa->state != IKE_SA_ESTABLISHED) {
-		old->rekey_at = ike_retry_at(e);
+		if (old)
+			old->rekey_at = ike_retry_at(e);
 		return -EBUSY;
+	}
+	if (old) {
+		ptl = old->sa.ts_local;
+		nl = old->sa.n_ts_local;
+		ptr = old->sa.ts_remote;
+		nr = old->sa.n_ts_remote;
+		transport = old->sa.mode == IKE_MODE_TRANSPORT;
+	} else {
+		nl = ike_ts_from_conf(c->local_net, c->n_local_net, &sa->local, tl);
+		nr = ike_ts_from_conf(c->remote_net, c->n_remote_net, &sa->remote, tr);
+		transport = c->mode == IKE_MODE_TRANSPORT;
 	}
 	ike_pending_clear(sa);
 	prop = malloc(sizeof(*prop));
@@ -107,36 +139,61 @@ int ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
 		goto fail;
 	sa->cn_len = IKE_NONCE_LEN;
 	ike_put32(sa->pending->sa.spi_in, spi);
-	ike_put32(old->sa.spi_in, oldspi);
 
 	ike_writer_init(&w, ibuf, sizeof(ibuf));
-	ike_build_notify(&w, &(struct ike_notify){.protocol = old->sa.protocol,
-						  .spi_size = 4,
-						  .type = IKE_N_REKEY_SA,
-						  .spi = oldspi});
-	if (old->sa.mode == IKE_MODE_TRANSPORT)
+	if (old) {
+		ike_put32(old->sa.spi_in, oldspi);
+		ike_build_notify(&w, &(struct ike_notify){.protocol = old->sa.protocol,
+							  .spi_size = 4,
+							  .type = IKE_N_REKEY_SA,
+							  .spi = oldspi});
+	}
+	if (transport)
 		ike_add_notify(&w, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
 	ike_prop_build(&c->child, 1, c->child_proto, spi, 4, group != 0, group, prop);
 	ike_build_sa(&w, prop);
 	ike_build_nonce(&w, &(struct ike_nonce){sa->cn, sa->cn_len});
 	if (group)
 		ike_build_ke(&w, &(struct ike_ke){group, pub, publen});
-	ike_ts_to_wire(old->sa.ts_local, old->sa.n_ts_local, ts);
+	ike_ts_to_wire(ptl, nl, ts);
 	ike_build_ts(&w, IKE_PLD_TSI, ts);
-	ike_ts_to_wire(old->sa.ts_remote, old->sa.n_ts_remote, ts);
+	ike_ts_to_wire(ptr, nr, ts);
 	ike_build_ts(&w, IKE_PLD_TSR, ts);
-	ret = ike_send_request(sa, IKE_CREATE_CHILD_SA, IKE_REQ_CHILD_REKEY, &w);
+	/* early Deletes are remembered for this exchange only */
+	sa->n_early_del = 0;
+	ret = ike_send_request(sa, IKE_CREATE_CHILD_SA,
+			       old ? IKE_REQ_CHILD_REKEY : IKE_REQ_CHILD_CREATE, &w);
 	if (ret < 0)
 		goto fail;
 	sa->rekeying = old;
 	goto done;
 fail:
 	ike_pending_clear(sa);
-	old->rekey_at = ike_retry_at(e);
+	if (old)
+		old->rekey_at = ike_retry_at(e);
+	else
+		sa->child_retry_at = ike_retry_at(e);
 done:
 	free(prop);
 	free(ts);
 	return ret;
+}
+
+int ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old)
+{
+	return ike_child_start(sa, old);
+}
+
+int ike_child_create_start(struct ike_sa *sa)
+{
+	return ike_child_start(sa, NULL);
+}
+
+bool ike_child_wanted(const struct ike_sa *sa, uint64_t now)
+{
+	return sa->state == IKE_SA_ESTABLISHED && sa->children == NULL && sa->tun &&
+	       sa->tun->sa == sa && sa->tun->conf.start == IKE_START_AUTO && !sa->req.active &&
+	       sa->rekey_new == NULL && now >= sa->child_retry_at;
 }
 
 /* The new CHILD_SA from the responder's answer; 0 or -errno with the reason in why. */
@@ -150,7 +207,10 @@ static int ike_child_rekey_finish(struct ike_sa *sa, const struct ike_msg *m, ch
 	const struct ike_pld *p_tsi = ike_msg_find(m, IKE_PLD_TSI, 0);
 	const struct ike_pld *p_tsr = ike_msg_find(m, IKE_PLD_TSR, 0);
 	struct ike_ts_range tl[IKE_CONF_MAX_SUBNETS], tr[IKE_CONF_MAX_SUBNETS];
+	struct ike_ts_range ol[IKE_CONF_MAX_SUBNETS], orr[IKE_CONF_MAX_SUBNETS];
+	const struct ike_ts_range *pol = ol, *por = orr;
 	struct ike_child *old = sa->rekeying, *ch;
+	size_t nol, nor;
 	struct ike_sa_pld *prop;
 	struct ike_ts_pld *tsi, *tsr;
 	struct ike_selected sel;
@@ -161,6 +221,16 @@ static int ike_child_rekey_finish(struct ike_sa *sa, const struct ike_msg *m, ch
 	size_t nl, nrr;
 	int ret = -EBADMSG;
 
+	/* what we offered: the old pair's selectors, or the configured ones */
+	if (old) {
+		pol = old->sa.ts_local;
+		nol = old->sa.n_ts_local;
+		por = old->sa.ts_remote;
+		nor = old->sa.n_ts_remote;
+	} else {
+		nol = ike_ts_from_conf(c->local_net, c->n_local_net, &sa->local, ol);
+		nor = ike_ts_from_conf(c->remote_net, c->n_remote_net, &sa->remote, orr);
+	}
 	prop = malloc(sizeof(*prop));
 	tsi = malloc(sizeof(*tsi));
 	tsr = malloc(sizeof(*tsr));
@@ -181,8 +251,7 @@ static int ike_child_rekey_finish(struct ike_sa *sa, const struct ike_msg *m, ch
 		ike_fmt(why, whylen, "peer chose a CHILD_SA proposal we did not offer");
 		goto done;
 	}
-	if (!ike_ts_within(tsi, old->sa.ts_local, old->sa.n_ts_local) ||
-	    !ike_ts_within(tsr, old->sa.ts_remote, old->sa.n_ts_remote)) {
+	if (!ike_ts_within(tsi, pol, nol) || !ike_ts_within(tsr, por, nor)) {
 		ike_fmt(why, whylen, "peer narrowed the selectors outside our offer");
 		goto done;
 	}
@@ -194,12 +263,26 @@ static int ike_child_rekey_finish(struct ike_sa *sa, const struct ike_msg *m, ch
 		}
 		g.len = sel.dh->outlen;
 	}
-	nl = ike_ts_narrow(tsi, old->sa.ts_local, old->sa.n_ts_local, tl, IKE_CONF_MAX_SUBNETS);
-	nrr = ike_ts_narrow(tsr, old->sa.ts_remote, old->sa.n_ts_remote, tr, IKE_CONF_MAX_SUBNETS);
+	nl = ike_ts_narrow(tsi, pol, nol, tl, IKE_CONF_MAX_SUBNETS);
+	nrr = ike_ts_narrow(tsr, por, nor, tr, IKE_CONF_MAX_SUBNETS);
 	ch = sa->pending;
 	ike_child_fill(sa, ch, &sel, tl, nl, tr, nrr);
+	for (unsigned i = 0; i < sa->n_early_del && i < 4; i++) {
+		if (sa->early_del[i] == ch->sa.spi_out) {
+			/* the peer deleted this pair before it was made here */
+			ike_fmt(why, whylen, "the peer deleted the new CHILD_SA already");
+			ret = -ECANCELED;
+			goto done;
+		}
+	}
 	ch->sa.initiator = true;
-	ch->sa.mode = old->sa.mode;
+	if (old)
+		ch->sa.mode = old->sa.mode;
+	else
+		ch->sa.mode = c->mode == IKE_MODE_TRANSPORT &&
+				      ike_msg_has_notify(m, IKE_N_USE_TRANSPORT_MODE, NULL)
+				  ? IKE_MODE_TRANSPORT
+				  : IKE_MODE_TUNNEL;
 	ret = ike_child_keys(sa, ch, sel.dh ? &g : NULL, sa->cn, sa->cn_len, nr.data, nr.len, true);
 	if (ret == 0)
 		ret = ike_child_install(sa, ch);
@@ -224,7 +307,7 @@ int ike_ike_rekey_start(struct ike_sa *sa)
 {
 	struct ike_engine *e = sa->eng;
 	const struct ike_peer_conf *c = &sa->tun->conf;
-	uint16_t group = sa->ike.dh->id;
+	uint16_t group = sa->rekey_group ? sa->rekey_group : sa->ike.dh->id;
 	uint8_t ibuf[IKE_INNER_MAX], pub[1024];
 	struct ike_sa_pld *prop = NULL;
 	struct ike_sa *ns;
@@ -268,6 +351,7 @@ int ike_ike_rekey_start(struct ike_sa *sa)
 	if (ret < 0)
 		goto fail;
 	sa->rekey_new = ns;
+	ns->rekey_of = sa;
 	free(prop);
 	return 0;
 fail:
@@ -279,16 +363,19 @@ fail:
 }
 
 /* Move the CHILD_SAs to the new IKE SA and make it the tunnel's. */
-static void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
+void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
 {
 	struct ike_engine *e = old->eng;
 
-	ns->children = old->children;
+	/* ns may already carry a CHILD_SA made over it (§2.8.2 case): append */
+	struct ike_child **tail = &ns->children;
+
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = old->children;
 	old->children = NULL;
 	ns->state = IKE_SA_ESTABLISHED;
 	ns->created_ms = ike_now(e);
-	ns->msgid_in = 0;
-	ns->msgid_out = 0;
 	ns->last_rx_ms = ike_now(e);
 	ns->nat_local = old->nat_local;
 	ns->nat_remote = old->nat_remote;
@@ -344,15 +431,60 @@ static int ike_ike_rekey_finish(struct ike_sa *sa, const struct ike_msg *m, char
 	dh_key_free(ns->dh);
 	ns->dh = NULL;
 	sa->rekey_new = NULL;
-	ike_rekey_switch(sa, ns);
+	ns->rekey_of = NULL;
 done:
 	free(prop);
 	return ret;
 }
 
-void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
+/* The lowest of an SA's two nonces. */
+static void ike_sa_low_nonce(const struct ike_sa *s, const uint8_t **p, size_t *len)
+{
+	bool ni = ike_nonce_cmp(s->ni, s->ni_len, s->nr, s->nr_len) < 0;
+
+	*p = ni ? s->ni : s->nr;
+	*len = ni ? s->ni_len : s->nr_len;
+}
+
+/*
+ * Our IKE rekey made ns. If the peer's crossed it (§2.8.2), the new SA with
+ * the lowest of the four nonces is redundant and deleted by the side that
+ * made it; the other one carries on, and its maker deletes the old SA.
+ */
+static void ike_ike_rekey_settle(struct ike_sa *sa, struct ike_sa *ns)
 {
 	struct ike_engine *e = sa->eng;
+	struct ike_sa *theirs = sa->coll_ike;
+	const uint8_t *lo_ours, *lo_theirs;
+	size_t l_ours, l_theirs;
+
+	if (theirs == NULL) {
+		ike_rekey_switch(sa, ns);
+		ike_info_delete_ike(sa);
+		return;
+	}
+	ike_sa_low_nonce(ns, &lo_ours, &l_ours);
+	ike_sa_low_nonce(theirs, &lo_theirs, &l_theirs);
+	sa->coll_ike = NULL;
+	theirs->coll_of = NULL;
+	if (ike_nonce_cmp(lo_ours, l_ours, lo_theirs, l_theirs) < 0) {
+		ike_log(e, IKE_LOG_INFO, "simultaneous IKE SA rekey: ours is redundant");
+		ns->state = IKE_SA_ESTABLISHED;
+		ns->last_rx_ms = ike_now(e);
+		ike_rekey_switch(sa, theirs);
+		ike_info_delete_ike(ns);
+		return;
+	}
+	ike_log(e, IKE_LOG_INFO, "simultaneous IKE SA rekey: ours carries on");
+	ike_rekey_switch(sa, ns);
+	ike_info_delete_ike(sa);
+}
+
+void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
+{
+
+	struct ike_engine *e = sa->eng;
+	const struct ike_peer_conf *c = &sa->tun->conf;
 	enum ike_req_kind kind = sa->req.kind;
 	char why[IKE_REASON_LEN], a[IKE_ADDR_STRLEN], nb[40];
 	uint16_t err;
@@ -365,13 +497,42 @@ void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
 		struct ike_child *old = sa->rekeying;
 
 		if (old == NULL) {
+			/*
+			 * The pair we were rekeying was deleted meanwhile (by the
+			 * peer after a collision it won, or on purpose): the peer
+			 * installed the pair this answer creates, so tell it to drop
+			 * it again rather than resurrect what was deleted.
+			 */
+			struct ike_child *nc = sa->pending;
+
+			sa->pending = NULL;
 			ike_pending_clear(sa);
+			if (!err && nc) {
+				nc->sa.protocol = sa->tun->conf.child_proto;
+				ike_info_delete_child(sa, nc);
+			}
+			if (nc)
+				ike_child_free(nc);
 			return;
 		}
 		if (err) {
+			uint16_t g = ike_invalid_ke_group(m, c->child.dh, c->child.n_dh);
+
 			ike_log(e, IKE_LOG_INFO, "peer %s refused the CHILD_SA rekey: %s", a,
 				ike_notify_name(err, nb, sizeof(nb)));
 			ike_pending_clear(sa);
+			if (err == IKE_N_CHILD_SA_NOT_FOUND) {
+				/* the peer has no such pair: ours is half of nothing (§2.25) */
+				ike_child_remove(sa, old);
+				ike_child_gone(sa, "CHILD_SA unknown to the peer");
+				return;
+			}
+			/* the peer wants another PFS group we have: again at once, once */
+			if (g && sa->pfs_group == 0) {
+				sa->pfs_group = g;
+				ike_child_rekey_start(sa, old);
+				return;
+			}
 			old->rekey_at = ike_retry_at(e);
 			return;
 		}
@@ -413,23 +574,67 @@ void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
 		ike_info_delete_child(sa, old);
 		return;
 	}
+	if (kind == IKE_REQ_CHILD_CREATE) {
+		ret = err ? -EPERM : ike_child_rekey_finish(sa, m, why, sizeof(why));
+		dh_key_free(sa->pfs_dh);
+		sa->pfs_dh = NULL;
+		if (ret < 0) {
+			uint64_t delay = IKE_RETRY_MS;
+
+			ike_pending_clear(sa);
+			for (unsigned i = 0; i < sa->child_failures && delay < IKE_RESTART_MAX_MS;
+			     i++)
+				delay *= 2;
+			sa->child_failures++;
+			sa->child_retry_at = ike_now(e) + delay;
+			ike_fmt(sa->tun->last_error, sizeof(sa->tun->last_error),
+				"peer %s refused a new CHILD_SA: %s", a,
+				err ? ike_notify_name(err, nb, sizeof(nb)) : why);
+			ike_tun_status(sa->tun, e, IKE_TUN_IKE_NO_CHILD);
+			return;
+		}
+		sa->child_failures = 0;
+		ike_tun_status(sa->tun, e, IKE_TUN_UP);
+		return;
+	}
 	if (kind == IKE_REQ_IKE_REKEY) {
 		struct ike_sa *ns = sa->rekey_new;
 
 		if (ns == NULL)
 			return;
 		ret = err ? -EPERM : ike_ike_rekey_finish(sa, m, why, sizeof(why));
+		if (err == IKE_N_INVALID_KE_PAYLOAD) {
+			uint16_t g = 0;
+
+			for (size_t i = 0; i < c->n_ike && !g; i++)
+				g = ike_invalid_ke_group(m, c->ike[i].dh, c->ike[i].n_dh);
+			if (g && sa->rekey_group == 0) {
+				sa->rekey_group = g;
+				ike_sa_destroy(ns);
+				sa->rekey_new = NULL;
+				ike_ike_rekey_start(sa);
+				return;
+			}
+		}
 		if (ret < 0) {
 			ike_log(e, IKE_LOG_INFO, "tunnel %s: IKE rekey with %s failed: %s",
 				sa->tun->conf.name, a,
 				err ? ike_notify_name(err, nb, sizeof(nb)) : why);
 			ike_sa_destroy(ns);
 			sa->rekey_new = NULL;
+			if (sa->coll_ike) {
+				/* the peer's rekey, which we answered, is the one */
+				struct ike_sa *theirs = sa->coll_ike;
+
+				sa->coll_ike = NULL;
+				theirs->coll_of = NULL;
+				ike_rekey_switch(sa, theirs);
+				return;
+			}
 			sa->ike_rekey_at = ike_retry_at(e);
 			return;
 		}
-		/* the old IKE SA has done its work */
-		ike_info_delete_ike(sa);
+		ike_ike_rekey_settle(sa, ns);
 		return;
 	}
 	e->stats.drop_unexpected++;
@@ -481,8 +686,13 @@ static void ike_ike_rekey_request(struct ike_sa *sa, const struct ike_msg *m,
 		ike_child_answer_err(sa, m, IKE_N_INVALID_KE_PAYLOAD, g, 2);
 		return;
 	}
-	/* RFC 7296 §2.8.1 collisions are not resolved: the second rekey waits */
-	if (sa->rekey_new || sa->req.kind == IKE_REQ_IKE_REKEY) {
+	/*
+	 * One crossing our CHILD_SA exchange waits (its answer would land on
+	 * the IKE SA being replaced); one crossing our own IKE rekey is
+	 * answered and settled when ours completes (§2.8.2); a third waits.
+	 */
+	if (sa->coll_ike || sa->req.kind == IKE_REQ_CHILD_REKEY ||
+	    sa->req.kind == IKE_REQ_CHILD_CREATE || sa->req.kind == IKE_REQ_DELETE_CHILD) {
 		ike_child_answer_err(sa, m, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
@@ -522,7 +732,16 @@ static void ike_ike_rekey_request(struct ike_sa *sa, const struct ike_msg *m,
 	ike_build_ke(&w, &(struct ike_ke){sel.dh->id, pub, publen});
 	if (ike_send_response(sa, IKE_CREATE_CHILD_SA, m->hdr.msgid, &w) < 0)
 		goto fail;
-	ike_rekey_switch(sa, ns);
+	if (sa->rekey_new) {
+		/* §2.8.2: ours is under way too; usable now, settled when ours completes */
+		ns->state = IKE_SA_ESTABLISHED;
+		ns->created_ms = ns->last_rx_ms = ike_now(e);
+		ike_sa_lifetimes(ns);
+		sa->coll_ike = ns;
+		ns->coll_of = sa;
+	} else {
+		ike_rekey_switch(sa, ns);
+	}
 	free(answer);
 	return;
 fail:
@@ -576,18 +795,33 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 		ike_ike_rekey_request(sa, m, prop);
 		goto done;
 	}
-	/* no new CHILD_SA on an IKE SA we are replacing (§2.25) */
-	if (sa->rekey_new) {
+	/*
+	 * No new CHILD_SA on an IKE SA we are replacing (§2.25), nor on one a
+	 * crossed IKE rekey made whose fate is not settled yet (§2.8.2): its
+	 * CHILD_SAs are still on the old one.
+	 */
+	if (sa->rekey_new || sa->coll_of) {
 		err = IKE_N_TEMPORARY_FAILURE;
 		goto answer;
 	}
 	if (ike_msg_has_notify(m, IKE_N_REKEY_SA, &n)) {
 		if (n.spi_size != 4 ||
 		    (old = ike_child_find_out(sa, n.protocol, ike_get32(n.spi))) == NULL) {
-			err = IKE_N_CHILD_SA_NOT_FOUND;
+			/*
+			 * Unknown, unless it is the pair our own outstanding
+			 * CREATE_CHILD_SA makes (installed by the peer, not yet
+			 * by us): then ask the peer to try again later.
+			 */
+			err = sa->req.active && (sa->req.kind == IKE_REQ_CHILD_REKEY ||
+						 sa->req.kind == IKE_REQ_CHILD_CREATE)
+				  ? IKE_N_TEMPORARY_FAILURE
+				  : IKE_N_CHILD_SA_NOT_FOUND;
 			goto answer;
 		}
-		if (sa->coll.active && sa->coll.old == old) {
+		/* a second collision, or a pair we are deleting already (§2.25) */
+		if ((sa->coll.active && sa->coll.old == old) ||
+		    (sa->req.active && sa->req.kind == IKE_REQ_DELETE_CHILD &&
+		     sa->del_spi == old->sa.spi_in)) {
 			err = IKE_N_TEMPORARY_FAILURE;
 			goto answer;
 		}
@@ -642,6 +876,8 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 		g.len = sel.dh->outlen;
 	}
 	ike_child_fill(sa, ch, &sel, nl_r, nnl, nr_r, nnr);
+	ike_log_choice(sa, old ? "CHILD_SA rekey" : "new CHILD_SA", &sel, ch->sa.ts_local,
+		       ch->sa.n_ts_local, ch->sa.ts_remote, ch->sa.n_ts_remote);
 	ch->sa.initiator = false;
 	ch->sa.mode = old ? old->sa.mode
 			  : (c->mode == IKE_MODE_TRANSPORT &&
@@ -690,8 +926,9 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 	ike_build_ts(&w, IKE_PLD_TSR, tsr_p);
 	ike_send_response(sa, IKE_CREATE_CHILD_SA, m->hdr.msgid, &w);
 	OPENSSL_cleanse(ibuf, sizeof(ibuf));
-	if (old)
-		ike_tun_status(sa->tun, e, IKE_TUN_REKEYED);
+	/* a rekey, or a CHILD_SA where there was none (the tunnel is up again) */
+	if (sa->tun->sa == sa)
+		ike_tun_status(sa->tun, e, old ? IKE_TUN_REKEYED : IKE_TUN_UP);
 	goto done;
 answer:
 	ike_child_answer_err(sa, m, err, NULL, 0);

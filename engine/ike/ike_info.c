@@ -110,7 +110,7 @@ int ike_info_dpd(struct ike_sa *sa)
 	return ike_send_request(sa, IKE_INFORMATIONAL, IKE_REQ_DPD, &w);
 }
 
-static void ike_child_gone(struct ike_sa *sa, const char *why)
+void ike_child_gone(struct ike_sa *sa, const char *why)
 {
 	char a[IKE_ADDR_STRLEN];
 
@@ -153,8 +153,14 @@ void ike_info_request(struct ike_sa *sa, const struct ike_msg *m)
 			struct ike_child *c =
 			    ike_child_find_out(sa, d.protocol, ike_spi_get(d.spis + 4 * k));
 
-			if (c == NULL)
+			if (c == NULL) {
+				/* perhaps the pair our outstanding exchange is making */
+				if (sa->req.active && (sa->req.kind == IKE_REQ_CHILD_REKEY ||
+						       sa->req.kind == IKE_REQ_CHILD_CREATE))
+					sa->early_del[sa->n_early_del++ % 4] =
+					    ike_spi_get(d.spis + 4 * k);
 				continue;
+			}
 			if (nspi < sizeof(spis) / 4) {
 				ike_spi_put(c->sa.spi_in, spis + 4 * nspi);
 				nspi++;
@@ -176,6 +182,15 @@ void ike_info_request(struct ike_sa *sa, const struct ike_msg *m)
 	if (delete_ike) {
 		struct ike_tunnel *t = sa->tun;
 		bool current = t && t->sa == sa;
+
+		/* §2.8.2: the peer's rekey won before ours completed */
+		if (sa->coll_ike) {
+			struct ike_sa *theirs = sa->coll_ike;
+
+			sa->coll_ike = NULL;
+			theirs->coll_of = NULL;
+			ike_rekey_switch(sa, theirs);
+		}
 
 		ike_sa_destroy(sa);
 		/* down unless another IKE SA of the tunnel carries on */

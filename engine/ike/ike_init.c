@@ -94,8 +94,13 @@ static void ike_natd_check(struct ike_sa *sa, const struct ike_msg *m, const uin
 			dst_ok |= n.len == 20 && memcmp(n.data, want_dst, 20) == 0;
 		}
 	}
+	if (sa->tun->conf.natt == IKE_NATT_DISABLE)
+		return;
 	sa->nat_remote = src_seen && !src_ok;
 	sa->nat_local = dst_seen && !dst_ok;
+	/* forced encapsulation: behave as if behind a NAT, keepalives included */
+	if (sa->tun->conf.natt == IKE_NATT_FORCE)
+		sa->nat_local = true;
 	if (sa->nat_local || sa->nat_remote)
 		ike_log(sa->eng, IKE_LOG_INFO, "NAT detected: %s%s",
 			sa->nat_local ? "we are behind a NAT" : "",
@@ -106,10 +111,17 @@ static void ike_natd_check(struct ike_sa *sa, const struct ike_msg *m, const uin
 
 static void ike_add_natd(struct ike_writer *w, const struct ike_sa *sa, const uint8_t spi_r[8])
 {
+	enum ike_natt_mode mode = sa->tun->conf.natt;
 	uint8_t h[20];
 
-	if (ike_natd_hash(sa->spi_i, spi_r, &sa->local, h) == 0)
+	if (mode == IKE_NATT_DISABLE)
+		return;
+	if (ike_natd_hash(sa->spi_i, spi_r, &sa->local, h) == 0) {
+		/* forced: a source hash that cannot match, so both ends see a NAT */
+		if (mode == IKE_NATT_FORCE)
+			h[0] ^= 0xff;
 		ike_add_notify(w, IKE_N_NAT_DETECTION_SOURCE_IP, h, 20);
+	}
 	if (ike_natd_hash(sa->spi_i, spi_r, &sa->remote, h) == 0)
 		ike_add_notify(w, IKE_N_NAT_DETECTION_DESTINATION_IP, h, 20);
 }
@@ -310,6 +322,7 @@ void ike_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 		goto done;
 	}
 	sa->ike = sel;
+	ike_log_choice(sa, "IKE proposal accepted by the peer", &sel, NULL, 0, NULL, 0);
 	memcpy(sa->nr, nr.data, nr.len);
 	sa->nr_len = nr.len;
 	memcpy(sa->spi_r, m->hdr.spi_r, 8);
@@ -481,6 +494,7 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 	sa->local = *dst;
 	sa->remote = *src;
 	sa->ike = sel;
+	ike_log_choice(sa, "IKE proposal chosen", &sel, NULL, 0, NULL, 0);
 	sa->ke_group = ke.group;
 	memcpy(sa->spi_i, m->hdr.spi_i, 8);
 	ike_sa_hash_add(sa);

@@ -175,6 +175,13 @@ int ike_prop_select(const struct ike_sa_pld *offered, const struct ike_prop_conf
 		/* IKE_SA_INIT carries no SPI; IKE rekey carries 8 (handled by the caller) */
 		if (protocol != IKE_PROTO_IKE && op->spi_size != want_spi)
 			continue;
+		/* ESP/AH SPIs 0-255 are reserved (RFC 4303 §2.1); an IKE SPI is never zero */
+		if (protocol != IKE_PROTO_IKE && op->spi[0] == 0 && op->spi[1] == 0 &&
+		    op->spi[2] == 0)
+			continue;
+		if (protocol == IKE_PROTO_IKE && op->spi_size == 8 &&
+		    memcmp(op->spi, (const uint8_t[8]){0}, 8) == 0)
+			continue;
 		for (size_t j = 0; j < nmine; j++) {
 			if (ike_prop_match(op, &mine[j], prefer_dh, sel))
 				return 0;
@@ -292,4 +299,21 @@ void ike_prop_strip_dh(struct ike_sa_pld *sa)
 		}
 		p->ntransforms = k;
 	}
+}
+
+void ike_sel_describe(const struct ike_selected *sel, char *buf, size_t len)
+{
+	const struct xform *x[4] = {sel->encr, sel->integ, sel->prf, sel->dh};
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < 4; i++) {
+		if (x[i] == NULL)
+			continue;
+		if (off)
+			ike_cat(buf, len, &off, "/");
+		ike_cat(buf, len, &off, x[i]->shortname);
+	}
+	if (sel->protocol != IKE_PROTO_IKE)
+		ike_cat(buf, len, &off, sel->esn ? "/esn" : "/noesn");
 }

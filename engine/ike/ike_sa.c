@@ -77,9 +77,9 @@ void ike_sa_lifetimes(struct ike_sa *sa)
 	if (life == 0)
 		return;
 	/* the initiator rekeys; either side deletes an SA that outlived its lifetime by 10 % */
-	if (sa->initiator)
+	if (sa->initiator && !sa->tun->conf.no_rekey)
 		sa->ike_rekey_at = ike_rekey_time(e, life);
-	sa->ike_expire_at = ike_now(e) + (uint64_t)life * 1100;
+	sa->ike_expire_at = ike_now(e) + (uint64_t)life * (sa->tun->conf.no_rekey ? 1000 : 1100);
 }
 
 /* start-mode auto: plan the next attempt, backing off after failures. */
@@ -107,7 +107,8 @@ void ike_tun_status(struct ike_tunnel *t, struct ike_engine *e, enum ike_tunnel_
 		t->failures++;
 	if (st == IKE_TUN_UP)
 		t->failures = 0;
-	if ((st == IKE_TUN_FAILED || st == IKE_TUN_DOWN) && t->conf.start == IKE_START_AUTO)
+	if ((st == IKE_TUN_FAILED || st == IKE_TUN_DOWN) &&
+	    (t->conf.start == IKE_START_AUTO || t->restart))
 		ike_tun_plan_restart(t, e);
 	t->state = st;
 	if (st == IKE_TUN_UP)
@@ -148,6 +149,11 @@ static bool ike_addr_ip_equal(const struct ike_addr *a, const struct ike_addr *b
 	size_t n = a->family == AF_INET6 ? 16 : 4;
 
 	return a->family == b->family && memcmp(a->addr, b->addr, n) == 0;
+}
+
+void ike_set_log_level(struct ike_engine *e, enum ike_log_level lvl)
+{
+	e->opts.log_level = lvl;
 }
 
 bool ike_log_enabled(const struct ike_engine *e, enum ike_log_level lvl)
@@ -269,21 +275,83 @@ const struct ike_stats *ike_engine_stats(const struct ike_engine *e)
 	return &e->stats;
 }
 
+static unsigned ike_name_bucket(const char *name)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 16777619u;
+	return h % IKE_TUN_BUCKETS;
+}
+
+static unsigned ike_ip_bucket(const struct ike_addr *a)
+{
+	uint32_t h = 2166136261u;
+	size_t n = a->family == AF_INET6 ? 16 : 4;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ a->addr[i]) * 16777619u;
+	return h % IKE_TUN_BUCKETS;
+}
+
+/* Lookups by name and by remote address stay cheap with thousands of tunnels. */
+static void ike_tun_index(struct ike_engine *e, struct ike_tunnel *t)
+{
+	struct ike_tunnel **b = &e->by_name[ike_name_bucket(t->conf.name)];
+
+	t->name_next = *b;
+	*b = t;
+	if (t->conf.remote.family) {
+		b = &e->by_ip[ike_ip_bucket(&t->conf.remote)];
+		t->ip_next = *b;
+		*b = t;
+	}
+}
+
+static void ike_tun_unindex(struct ike_engine *e, struct ike_tunnel *t)
+{
+	struct ike_tunnel **pp;
+
+	for (pp = &e->by_name[ike_name_bucket(t->conf.name)]; *pp; pp = &(*pp)->name_next) {
+		if (*pp == t) {
+			*pp = t->name_next;
+			break;
+		}
+	}
+	if (t->conf.remote.family == 0)
+		return;
+	for (pp = &e->by_ip[ike_ip_bucket(&t->conf.remote)]; *pp; pp = &(*pp)->ip_next) {
+		if (*pp == t) {
+			*pp = t->ip_next;
+			break;
+		}
+	}
+}
+
 struct ike_tunnel *ike_tunnel_find(struct ike_engine *e, const char *name)
 {
-	for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
+	for (struct ike_tunnel *t = e->by_name[ike_name_bucket(name)]; t; t = t->name_next) {
 		if (strcmp(t->conf.name, name) == 0)
 			return t;
 	}
 	return NULL;
 }
 
-/* The tunnel whose remote address is the peer's; a wildcard remote (family 0) last. */
+/*
+ * The tunnel whose remote address is the peer's (indexed), else one that
+ * lists it among its other addresses, else one with a wildcard remote.
+ */
 struct ike_tunnel *ike_tunnel_for_peer(struct ike_engine *e, const struct ike_addr *local,
 				       const struct ike_addr *remote)
 {
 	struct ike_tunnel *any = NULL;
 
+	for (struct ike_tunnel *t = e->by_ip[ike_ip_bucket(remote)]; t; t = t->ip_next) {
+		if (t->conf.local.family && !ike_addr_ip_equal(&t->conf.local, local))
+			continue;
+		if (ike_addr_ip_equal(&t->conf.remote, remote))
+			return t;
+	}
 	for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
 		if (t->conf.local.family && !ike_addr_ip_equal(&t->conf.local, local))
 			continue;
@@ -292,8 +360,6 @@ struct ike_tunnel *ike_tunnel_for_peer(struct ike_engine *e, const struct ike_ad
 				any = t;
 			continue;
 		}
-		if (ike_addr_ip_equal(&t->conf.remote, remote))
-			return t;
 		for (size_t i = 0; i < t->conf.n_remote_alt; i++) {
 			if (ike_addr_ip_equal(&t->conf.remote_alt[i], remote))
 				return t;
@@ -313,7 +379,7 @@ static int ike_conf_check(const struct ike_peer_conf *c)
 		return -EINVAL;
 	if (c->child_proto != IKE_PROTO_ESP && c->child_proto != IKE_PROTO_AH)
 		return -EINVAL;
-	if (c->n_remote_alt > IKE_CONF_MAX_REMOTES)
+	if (c->n_remote_alt > IKE_CONF_MAX_REMOTES || c->natt > IKE_NATT_DISABLE)
 		return -EINVAL;
 	for (size_t i = 0; i < c->n_ike; i++) {
 		const struct ike_prop_conf *p = &c->ike[i];
@@ -350,7 +416,9 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 			if (sa->tun == t)
 				ike_sa_delete_now(sa);
 		}
+		ike_tun_unindex(e, t);
 		t->conf = *conf;
+		ike_tun_index(e, t);
 		t->failures = 0;
 		t->remote_idx = 0;
 		t->retry_at = conf->start == IKE_START_AUTO ? ike_now(e) : 0;
@@ -366,6 +434,31 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 		t->retry_at = ike_now(e);
 	t->next = e->tunnels;
 	e->tunnels = t;
+	ike_tun_index(e, t);
+	return 0;
+}
+
+int ike_tunnel_set_remotes(struct ike_engine *e, const char *name, const struct ike_addr *addrs,
+			   size_t n)
+{
+	struct ike_tunnel *t = ike_tunnel_find(e, name);
+
+	if (t == NULL)
+		return -ENOENT;
+	if (n == 0 || n > IKE_CONF_MAX_REMOTES + 1)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (addrs[i].family != AF_INET && addrs[i].family != AF_INET6)
+			return -EINVAL;
+	}
+	ike_tun_unindex(e, t);
+	t->conf.remote = addrs[0];
+	for (size_t i = 1; i < n; i++)
+		t->conf.remote_alt[i - 1] = addrs[i];
+	t->conf.n_remote_alt = n - 1;
+	if (t->remote_idx > t->conf.n_remote_alt)
+		t->remote_idx = 0;
+	ike_tun_index(e, t);
 	return 0;
 }
 
@@ -386,6 +479,7 @@ int ike_conf_remove(struct ike_engine *e, const char *name)
 			}
 		}
 		*pp = t->next;
+		ike_tun_unindex(e, t);
 		OPENSSL_cleanse(t, sizeof(*t));
 		free(t);
 		ike_sa_reap(e);
@@ -481,10 +575,12 @@ int ike_child_install(struct ike_sa *sa, struct ike_child *c)
 	if (ret < 0)
 		return ret;
 	c->installed = true;
+	ike_log(e, IKE_LOG_DEBUG, "CHILD_SA %08x/%08x installed (%s)", c->sa.spi_in, c->sa.spi_out,
+		c->sa.initiator ? "we initiated" : "peer initiated");
 	c->next = sa->children;
 	sa->children = c;
 	e->stats.child_installed++;
-	if (sa->tun && sa->tun->conf.child_lifetime_s)
+	if (sa->tun && sa->tun->conf.child_lifetime_s && !sa->tun->conf.no_rekey)
 		c->rekey_at = ike_rekey_time(e, sa->tun->conf.child_lifetime_s);
 	return 0;
 }
@@ -497,6 +593,8 @@ void ike_child_remove(struct ike_sa *sa, struct ike_child *c)
 		if (*pp != c)
 			continue;
 		*pp = c->next;
+		ike_log(e, IKE_LOG_DEBUG, "CHILD_SA %08x/%08x removed", c->sa.spi_in,
+			c->sa.spi_out);
 		if (c->installed)
 			e->env.child_delete(e->env.ctx, sa->tun ? sa->tun->conf.name : "", &c->sa);
 		if (sa->rekeying == c)
@@ -550,6 +648,15 @@ void ike_sa_destroy(struct ike_sa *sa)
 		return;
 	if (sa->state == IKE_SA_HALF_OPEN)
 		sa->eng->n_half_open--;
+	/* no pointer to a dead SA may remain (rekey and §2.8.2 bookkeeping) */
+	if (sa->rekey_of && sa->rekey_of->rekey_new == sa)
+		sa->rekey_of->rekey_new = NULL;
+	sa->rekey_of = NULL;
+	if (sa->coll_of && sa->coll_of->coll_ike == sa)
+		sa->coll_of->coll_ike = NULL;
+	if (sa->coll_ike)
+		sa->coll_ike->coll_of = NULL;
+	sa->coll_ike = sa->coll_of = NULL;
 	while (sa->children)
 		ike_child_remove(sa, sa->children);
 	if (sa->rekey_new)
@@ -559,12 +666,18 @@ void ike_sa_destroy(struct ike_sa *sa)
 	sa->eng->n_dead++;
 	sa->req.active = false;
 	if (sa->tun && sa->tun->sa == sa) {
-		/* another established IKE SA of the tunnel takes over, if any */
-		sa->tun->sa = NULL;
+		/* another established IKE SA of the tunnel takes over, one with a CHILD_SA first */
+		struct ike_tunnel *t = sa->tun;
+
+		t->sa = NULL;
 		for (struct ike_sa *o = sa->eng->sas; o; o = o->next) {
-			if (o->tun == sa->tun && o->state == IKE_SA_ESTABLISHED)
-				sa->tun->sa = o;
+			if (o->tun == t && o->state == IKE_SA_ESTABLISHED &&
+			    (t->sa == NULL || (t->sa->children == NULL && o->children)))
+				t->sa = o;
 		}
+		/* the tunnel carries on through it */
+		if (t->sa && t->sa->children && t->state != IKE_TUN_UP)
+			ike_tun_status(t, sa->eng, IKE_TUN_UP);
 	}
 }
 
@@ -648,6 +761,9 @@ int ike_initiate(struct ike_engine *e, const char *name)
 		return -ENOENT;
 	if (t->sa)
 		return -EALREADY;
+	if (e->env.connecting)
+		e->env.connecting(e->env.ctx, t->conf.name);
+	/* no address yet (a host name being resolved): the caller tries again */
 	if (t->conf.remote.family == 0)
 		return -EDESTADDRREQ;
 	sa = ike_sa_new(e, t, true);
@@ -677,7 +793,9 @@ int ike_delete(struct ike_engine *e, const char *name)
 		return -ENOTCONN;
 	/* every IKE SA of the tunnel, the current one last */
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (sa->tun == t && sa != t->sa && sa->state != IKE_SA_DEAD)
+		/* a larval rekey SA goes with the SA that started it */
+		if (sa->tun == t && sa != t->sa && sa->state != IKE_SA_DEAD &&
+		    sa->state != IKE_SA_LARVAL)
 			ike_info_delete_ike(sa);
 	}
 	ret = ike_info_delete_ike(t->sa);
@@ -730,7 +848,8 @@ int ike_child_expire(struct ike_engine *e, uint8_t protocol, uint32_t spi_in, bo
 			continue;
 		if (!hard) {
 			/* a busy SA retries the rekey shortly */
-			ike_child_rekey_start(sa, c);
+			if (!sa->tun->conf.no_rekey)
+				ike_child_rekey_start(sa, c);
 			return 0;
 		}
 		/* the kernel dropped one direction: remove the pair, tell the peer */
@@ -1061,6 +1180,10 @@ static void ike_sa_tick(struct ike_sa *sa, uint64_t now)
 			return;
 		}
 	}
+	if (ike_child_wanted(sa, now)) {
+		ike_child_create_start(sa);
+		return;
+	}
 	if (c->dpd_interval_s && now - sa->last_rx_ms >= (uint64_t)c->dpd_interval_s * 1000)
 		ike_info_dpd(sa);
 }
@@ -1085,10 +1208,13 @@ void ike_tick(struct ike_engine *e)
 	uint64_t now = ike_now(e);
 
 	for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
-		if (t->conf.start != IKE_START_AUTO || t->sa || !t->retry_at || now < t->retry_at)
+		if ((t->conf.start != IKE_START_AUTO && !t->restart) || t->sa || !t->retry_at ||
+		    now < t->retry_at)
 			continue;
 		t->retry_at = 0;
-		ike_initiate(e, t->conf.name);
+		t->restart = false;
+		if (ike_initiate(e, t->conf.name) == -EDESTADDRREQ)
+			t->retry_at = now + IKE_RESOLVE_WAIT_MS;
 	}
 
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
@@ -1105,8 +1231,8 @@ uint64_t ike_next_timeout(const struct ike_engine *e)
 	uint64_t next = UINT64_MAX;
 
 	for (const struct ike_tunnel *t = e->tunnels; t; t = t->next) {
-		if (t->conf.start == IKE_START_AUTO && t->sa == NULL && t->retry_at &&
-		    t->retry_at < next)
+		if ((t->conf.start == IKE_START_AUTO || t->restart) && t->sa == NULL &&
+		    t->retry_at && t->retry_at < next)
 			next = t->retry_at;
 	}
 
@@ -1133,6 +1259,8 @@ uint64_t ike_next_timeout(const struct ike_engine *e)
 			continue;
 		if (sa->delete_after)
 			return ike_now(e);
+		if (ike_child_wanted(sa, UINT64_MAX) && sa->child_retry_at < next)
+			next = sa->child_retry_at;
 		if (sa->initiator && sa->ike_rekey_at && sa->ike_rekey_at < next)
 			next = sa->ike_rekey_at;
 		if (sa->ike_expire_at && sa->ike_expire_at < next)

@@ -2,7 +2,8 @@
 /*
  * Internals of the IKEv2 core shared by its files: the engine, tunnels,
  * IKE SAs and CHILD_SAs, and the helpers each exchange file uses. Nothing
- * outside engine/ike includes this; the public API is ikev2.h.
+ * outside engine/ike includes this but white-box tests; the public API is
+ * ikev2.h.
  */
 #ifndef IKESH_IKE_SA_H
 #define IKESH_IKE_SA_H
@@ -23,6 +24,7 @@
 #define IKE_REASON_LEN	 256
 #define IKE_ADDR_STRLEN	 48
 #define IKE_SA_BUCKETS	 4096
+#define IKE_TUN_BUCKETS	 1024
 #define IKE_NATT_PORT	 4500
 #define IKE_KEEPALIVE_MS 20000
 
@@ -42,6 +44,7 @@ enum ike_req_kind {
 	IKE_REQ_INIT,
 	IKE_REQ_AUTH,
 	IKE_REQ_CHILD_REKEY,
+	IKE_REQ_CHILD_CREATE, /* a CHILD_SA where there is none (start-mode auto) */
 	IKE_REQ_IKE_REKEY,
 	IKE_REQ_DELETE_CHILD,
 	IKE_REQ_DELETE_IKE,
@@ -70,6 +73,8 @@ struct ike_selected {
 
 struct ike_tunnel {
 	struct ike_tunnel *next;
+	struct ike_tunnel *name_next; /* chain in the by-name index */
+	struct ike_tunnel *ip_next;   /* chain in the by-remote-address index */
 	struct ike_peer_conf conf;
 	struct ike_sa *sa; /* the current IKE SA, either role */
 	enum ike_tunnel_state state;
@@ -78,10 +83,12 @@ struct ike_tunnel {
 	unsigned failures; /* in a row, for the back-off */
 	size_t remote_idx; /* 0: conf.remote, then conf.remote_alt[] */
 	bool next_now;	   /* the current address did not answer: try the next at once */
+	bool restart;	   /* initiate again at retry_at, whatever the start mode */
 };
 
 #define IKE_RESTART_BASE_MS 5000
 #define IKE_RESTART_MAX_MS  300000
+#define IKE_RESOLVE_WAIT_MS 1000 /* auto tunnel without an address: look again */
 
 struct ike_sa {
 	struct ike_sa *next;
@@ -147,6 +154,15 @@ struct ike_sa {
 	uint8_t rekey_nr[IKE_NONCE_MAX]; /* the peer's nonce in it */
 	size_t rekey_nr_len;
 	struct ike_sa *rekey_new; /* IKE rekey: the SA being created */
+	struct ike_sa *rekey_of;  /* in that SA: the one it is to replace */
+	/*
+	 * §2.8.2: the peer rekeyed this IKE SA while our rekey ran; coll_ike is
+	 * the SA its rekey made (we answered it), coll_of points back from it.
+	 */
+	struct ike_sa *coll_ike;
+	struct ike_sa *coll_of;
+	uint16_t pfs_group;   /* KE group for CHILD rekeys, after INVALID_KE_PAYLOAD */
+	uint16_t rekey_group; /* KE group for IKE rekeys, likewise */
 	/* §2.8.1: the peer rekeyed the CHILD_SA we are rekeying too */
 	struct {
 		bool active;
@@ -157,12 +173,20 @@ struct ike_sa {
 	} coll;
 	bool delete_after; /* delete once the current request is done */
 	uint32_t del_spi;  /* the CHILD_SA our Delete names (spi_in) */
+	/*
+	 * SPIs the peer deleted before our CREATE_CHILD_SA answer made the pair
+	 * here: that pair is not installed when the answer comes.
+	 */
+	uint32_t early_del[4];
+	unsigned n_early_del;
 
 	uint64_t created_ms;
 	uint64_t last_rx_ms;
 	uint64_t ike_rekey_at;
-	uint64_t ike_expire_at; /* deleted then if no rekey replaced it */
-	uint64_t keepalive_at;	/* behind a NAT: next NAT keepalive */
+	uint64_t ike_expire_at;	 /* deleted then if no rekey replaced it */
+	uint64_t keepalive_at;	 /* behind a NAT: next NAT keepalive */
+	uint64_t child_retry_at; /* auto: a new CHILD_SA not before, after a refusal */
+	unsigned child_failures;
 };
 
 struct ike_engine {
@@ -170,6 +194,8 @@ struct ike_engine {
 	struct ike_opts opts;
 	struct ike_stats stats;
 	struct ike_tunnel *tunnels;
+	struct ike_tunnel *by_name[IKE_TUN_BUCKETS];
+	struct ike_tunnel *by_ip[IKE_TUN_BUCKETS]; /* tunnels with a remote address */
 	struct ike_sa *sas;
 	struct ike_sa *bucket[IKE_SA_BUCKETS]; /* by SPIi, which is random */
 	unsigned n_half_open;
@@ -252,6 +278,12 @@ void ike_prop_strip_dh(struct ike_sa_pld *sa);
 void ike_prop_from_selected(const struct ike_selected *sel, struct ike_sa_pld *out);
 /* "aes128/sha1/prfsha1/modp1024": the first proposal offered on the wire. */
 void ike_offer_describe(const struct ike_sa_pld *sa, char *buf, size_t len);
+/* The chosen transforms, "aes256gcm16/prfsha256/x25519", for debug lines. */
+void ike_sel_describe(const struct ike_selected *sel, char *buf, size_t len);
+/* Log a decision at DEBUG: the proposal chosen and, for a CHILD_SA, its selectors. */
+void ike_log_choice(struct ike_sa *sa, const char *what, const struct ike_selected *sel,
+		    const struct ike_ts_range *tsl, size_t nl, const struct ike_ts_range *tsr,
+		    size_t nr);
 /* "aes256/sha256/prfsha256/ecp256" for status messages. */
 void ike_prop_describe(const struct ike_prop_conf *pc, size_t n, bool ike, char *buf, size_t len);
 
@@ -299,7 +331,13 @@ void ike_child_fill(struct ike_sa *sa, struct ike_child *c, const struct ike_sel
 		    size_t nr);
 
 /* ---- ike_child.c ---- */
+/* Move the CHILD_SAs of old to ns and make ns the tunnel's IKE SA. */
+void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns);
 int ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old);
+/* A new CHILD_SA with the configured selectors (CREATE_CHILD_SA without REKEY_SA). */
+int ike_child_create_start(struct ike_sa *sa);
+/* An auto tunnel's IKE SA without a CHILD_SA gets one again (called from the tick). */
+bool ike_child_wanted(const struct ike_sa *sa, uint64_t now);
 int ike_ike_rekey_start(struct ike_sa *sa);
 void ike_child_request(struct ike_sa *sa, const struct ike_msg *m);
 void ike_child_response(struct ike_sa *sa, const struct ike_msg *m);
@@ -308,6 +346,8 @@ void ike_child_response(struct ike_sa *sa, const struct ike_msg *m);
 int ike_info_delete_ike(struct ike_sa *sa);
 int ike_info_delete_child(struct ike_sa *sa, struct ike_child *c);
 int ike_info_dpd(struct ike_sa *sa);
+/* The last CHILD_SA of the tunnel's IKE SA went: report it with why. */
+void ike_child_gone(struct ike_sa *sa, const char *why);
 void ike_info_request(struct ike_sa *sa, const struct ike_msg *m);
 void ike_info_response(struct ike_sa *sa, const struct ike_msg *m);
 /* First error notify (type < 16384) of a message, 0 if none. */

@@ -212,3 +212,21 @@ void ike_ts_describe(const struct ike_ts_pld *ts, char *buf, size_t len)
 	}
 	ike_ts_range_describe(r, n, buf, len);
 }
+
+void ike_log_choice(struct ike_sa *sa, const char *what, const struct ike_selected *sel,
+		    const struct ike_ts_range *tsl, size_t nl, const struct ike_ts_range *tsr,
+		    size_t nr)
+{
+	char alg[128], l[256], r[256];
+
+	if (!ike_log_enabled(sa->eng, IKE_LOG_DEBUG))
+		return;
+	ike_sel_describe(sel, alg, sizeof(alg));
+	if (tsl == NULL) {
+		ike_log(sa->eng, IKE_LOG_DEBUG, "%s: %s", what, alg);
+		return;
+	}
+	ike_ts_range_describe(tsl, nl, l, sizeof(l));
+	ike_ts_range_describe(tsr, nr, r, sizeof(r));
+	ike_log(sa->eng, IKE_LOG_DEBUG, "%s: %s, selectors %s === %s", what, alg, l, r);
+}

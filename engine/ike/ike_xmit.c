@@ -212,10 +212,12 @@ void ike_xmit_tick(struct ike_sa *sa, uint64_t now)
 	}
 	ike_addr_str(&sa->remote, a, sizeof(a));
 	if (sa->tun && sa->tun->sa == sa) {
-		if (sa->req.kind == IKE_REQ_DPD)
+		if (sa->req.kind == IKE_REQ_DPD) {
+			/* dpd action restart: only a tunnel with an address to call */
+			sa->tun->restart = c->dpd_action == IKE_DPD_RESTART && c->remote.family;
 			ike_tun_fail(sa->tun, e, "DPD: no reply from %s within %u s", a,
 				     c->dpd_timeout_s);
-		else if (sa->req.kind == IKE_REQ_DELETE_IKE)
+		} else if (sa->req.kind == IKE_REQ_DELETE_IKE)
 			ike_tun_status(sa->tun, e, IKE_TUN_DOWN);
 		else {
 			struct ike_tunnel *t = sa->tun;

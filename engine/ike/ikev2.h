@@ -10,7 +10,9 @@
  * It is event driven and never blocks: feed it datagrams with ike_input(),
  * call ike_tick() when ike_next_timeout() says so.
  *
- * All functions return 0 or -errno unless said otherwise.
+ * All functions return 0 or -errno unless said otherwise. The callbacks
+ * must not call back into the engine (queue the work instead): the engine
+ * is in the middle of an exchange when it calls them.
  */
 #ifndef IKESH_IKE_IKEV2_H
 #define IKESH_IKE_IKEV2_H
@@ -51,7 +53,7 @@ struct ike_ts_range {
 #define IKE_CONF_MAX_ALGS    8
 #define IKE_CONF_MAX_PROPS   4
 #define IKE_CONF_MAX_SUBNETS 4
-#define IKE_CONF_MAX_REMOTES 3
+#define IKE_CONF_MAX_REMOTES 7 /* besides remote: 8 addresses in all */
 #define IKE_MAX_PSK	     128
 #define IKE_MAX_ID	     128
 
@@ -80,6 +82,18 @@ enum ike_start_mode {
 	IKE_START_AUTO,
 };
 
+/* What a dead peer leads to; start-mode auto restarts after any failure anyway. */
+enum ike_dpd_action {
+	IKE_DPD_CLEAR,	 /* tear down and wait */
+	IKE_DPD_RESTART, /* tear down and initiate again */
+};
+
+enum ike_natt_mode {
+	IKE_NATT_AUTO,	  /* detect (RFC 7296 §2.23), float to 4500 when a NAT is found */
+	IKE_NATT_FORCE,	  /* make the peer believe in a NAT: always UDP-encapsulate */
+	IKE_NATT_DISABLE, /* no NAT detection notifies, never float */
+};
+
 enum ike_child_mode {
 	IKE_MODE_TUNNEL,
 	IKE_MODE_TRANSPORT,
@@ -105,10 +119,15 @@ struct ike_peer_conf {
 	size_t n_local_net;
 	struct ike_subnet remote_net[IKE_CONF_MAX_SUBNETS];
 	size_t n_remote_net;
-	uint32_t ike_lifetime_s;   /* 0: no IKE rekey */
-	uint32_t child_lifetime_s; /* 0: no CHILD rekey */
-	uint32_t dpd_interval_s;   /* 0: no DPD */
+	uint32_t ike_lifetime_s;    /* 0: no IKE rekey */
+	uint32_t child_lifetime_s;  /* 0: no CHILD rekey */
+	uint64_t child_lifetime_kb; /* 0: no volume limit (the kernel counts) */
+	bool no_rekey;		    /* let SAs expire instead of rekeying them */
+	enum ike_natt_mode natt;
+	uint32_t if_id;		 /* XFRM interface ID, passed through to CHILD_SAs */
+	uint32_t dpd_interval_s; /* 0: no DPD */
 	uint32_t dpd_timeout_s;
+	enum ike_dpd_action dpd_action;
 	enum ike_start_mode start;
 	uint32_t reqid;
 };
@@ -137,7 +156,10 @@ struct ike_child_sa {
 	size_t n_ts_remote;
 	uint32_t lifetime_soft_s;
 	uint32_t lifetime_hard_s;
+	uint64_t lifetime_soft_kb; /* 0: no volume limit */
+	uint64_t lifetime_hard_kb;
 	uint32_t reqid;
+	uint32_t if_id;
 	bool initiator; /* our role in the exchange that created it */
 	bool encap;	/* UDP-encapsulated ESP (RFC 3948): a NAT is in the way */
 };
@@ -179,6 +201,12 @@ struct ike_env {
 	void (*log)(void *ctx, enum ike_log_level level, const char *msg);
 	/* Optional. reason is NULL or an operator's explanation. */
 	void (*status)(void *ctx, const char *tunnel, enum ike_tunnel_state st, const char *reason);
+	/*
+	 * Optional: a (re)connect of the tunnel starts, with the addresses known
+	 * now. A glue that resolves host names starts a new resolution here (in
+	 * the background) and hands the result to ike_tunnel_set_remotes().
+	 */
+	void (*connecting)(void *ctx, const char *tunnel);
 };
 
 struct ike_opts {
@@ -227,6 +255,14 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf);
 /* Remove a configuration and tear down its SAs. -ENOENT if unknown. */
 int ike_conf_remove(struct ike_engine *e, const char *name);
 
+/*
+ * New addresses for the peer (a host name resolved again): the first
+ * replaces remote, the rest remote_alt. Established SAs are left alone; the
+ * next attempt uses them. Not a configuration change.
+ */
+int ike_tunnel_set_remotes(struct ike_engine *e, const char *name, const struct ike_addr *addrs,
+			   size_t n);
+
 /* Start IKE_SA_INIT for a configured tunnel. -EALREADY if an IKE SA exists. */
 int ike_initiate(struct ike_engine *e, const char *name);
 /* Delete the tunnel's IKE SA (and its CHILD_SAs) with an INFORMATIONAL exchange. */
@@ -253,6 +289,8 @@ void ike_tick(struct ike_engine *e);
 uint64_t ike_next_timeout(const struct ike_engine *e);
 
 const struct ike_stats *ike_engine_stats(const struct ike_engine *e);
+/* Messages above this level are neither built nor logged (debug on/off). */
+void ike_set_log_level(struct ike_engine *e, enum ike_log_level lvl);
 
 /* What a tunnel looks like now, for show output and tests. */
 struct ike_tunnel_info {

@@ -324,6 +324,157 @@ int kernel_xfrm_stat_get(const struct kernel_xfrm_stat *st, const char *name, ui
 	return -ENOENT;
 }
 
+/* ---- Child SAs -------------------------------------------------------- */
+
+static void child_policy(const struct kernel_child *c, uint8_t dir, struct kernel_policy *p)
+{
+	const struct kernel_sa *sa = dir == KERNEL_DIR_OUT ? &c->out : &c->in;
+	struct kernel_sel sel = c->sel;
+
+	memset(p, 0, sizeof(*p));
+	if (!sel.src.family && !sel.dst.family && !sel.src_len && !sel.dst_len) {
+		sel.src = c->out.src;
+		sel.dst = c->out.dst;
+		sel.src_len = sel.dst_len = c->out.src.family == AF_INET ? 32 : 128;
+	}
+	p->sel = sel;
+	if (dir != KERNEL_DIR_OUT) { /* traffic from the peer */
+		p->sel.src = sel.dst;
+		p->sel.dst = sel.src;
+		p->sel.src_len = sel.dst_len;
+		p->sel.dst_len = sel.src_len;
+		p->sel.sport = sel.dport;
+		p->sel.dport = sel.sport;
+	}
+	p->dir = dir;
+	p->action = KERNEL_POLICY_IPSEC;
+	p->priority = c->priority;
+	p->proto = sa->proto;
+	p->mode = sa->mode;
+	p->reqid = sa->reqid;
+	if (sa->mode == KERNEL_MODE_TUNNEL) {
+		p->tmpl_src = sa->src;
+		p->tmpl_dst = sa->dst;
+	}
+	p->if_id = sa->if_id;
+	p->mark = sa->mark;
+}
+
+/* The policy directions of a child, in install order. */
+static unsigned child_dirs(const struct kernel_child *c, uint8_t dirs[3])
+{
+	unsigned n = 0;
+
+	if (c->sas_only)
+		return 0;
+	dirs[n++] = KERNEL_DIR_IN;
+	if (!c->no_fwd && c->in.mode == KERNEL_MODE_TUNNEL)
+		dirs[n++] = KERNEL_DIR_FWD;
+	dirs[n++] = KERNEL_DIR_OUT;
+	return n;
+}
+
+static void child_failed(void *arg, unsigned index, const struct kernel_err *e)
+{
+	if (index < 32)
+		*(uint32_t *)arg |= 1u << index;
+}
+
+int kernel_child_install(struct kernel *k, const struct kernel_child *c)
+{
+	struct kernel_policy pols[3];
+	uint8_t dirs[3];
+	unsigned npol = child_dirs(c, dirs);
+	bool own = !k->batch;
+	uint32_t failed = 0;
+	struct kernel_err err;
+	int ret;
+
+	kernel_clear_error(k);
+	/* everything is checked before anything is queued */
+	ret = kernel_check_sa(k, &c->in, "add");
+	if (ret == 0)
+		ret = kernel_check_sa(k, &c->out, "add");
+	for (unsigned i = 0; ret == 0 && i < npol; i++) {
+		child_policy(c, dirs[i], &pols[i]);
+		ret = kernel_check_policy(k, &pols[i], "add");
+	}
+	if (ret < 0)
+		return ret;
+	if (own && (ret = kernel_batch_begin(k)) < 0)
+		return ret;
+	ret = c->in_allocated ? kernel_sa_update(k, &c->in) : kernel_sa_add(k, &c->in);
+	if (ret == 0)
+		ret = kernel_sa_add(k, &c->out);
+	/* NEWPOLICY, not UPDPOLICY: another daemon's policy is never replaced */
+	for (unsigned i = 0; ret == 0 && i < npol; i++)
+		ret = kernel_policy_add(k, &pols[i]);
+	if (!own)
+		return ret;
+	if (ret < 0) { /* cannot happen after the checks; commit what was queued */
+		err = k->err;
+		kernel_batch_commit(k, NULL, NULL);
+		k->err = err;
+		return ret;
+	}
+	ret = kernel_batch_commit(k, child_failed, &failed);
+	if (ret == 0)
+		return 0;
+	/* take back what went in: indices 0 in, 1 out, 2.. policies */
+	err = k->err;
+	for (unsigned i = npol; i-- > 0;) {
+		if (!(failed & 1u << (2 + i))) {
+			struct kernel_policy_id id;
+
+			kernel_policy_id_of(&pols[i], &id);
+			kernel_policy_del(k, &id);
+		}
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		if (!(failed & 1u << i)) {
+			struct kernel_sa_id id;
+
+			kernel_sa_id_of(i ? &c->out : &c->in, &id);
+			kernel_sa_del(k, &id);
+		}
+	}
+	k->err = err;
+	return ret;
+}
+
+int kernel_child_remove(struct kernel *k, const struct kernel_child *c, bool sas_only)
+{
+	struct kernel_child cc = *c;
+	uint8_t dirs[3];
+	unsigned npol;
+	struct kernel_err first = {0};
+
+	cc.sas_only = sas_only;
+	npol = child_dirs(&cc, dirs);
+	for (unsigned i = npol; i-- > 0;) { /* out first: stop sending */
+		struct kernel_policy p;
+		struct kernel_policy_id id;
+		int ret;
+
+		child_policy(&cc, dirs[i], &p);
+		kernel_policy_id_of(&p, &id);
+		ret = kernel_policy_del(k, &id);
+		if (ret < 0 && ret != -ENOENT && !first.err)
+			first = k->err;
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		struct kernel_sa_id id;
+		int ret;
+
+		kernel_sa_id_of(i ? &c->in : &c->out, &id);
+		ret = kernel_sa_del(k, &id);
+		if (ret < 0 && ret != -ESRCH && ret != -ENOENT && !first.err)
+			first = k->err;
+	}
+	k->err = first;
+	return first.err;
+}
+
 /* ---- Forwarding ------------------------------------------------------- */
 
 int kernel_open(enum kernel_impl impl, const struct kernel_opts *opts, struct kernel **out)

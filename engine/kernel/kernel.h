@@ -167,6 +167,14 @@ struct kernel_sa_stats {
 	uint32_t integrity_fail;
 	uint64_t oseq, seq; /* highest sent / received sequence numbers */
 	uint32_t reqid;
+	/* the SA's configuration as the kernel holds it (names, never keys) */
+	uint8_t mode;	   /* enum kernel_mode */
+	char encr[64];	   /* kernel name of the cipher or AEAD, "" = none */
+	char integ[64];	   /* kernel name of the integrity algorithm, "" = none */
+	uint16_t icv_bits; /* AEAD ICV or integrity truncation */
+	uint32_t window;   /* replay window in packets */
+	bool esn;
+	struct kernel_lifetime lft; /* limits, 0 = none */
 };
 
 /* The kernel's global XFRM error counters (/proc/net/xfrm_stat). */
@@ -282,6 +290,38 @@ void kernel_policy_id_of(const struct kernel_policy *pol, struct kernel_policy_i
  */
 uint32_t kernel_policy_priority(const struct kernel_sel *sel);
 
+/* ---- Child SAs -------------------------------------------------------- */
+
+/*
+ * A child SA as negotiated: its outbound and inbound SAs, and the policies
+ * derived from them: out (sel), in and, in tunnel mode unless no_fwd, fwd
+ * (sel reversed), each with a template of its SA's proto, mode, reqid and,
+ * in tunnel mode, outer addresses, and the SA's if_id and mark.
+ */
+struct kernel_child {
+	struct kernel_sa out, in;
+	bool in_allocated;     /* in.spi came from kernel_spi_alloc(): complete it (UPDSA) */
+	struct kernel_sel sel; /* local -> remote traffic; all zero = the two outer hosts */
+	uint32_t priority;     /* 0 = kernel_policy_priority(&sel) */
+	bool no_fwd;	       /* no fwd policy (a host, not a gateway) */
+	bool sas_only;	       /* a rekey: new SAs under the policies already there */
+};
+
+/*
+ * Installs a child: inbound SA, outbound SA, then the in, fwd and out
+ * policies, so that nothing is sent before the inbound side exists. A
+ * policy with the same selector that is already there (ours or another
+ * daemon's) is not replaced: the install fails with -EEXIST. Outside an open batch it runs as one
+ * batch, and if any part fails the parts that were installed are removed again; inside a batch the
+ * parts are queued like any other operation.
+ */
+int kernel_child_install(struct kernel *k, const struct kernel_child *c);
+/*
+ * Removes a child: its policies (unless sas_only) and then its SAs. Parts
+ * already gone are no error. Returns the first other error.
+ */
+int kernel_child_remove(struct kernel *k, const struct kernel_child *c, bool sas_only);
+
 /* ---- Ownership -------------------------------------------------------- */
 
 /* Deletes every SA and policy whose reqid lies in this handle's range. */
@@ -302,7 +342,8 @@ int kernel_events_fd(struct kernel *k);
 /*
  * Reads the pending events without blocking and hands each to cb. Returns
  * the number of events delivered (0 if none) or -errno. Malformed messages
- * are skipped and counted in kernel_events_dropped().
+ * are skipped and counted in kernel_events_dropped(). Reads a bounded
+ * number of messages per call: poll again while the fd is readable.
  */
 int kernel_events_read(struct kernel *k, kernel_event_cb cb, void *arg);
 /* Number of event messages skipped as malformed or unknown. */

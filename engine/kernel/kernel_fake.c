@@ -292,6 +292,22 @@ static int fake_spi_alloc(struct kernel *k, struct kernel_sa *sa)
 	return 0;
 }
 
+/* What the kernel would report of an SA's configuration. */
+static void fake_config(struct kernel_sa_stats *st, const struct kernel_sa *sa)
+{
+	const struct kernel_alg *e =
+	    sa->encr ? kernel_alg_find(1, sa->encr, sa->encr_keybits) : NULL;
+	const struct kernel_alg *a = sa->integ ? kernel_alg_find(3, sa->integ, 0) : NULL;
+
+	st->mode = sa->mode;
+	snprintf(st->encr, sizeof(st->encr), "%s", e ? e->kname : "");
+	snprintf(st->integ, sizeof(st->integ), "%s", a ? a->kname : "");
+	st->icv_bits = a ? a->icv_bits : e ? e->icv_bits : 0;
+	st->window = sa->esn && !sa->replay_window ? 32 : sa->replay_window;
+	st->esn = sa->esn;
+	st->lft = sa->lft;
+}
+
 static int fake_sa_add(struct kernel *k, const struct kernel_sa *sa, bool update)
 {
 	struct fake *f = F(k);
@@ -327,6 +343,7 @@ static int fake_sa_add(struct kernel *k, const struct kernel_sa *sa, bool update
 	memset(&s->st, 0, sizeof(s->st));
 	s->st.reqid = sa->reqid;
 	s->st.add_time = (uint64_t)time(NULL);
+	fake_config(&s->st, sa);
 	return finish(k, c, 0);
 }
 
@@ -774,6 +791,7 @@ int kernel_fake_set_counters(struct kernel *k, const struct kernel_sa_id *id,
 	if (!s)
 		return -ESRCH;
 	s->st = *st;
+	fake_config(&s->st, &s->sa); /* the configuration is the SA's */
 	return 0;
 }
 

@@ -75,7 +75,11 @@ void kernel_fake_fail(struct kernel *k, enum kernel_fake_op op, unsigned nth, in
 /* Queues an event for kernel_events_read(); the events fd becomes readable. */
 int kernel_fake_inject(struct kernel *k, const struct kernel_event *ev);
 
-/* Sets the counters kernel_sa_counters() reports for an installed SA. */
+/*
+ * Sets the counters kernel_sa_counters() reports for an installed SA; the
+ * configuration fields (mode, algorithm names, window, limits) stay those
+ * of the SA.
+ */
 int kernel_fake_set_counters(struct kernel *k, const struct kernel_sa_id *id,
 			     const struct kernel_sa_stats *st);
 /* Sets one /proc/net/xfrm_stat counter. */

@@ -80,6 +80,16 @@ static struct xfrm *X(const struct kernel *k)
 	return k->priv;
 }
 
+/*
+ * libmnl's mnl_nlmsg_ok() compares the length as a signed int: a message
+ * claiming 2 GiB or more would pass it and walk off the buffer.
+ */
+static bool msg_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (unsigned)len;
+}
+
 /* ---- Address and selector conversion ---------------------------------- */
 
 static void put_addr(xfrm_address_t *x, const struct kernel_addr *a)
@@ -402,7 +412,8 @@ static int parse_ack(const struct nlmsghdr *nlh, char *msg, size_t msglen)
 	if (msg && (nlh->nlmsg_flags & NLM_F_ACK_TLVS)) {
 		off = sizeof(*e);
 		if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-			if (e->msg.nlmsg_len < sizeof(struct nlmsghdr))
+			if (e->msg.nlmsg_len < sizeof(struct nlmsghdr) ||
+			    e->msg.nlmsg_len > nlh->nlmsg_len)
 				return e->error;
 			off = sizeof(e->error) + e->msg.nlmsg_len;
 		}
@@ -529,7 +540,7 @@ static int send_range(struct kernel *k, size_t from, size_t to)
 		}
 		nlh = (const struct nlmsghdr *)x->rbuf;
 		left = (int)n;
-		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		for (; msg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 			long i = ent_of(x, nlh->nlmsg_seq, from, to);
 			struct ent *en;
 
@@ -669,7 +680,7 @@ static int request(struct kernel *k, struct mnl_socket *nl, struct nlmsghdr *nlh
 		}
 		r = (const struct nlmsghdr *)x->rbuf;
 		left = (int)n;
-		for (; mnl_nlmsg_ok(r, left); r = mnl_nlmsg_next(r, &left)) {
+		for (; msg_ok(r, left); r = mnl_nlmsg_next(r, &left)) {
 			if (r->nlmsg_seq != seq)
 				continue;
 			if (r->nlmsg_type == NLMSG_ERROR)
@@ -715,7 +726,7 @@ static int dump(struct kernel *k, struct nlmsghdr *nlh,
 		}
 		r = (const struct nlmsghdr *)x->rbuf;
 		left = (int)n;
-		for (; mnl_nlmsg_ok(r, left); r = mnl_nlmsg_next(r, &left)) {
+		for (; msg_ok(r, left); r = mnl_nlmsg_next(r, &left)) {
 			if (r->nlmsg_seq != seq)
 				continue;
 			if (r->nlmsg_type == NLMSG_DONE)
@@ -756,6 +767,9 @@ static void parse_attrs(const struct nlmsghdr *nlh, size_t hdr, const struct nla
 	    [XFRMA_REPLAY_VAL] = sizeof(struct xfrm_replay_state),
 	    [XFRMA_REPLAY_ESN_VAL] = sizeof(struct xfrm_replay_state_esn),
 	    [XFRMA_SA] = sizeof(struct xfrm_usersa_info),
+	    [XFRMA_ALG_AEAD] = sizeof(struct xfrm_algo_aead),
+	    [XFRMA_ALG_CRYPT] = sizeof(struct xfrm_algo),
+	    [XFRMA_ALG_AUTH_TRUNC] = sizeof(struct xfrm_algo_auth),
 	};
 
 	memset(tb, 0, sizeof(*tb) * (XFRMA_MAX + 1));
@@ -801,6 +815,21 @@ static int spi_reply(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+static uint64_t uninf(uint64_t v)
+{
+	return v == XFRM_INF ? 0 : v;
+}
+
+/* An algorithm name from the kernel: at most 63 printable bytes, NUL-ended. */
+static void copy_name(char out[64], const char in[64])
+{
+	size_t i;
+
+	for (i = 0; i < 63 && in[i]; i++)
+		out[i] = in[i] > ' ' && in[i] < 127 ? in[i] : '?';
+	out[i] = 0;
+}
+
 static int stats_reply(const struct nlmsghdr *nlh, void *data)
 {
 	struct kernel_sa_stats *st = data;
@@ -819,6 +848,40 @@ static int stats_reply(const struct nlmsghdr *nlh, void *data)
 	st->replay_fail = p.stats.replay;
 	st->integrity_fail = p.stats.integrity_failed;
 	st->reqid = p.reqid;
+	st->mode = p.mode == XFRM_MODE_TUNNEL ? KERNEL_MODE_TUNNEL : KERNEL_MODE_TRANSPORT;
+	st->window = p.replay_window;
+	st->esn = (p.flags & XFRM_STATE_ESN) != 0;
+	st->lft.soft_bytes = uninf(p.lft.soft_byte_limit);
+	st->lft.hard_bytes = uninf(p.lft.hard_byte_limit);
+	st->lft.soft_packets = uninf(p.lft.soft_packet_limit);
+	st->lft.hard_packets = uninf(p.lft.hard_packet_limit);
+	st->lft.soft_add_s = p.lft.soft_add_expires_seconds;
+	st->lft.hard_add_s = p.lft.hard_add_expires_seconds;
+	st->lft.soft_use_s = p.lft.soft_use_expires_seconds;
+	st->lft.hard_use_s = p.lft.hard_use_expires_seconds;
+	/* algorithm names only: the reply also carries the keys, never copied */
+	if (tb[XFRMA_ALG_AEAD]) {
+		struct xfrm_algo_aead a;
+
+		memcpy(&a, mnl_attr_get_payload(tb[XFRMA_ALG_AEAD]), sizeof(a));
+		copy_name(st->encr, a.alg_name);
+		st->icv_bits = (uint16_t)a.alg_icv_len;
+		OPENSSL_cleanse(&a, sizeof(a));
+	} else if (tb[XFRMA_ALG_CRYPT]) {
+		struct xfrm_algo a;
+
+		memcpy(&a, mnl_attr_get_payload(tb[XFRMA_ALG_CRYPT]), sizeof(a));
+		copy_name(st->encr, a.alg_name);
+		OPENSSL_cleanse(&a, sizeof(a));
+	}
+	if (tb[XFRMA_ALG_AUTH_TRUNC]) {
+		struct xfrm_algo_auth a;
+
+		memcpy(&a, mnl_attr_get_payload(tb[XFRMA_ALG_AUTH_TRUNC]), sizeof(a));
+		copy_name(st->integ, a.alg_name);
+		st->icv_bits = (uint16_t)a.alg_trunc_len;
+		OPENSSL_cleanse(&a, sizeof(a));
+	}
 	if (tb[XFRMA_LASTUSED]) {
 		uint64_t v;
 
@@ -831,6 +894,7 @@ static int stats_reply(const struct nlmsghdr *nlh, void *data)
 		memcpy(&r, mnl_attr_get_payload(tb[XFRMA_REPLAY_ESN_VAL]), sizeof(r));
 		st->oseq = (uint64_t)r.oseq_hi << 32 | r.oseq;
 		st->seq = (uint64_t)r.seq_hi << 32 | r.seq;
+		st->window = r.replay_window;
 	} else if (tb[XFRMA_REPLAY_VAL]) {
 		struct xfrm_replay_state r;
 
@@ -1168,7 +1232,8 @@ static int xfrm_events_read(struct kernel *k, kernel_event_cb cb, void *arg)
 
 	if (fd < 0)
 		return fd;
-	for (;;) {
+	/* bounded: under a flood the caller gets control back, the fd stays readable */
+	for (int reads = 0; reads < 64; reads++) {
 		const struct nlmsghdr *nlh;
 		ssize_t n = mnl_socket_recvfrom(x->ev, x->rbuf, RECV_SIZE); /* O_NONBLOCK */
 		int left;
@@ -1186,7 +1251,7 @@ static int xfrm_events_read(struct kernel *k, kernel_event_cb cb, void *arg)
 		}
 		nlh = (const struct nlmsghdr *)x->rbuf;
 		left = (int)n;
-		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		for (; msg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 			struct kernel_event ev;
 			int r = parse_event(k, nlh, &ev);
 

@@ -15,6 +15,9 @@
 #define UDP_ENCAP_ESPINUDP 2
 #endif
 
+/* receive buffer of each IKE socket: a few thousand queued requests */
+#define IKE_SOCK_RCVBUF (4 << 20)
+
 #define IKE_HDR_LEN    28 /* RFC 7296 §3.1 */
 #define NON_ESP_MARKER 4  /* four zero bytes before IKE on the NAT-T port */
 
@@ -83,6 +86,12 @@ static int open_slot(struct ike_sock *s, enum ike_sock_slot slot, uint16_t port,
 		if (ret < 0)
 			goto fail;
 	}
+	/* Room for a burst of requests (many peers starting at once) while the
+	 * engine computes: past the default buffer the kernel drops them and
+	 * each costs the peer a retransmission timeout. Best effort: without
+	 * CAP_NET_ADMIN the kernel caps SO_RCVBUF at net.core.rmem_max. */
+	if (set_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, IKE_SOCK_RCVBUF) < 0)
+		(void)set_int(fd, SOL_SOCKET, SO_RCVBUF, IKE_SOCK_RCVBUF);
 	fill_bind(&ss, &sslen, family, port, &cfg->bind_addr);
 	if (bind(fd, (struct sockaddr *)&ss, sslen) < 0) {
 		ret = -errno;

@@ -1,8 +1,10 @@
 /*
  * test_shell_line.c - comments in script lines: `!` and `#` begin a
- * comment at the start of a word and outside quotes only.
+ * comment at the start of a word and outside quotes only; text for a
+ * person never carries a control character to the terminal.
  */
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -68,6 +70,31 @@ static void test_line_endings(void **state)
 	check("show version   \n", "show version");
 }
 
+static void check_safe(const char *in, const char *want)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	shell_fput_safe(f, in);
+	fclose(f);
+	assert_string_equal(buf, want);
+	free(buf);
+}
+
+static void test_safe_text(void **state)
+{
+	check_safe("plain text\twith a tab", "plain text\twith a tab\n");
+	check_safe("esc \x1b[2J bell \x07 del \x7f", "esc ^[[2J bell ^G del ^?\n");
+	check_safe("cr\rlf\n", "cr^Mlf^J\n");
+	/* U+009B (CSI) in UTF-8 is a control; U+00E9 is text */
+	check_safe("c1 \xc2\x9b"
+		   "31m \xc3\xa9",
+		   "c1 ?31m \xc3\xa9\n");
+	check_safe("", "\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -77,6 +104,7 @@ int main(void)
 	    cmocka_unit_test(test_quotes_protect),
 	    cmocka_unit_test(test_escapes),
 	    cmocka_unit_test(test_line_endings),
+	    cmocka_unit_test(test_safe_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

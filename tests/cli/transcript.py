@@ -357,7 +357,13 @@ class Pty:
             self._drain(min(0.05, max(0.0, end - time.monotonic())))
 
     def send(self, keys):
-        os.write(self.master, keys.encode('utf-8'))
+        if self.proc.poll() is not None:
+            raise Failure('ikesh exited (status %d) before the input %r'
+                          % (self.proc.returncode, keys))
+        try:
+            os.write(self.master, keys.encode('utf-8'))
+        except OSError as e:
+            raise Failure('cannot type %r: %s' % (keys, e))
 
     def finish(self, expect_exit):
         """Wait for the exit (or end the session with SIGTERM)."""
@@ -411,6 +417,7 @@ def run_transcript(path, ikesh, configs):
             shutil.copy(src, os.path.join(state, 'startup-config'))
         for entry in setup['files']:
             fpath = os.path.join(tmp, entry['name'])
+            os.makedirs(os.path.dirname(fpath), exist_ok=True)
             with open(fpath, 'w', encoding='utf-8') as f:
                 f.write(substitute('\n'.join(entry['body']) + '\n', subs))
             os.chmod(fpath, entry['mode'])
@@ -499,7 +506,7 @@ def run_pty_step(step, argv, env, subs, label, masks):
         # screen is the one the last key left.
         before_end = t.screen.visible() if step.visible else t.screen.text()
         rc, restored = t.finish(step.sections.get('exit'))
-    except Failure as e:
+    except (Failure, ValueError) as e:
         if t.proc.poll() is None:
             t.proc.kill()
             t.proc.wait()

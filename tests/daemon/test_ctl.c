@@ -310,7 +310,8 @@ static void test_server_operator(void **state)
 	static const uint16_t changing[] = {
 	    CTL_CAND_BEGIN,	CTL_CAND_EXCLUSIVE, CTL_OBJ_DEL,      CTL_COMMIT,
 	    CTL_CONFIRM,	CTL_ROLLBACK,	    CTL_STARTUP_SAVE, CTL_CLEAR_IKE_SA,
-	    CTL_CLEAR_CHILD_SA, CTL_CLEAR_COUNTERS, CTL_OBJ_PUT,
+	    CTL_CLEAR_CHILD_SA, CTL_CLEAR_COUNTERS, CTL_OBJ_PUT,      CTL_CLEAR_PEER,
+	    CTL_DEBUG_SET,
 	};
 	struct tenv t;
 	struct eng_ctl *c;

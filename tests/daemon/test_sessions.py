@@ -63,6 +63,8 @@ def forge(sock):
         ('CLEAR_IKE_SA', sstr(None)),
         ('CLEAR_CHILD_SA', sstr('A')),
         ('CLEAR_COUNTERS', b''),
+        ('CLEAR_PEER', u32(17) + bytes([2]) + bytes(16)),
+        ('DEBUG_SET', u32(0x1f) + b'\x01'),
     ]
     for op, payload in forged:
         rc, _ = r.call(op, payload)
@@ -144,7 +146,8 @@ def run(ikeshd, ikesh):
         for line in ('configure terminal', 'configure', 'write memory', 'write',
                      'copy running-config startup-config', 'clear crypto ikev2 sa',
                      'clear crypto ipsec sa', 'clear crypto ipsec sa counters',
-                     'clear crypto session', 'show running-config secrets'):
+                     'clear crypto session', 'show running-config secrets',
+                     'debug crypto ikev2 packet', 'debug kernel xfrm'):
             out = c.cmd(line, r'ikesh>\s*$')
             check('% Access denied' in out, 'operator: %s gave %r' % (line, out))
         out = c.cmd('show running-config', r'ikesh>\s*$')

@@ -161,7 +161,8 @@ def run(cmake, build):
                 ['%s@127.0.0.1' % OPER])
         sessions.append(o)
         o.read_until(r'viassh>\s*$', timeout=20)
-        for line in ('configure terminal', 'write memory', 'clear crypto ikev2 sa'):
+        for line in ('configure terminal', 'write memory', 'clear crypto ikev2 sa',
+                     'debug crypto ikev2 packet'):
             out = o.cmd(line, r'viassh>\s*$')
             check('% Access denied' in out, 'operator over ssh: %s: %r' % (line, out))
         for line in ('!sh', 'sh', '/bin/sh', 'shell', 'bash -i', 'show running-config | sh',

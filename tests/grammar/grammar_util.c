@@ -35,6 +35,15 @@ static void g_err(void *arg, const char *line)
 	append(&g->err, &g->err_len, line);
 }
 
+static void g_log(void *arg, enum eng_log_level level, const char *msg)
+{
+	struct gsess *g = arg;
+	char line[600];
+
+	snprintf(line, sizeof(line), "%d %s", (int)level, msg);
+	append(&g->log, &g->log_len, line);
+}
+
 static int g_ask(void *arg, const char *q, char *buf, size_t len)
 {
 	return -1;
@@ -66,6 +75,8 @@ int gsess_open_rt(struct gsess *g, const char *dir, enum eng_role role,
 	o.run_dir = g->run;
 	o.codec = cmd_codec();
 	o.runtime = rt;
+	o.log = g_log;
+	o.log_arg = g;
 	rc = eng_open(&o, &g->eng, &g->open_diag);
 	if (rc)
 		return rc;
@@ -91,6 +102,7 @@ void gsess_close(struct gsess *g, bool remove_dir)
 	eng_diag_free(&g->open_diag);
 	free(g->out);
 	free(g->err);
+	free(g->log);
 	if (remove_dir && strncmp(g->dir, "/tmp/ikesh-test-", 16) == 0) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g->dir);
 		if (system(cmd) != 0)

@@ -21,6 +21,8 @@ struct gsess {
 	size_t out_len;
 	char *err;   /* captured error lines */
 	size_t err_len;
+	char *log;   /* the engine's log and debug messages, "LEVEL msg" lines */
+	size_t log_len;
 	struct eng_diag open_diag;
 };
 

@@ -19,8 +19,8 @@
 #include "ikev2.h"
 
 #define FN_QMAX	   64
-#define FN_SINKMAX 16
-#define FN_LOGMAX  16384
+#define FN_SINKMAX 512
+#define FN_LOGMAX  (1 << 20)
 
 struct fn_dgram {
 	struct ike_addr src, dst;
@@ -44,7 +44,8 @@ struct fn_side {
 	unsigned n_status;
 	char log[FN_LOGMAX];
 	size_t loglen;
-	unsigned sent; /* datagrams this side sent */
+	unsigned sent;	     /* datagrams this side sent */
+	unsigned connecting; /* (re)connects announced */
 };
 
 static struct {
@@ -152,6 +153,13 @@ static void fn_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, c
 	snprintf(s->reason, sizeof(s->reason), "%s", reason ? reason : "");
 }
 
+static void fn_connecting(void *ctx, const char *tunnel)
+{
+	struct fn_side *s = ctx;
+
+	s->connecting++;
+}
+
 static inline void fn_side_init(struct fn_side *s, const char *label, const char *ip,
 				const struct ike_opts *opts)
 {
@@ -163,6 +171,7 @@ static inline void fn_side_init(struct fn_side *s, const char *label, const char
 	    .now_ms = fn_now,
 	    .log = fn_log,
 	    .status = fn_status,
+	    .connecting = fn_connecting,
 	};
 
 	memset(s, 0, sizeof(*s));

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+
 #include "crypto.h"
 #include "fakenet.h"
 #include "ike_msg.h"
@@ -439,6 +441,12 @@ static void test_debug_log(void **state)
 	assert_non_null(strstr(B.log, "sending IKE_AUTH response #1 to 192.0.2.1 [ IDr AUTH SA TSi "
 				      "TSr ]"));
 	assert_non_null(strstr(A.log, "tunnel to-b: up, CHILD_SA"));
+	/* decisions, with what was chosen */
+	assert_non_null(strstr(B.log, "IKE proposal chosen: aes256gcm16/prfsha256/x25519"));
+	assert_non_null(strstr(B.log, "CHILD_SA: aes256gcm16/noesn, selectors 10.2.0.0/24 === "
+				      "10.1.0.0/24"));
+	assert_non_null(strstr(A.log, "CHILD_SA: aes256gcm16/noesn, selectors 10.1.0.0/24 === "
+				      "10.2.0.0/24"));
 	assert_no_secret();
 	/* the default level builds no packet lines */
 	teardown(state);
@@ -553,6 +561,87 @@ static void test_nat_detected(void **state)
 	assert_true(B.installed[1].encap);
 }
 
+/* The NAT_DETECTION hashes on the wire, against SHA-1 computed here (§2.23). */
+static void test_natd_wire(void **state)
+{
+	struct ike_msg *m = malloc(sizeof(*m));
+	uint8_t in[8 + 8 + 4 + 2], want_src[20], want_dst[20];
+	unsigned int n;
+	int found = 0;
+
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	assert_int_equal(ike_msg_parse(fn.q[0].buf, fn.q[0].len, m), 0);
+	memcpy(in, m->hdr.spi_i, 8);
+	memset(in + 8, 0, 8); /* SPIr is zero in the request */
+	memcpy(in + 16, A.addr.addr, 4);
+	in[20] = 500 >> 8;
+	in[21] = 500 & 0xff;
+	assert_int_equal(EVP_Digest(in, sizeof(in), want_src, &n, EVP_sha1(), NULL), 1);
+	memcpy(in + 16, B.addr.addr, 4);
+	assert_int_equal(EVP_Digest(in, sizeof(in), want_dst, &n, EVP_sha1(), NULL), 1);
+	for (size_t i = 0; i < m->npld; i++) {
+		struct ike_notify nt;
+
+		if (m->pld[i].type != IKE_PLD_NOTIFY)
+			continue;
+		assert_int_equal(ike_parse_notify(&m->pld[i], &nt), 0);
+		if (nt.type == IKE_N_NAT_DETECTION_SOURCE_IP) {
+			assert_int_equal(nt.len, 20);
+			assert_memory_equal(nt.data, want_src, 20);
+			found++;
+		}
+		if (nt.type == IKE_N_NAT_DETECTION_DESTINATION_IP) {
+			assert_int_equal(nt.len, 20);
+			assert_memory_equal(nt.data, want_dst, 20);
+			found++;
+		}
+	}
+	assert_int_equal(found, 2);
+	free(m);
+}
+
+/* nat-traversal force: both ends UDP-encapsulate without a NAT. */
+static void test_natt_force(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	CA.natt = IKE_NATT_FORCE;
+	establish();
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ia.nat_local);
+	assert_true(ib.nat_remote);
+	assert_true(A.installed[0].encap && B.installed[0].encap);
+	assert_int_equal(A.installed[0].remote.port, 4500);
+	assert_int_equal(B.installed[0].remote.port, 4500);
+	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
+/* nat-traversal disable: no NAT detection notifies, no move to 4500 even behind a NAT. */
+static void test_natt_disable(void **state)
+{
+	struct ike_msg *m = malloc(sizeof(*m));
+
+	CA.natt = IKE_NATT_DISABLE;
+	fn.nat = true;
+	fn_addr(&fn.nat_addr, "198.51.100.7", 500);
+	fn_addr(&CB.remote, "198.51.100.7", 500);
+	CB.remote_id.type = IKE_ID_IPV4_ADDR;
+	CB.remote_id.len = 4;
+	memcpy(CB.remote_id.data, A.addr.addr, 4);
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	assert_int_equal(ike_msg_parse(fn.q[0].buf, fn.q[0].len, m), 0);
+	for (size_t i = 0; i < m->npld; i++)
+		assert_int_not_equal(m->pld[i].type, IKE_PLD_NOTIFY);
+	free(m);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_false(A.installed[0].encap);
+	assert_int_equal(A.installed[0].remote.port, 500);
+}
+
 /* ---- failures with their reasons ---- */
 
 static void test_proposal_mismatch(void **state)
@@ -589,8 +678,34 @@ static void test_psk_mismatch(void **state)
 	assert_int_equal(ike_engine_stats(B.e)->auth_failed, 1);
 	assert_int_equal(ike_engine_stats(A.e)->auth_failed, 1);
 	assert_no_secret();
-	/* both sides forgot the IKE SA */
+	/* a forgot the IKE SA; b keeps it to answer retransmissions, until the half-open timeout */
 	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	assert_int_equal(ike_next_timeout(B.e), fn.now + 30000);
+	fn_advance(30000);
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+	assert_int_equal(B.state, IKE_TUN_FAILED);
+	assert_string_equal(
+	    B.reason, "AUTHENTICATION_FAILED: pre-shared key mismatch for identity 192.0.2.1");
+}
+
+/* The AUTHENTICATION_FAILED answer is lost: the retransmission gets it again. */
+static void test_psk_mismatch_lost_answer(void **state)
+{
+	CB.psk[0] ^= 0x20;
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_step();
+	fn_step();
+	fn_step(); /* IKE_AUTH to b */
+	fn_drop(); /* its answer lost */
+	while (A.state == IKE_TUN_CONNECTING && fn_next_timer(60000))
+		fn_run();
+	assert_string_equal(A.reason, "AUTHENTICATION_FAILED: pre-shared key mismatch or identity "
+				      "192.0.2.1 unknown");
+	assert_int_equal(ike_engine_stats(B.e)->resp_from_cache, 1);
+	assert_int_equal(ike_engine_stats(B.e)->auth_failed, 1);
+	/* b's failed SA goes with the half-open timeout */
+	fn_advance(30000);
 	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
 }
 
@@ -872,6 +987,43 @@ static void test_auto_dpd_restart(void **state)
 	assert_pair(&A.installed[1], &B.installed[1]);
 }
 
+/* dpd action restart on a responder-only tunnel: it calls the peer back itself. */
+static void test_dpd_action_restart(void **state)
+{
+	CB.dpd_interval_s = 10;
+	CB.dpd_timeout_s = 30;
+	CB.dpd_action = IKE_DPD_RESTART;
+	establish();
+	fn.blackhole[0] = true; /* a is gone */
+	while (B.state == IKE_TUN_UP && fn_next_timer(120000))
+		fn_run();
+	assert_int_equal(B.state, IKE_TUN_FAILED);
+	assert_string_equal(B.reason, "DPD: no reply from 192.0.2.1 within 30 s");
+	fn.blackhole[0] = false;
+	while (B.state != IKE_TUN_UP && fn_next_timer(10000))
+		fn_run();
+	assert_int_equal(B.state, IKE_TUN_UP);
+	assert_int_equal(B.n_installed, 2);
+	assert_true(B.installed[1].initiator); /* b started this one */
+	/* a's stale pair went with INITIAL_CONTACT */
+	assert_int_equal(A.n_deleted, 1);
+	assert_pair(&B.installed[1], &A.installed[1]);
+}
+
+/* dpd action clear (the default) on a responder-only tunnel: it stays down. */
+static void test_dpd_action_clear(void **state)
+{
+	CB.dpd_interval_s = 10;
+	CB.dpd_timeout_s = 30;
+	establish();
+	fn.blackhole[0] = true;
+	while (B.state == IKE_TUN_UP && fn_next_timer(120000))
+		fn_run();
+	assert_int_equal(B.state, IKE_TUN_FAILED);
+	fn.blackhole[0] = false;
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+}
+
 /* Failed attempts of an auto tunnel back off: 5 s, then 10 s, then 20 s. */
 static void test_auto_backoff(void **state)
 {
@@ -961,6 +1113,82 @@ static void test_remote_alternatives(void **state)
 	assert_int_equal(A.state, IKE_TUN_UP);
 	assert_int_equal(A.installed[0].remote.addr[3], 2);
 	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
+/*
+ * A peer known by host name: no address at first, the glue resolves in the
+ * background on each (re)connect and hands the result over; a later
+ * resolution changes where the next attempt goes, not the SAs up now.
+ */
+static void test_resolved_remotes(void **state)
+{
+	struct ike_addr addrs[2];
+
+	CA.start = IKE_START_AUTO;
+	memset(&CA.remote, 0, sizeof(CA.remote));
+	load();
+	assert_true(fn_next_timer(0));
+	assert_int_equal(A.connecting, 1);
+	assert_int_equal(A.sent, 0);
+	/* resolution done: the next look goes out */
+	fn_addr(&addrs[0], "192.0.2.2", 500);
+	assert_int_equal(ike_tunnel_set_remotes(A.e, "to-b", addrs, 1), 0);
+	assert_true(fn_next_timer(1000));
+	assert_int_equal(A.connecting, 2);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	/* the name now resolves elsewhere first: the SAs stay */
+	fn_addr(&addrs[0], "192.0.2.99", 500);
+	fn_addr(&addrs[1], "192.0.2.2", 500);
+	assert_int_equal(ike_tunnel_set_remotes(A.e, "to-b", addrs, 2), 0);
+	assert_int_equal(A.n_deleted, 0);
+	assert_int_equal(ike_tunnel_set_remotes(A.e, "to-b", addrs, 0), -EINVAL);
+	assert_int_equal(ike_tunnel_set_remotes(A.e, "nope", addrs, 1), -ENOENT);
+	/* after a DPD-less delete by b, a reconnects via the new list: .99 first */
+	assert_int_equal(ike_delete(B.e, "to-a"), 0);
+	fn_run();
+	while (A.state != IKE_TUN_UP && fn_next_timer(200000))
+		fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(A.installed[1].remote.addr[3], 2);
+	assert_true(A.connecting >= 4);
+}
+
+/* An auto tunnel whose CHILD_SA was cleared gets a new one over the same IKE SA. */
+static void test_auto_child_recreated(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	CA.start = IKE_START_AUTO;
+	load();
+	assert_true(fn_next_timer(0));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_delete_child(B.e, "to-a"), 0); /* cleared on b's side */
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_true(fn_next_timer(0));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(B.state, IKE_TUN_UP);
+	assert_int_equal(A.n_installed, 2);
+	assert_pair(&A.installed[1], &B.installed[1]);
+	/* the same IKE SA carried it */
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ib), 0);
+	assert_memory_equal(ia.spi_i, ib.spi_i, 8);
+	/* a refusal is reported and retried later, not at once */
+	B.fail_install = -ENOMEM;
+	assert_int_equal(ike_delete_child(A.e, "to-b"), 0);
+	fn_run();
+	assert_true(fn_next_timer(0));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_string_equal(A.reason, "peer 192.0.2.2 refused a new CHILD_SA: TEMPORARY_FAILURE");
+	assert_true(ike_next_timeout(A.e) >= fn.now + 2000);
+	while (A.state != IKE_TUN_UP && fn_next_timer(60000))
+		fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
 }
 
 /* responder-only never sends anything by itself. */
@@ -1183,6 +1411,52 @@ static void test_half_open_limit(void **state)
 	assert_int_equal(B.sent, 6);
 }
 
+/*
+ * A flood of IKE_SA_INIT from 2000 spoofed addresses at a responder that
+ * takes any peer: past 30 half-open SAs every request is answered with a
+ * COOKIE and no state; the half-open ones expire.
+ */
+static void test_init_flood(void **state)
+{
+	const struct ike_stats *sb = ike_engine_stats(B.e);
+	uint8_t init[2048];
+	size_t ilen;
+
+	memset(&CB.remote, 0, sizeof(CB.remote)); /* any peer */
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	ilen = capture(init, sizeof(init));
+	fn_drop();
+	for (unsigned i = 0; i < 2000; i++) {
+		struct ike_addr src;
+		uint8_t *copy = malloc(ilen);
+
+		fn_addr(&src, "198.18.0.0", 500);
+		src.addr[2] = (uint8_t)(i >> 8);
+		src.addr[3] = (uint8_t)i;
+		memcpy(copy, init, ilen);
+		memcpy(copy, &i, sizeof(i)); /* a fresh SPIi each time */
+		ike_input(B.e, &src, &B.addr, copy, ilen);
+		free(copy);
+		while (fn.n)
+			fn_drop(); /* the answers go nowhere */
+	}
+	assert_int_equal(sb->cookies_sent, 2000 - 30);
+	assert_int_equal(B.sent, 2000);
+	assert_int_equal(B.n_installed, 0);
+	/* the 30 half-open SAs time out, then state is kept again */
+	fn_advance(30000);
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+	while (fn.n)
+		fn_drop();
+	assert_int_equal(ike_conf_remove(A.e, "to-b"), 0);
+	assert_int_equal(ike_conf_set(A.e, &CA), 0);
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(sb->cookies_sent, 2000 - 30);
+}
+
 /* ---- CREATE_CHILD_SA ---- */
 
 static void rekey_child_checks(bool pfs)
@@ -1238,6 +1512,64 @@ static void test_rekey_child_pfs_mismatch(void **state)
 	assert_int_equal(ike_engine_stats(A.e)->child_rekeyed, 0);
 }
 
+/* The peer wants another PFS group (INVALID_KE_PAYLOAD): the rekey is redone with it. */
+static void test_rekey_child_pfs_invalid_ke(void **state)
+{
+	CA.child.dh[0] = IKE_DH_ECP256;
+	CA.child.dh[1] = IKE_DH_MODP2048;
+	CA.child.n_dh = 2;
+	CB.child.dh[0] = IKE_DH_MODP2048;
+	CB.child.n_dh = 1;
+	establish();
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.n_installed, 2);
+	assert_pair(&A.installed[1], &B.installed[1]);
+	assert_int_equal(A.sent, 2 + 3); /* refused, redone, old pair deleted */
+	/* the next rekey uses the group that worked straight away */
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.n_installed, 3);
+	assert_int_equal(A.sent, 5 + 2);
+}
+
+/* `no rekey`: SAs carry their lifetimes to the kernel but are never rekeyed. */
+static void test_no_rekey(void **state)
+{
+	CA.no_rekey = CB.no_rekey = true;
+	CA.child_lifetime_s = CB.child_lifetime_s = 100;
+	CA.child_lifetime_kb = CB.child_lifetime_kb = 1000;
+	CA.ike_lifetime_s = CB.ike_lifetime_s = 1000;
+	CA.if_id = CB.if_id = 42;
+	establish();
+	assert_int_equal(A.installed[0].lifetime_hard_s, 100);
+	assert_int_equal(A.installed[0].lifetime_soft_s, 0);
+	assert_int_equal(A.installed[0].lifetime_hard_kb, 1000);
+	assert_int_equal(A.installed[0].lifetime_soft_kb, 0);
+	assert_int_equal(A.installed[0].if_id, 42);
+	/* a soft expiry from the kernel starts nothing */
+	assert_int_equal(ike_child_expire(A.e, IKE_PROTO_ESP, A.installed[0].spi_in, false), 0);
+	assert_int_equal(fn.n, 0);
+	/* the IKE SA goes at its lifetime, without a rekey and without a failure */
+	while (fn_next_timer(2000000))
+		fn_run();
+	assert_int_equal(A.n_installed, 1);
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed + ike_engine_stats(B.e)->ike_rekeyed,
+			 0);
+	assert_true(A.state == IKE_TUN_DOWN && B.state == IKE_TUN_DOWN);
+	assert_true(fn.now >= 1000000 + 1000000);
+}
+
+/* With rekeys, the kernel's soft limits are 90 % of the hard ones. */
+static void test_lifetime_kb(void **state)
+{
+	CA.child_lifetime_kb = CB.child_lifetime_kb = 1000;
+	establish();
+	assert_int_equal(A.installed[0].lifetime_hard_kb, 1000);
+	assert_int_equal(A.installed[0].lifetime_soft_kb, 900);
+	assert_int_equal(B.installed[0].lifetime_soft_kb, 900);
+}
+
 /* Rekey by lifetime: the timer starts it. */
 static void test_rekey_child_lifetime(void **state)
 {
@@ -1286,36 +1618,52 @@ static void test_rekey_ike(void **state)
 	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
 }
 
-/*
- * Both sides rekey the IKE SA at once: each refuses the other's with
- * TEMPORARY_FAILURE (the §2.8.2 nonce rule is not implemented), the retry
- * of one goes through, and one IKE SA is left on each side.
- */
-static void test_rekey_ike_simultaneous(void **state)
+/* After crossing IKE rekeys: one IKE SA on each side, the same one, with the CHILD_SA. */
+static void assert_one_ike_sa(void)
 {
 	struct ike_tunnel_info ia, ib;
 
-	establish();
-	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
-	assert_int_equal(ike_rekey_ike(B.e, "to-a"), 0);
-	fn_run();
-	while (ike_engine_stats(A.e)->ike_rekeyed == 0 && fn_next_timer(10000))
-		fn_run();
 	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
 	assert_int_equal(ike_engine_stats(B.e)->ike_rekeyed, 1);
 	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
 	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
 	assert_true(ia.ike_up && ib.ike_up);
+	assert_int_equal(ia.n_ike_sa, 1);
+	assert_int_equal(ib.n_ike_sa, 1);
 	assert_memory_equal(ia.spi_i, ib.spi_i, 8);
 	assert_memory_equal(ia.spi_r, ib.spi_r, 8);
 	assert_int_equal(ia.n_child, 1);
 	assert_int_equal(ib.n_child, 1);
-	/* the old IKE SAs are gone: only the new one answers */
-	assert_int_equal(ike_delete(A.e, "to-b"), 0);
+	assert_int_equal(ia.child_spi_out, ib.child_spi_in);
+	assert_int_equal(A.n_deleted + B.n_deleted, 0);
+	/* and it works: delete from either side */
+	assert_int_equal(ike_delete(B.e, "to-a"), 0);
 	fn_run();
-	assert_int_equal(B.state, IKE_TUN_DOWN);
+	assert_int_equal(A.state, IKE_TUN_DOWN);
 	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
 	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+}
+
+/* Both sides rekey the IKE SA at once, the requests crossing (§2.8.2). */
+static void test_rekey_ike_simultaneous(void **state)
+{
+	establish();
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	assert_int_equal(ike_rekey_ike(B.e, "to-a"), 0);
+	fn_run(); /* settled by the nonces, no retry */
+	assert_one_ike_sa();
+}
+
+/* The same, but a's answer reaches a before b's request does. */
+static void test_rekey_ike_simultaneous_late(void **state)
+{
+	establish();
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	assert_int_equal(ike_rekey_ike(B.e, "to-a"), 0);
+	fn_step(); /* a's request to b: b answers it and waits for its own */
+	fn_swap(); /* that answer overtakes b's request */
+	fn_run();
+	assert_one_ike_sa();
 }
 
 /* IKE SA rekey by lifetime, the CHILD_SA carried over. */
@@ -1412,6 +1760,32 @@ static void test_ike_expire(void **state)
 	assert_int_equal(B.n_deleted, 1);
 }
 
+/*
+ * Both sides rekey the same CHILD_SA, but a's completes before b's request
+ * reaches it: a is deleting the old pair and refuses (§2.25); one pair is left.
+ */
+static void test_rekey_child_simultaneous_late(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	establish();
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	assert_int_equal(ike_rekey_child(B.e, "to-a"), 0);
+	fn_step(); /* a's request to b, answered */
+	fn_swap(); /* the answer overtakes b's request */
+	fn_run();
+	while (fn_next_timer(10000))
+		fn_run();
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_int_equal(ia.n_child, 1);
+	assert_int_equal(ib.n_child, 1);
+	assert_int_equal(ia.child_spi_out, ib.child_spi_in);
+	assert_int_equal(ia.child_spi_in, ib.child_spi_out);
+	assert_int_equal(A.n_installed - A.n_deleted, 1);
+	assert_int_equal(B.n_installed - B.n_deleted, 1);
+}
+
 /* A CHILD_SA rekey that crosses an IKE SA rekey waits for it (§2.25). */
 static void test_rekey_child_during_ike_rekey(void **state)
 {
@@ -1422,12 +1796,16 @@ static void test_rekey_child_during_ike_rekey(void **state)
 	assert_int_equal(ike_rekey_child(B.e, "to-a"), 0);
 	fn_swap(); /* b's CHILD rekey reaches a first */
 	fn_run();
-	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
+	/* each refused the other's: nothing changed yet */
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 0);
 	assert_int_equal(ike_engine_stats(B.e)->child_rekeyed, 0);
-	/* the CHILD_SA is intact on the new IKE SA, and b's retry goes through over it */
 	assert_int_equal(A.n_deleted + B.n_deleted, 0);
-	while (ike_engine_stats(B.e)->child_rekeyed == 0 && fn_next_timer(10000))
+	/* both retry (with jitter) and both go through, one after the other */
+	while ((ike_engine_stats(B.e)->child_rekeyed == 0 ||
+		ike_engine_stats(A.e)->ike_rekeyed == 0) &&
+	       fn_next_timer(10000))
 		fn_run();
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
 	assert_int_equal(ike_engine_stats(A.e)->child_rekeyed, 1);
 	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
 	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
@@ -1477,6 +1855,47 @@ static void test_install_fails(void **state)
 	assert_int_equal(A.n_installed, 0);
 }
 
+/* The responder's kernel refuses: both sides say why, nothing is left installed. */
+static void test_install_fails_responder(void **state)
+{
+	B.fail_install = -EEXIST;
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_string_equal(B.reason, "cannot install the CHILD_SA: File exists");
+	assert_string_equal(A.reason, "peer 192.0.2.2 refused the CHILD_SA: TEMPORARY_FAILURE");
+	assert_int_equal(A.n_installed + B.n_installed, 0);
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+}
+
+/* A tunnel removed in the middle of its exchanges leaves nothing behind. */
+static void test_conf_remove_midway(void **state)
+{
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_step();
+	fn_step(); /* a has sent IKE_AUTH */
+	assert_int_equal(ike_conf_remove(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.n_installed, 0);
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	/* and during an IKE rekey */
+	assert_int_equal(ike_conf_set(A.e, &CA), 0);
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	assert_int_equal(ike_conf_remove(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	assert_int_equal(A.n_deleted, 1);
+	/*
+	 * b is not told: a Delete cannot follow the rekey request that is still
+	 * unanswered (window 1); b's SAs go by DPD or lifetime.
+	 */
+	assert_int_equal(B.state, IKE_TUN_REKEYED);
+}
+
 /* Changing a tunnel's configuration renegotiates it; an identical one changes nothing. */
 static void test_conf_change(void **state)
 {
@@ -1489,6 +1908,38 @@ static void test_conf_change(void **state)
 	assert_int_equal(ike_conf_remove(A.e, "to-b"), 0);
 	assert_int_equal(ike_conf_remove(A.e, "to-b"), -ENOENT);
 	assert_int_equal(ike_initiate(A.e, "to-b"), -ENOENT);
+}
+
+/* The responder finds the tunnel by the peer's address among many, after edits too. */
+static void test_tunnel_lookup(void **state)
+{
+	struct ike_peer_conf c = CB;
+	struct ike_tunnel_info ib;
+
+	for (int i = 0; i < 300; i++) {
+		snprintf(c.name, sizeof(c.name), "other%d", i);
+		fn_addr(&c.remote, "203.0.113.0", 500);
+		c.remote.addr[2] = (uint8_t)(i >> 8);
+		c.remote.addr[3] = (uint8_t)i;
+		c.psk[0] = 'X'; /* a wrong match would fail authentication */
+		assert_int_equal(ike_conf_set(B.e, &c), 0);
+	}
+	/* first with the wrong address, then corrected: the index follows */
+	fn_addr(&CB.remote, "192.0.2.77", 500);
+	assert_int_equal(ike_conf_set(B.e, &CB), 0);
+	fn_addr(&CB.remote, "192.0.2.1", 500);
+	assert_int_equal(ike_conf_set(A.e, &CA), 0);
+	assert_int_equal(ike_conf_set(B.e, &CB), 0);
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ib.ike_up);
+	assert_int_equal(ike_tunnel_info(B.e, "other7", &ib), 0);
+	assert_false(ib.ike_up);
+	assert_int_equal(ike_conf_remove(B.e, "other7"), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "other7", &ib), -ENOENT);
+	assert_int_equal(ike_tunnel_info(B.e, "other8", &ib), 0);
 }
 
 static void test_conf_invalid(void **state)
@@ -1528,8 +1979,12 @@ int main(void)
 	    T(test_cookie),
 	    T(test_cookie_wrong),
 	    T(test_nat_detected),
+	    T(test_natd_wire),
+	    T(test_natt_force),
+	    T(test_natt_disable),
 	    T(test_proposal_mismatch),
 	    T(test_psk_mismatch),
+	    T(test_psk_mismatch_lost_answer),
 	    T(test_identity_unknown),
 	    T(test_identity_fqdn_ok),
 	    T(test_responder_identity_wrong),
@@ -1548,27 +2003,40 @@ int main(void)
 	    T(test_dpd_timeout),
 	    T(test_auto_dpd_restart),
 	    T(test_auto_backoff),
+	    T(test_dpd_action_restart),
+	    T(test_dpd_action_clear),
 	    T(test_responder_only),
+	    T(test_auto_child_recreated),
+	    T(test_resolved_remotes),
 	    T(test_remote_alternatives),
 	    T(test_auto_both_sides),
 	    T(test_malformed),
 	    T(test_mutations),
 	    T(test_unsupported_critical),
 	    T(test_half_open_limit),
+	    T(test_init_flood),
 	    T(test_rekey_child),
 	    T(test_rekey_child_pfs),
 	    T(test_rekey_child_pfs_mismatch),
 	    T(test_rekey_child_lifetime),
+	    T(test_no_rekey),
+	    T(test_lifetime_kb),
+	    T(test_rekey_child_pfs_invalid_ke),
 	    T(test_rekey_ike),
 	    T(test_rekey_child_simultaneous),
 	    T(test_rekey_child_during_ike_rekey),
+	    T(test_rekey_child_simultaneous_late),
 	    T(test_responder_side_exchanges),
 	    T(test_child_expire),
 	    T(test_ike_expire),
 	    T(test_rekey_ike_simultaneous),
+	    T(test_rekey_ike_simultaneous_late),
 	    T(test_rekey_ike_lifetime),
 	    T(test_install_fails),
+	    T(test_install_fails_responder),
+	    T(test_conf_remove_midway),
 	    T(test_conf_change),
+	    T(test_tunnel_lookup),
 	    T(test_conf_invalid),
 	};
 

@@ -15,6 +15,9 @@
 
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "fakenet.h"
 #include "ike_sa.h"
 
@@ -364,6 +367,90 @@ static void test_unexpected(void **state)
 	(void)buf;
 }
 
+/*
+ * IKE rekey when the peer has come to want another group (its configuration
+ * edited in place, as a renegotiating change would not show this): the
+ * INVALID_KE_PAYLOAD answer is followed by a rekey with that group.
+ */
+static void test_rekey_ike_invalid_ke(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	A.e->tunnels->conf.ike[0].dh[1] = IKE_DH_CURVE25519;
+	A.e->tunnels->conf.ike[0].n_dh = 2;
+	B.e->tunnels->conf.ike[0].dh[0] = IKE_DH_CURVE25519;
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_int_equal(ia.dh, IKE_DH_CURVE25519);
+	assert_int_equal(ib.dh, IKE_DH_CURVE25519);
+	assert_memory_equal(ia.spi_i, ib.spi_i, 8);
+	assert_int_equal(ia.n_child, 1);
+}
+
+/* prf+ (RFC 7296 §2.13) with HMAC-SHA-256, written out here independently of prf.c. */
+static void prfplus_sha256(const uint8_t *key, size_t keylen, const uint8_t *seed, size_t seedlen,
+			   uint8_t *out, size_t outlen)
+{
+	uint8_t t[32], in[32 + 600 + 1];
+	size_t tlen = 0, done = 0;
+
+	assert_true(seedlen <= 600);
+	for (uint8_t i = 1; done < outlen; i++) {
+		unsigned int n = 0;
+		size_t inlen = 0;
+
+		memcpy(in, t, tlen);
+		inlen = tlen;
+		memcpy(in + inlen, seed, seedlen);
+		inlen += seedlen;
+		in[inlen++] = i;
+		assert_non_null(HMAC(EVP_sha256(), key, (int)keylen, in, inlen, t, &n));
+		tlen = n;
+		memcpy(out + done, t, outlen - done < tlen ? outlen - done : tlen);
+		done += outlen - done < tlen ? outlen - done : tlen;
+	}
+}
+
+/*
+ * The CHILD_SA keys the engine hands to the kernel, against KEYMAT computed
+ * here (§2.17): initiator-to-responder first, encryption key before
+ * integrity key. Both ends agreeing proves little if both had the order
+ * wrong; this does not depend on the engine's own ordering.
+ */
+static void test_child_keymat_order(void **state)
+{
+	struct ike_sa *sa = sa_of(&A);
+	const struct ike_child_sa *c = &A.installed[0];
+	uint8_t seed[2 * IKE_NONCE_MAX], km[2 * (16 + 32)];
+	size_t ek = 16, ak = 32;
+
+	assert_true(sa->initiator);
+	assert_int_equal(sa->keys.prf_len, 32);
+	assert_int_equal(c->encr_key_len, ek);
+	assert_int_equal(c->integ_key_len, ak);
+	memcpy(seed, sa->ni, sa->ni_len);
+	memcpy(seed + sa->ni_len, sa->nr, sa->nr_len);
+	prfplus_sha256(sa->keys.sk_d, 32, seed, sa->ni_len + sa->nr_len, km, sizeof(km));
+	assert_memory_equal(c->encr_key_out, km, ek);
+	assert_memory_equal(c->integ_key_out, km + ek, ak);
+	assert_memory_equal(c->encr_key_in, km + ek + ak, ek);
+	assert_memory_equal(c->integ_key_in, km + 2 * ek + ak, ak);
+
+	/* a CHILD_SA rekey without PFS: the nonces of that exchange, ours first */
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(A.n_installed, 2);
+	c = &A.installed[1];
+	memcpy(seed, sa->cn, sa->cn_len);
+	memcpy(seed + sa->cn_len, sa->rekey_nr, sa->rekey_nr_len);
+	prfplus_sha256(sa->keys.sk_d, 32, seed, sa->cn_len + sa->rekey_nr_len, km, sizeof(km));
+	assert_memory_equal(c->encr_key_out, km, ek);
+	assert_memory_equal(c->integ_key_in, km + 2 * ek + ak, ak);
+}
+
 /* A response whose exchange type is not the request's: dropped, request still pending. */
 static void test_response_wrong_exchange(void **state)
 {
@@ -443,6 +530,8 @@ int main(void)
 	    T(test_new_child_ok),
 	    T(test_child_limit),
 	    T(test_unexpected),
+	    T(test_rekey_ike_invalid_ke),
+	    T(test_child_keymat_order),
 	    T(test_response_wrong_exchange),
 	    T(test_random_inner),
 	};

@@ -122,6 +122,16 @@ static void test_ike_select_refusals(void **state)
 	xf(p, XFORM_PRF, IKE_PRF_HMAC_SHA2_256, 0);
 	xf(p, XFORM_DH, IKE_DH_CURVE25519, 0);
 	assert_int_equal(ike_prop_select(&offer, &mine, 1, IKE_PROTO_IKE, 0, &sel), -ENOENT);
+	/* an IKE rekey proposal with an all-zero SPI */
+	memset(&offer, 0, sizeof(offer));
+	p = prop(1, IKE_PROTO_IKE);
+	p->spi_size = 8;
+	xf(p, XFORM_ENCR, IKE_ENCR_AES_GCM_16, 256);
+	xf(p, XFORM_PRF, IKE_PRF_HMAC_SHA2_256, 0);
+	xf(p, XFORM_DH, IKE_DH_CURVE25519, 0);
+	assert_int_equal(ike_prop_select(&offer, &mine, 1, IKE_PROTO_IKE, 0, &sel), -ENOENT);
+	p->spi[7] = 1;
+	assert_int_equal(ike_prop_select(&offer, &mine, 1, IKE_PROTO_IKE, 0, &sel), 0);
 	/* ESN in an IKE proposal */
 	memset(&offer, 0, sizeof(offer));
 	p = prop(1, IKE_PROTO_IKE);
@@ -176,6 +186,12 @@ static void test_esp_select(void **state)
 	/* a 4-byte SPI is required */
 	p->spi_size = 8;
 	assert_int_equal(ike_prop_select(&offer, &mine, 1, IKE_PROTO_ESP, 0, &sel), -ENOENT);
+	/* and not a reserved one (0-255) */
+	p->spi_size = 4;
+	memcpy(p->spi, "\x00\x00\x00\xff", 4);
+	assert_int_equal(ike_prop_select(&offer, &mine, 1, IKE_PROTO_ESP, 0, &sel), -ENOENT);
+	memcpy(p->spi, "\x00\x00\x01\x00", 4);
+	assert_int_equal(ike_prop_select(&offer, &mine, 1, IKE_PROTO_ESP, 0, &sel), 0);
 }
 
 static void test_prop_roundtrip(void **state)

@@ -36,6 +36,13 @@ static struct kernel_addr a6(const char *s)
 	return a;
 }
 
+static bool addr_is(const struct kernel_addr *a, const char *s)
+{
+	struct kernel_addr b = a4(s);
+
+	return a->family == b.family && !memcmp(a->bytes, b.bytes, 4);
+}
+
 static struct kernel *open_fake(void)
 {
 	struct kernel *k = NULL;
@@ -435,11 +442,16 @@ static void test_counters_and_stat(void **state)
 	assert_int_equal(got.packets, 0);
 	assert_int_equal(got.reqid, sa.reqid);
 	assert_true(got.add_time > 0);
+	assert_string_equal(got.encr, "rfc4106(gcm(aes))");
+	assert_int_equal(got.icv_bits, 128);
+	assert_int_equal(got.mode, KERNEL_MODE_TUNNEL);
+	assert_int_equal(got.window, 32);
 	assert_int_equal(kernel_fake_set_counters(k, &id, &st), 0);
 	assert_int_equal(kernel_sa_counters(k, &id, &got), 0);
 	assert_int_equal(got.bytes, 8400);
 	assert_int_equal(got.packets, 100);
 	assert_int_equal(got.integrity_fail, 3);
+	assert_string_equal(got.encr, "rfc4106(gcm(aes))"); /* configuration kept */
 	assert_int_equal(kernel_fake_set_stat(k, "XfrmInStateProtoError", 7), 0);
 	assert_int_equal(kernel_xfrm_stat(k, &xs), 0);
 	assert_int_equal(kernel_xfrm_stat_get(&xs, "XfrmInStateProtoError", &v), 0);
@@ -534,6 +546,173 @@ static void test_hthresh(void **state)
 	kernel_close(k);
 }
 
+static void child_of(struct kernel *k, struct kernel_child *c, uint8_t mode)
+{
+	memset(c, 0, sizeof(*c));
+	gcm_sa(k, &c->out, 0xc0000a01);
+	gcm_sa(k, &c->in, 0xc0000b01);
+	c->in.src = c->out.dst;
+	c->in.dst = c->out.src;
+	c->out.mode = c->in.mode = mode;
+	c->out.replay_window = 0;
+	if (mode == KERNEL_MODE_TUNNEL) {
+		c->sel.src = a4("10.1.0.0");
+		c->sel.src_len = 24;
+		c->sel.dst = a4("10.2.0.0");
+		c->sel.dst_len = 24;
+		c->sel.proto = IPPROTO_TCP;
+		c->sel.dport = 80;
+	}
+}
+
+static const struct kernel_policy *find_pol(struct kernel *k, const char *src, uint8_t slen,
+					    const char *dst, uint8_t dlen, uint8_t dir,
+					    uint16_t sport, uint16_t dport, uint8_t proto)
+{
+	struct kernel_policy_id id = {0};
+
+	id.sel.src = a4(src);
+	id.sel.src_len = slen;
+	id.sel.dst = a4(dst);
+	id.sel.dst_len = dlen;
+	id.sel.sport = sport;
+	id.sel.dport = dport;
+	id.sel.proto = proto;
+	id.dir = dir;
+	return kernel_fake_policy_find(k, &id);
+}
+
+static void test_child_tunnel(void **state)
+{
+	struct kernel *k = open_fake();
+	struct kernel_child c;
+	const struct kernel_policy *p;
+	static const uint8_t order[] = {KF_BATCH_BEGIN, KF_SA_ADD,     KF_SA_ADD,
+					KF_POLICY_ADD,	KF_POLICY_ADD, KF_POLICY_ADD,
+					KF_BATCH_COMMIT};
+
+	child_of(k, &c, KERNEL_MODE_TUNNEL);
+	assert_int_equal(kernel_child_install(k, &c), 0);
+	assert_int_equal(kernel_fake_ncalls(k), sizeof(order));
+	for (size_t i = 0; i < sizeof(order); i++)
+		assert_int_equal(kernel_fake_call(k, i)->op, order[i]);
+	assert_int_equal(kernel_fake_call(k, 1)->sa.spi, 0xc0000b01); /* inbound first */
+	assert_int_equal(kernel_fake_call(k, 3)->pol.dir, KERNEL_DIR_IN);
+	assert_int_equal(kernel_fake_call(k, 5)->pol.dir, KERNEL_DIR_OUT); /* out last */
+	assert_int_equal(kernel_fake_sa_count(k), 2);
+	assert_int_equal(kernel_fake_policy_count(k), 3);
+	p = find_pol(k, "10.1.0.0", 24, "10.2.0.0", 24, KERNEL_DIR_OUT, 0, 80, IPPROTO_TCP);
+	assert_non_null(p);
+	assert_true(addr_is(&p->tmpl_src, "192.0.2.1") && addr_is(&p->tmpl_dst, "192.0.2.2"));
+	assert_int_equal(p->reqid, c.out.reqid);
+	assert_int_equal(p->mode, KERNEL_MODE_TUNNEL);
+	p = find_pol(k, "10.2.0.0", 24, "10.1.0.0", 24, KERNEL_DIR_IN, 80, 0, IPPROTO_TCP);
+	assert_non_null(p);
+	assert_true(addr_is(&p->tmpl_src, "192.0.2.2") && addr_is(&p->tmpl_dst, "192.0.2.1"));
+	assert_non_null(find_pol(k, "10.2.0.0", 24, "10.1.0.0", 24, KERNEL_DIR_FWD, 80, 0, 6));
+	/* a rekey: new SAs, policies untouched */
+	kernel_fake_clear_calls(k);
+	c.out.spi = 0xc0000a02;
+	c.in.spi = 0xc0000b02;
+	c.sas_only = true;
+	assert_int_equal(kernel_child_install(k, &c), 0);
+	assert_int_equal(kernel_fake_count(k, KF_SA_ADD), 2);
+	assert_int_equal(kernel_fake_count(k, KF_POLICY_ADD), 0);
+	assert_int_equal(kernel_fake_sa_count(k), 4);
+	/* the old SAs go, the policies stay */
+	c.out.spi = 0xc0000a01;
+	c.in.spi = 0xc0000b01;
+	assert_int_equal(kernel_child_remove(k, &c, true), 0);
+	assert_int_equal(kernel_fake_sa_count(k), 2);
+	assert_int_equal(kernel_fake_policy_count(k), 3);
+	/* all of it; a second time finds nothing and is no error */
+	c.out.spi = 0xc0000a02;
+	c.in.spi = 0xc0000b02;
+	assert_int_equal(kernel_child_remove(k, &c, false), 0);
+	assert_int_equal(kernel_fake_sa_count(k), 0);
+	assert_int_equal(kernel_fake_policy_count(k), 0);
+	assert_int_equal(kernel_child_remove(k, &c, false), 0);
+	kernel_close(k);
+}
+
+static void test_child_transport_allocated(void **state)
+{
+	struct kernel *k = open_fake();
+	struct kernel_child c;
+
+	child_of(k, &c, KERNEL_MODE_TRANSPORT);
+	c.in.spi = 0;
+	assert_int_equal(kernel_spi_alloc(k, &c.in), 0);
+	c.in_allocated = true;
+	assert_int_equal(kernel_child_install(k, &c), 0);
+	assert_int_equal(kernel_fake_count(k, KF_SA_UPDATE), 1);
+	assert_int_equal(kernel_fake_larval_count(k), 0);
+	assert_int_equal(kernel_fake_policy_count(k), 2); /* no fwd in transport mode */
+	assert_non_null(find_pol(k, "192.0.2.1", 32, "192.0.2.2", 32, KERNEL_DIR_OUT, 0, 0, 0));
+	assert_non_null(find_pol(k, "192.0.2.2", 32, "192.0.2.1", 32, KERNEL_DIR_IN, 0, 0, 0));
+	assert_int_equal(kernel_fake_last(k, KF_POLICY_ADD)->pol.tmpl_src.family, 0);
+	kernel_close(k);
+}
+
+static void test_child_rollback(void **state)
+{
+	struct kernel *k = open_fake();
+	struct kernel_child c;
+	struct kernel_sa other;
+	struct kernel_sa_id id;
+
+	/* the fwd policy fails: nothing of the child stays */
+	child_of(k, &c, KERNEL_MODE_TUNNEL);
+	kernel_fake_fail(k, KF_POLICY_ADD, 1, -ENOBUFS, "no room");
+	assert_int_equal(kernel_child_install(k, &c), -ENOBUFS);
+	assert_string_equal(kernel_last_error(k)->msg, "no room");
+	assert_non_null(strstr(kernel_last_error(k)->what, "policy fwd"));
+	assert_int_equal(kernel_fake_sa_count(k), 0);
+	assert_int_equal(kernel_fake_policy_count(k), 0);
+	/* the outbound SPI is taken: the SA that holds it is not touched */
+	gcm_sa(k, &other, 0xc0000a01);
+	assert_int_equal(kernel_sa_add(k, &other), 0);
+	assert_int_equal(kernel_child_install(k, &c), -EEXIST);
+	assert_int_equal(kernel_fake_sa_count(k), 1);
+	assert_int_equal(kernel_fake_policy_count(k), 0);
+	kernel_sa_id_of(&other, &id);
+	assert_non_null(kernel_fake_sa_find(k, &id));
+	/* another daemon's policy with the same selector is not replaced */
+	kernel_sa_del(k, &id);
+	{
+		struct kernel_policy foreign;
+		const struct kernel_policy *p;
+
+		memset(&foreign, 0, sizeof(foreign));
+		foreign.sel = c.sel;
+		foreign.dir = KERNEL_DIR_OUT;
+		foreign.proto = IPPROTO_ESP;
+		foreign.reqid = 7;
+		assert_int_equal(kernel_fake_add_foreign_policy(k, &foreign), 0);
+		assert_int_equal(kernel_child_install(k, &c), -EEXIST);
+		assert_int_equal(kernel_fake_sa_count(k), 0);
+		assert_int_equal(kernel_fake_policy_count(k), 1);
+		p = find_pol(k, "10.1.0.0", 24, "10.2.0.0", 24, KERNEL_DIR_OUT, 0, 80, IPPROTO_TCP);
+		assert_non_null(p);
+		assert_int_equal(p->reqid, 7);
+	}
+	/* a bad part is refused before anything is queued */
+	kernel_fake_clear_calls(k);
+	c.out.spi = 0xc0000a09;
+	c.in.enc_key_len = 3;
+	assert_int_equal(kernel_child_install(k, &c), -EINVAL);
+	assert_int_equal(kernel_fake_ncalls(k), 0);
+	/* inside an open batch the parts are queued and nothing is rolled back:
+	 * the out policy collides with the foreign one, the SAs stay */
+	child_of(k, &c, KERNEL_MODE_TUNNEL);
+	c.out.spi = 0xc0000a09;
+	assert_int_equal(kernel_batch_begin(k), 0);
+	assert_int_equal(kernel_child_install(k, &c), 0);
+	assert_int_equal(kernel_batch_commit(k, NULL, NULL), -EEXIST);
+	assert_int_equal(kernel_fake_sa_count(k), 2); /* queued parts stay: the caller's call */
+	kernel_close(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -544,6 +723,8 @@ int main(void)
 	    cmocka_unit_test(test_events),	   cmocka_unit_test(test_counters_and_stat),
 	    cmocka_unit_test(test_stat_parse),	   cmocka_unit_test(test_flush_own),
 	    cmocka_unit_test(test_iface),	   cmocka_unit_test(test_hthresh),
+	    cmocka_unit_test(test_child_tunnel),   cmocka_unit_test(test_child_transport_allocated),
+	    cmocka_unit_test(test_child_rollback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,7 +12,11 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h> /* before the linux/ headers */
+#include <linux/if_link.h>
+#include <linux/if_tunnel.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/xfrm.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -37,7 +41,9 @@ static struct {
 	/* every request message sent, in order */
 	struct nlmsghdr *msgs[MAX_MSGS];
 	size_t nmsgs;
-	unsigned sends; /* number of sendto calls */
+	unsigned sends;	      /* number of sendto calls */
+	const void *last_buf; /* the seam's own buffer, as last handed to sendto */
+	size_t last_len;
 	/* answers waiting to be read */
 	char pending[BUF_MAX];
 	size_t npending;
@@ -93,6 +99,8 @@ ssize_t __wrap_mnl_socket_sendto(const struct mnl_socket *nl, const void *buf, s
 	int left = (int)len;
 
 	m.sends++;
+	m.last_buf = buf;
+	m.last_len = len;
 	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		size_t i = m.nmsgs++;
 
@@ -132,11 +140,15 @@ ssize_t __wrap_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_
 		errno = EAGAIN; /* a real socket would block: the code waits for nothing */
 		return -1;
 	}
-	/* hand out whole messages, as the kernel does */
+	/* hand out whole messages, as the kernel does; garbage goes out whole */
 	n = 0;
 	while (n < m.npending) {
 		const struct nlmsghdr *h = (const struct nlmsghdr *)(m.pending + n);
 
+		if (h->nlmsg_len < sizeof(*h) || n + NLMSG_ALIGN(h->nlmsg_len) > m.npending) {
+			n = m.npending < size ? m.npending : size;
+			break;
+		}
 		if (n + NLMSG_ALIGN(h->nlmsg_len) > size)
 			break;
 		n += NLMSG_ALIGN(h->nlmsg_len);
@@ -530,6 +542,42 @@ static void test_sa_del(void **state)
 			    "delete SA esp spi 0xc0000009 dst 2001:db8::2");
 }
 
+/* True if the 8 bytes key[0..8) occur in buf. */
+static bool holds(const void *buf, size_t len, const uint8_t *key)
+{
+	const uint8_t *b = buf;
+
+	for (size_t i = 0; i + 8 <= len; i++)
+		if (!memcmp(b + i, key, 8))
+			return true;
+	return false;
+}
+
+static void test_keys_wiped(void **state)
+{
+	struct kernel *k = *state;
+	struct kernel_sa sa;
+
+	base_sa(&sa);
+	set_alg(&sa, 12, 256, 14);
+	assert_int_equal(kernel_sa_add(k, &sa), 0);
+	/* the message carried both keys ... */
+	assert_true(holds(m.msgs[0], m.msgs[0]->nlmsg_len, sa.enc_key));
+	assert_true(holds(m.msgs[0], m.msgs[0]->nlmsg_len, sa.integ_key));
+	/* ... and the seam's buffer holds neither once the call returned */
+	assert_false(holds(m.last_buf, m.last_len, sa.enc_key));
+	assert_false(holds(m.last_buf, m.last_len, sa.integ_key));
+	/* the same in a batch, after the commit */
+	assert_int_equal(kernel_batch_begin(k), 0);
+	sa.spi++;
+	assert_int_equal(kernel_sa_add(k, &sa), 0);
+	assert_int_equal(kernel_batch_commit(k, NULL, NULL), 0);
+	assert_true(holds(m.msgs[1], m.msgs[1]->nlmsg_len, sa.enc_key));
+	assert_false(holds(m.last_buf, m.last_len, sa.enc_key));
+	assert_false(holds(m.last_buf, m.last_len, sa.integ_key));
+	kernel_sa_wipe(&sa);
+}
+
 /* ---- Errors ------------------------------------------------------------ */
 
 static void test_error_extack(void **state)
@@ -710,6 +758,24 @@ static size_t reply_stats(const struct nlmsghdr *req, char *out)
 	p->stats.replay = 2;
 	p->stats.integrity_failed = 3;
 	p->reqid = 77;
+	p->mode = XFRM_MODE_TUNNEL;
+	p->replay_window = 32;
+	p->lft.soft_byte_limit = XFRM_INF;
+	p->lft.hard_byte_limit = 5000;
+	p->lft.soft_packet_limit = XFRM_INF;
+	p->lft.hard_packet_limit = XFRM_INF;
+	p->lft.hard_add_expires_seconds = 3600;
+	{
+		char b[sizeof(struct xfrm_algo_aead) + 20];
+		struct xfrm_algo_aead *a = (struct xfrm_algo_aead *)b;
+
+		memset(b, 0, sizeof(b));
+		snprintf(a->alg_name, sizeof(a->alg_name), "rfc4106(gcm(aes))");
+		a->alg_key_len = 160;
+		a->alg_icv_len = 96;
+		memset(a->alg_key, 0x5a, 20); /* the key, which must not be copied */
+		mnl_attr_put(nlh, XFRMA_ALG_AEAD, sizeof(b), b);
+	}
 	mnl_attr_put(nlh, XFRMA_LASTUSED, sizeof(last), &last);
 	mnl_attr_put(nlh, XFRMA_REPLAY_VAL, sizeof(r), &r);
 	return nlh->nlmsg_len;
@@ -746,6 +812,25 @@ static void test_counters(void **state)
 	assert_int_equal(st.oseq, 11);
 	assert_int_equal(st.seq, 9);
 	assert_int_equal(st.reqid, 77);
+	assert_int_equal(st.mode, KERNEL_MODE_TUNNEL);
+	assert_string_equal(st.encr, "rfc4106(gcm(aes))");
+	assert_string_equal(st.integ, "");
+	assert_int_equal(st.icv_bits, 96);
+	assert_int_equal(st.window, 32);
+	assert_false(st.esn);
+	assert_int_equal(st.lft.soft_bytes, 0); /* XFRM_INF: none */
+	assert_int_equal(st.lft.hard_bytes, 5000);
+	assert_int_equal(st.lft.hard_add_s, 3600);
+	/* no key byte made it into the result */
+	{
+		const uint8_t *b = (const uint8_t *)&st;
+		unsigned run = 0;
+
+		for (size_t i = 0; i < sizeof(st); i++) {
+			run = b[i] == 0x5a ? run + 1 : 0;
+			assert_true(run < 4);
+		}
+	}
 	m.reply[XFRM_MSG_GETSA] = reply_short_sa;
 	assert_int_equal(kernel_sa_counters(k, &id, &st), -EBADMSG);
 	m.reply[XFRM_MSG_GETSA] = NULL;
@@ -1203,6 +1288,252 @@ static void test_spd_hthresh(void **state)
 	assert_string_equal(kernel_last_error(k)->what, "set policy hash thresholds");
 }
 
+/* ---- Interfaces (rtnetlink) ---------------------------------------------- */
+
+struct link_attrs {
+	const char *name, *kind;
+	uint32_t if_id, ikey, okey, link;
+	bool has_local, has_remote, has_ikey;
+};
+
+static int link_data_cb(const struct nlattr *a, void *data)
+{
+	struct link_attrs *l = data;
+	bool vti = l->kind && strncmp(l->kind, "vti", 3) == 0;
+
+	if (!vti && mnl_attr_get_type(a) == IFLA_XFRM_IF_ID)
+		l->if_id = mnl_attr_get_u32(a);
+	if (!vti && mnl_attr_get_type(a) == IFLA_XFRM_LINK)
+		l->link = mnl_attr_get_u32(a);
+	if (vti && mnl_attr_get_type(a) == IFLA_VTI_IKEY) {
+		l->ikey = ntohl(mnl_attr_get_u32(a));
+		l->has_ikey = true;
+	}
+	if (vti && mnl_attr_get_type(a) == IFLA_VTI_OKEY)
+		l->okey = ntohl(mnl_attr_get_u32(a));
+	if (vti && mnl_attr_get_type(a) == IFLA_VTI_LOCAL)
+		l->has_local = true;
+	if (vti && mnl_attr_get_type(a) == IFLA_VTI_REMOTE)
+		l->has_remote = true;
+	return MNL_CB_OK;
+}
+
+static int link_info_cb(const struct nlattr *a, void *data)
+{
+	struct link_attrs *l = data;
+
+	if (mnl_attr_get_type(a) == IFLA_INFO_KIND)
+		l->kind = mnl_attr_get_str(a);
+	if (mnl_attr_get_type(a) == IFLA_INFO_DATA)
+		mnl_attr_parse_nested(a, link_data_cb, l);
+	return MNL_CB_OK;
+}
+
+static int link_cb(const struct nlattr *a, void *data)
+{
+	struct link_attrs *l = data;
+
+	if (mnl_attr_get_type(a) == IFLA_IFNAME)
+		l->name = mnl_attr_get_str(a);
+	if (mnl_attr_get_type(a) == IFLA_LINKINFO)
+		mnl_attr_parse_nested(a, link_info_cb, l);
+	return MNL_CB_OK;
+}
+
+static void parse_link(const struct nlmsghdr *nlh, struct link_attrs *l)
+{
+	memset(l, 0, sizeof(*l));
+	mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_cb, l);
+}
+
+static void test_iface_messages(void **state)
+{
+	struct kernel *k = *state;
+	struct kernel_iface ifc = {.name = "ipsec0", .if_id = 7};
+	const struct ifinfomsg *ifi;
+	struct link_attrs l;
+
+	/* an XFRM interface where the kernel has them */
+	assert_int_equal(kernel_iface_create(k, &ifc), 0);
+	assert_int_equal(ifc.kind, KERNEL_IFACE_XFRM);
+	assert_int_equal(m.msgs[0]->nlmsg_type, RTM_NEWLINK);
+	assert_int_equal(m.msgs[0]->nlmsg_flags,
+			 NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	parse_link(m.msgs[0], &l);
+	assert_string_equal(l.name, "ipsec0");
+	assert_string_equal(l.kind, "xfrm");
+	assert_int_equal(l.if_id, 7);
+	assert_int_equal(l.link, 0);
+	/* none: VTI instead, keyed by the if_id, with the outer addresses */
+	ifc.kind = KERNEL_IFACE_AUTO;
+	ifc.local = a4("192.0.2.1");
+	ifc.remote = a4("192.0.2.2");
+	m.err[1] = -EOPNOTSUPP;
+	assert_int_equal(kernel_iface_create(k, &ifc), 0);
+	assert_int_equal(ifc.kind, KERNEL_IFACE_VTI);
+	parse_link(m.msgs[2], &l);
+	assert_string_equal(l.kind, "vti");
+	assert_true(l.has_ikey);
+	assert_int_equal(l.ikey, 7);
+	assert_int_equal(l.okey, 7);
+	assert_true(l.has_local && l.has_remote);
+	/* IPv6 outer addresses: vti6 */
+	ifc.kind = KERNEL_IFACE_VTI;
+	ifc.local = a6("2001:db8::1");
+	ifc.remote = a6("2001:db8::2");
+	assert_int_equal(kernel_iface_create(k, &ifc), 0);
+	parse_link(m.msgs[3], &l);
+	assert_string_equal(l.kind, "vti6");
+	/* neither kind: a clear error, nothing else tried */
+	ifc.kind = KERNEL_IFACE_AUTO;
+	m.err[4] = m.err[5] = -EOPNOTSUPP;
+	assert_int_equal(kernel_iface_create(k, &ifc), -EOPNOTSUPP);
+	assert_string_equal(kernel_last_error(k)->msg,
+			    "the kernel has neither XFRM interfaces nor VTI");
+	assert_string_equal(kernel_last_error(k)->what, "create interface ipsec0");
+	assert_int_equal(m.nmsgs, 6);
+	/* only an XFRM interface asked for */
+	ifc.kind = KERNEL_IFACE_XFRM;
+	m.err[6] = -EOPNOTSUPP;
+	assert_int_equal(kernel_iface_create(k, &ifc), -EOPNOTSUPP);
+	assert_string_equal(kernel_last_error(k)->msg, "the kernel has no XFRM interfaces");
+	assert_int_equal(m.nmsgs, 7);
+	/* another failure is not a reason to try VTI */
+	ifc.kind = KERNEL_IFACE_AUTO;
+	m.err[7] = -EEXIST;
+	m.extack[7] = "name in use";
+	assert_int_equal(kernel_iface_create(k, &ifc), -EEXIST);
+	assert_string_equal(kernel_last_error(k)->msg, "name in use");
+	assert_int_equal(m.nmsgs, 8);
+	/* up, down, delete */
+	assert_int_equal(kernel_iface_up(k, "ipsec0", true), 0);
+	assert_int_equal(m.msgs[8]->nlmsg_type, RTM_NEWLINK);
+	ifi = mnl_nlmsg_get_payload(m.msgs[8]);
+	assert_int_equal(ifi->ifi_change, IFF_UP);
+	assert_int_equal(ifi->ifi_flags, IFF_UP);
+	parse_link(m.msgs[8], &l);
+	assert_string_equal(l.name, "ipsec0");
+	assert_int_equal(kernel_iface_up(k, "ipsec0", false), 0);
+	ifi = mnl_nlmsg_get_payload(m.msgs[9]);
+	assert_int_equal(ifi->ifi_change, IFF_UP);
+	assert_int_equal(ifi->ifi_flags, 0);
+	assert_int_equal(kernel_iface_delete(k, "ipsec0"), 0);
+	assert_int_equal(m.msgs[10]->nlmsg_type, RTM_DELLINK);
+	m.err[11] = -ENODEV;
+	assert_int_equal(kernel_iface_delete(k, "ipsec0"), -ENODEV);
+	assert_string_equal(kernel_last_error(k)->what, "delete interface ipsec0");
+	/* an underlying device that does not exist */
+	snprintf(ifc.link, sizeof(ifc.link), "nosuchdev0");
+	assert_int_equal(kernel_iface_create(k, &ifc), -ENODEV);
+	assert_string_equal(kernel_last_error(k)->msg, "no underlying device nosuchdev0");
+}
+
+/* ---- Hostile replies ----------------------------------------------------- */
+
+static unsigned fuzz_seed = 1;
+
+static unsigned fuzz_rand(void)
+{
+	fuzz_seed = fuzz_seed * 1103515245u + 12345u;
+	return fuzz_seed >> 8;
+}
+
+/* Flips a few bytes of a message, sometimes its length too. */
+static void mutate(char *msg, size_t len)
+{
+	unsigned flips = 1 + fuzz_rand() % 4;
+
+	for (unsigned i = 0; i < flips; i++)
+		msg[fuzz_rand() % len] = (char)fuzz_rand();
+	if (fuzz_rand() % 4 == 0) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)msg;
+
+		nlh->nlmsg_len = (uint32_t)(fuzz_rand() % (len + 8));
+	}
+}
+
+static size_t reply_stats_mutated(const struct nlmsghdr *req, char *out)
+{
+	size_t n = reply_stats(req, out);
+
+	mutate(out + 4, n - 4 > 0 ? n - 4 : 1); /* keep the length: one datagram */
+	((struct nlmsghdr *)out)->nlmsg_seq = req->nlmsg_seq;
+	return n;
+}
+
+static size_t ack_mutated(const struct nlmsghdr *req, char *out)
+{
+	size_t n = put_ack(out, req, -EINVAL, "some reason");
+
+	mutate(out + 16, n - 16);
+	return n;
+}
+
+static size_t dump_sas_mutated(const struct nlmsghdr *req, char *out)
+{
+	size_t n = dump_sas(req, out);
+
+	mutate(out, n);
+	return n;
+}
+
+static void test_hostile_replies(void **state)
+{
+	struct kernel *k = *state;
+	struct kernel_sa_id id = {.dst = a4("192.0.2.2"), .spi = 0xc0000001, .proto = IPPROTO_ESP};
+	struct kernel_sa_stats st;
+	struct kernel_sa sa;
+	struct evs e = {0};
+	unsigned counters_ok = 0, counters_err = 0, reasons = 0, delivered = 0;
+
+	base_sa(&sa);
+	set_alg(&sa, 20, 128, 0);
+	m.ev_fd = kernel_events_fd(k);
+	for (int i = 0; i < 3000; i++) {
+		int ret;
+
+		/* counters: either a clean answer or an error, never a crash */
+		m.reply[XFRM_MSG_GETSA] = reply_stats_mutated;
+		ret = kernel_sa_counters(k, &id, &st);
+		counters_ok += ret == 0;
+		counters_err += ret < 0;
+		m.npending = 0;
+		/* acks: an error with or without a readable reason */
+		m.reply[XFRM_MSG_NEWSA] = ack_mutated;
+		ret = kernel_sa_add(k, &sa);
+		assert_true(ret <= 0);
+		assert_true(strlen(kernel_last_error(k)->msg) < sizeof(kernel_last_error(k)->msg));
+		reasons += !strcmp(kernel_last_error(k)->msg, "some reason");
+		m.npending = 0;
+		m.reply[XFRM_MSG_NEWSA] = NULL;
+		/* dumps while flushing */
+		m.reply[XFRM_MSG_GETPOLICY] = dump_policies;
+		m.reply[XFRM_MSG_GETSA] = dump_sas_mutated;
+		ret = kernel_flush_own(k);
+		assert_true(ret <= 0);
+		m.npending = 0;
+		/* events */
+		if (i % 2)
+			put_event_expire(0xc0000001 + (unsigned)i, KERNEL_REQID_BASE + 2, 0);
+		else
+			put_event_acquire(KERNEL_REQID_BASE + 3, true);
+		mutate(m.events, m.nevents);
+		ret = kernel_events_read(k, on_event, &e);
+		assert_true(ret >= 0);
+		delivered += (unsigned)ret;
+		m.nevents = 0;
+		/* keep the record of requests from growing without end */
+		for (size_t j = 0; j < m.nmsgs; j++)
+			free(m.msgs[j]);
+		m.nmsgs = 0;
+	}
+	/* the mutations hit and missed: both outcomes occurred */
+	assert_true(kernel_events_dropped(k) > 0);
+	assert_true(delivered > 0);
+	assert_true(counters_ok > 0 && counters_err > 0);
+	assert_true(reasons > 0 && reasons < 3000);
+}
+
 /* ---- Sockets ----------------------------------------------------------- */
 
 static void test_bypass_socket(void **state)
@@ -1240,6 +1571,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sa_replay_esn, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sa_encap_mark_ifid_lifetimes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sa_del, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_keys_wiped, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_error_extack, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_error_malformed_ack, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_updsa_fallback, setup, teardown),
@@ -1253,6 +1585,8 @@ int main(void)
 	    cmocka_unit_test(test_open_flushes_stale),
 	    cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_spd_hthresh, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_iface_messages, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_replies, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bypass_socket, setup, teardown),
 	};
 

@@ -38,6 +38,9 @@ static int open_side(struct gsess *g, uint16_t port, uint16_t peer)
 	    .ike_port = port,
 	    .natt_port = (uint16_t)(port + 1),
 	    .peer_port = peer,
+	    /* a peer that does not answer is given up quickly */
+	    .retransmit_ms = 200,
+	    .retransmit_tries = 2,
 	};
 	int fds[8];
 
@@ -187,6 +190,7 @@ static void test_up_and_matching_kernel_state(void **state)
 	a = status(&p->a, "T");
 	b = status(&p->b, "T");
 	assert_true(a.ike_up && a.initiator);
+	assert_true(a.ike_established > 0 && a.ike_established <= time(NULL));
 	assert_true(b.ike_up && !b.initiator);
 	assert_memory_equal(a.spi_i, b.spi_i, 8);
 	assert_memory_equal(a.spi_r, b.spi_r, 8);
@@ -353,6 +357,302 @@ static void test_clear_brings_auto_back(void **state)
 	assert_int_equal(kernel_fake_sa_count(eng_test_kernel(p->a.eng)), 2);
 }
 
+/* on-demand: a trap policy, the kernel's ACQUIRE starts IKE, and the trap
+ * returns when the CHILD_SA is gone. */
+static void test_on_demand(void **state)
+{
+	struct pair *p = *state;
+	struct kernel *ka = eng_test_kernel(p->a.eng);
+	const struct kernel_policy *trap;
+	struct kernel_event ev = {.kind = KERNEL_EV_ACQUIRE};
+	char buf[1024];
+
+	configure(&p->b, side_b);
+	snprintf(buf, sizeof(buf), "%s\n start-mode on-demand", side_a);
+	configure(&p->a, buf);
+	pump(p, 500);
+	assert_int_equal(status(&p->a, "T").state, ENG_TUN_IDLE);
+	assert_int_equal(kernel_fake_sa_count(ka), 0);
+	assert_int_equal(kernel_fake_policy_count(ka), 1);
+	trap = &kernel_fake_last(ka, KF_POLICY_UPDATE)->pol;
+	assert_int_equal(trap->dir, KERNEL_DIR_OUT);
+	assert_int_equal(trap->sel.src_len, 24);
+	assert_int_equal(trap->sel.src.bytes[1], 1);
+	assert_int_equal(trap->sel.dst.bytes[1], 2);
+	assert_true(kernel_reqid_owned(ka, trap->reqid));
+
+	ev.reqid = trap->reqid;
+	assert_int_equal(kernel_fake_inject(ka, &ev), 0);
+	wait_up(p, "T");
+	assert_int_equal(kernel_fake_policy_count(ka), 3);
+
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "clear crypto ipsec sa tunnel T", NULL), CMD_OK);
+	pump(p, 500);
+	assert_int_equal(kernel_fake_sa_count(ka), 0);
+	assert_int_equal(kernel_fake_policy_count(ka), 1);
+}
+
+/* debug ... explains what happens, to the log callback, without secrets;
+ * undebug all stops it. */
+static void test_debug(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status a;
+	char spi[32];
+
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show debugging", NULL), CMD_OK);
+	assert_string_equal(p->a.out, "Debugging:\n  none\n");
+	assert_int_equal(gs_run(&p->a, "debug crypto ikev2 packet", NULL), CMD_OK);
+	assert_int_equal(gs_run(&p->a, "debug crypto ipsec", NULL), CMD_OK);
+	assert_int_equal(gs_run(&p->a, "debug kernel xfrm", NULL), CMD_OK);
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show debugging", NULL), CMD_OK);
+	assert_string_equal(p->a.out, "Debugging:\n  Crypto IKEv2 packet debugging is on\n"
+				      "  Crypto IPsec debugging is on\n"
+				      "  Kernel XFRM debugging is on\n");
+	bring_up(p);
+	a = status(&p->a, "T");
+	assert_non_null(p->a.log);
+	assert_non_null(strstr(p->a.log, "7 IKEv2: "));
+	assert_non_null(strstr(p->a.log, "IKE_SA_INIT"));
+	snprintf(spi, sizeof(spi), "CHILD_SA in 0x%08x", a.child[0].spi_in);
+	assert_non_null(strstr(p->a.log, spi));
+	snprintf(spi, sizeof(spi), "XFRM: add SA esp spi 0x%08x", a.child[0].spi_out);
+	assert_non_null(strstr(p->a.log, spi));
+	assert_null(strstr(p->a.log, "k-1"));
+	/* the other engine had no debug on: no debug lines */
+	assert_true(!p->b.log || !strstr(p->b.log, "7 "));
+
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "undebug all", NULL), CMD_OK);
+	assert_string_equal(p->a.out, "All possible debugging has been turned off\n");
+	free(p->a.log);
+	p->a.log = NULL;
+	p->a.log_len = 0;
+	assert_int_equal(gs_run(&p->a, "clear crypto ipsec sa", NULL), CMD_OK);
+	pump(p, 300);
+	assert_true(!p->a.log || !strstr(p->a.log, "7 "));
+}
+
+static void test_clear_peer(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status before;
+
+	bring_up(p);
+	before = status(&p->a, "T");
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "clear crypto ikev2 sa peer 10.9.9.9", NULL), CMD_FAILED);
+	assert_non_null(strstr(p->a.err, "% No IKE SA with peer 10.9.9.9"));
+	assert_int_equal(gs_run(&p->a, "clear crypto session remote 127.0.0.1", NULL), CMD_OK);
+	pump(p, 300);
+	assert_true(memcmp(status(&p->a, "T").spi_i, before.spi_i, 8) != 0 ||
+		    status(&p->a, "T").state != ENG_TUN_UP);
+}
+
+/* A host name is resolved without blocking the engine. */
+static void test_host_name(void **state)
+{
+	struct pair *p = *state;
+
+	configure(&p->b, side_b);
+	configure(&p->a, "ipsec tunnel T\n local-address 127.0.0.1\n remote-address localhost\n"
+			 " authentication pre-share key k-1\n local-subnet 10.1.0.0/24\n"
+			 " remote-subnet 10.2.0.0/24");
+	wait_up(p, "T");
+	assert_int_equal(status(&p->a, "T").remote.bytes[0], 127);
+}
+
+/* remote-address entries are tried in order: the first does not answer. */
+static void test_remote_addresses_in_order(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status a;
+	bool failed_first = false;
+
+	configure(&p->b, side_b);
+	configure(&p->a, "ipsec tunnel T\n local-address 127.0.0.1\n remote-address 127.0.0.9\n"
+			 " remote-address 127.0.0.1\n authentication pre-share key k-1\n"
+			 " local-subnet 10.1.0.0/24\n remote-subnet 10.2.0.0/24");
+	for (int i = 0; i < 150; i++) {
+		pump(p, 100);
+		a = status(&p->a, "T");
+		if (strstr(a.reason, "no reply from 127.0.0.9"))
+			failed_first = true;
+		if (a.state == ENG_TUN_UP && a.n_child)
+			break;
+	}
+	assert_true(failed_first);
+	assert_int_equal(a.state, ENG_TUN_UP);
+	assert_int_equal(a.remote.bytes[3], 1);
+}
+
+/* sa-idletime: SAs unused for that long go; an on-demand tunnel waits for
+ * traffic again.  SAs in use stay. */
+static void test_idletime(void **state)
+{
+	struct pair *p = *state;
+	struct kernel *ka = eng_test_kernel(p->a.eng);
+	struct kernel_event ev = {.kind = KERNEL_EV_ACQUIRE};
+	struct eng_tunnel_status a;
+	char buf[1024];
+
+	configure(&p->b, side_b);
+	snprintf(buf, sizeof(buf), "%s\n start-mode on-demand\n sa-idletime 3", side_a);
+	configure(&p->a, buf);
+	pump(p, 300);
+	ev.reqid = kernel_fake_last(ka, KF_POLICY_UPDATE)->pol.reqid;
+	assert_int_equal(kernel_fake_inject(ka, &ev), 0);
+	wait_up(p, "T");
+	a = status(&p->a, "T");
+	/* traffic: the inbound SA is used now, again and again, for 4 s */
+	for (int i = 0; i < 8; i++) {
+		/* no last-use time, as Linux 6.1 reports none: the count moves */
+		struct kernel_sa_stats st = {.packets = (uint64_t)i + 1};
+		struct kernel_sa_id id = {.spi = a.child[0].spi_in, .proto = IPPROTO_ESP};
+
+		id.dst.family = AF_INET;
+		memcpy(id.dst.bytes, "\x7f\0\0\x01", 4);
+		assert_int_equal(kernel_fake_set_counters(ka, &id, &st), 0);
+		pump(p, 500);
+	}
+	assert_int_equal(status(&p->a, "T").state, ENG_TUN_UP);
+	/* then nothing: gone within the idle time and a second */
+	pump(p, 4500);
+	assert_int_not_equal(status(&p->a, "T").state, ENG_TUN_UP);
+	assert_int_equal(kernel_fake_sa_count(ka), 0);
+	assert_int_equal(kernel_fake_policy_count(ka), 1); /* the trap is back */
+	assert_non_null(strstr(p->a.log, "no traffic for 3 s"));
+}
+
+/* sa-lifetime ... kilobytes: byte limits on both kernel SAs, soft at 90 %. */
+static void test_volume_lifetime(void **state)
+{
+	struct pair *p = *state;
+	const struct kernel_sa *in, *out;
+	struct eng_tunnel_status a;
+	char buf[1024];
+
+	configure(&p->b, side_b);
+	snprintf(buf, sizeof(buf), "%s\n sa-lifetime 600 kilobytes 2560", side_a);
+	configure(&p->a, buf);
+	wait_up(p, "T");
+	a = status(&p->a, "T");
+	in = find_sa(&p->a, a.child[0].spi_in);
+	out = find_sa(&p->a, a.child[0].spi_out);
+	assert_non_null(in);
+	assert_non_null(out);
+	assert_int_equal(in->lft.hard_bytes, 2560 * 1024);
+	assert_int_equal(out->lft.hard_bytes, 2560 * 1024);
+	assert_int_equal(in->lft.soft_bytes, 2560 * 1024 / 10 * 9);
+	assert_int_equal(in->lft.hard_add_s, 600);
+}
+
+static void set_packets(struct gsess *g, uint32_t spi, uint64_t packets)
+{
+	struct kernel_sa_stats st = {.packets = packets, .bytes = packets * 100};
+	struct kernel_sa_id id = {.spi = spi, .proto = IPPROTO_ESP};
+
+	id.dst.family = AF_INET;
+	memcpy(id.dst.bytes, "\x7f\0\0\x01", 4);
+	assert_int_equal(kernel_fake_set_counters(eng_test_kernel(g->eng), &id, &st), 0);
+}
+
+/* The counters shown come from the kernel; clear zeroes what is shown,
+ * the kernel's own counters go on. */
+static void test_counters(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status a;
+
+	bring_up(p);
+	a = status(&p->a, "T");
+	set_packets(&p->a, a.child[0].spi_in, 10);
+	a = status(&p->a, "T");
+	assert_int_equal(a.child[0].in.packets, 10);
+	assert_int_equal(a.total_in.packets, 10);
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show crypto ipsec sa", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "#pkts decaps: 10, #pkts decrypt: 10, #pkts verify: 10"));
+	assert_int_equal(gs_run(&p->a, "clear crypto ipsec sa counters", NULL), CMD_OK);
+	a = status(&p->a, "T");
+	assert_int_equal(a.child[0].in.packets, 0);
+	assert_int_equal(a.total_in.packets, 0);
+	set_packets(&p->a, a.child[0].spi_in, 15);
+	a = status(&p->a, "T");
+	assert_int_equal(a.child[0].in.packets, 5);
+	assert_int_equal(a.total_in.bytes, 500);
+}
+
+static const struct kernel_sa *find_sa_x(struct gsess *g, uint32_t spi, uint32_t if_id,
+					 uint32_t mark)
+{
+	struct kernel_sa_id id = {.spi = spi, .proto = IPPROTO_ESP, .if_id = if_id};
+
+	id.mark = (struct kernel_mark){mark, mark ? 0xffffffffu : 0};
+	id.dst.family = AF_INET;
+	memcpy(id.dst.bytes, "\x7f\0\0\x01", 4);
+	return kernel_fake_sa_find(eng_test_kernel(g->eng), &id);
+}
+
+static size_t policies_with(struct kernel *k, uint32_t if_id, uint32_t mark)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < kernel_fake_ncalls(k); i++) {
+		const struct kernel_fake_call *c = kernel_fake_call(k, i);
+
+		if (c->op == KF_POLICY_UPDATE && c->result == 0 && c->pol.if_id == if_id &&
+		    c->pol.mark.value == mark)
+			n++;
+	}
+	return n;
+}
+
+/* xfrm-interface: the interface is made, SAs and policies carry its ID;
+ * where the kernel has no XFRM interfaces, VTI and marks. */
+static void test_xfrm_interface(void **state)
+{
+	struct pair *p = *state;
+	struct kernel *ka = eng_test_kernel(p->a.eng), *kb = eng_test_kernel(p->b.eng);
+	const struct kernel_iface *ifc;
+	struct eng_tunnel_status a, b;
+	char buf[1024];
+
+	kernel_fake_set_iface_support(kb, false, true);
+	snprintf(buf, sizeof(buf), "%s\n xfrm-interface vti7 if-id 7", side_b);
+	configure(&p->b, buf);
+	snprintf(buf, sizeof(buf), "%s\n xfrm-interface ipsec7 if-id 7", side_a);
+	configure(&p->a, buf);
+	wait_up(p, "T");
+	a = status(&p->a, "T");
+	b = status(&p->b, "T");
+
+	ifc = kernel_fake_iface_find(ka, "ipsec7");
+	assert_non_null(ifc);
+	assert_int_equal(ifc->kind, KERNEL_IFACE_XFRM);
+	assert_int_equal(ifc->if_id, 7);
+	assert_non_null(find_sa_x(&p->a, a.child[0].spi_in, 7, 0));
+	assert_null(find_sa(&p->a, a.child[0].spi_in));
+	assert_int_equal(policies_with(ka, 7, 0), 3);
+
+	ifc = kernel_fake_iface_find(kb, "vti7");
+	assert_non_null(ifc);
+	assert_int_equal(ifc->kind, KERNEL_IFACE_VTI);
+	assert_non_null(find_sa_x(&p->b, b.child[0].spi_in, 0, 7));
+	assert_null(find_sa(&p->b, b.child[0].spi_in));
+	assert_int_equal(policies_with(kb, 0, 7), 3);
+
+	/* gone from the configuration: gone from the kernel */
+	configure(&p->a, "ipsec tunnel T\n no xfrm-interface");
+	wait_up(p, "T");
+	assert_null(kernel_fake_iface_find(ka, "ipsec7"));
+	a = status(&p->a, "T");
+	assert_non_null(find_sa(&p->a, a.child[0].spi_in));
+}
+
 /* An engine without IKE says so for every tunnel. */
 static void test_configuration_only_engine(void **state)
 {
@@ -367,7 +667,16 @@ static void test_configuration_only_engine(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0].state, ENG_TUN_DOWN);
 	assert_non_null(strstr(v[0].reason, "without IKE"));
+	assert_string_equal(v[0].not_in_effect, "");
 	free(v);
+	configure(&g, "ipsec tunnel T\n mobike\n icmp-detect server 10.2.0.1 source 10.1.0.1 "
+		      "interval 5 timeout 2 retries 3");
+	assert_int_equal(eng_tunnel_status(g.es, "T", &v, &n), 0);
+	assert_string_equal(v[0].not_in_effect, "mobike, icmp-detect");
+	free(v);
+	gs_reset(&g);
+	assert_int_equal(gs_run(&g, "show ipsec tunnel T", NULL), CMD_OK);
+	assert_non_null(strstr(g.out, "  Not in effect yet: mobike, icmp-detect\n"));
 	assert_int_equal(eng_tunnel_status(g.es, "NOPE", &v, &n), -ENOENT);
 	gsess_close(&g, true);
 }
@@ -381,6 +690,15 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_wrong_key_reason, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_remove_and_shutdown, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_clear_brings_auto_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_on_demand, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_debug, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_clear_peer, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_host_name, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_remote_addresses_in_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_idletime, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_volume_lifetime, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_xfrm_interface, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 

@@ -42,13 +42,20 @@ class Shell:
             os.execvpe(argv[0], argv, env)
         self.buf = ""
 
-    def read_until_prompt(self, timeout):
+    def read_until_prompt(self, timeout, echo=None):
+        """Output up to the next prompt; with ECHO, the prompt that follows
+        the echo of the typed line: a prompt redrawn below a log line that
+        came before it is not the answer to that line."""
         end = time.monotonic() + timeout
         while True:
             m = PROMPT.search(self.buf)
             if m:
                 out, self.buf = self.buf[: m.start(1)], ""
-                return out
+                if echo is None:
+                    return out
+                i = out.find(echo)
+                if i >= 0:
+                    return out[i + len(echo):]
             left = end - time.monotonic()
             if left <= 0:
                 raise Fail("no prompt after %.0f s; screen so far:\n%s" % (timeout, self.buf))
@@ -68,10 +75,9 @@ class Shell:
 
     def run(self, line, timeout=30):
         os.write(self.fd, line.encode() + b"\n")
-        out = self.read_until_prompt(timeout)
-        # drop the echo of the typed line
-        first, _, rest = out.partition("\n")
-        return rest if line.strip() in first or not first.strip() else out
+        out = self.read_until_prompt(timeout, line.strip() or None)
+        # what follows the echo of the typed line
+        return out[1:] if out.startswith("\n") else out
 
     def close(self):
         try:

@@ -107,12 +107,15 @@ check_ip_xfrm() {
 		last=$what
 		case $1 in
 		check-state)
-			out=$(in_ns "$ns" ip xfrm state get src "$2" dst "$3" proto "$4" spi "$5") ||
+			mark=
+			[ "${6:-0}" != 0 ] && mark="mark $6"
+			out=$(in_ns "$ns" ip xfrm state get src "$2" dst "$3" proto "$4" spi "$5" $mark) ||
 				fail "$ns: ip xfrm state get $2 $3 $4 $5"
 			;;
 		check-policy)
 			ifid=
 			[ "${5:-0}" != 0 ] && ifid="if_id $5"
+			[ "${6:-0}" != 0 ] && ifid="$ifid mark $6"
 			out=$(in_ns "$ns" ip xfrm policy get src "$2" dst "$3" dir "$4" $ifid) ||
 				fail "$ns: ip xfrm policy get $2 $3 $4"
 			;;
@@ -146,6 +149,41 @@ expect_packets() {
 	[ "$s" = "$7" ] || fail "$1: SA $6 has $s packets through the seam, expected $7"
 	[ "$i" = "$7" ] || fail "$1: SA $6 has $i packets in ip -s xfrm, expected $7"
 	ok "$1: SA $6 counted $7 packets (seam and ip -s xfrm agree)"
+}
+
+# seam_vs_ip NS SRC DST ALG PROTO SPI [MARK]: the SA's configuration as the
+# seam reads it back from the kernel is what `ip xfrm state` shows
+seam_vs_ip() {
+	mark=
+	[ -n "${7:-}" ] && mark="--mark $7"
+	cfg=$(tool "$1" counters --local "$2" --remote "$3" --alg "$4" --spi-out "$6" $mark |
+		sed -n 's/^config //p')
+	[ -n "$cfg" ] || fail "$1: no configuration read back for SA $6"
+	set -- "$1" "$2" "$3" "$5" "$6" "${7:-}" $cfg
+	# $7.. = mode M encr E integ I icv N window W esn B
+	mark=
+	[ -n "$6" ] && mark="mark $6"
+	out=$(in_ns "$1" ip xfrm state get src "$2" dst "$3" proto "$4" spi "$5" $mark)
+	want="mode $8"
+	case $out in *"$want"*) ;; *) fail "$1: SA $5: ip does not show '$want'" ;; esac
+	if [ "${12}" != - ]; then # cipher + integrity, or integrity only (AH)
+		want="auth-trunc ${12} 0x"
+		case $out in *"$want"*" ${14}"*) ;; *) fail "$1: SA $5: ip does not show '$want ... ${14}'" ;; esac
+		if [ "${10}" != - ]; then
+			want="enc ${10} 0x"
+			case $out in *"$want"*) ;; *) fail "$1: SA $5: ip does not show '$want'" ;; esac
+		fi
+	else
+		want="aead ${10} 0x"
+		case $out in *"$want"*" ${14}"*) ;; *) fail "$1: SA $5: ip does not show '$want ... ${14}'" ;; esac
+	fi
+	if [ "${18}" = 1 ] || [ "${16}" -gt 32 ]; then
+		want="replay_window ${16},"
+	else
+		want="replay-window ${16} "
+	fi
+	case $out in *"$want"*) ;; *) echo "$out"; fail "$1: SA $5: ip does not show '$want'" ;; esac
+	ok "$1: SA $5 as the seam reads it back ($8, ${10}, ${12}, icv ${14}, window ${16}, esn ${18}) is what ip shows"
 }
 
 # wait_for FILE TEXT SECONDS

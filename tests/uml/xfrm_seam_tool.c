@@ -46,8 +46,8 @@ struct opts {
 	const struct alg *alg;
 	uint8_t mode;
 	uint32_t spi_out, spi_in, reqid, replay, count, timeout, if_id;
-	bool esn, alloc, batch, want_hard, bad_key, bypass;
-	uint32_t alloc_wait, port;
+	bool esn, alloc, batch, want_hard, bad_key, bypass, primitives;
+	uint32_t alloc_wait, port, mark;
 	struct kernel_lifetime lft;
 	uint16_t encap_sport, encap_dport;
 	uint8_t hthresh;
@@ -151,6 +151,10 @@ static void fill_sa(const struct opts *o, struct kernel_sa *sa, bool out)
 		sa->encap.dport = out ? o->encap_dport : o->encap_sport;
 	}
 	sa->if_id = o->if_id;
+	if (o->mark) { /* VTI: the interface key marks the traffic */
+		sa->mark.value = o->mark;
+		sa->mark.mask = 0xffffffffu;
+	}
 }
 
 static void print_sa_checks(const struct kernel_sa *sa)
@@ -164,37 +168,42 @@ static void print_sa_checks(const struct kernel_sa *sa)
 
 	astr(&sa->src, s);
 	astr(&sa->dst, d);
-	printf("%s %s %s %s 0x%08x|proto %s spi 0x%08x reqid %u mode %s\n", pre, s, d, p, sa->spi,
-	       p, sa->spi, sa->reqid, sa->mode == KERNEL_MODE_TUNNEL ? "tunnel" : "transport");
+	printf("%s %s %s %s 0x%08x %u|proto %s spi 0x%08x reqid %u mode %s\n", pre, s, d, p,
+	       sa->spi, sa->mark.value, p, sa->spi, sa->reqid,
+	       sa->mode == KERNEL_MODE_TUNNEL ? "tunnel" : "transport");
 	if (e && e->aead) {
 		hex(k, sa->enc_key, sa->enc_key_len);
-		printf("%s %s %s %s 0x%08x|aead %s %s %u\n", pre, s, d, p, sa->spi, e->kname, k,
-		       e->icv_bits);
+		printf("%s %s %s %s 0x%08x %u|aead %s %s %u\n", pre, s, d, p, sa->spi,
+		       sa->mark.value, e->kname, k, e->icv_bits);
 	} else if (e) {
 		hex(k, sa->enc_key, sa->enc_key_len);
-		printf("%s %s %s %s 0x%08x|enc %s %s\n", pre, s, d, p, sa->spi, e->kname,
-		       e->key_len ? k : "0x");
+		printf("%s %s %s %s 0x%08x %u|enc %s %s\n", pre, s, d, p, sa->spi, sa->mark.value,
+		       e->kname, e->key_len ? k : "0x");
 	}
 	if (a) {
 		hex(k, sa->integ_key, sa->integ_key_len);
-		printf("%s %s %s %s 0x%08x|auth-trunc %s %s %u\n", pre, s, d, p, sa->spi, a->kname,
-		       k, a->icv_bits);
+		printf("%s %s %s %s 0x%08x %u|auth-trunc %s %s %u\n", pre, s, d, p, sa->spi,
+		       sa->mark.value, a->kname, k, a->icv_bits);
 	}
 	if (sa->esn)
-		printf("%s %s %s %s 0x%08x|%s esn\n", pre, s, d, p, sa->spi,
+		printf("%s %s %s %s 0x%08x %u|%s esn\n", pre, s, d, p, sa->spi, sa->mark.value,
 		       sa->mode == KERNEL_MODE_TUNNEL ? "flag af-unspec" : "flag");
 	if (sa->esn || sa->replay_window > 32)
-		printf("%s %s %s %s 0x%08x|replay_window %u, bitmap-length %u\n", pre, s, d, p,
-		       sa->spi, sa->replay_window ? sa->replay_window : 32,
+		printf("%s %s %s %s 0x%08x %u|replay_window %u, bitmap-length %u\n", pre, s, d, p,
+		       sa->spi, sa->mark.value, sa->replay_window ? sa->replay_window : 32,
 		       ((sa->replay_window ? sa->replay_window : 32) + 31) / 32);
 	else
-		printf("%s %s %s %s 0x%08x|replay-window %u\n", pre, s, d, p, sa->spi,
-		       sa->replay_window);
+		printf("%s %s %s %s 0x%08x %u|replay-window %u\n", pre, s, d, p, sa->spi,
+		       sa->mark.value, sa->replay_window);
 	if (sa->encap.on)
-		printf("%s %s %s %s 0x%08x|encap type espinudp sport %u dport %u\n", pre, s, d, p,
-		       sa->spi, sa->encap.sport, sa->encap.dport);
+		printf("%s %s %s %s 0x%08x %u|encap type espinudp sport %u dport %u\n", pre, s, d,
+		       p, sa->spi, sa->mark.value, sa->encap.sport, sa->encap.dport);
 	if (sa->if_id)
-		printf("%s %s %s %s 0x%08x|if_id 0x%x\n", pre, s, d, p, sa->spi, sa->if_id);
+		printf("%s %s %s %s 0x%08x %u|if_id 0x%x\n", pre, s, d, p, sa->spi, sa->mark.value,
+		       sa->if_id);
+	if (sa->mark.mask)
+		printf("%s %s %s %s 0x%08x %u|mark 0x%x/0x%x\n", pre, s, d, p, sa->spi,
+		       sa->mark.value, sa->mark.value, sa->mark.mask);
 }
 
 static void fill_policy(const struct opts *o, struct kernel_policy *p, uint8_t dir)
@@ -224,6 +233,10 @@ static void fill_policy(const struct opts *o, struct kernel_policy *p, uint8_t d
 		p->tmpl_dst = out ? o->remote : o->local;
 	}
 	p->if_id = o->if_id;
+	if (o->mark) {
+		p->mark.value = o->mark;
+		p->mark.mask = 0xffffffffu;
+	}
 }
 
 static void print_policy_checks(const struct kernel_policy *p)
@@ -232,8 +245,9 @@ static void print_policy_checks(const struct kernel_policy *p)
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], ts[INET6_ADDRSTRLEN], td[INET6_ADDRSTRLEN];
 	char id[200];
 
-	snprintf(id, sizeof(id), "check-policy %s/%u %s/%u %s %u", astr(&p->sel.src, s),
-		 p->sel.src_len, astr(&p->sel.dst, d), p->sel.dst_len, dirs[p->dir], p->if_id);
+	snprintf(id, sizeof(id), "check-policy %s/%u %s/%u %s %u %u", astr(&p->sel.src, s),
+		 p->sel.src_len, astr(&p->sel.dst, d), p->sel.dst_len, dirs[p->dir], p->if_id,
+		 p->mark.value);
 	printf("%s|priority %u\n", id, kernel_policy_priority(&p->sel));
 	if (p->mode == KERNEL_MODE_TUNNEL)
 		printf("%s|tmpl src %s dst %s\n", id, astr(&p->tmpl_src, ts),
@@ -257,10 +271,14 @@ static int open_seam(struct kernel **k, bool keep, uint32_t spi)
 	return 0;
 }
 
+/*
+ * A child SA pair and its policies: through kernel_child_install(), or with
+ * --primitives one SA and policy call at a time.
+ */
 static int cmd_child(struct opts *o)
 {
 	struct kernel *k;
-	struct kernel_sa out, in;
+	struct kernel_child c = {0};
 	struct kernel_policy p;
 	int ret;
 
@@ -269,38 +287,52 @@ static int cmd_child(struct opts *o)
 			   -EINVAL);
 	if (open_seam(&k, true, o->alloc ? o->spi_in : 0))
 		return 1;
-	fill_sa(o, &out, true);
-	fill_sa(o, &in, false);
+	fill_sa(o, &c.out, true);
+	fill_sa(o, &c.in, false);
 	if (o->alloc) {
-		in.spi = 0;
-		ret = kernel_spi_alloc(k, &in);
+		c.in.spi = 0;
+		ret = kernel_spi_alloc(k, &c.in);
 		if (ret < 0)
 			return die("allocate SPI", k, ret);
-		printf("allocated spi 0x%08x\n", in.spi);
+		printf("allocated spi 0x%08x\n", c.in.spi);
 		if (o->alloc_wait) /* let the larval state expire: UPDSA falls back to NEWSA */
 			sleep(o->alloc_wait);
-		ret = kernel_sa_update(k, &in);
-	} else {
-		ret = kernel_sa_add(k, &in);
+		c.in_allocated = true;
 	}
-	if (ret < 0)
-		return die("inbound SA", k, ret);
-	ret = kernel_sa_add(k, &out);
-	if (ret < 0)
-		return die("outbound SA", k, ret);
-	print_sa_checks(&out);
-	print_sa_checks(&in);
+	if (o->primitives) {
+		ret = c.in_allocated ? kernel_sa_update(k, &c.in) : kernel_sa_add(k, &c.in);
+		if (ret < 0)
+			return die("inbound SA", k, ret);
+		ret = kernel_sa_add(k, &c.out);
+		if (ret < 0)
+			return die("outbound SA", k, ret);
+		for (uint8_t dir = 0; dir <= KERNEL_DIR_FWD; dir++) {
+			if (dir == KERNEL_DIR_FWD && o->mode != KERNEL_MODE_TUNNEL)
+				break;
+			fill_policy(o, &p, dir);
+			ret = kernel_policy_add(k, &p);
+			if (ret < 0)
+				return die("policy", k, ret);
+		}
+	} else {
+		if (o->have_sel)
+			c.sel = o->sel;
+		c.no_fwd = o->mode != KERNEL_MODE_TUNNEL;
+		ret = kernel_child_install(k, &c);
+		if (ret < 0)
+			return die("child", k, ret);
+	}
+	/* what ip xfrm must show, derived here independently of the seam */
+	print_sa_checks(&c.out);
+	print_sa_checks(&c.in);
 	for (uint8_t dir = 0; dir <= KERNEL_DIR_FWD; dir++) {
 		if (dir == KERNEL_DIR_FWD && o->mode != KERNEL_MODE_TUNNEL)
 			break;
 		fill_policy(o, &p, dir);
-		ret = kernel_policy_add(k, &p);
-		if (ret < 0)
-			return die("policy", k, ret);
 		print_policy_checks(&p);
 	}
-	kernel_sa_wipe(&out);
-	kernel_sa_wipe(&in);
+	kernel_sa_wipe(&c.out);
+	kernel_sa_wipe(&c.in);
 	kernel_close(k);
 	printf("child installed\n");
 	return 0;
@@ -336,6 +368,10 @@ static int cmd_counters(struct opts *o)
 	id.dst = o->remote;
 	id.spi = o->spi_out;
 	id.proto = o->alg ? o->alg->proto : IPPROTO_ESP;
+	if (o->mark) {
+		id.mark.value = o->mark;
+		id.mark.mask = 0xffffffffu;
+	}
 	ret = kernel_sa_counters(k, &id, &st);
 	if (ret < 0)
 		return die("counters", k, ret);
@@ -346,6 +382,9 @@ static int cmd_counters(struct opts *o)
 	       (unsigned long long)st.last_used, (unsigned long long)st.oseq,
 	       (unsigned long long)st.seq, st.replay_fail, st.replay_window_fail,
 	       st.integrity_fail);
+	printf("config mode %s encr %s integ %s icv %u window %u esn %u\n",
+	       st.mode == KERNEL_MODE_TUNNEL ? "tunnel" : "transport", st.encr[0] ? st.encr : "-",
+	       st.integ[0] ? st.integ : "-", st.icv_bits, st.window, st.esn);
 	kernel_close(k);
 	return 0;
 }
@@ -687,37 +726,17 @@ static const struct alg *find_alg(const char *name)
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-	    {"local", 1, 0, 'l'},
-	    {"remote", 1, 0, 'r'},
-	    {"lnet", 1, 0, 'L'},
-	    {"rnet", 1, 0, 'R'},
-	    {"alg", 1, 0, 'a'},
-	    {"mode", 1, 0, 'm'},
-	    {"spi-out", 1, 0, 'o'},
-	    {"spi-in", 1, 0, 'i'},
-	    {"reqid", 1, 0, 'q'},
-	    {"replay", 1, 0, 'w'},
-	    {"esn", 0, 0, 'e'},
-	    {"alloc", 0, 0, 'A'},
-	    {"soft-packets", 1, 0, 1},
-	    {"hard-packets", 1, 0, 2},
-	    {"soft-secs", 1, 0, 3},
-	    {"hard-secs", 1, 0, 4},
-	    {"encap", 1, 0, 5},
-	    {"want", 1, 0, 6},
-	    {"timeout", 1, 0, 7},
-	    {"count", 1, 0, 'n'},
-	    {"batch", 0, 0, 'b'},
-	    {"name", 1, 0, 8},
-	    {"if-id", 1, 0, 9},
-	    {"ipbatch", 1, 0, 10},
-	    {"kind", 1, 0, 11},
-	    {"hthresh", 1, 0, 12},
-	    {"bad-key", 0, 0, 13},
-	    {"alloc-wait", 1, 0, 14},
-	    {"bypass", 0, 0, 15},
-	    {"port", 1, 0, 16},
-	    {0, 0, 0, 0},
+	    {"local", 1, 0, 'l'},      {"remote", 1, 0, 'r'},	  {"lnet", 1, 0, 'L'},
+	    {"rnet", 1, 0, 'R'},       {"alg", 1, 0, 'a'},	  {"mode", 1, 0, 'm'},
+	    {"spi-out", 1, 0, 'o'},    {"spi-in", 1, 0, 'i'},	  {"reqid", 1, 0, 'q'},
+	    {"replay", 1, 0, 'w'},     {"esn", 0, 0, 'e'},	  {"alloc", 0, 0, 'A'},
+	    {"soft-packets", 1, 0, 1}, {"hard-packets", 1, 0, 2}, {"soft-secs", 1, 0, 3},
+	    {"hard-secs", 1, 0, 4},    {"encap", 1, 0, 5},	  {"want", 1, 0, 6},
+	    {"timeout", 1, 0, 7},      {"count", 1, 0, 'n'},	  {"batch", 0, 0, 'b'},
+	    {"name", 1, 0, 8},	       {"if-id", 1, 0, 9},	  {"ipbatch", 1, 0, 10},
+	    {"kind", 1, 0, 11},	       {"hthresh", 1, 0, 12},	  {"bad-key", 0, 0, 13},
+	    {"alloc-wait", 1, 0, 14},  {"bypass", 0, 0, 15},	  {"port", 1, 0, 16},
+	    {"primitives", 0, 0, 17},  {"mark", 1, 0, 18},	  {0, 0, 0, 0},
 	};
 	struct opts o = {0};
 	uint8_t len;
@@ -836,6 +855,12 @@ int main(int argc, char **argv)
 			break;
 		case 16:
 			o.port = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 17:
+			o.primitives = true;
+			break;
+		case 18:
+			o.mark = (uint32_t)strtoul(optarg, NULL, 0);
 			break;
 		default:
 			return 2;

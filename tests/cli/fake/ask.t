@@ -44,3 +44,25 @@ Uncommitted changes found, commit them before exiting (yes/no/cancel)? [cancel]:
 R1#show running-config
 hostname R1
 R1#
+@@ # the answer is edited like a line: Ctrl-U clears it, Backspace erases; Ctrl-D on an empty answer stays
+@@ pty
+@@ input
+> conf t
+> hostname R4
+> end
++ <C-d>
+> end
++ yes<C-u>nx<BS><CR>
+> show running-config
+@@ screen
+ikesh#conf t
+ikesh(config)#hostname R4
+ikesh(config)#end
+Uncommitted changes found, commit them before exiting (yes/no/cancel)? [cancel]:
+
+ikesh(config)#end
+Uncommitted changes found, commit them before exiting (yes/no/cancel)? [cancel]:
+ n
+ikesh#show running-config
+hostname ikesh
+ikesh#

@@ -44,3 +44,12 @@ ikesh: {tmp}/missing.ikesh: No such file or directory
 @@ stderr
 ikesh: -f may be given once
 @@ exit 2
+@@ # --state-dir wins over IKESH_STATE_DIR (which the runner sets)
+@@ file alt/startup-config
+hostname ALT
+@@ run --state-dir {tmp}/alt -c "show running-config"
+@@ stdout
+hostname ALT
+@@ run -c "show running-config"
+@@ stdout
+hostname ikesh

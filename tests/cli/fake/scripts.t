@@ -104,3 +104,10 @@ line 1
 @@ stderr
 <stdin>:2: % a NUL byte in the line
 @@ exit 1
+@@ # a huge bad word is named by its first 64 characters
+@@ file long.ikesh
+show xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+@@ run -f {tmp}/long.ikesh
+@@ stderr
+{tmp}/long.ikesh:1: % Invalid input detected at 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'
+@@ exit 1

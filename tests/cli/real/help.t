@@ -31,15 +31,18 @@ hq-gw#?
   clear      Reset functions
   configure  Enter configuration mode
   copy       Copy a configuration
+  debug      Debugging functions (output with terminal monitor)
   exit       Leave the shell
   logout     Leave the shell
   quit       Leave the shell
   show       Show running system information
   terminal   Set terminal line parameters
+  undebug    Disable debugging functions
   write      Save the running configuration
 hq-gw#show ?
   configuration   The candidate configuration
   crypto          Encryption module
+  debugging       Debugging that is on
   ipsec           IPsec tunnels
   logging         Recent log messages
   running-config  Current operating configuration
@@ -100,15 +103,15 @@ hq-gw(config-ikev2-policy)#encryption aes256 ?
   <cr>
 hq-gw(config-ikev2-policy)#group ?
   1   768-bit MODP (insecure)
+  2   1024-bit MODP
+  5   1536-bit MODP
   14  2048-bit MODP
   15  3072-bit MODP
   16  4096-bit MODP
   19  256-bit random ECP
-  2   1024-bit MODP
   20  384-bit random ECP
   21  521-bit random ECP
   31  Curve25519
-  5   1536-bit MODP
 hq-gw(config-ikev2-policy)#lifetime ?
   <120-86400>  Lifetime in seconds
 hq-gw(config-ikev2-policy)#exit

@@ -1,10 +1,20 @@
-Scripts against the real engine: the example script commits once at its
-end (its key keeps `#` and `!`, its trailing comment is dropped); a
+Scripts against the real engine: the example script commits once, at its
+`commit` line, and then shows what it made (its key keeps `#` and `!`,
+masked in show; its trailing comment is dropped); a
 script with an error stops at the first one (FILE:LINE) and commits
 nothing, not even its valid lines; errors found at commit are all
 listed; --check commits nothing; a secret never appears in a message;
 standard input and #! scripts; an explicit `commit` line commits there.
 @@ run -f {configs}/add-branch.ikesh
+@@ stdout
+ipsec tunnel BRANCH-7
+ description Branch 7
+ ipsec-policy BRANCH-ESP
+ local-address 192.0.2.1
+ remote-address branch7.example.net
+ authentication pre-share key *****
+ local-subnet 10.1.0.0/24
+ remote-subnet 10.7.0.0/24
 @@ run -c "show running-config secrets"
 @@ stdout
 Building configuration...
@@ -80,3 +90,23 @@ hostname from-stdin
 @@ run -c "show running-config | include hostname"
 @@ stdout
 hostname second
+@@ # `do write memory` from configuration mode also saves the final result; --check saves nothing
+@@ run -c "conf t" -c "hostname dw" -c "do write memory" -c "hostname dw2"
+@@ stdout
+Building configuration...
+[OK]
+@@ run --check -c "conf t" -c "hostname chk" -c "do wr"
+@@ stdout
+Configuration is valid.
+@@ run -c "show startup-config | include hostname"
+@@ stdout
+hostname dw2
+@@ # a save line that cannot be right fails where it stands, and nothing is committed
+@@ run -c "conf t" -c "hostname saved-not" -c "end" -c "write bogus"
+@@ stderr
+-c:4: % Invalid input detected at 'bogus'
+@@ exit 1
+@@ run -c "show running-config | include hostname" -c "show startup-config | include hostname"
+@@ stdout
+hostname dw2
+hostname dw2

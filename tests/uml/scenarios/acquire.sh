@@ -8,7 +8,7 @@ check_ip_xfrm gA gA.out
 tool gA events --want acquire --timeout 15 >ev.out 2>&1 &
 evpid=$!
 wait_for ev.out listening 5 || fail "event listener did not start"
-in_ns hA ping -c 1 -W 1 10.2.0.2 >/dev/null && fail "a packet passed with no SA"
+in_ns hA ping -c 1 -W 0.3 10.2.0.2 >/dev/null && fail "a packet passed with no SA"
 wait $evpid || { cat ev.out; fail "no ACQUIRE event"; }
 cat ev.out
 # reqid 0x494b0007, the template's outer addresses, ESP, the packet's destination

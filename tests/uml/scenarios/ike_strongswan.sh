@@ -10,6 +10,14 @@
 # SCENARIO_PSK_SW    charon's key (default: the same as ikesh's): a mismatch test
 # SCENARIO_EXPECT    up | REGEX: the tunnel comes up, or `show ipsec tunnel`
 #                    shows REGEX as the reason it is down
+# SCENARIO_MODE      basic (default) | rekey-sw | rekey-ikesh | dpd
+#   rekey-sw     charon rekeys the CHILD_SA every ~8 s and the IKE SA every
+#                ~15 s while hA pings hB for 30 s
+#   rekey-ikesh  ikesh's IKE and CHILD lifetimes are 120 s: ikesh rekeys both
+#                at 85-90 % while hA pings hB for 115 s
+#   dpd          charon is killed: DPD (interval 2, timeout 10) notices it,
+#                and `dpd action restart` brings the tunnel back once charon
+#                runs again
 . "$IKESH_UML_LIB"
 init=${SCENARIO_INIT:-ikesh}
 sw_ike=${SCENARIO_SW_IKE:-aes256gcm16-prfsha256-x25519}
@@ -19,7 +27,29 @@ ipsec=${SCENARIO_IPSEC:-encryption aes256-gcm}
 psk=interop-secret-1
 psk_sw=${SCENARIO_PSK_SW:-$psk}
 expect=${SCENARIO_EXPECT:-up}
+mode=${SCENARIO_MODE:-basic}
 work=$(pwd)
+
+sw_conn_extra=
+sw_child_extra=
+tun_extra=
+case $mode in
+basic | dpd) ;;
+rekey-sw)
+	sw_conn_extra="rekey_time = 15s
+    over_time = 10s
+    rand_time = 2s"
+	sw_child_extra="rekey_time = 8s
+        life_time = 20s
+        rand_time = 1s"
+	;;
+rekey-ikesh)
+	ike="$ike,lifetime 120"
+	tun_extra=" sa-lifetime 120"
+	;;
+*) fail "unknown SCENARIO_MODE $mode" ;;
+esac
+[ "$mode" = dpd ] && tun_extra=" dpd interval 2 timeout 10 action restart"
 
 topology
 in_ns hA ping -c 1 -W 2 10.2.0.2 >/dev/null || fail "no clear-text path hA -> hB"
@@ -49,6 +79,7 @@ connections {
     local_addrs = 192.0.2.2
     remote_addrs = 192.0.2.1
     proposals = $sw_ike
+    $sw_conn_extra
     local { auth = psk
             id = 192.0.2.2 }
     remote { auth = psk
@@ -59,6 +90,7 @@ connections {
         remote_ts = 10.1.0.0/24
         esp_proposals = $sw_esp
         start_action = $sw_start
+        $sw_child_extra
       }
     }
   }
@@ -71,19 +103,56 @@ secrets {
   }
 }
 EOF
-in_ns gB unshare -m sh -c "mount -t tmpfs none /run && STRONGSWAN_CONF=$work/sw/strongswan.conf exec /usr/lib/ipsec/charon" \
-	>sw/charon.out 2>&1 &
-sw_pid=$!
 vici="--uri unix://$work/sw/charon.vici"
+# sw/start.sh starts charon in gB (its pid in sw/charon.pid), waits until it
+# answers and loads the configuration; the dpd mode runs it a second time.
+cat >sw/start.sh <<EOF
+rm -f $work/sw/charon.vici
+ip netns exec gB unshare -m sh -c "mount -t tmpfs none /run && STRONGSWAN_CONF=$work/sw/strongswan.conf exec /usr/lib/ipsec/charon" \\
+	>>$work/sw/charon.out 2>&1 </dev/null &
+echo \$! >$work/sw/charon.pid
 t=0
 until swanctl --stats $vici >/dev/null 2>&1; do
-	t=$((t + 1))
-	[ $t -gt 100 ] && { cat sw/charon.out; fail "charon did not start"; }
+	t=\$((t + 1))
+	[ \$t -gt 100 ] && { cat $work/sw/charon.out; echo "charon did not start"; exit 1; }
 	sleep 0.1
 done
-swanctl --load-all $vici --file "$work/sw/swanctl.conf" >sw/load.out 2>&1 ||
-	{ cat sw/load.out; fail "swanctl --load-all"; }
+swanctl --load-all $vici --file $work/sw/swanctl.conf >$work/sw/load.out 2>&1 ||
+	{ cat $work/sw/load.out; echo "swanctl --load-all failed"; exit 1; }
+exit 0
+EOF
+# sw/kill.sh: charon dies without a word to its peer
+cat >sw/kill.sh <<EOF
+kill -9 \$(cat $work/sw/charon.pid) && rm -f $work/sw/charon.pid
+date +%s >$work/sw/killed.at
+EOF
+sw_stop() {
+	[ -f sw/charon.pid ] && kill "$(cat sw/charon.pid)" 2>/dev/null
+	rm -f sw/charon.pid
+}
+sh sw/start.sh || fail "charon in gB"
 ok "charon runs in gB"
+
+# check_ping.sh N MAXLOSS: ping -c N from hA to hB every 0.2 s, at most
+# MAXLOSS replies missing; the number received goes to ping.received
+cat >check_ping.sh <<EOF
+ip netns exec hA ping -c \$1 -i 0.2 -W 1 10.2.0.2 >$work/ping.out 2>&1
+r=\$(sed -n 's/.* \([0-9]*\) received.*/\1/p' $work/ping.out)
+tail -n 3 $work/ping.out
+[ -n "\$r" ] || { echo "no ping summary"; exit 1; }
+echo \$r >$work/ping.received
+[ \$((\$1 - r)) -le \$2 ] || { echo "\$((\$1 - r)) of \$1 pings lost (at most \$2 allowed)"; exit 1; }
+exit 0
+EOF
+# check_total.sh IN OUT: the tunnel's totals since commit cover every echo
+# request that went out and every reply that came back, across all SAs
+cat >check_total.sh <<EOF
+r=\$(cat $work/ping.received)
+echo "tunnel totals: in \$1, out \$2; replies received by hA: \$r"
+[ "\$1" -ge "\$r" ] && [ "\$2" -ge "\$r" ] || { echo "totals lost packets across rekeys"; exit 1; }
+[ "\$1" -le "\$2" ] || { echo "more replies than requests"; exit 1; }
+exit 0
+EOF
 
 # ---- ikesh in gA, configured as an operator would
 start=auto
@@ -104,6 +173,7 @@ ipsec tunnel SW
  local-subnet 10.1.0.0/24
  remote-subnet 10.2.0.0/24
  start-mode $start
+$tun_extra
 commit
 @reject %
 end
@@ -111,7 +181,11 @@ EOF
 	if [ "$init" = strongswan ]; then
 		echo "@sh swanctl --initiate --child net $vici --timeout 20 >$work/sw/initiate.out 2>&1 || true"
 	fi
-	if [ "$expect" = up ]; then
+	if [ "$expect" != up ]; then
+		cat <<EOF
+@until 40 $expect :: show ipsec tunnel SW
+EOF
+	elif [ "$mode" = basic ]; then
 		cat <<EOF
 @until 30 State: UP-ACTIVE :: show ipsec tunnel SW
 show crypto ikev2 sa detail
@@ -126,9 +200,50 @@ show crypto session detail
 @expect UP-ACTIVE
 @sh sh $work/sw/check_sas.sh
 EOF
-	else
+	elif [ "$mode" = rekey-sw ] || [ "$mode" = rekey-ikesh ]; then
+		n=150
+		[ "$mode" = rekey-ikesh ] && n=575
 		cat <<EOF
-@until 40 $expect :: show ipsec tunnel SW
+@until 30 State: UP-ACTIVE :: show ipsec tunnel SW
+show crypto ipsec sa
+@save SPI0 current outbound spi: (0x[0-9A-F]+)
+@sh sh $work/check_ping.sh $n 1
+show crypto ikev2 stats
+@expect ^IKE SAs rekeyed +: [1-9]
+@expect ^CHILD SAs rekeyed +: [1-9]
+@expect ^IKE SAs established +: 1$
+@expect ^active +: 1$
+show crypto ipsec sa
+@reject current outbound spi: {SPI0}
+@expect Status: ACTIVE
+show ipsec tunnel SW
+@expect State: UP-ACTIVE
+@save IN Traffic since commit: in ([0-9]+) packets
+@save OUT Traffic since commit: in [0-9]+ packets \([0-9]+ bytes\), out ([0-9]+) packets
+@sh sh $work/check_total.sh {IN} {OUT}
+@sh ip netns exec hA ping -c 3 -i 0.2 -W 2 10.2.0.2
+show ipsec tunnel SW
+@save IN2 Traffic since commit: in ([0-9]+) packets
+@sh [ {IN2} -ge \$(({IN} + 3)) ] || { echo "totals did not rise after the rekeys"; exit 1; }
+@sh sh $work/sw/check_rekeys.sh
+EOF
+	else # dpd
+		cat <<EOF
+@until 30 State: UP-ACTIVE :: show ipsec tunnel SW
+show crypto ikev2 sa detail
+@expect DPD configured for 2 seconds
+@sh ip netns exec hA ping -c 3 -i 0.2 -W 2 10.2.0.2
+@sh sh $work/sw/kill.sh
+@until 16 Reason: .*DPD.*no reply :: show ipsec tunnel SW
+@sh echo "DPD noticed \$((\$(date +%s) - \$(cat $work/sw/killed.at))) s after charon died"
+@reject State: UP
+@sh sh $work/sw/start.sh
+@until 45 State: UP-ACTIVE :: show ipsec tunnel SW
+@sh echo "tunnel back \$((\$(date +%s) - \$(cat $work/sw/killed.at))) s after charon died"
+@sh ip netns exec hA ping -c 5 -i 0.2 -W 2 10.2.0.2
+show crypto ikev2 stats
+@expect ^IKE SAs established +: 2$
+@expect ^active +: 1$
 EOF
 	fi
 } >steps
@@ -140,21 +255,40 @@ cat $work/sw/sas.out
 grep -Eq '^ +in +[0-9a-f]+.* 5 packets' $work/sw/sas.out || { echo "charon's inbound SA did not count 5 packets"; exit 1; }
 grep -Eq '^ +out +[0-9a-f]+.* 5 packets' $work/sw/sas.out || { echo "charon's outbound SA did not count 5 packets"; exit 1; }
 EOF
+# charon's view after the rekeys: one IKE SA, one CHILD_SA, and its log
+# shows both kinds of rekey done
+cat >sw/check_rekeys.sh <<EOF
+swanctl --list-sas $vici 2>/dev/null >$work/sw/sas.out
+cat $work/sw/sas.out
+[ \$(grep -c 'ESTABLISHED' $work/sw/sas.out) = 1 ] || { echo "charon does not have exactly one IKE SA"; exit 1; }
+[ \$(grep -c 'INSTALLED' $work/sw/sas.out) = 1 ] || { echo "charon does not have exactly one CHILD_SA"; exit 1; }
+grep -E 'IKE_SA .* rekeyed' $work/sw/charon.log | head -n 3
+grep -Eq 'IKE_SA .* rekeyed' $work/sw/charon.log || { echo "charon logged no IKE rekey"; exit 1; }
+grep -E 'CREATE_CHILD_SA request [0-9]+ \\[ N\\(REKEY_SA\\)' $work/sw/charon.log | head -n 3
+grep -Eq 'CREATE_CHILD_SA request [0-9]+ \\[ N\\(REKEY_SA\\)' $work/sw/charon.log || { echo "charon logged no CHILD_SA rekey"; exit 1; }
+EOF
 in_ns gA python3 "$IKESH_DRIVE" steps -- "$IKESH_BIN" --state-dir "$work/state" --run-dir "$work/run" \
 	>ikesh.out 2>&1
 rc=$?
 cat ikesh.out
 if [ $rc != 0 ]; then
 	echo "---- charon.log"
-	tail -n 60 sw/charon.log
-	kill $sw_pid 2>/dev/null
-	fail "ikesh against strongSwan ($init initiates, $sw_ike / $sw_esp)"
+	tail -n 80 sw/charon.log
+	sw_stop
+	fail "ikesh against strongSwan ($mode, $init initiates, $sw_ike / $sw_esp)"
 fi
-if [ "$expect" = up ]; then
-	ok "ikesh and strongSwan: tunnel up, 5 pings through ESP ($init initiates, $sw_ike / $sw_esp)"
-else
-	ok "ikesh shows why the tunnel is down: /$expect/"
-fi
-kill $sw_pid 2>/dev/null
-wait $sw_pid 2>/dev/null
+case $mode in
+basic)
+	if [ "$expect" = up ]; then
+		ok "ikesh and strongSwan: tunnel up, 5 pings through ESP ($init initiates, $sw_ike / $sw_esp)"
+	else
+		ok "ikesh shows why the tunnel is down: /$expect/"
+	fi
+	;;
+rekey-sw) ok "charon rekeyed the CHILD_SA and the IKE SA during a ping, at most one packet lost" ;;
+rekey-ikesh) ok "ikesh rekeyed the CHILD_SA and the IKE SA during a ping, at most one packet lost" ;;
+dpd) ok "DPD noticed charon gone; the tunnel came back when charon returned" ;;
+esac
+sw_stop
+sleep 0.2
 exit 0

@@ -31,6 +31,15 @@ tool gA child --alg gcm256 --local 192.0.2.1 --remote 192.0.2.9 --lnet 10.1.0.0/
 	--rnet 10.9.0.0/24 --spi-out 0x1000 --spi-in 0xc0000b06 >/dev/null 2>err.out &&
 	fail "a duplicate SA was accepted"
 cat err.out
-grep -q 'outbound SA: add SA esp spi 0x00001000 dst 192.0.2.9: File exists' err.out ||
+grep -q 'child: add SA esp spi 0x00001000 dst 192.0.2.9: File exists' err.out ||
 	fail "the duplicate SA error does not say what and where"
 ok "a kernel refusal names the SA"
+# the child was taken back whole: no inbound SA, no policy; the foreign SA stays
+in_ns gA ip xfrm state get src 192.0.2.9 dst 192.0.2.1 proto esp spi 0xc0000b06 >/dev/null 2>&1 &&
+	fail "the failed child's inbound SA stayed"
+[ "$(in_ns gA ip xfrm policy | grep -c '^src')" = 1 ] || fail "the failed child's policies stayed"
+in_ns gA ip xfrm state get src 192.0.2.1 dst 192.0.2.9 proto esp spi 0x1000 >/dev/null ||
+	fail "the foreign SA holding the SPI was deleted"
+in_ns gA ip xfrm policy get src 10.1.0.0/24 dst 10.9.0.0/24 dir out | grep -q 'reqid 7 ' ||
+	fail "the foreign policy with the same selector was replaced"
+ok "a child that fails part-way is removed again, the SA that holds its SPI is not"

@@ -11,13 +11,15 @@ ma=$(in_ns gA cat /sys/class/net/wan/address)
 mb=$(in_ns gB cat /sys/class/net/wan/address)
 in_ns gA ip neigh replace $GB lladdr $mb nud permanent dev wan
 in_ns gB ip neigh replace $GA lladdr $ma nud permanent dev wan
-tool gA child --mode transport --alg $alg --local $GA --remote $GB \
+tool gA child --primitives --mode transport --alg $alg --local $GA --remote $GB \
 	--spi-out 0xc0000a02 --spi-in 0xc0000b02 >gA.out || fail "gA: child"
-tool gB child --mode transport --alg $alg --local $GB --remote $GA \
+tool gB child --primitives --mode transport --alg $alg --local $GB --remote $GA \
 	--spi-out 0xc0000b02 --spi-in 0xc0000a02 >gB.out || fail "gB: child"
 grep -q 'mode transport' gA.out || fail "not transport mode"
 check_ip_xfrm gA gA.out
 check_ip_xfrm gB gB.out
+seam_vs_ip gA $GA $GB $alg $proto 0xc0000a02
+seam_vs_ip gB $GA $GB $alg $proto 0xc0000a02
 in_ns gA ping -c 4 -i 0.05 -W 2 $GB >ping.out || { cat ping.out; fail "ping gA -> gB"; }
 ok "4 pings gA -> gB in $proto transport mode (IPv$af)"
 expect_packets gA $GA $GB $alg $proto 0xc0000a02 4

@@ -1,0 +1,131 @@
+/*
+ * rt_int.h - the IKE runtime's internals, shared by engine/runtime.c
+ * (tunnel table, sync with the running configuration, the IKE core's
+ * callbacks, the event loop), rt_conf.c (configuration -> IKE settings),
+ * rt_kernel.c (what a tunnel installed in the kernel) and rt_status.c
+ * (status, clear and debug for the shell).
+ */
+#ifndef IKESH_RT_INT_H
+#define IKESH_RT_INT_H
+
+#include <netdb.h>
+#include <stdarg.h>
+#include <sys/socket.h>
+
+#include "eng_int.h"
+#include "ike_proto.h"
+#include "ike_sock.h"
+#include "ikev2.h"
+#include "kernel.h"
+#include "xform.h"
+
+#define RT_CHILDREN	 ENG_STATUS_CHILDREN
+#define RT_POLICIES	 (ENG_SUBNETS_MAX * ENG_SUBNETS_MAX * 3)
+#define RT_REPLAY_WINDOW 64
+
+/* One asynchronous name resolution (getaddrinfo_a owns it until done). */
+struct rt_gai {
+	struct gaicb cb;
+	struct addrinfo hints;
+	char name[256];
+};
+
+/* One CHILD_SA pair as installed, for counters and removal. */
+struct rt_child {
+	struct kernel_sa_id in, out;
+	struct eng_child_status st;
+	/* what the kernel counted before `clear crypto ipsec sa counters` */
+	struct eng_sa_count base_in, base_out;
+	/* sa-idletime: the packet count last seen, and when it last moved */
+	uint64_t seen_packets;
+	time_t seen_at;
+};
+
+struct rt_tun {
+	char name[ENG_NAME_MAX];
+	uint32_t id;
+	bool present;	 /* still in running (sync mark) */
+	bool configured; /* handed to the IKE core */
+	struct ike_peer_conf conf;
+	uint8_t start_mode;
+	/* remote-address entries are tried in order: the one in use, and a
+	 * host name's resolution (again at every reconnect) */
+	uint8_t remote_idx;
+	bool advance;		  /* a failure: move to the next entry at the next tick */
+	struct rt_gai *gai;	  /* resolution in flight, or NULL */
+	uint8_t gai_idx;	  /* the entry it is for */
+	struct eng_addr resolved; /* its result (family 0 = none yet) */
+	uint8_t resolved_idx;
+	uint8_t n_remote; /* entries, and whether the one in use is a name */
+	bool remote_is_host;
+	int64_t next_try_ms; /* when `advance` may act */
+	unsigned fail_ms;    /* back-off between attempts */
+	uint32_t idletime;   /* sa-idletime seconds, 0 = off */
+	time_t up_since;     /* the IKE SA's establishment (kept across rekeys) */
+	/* xfrm-interface: the interface this tunnel made, kept across
+	 * renegotiations so that routes through it stay */
+	char ifname[ENG_IFNAME_MAX];
+	uint32_t if_id;
+	uint8_t if_kind; /* enum kernel_iface_kind: XFRM, or VTI (marks) */
+	enum eng_tun_state state;
+	char reason[256];
+	time_t reason_at;
+	/* kernel state this tunnel owns */
+	size_t n_child;
+	struct rt_child child[RT_CHILDREN];
+	size_t n_pol;
+	struct kernel_policy_id pol[RT_POLICIES];
+	struct eng_sa_count total_in, total_out;
+};
+
+struct eng_rt {
+	struct eng *eng;
+	struct eng_runtime_opts opts;
+	struct kernel *k;
+	struct ike_engine *ike;
+	struct ike_sock sock;
+	int kernel_ev_fd;
+	struct rt_tun **tun;
+	size_t n_tun, cap_tun;
+	/* resolutions whose tunnel went away while glibc still owned them */
+	struct rt_gai **orphans;
+	size_t n_orphans;
+	int64_t idle_check_ms; /* next look at the SAs' last use */
+	uint32_t next_id;
+	uint8_t *rxbuf;
+};
+
+/* rt_conf.c */
+void ike_addr_from(struct ike_addr *dst, const struct eng_addr *a, uint16_t port);
+void eng_addr_from_ike(struct eng_addr *dst, const struct ike_addr *a);
+void kaddr_from_ike(struct kernel_addr *dst, const struct ike_addr *a);
+void ss_from_ike(struct sockaddr_storage *ss, const struct ike_addr *a);
+void ike_from_ss(struct ike_addr *a, const struct sockaddr_storage *ss);
+uint8_t encr_from_id(uint16_t id, uint16_t bits);
+uint8_t hash_from_integ(uint16_t id);
+uint8_t hash_from_prf(uint16_t id);
+int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, const struct eng_tunnel *t,
+		struct ike_peer_conf *c, char *why, size_t why_len);
+
+/* runtime.c */
+struct rt_tun *tun_find(struct eng_rt *rt, const char *name);
+void set_reason(struct rt_tun *t, const char *reason);
+
+/* rt_kernel.c */
+void child_counters(struct eng_rt *rt, struct rt_child *c);
+void child_remove(struct eng_rt *rt, struct rt_tun *t, size_t i);
+void policies_remove(struct eng_rt *rt, struct rt_tun *t);
+void tun_kernel_clear(struct eng_rt *rt, struct rt_tun *t);
+void prefix_from_range(struct eng_prefix *p, const struct ike_ts_range *r);
+void sa_fill(struct kernel_sa *sa, const struct ike_child_sa *c, bool in, bool natt);
+int k_sa_add(struct eng_rt *rt, const struct kernel_sa *sa);
+int k_sa_del(struct eng_rt *rt, const struct kernel_sa_id *id);
+int child_policies(struct eng_rt *rt, struct rt_tun *t, const struct ike_child_sa *c);
+int traps_install(struct eng_rt *rt, struct rt_tun *t);
+void iface_drop(struct eng_rt *rt, struct rt_tun *t);
+int iface_ensure(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg);
+
+/* rt_status.c */
+void ike_level_follow(struct eng *eng);
+
+#endif /* IKESH_RT_INT_H */
