@@ -28,6 +28,11 @@ static int do_commit(struct cmd_sess *cs, const struct eng_commit_req *req)
 			req->check_only ? "Commit check" : "Commit", d.n, d.n == 1 ? "" : "s");
 		for (size_t i = 0; i < d.n; i++)
 			cmd_err(cs, "%%   %s", d.lines[i]);
+	} else if (rc && d.n) {
+		/* refused before validation (configure exclusive): the reason */
+		for (size_t i = 0; i < d.n; i++)
+			cmd_err(cs, "%% %s failed: %s", req->check_only ? "Commit check" : "Commit",
+				d.lines[i]);
 	} else if (rc) {
 		cmd_fail(cs, rc, req->check_only ? "Commit check" : "Commit");
 	}

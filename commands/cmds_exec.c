@@ -24,13 +24,59 @@ static int show_text(struct cmd_sess *cs, int rc, char *text, const char *what)
 	return 0;
 }
 
+/* Who holds `configure exclusive`, for the refusal. */
+static void err_locked(struct cmd_sess *cs)
+{
+	struct eng_sess_info *list = NULL;
+	size_t n = 0;
+	const char *who = "another session";
+
+	if (eng_sess_list(cs->es, &list, &n) == 0)
+		for (size_t i = 0; i < n; i++)
+			if (list[i].exclusive)
+				who = list[i].user;
+	cmd_err(cs, "%% Configuration is locked by %s (configure exclusive)", who);
+	free(list);
+}
+
 static int cmd_configure(struct cmd_sess *cs, const struct cmd_args *a)
 {
-	int rc = cmd_ensure_candidate(cs);
+	bool exclusive = !strcmp(a->cmd->command, "exclusive");
+	int rc = exclusive ? eng_cand_begin_exclusive(cs->es) : cmd_ensure_candidate(cs);
 
+	if (rc == -EBUSY) {
+		err_locked(cs);
+		return rc;
+	}
 	if (rc)
 		return cmd_fail(cs, rc, "configure");
 	cmd_set_mode(cs, MODE_CONFIG_, NULL);
+	return 0;
+}
+
+static int cmd_show_users(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	struct eng_sess_info *list = NULL;
+	size_t n = 0;
+	int rc = eng_sess_list(cs->es, &list, &n);
+
+	if (rc)
+		return cmd_fail(cs, rc, "show users");
+	cmd_out(cs, "  %-16s %-8s %-19s %s", "User", "Role", "Since", "Mode");
+	for (size_t i = 0; i < n; i++) {
+		char when[32];
+		struct tm tm;
+
+		localtime_r(&list[i].since, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		if (cmd_out(cs, "%c %-16s %-8s %-19s %s", list[i].self ? '*' : ' ', list[i].user,
+			    list[i].role == ENG_ROLE_ADMIN ? "admin" : "operator", when,
+			    list[i].exclusive ? "config exclusive"
+			    : list[i].config  ? "config"
+					      : "exec") < 0)
+			break;
+	}
+	free(list);
 	return 0;
 }
 
@@ -137,7 +183,8 @@ static int cmd_show_commit_changes(struct cmd_sess *cs, const struct cmd_args *a
 static int cmd_show_version(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	cmd_out(cs, "ikesh version %s", IKESH_VERSION);
-	cmd_out(cs, "Engine: embedded");
+	cmd_out(cs, "Engine: %s",
+		eng_is_remote(eng_sess_engine(cs->es)) ? "ikeshd (daemon)" : "embedded");
 	return 0;
 }
 
@@ -189,8 +236,11 @@ static int cmd_terminal(struct cmd_sess *cs, const struct cmd_args *a)
 		t->length = (unsigned)strtoul(cmd_arg_get(a, "n"), NULL, 10);
 	else if (!strcmp(what, "width"))
 		t->width = (unsigned)strtoul(cmd_arg_get(a, "n"), NULL, 10);
-	else if (!strcmp(what, "monitor"))
+	else if (!strcmp(what, "monitor")) {
 		t->monitor = !a->negate;
+		/* ikeshd then sends this session every log line, not only warnings */
+		eng_sess_monitor(cs->es, t->monitor);
+	}
 	return 0;
 }
 
@@ -206,6 +256,8 @@ void cmds_exec_register(struct cli_def *cli)
 
 	c = cmd_leaf(cli, NULL, "configure", m, true, "Enter configuration mode", cmd_configure);
 	cmd_leaf(cli, c, "terminal", m, true, "Configure from the terminal", cmd_configure);
+	cmd_leaf(cli, c, "exclusive", m, true, "Configure with every other session locked out",
+		 cmd_configure);
 
 	show = cmd_node(cli, NULL, "show", m, false, "Show running system information");
 	c = cmd_leaf(cli, show, "running-config", m, false, "Current operating configuration",
@@ -222,6 +274,7 @@ void cmds_exec_register(struct cli_def *cli)
 	c = cmd_leaf(cli, commit, "changes", m, false, "What one commit changed",
 		     cmd_show_commit_changes);
 	cmd_argpos(c, "id", 0, "<1-4294967295> Commit ID", val_range, NULL);
+	cmd_leaf(cli, show, "users", m, false, "Sessions of the engine", cmd_show_users);
 	cmd_leaf(cli, show, "version", m, false, "System software version", cmd_show_version);
 	cmd_leaf(cli, show, "logging", m, false, "Recent log messages", cmd_show_logging);
 	cmd_leaf(cli, show, "terminal", m, false, "Terminal settings", cmd_show_terminal);

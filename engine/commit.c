@@ -25,6 +25,7 @@
 
 #include "eng_int.h"
 #include "eng_test.h"
+#include "ctl/ctl.h"
 
 static int64_t test_clock_ms;
 
@@ -94,6 +95,8 @@ static void fmt_time(time_t t, char *buf, size_t len)
 
 int eng_log_text(struct eng *eng, char **out)
 {
+	if (eng && eng->remote && out)
+		return ctl_log_text(eng, out);
 	struct ebuf b = {0};
 
 	if (!eng || !out)
@@ -654,6 +657,8 @@ int eng_cand_refresh(struct eng_sess *s)
 
 int eng_config_changes(struct eng_sess *sess, char **out)
 {
+	if (ENG_REMOTE(sess) && out)
+		return ctl_text(sess, CTL_CONFIG_CHANGES, 0, out);
 	struct eng_cfg *m;
 	bool conflict;
 	int rc;
@@ -676,6 +681,8 @@ int eng_config_changes(struct eng_sess *sess, char **out)
 int eng_commit(struct eng_sess *sess, const struct eng_commit_req *req, struct eng_diag *diag,
 	       uint32_t *id)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_commit(sess, req, diag, id);
 	struct eng *eng;
 	struct eng_cfg *m = NULL, *fresh;
 	bool conflict;
@@ -690,6 +697,11 @@ int eng_commit(struct eng_sess *sess, const struct eng_commit_req *req, struct e
 		return -EPERM;
 	if (!sess->cand)
 		return -ENOTCONN;
+	if (eng->excl && eng->excl != sess) {
+		eng_diag_addf(diag, "configuration is locked by %s (configure exclusive)",
+			      eng->excl->user);
+		return -EBUSY;
+	}
 	if (req->confirm_minutes > 24 * 60)
 		return -ERANGE;
 	rc = merge(sess, &m, diag, &conflict, NULL);
@@ -800,6 +812,8 @@ static int revert_confirmed(struct eng *eng)
 
 int eng_confirm(struct eng_sess *sess)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_simple(sess, CTL_CONFIRM);
 	if (!sess)
 		return -EINVAL;
 	if (sess->role != ENG_ROLE_ADMIN)
@@ -814,6 +828,8 @@ int eng_confirm(struct eng_sess *sess)
 
 long eng_confirm_pending(const struct eng *eng)
 {
+	if (eng && eng->remote)
+		return ctl_confirm_pending(eng);
 	int64_t left;
 
 	if (!eng || !eng->confirm_pending)
@@ -824,6 +840,8 @@ long eng_confirm_pending(const struct eng *eng)
 
 int eng_next_timeout_ms(const struct eng *eng)
 {
+	if (eng && eng->remote)
+		return -1; /* the daemon keeps the timers */
 	int64_t due = -1, left;
 
 	if (!eng)
@@ -843,6 +861,10 @@ int eng_next_timeout_ms(const struct eng *eng)
 
 void eng_tick(struct eng *eng)
 {
+	if (eng && eng->remote) {
+		ctl_remote_tick(eng);
+		return;
+	}
 	if (!eng)
 		return;
 	if (eng->confirm_pending && eng_now_ms() >= eng->confirm_deadline_ms)
@@ -854,6 +876,8 @@ void eng_tick(struct eng *eng)
 
 int eng_commit_list(struct eng_sess *sess, struct eng_commit_info **out, size_t *n)
 {
+	if (ENG_REMOTE(sess) && out && n)
+		return ctl_commit_list(sess, out, n);
 	struct eng *eng;
 	struct eng_commit_info *v;
 
@@ -877,6 +901,8 @@ int eng_commit_list(struct eng_sess *sess, struct eng_commit_info **out, size_t 
 
 int eng_commit_changes(struct eng_sess *sess, uint32_t id, char **out)
 {
+	if (ENG_REMOTE(sess) && out)
+		return ctl_text(sess, CTL_COMMIT_CHANGES, id, out);
 	struct eng *eng;
 	char *a = NULL, *b = NULL;
 	size_t la = 0, lb = 0, k;
@@ -923,6 +949,8 @@ static void share_nodes(struct eng_cfg *c, const struct eng_cfg *base)
 
 int eng_rollback(struct eng_sess *sess, unsigned n, struct eng_diag *diag)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_diag_call(sess, CTL_ROLLBACK, n, diag);
 	struct eng *eng;
 	struct eng_cfg *c;
 	char *text;
@@ -964,6 +992,8 @@ int eng_rollback(struct eng_sess *sess, unsigned n, struct eng_diag *diag)
 
 int eng_startup_save(struct eng_sess *sess, struct eng_diag *diag)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_diag_call(sess, CTL_STARTUP_SAVE, 0, diag);
 	const char *parts[1];
 	char *text;
 	int rc;
@@ -1053,6 +1083,15 @@ int eng_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *dia
 	    !opts->codec->render || !opts->codec->load || !opts->codec->mask)
 		return -EINVAL;
 	*out = NULL;
+	if (opts->daemon) {
+		/* The daemon's engine when it listens, our own when there is
+		 * no socket.  A socket nobody answers is a daemon that died
+		 * or restarts: a second engine on its files would be worse
+		 * than an error (-ECONNREFUSED). */
+		rc = ctl_remote_open(opts, out);
+		if (rc != -ENOENT)
+			return rc;
+	}
 	eng = calloc(1, sizeof(*eng));
 	if (!eng)
 		return -ENOMEM;
@@ -1129,6 +1168,10 @@ fail:
 
 void eng_close(struct eng *eng)
 {
+	if (eng && eng->remote) {
+		ctl_remote_close(eng);
+		return;
+	}
 	if (!eng)
 		return;
 	eng_rt_close(eng);

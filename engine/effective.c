@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "eng_int.h"
+#include "ctl/ctl.h"
 
 static bool only_aead(uint8_t n, const uint8_t *e)
 {
@@ -103,6 +104,8 @@ int eng_tunnel_effective(struct eng_sess *sess, enum eng_db db, const char *name
 			 struct eng_tunnel *out, struct eng_ikev2_policy *ike2,
 			 struct eng_ikev1_policy *ike1, struct eng_ipsec_policy *ipsec)
 {
+	if (ENG_REMOTE(sess) && name && out)
+		return ctl_tunnel_effective(sess, db, name, out, ike2, ike1, ipsec);
 	struct eng_ipsec_policy ip_raw, ip;
 	bool have_ip = false;
 	char key[8];
@@ -159,6 +162,10 @@ int eng_tunnel_effective(struct eng_sess *sess, enum eng_db db, const char *name
 
 void eng_global_hostname(struct eng *eng, char buf[ENG_HOSTNAME_MAX])
 {
+	if (eng && eng->remote) {
+		ctl_hostname(eng, buf);
+		return;
+	}
 	const struct eng_node *n = eng ? cfg_find(eng->running, ENG_OBJ_GLOBAL, 0, "") : NULL;
 
 	snprintf(buf, ENG_HOSTNAME_MAX, "%s",

@@ -101,7 +101,13 @@ struct eng {
 	struct eng_rt *rt; /* the IKE runtime, NULL: configuration only */
 	char rt_error[256]; /* why the runtime could not start, "" if not asked */
 	unsigned debug;	    /* ENG_DEBUG_* */
+	struct ctl_remote *remote; /* non-NULL: the engine is ikeshd's (ctl/) */
+	struct eng_sess *sessions; /* every open session, newest first */
+	struct eng_sess *excl;	   /* holds `configure exclusive`, or NULL */
 };
+
+/* A session of a remote engine: every call goes to the daemon. */
+#define ENG_REMOTE(s) ((s) && (s)->eng->remote)
 
 struct eng_sess {
 	struct eng *eng;
@@ -110,6 +116,9 @@ struct eng_sess {
 	struct eng_cfg *cand; /* private candidate, NULL when none */
 	struct eng_cfg *base; /* running as it was when cand was made */
 	uint64_t base_gen;
+	time_t since;
+	bool monitor;	       /* terminal monitor */
+	struct eng_sess *next; /* eng->sessions */
 };
 
 /* vocab.c */

@@ -298,6 +298,10 @@ struct eng_opts {
 	void *log_arg;
 	/* NULL: configuration only; see "The IKE runtime" below. */
 	const struct eng_runtime_opts *runtime;
+	/* Use the engine of ikeshd when its socket is in run_dir (see "The
+	 * daemon" below); open one here when there is no socket, and fail
+	 * (-ECONNREFUSED) when one is there but nobody answers. */
+	bool daemon;
 };
 
 /*
@@ -336,6 +340,27 @@ bool eng_cand_active(const struct eng_sess *sess);
 bool eng_cand_dirty(const struct eng_sess *sess);
 /* `abort`: drop the candidate. */
 void eng_cand_discard(struct eng_sess *sess);
+/* `configure exclusive`: a candidate, and configuration locked for every
+ * other session (they can neither begin a candidate nor commit: -EBUSY)
+ * until this one discards its candidate or ends, whatever the reason.
+ * -EBUSY when another session holds the lock. */
+int eng_cand_begin_exclusive(struct eng_sess *sess);
+
+/* `show users`: the sessions of the engine, newest first.  free(). */
+struct eng_sess_info {
+	char user[32];
+	enum eng_role role;
+	time_t since;
+	bool config;	/* has a candidate */
+	bool exclusive; /* holds the configuration lock */
+	bool self;	/* the asking session */
+};
+int eng_sess_list(struct eng_sess *sess, struct eng_sess_info **out, size_t *n);
+/* `terminal monitor`: whether this session wants every log message or
+ * only warnings and errors.  The daemon sends a client the lines it
+ * asked for; in-process the log callback sees them all and the caller
+ * filters. */
+int eng_sess_monitor(struct eng_sess *sess, bool on);
 
 /*
  * Object access.  key: the policy id in decimal, or the name; ignored for
@@ -572,5 +597,42 @@ enum {
 /* Turn flags on (on) or off; -EPERM for operators. */
 int eng_debug_set(struct eng_sess *sess, unsigned flags, bool on);
 unsigned eng_debug_get(const struct eng *eng);
+
+/* ---- The daemon: the engine served over a socket ----------------------- */
+
+/*
+ * ikeshd listens on ENG_CTL_SOCKET in its run_dir.  A program that opens
+ * the engine with eng_opts.daemon gets, when the daemon is there, an
+ * engine whose sessions forward every call of this header to it (one
+ * session per engine; the daemon decides the session's user and role, so
+ * eng_sess_open's are ignored).  Timers and the IKE runtime then run in
+ * the daemon; eng_poll_fds() gives the socket, and eng_tick() reads the
+ * log lines the daemon streams.  A lost daemon is reported through the
+ * log callback and the next call reconnects.
+ */
+#define ENG_CTL_SOCKET "ikeshd.sock"
+
+bool eng_is_remote(const struct eng *eng);
+
+/*
+ * The daemon's side: one connection.  eng_ctl_new opens a session for
+ * the user and role the daemon found (never what the client says).
+ * eng_ctl_input takes bytes read from the socket (as many as
+ * eng_ctl_want allows; data may be NULL to serve what is buffered) and
+ * answers whole requests; a negative return means: send what is pending
+ * and close.  eng_ctl_pending/eng_ctl_sent drain the output.
+ * eng_ctl_log queues a log line for that connection (dropped when the
+ * client does not read).
+ */
+struct eng_ctl;
+int eng_ctl_new(struct eng *eng, const char *user, enum eng_role role, struct eng_ctl **out);
+void eng_ctl_free(struct eng_ctl *c);
+struct eng_sess *eng_ctl_sess(const struct eng_ctl *c);
+int eng_ctl_input(struct eng_ctl *c, const void *data, size_t len);
+size_t eng_ctl_want(const struct eng_ctl *c);
+bool eng_ctl_partial(const struct eng_ctl *c);
+size_t eng_ctl_pending(const struct eng_ctl *c, const void **data);
+void eng_ctl_sent(struct eng_ctl *c, size_t n);
+void eng_ctl_log(struct eng_ctl *c, enum eng_log_level level, const char *msg);
 
 #endif /* IKESH_ENGINE_H */

@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "rt_int.h"
+#include "ctl/ctl.h"
 
 const char *eng_tun_state_name(enum eng_tun_state st)
 {
@@ -57,6 +58,8 @@ void ike_level_follow(struct eng *eng)
 
 int eng_debug_set(struct eng_sess *sess, unsigned flags, bool on)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_debug_set(sess, flags, on);
 	if (!sess)
 		return -EINVAL;
 	if (sess->role != ENG_ROLE_ADMIN)
@@ -71,6 +74,8 @@ int eng_debug_set(struct eng_sess *sess, unsigned flags, bool on)
 
 unsigned eng_debug_get(const struct eng *eng)
 {
+	if (eng && eng->remote)
+		return ctl_debug_get(eng);
 	return eng ? eng->debug : 0;
 }
 
@@ -175,6 +180,8 @@ static void tun_status(struct eng_rt *rt, const char *rt_err, const struct eng_n
 int eng_tunnel_status(struct eng_sess *sess, const char *name, struct eng_tunnel_status **out,
 		      size_t *n)
 {
+	if (ENG_REMOTE(sess) && out && n)
+		return ctl_tunnel_status(sess, name, out, n);
 	struct eng *eng;
 	const struct eng_tab *tab;
 	struct eng_tunnel_status *v;
@@ -203,6 +210,8 @@ int eng_tunnel_status(struct eng_sess *sess, const char *name, struct eng_tunnel
 
 int eng_ike_stats(struct eng_sess *sess, struct eng_ike_stats *out)
 {
+	if (ENG_REMOTE(sess) && out)
+		return ctl_ike_stats(sess, out);
 	const struct eng_rt *rt;
 	const struct ike_stats *st;
 
@@ -271,16 +280,22 @@ static int clear_each(struct eng_sess *sess, const char *tunnel, bool child_only
 
 int eng_clear_ike_sa(struct eng_sess *sess, const char *tunnel)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_name_call(sess, CTL_CLEAR_IKE_SA, tunnel);
 	return clear_each(sess, tunnel, false);
 }
 
 int eng_clear_child_sa(struct eng_sess *sess, const char *tunnel)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_name_call(sess, CTL_CLEAR_CHILD_SA, tunnel);
 	return clear_each(sess, tunnel, true);
 }
 
 int eng_clear_peer(struct eng_sess *sess, const struct eng_addr *addr)
 {
+	if (ENG_REMOTE(sess) && addr)
+		return ctl_clear_peer(sess, addr);
 	struct eng_rt *rt;
 	size_t found = 0;
 
@@ -311,6 +326,8 @@ int eng_clear_peer(struct eng_sess *sess, const struct eng_addr *addr)
 
 int eng_clear_counters(struct eng_sess *sess)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_simple(sess, CTL_CLEAR_COUNTERS);
 	struct eng_rt *rt;
 
 	if (!sess)

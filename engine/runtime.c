@@ -19,6 +19,7 @@
 
 #include "eng_test.h"
 #include "rt_int.h"
+#include "ctl/ctl.h"
 
 /* ---- Tunnel table ------------------------------------------------------- */
 
@@ -717,6 +718,8 @@ static void on_kernel_event(void *arg, const struct kernel_event *ev)
 
 size_t eng_poll_fds(const struct eng *eng, int *fds, size_t max)
 {
+	if (eng && eng->remote)
+		return ctl_remote_poll_fds(eng, fds, max);
 	const struct eng_rt *rt = eng ? eng->rt : NULL;
 	size_t n;
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "eng_int.h"
+#include "ctl/ctl.h"
 
 /* ---- Nodes ---------------------------------------------------------- */
 
@@ -619,6 +620,8 @@ done:
 
 int eng_sess_open(struct eng *eng, const char *user, enum eng_role role, struct eng_sess **out)
 {
+	if (eng && eng->remote && out)
+		return ctl_sess_open(eng, out);
 	struct eng_sess *s;
 
 	if (!eng || !out || (role != ENG_ROLE_OPERATOR && role != ENG_ROLE_ADMIN))
@@ -633,16 +636,97 @@ int eng_sess_open(struct eng *eng, const char *user, enum eng_role role, struct 
 	for (char *p = s->user; *p; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f)
 			*p = '_';
+	s->since = time(NULL);
+	s->next = eng->sessions;
+	eng->sessions = s;
 	eng->n_sess++;
 	*out = s;
 	return 0;
 }
 
+static void excl_release(struct eng_sess *sess)
+{
+	if (sess->eng->excl != sess)
+		return;
+	sess->eng->excl = NULL;
+	eng_logf(sess->eng, ENG_LOG_NOTICE, "configuration unlocked (%s left configure exclusive)",
+		 sess->user);
+}
+
+int eng_cand_begin_exclusive(struct eng_sess *sess)
+{
+	int rc;
+
+	if (ENG_REMOTE(sess))
+		return ctl_simple(sess, CTL_CAND_EXCLUSIVE);
+	if (!sess)
+		return -EINVAL;
+	if (sess->role != ENG_ROLE_ADMIN)
+		return -EPERM;
+	if (sess->eng->excl == sess)
+		return 0;
+	if (sess->eng->excl)
+		return -EBUSY; /* even with a candidate from before the lock */
+	rc = eng_cand_begin(sess);
+	if (rc)
+		return rc;
+	sess->eng->excl = sess;
+	eng_logf(sess->eng, ENG_LOG_NOTICE, "configuration locked by %s (configure exclusive)",
+		 sess->user);
+	return 0;
+}
+
+int eng_sess_monitor(struct eng_sess *sess, bool on)
+{
+	if (ENG_REMOTE(sess))
+		return ctl_monitor(sess, on);
+	if (!sess)
+		return -EINVAL;
+	sess->monitor = on;
+	return 0;
+}
+
+int eng_sess_list(struct eng_sess *sess, struct eng_sess_info **out, size_t *n)
+{
+	struct eng_sess_info *v;
+	size_t k = 0;
+
+	if (ENG_REMOTE(sess) && out && n)
+		return ctl_sess_list(sess, out, n);
+	if (!sess || !out || !n)
+		return -EINVAL;
+	v = calloc(sess->eng->n_sess + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (struct eng_sess *s = sess->eng->sessions; s && k < sess->eng->n_sess; s = s->next) {
+		snprintf(v[k].user, sizeof(v[k].user), "%s", s->user);
+		v[k].role = s->role;
+		v[k].since = s->since;
+		v[k].config = s->cand != NULL;
+		v[k].exclusive = sess->eng->excl == s;
+		v[k].self = s == sess;
+		k++;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
 void eng_sess_close(struct eng_sess *sess)
 {
+	if (ENG_REMOTE(sess)) {
+		ctl_sess_close(sess);
+		return;
+	}
 	if (!sess)
 		return;
 	eng_cand_discard(sess);
+	for (struct eng_sess **pp = &sess->eng->sessions; *pp; pp = &(*pp)->next) {
+		if (*pp == sess) {
+			*pp = sess->next;
+			break;
+		}
+	}
 	sess->eng->n_sess--;
 	free(sess);
 }
@@ -659,12 +743,16 @@ struct eng *eng_sess_engine(const struct eng_sess *sess)
 
 int eng_cand_begin(struct eng_sess *sess)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_simple(sess, CTL_CAND_BEGIN);
 	if (!sess)
 		return -EINVAL;
 	if (sess->role != ENG_ROLE_ADMIN)
 		return -EPERM;
 	if (sess->cand)
 		return 0;
+	if (sess->eng->excl && sess->eng->excl != sess)
+		return -EBUSY;
 	sess->cand = cfg_clone(sess->eng->running);
 	if (!sess->cand)
 		return -ENOMEM;
@@ -675,11 +763,15 @@ int eng_cand_begin(struct eng_sess *sess)
 
 bool eng_cand_active(const struct eng_sess *sess)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_simple((struct eng_sess *)sess, CTL_CAND_ACTIVE) > 0;
 	return sess && sess->cand;
 }
 
 bool eng_cand_dirty(const struct eng_sess *sess)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_simple((struct eng_sess *)sess, CTL_CAND_DIRTY) > 0;
 	if (!sess || !sess->cand)
 		return false;
 	return !cfg_equal(sess->cand, sess->base);
@@ -687,8 +779,13 @@ bool eng_cand_dirty(const struct eng_sess *sess)
 
 void eng_cand_discard(struct eng_sess *sess)
 {
+	if (ENG_REMOTE(sess)) {
+		ctl_simple(sess, CTL_CAND_DISCARD);
+		return;
+	}
 	if (!sess)
 		return;
+	excl_release(sess);
 	cfg_unref(sess->cand);
 	cfg_unref(sess->base);
 	sess->cand = sess->base = NULL;
@@ -723,6 +820,8 @@ static void mask_secret(char **s)
 int eng_obj_get(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const char *key,
 		void *out)
 {
+	if (ENG_REMOTE(sess) && out)
+		return ctl_obj_get(sess, db, kind, key, out);
 	const struct eng_cfg *c;
 	struct eng_node *n;
 	uint32_t num;
@@ -756,6 +855,8 @@ int eng_obj_get(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const
 
 int eng_obj_put(struct eng_sess *sess, enum eng_kind kind, const void *obj, struct eng_diag *diag)
 {
+	if (ENG_REMOTE(sess) && obj && (unsigned)kind < ENG_OBJ_KINDS)
+		return ctl_obj_put(sess, kind, obj, diag);
 	struct eng_node *n;
 	int rc;
 
@@ -785,6 +886,8 @@ int eng_obj_put(struct eng_sess *sess, enum eng_kind kind, const void *obj, stru
 
 int eng_obj_del(struct eng_sess *sess, enum eng_kind kind, const char *key)
 {
+	if (ENG_REMOTE(sess))
+		return ctl_obj_del(sess, kind, key);
 	uint32_t num;
 
 	if (!sess || (unsigned)kind >= ENG_OBJ_KINDS)
@@ -806,6 +909,8 @@ int eng_obj_del(struct eng_sess *sess, enum eng_kind kind, const char *key)
 
 int eng_keys(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, struct eng_keys *out)
 {
+	if (ENG_REMOTE(sess) && out)
+		return ctl_keys(sess, db, kind, out);
 	const struct eng_cfg *c;
 	const struct eng_tab *t;
 	int rc;
@@ -846,6 +951,8 @@ void eng_keys_free(struct eng_keys *k)
 
 int eng_config_text(struct eng_sess *sess, enum eng_db db, unsigned flags, char **out)
 {
+	if (ENG_REMOTE(sess) && out)
+		return ctl_config_text(sess, db, flags, out);
 	bool secrets = (flags & ENG_TEXT_SECRETS) && sess && sess->role == ENG_ROLE_ADMIN;
 	const struct eng_cfg *c;
 	int rc;
@@ -880,6 +987,8 @@ int eng_config_text(struct eng_sess *sess, enum eng_db db, unsigned flags, char 
 int eng_obj_text(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const char *key,
 		 unsigned flags, char **out)
 {
+	if (ENG_REMOTE(sess) && out)
+		return ctl_obj_text(sess, db, kind, key, flags, out);
 	bool secrets = (flags & ENG_TEXT_SECRETS) && sess && sess->role == ENG_ROLE_ADMIN;
 	const struct eng_cfg *c;
 	struct eng_node *n;

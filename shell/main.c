@@ -285,6 +285,8 @@ int main(int argc, char **argv)
 	eo.codec = cmd_codec();
 	eo.log = shell_log;
 	eo.log_arg = &sh;
+	/* ikeshd's engine when it runs, so every session shares one */
+	eo.daemon = true;
 	/* A script runs and ends; only a session that stays negotiates. */
 	if (!sh.script && !o.no_ike) {
 		rt.ike_port = o.ike_port;

@@ -48,6 +48,7 @@ hq-gw#show ?
   running-config  Current operating configuration
   startup-config  Contents of startup configuration
   terminal        Terminal settings
+  users           Sessions of the engine
   version         System software version
 hq-gw#show cr?
 crypto
