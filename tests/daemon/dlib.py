@@ -170,6 +170,17 @@ def make_tmp():
     return tmp
 
 
+def admin_cmd(cmd):
+    """groupadd/useradd/usermod, retried: tests running side by side lock
+    /etc/group and /etc/passwd in turn."""
+    for attempt in range(20):
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode == 0 or (cmd[0] == 'useradd' and p.returncode == 9):
+            return
+        time.sleep(0.25)
+    raise TestFailure('%s: %s' % (' '.join(cmd), p.stderr))
+
+
 def ensure_users(spec):
     """spec: {name: [groups]}.  Creates the groups and users (no home, no
     login); returns False when not root."""
@@ -180,7 +191,7 @@ def ensure_users(spec):
             try:
                 grp.getgrnam(g)
             except KeyError:
-                subprocess.run(['groupadd', '-f', g], check=True)
+                admin_cmd(['groupadd', '-f', g])
     for user, groups in spec.items():
         try:
             pwd.getpwnam(user)
@@ -188,10 +199,10 @@ def ensure_users(spec):
             cmd = ['useradd', '-M', '-N', '-s', '/usr/sbin/nologin']
             if groups:
                 cmd += ['-G', ','.join(groups)]
-            subprocess.run(cmd + [user], check=True)
+            admin_cmd(cmd + [user])
         else:
             if groups:
-                subprocess.run(['usermod', '-a', '-G', ','.join(groups), user], check=True)
+                admin_cmd(['usermod', '-a', '-G', ','.join(groups), user])
     return True
 
 

@@ -265,10 +265,10 @@ def run(ikeshd, ikesh):
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == '--forge':
         return forge(sys.argv[2])
-    if not ensure_users(USERS):
-        print('SKIP: needs root to create users and groups')
-        return SKIP
     try:
+        if not ensure_users(USERS):
+            print('SKIP: needs root to create users and groups')
+            return SKIP
         return run(sys.argv[1], sys.argv[2])
     except TestFailure as e:
         print('FAIL: %s' % e)

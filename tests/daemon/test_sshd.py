@@ -21,7 +21,8 @@ import subprocess
 import sys
 import time
 
-from dlib import (SKIP, Daemon, Pty, TestFailure, check, cleanup, ensure_users, make_tmp)
+from dlib import (SKIP, Daemon, Pty, TestFailure, admin_cmd, check, cleanup, ensure_users,
+                  make_tmp)
 
 ADMIN, OPER = 'ikt-ssh-admin', 'ikt-ssh-oper'
 USERS = {ADMIN: ['ikesh', 'ikesh-admin'], OPER: ['ikesh']}
@@ -44,7 +45,7 @@ def free_port():
 
 def setup_user(user, shell, home, pubkey):
     os.makedirs(os.path.join(home, '.ssh'), exist_ok=True)
-    subprocess.run(['usermod', '-s', shell, '-d', home, '-p', '*', user], check=True)
+    admin_cmd(['usermod', '-s', shell, '-d', home, '-p', '*', user])
     pw = pwd.getpwnam(user)
     with open(os.path.join(home, '.ssh', 'authorized_keys'), 'w') as f:
         f.write(pubkey)
@@ -202,8 +203,8 @@ def main():
     if os.geteuid() != 0 or not os.path.exists(SSHD) or not shutil.which('ssh'):
         print('SKIP: needs root, %s and ssh (openssh-server, see .ci/deps.sh)' % SSHD)
         return SKIP
-    ensure_users(USERS)
     try:
+        ensure_users(USERS)
         return run(sys.argv[1], sys.argv[2])
     except TestFailure as e:
         print('FAIL: %s' % e)
