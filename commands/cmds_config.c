@@ -11,8 +11,7 @@
 
 #include "cfg_common.h"
 
-static const int config_modes[] = {MODE_CONFIG_, MODE_IKEV2, MODE_IKEV1, MODE_IPSECP,
-				   MODE_TUNNEL};
+static const int config_modes[] = {MODE_CONFIG_, MODE_IKEV2, MODE_IKEV1, MODE_IPSECP, MODE_TUNNEL};
 #define N_CONFIG_MODES (sizeof(config_modes) / sizeof(config_modes[0]))
 
 /* ---- Leaving configuration mode --------------------------------------- */
@@ -42,8 +41,9 @@ static int do_commit(struct cmd_sess *cs, const struct eng_commit_req *req)
 	if (req->check_only)
 		cmd_out(cs, "Configuration is valid.");
 	else if (req->confirm_minutes)
-		cmd_out(cs, "Commit %u applied; it reverts in %u minute%s unless confirmed with "
-			    "`commit` or `confirm`.",
+		cmd_out(cs,
+			"Commit %u applied; it reverts in %u minute%s unless confirmed with "
+			"`commit` or `confirm`.",
 			id, req->confirm_minutes, req->confirm_minutes == 1 ? "" : "s");
 	return 0;
 }
@@ -146,8 +146,9 @@ static int cmd_rollback(struct cmd_sess *cs, const struct cmd_args *a)
 	else if (rc)
 		cmd_fail(cs, rc, "rollback");
 	else
-		cmd_out(cs, "Loaded the configuration of %u commit%s ago into the candidate; "
-			    "review it with `show configuration changes`, then `commit`.",
+		cmd_out(cs,
+			"Loaded the configuration of %u commit%s ago into the candidate; "
+			"review it with `show configuration changes`, then `commit`.",
 			n, n == 1 ? "" : "s");
 	eng_diag_free(&d);
 	return rc;
@@ -163,10 +164,28 @@ static int cmd_hostname(struct cmd_sess *cs, const struct cmd_args *a)
 
 	if (rc)
 		return cmd_fail(cs, rc, "hostname");
-	snprintf(g.hostname, sizeof(g.hostname), "%s",
-		 a->negate ? "" : cmd_arg_get(a, "name"));
+	snprintf(g.hostname, sizeof(g.hostname), "%s", a->negate ? "" : cmd_arg_get(a, "name"));
 	if (strcmp(g.hostname, ENG_DEFAULT_HOSTNAME) == 0)
 		g.hostname[0] = '\0';
+	rc = eng_obj_put(cs->es, ENG_OBJ_GLOBAL, &g, &d);
+	if (rc)
+		cmd_err_diag(cs, &d);
+	eng_diag_free(&d);
+	eng_obj_clear(ENG_OBJ_GLOBAL, &g);
+	return rc;
+}
+
+/* exec-timeout MINUTES: idle interactive sessions are logged out (0 = never). */
+static int cmd_exec_timeout(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	struct eng_global g;
+	struct eng_diag d = {0};
+	int rc = eng_obj_get(cs->es, ENG_CANDIDATE, ENG_OBJ_GLOBAL, NULL, &g);
+
+	if (rc)
+		return cmd_fail(cs, rc, "exec-timeout");
+	g.exec_timeout_set = !a->negate;
+	g.exec_timeout = a->negate ? 0 : (uint16_t)strtoul(cmd_arg_get(a, "minutes"), NULL, 10);
 	rc = eng_obj_put(cs->es, ENG_OBJ_GLOBAL, &g, &d);
 	if (rc)
 		cmd_err_diag(cs, &d);
@@ -269,17 +288,22 @@ void cmds_config_register(struct cli_def *cli)
 			   NULL);
 		cmd_argnamed(p, "comment", 0, "WORD A comment for the commit history (quoted)",
 			     val_line, NULL);
-		cmd_leaf(cli, NULL, "confirm", mode, true, "Keep a commit made with `commit confirmed`",
-			 cmd_confirm);
+		cmd_leaf(cli, NULL, "confirm", mode, true,
+			 "Keep a commit made with `commit confirmed`", cmd_confirm);
 		cmd_leaf(cli, NULL, "abort", mode, true,
 			 "Discard the candidate and leave configuration mode", cmd_abort);
 		c = cmd_leaf(cli, NULL, "rollback", mode, true,
 			     "Load an earlier configuration into the candidate", cmd_rollback);
-		cmd_argpos(c, "n", 0, "<0-49> How many commits back (0 = running)", val_range, NULL);
+		cmd_argpos(c, "n", 0, "<0-49> How many commits back (0 = running)", val_range,
+			   NULL);
 	}
 
 	c = cmd_leaf(cli, NULL, "hostname", m, true, "Set the system's name", cmd_hostname);
 	cmd_argpos(c, "name", 0, "WORD This system's name", val_hostname_word, NULL);
+	c = cmd_leaf(cli, NULL, "exec-timeout", m, true,
+		     "Log idle interactive sessions out (default 10 minutes)", cmd_exec_timeout);
+	cmd_argpos(c, "minutes", 0, "<0-35791> Minutes at the prompt without a key (0 = never)",
+		   val_range, NULL);
 
 	crypto = cmd_node(cli, NULL, "crypto", m, true, "IKE and IPsec policies");
 	p = cmd_node(cli, crypto, "ikev2", m, true, "IKEv2 policies");
@@ -295,7 +319,8 @@ void cmds_config_register(struct cli_def *cli)
 		     cmd_ipsec_policy);
 	cmd_argpos(c, "key", 0, "NAME Policy name", val_name, comp_ipsec_names);
 	ipsec = cmd_node(cli, NULL, "ipsec", m, true, "IPsec tunnels");
-	c = cmd_leaf(cli, ipsec, "tunnel", m, true, "An IPsec tunnel (enters its mode)", cmd_tunnel);
+	c = cmd_leaf(cli, ipsec, "tunnel", m, true, "An IPsec tunnel (enters its mode)",
+		     cmd_tunnel);
 	cmd_argpos(c, "key", 0, "NAME Tunnel name", val_name, comp_tunnel_names);
 }
 

@@ -37,8 +37,18 @@ static char *codec_render(const struct eng_obj *obj, unsigned flags)
 
 void cfg_global_render(struct strbuf *b, const struct eng_global *g)
 {
-	if (g->hostname[0] && strcmp(g->hostname, ENG_DEFAULT_HOSTNAME) != 0)
-		sb_addf(b, "hostname %s\n!\n", g->hostname);
+	bool any = false;
+
+	if (g->hostname[0] && strcmp(g->hostname, ENG_DEFAULT_HOSTNAME) != 0) {
+		sb_addf(b, "hostname %s\n", g->hostname);
+		any = true;
+	}
+	if (g->exec_timeout_set) {
+		sb_addf(b, "exec-timeout %u\n", (unsigned)g->exec_timeout);
+		any = true;
+	}
+	if (any)
+		sb_adds(b, "!\n");
 }
 
 static int quiet_out(void *arg, const char *line)
@@ -118,7 +128,8 @@ static int codec_load(struct eng_sess *es, const char *text, size_t len, const c
 				const char *shown = masked ? masked : line;
 				int col = res.column < (int)strlen(shown) ? res.column : 0;
 				nl2 = strchr(res.msg, '\n');
-				eng_diag_addf(diag, "%s:%u: %% Invalid input detected at '%.*s'%s%s",
+				eng_diag_addf(diag,
+					      "%s:%u: %% Invalid input detected at '%.*s'%s%s",
 					      origin, lineno, (int)strcspn(shown + col, " \t"),
 					      shown + col, nl2 ? ": " : "", nl2 ? nl2 + 3 : "");
 				free(masked);
@@ -169,9 +180,9 @@ static char *codec_mask(const char *text)
 }
 
 static const struct eng_codec codec = {
-	.render = codec_render,
-	.load = codec_load,
-	.mask = codec_mask,
+    .render = codec_render,
+    .load = codec_load,
+    .mask = codec_mask,
 };
 
 const struct eng_codec *cmd_codec(void)

@@ -99,6 +99,10 @@ enum eng_kind {
 
 struct eng_global {
 	char hostname[ENG_HOSTNAME_MAX]; /* "" = default "ikesh" */
+	/* exec-timeout: minutes an interactive session may sit idle at the
+	 * prompt before it is logged out; 0 = never.  Unset: the default. */
+	bool exec_timeout_set;
+	uint16_t exec_timeout;
 };
 
 struct eng_ikev2_policy {
@@ -223,6 +227,8 @@ struct eng_tunnel {
 
 /* Defaults, resolved: what the engine will use for a zero field. */
 #define ENG_DEFAULT_HOSTNAME	     "ikesh"
+#define ENG_DEFAULT_EXEC_TIMEOUT     10 /* minutes */
+#define ENG_EXEC_TIMEOUT_MAX	     35791
 #define ENG_DEFAULT_IKE_LIFETIME     86400
 #define ENG_DEFAULT_IPSEC_LIFETIME   3600
 #define ENG_DEFAULT_DPD_ACTION	     ENG_DPD_RESTART

@@ -112,7 +112,7 @@ void eng_obj_key(enum eng_kind kind, const void *obj, char *key, size_t len)
 
 bool eng_global_is_default(const struct eng_global *g)
 {
-	return g->hostname[0] == '\0';
+	return g->hostname[0] == '\0' && !g->exec_timeout_set;
 }
 
 /* ---- Clear, copy, compare ------------------------------------------- */
@@ -280,7 +280,10 @@ bool eng_obj_equal(enum eng_kind kind, const void *a, const void *b)
 		return false;
 	switch (kind) {
 	case ENG_OBJ_GLOBAL:
-		return strncmp(x->global.hostname, y->global.hostname, ENG_HOSTNAME_MAX) == 0;
+		return strncmp(x->global.hostname, y->global.hostname, ENG_HOSTNAME_MAX) == 0 &&
+		       x->global.exec_timeout_set == y->global.exec_timeout_set &&
+		       (!x->global.exec_timeout_set ||
+			x->global.exec_timeout == y->global.exec_timeout);
 	case ENG_OBJ_IKEV1:
 		return x->ikev1.id == y->ikev1.id && x->ikev1.encr == y->ikev1.encr &&
 		       x->ikev1.hash == y->ikev1.hash && x->ikev1.group == y->ikev1.group &&
@@ -551,6 +554,12 @@ int eng_obj_check(enum eng_kind kind, const void *obj, struct eng_diag *diag)
 	      strnlen(o->tunnel.ipsec_policy, ENG_NAME_MAX) == ENG_NAME_MAX))) {
 		eng_diag_addf(diag, "%s: a name is longer than %d characters", eng_kind_label(kind),
 			      ENG_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	if (kind == ENG_OBJ_GLOBAL && o->global.exec_timeout_set &&
+	    o->global.exec_timeout > ENG_EXEC_TIMEOUT_MAX) {
+		eng_diag_addf(diag, "exec-timeout %u is out of range 0-%d",
+			      (unsigned)o->global.exec_timeout, ENG_EXEC_TIMEOUT_MAX);
 		return -EINVAL;
 	}
 	eng_obj_key(kind, obj, key, sizeof(key));

@@ -10,6 +10,8 @@
  * echoed once, by readline, at the next prompt.
  */
 #include <errno.h>
+#include <limits.h>
+#include <time.h>
 #include <poll.h>
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -588,9 +590,35 @@ static void window_resized(struct shell *sh)
 /* IKE sockets (4) and kernel events (1), with room to spare */
 #define SHELL_ENG_FDS 8
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* exec-timeout of the running configuration, in minutes (0 = never). */
+static unsigned idle_minutes(struct shell *sh)
+{
+	struct eng_global g;
+	unsigned m = ENG_DEFAULT_EXEC_TIMEOUT;
+
+	if (eng_obj_get(sh->es, ENG_RUNNING, ENG_OBJ_GLOBAL, NULL, &g) == 0) {
+		if (g.exec_timeout_set)
+			m = g.exec_timeout;
+		eng_obj_clear(ENG_OBJ_GLOBAL, &g);
+	}
+	return m;
+}
+
 int shell_tty_run(struct shell *sh)
 {
 	bool quit = false;
+	/* the idle timer: no key for exec-timeout minutes logs the session
+	 * out (read again after every command: a commit may change it) */
+	unsigned idle_min;
+	int64_t last_key = mono_ms();
 
 	g_sh = sh;
 	g_window_cols = sh->term.width;
@@ -614,6 +642,7 @@ int shell_tty_run(struct shell *sh)
 	stifle_history(256);
 
 	install(sh);
+	idle_min = idle_minutes(sh);
 	while (!quit && !shell_sigterm) {
 		struct pollfd p[1 + SHELL_ENG_FDS] = {{.fd = STDIN_FILENO, .events = POLLIN}};
 		int efd[SHELL_ENG_FDS];
@@ -631,6 +660,19 @@ int shell_tty_run(struct shell *sh)
 		if (timeout == 0) {
 			tick(sh);
 			continue;
+		}
+		if (idle_min) {
+			int64_t left = last_key + (int64_t)idle_min * 60000 - mono_ms();
+
+			if (left <= 0) {
+				rl_clear_visible_line();
+				printf("%% Session idle for %u minute%s: logged out\n", idle_min,
+				       idle_min == 1 ? "" : "s");
+				fflush(stdout);
+				break;
+			}
+			if (timeout < 0 || left < timeout)
+				timeout = left > INT_MAX ? INT_MAX : (int)left;
 		}
 		n = poll(p, 1 + ne, timeout);
 		if (n < 0) {
@@ -655,6 +697,7 @@ int shell_tty_run(struct shell *sh)
 			break;
 		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
+		last_key = mono_ms();
 		rl_callback_read_char();
 		if (!g_have_line && g_read_eof)
 			break;
@@ -663,8 +706,10 @@ int shell_tty_run(struct shell *sh)
 		g_have_line = false;
 		quit = take_line(sh, g_line);
 		g_line = NULL;
-		if (!quit && !shell_sigterm)
+		if (!quit && !shell_sigterm) {
 			install(sh);
+			idle_min = idle_minutes(sh);
+		}
 		if (g_read_eof && !quit)
 			quit = true;
 	}

@@ -143,6 +143,17 @@ static long ms_left(const struct eng *e)
 	       (e->deadline.tv_nsec - now.tv_nsec) / 1000000;
 }
 
+/* The fake engine has no configuration: every setting at its default. */
+int eng_obj_get(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const char *key,
+		void *out)
+{
+	return -ENOENT;
+}
+
+void eng_obj_clear(enum eng_kind kind, void *obj)
+{
+}
+
 /* The fake engine negotiates nothing: no sockets to poll. */
 size_t eng_poll_fds(const struct eng *eng, int *fds, size_t max)
 {

@@ -68,17 +68,18 @@ hq-gw#sh run | ?
   section    Filter a section of output
 hq-gw#conf t
 hq-gw(config)#?
-  abort     Discard the candidate and leave configuration mode
-  commit    Apply the candidate configuration
-  confirm   Keep a commit made with `commit confirmed`
-  crypto    IKE and IPsec policies
-  do        Run an EXEC command
-  end       Leave configuration mode
-  exit      Leave configuration mode
-  hostname  Set the system's name
-  ipsec     IPsec tunnels
-  no        Negate a command or set its default
-  rollback  Load an earlier configuration into the candidate
+  abort         Discard the candidate and leave configuration mode
+  commit        Apply the candidate configuration
+  confirm       Keep a commit made with `commit confirmed`
+  crypto        IKE and IPsec policies
+  do            Run an EXEC command
+  end           Leave configuration mode
+  exec-timeout  Log idle interactive sessions out (default 10 minutes)
+  exit          Leave configuration mode
+  hostname      Set the system's name
+  ipsec         IPsec tunnels
+  no            Negate a command or set its default
+  rollback      Load an earlier configuration into the candidate
 hq-gw(config)#crypto ?
   ikev1  IKEv1 (ISAKMP) policies
   ikev2  IKEv2 policies
