@@ -33,7 +33,10 @@ HANG = 10  # seconds a call may take before the client counts as hung
 
 
 def global_obj(name):
-    return u32(64) + name.encode().ljust(64, b'\0')
+    # struct eng_global: hostname[64], exec_timeout_set (bool, then a pad
+    # byte), exec_timeout (u16): 68 bytes
+    body = name.encode().ljust(64, b'\0') + b'\0\0' + struct.pack('=H', 0)
+    return u32(len(body)) + body
 
 
 def ikev2_obj(lifetime):
