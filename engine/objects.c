@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -556,11 +557,17 @@ int eng_obj_check(enum eng_kind kind, const void *obj, struct eng_diag *diag)
 			      ENG_NAME_MAX - 1);
 		return -EINVAL;
 	}
-	if (kind == ENG_OBJ_GLOBAL && o->global.exec_timeout_set &&
-	    o->global.exec_timeout > ENG_EXEC_TIMEOUT_MAX) {
-		eng_diag_addf(diag, "exec-timeout %u is out of range 0-%d",
-			      (unsigned)o->global.exec_timeout, ENG_EXEC_TIMEOUT_MAX);
-		return -EINVAL;
+	if (kind == ENG_OBJ_GLOBAL) {
+		/* the flag read as a byte: a caller's struct may hold anything */
+		uint8_t set;
+
+		memcpy(&set, (const uint8_t *)obj + offsetof(struct eng_global, exec_timeout_set),
+		       1);
+		if (set > 1 || (set && o->global.exec_timeout > ENG_EXEC_TIMEOUT_MAX)) {
+			eng_diag_addf(diag, "exec-timeout %u is out of range 0-%d",
+				      (unsigned)o->global.exec_timeout, ENG_EXEC_TIMEOUT_MAX);
+			return -EINVAL;
+		}
 	}
 	eng_obj_key(kind, obj, key, sizeof(key));
 	if (kind != ENG_OBJ_GLOBAL && eng_key_parse(kind, key, &num)) {

@@ -327,6 +327,7 @@ int rb_obj(struct rbuf *r, enum eng_kind kind, void *out)
 	case ENG_OBJ_GLOBAL: {
 		struct eng_global *g = out;
 
+		fix_bool(g, offsetof(struct eng_global, exec_timeout_set));
 		rc = fixed_str_ok(g->hostname, sizeof(g->hostname)) ? 0 : -EBADMSG;
 		break;
 	}
