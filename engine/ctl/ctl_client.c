@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -620,6 +621,49 @@ long ctl_confirm_pending(const struct eng *eng)
 	return (long)left;
 }
 
+/*
+ * A reply's counted array of records, each read by read_one: at most max
+ * of them, and never more than the reply's remaining bytes could hold, so
+ * a forged count cannot make the client allocate.  *out is calloc'd
+ * (release with free) and NULL on error; -EPROTO for a bad reply.
+ */
+static int rb_records(struct rbuf *rep, size_t size, size_t max,
+		      int (*read_one)(struct rbuf *r, void *rec), void **out, size_t *n)
+{
+	uint32_t cnt = rb_u32(rep);
+	uint8_t *v = NULL;
+	int rc = 0;
+
+	if (cnt > max || cnt > (rep->len - rep->off) / size || !(v = calloc(cnt + 1, size)))
+		rc = -EPROTO;
+	for (uint32_t i = 0; rc == 0 && i < cnt; i++)
+		rc = read_one(rep, v + i * size);
+	if (rc == 0 && !rb_done(rep))
+		rc = -EPROTO;
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+static int rd_commit_info(struct rbuf *r, void *rec)
+{
+	return rb_commit_info(r, rec);
+}
+
+static int rd_status(struct rbuf *r, void *rec)
+{
+	return rb_status(r, rec);
+}
+
+static int rd_sess_info(struct rbuf *r, void *rec)
+{
+	return rb_sess_info(r, rec);
+}
+
 int ctl_commit_list(struct eng_sess *s, struct eng_commit_info **out, size_t *n)
 {
 	struct rbuf rep;
@@ -631,22 +675,9 @@ int ctl_commit_list(struct eng_sess *s, struct eng_commit_info **out, size_t *n)
 	err = call(s->eng, CTL_COMMIT_LIST, NULL, &rep, &buf, &rc);
 	if (err)
 		return err;
-	if (rc == 0) {
-		uint32_t cnt = rb_u32(&rep);
-
-		if (cnt > ENG_HISTORY_KEEP || !(*out = calloc(cnt + 1, sizeof(**out))))
-			rc = -EPROTO;
-		for (uint32_t i = 0; rc == 0 && i < cnt; i++)
-			rc = rb_commit_info(&rep, &(*out)[i]);
-		if (rc == 0 && !rb_done(&rep))
-			rc = -EPROTO;
-		if (rc) {
-			free(*out);
-			*out = NULL;
-		} else {
-			*n = cnt;
-		}
-	}
+	if (rc == 0)
+		rc = rb_records(&rep, sizeof(**out), ENG_HISTORY_KEEP, rd_commit_info, (void **)out,
+				n);
 	free(buf);
 	return rc;
 }
@@ -738,23 +769,8 @@ int ctl_tunnel_status(struct eng_sess *s, const char *name, struct eng_tunnel_st
 	free(req.s);
 	if (err)
 		return err;
-	if (rc == 0) {
-		uint32_t cnt = rb_u32(&rep);
-
-		if (cnt > (rep.len - rep.off) / sizeof(**out) ||
-		    !(*out = calloc(cnt + 1, sizeof(**out))))
-			rc = -EPROTO;
-		for (uint32_t i = 0; rc == 0 && i < cnt; i++)
-			rc = rb_status(&rep, &(*out)[i]);
-		if (rc == 0 && !rb_done(&rep))
-			rc = -EPROTO;
-		if (rc) {
-			free(*out);
-			*out = NULL;
-		} else {
-			*n = cnt;
-		}
-	}
+	if (rc == 0)
+		rc = rb_records(&rep, sizeof(**out), SIZE_MAX, rd_status, (void **)out, n);
 	free(buf);
 	return rc;
 }
@@ -808,23 +824,8 @@ int ctl_sess_list(struct eng_sess *s, struct eng_sess_info **out, size_t *n)
 	err = call(s->eng, CTL_SESS_LIST, NULL, &rep, &buf, &rc);
 	if (err)
 		return err;
-	if (rc == 0) {
-		uint32_t cnt = rb_u32(&rep);
-
-		if (cnt > (rep.len - rep.off) / sizeof(**out) ||
-		    !(*out = calloc(cnt + 1, sizeof(**out))))
-			rc = -EPROTO;
-		for (uint32_t i = 0; rc == 0 && i < cnt; i++)
-			rc = rb_sess_info(&rep, &(*out)[i]);
-		if (rc == 0 && !rb_done(&rep))
-			rc = -EPROTO;
-		if (rc) {
-			free(*out);
-			*out = NULL;
-		} else {
-			*n = cnt;
-		}
-	}
+	if (rc == 0)
+		rc = rb_records(&rep, sizeof(**out), SIZE_MAX, rd_sess_info, (void **)out, n);
 	free(buf);
 	return rc;
 }
