@@ -58,8 +58,6 @@ struct rt_tun {
 	uint8_t gai_idx;	  /* the entry it is for */
 	struct eng_addr resolved; /* its result (family 0 = none yet) */
 	uint8_t resolved_idx;
-	uint8_t n_remote; /* entries, and whether the one in use is a name */
-	bool remote_is_host;
 	int64_t next_try_ms; /* when `advance` may act */
 	unsigned fail_ms;    /* back-off between attempts */
 	uint32_t idletime;   /* sa-idletime seconds, 0 = off */

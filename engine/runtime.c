@@ -294,6 +294,22 @@ static void env_log(void *ctx, enum ike_log_level level, const char *msg)
 	}
 }
 
+static const struct eng_tunnel *running_tunnel(struct eng_rt *rt, const char *name)
+{
+	const struct eng_node *n = cfg_find(rt->eng->running, ENG_OBJ_TUNNEL, 0, name);
+
+	return n ? &n->u.tunnel : NULL;
+}
+
+/* Several remote addresses, or a host name in use: after a failure the
+ * runtime moves on (or resolves again) rather than the IKE core retrying. */
+static bool moves_on(const struct eng_tunnel *cfg, const struct rt_tun *t)
+{
+	return cfg && cfg->n_remote &&
+	       (cfg->n_remote > 1 ||
+		cfg->remote[t->remote_idx % cfg->n_remote].kind == ENG_EP_HOST);
+}
+
 static void env_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, const char *reason)
 {
 	struct eng_rt *rt = ctx;
@@ -336,7 +352,7 @@ static void env_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, 
 		if (reason && reason[0])
 			eng_logf(rt->eng, ENG_LOG_WARNING, "tunnel %s: %s", tunnel, reason);
 		if (st == IKE_TUN_FAILED && t->start_mode == ENG_START_AUTO &&
-		    (t->n_remote > 1 || t->remote_is_host))
+		    moves_on(running_tunnel(rt, t->name), t))
 			schedule_advance(t);
 		break;
 	}
@@ -431,13 +447,6 @@ static void resolve_start(struct eng_rt *rt, struct rt_tun *t, const struct eng_
 	t->gai_idx = t->remote_idx;
 	eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: resolving %s", t->name,
 		   g->name);
-}
-
-static const struct eng_tunnel *running_tunnel(struct eng_rt *rt, const char *name)
-{
-	const struct eng_node *n = cfg_find(rt->eng->running, ENG_OBJ_TUNNEL, 0, name);
-
-	return n ? &n->u.tunnel : NULL;
 }
 
 static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg);
@@ -546,9 +555,6 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 		t->reqid = kernel_reqid_alloc(rt->k);
 	conf.reqid = t->reqid;
 	t->idletime = cfg->sa_idletime;
-	t->n_remote = cfg->n_remote;
-	t->remote_is_host =
-	    cfg->n_remote && cfg->remote[t->remote_idx % cfg->n_remote].kind == ENG_EP_HOST;
 	t->start_mode = cfg->start_mode ? cfg->start_mode : ENG_START_AUTO;
 	if (t->configured && memcmp(&conf, &t->conf, sizeof(conf)) == 0) {
 		OPENSSL_cleanse(&conf, sizeof(conf));
