@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../eng_int.h"
+#include "eng_int.h"
 
 #define CTL_VERSION   1
 #define CTL_HDR_LEN   12

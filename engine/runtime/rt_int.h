@@ -1,5 +1,5 @@
 /*
- * rt_int.h - the IKE runtime's internals, shared by engine/runtime.c
+ * rt_int.h - the IKE runtime's internals, shared by engine/runtime/runtime.c
  * (tunnel table, sync with the running configuration, the IKE core's
  * callbacks, the event loop), rt_conf.c (configuration -> IKE settings),
  * rt_kernel.c (what a tunnel installed in the kernel) and rt_status.c
