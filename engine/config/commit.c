@@ -1,18 +1,8 @@
 /*
- * commit.c - opening the engine, commits (validation, merge with commits
- * made since the candidate was taken, durable recording), history and
- * rollback, `commit confirmed` and its automatic revert, startup-config,
- * and the log.
- *
- * On disk:
- *   run_dir/running-config        the running configuration of this boot
- *   state_dir/startup-config      `write memory`
- *   state_dir/history/NNNNNNNN    one file per commit: "! " header lines
- *                                 (commit, user, time, comment), then the
- *                                 full canonical text, secrets included
- *   state_dir/confirm-pending     a `commit confirmed` not yet confirmed:
- *                                 its deadline and the commit to revert to
- * Every file is replaced atomically (durable.c) before eng_commit returns.
+ * commit.c - commits: a candidate merged with the commits made since it
+ * was taken, validated, and applied all or nothing (recorded durably in
+ * the history and run_dir/running-config before eng_commit returns), and
+ * who changed what when.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,67 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "eng_int.h"
-#include "eng_test.h"
-#include "ctl/ctl.h"
-
-static int64_t test_clock_ms;
-
-void eng_test_set_clock(int64_t now_ms)
-{
-	test_clock_ms = now_ms;
-}
-
-int64_t eng_now_ms(void)
-{
-	struct timespec ts;
-
-	if (test_clock_ms)
-		return test_clock_ms;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static time_t now_s(void)
-{
-	return (time_t)(eng_now_ms() / 1000);
-}
-
-/* ---- Log -------------------------------------------------------------- */
-
-void eng_logf(struct eng *eng, enum eng_log_level level, const char *fmt, ...)
-{
-	struct eng_logent *e = &eng->log[(eng->log_head + eng->log_n) % ENG_LOG_RING];
-	va_list ap;
-
-	if (eng->log_n == ENG_LOG_RING) {
-		e = &eng->log[eng->log_head];
-		eng->log_head = (eng->log_head + 1) % ENG_LOG_RING;
-	} else {
-		eng->log_n++;
-	}
-	e->when = now_s();
-	e->level = level;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
-	if (eng->opts.log)
-		eng->opts.log(eng->opts.log_arg, level, e->msg);
-}
-
-static const char *level_name(enum eng_log_level l)
-{
-	switch (l) {
-	case ENG_LOG_ERR:
-		return "ERR";
-	case ENG_LOG_WARNING:
-		return "WARNING";
-	case ENG_LOG_NOTICE:
-		return "NOTICE";
-	default:
-		return "INFO";
-	}
-}
+#include "config_int.h"
 
 static void fmt_time(time_t t, char *buf, size_t len)
 {
@@ -93,278 +23,14 @@ static void fmt_time(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
 }
 
-int eng_log_text(struct eng *eng, char **out)
+static time_t now_s(void)
 {
-	if (eng && eng->remote && out)
-		return ctl_log_text(eng, out);
-	struct ebuf b = {0};
-
-	if (!eng || !out)
-		return -EINVAL;
-	ebuf_adds(&b, "");
-	for (size_t i = 0; i < eng->log_n; i++) {
-		const struct eng_logent *e = &eng->log[(eng->log_head + i) % ENG_LOG_RING];
-		char when[40];
-
-		fmt_time(e->when, when, sizeof(when));
-		ebuf_addf(&b, "%s %s %s\n", when, level_name(e->level), e->msg);
-	}
-	*out = ebuf_take(&b);
-	return *out ? 0 : -ENOMEM;
-}
-
-/* ---- Loading text through the grammar ------------------------------- */
-
-int eng_load_text(struct eng *eng, const char *text, size_t len, const char *origin,
-		  struct eng_diag *diag, struct eng_cfg **out)
-{
-	struct eng_sess *s;
-	int rc;
-
-	*out = NULL;
-	rc = eng_sess_open(eng, "system", ENG_ROLE_ADMIN, &s);
-	if (rc)
-		return rc;
-	s->cand = cfg_new();
-	s->base = cfg_ref(eng->running);
-	s->base_gen = eng->gen;
-	if (!s->cand) {
-		eng_sess_close(s);
-		return -ENOMEM;
-	}
-	rc = eng->codec->load(s, text, len, origin, diag);
-	if (rc == 0) {
-		*out = s->cand;
-		s->cand = NULL;
-	}
-	eng_sess_close(s);
-	return rc < 0 ? rc : (rc ? -EINVAL : 0);
-}
-
-/* ---- History ---------------------------------------------------------- */
-
-static void hist_path(const struct eng *eng, uint32_t id, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s/history/%08" PRIu32, eng->state_dir, id);
-}
-
-/* One line of a header: no newline, no control characters. */
-static void clean_line(char *dst, size_t len, const char *src)
-{
-	size_t i = 0;
-
-	for (; src && *src && i + 1 < len; src++)
-		dst[i++] = (unsigned char)*src < 0x20 || *src == 0x7f ? ' ' : *src;
-	dst[i] = '\0';
-}
-
-static int hist_read_header(const char *path, struct eng_hist *h)
-{
-	char line[512];
-	FILE *f = fopen(path, "re");
-	int seen = 0;
-
-	if (!f)
-		return -errno;
-	memset(h, 0, sizeof(*h));
-	while (fgets(line, sizeof(line), f) && strncmp(line, "! ", 2) == 0) {
-		char *v, *nl = strchr(line, '\n');
-
-		if (nl)
-			*nl = '\0';
-		v = strchr(line + 2, ' ');
-		if (!v)
-			continue;
-		*v++ = '\0';
-		if (!strcmp(line + 2, "commit")) {
-			h->id = (uint32_t)strtoul(v, NULL, 10);
-			seen |= 1;
-		} else if (!strcmp(line + 2, "user")) {
-			snprintf(h->user, sizeof(h->user), "%s", v);
-		} else if (!strcmp(line + 2, "time")) {
-			h->when = (time_t)strtoll(v, NULL, 10);
-		} else if (!strcmp(line + 2, "comment")) {
-			snprintf(h->comment, sizeof(h->comment), "%s", v);
-		}
-	}
-	fclose(f);
-	return seen && h->id ? 0 : -EBADMSG;
-}
-
-static int hist_cmp(const void *a, const void *b)
-{
-	const struct eng_hist *x = a, *y = b;
-
-	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
-}
-
-/* Remove leftovers of writes a crash interrupted. */
-static void remove_temps(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' && strstr(e->d_name, ".tmp.")) {
-			char path[4096];
-
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			unlink(path);
-		}
-	}
-	closedir(d);
-}
-
-static int hist_scan(struct eng *eng)
-{
-	char dir[4096];
-	struct eng_hist *all = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	DIR *d;
-
-	snprintf(dir, sizeof(dir), "%s/history", eng->state_dir);
-	d = opendir(dir);
-	if (!d)
-		return -errno;
-	while ((e = readdir(d))) {
-		char path[4096 + 300], *end;
-		struct eng_hist h;
-		unsigned long id = strtoul(e->d_name, &end, 10);
-
-		if (strlen(e->d_name) != 8 || *end || id == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (hist_read_header(path, &h) || h.id != id)
-			continue;
-		if (n == cap) {
-			struct eng_hist *na;
-
-			cap = cap ? cap * 2 : 64;
-			na = realloc(all, cap * sizeof(*all));
-			if (!na) {
-				free(all);
-				closedir(d);
-				return -ENOMEM;
-			}
-			all = na;
-		}
-		all[n++] = h;
-	}
-	closedir(d);
-	if (n)
-		qsort(all, n, sizeof(*all), hist_cmp);
-	eng->n_hist = n < ENG_HISTORY_KEEP ? n : ENG_HISTORY_KEEP;
-	if (n)
-		memcpy(eng->hist, all, eng->n_hist * sizeof(*all));
-	eng->last_id = n ? all[0].id : 0;
-	/* files beyond what is kept (a crash between commit and pruning) */
-	for (size_t i = eng->n_hist; i < n; i++) {
-		char path[4096];
-
-		hist_path(eng, all[i].id, path, sizeof(path));
-		unlink(path);
-	}
-	free(all);
-	return 0;
-}
-
-static int hist_load_text(struct eng *eng, uint32_t id, char **text, size_t *len)
-{
-	char path[4096];
-
-	hist_path(eng, id, path, sizeof(path));
-	return eng_read_file(path, text, len);
-}
-
-static void free_secret_text(char *s, size_t len)
-{
-	if (!s)
-		return;
-	memset(s, 0, len);
-	free(s);
-}
-
-/* ---- Confirmed commits ------------------------------------------------ */
-
-static int confirm_write(struct eng *eng)
-{
-	char buf[160];
-	const char *parts[1] = {buf};
-
-	snprintf(buf, sizeof(buf),
-		 "deadline-ms %" PRId64 "\ncommit %" PRIu32 "\nrevert-to %" PRIu32 "\n",
-		 eng->confirm_deadline_ms, eng->confirm_id, eng->confirm_prev_id);
-	return eng_write_atomic(eng->state_dir, "confirm-pending", parts, 1);
-}
-
-static void confirm_clear(struct eng *eng)
-{
-	char path[4096];
-
-	eng->confirm_pending = false;
-	cfg_unref(eng->confirm_prev);
-	eng->confirm_prev = NULL;
-	snprintf(path, sizeof(path), "%s/confirm-pending", eng->state_dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/confirm-revert", eng->state_dir);
-	unlink(path);
-}
-
-/* The running configuration a confirmed commit replaces, kept until the
- * commit is confirmed: what a revert after a restart goes back to. */
-static int confirm_save_prev(struct eng *eng, uint32_t id)
-{
-	const char **parts;
-	char header[64];
-	size_t n;
-	int rc;
-
-	rc = cfg_parts(eng, eng->running, &parts, &n);
-	if (rc)
-		return rc;
-	snprintf(header, sizeof(header), "! running configuration before commit %" PRIu32 "\n", id);
-	parts[0] = header;
-	rc = eng_write_atomic(eng->state_dir, "confirm-revert", parts, n);
-	free(parts);
-	return rc;
-}
-
-static int confirm_read(struct eng *eng)
-{
-	char path[4096], *text, *p;
-	size_t len;
-	int rc, seen = 0;
-
-	snprintf(path, sizeof(path), "%s/confirm-pending", eng->state_dir);
-	rc = eng_read_file(path, &text, &len);
-	if (rc)
-		return rc == -ENOENT ? 0 : rc;
-	for (p = text; p && *p;) {
-		char *nl = strchr(p, '\n');
-
-		if (nl)
-			*nl = '\0';
-		if (sscanf(p, "deadline-ms %" SCNd64, &eng->confirm_deadline_ms) == 1)
-			seen |= 1;
-		else if (sscanf(p, "commit %" SCNu32, &eng->confirm_id) == 1)
-			seen |= 2;
-		else if (sscanf(p, "revert-to %" SCNu32, &eng->confirm_prev_id) == 1)
-			seen |= 4;
-		p = nl ? nl + 1 : NULL;
-	}
-	free(text);
-	if (seen != 7)
-		return -EBADMSG;
-	eng->confirm_pending = true;
-	return 0;
+	return (time_t)(eng_now_ms() / 1000);
 }
 
 /* ---- Applying a new running configuration ----------------------------- */
 
-static void tomb_add(struct eng *eng, const struct eng_node *n, const char *user, time_t when)
+static void tomb_add(struct eng_local *eng, const struct eng_node *n, const char *user, time_t when)
 {
 	struct eng_tomb *t;
 
@@ -385,7 +51,7 @@ static void tomb_add(struct eng *eng, const struct eng_node *n, const char *user
 	t->gen = eng->gen + 1;
 }
 
-static const struct eng_tomb *tomb_find(const struct eng *eng, enum eng_kind kind, const char *key)
+static const struct eng_tomb *tomb_find(const struct eng_local *eng, enum eng_kind kind, const char *key)
 {
 	for (size_t i = eng->n_tombs; i-- > 0;)
 		if (eng->tombs[i].kind == kind && strcmp(eng->tombs[i].key, key) == 0)
@@ -394,7 +60,7 @@ static const struct eng_tomb *tomb_find(const struct eng *eng, enum eng_kind kin
 }
 
 /* Record who changed what: stamp new versions, remember removals. */
-static void stamp(struct eng *eng, struct eng_cfg *next, uint32_t id, const char *user, time_t when)
+static void stamp(struct eng_local *eng, struct eng_cfg *next, uint32_t id, const char *user, time_t when)
 {
 	const struct eng_cfg *prev = eng->running;
 
@@ -425,7 +91,7 @@ static void stamp(struct eng *eng, struct eng_cfg *next, uint32_t id, const char
  * confirm-pending record, then running-config; the in-memory switch only
  * after every file is in place.
  */
-static int apply(struct eng *eng, struct eng_cfg *next, const char *user, const char *comment,
+int apply(struct eng_local *eng, struct eng_cfg *next, const char *user, const char *comment,
 		 unsigned confirm_minutes, uint32_t *id_out)
 {
 	char header[512], c_user[ENG_USER_MAX], c_comment[128], hname[16], dir[4096];
@@ -488,7 +154,7 @@ static int apply(struct eng *eng, struct eng_cfg *next, const char *user, const 
 		goto undo_hist;
 	}
 	if (!confirm_minutes && eng->confirm_pending) {
-		eng_logf(eng, ENG_LOG_NOTICE, "commit %" PRIu32 " confirmed by commit %" PRIu32,
+		eng_logf(&eng->pub.log, ENG_LOG_NOTICE, "commit %" PRIu32 " confirmed by commit %" PRIu32,
 			 eng->confirm_id, h.id);
 		confirm_clear(eng);
 	}
@@ -497,7 +163,7 @@ static int apply(struct eng *eng, struct eng_cfg *next, const char *user, const 
 	eng->running = cfg_ref(next);
 	eng->gen++;
 	eng->last_id = h.id;
-	eng_rt_sync(eng);
+	local_rt_sync(eng);
 	if (eng->n_hist == ENG_HISTORY_KEEP) {
 		char old[4096];
 
@@ -529,7 +195,7 @@ static void label(const struct eng_node *n, char *buf, size_t len)
 }
 
 /* Who made a commit, while history remembers it. */
-static const char *commit_user(const struct eng *eng, uint32_t id)
+static const char *commit_user(const struct eng_local *eng, uint32_t id)
 {
 	for (size_t i = 0; i < eng->n_hist; i++)
 		if (eng->hist[i].id == id)
@@ -544,10 +210,10 @@ static const char *commit_user(const struct eng *eng, uint32_t id)
  * commit since is a conflict (reported in diag, unless diag is NULL, and
  * then the session's version wins, for `show configuration changes`).
  */
-static int merge(struct eng_sess *s, struct eng_cfg **out, struct eng_diag *diag, bool *conflict,
+static int merge(struct eng_lsess *s, struct eng_cfg **out, struct eng_diag *diag, bool *conflict,
 		 struct eng_cfg *nbase)
 {
-	struct eng *eng = s->eng;
+	struct eng_local *eng = s->eng;
 	struct eng_cfg *m;
 
 	*conflict = false;
@@ -626,9 +292,9 @@ static int merge(struct eng_sess *s, struct eng_cfg **out, struct eng_diag *diag
  * them too, the base keeps the old version so that commit still reports
  * the conflict.
  */
-int eng_cand_refresh(struct eng_sess *s)
+int eng_cand_refresh(struct eng_lsess *s)
 {
-	struct eng *eng = s->eng;
+	struct eng_local *eng = s->eng;
 	struct eng_cfg *m, *nb;
 	bool conflict;
 	int rc;
@@ -655,10 +321,8 @@ int eng_cand_refresh(struct eng_sess *s)
 	return 0;
 }
 
-int eng_config_changes(struct eng_sess *sess, char **out)
+int local_config_changes(struct eng_lsess *sess, char **out)
 {
-	if (ENG_REMOTE(sess) && out)
-		return ctl_text(sess, CTL_CONFIG_CHANGES, 0, out);
 	struct eng_cfg *m;
 	bool conflict;
 	int rc;
@@ -678,12 +342,10 @@ int eng_config_changes(struct eng_sess *sess, char **out)
 
 /* ---- Commit ----------------------------------------------------------- */
 
-int eng_commit(struct eng_sess *sess, const struct eng_commit_req *req, struct eng_diag *diag,
+int local_commit(struct eng_lsess *sess, const struct eng_commit_req *req, struct eng_diag *diag,
 	       uint32_t *id)
 {
-	if (ENG_REMOTE(sess))
-		return ctl_commit(sess, req, diag, id);
-	struct eng *eng;
+	struct eng_local *eng;
 	struct eng_cfg *m = NULL, *fresh;
 	bool conflict;
 	int rc;
@@ -693,13 +355,11 @@ int eng_commit(struct eng_sess *sess, const struct eng_commit_req *req, struct e
 	if (!sess || !req)
 		return -EINVAL;
 	eng = sess->eng;
-	if (sess->role != ENG_ROLE_ADMIN)
-		return -EPERM;
 	if (!sess->cand)
 		return -ENOTCONN;
 	if (eng->excl && eng->excl != sess) {
 		eng_diag_addf(diag, "configuration is locked by %s (configure exclusive)",
-			      eng->excl->user);
+			      eng->excl->pub.user);
 		return -EBUSY;
 	}
 	if (req->confirm_minutes > 24 * 60)
@@ -728,29 +388,29 @@ int eng_commit(struct eng_sess *sess, const struct eng_commit_req *req, struct e
 	if (cfg_equal(m, eng->running)) {
 		/* nothing to record; a plain commit still confirms */
 		if (eng->confirm_pending && !req->confirm_minutes) {
-			eng_logf(eng, ENG_LOG_NOTICE, "commit %" PRIu32 " confirmed by %s",
-				 eng->confirm_id, sess->user);
+			eng_logf(&eng->pub.log, ENG_LOG_NOTICE, "commit %" PRIu32 " confirmed by %s",
+				 eng->confirm_id, sess->pub.user);
 			confirm_clear(eng);
 		}
 		goto rebase;
 	}
-	rc = apply(eng, m, sess->user, req->comment, req->confirm_minutes, id);
+	rc = apply(eng, m, sess->pub.user, req->comment, req->confirm_minutes, id);
 	if (rc) {
-		eng_logf(eng, ENG_LOG_ERR, "commit by %s failed: %s", sess->user, strerror(-rc));
+		eng_logf(&eng->pub.log, ENG_LOG_ERR, "commit by %s failed: %s", sess->pub.user, strerror(-rc));
 		goto done;
 	}
 	if (req->confirm_minutes)
-		eng_logf(eng, ENG_LOG_NOTICE,
+		eng_logf(&eng->pub.log, ENG_LOG_NOTICE,
 			 "commit %" PRIu32 " by %s: reverts in %u minute%s unless confirmed",
-			 eng->last_id, sess->user, req->confirm_minutes,
+			 eng->last_id, sess->pub.user, req->confirm_minutes,
 			 req->confirm_minutes == 1 ? "" : "s");
 	else
-		eng_logf(eng, ENG_LOG_NOTICE, "commit %" PRIu32 " by %s", eng->last_id, sess->user);
+		eng_logf(&eng->pub.log, ENG_LOG_NOTICE, "commit %" PRIu32 " by %s", eng->last_id, sess->pub.user);
 rebase:
 	/* the session stays in configuration mode on the new running */
 	fresh = cfg_clone(eng->running);
 	if (fresh) {
-		eng_cand_discard(sess);
+		local_cand_discard(sess);
 		sess->cand = fresh;
 		sess->base = cfg_ref(eng->running);
 		sess->base_gen = eng->gen;
@@ -758,427 +418,4 @@ rebase:
 done:
 	cfg_unref(m);
 	return rc;
-}
-
-static int revert_confirmed(struct eng *eng)
-{
-	struct eng_cfg *prev = cfg_ref(eng->confirm_prev);
-	uint32_t bad = eng->confirm_id, to = eng->confirm_prev_id;
-	char comment[128];
-	int rc = 0;
-
-	if (!prev) {
-		struct eng_diag d = {0};
-		char path[4096], *text;
-		size_t len;
-
-		/* after a restart: the saved configuration, else history */
-		snprintf(path, sizeof(path), "%s/confirm-revert", eng->state_dir);
-		rc = eng_read_file(path, &text, &len);
-		if (rc == -ENOENT && to)
-			rc = hist_load_text(eng, to, &text, &len);
-		if (rc == 0) {
-			rc = eng_load_text(eng, text, len, "confirm-revert", &d, &prev);
-			free_secret_text(text, len);
-		} else if (rc == -ENOENT) {
-			/* the first commit ever: back to nothing */
-			prev = cfg_new();
-			rc = prev ? 0 : -ENOMEM;
-		}
-		eng_diag_free(&d);
-	}
-	if (rc == 0) {
-		snprintf(comment, sizeof(comment), "revert of unconfirmed commit %" PRIu32, bad);
-		eng->confirm_pending = false; /* apply() must not confirm it */
-		rc = apply(eng, prev, "system", comment, 0, NULL);
-		eng->confirm_pending = true;
-	}
-	cfg_unref(prev);
-	if (rc) {
-		eng_logf(eng, ENG_LOG_ERR,
-			 "commit %" PRIu32 " was not confirmed, and reverting it failed: %s; "
-			 "retrying",
-			 bad, strerror(-rc));
-		eng->confirm_deadline_ms = eng_now_ms() + 10000;
-		return rc;
-	}
-	confirm_clear(eng);
-	eng_logf(eng, ENG_LOG_WARNING,
-		 "commit %" PRIu32 " was not confirmed in time: reverted to the configuration of "
-		 "commit %" PRIu32 " (now commit %" PRIu32 ")",
-		 bad, to, eng->last_id);
-	return 0;
-}
-
-int eng_confirm(struct eng_sess *sess)
-{
-	if (ENG_REMOTE(sess))
-		return ctl_simple(sess, CTL_CONFIRM);
-	if (!sess)
-		return -EINVAL;
-	if (sess->role != ENG_ROLE_ADMIN)
-		return -EPERM;
-	if (!sess->eng->confirm_pending)
-		return -ENOENT;
-	eng_logf(sess->eng, ENG_LOG_NOTICE, "commit %" PRIu32 " confirmed by %s",
-		 sess->eng->confirm_id, sess->user);
-	confirm_clear(sess->eng);
-	return 0;
-}
-
-long eng_confirm_pending(const struct eng *eng)
-{
-	if (eng && eng->remote)
-		return ctl_confirm_pending(eng);
-	int64_t left;
-
-	if (!eng || !eng->confirm_pending)
-		return -1;
-	left = eng->confirm_deadline_ms - eng_now_ms();
-	return left <= 0 ? 0 : (long)((left + 999) / 1000);
-}
-
-int eng_next_timeout_ms(const struct eng *eng)
-{
-	if (eng && eng->remote)
-		return -1; /* the daemon keeps the timers */
-	int64_t due = -1, left;
-
-	if (!eng)
-		return -1;
-	if (eng->confirm_pending)
-		due = eng->confirm_deadline_ms;
-	left = eng_rt_next_ms(eng);
-	if (left >= 0 && (due < 0 || left < due))
-		due = left;
-	if (due < 0)
-		return -1;
-	left = due - eng_now_ms();
-	if (left <= 0)
-		return 0;
-	return left > INT_MAX ? INT_MAX : (int)left;
-}
-
-void eng_tick(struct eng *eng)
-{
-	if (eng && eng->remote) {
-		ctl_remote_tick(eng);
-		return;
-	}
-	if (!eng)
-		return;
-	if (eng->confirm_pending && eng_now_ms() >= eng->confirm_deadline_ms)
-		revert_confirmed(eng);
-	eng_rt_tick(eng);
-}
-
-/* ---- History, rollback, startup -------------------------------------- */
-
-int eng_commit_list(struct eng_sess *sess, struct eng_commit_info **out, size_t *n)
-{
-	if (ENG_REMOTE(sess) && out && n)
-		return ctl_commit_list(sess, out, n);
-	struct eng *eng;
-	struct eng_commit_info *v;
-
-	if (!sess || !out || !n)
-		return -EINVAL;
-	eng = sess->eng;
-	v = calloc(eng->n_hist + 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < eng->n_hist; i++) {
-		v[i].id = eng->hist[i].id;
-		snprintf(v[i].user, sizeof(v[i].user), "%s", eng->hist[i].user);
-		v[i].when = eng->hist[i].when;
-		snprintf(v[i].comment, sizeof(v[i].comment), "%s", eng->hist[i].comment);
-		v[i].confirmed_pending = eng->confirm_pending && eng->confirm_id == v[i].id;
-	}
-	*out = v;
-	*n = eng->n_hist;
-	return 0;
-}
-
-int eng_commit_changes(struct eng_sess *sess, uint32_t id, char **out)
-{
-	if (ENG_REMOTE(sess) && out)
-		return ctl_text(sess, CTL_COMMIT_CHANGES, id, out);
-	struct eng *eng;
-	char *a = NULL, *b = NULL;
-	size_t la = 0, lb = 0, k;
-	int rc;
-
-	if (!sess || !out)
-		return -EINVAL;
-	*out = NULL;
-	eng = sess->eng;
-	for (k = 0; k < eng->n_hist && eng->hist[k].id != id; k++)
-		;
-	if (k == eng->n_hist)
-		return -ENOENT;
-	rc = hist_load_text(eng, id, &b, &lb);
-	if (rc)
-		return rc;
-	/* the oldest kept commit is shown against an empty configuration */
-	if (k + 1 < eng->n_hist)
-		rc = hist_load_text(eng, eng->hist[k + 1].id, &a, &la);
-	if (rc == 0)
-		rc = text_diff(eng, a ? a : "", b, out);
-	free_secret_text(a, la);
-	free_secret_text(b, lb);
-	return rc;
-}
-
-/* Share nodes equal to base's, so a loaded candidate costs no more memory
- * than an edited one and compares by pointer. */
-static void share_nodes(struct eng_cfg *c, const struct eng_cfg *base)
-{
-	for (int k = 0; k < ENG_OBJ_KINDS; k++) {
-		struct eng_tab *t = &c->t[k];
-
-		for (size_t i = 0; i < t->n; i++) {
-			struct eng_node *b = cfg_find(base, k, t->v[i]->num, t->v[i]->key);
-
-			if (b && b != t->v[i] && node_same(b, t->v[i])) {
-				node_unref(t->v[i]);
-				t->v[i] = node_ref(b);
-			}
-		}
-	}
-}
-
-int eng_rollback(struct eng_sess *sess, unsigned n, struct eng_diag *diag)
-{
-	if (ENG_REMOTE(sess))
-		return ctl_diag_call(sess, CTL_ROLLBACK, n, diag);
-	struct eng *eng;
-	struct eng_cfg *c;
-	char *text;
-	size_t len;
-	int rc;
-
-	if (!sess)
-		return -EINVAL;
-	eng = sess->eng;
-	if (sess->role != ENG_ROLE_ADMIN)
-		return -EPERM;
-	if (n > ENG_ROLLBACK_MAX)
-		return -ERANGE;
-	rc = eng_cand_begin(sess);
-	if (!rc)
-		rc = eng_cand_refresh(sess);
-	if (rc)
-		return rc;
-	if (n == 0) {
-		c = cfg_clone(eng->running);
-		if (!c)
-			return -ENOMEM;
-	} else {
-		if (n >= eng->n_hist)
-			return -ERANGE;
-		rc = hist_load_text(eng, eng->hist[n].id, &text, &len);
-		if (rc)
-			return rc;
-		rc = eng_load_text(eng, text, len, "history", diag, &c);
-		free_secret_text(text, len);
-		if (rc)
-			return rc;
-		share_nodes(c, sess->base);
-	}
-	cfg_unref(sess->cand);
-	sess->cand = c;
-	return 0;
-}
-
-int eng_startup_save(struct eng_sess *sess, struct eng_diag *diag)
-{
-	if (ENG_REMOTE(sess))
-		return ctl_diag_call(sess, CTL_STARTUP_SAVE, 0, diag);
-	const char *parts[1];
-	char *text;
-	int rc;
-
-	if (!sess)
-		return -EINVAL;
-	if (sess->role != ENG_ROLE_ADMIN)
-		return -EPERM;
-	text = cfg_render(sess->eng, sess->eng->running, true);
-	if (!text)
-		return -ENOMEM;
-	parts[0] = text;
-	rc = eng_write_atomic(sess->eng->state_dir, "startup-config", parts, 1);
-	if (rc)
-		eng_diag_addf(diag, "startup-config could not be written: %s", strerror(-rc));
-	else
-		eng_logf(sess->eng, ENG_LOG_NOTICE, "startup-config saved by %s", sess->user);
-	free_secret_text(text, strlen(text));
-	return rc;
-}
-
-/* ---- Open and close --------------------------------------------------- */
-
-/* Load a configuration file into running: all of it, valid, or nothing. */
-static int load_file(struct eng *eng, const char *path, const char *origin, struct eng_diag *diag)
-{
-	struct eng_diag vd = {0};
-	struct eng_cfg *c = NULL;
-	char *text;
-	size_t len;
-	int rc;
-
-	rc = eng_read_file(path, &text, &len);
-	if (rc == -ENOENT)
-		return rc;
-	if (rc) {
-		eng_diag_addf(diag, "%s: cannot be read: %s", origin, strerror(-rc));
-		return rc;
-	}
-	if (memchr(text, '\0', len)) {
-		const char *nul = memchr(text, '\0', len);
-		size_t line = 1;
-
-		for (const char *p = text; p < nul; p++)
-			line += *p == '\n';
-		eng_diag_addf(diag, "%s:%zu: %% a NUL byte: not a text file", origin, line);
-		eng_diag_addf(
-		    diag, "%s: not applied; the engine starts with an empty configuration", origin);
-		rc = -EINVAL;
-		goto done;
-	}
-	rc = eng_load_text(eng, text, len, origin, diag, &c);
-	if (rc == 0) {
-		eng_validate(c, &vd);
-		for (size_t i = 0; i < vd.n; i++)
-			eng_diag_addf(diag, "%s: %s", origin, vd.lines[i]);
-		if (vd.n)
-			rc = -EINVAL;
-	}
-	if (rc) {
-		eng_diag_addf(
-		    diag, "%s: not applied; the engine starts with an empty configuration", origin);
-		eng_logf(eng, ENG_LOG_ERR, "%s has errors: not applied", origin);
-		goto done;
-	}
-	share_nodes(c, eng->running);
-	cfg_unref(eng->running);
-	eng->running = c;
-	c = NULL;
-	eng->gen++;
-	eng_logf(eng, ENG_LOG_INFO, "configuration loaded from %s", origin);
-done:
-	cfg_unref(c);
-	eng_diag_free(&vd);
-	free_secret_text(text, len);
-	return rc;
-}
-
-int eng_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *diag)
-{
-	bool from_run;
-	char path[4096];
-	struct eng *eng;
-	int rc;
-
-	if (!opts || !out || !opts->state_dir || !opts->run_dir || !opts->codec ||
-	    !opts->codec->render || !opts->codec->load || !opts->codec->mask)
-		return -EINVAL;
-	*out = NULL;
-	if (opts->daemon) {
-		/* The daemon's engine when it listens, our own when there is
-		 * no socket.  A socket nobody answers is a daemon that died
-		 * or restarts: a second engine on its files would be worse
-		 * than an error (-ECONNREFUSED). */
-		rc = ctl_remote_open(opts, out);
-		if (rc != -ENOENT)
-			return rc;
-	}
-	eng = calloc(1, sizeof(*eng));
-	if (!eng)
-		return -ENOMEM;
-	eng->opts = *opts;
-	eng->codec = opts->codec;
-	eng->state_dir = strdup(opts->state_dir);
-	eng->run_dir = strdup(opts->run_dir);
-	eng->running = cfg_new();
-	if (!eng->state_dir || !eng->run_dir || !eng->running) {
-		rc = -ENOMEM;
-		goto fail;
-	}
-	snprintf(path, sizeof(path), "%s/history", eng->state_dir);
-	rc = eng_mkdirs(path);
-	if (!rc)
-		rc = eng_mkdirs(eng->run_dir);
-	if (rc) {
-		eng_diag_addf(diag, "cannot create %s or %s: %s", eng->state_dir, eng->run_dir,
-			      strerror(-rc));
-		goto fail;
-	}
-	remove_temps(eng->state_dir);
-	remove_temps(path);
-	remove_temps(eng->run_dir);
-	rc = hist_scan(eng);
-	if (rc) {
-		eng_diag_addf(diag, "cannot read the commit history: %s", strerror(-rc));
-		goto fail;
-	}
-	snprintf(path, sizeof(path), "%s/running-config", eng->run_dir);
-	rc = load_file(eng, path, "running-config", diag);
-	from_run = rc != -ENOENT;
-	if (rc == -ENOENT) {
-		snprintf(path, sizeof(path), "%s/startup-config", eng->state_dir);
-		rc = load_file(eng, path, "startup-config", diag);
-		if (rc == 0) {
-			/* this boot's running configuration starts as startup-config */
-			char *text = cfg_render(eng, eng->running, true);
-			const char *parts[1] = {text};
-
-			if (text && eng_write_atomic(eng->run_dir, "running-config", parts, 1))
-				eng_logf(eng, ENG_LOG_ERR, "cannot write running-config");
-			free_secret_text(text, text ? strlen(text) : 0);
-		}
-	}
-	rc = confirm_read(eng);
-	if (rc) {
-		eng_diag_addf(diag, "confirm-pending: unreadable (%s); ignored", strerror(-rc));
-		confirm_clear(eng);
-	} else if (eng->confirm_pending && !from_run) {
-		/* a new boot runs startup-config: the unconfirmed commit is gone */
-		eng_logf(eng, ENG_LOG_NOTICE,
-			 "commit %" PRIu32 " was not confirmed; this boot started from "
-			 "startup-config without it",
-			 eng->confirm_id);
-		confirm_clear(eng);
-	} else if (eng->confirm_pending && eng_now_ms() >= eng->confirm_deadline_ms) {
-		revert_confirmed(eng);
-	} else if (eng->confirm_pending) {
-		eng_logf(eng, ENG_LOG_NOTICE, "commit %" PRIu32 " awaits confirmation (%ld s left)",
-			 eng->confirm_id, eng_confirm_pending(eng));
-	}
-	/* the configuration is in place: now the tunnels it describes */
-	/* Without IKE the engine still edits and saves configuration;
-	 * tunnel status says why nothing negotiates. */
-	if (eng_rt_open(eng, diag) == 0)
-		eng_rt_sync(eng);
-	*out = eng;
-	return 0;
-fail:
-	eng_close(eng);
-	return rc;
-}
-
-void eng_close(struct eng *eng)
-{
-	if (eng && eng->remote) {
-		ctl_remote_close(eng);
-		return;
-	}
-	if (!eng)
-		return;
-	eng_rt_close(eng);
-	cfg_unref(eng->running);
-	cfg_unref(eng->confirm_prev);
-	free(eng->tombs);
-	free(eng->state_dir);
-	free(eng->run_dir);
-	free(eng);
 }

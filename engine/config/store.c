@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eng_int.h"
-#include "ctl/ctl.h"
+#include "config_int.h"
 
 /* ---- Nodes ---------------------------------------------------------- */
 
@@ -75,7 +74,7 @@ static struct eng_obj node_obj(const struct eng_node *n)
 }
 
 /* Canonical text with secrets, rendered once per node. */
-const char *node_text(struct eng *eng, struct eng_node *n)
+const char *node_text(struct eng_local *eng, struct eng_node *n)
 {
 	if (!n->text) {
 		struct eng_obj o = node_obj(n);
@@ -90,7 +89,7 @@ const char *node_text(struct eng *eng, struct eng_node *n)
 }
 
 /* Text of a node for a reader: secrets in clear or masked. malloc'd. */
-static char *node_text_for(struct eng *eng, struct eng_node *n, bool secrets)
+static char *node_text_for(struct eng_local *eng, struct eng_node *n, bool secrets)
 {
 	struct eng_obj o = node_obj(n);
 	const char *t;
@@ -252,7 +251,7 @@ bool cfg_equal(const struct eng_cfg *a, const struct eng_cfg *b)
 	return true;
 }
 
-char *cfg_render(struct eng *eng, const struct eng_cfg *c, bool secrets)
+char *cfg_render(struct eng_local *eng, const struct eng_cfg *c, bool secrets)
 {
 	struct ebuf b = {0};
 	size_t total = 1;
@@ -298,7 +297,7 @@ oom:
  * after one empty slot at the front (for a header), for writing
  * without building one large string.  Release the list with free().
  */
-int cfg_parts(struct eng *eng, const struct eng_cfg *c, const char ***parts, size_t *n)
+int cfg_parts(struct eng_local *eng, const struct eng_cfg *c, const char ***parts, size_t *n)
 {
 	size_t total = 1, k = 1;
 	const char **v;
@@ -366,7 +365,7 @@ static void lines_free(struct lines *l)
 	free(l->len);
 }
 
-static void emit_line(struct eng *eng, struct ebuf *out, const char *prefix, const char *s,
+static void emit_line(struct eng_local *eng, struct ebuf *out, const char *prefix, const char *s,
 		      size_t len)
 {
 	char *line = strndup(s, len);
@@ -395,7 +394,7 @@ static bool line_eq(const struct lines *a, size_t i, const struct lines *b, size
  * diff, every line shown ("  " kept, "- " removed, "+ " added), secrets
  * masked.  Blocks are a few dozen lines, so the quadratic table is small.
  */
-void diff_block(struct eng *eng, struct ebuf *out, const char *old, const char *new_)
+void diff_block(struct eng_local *eng, struct ebuf *out, const char *old, const char *new_)
 {
 	struct lines a, b;
 	unsigned *t = NULL;
@@ -439,7 +438,7 @@ oom:
 	lines_free(&b);
 }
 
-int cfg_diff(struct eng *eng, const struct eng_cfg *from, const struct eng_cfg *to, char **out)
+int cfg_diff(struct eng_local *eng, const struct eng_cfg *from, const struct eng_cfg *to, char **out)
 {
 	struct ebuf b = {0};
 
@@ -547,7 +546,7 @@ static bool block_in(struct block **sorted, size_t n, const char *key)
 	return bsearch(&kp, sorted, n, sizeof(*sorted), block_key_cmp) != NULL;
 }
 
-static void block_diff(struct eng *eng, struct ebuf *b, const struct block *x,
+static void block_diff(struct eng_local *eng, struct ebuf *b, const struct block *x,
 		       const struct block *y)
 {
 	char *o = x ? strndup(x->s, x->len) : NULL, *n = y ? strndup(y->s, y->len) : NULL;
@@ -558,7 +557,7 @@ static void block_diff(struct eng *eng, struct ebuf *b, const struct block *x,
 }
 
 /* The first word of the global block ("hostname"), asked of the grammar. */
-static void global_word(struct eng *eng, char *buf, size_t len)
+static void global_word(struct eng_local *eng, char *buf, size_t len)
 {
 	struct eng_global g = {.hostname = "probe"};
 	struct eng_obj o = {.kind = ENG_OBJ_GLOBAL, .u.global = &g};
@@ -569,7 +568,7 @@ static void global_word(struct eng *eng, char *buf, size_t len)
 }
 
 /* Two canonical texts, compared object block by object block. */
-int text_diff(struct eng *eng, const char *from, const char *to, char **out)
+int text_diff(struct eng_local *eng, const char *from, const char *to, char **out)
 {
 	char gword[64];
 	struct block *x = NULL, *y = NULL, **ys = NULL;
@@ -618,24 +617,16 @@ done:
 
 /* ---- Sessions ------------------------------------------------------- */
 
-int eng_sess_open(struct eng *eng, const char *user, enum eng_role role, struct eng_sess **out)
+int local_sess_open(struct eng_local *eng, const char *user, enum eng_role role,
+		    struct eng_lsess **out)
 {
-	if (eng && eng->remote && out)
-		return ctl_sess_open(eng, out);
-	struct eng_sess *s;
+	struct eng_lsess *s;
 
-	if (!eng || !out || (role != ENG_ROLE_OPERATOR && role != ENG_ROLE_ADMIN))
-		return -EINVAL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+	eng_sess_base_init(&s->pub, &eng->pub, user, role);
 	s->eng = eng;
-	s->role = role;
-	/* the name goes into history files: one printable word */
-	snprintf(s->user, sizeof(s->user), "%s", user && *user ? user : "unknown");
-	for (char *p = s->user; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			*p = '_';
 	s->since = time(NULL);
 	s->next = eng->sessions;
 	eng->sessions = s;
@@ -644,63 +635,55 @@ int eng_sess_open(struct eng *eng, const char *user, enum eng_role role, struct 
 	return 0;
 }
 
-static void excl_release(struct eng_sess *sess)
+static void excl_release(struct eng_lsess *sess)
 {
 	if (sess->eng->excl != sess)
 		return;
 	sess->eng->excl = NULL;
-	eng_logf(sess->eng, ENG_LOG_NOTICE, "configuration unlocked (%s left configure exclusive)",
-		 sess->user);
+	eng_logf(&sess->eng->pub.log, ENG_LOG_NOTICE, "configuration unlocked (%s left configure exclusive)",
+		 sess->pub.user);
 }
 
-int eng_cand_begin_exclusive(struct eng_sess *sess)
+int local_cand_begin_exclusive(struct eng_lsess *sess)
 {
 	int rc;
 
-	if (ENG_REMOTE(sess))
-		return ctl_simple(sess, CTL_CAND_EXCLUSIVE);
 	if (!sess)
 		return -EINVAL;
-	if (sess->role != ENG_ROLE_ADMIN)
-		return -EPERM;
 	if (sess->eng->excl == sess)
 		return 0;
 	if (sess->eng->excl)
 		return -EBUSY; /* even with a candidate from before the lock */
-	rc = eng_cand_begin(sess);
+	rc = local_cand_begin(sess);
 	if (rc)
 		return rc;
 	sess->eng->excl = sess;
-	eng_logf(sess->eng, ENG_LOG_NOTICE, "configuration locked by %s (configure exclusive)",
-		 sess->user);
+	eng_logf(&sess->eng->pub.log, ENG_LOG_NOTICE, "configuration locked by %s (configure exclusive)",
+		 sess->pub.user);
 	return 0;
 }
 
-int eng_sess_monitor(struct eng_sess *sess, bool on)
+int local_sess_monitor(struct eng_lsess *sess, bool on)
 {
-	if (ENG_REMOTE(sess))
-		return ctl_monitor(sess, on);
 	if (!sess)
 		return -EINVAL;
 	sess->monitor = on;
 	return 0;
 }
 
-int eng_sess_list(struct eng_sess *sess, struct eng_sess_info **out, size_t *n)
+int local_sess_list(struct eng_lsess *sess, struct eng_sess_info **out, size_t *n)
 {
 	struct eng_sess_info *v;
 	size_t k = 0;
 
-	if (ENG_REMOTE(sess) && out && n)
-		return ctl_sess_list(sess, out, n);
 	if (!sess || !out || !n)
 		return -EINVAL;
 	v = calloc(sess->eng->n_sess + 1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	for (struct eng_sess *s = sess->eng->sessions; s && k < sess->eng->n_sess; s = s->next) {
-		snprintf(v[k].user, sizeof(v[k].user), "%s", s->user);
-		v[k].role = s->role;
+	for (struct eng_lsess *s = sess->eng->sessions; s && k < sess->eng->n_sess; s = s->next) {
+		snprintf(v[k].user, sizeof(v[k].user), "%s", s->pub.user);
+		v[k].role = s->pub.role;
 		v[k].since = s->since;
 		v[k].config = s->cand != NULL;
 		v[k].exclusive = sess->eng->excl == s;
@@ -712,16 +695,12 @@ int eng_sess_list(struct eng_sess *sess, struct eng_sess_info **out, size_t *n)
 	return 0;
 }
 
-void eng_sess_close(struct eng_sess *sess)
+void local_sess_close(struct eng_lsess *sess)
 {
-	if (ENG_REMOTE(sess)) {
-		ctl_sess_close(sess);
-		return;
-	}
 	if (!sess)
 		return;
-	eng_cand_discard(sess);
-	for (struct eng_sess **pp = &sess->eng->sessions; *pp; pp = &(*pp)->next) {
+	local_cand_discard(sess);
+	for (struct eng_lsess **pp = &sess->eng->sessions; *pp; pp = &(*pp)->next) {
 		if (*pp == sess) {
 			*pp = sess->next;
 			break;
@@ -731,24 +710,10 @@ void eng_sess_close(struct eng_sess *sess)
 	free(sess);
 }
 
-enum eng_role eng_sess_role(const struct eng_sess *sess)
+int local_cand_begin(struct eng_lsess *sess)
 {
-	return sess ? sess->role : ENG_ROLE_OPERATOR;
-}
-
-struct eng *eng_sess_engine(const struct eng_sess *sess)
-{
-	return sess ? sess->eng : NULL;
-}
-
-int eng_cand_begin(struct eng_sess *sess)
-{
-	if (ENG_REMOTE(sess))
-		return ctl_simple(sess, CTL_CAND_BEGIN);
 	if (!sess)
 		return -EINVAL;
-	if (sess->role != ENG_ROLE_ADMIN)
-		return -EPERM;
 	if (sess->cand)
 		return 0;
 	if (sess->eng->excl && sess->eng->excl != sess)
@@ -761,28 +726,20 @@ int eng_cand_begin(struct eng_sess *sess)
 	return 0;
 }
 
-bool eng_cand_active(const struct eng_sess *sess)
+bool local_cand_active(const struct eng_lsess *sess)
 {
-	if (ENG_REMOTE(sess))
-		return ctl_simple((struct eng_sess *)sess, CTL_CAND_ACTIVE) > 0;
 	return sess && sess->cand;
 }
 
-bool eng_cand_dirty(const struct eng_sess *sess)
+bool local_cand_dirty(const struct eng_lsess *sess)
 {
-	if (ENG_REMOTE(sess))
-		return ctl_simple((struct eng_sess *)sess, CTL_CAND_DIRTY) > 0;
 	if (!sess || !sess->cand)
 		return false;
 	return !cfg_equal(sess->cand, sess->base);
 }
 
-void eng_cand_discard(struct eng_sess *sess)
+void local_cand_discard(struct eng_lsess *sess)
 {
-	if (ENG_REMOTE(sess)) {
-		ctl_simple(sess, CTL_CAND_DISCARD);
-		return;
-	}
 	if (!sess)
 		return;
 	excl_release(sess);
@@ -793,7 +750,7 @@ void eng_cand_discard(struct eng_sess *sess)
 
 /* ---- Objects -------------------------------------------------------- */
 
-static const struct eng_cfg *sess_db(struct eng_sess *sess, enum eng_db db, int *rc)
+static const struct eng_cfg *sess_db(struct eng_lsess *sess, enum eng_db db, int *rc)
 {
 	*rc = 0;
 	if (db == ENG_RUNNING)
@@ -817,11 +774,9 @@ static void mask_secret(char **s)
 	*s = strdup("*****");
 }
 
-int eng_obj_get(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const char *key,
+int local_obj_get(struct eng_lsess *sess, enum eng_db db, enum eng_kind kind, const char *key,
 		void *out)
 {
-	if (ENG_REMOTE(sess) && out)
-		return ctl_obj_get(sess, db, kind, key, out);
 	const struct eng_cfg *c;
 	struct eng_node *n;
 	uint32_t num;
@@ -844,7 +799,7 @@ int eng_obj_get(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const
 	rc = eng_obj_copy(kind, out, &n->u);
 	if (rc)
 		return rc;
-	if (kind == ENG_OBJ_TUNNEL && sess->role != ENG_ROLE_ADMIN) {
+	if (kind == ENG_OBJ_TUNNEL && sess->pub.role != ENG_ROLE_ADMIN) {
 		struct eng_tunnel *t = out;
 
 		mask_secret(&t->psk);
@@ -853,17 +808,13 @@ int eng_obj_get(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const
 	return 0;
 }
 
-int eng_obj_put(struct eng_sess *sess, enum eng_kind kind, const void *obj, struct eng_diag *diag)
+int local_obj_put(struct eng_lsess *sess, enum eng_kind kind, const void *obj, struct eng_diag *diag)
 {
-	if (ENG_REMOTE(sess) && obj && (unsigned)kind < ENG_OBJ_KINDS)
-		return ctl_obj_put(sess, kind, obj, diag);
 	struct eng_node *n;
 	int rc;
 
 	if (!sess || !obj || (unsigned)kind >= ENG_OBJ_KINDS)
 		return -EINVAL;
-	if (sess->role != ENG_ROLE_ADMIN)
-		return -EPERM;
 	if (!sess->cand)
 		return -ENOTCONN;
 	rc = eng_obj_check(kind, obj, diag);
@@ -884,16 +835,12 @@ int eng_obj_put(struct eng_sess *sess, enum eng_kind kind, const void *obj, stru
 	return rc;
 }
 
-int eng_obj_del(struct eng_sess *sess, enum eng_kind kind, const char *key)
+int local_obj_del(struct eng_lsess *sess, enum eng_kind kind, const char *key)
 {
-	if (ENG_REMOTE(sess))
-		return ctl_obj_del(sess, kind, key);
 	uint32_t num;
 
 	if (!sess || (unsigned)kind >= ENG_OBJ_KINDS)
 		return -EINVAL;
-	if (sess->role != ENG_ROLE_ADMIN)
-		return -EPERM;
 	if (!sess->cand)
 		return -ENOTCONN;
 	if (eng_cand_refresh(sess))
@@ -907,10 +854,8 @@ int eng_obj_del(struct eng_sess *sess, enum eng_kind kind, const char *key)
 	return cfg_remove(sess->cand, kind, num, key) ? 0 : -ENOENT;
 }
 
-int eng_keys(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, struct eng_keys *out)
+int local_keys(struct eng_lsess *sess, enum eng_db db, enum eng_kind kind, struct eng_keys *out)
 {
-	if (ENG_REMOTE(sess) && out)
-		return ctl_keys(sess, db, kind, out);
 	const struct eng_cfg *c;
 	const struct eng_tab *t;
 	int rc;
@@ -949,11 +894,9 @@ void eng_keys_free(struct eng_keys *k)
 
 /* ---- Text ----------------------------------------------------------- */
 
-int eng_config_text(struct eng_sess *sess, enum eng_db db, unsigned flags, char **out)
+int local_config_text(struct eng_lsess *sess, enum eng_db db, unsigned flags, char **out)
 {
-	if (ENG_REMOTE(sess) && out)
-		return ctl_config_text(sess, db, flags, out);
-	bool secrets = (flags & ENG_TEXT_SECRETS) && sess && sess->role == ENG_ROLE_ADMIN;
+	bool secrets = (flags & ENG_TEXT_SECRETS) && sess && sess->pub.role == ENG_ROLE_ADMIN;
 	const struct eng_cfg *c;
 	int rc;
 
@@ -984,12 +927,10 @@ int eng_config_text(struct eng_sess *sess, enum eng_db db, unsigned flags, char 
 	return *out ? 0 : -ENOMEM;
 }
 
-int eng_obj_text(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const char *key,
+int local_obj_text(struct eng_lsess *sess, enum eng_db db, enum eng_kind kind, const char *key,
 		 unsigned flags, char **out)
 {
-	if (ENG_REMOTE(sess) && out)
-		return ctl_obj_text(sess, db, kind, key, flags, out);
-	bool secrets = (flags & ENG_TEXT_SECRETS) && sess && sess->role == ENG_ROLE_ADMIN;
+	bool secrets = (flags & ENG_TEXT_SECRETS) && sess && sess->pub.role == ENG_ROLE_ADMIN;
 	const struct eng_cfg *c;
 	struct eng_node *n;
 	uint32_t num;

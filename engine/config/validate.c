@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eng_int.h"
+#include "config_int.h"
 
 static bool all_aead(uint8_t n, const uint8_t *encr)
 {

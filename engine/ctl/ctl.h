@@ -23,7 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "eng_int.h"
+#include "eng_ops.h"
+#include "model.h"
 
 #define CTL_VERSION   1
 #define CTL_HDR_LEN   12
@@ -117,41 +118,5 @@ int rb_commit_info(struct rbuf *r, struct eng_commit_info *ci);
 int rb_sess_info(struct rbuf *r, struct eng_sess_info *si);
 /* true when every byte was read and nothing was missing */
 bool rb_done(const struct rbuf *r);
-
-/* ctl_client.c: the engine API served by a daemon (see eng_open). */
-int ctl_remote_open(const struct eng_opts *opts, struct eng **out);
-void ctl_remote_close(struct eng *eng);
-size_t ctl_remote_poll_fds(const struct eng *eng, int *fds, size_t max);
-void ctl_remote_tick(struct eng *eng);
-int ctl_sess_open(struct eng *eng, struct eng_sess **out);
-void ctl_sess_close(struct eng_sess *sess);
-int ctl_simple(struct eng_sess *sess, uint16_t op);
-int ctl_obj_get(struct eng_sess *s, enum eng_db db, enum eng_kind kind, const char *key, void *out);
-int ctl_obj_put(struct eng_sess *s, enum eng_kind kind, const void *obj, struct eng_diag *diag);
-int ctl_obj_del(struct eng_sess *s, enum eng_kind kind, const char *key);
-int ctl_keys(struct eng_sess *s, enum eng_db db, enum eng_kind kind, struct eng_keys *out);
-int ctl_config_text(struct eng_sess *s, enum eng_db db, unsigned flags, char **out);
-int ctl_obj_text(struct eng_sess *s, enum eng_db db, enum eng_kind kind, const char *key,
-		 unsigned flags, char **out);
-int ctl_text(struct eng_sess *s, uint16_t op, uint32_t arg, char **out);
-int ctl_commit(struct eng_sess *s, const struct eng_commit_req *req, struct eng_diag *diag,
-	       uint32_t *id);
-long ctl_confirm_pending(const struct eng *eng);
-int ctl_commit_list(struct eng_sess *s, struct eng_commit_info **out, size_t *n);
-int ctl_diag_call(struct eng_sess *s, uint16_t op, uint32_t arg, struct eng_diag *diag);
-int ctl_log_text(struct eng *eng, char **out);
-int ctl_tunnel_effective(struct eng_sess *s, enum eng_db db, const char *name,
-			 struct eng_tunnel *out, struct eng_ikev2_policy *ike2,
-			 struct eng_ikev1_policy *ike1, struct eng_ipsec_policy *ipsec);
-void ctl_hostname(struct eng *eng, char buf[ENG_HOSTNAME_MAX]);
-int ctl_tunnel_status(struct eng_sess *s, const char *name, struct eng_tunnel_status **out,
-		      size_t *n);
-int ctl_ike_stats(struct eng_sess *s, struct eng_ike_stats *out);
-int ctl_name_call(struct eng_sess *s, uint16_t op, const char *name);
-int ctl_sess_list(struct eng_sess *s, struct eng_sess_info **out, size_t *n);
-int ctl_monitor(struct eng_sess *s, bool on);
-int ctl_clear_peer(struct eng_sess *s, const struct eng_addr *addr);
-int ctl_debug_set(struct eng_sess *s, unsigned flags, bool on);
-unsigned ctl_debug_get(const struct eng *eng);
 
 #endif /* IKESH_CTL_H */

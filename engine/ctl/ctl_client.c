@@ -23,7 +23,9 @@
 
 #define CTL_TIMEOUT_MS 30000
 
-struct ctl_remote {
+/* The remote engine: struct eng first (eng_ops.h). */
+struct eng_remote {
+	struct eng pub;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int fd;
 	uint32_t seq;
@@ -35,6 +37,11 @@ struct ctl_remote {
 	struct eng_sess *sess;
 };
 
+static struct eng_remote *remote_of(const struct eng *eng)
+{
+	return eng_container_of(eng, struct eng_remote, pub);
+}
+
 static void remote_log(struct eng *eng, enum eng_log_level level, const char *msg)
 {
 	if (eng->opts.log)
@@ -43,7 +50,7 @@ static void remote_log(struct eng *eng, enum eng_log_level level, const char *ms
 
 static void drop(struct eng *eng, const char *why)
 {
-	struct ctl_remote *r = eng->remote;
+	struct eng_remote *r = remote_of(eng);
 	char msg[160];
 
 	if (r->fd < 0)
@@ -55,7 +62,7 @@ static void drop(struct eng *eng, const char *why)
 	remote_log(eng, ENG_LOG_ERR, msg);
 }
 
-static int sock_connect(struct ctl_remote *r)
+static int sock_connect(struct eng_remote *r)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -75,7 +82,7 @@ static int sock_connect(struct ctl_remote *r)
 
 /* Read what the socket has (waiting up to timeout_ms for the first
  * byte).  1: data, 0: nothing yet, -errno: the connection is gone. */
-static int fill(struct ctl_remote *r, int timeout_ms)
+static int fill(struct eng_remote *r, int timeout_ms)
 {
 	struct pollfd pfd = {.fd = r->fd, .events = POLLIN};
 	ssize_t n;
@@ -113,7 +120,7 @@ static int fill(struct ctl_remote *r, int timeout_ms)
 
 /* The next whole frame out of the buffer: 1 and a malloc'd payload,
  * 0 when incomplete, -EPROTO for a frame no daemon of ours sends. */
-static int take(struct ctl_remote *r, struct ctl_hdr *h, uint8_t **payload)
+static int take(struct eng_remote *r, struct ctl_hdr *h, uint8_t **payload)
 {
 	size_t total;
 
@@ -167,6 +174,8 @@ static int send_all(int fd, const char *p, size_t len)
 }
 
 static int reconnect(struct eng *eng);
+static int ctl_simple(struct eng_sess *sess, uint16_t op);
+static int ctl_monitor(struct eng_sess *s, bool on);
 
 /*
  * One request, one reply.  Returns 0 with the call's own return value in
@@ -176,7 +185,7 @@ static int reconnect(struct eng *eng);
 static int call(struct eng *eng, uint16_t op, const struct ebuf *req, struct rbuf *rep,
 		uint8_t **buf, int *rc)
 {
-	struct ctl_remote *r = eng->remote;
+	struct eng_remote *r = remote_of(eng);
 	struct ebuf frame = {0};
 	int64_t deadline;
 	uint32_t seq;
@@ -241,7 +250,7 @@ static int call(struct eng *eng, uint16_t op, const struct ebuf *req, struct rbu
 
 static int hello(struct eng *eng)
 {
-	struct ctl_remote *r = eng->remote;
+	struct eng_remote *r = remote_of(eng);
 	struct rbuf rep;
 	uint8_t *buf;
 	char *user = NULL;
@@ -274,7 +283,7 @@ static int hello(struct eng *eng)
 /* A new connection and its HELLO; quietly nothing when refused. */
 static int reconnect(struct eng *eng)
 {
-	struct ctl_remote *r = eng->remote;
+	struct eng_remote *r = remote_of(eng);
 	int rc = sock_connect(r);
 
 	if (rc)
@@ -292,59 +301,54 @@ static int reconnect(struct eng *eng)
 
 /* ---- The engine and its session ------------------------------------------ */
 
-int ctl_remote_open(const struct eng_opts *opts, struct eng **out)
+static const struct eng_ops remote_ops;
+
+int eng_remote_open(const struct eng_opts *opts, struct eng **out)
 {
-	struct ctl_remote *r;
-	struct eng *eng;
+	struct eng_remote *r;
 	int rc;
 
 	if (strlen(opts->run_dir) + 1 + strlen(CTL_SOCK_NAME) >= sizeof(r->path))
 		return -ENAMETOOLONG;
-	eng = calloc(1, sizeof(*eng));
 	r = calloc(1, sizeof(*r));
-	if (!eng || !r) {
-		free(eng);
-		free(r);
+	if (!r)
 		return -ENOMEM;
-	}
-	eng->opts = *opts;
-	eng->codec = opts->codec;
-	eng->remote = r;
+	eng_base_init(&r->pub, &remote_ops, opts);
 	r->fd = -1;
 	snprintf(r->path, sizeof(r->path), "%s/%s", opts->run_dir, CTL_SOCK_NAME);
-	rc = reconnect(eng);
+	rc = reconnect(&r->pub);
 	if (rc) {
 		free(r);
-		free(eng);
 		return rc;
 	}
-	*out = eng;
+	*out = &r->pub;
 	return 0;
 }
 
-void ctl_remote_close(struct eng *eng)
+static void ctl_remote_close(struct eng *eng)
 {
-	struct ctl_remote *r = eng->remote;
+	struct eng_remote *r = remote_of(eng);
 
 	if (r->fd >= 0)
 		close(r->fd);
 	free(r->in);
 	free(r);
-	free(eng);
 }
 
-size_t ctl_remote_poll_fds(const struct eng *eng, int *fds, size_t max)
+static size_t ctl_remote_poll_fds(const struct eng *eng, int *fds, size_t max)
 {
-	if (eng->remote->fd < 0 || max == 0)
+	const struct eng_remote *r = remote_of(eng);
+
+	if (r->fd < 0 || max == 0)
 		return 0;
-	fds[0] = eng->remote->fd;
+	fds[0] = r->fd;
 	return 1;
 }
 
 /* Between calls only log lines arrive; EOF means the daemon went away. */
-void ctl_remote_tick(struct eng *eng)
+static void ctl_remote_tick(struct eng *eng)
 {
-	struct ctl_remote *r = eng->remote;
+	struct eng_remote *r = remote_of(eng);
 	struct ctl_hdr h;
 	uint8_t *p;
 	int rc;
@@ -364,27 +368,29 @@ void ctl_remote_tick(struct eng *eng)
 		drop(eng, "malformed message");
 }
 
-int ctl_sess_open(struct eng *eng, struct eng_sess **out)
+static int ctl_sess_open(struct eng *eng, const char *user, enum eng_role role,
+			 struct eng_sess **out)
 {
-	struct ctl_remote *r = eng->remote;
+	struct eng_remote *r = remote_of(eng);
 	struct eng_sess *s;
 
+	/* the daemon decides who the session is, not the caller */
+	(void)user;
+	(void)role;
 	if (r->sess)
 		return -EBUSY; /* one session per connection */
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->eng = eng;
-	s->role = r->role;
-	snprintf(s->user, sizeof(s->user), "%s", r->user);
+	eng_sess_base_init(s, eng, r->user, r->role);
 	r->sess = s;
 	*out = s;
 	return 0;
 }
 
-void ctl_sess_close(struct eng_sess *sess)
+static void ctl_sess_close(struct eng_sess *sess)
 {
-	struct ctl_remote *r = sess->eng->remote;
+	struct eng_remote *r = remote_of(sess->eng);
 
 	if (r->fd >= 0)
 		ctl_simple(sess, CTL_CAND_DISCARD);
@@ -394,7 +400,7 @@ void ctl_sess_close(struct eng_sess *sess)
 
 /* ---- The calls ---------------------------------------------------------------- */
 
-int ctl_simple(struct eng_sess *sess, uint16_t op)
+static int ctl_simple(struct eng_sess *sess, uint16_t op)
 {
 	struct rbuf rep;
 	uint8_t *buf;
@@ -410,7 +416,7 @@ int ctl_simple(struct eng_sess *sess, uint16_t op)
 	return rc;
 }
 
-int ctl_obj_get(struct eng_sess *s, enum eng_db db, enum eng_kind kind, const char *key, void *out)
+static int ctl_obj_get(struct eng_sess *s, enum eng_db db, enum eng_kind kind, const char *key, void *out)
 {
 	struct ebuf req = {0};
 	struct rbuf rep;
@@ -435,7 +441,7 @@ int ctl_obj_get(struct eng_sess *s, enum eng_db db, enum eng_kind kind, const ch
 	return rc;
 }
 
-int ctl_obj_put(struct eng_sess *s, enum eng_kind kind, const void *obj, struct eng_diag *diag)
+static int ctl_obj_put(struct eng_sess *s, enum eng_kind kind, const void *obj, struct eng_diag *diag)
 {
 	struct ebuf req = {0};
 	struct rbuf rep;
@@ -457,7 +463,7 @@ int ctl_obj_put(struct eng_sess *s, enum eng_kind kind, const void *obj, struct 
 	return rc;
 }
 
-int ctl_obj_del(struct eng_sess *s, enum eng_kind kind, const char *key)
+static int ctl_obj_del(struct eng_sess *s, enum eng_kind kind, const char *key)
 {
 	struct ebuf req = {0};
 	struct rbuf rep;
@@ -474,7 +480,7 @@ int ctl_obj_del(struct eng_sess *s, enum eng_kind kind, const char *key)
 	return rc;
 }
 
-int ctl_keys(struct eng_sess *s, enum eng_db db, enum eng_kind kind, struct eng_keys *out)
+static int ctl_keys(struct eng_sess *s, enum eng_db db, enum eng_kind kind, struct eng_keys *out)
 {
 	struct ebuf req = {0};
 	struct rbuf rep;
@@ -530,7 +536,7 @@ static int text_call(struct eng_sess *s, uint16_t op, const struct ebuf *req, ch
 	return rc;
 }
 
-int ctl_config_text(struct eng_sess *s, enum eng_db db, unsigned flags, char **out)
+static int ctl_config_text(struct eng_sess *s, enum eng_db db, unsigned flags, char **out)
 {
 	struct ebuf req = {0};
 	int rc;
@@ -542,7 +548,7 @@ int ctl_config_text(struct eng_sess *s, enum eng_db db, unsigned flags, char **o
 	return rc;
 }
 
-int ctl_obj_text(struct eng_sess *s, enum eng_db db, enum eng_kind kind, const char *key,
+static int ctl_obj_text(struct eng_sess *s, enum eng_db db, enum eng_kind kind, const char *key,
 		 unsigned flags, char **out)
 {
 	struct ebuf req = {0};
@@ -558,7 +564,7 @@ int ctl_obj_text(struct eng_sess *s, enum eng_db db, enum eng_kind kind, const c
 }
 
 /* CONFIG_CHANGES (no argument) and COMMIT_CHANGES (the commit id). */
-int ctl_text(struct eng_sess *s, uint16_t op, uint32_t arg, char **out)
+static int ctl_text(struct eng_sess *s, uint16_t op, uint32_t arg, char **out)
 {
 	struct ebuf req = {0};
 	int rc;
@@ -570,15 +576,15 @@ int ctl_text(struct eng_sess *s, uint16_t op, uint32_t arg, char **out)
 	return rc;
 }
 
-int ctl_log_text(struct eng *eng, char **out)
+static int ctl_log_text(struct eng *eng, char **out)
 {
-	struct ctl_remote *r = eng->remote;
+	struct eng_remote *r = remote_of(eng);
 	struct eng_sess tmp = {.eng = eng};
 
 	return text_call(r->sess ? r->sess : &tmp, CTL_LOG_TEXT, NULL, out);
 }
 
-int ctl_commit(struct eng_sess *s, const struct eng_commit_req *req, struct eng_diag *diag,
+static int ctl_commit(struct eng_sess *s, const struct eng_commit_req *req, struct eng_diag *diag,
 	       uint32_t *id)
 {
 	struct ebuf q = {0};
@@ -603,7 +609,7 @@ int ctl_commit(struct eng_sess *s, const struct eng_commit_req *req, struct eng_
 	return rc;
 }
 
-long ctl_confirm_pending(const struct eng *eng)
+static long ctl_confirm_pending(const struct eng *eng)
 {
 	struct rbuf rep;
 	uint8_t *buf;
@@ -664,7 +670,7 @@ static int rd_sess_info(struct rbuf *r, void *rec)
 	return rb_sess_info(r, rec);
 }
 
-int ctl_commit_list(struct eng_sess *s, struct eng_commit_info **out, size_t *n)
+static int ctl_commit_list(struct eng_sess *s, struct eng_commit_info **out, size_t *n)
 {
 	struct rbuf rep;
 	uint8_t *buf;
@@ -676,14 +682,14 @@ int ctl_commit_list(struct eng_sess *s, struct eng_commit_info **out, size_t *n)
 	if (err)
 		return err;
 	if (rc == 0)
-		rc = rb_records(&rep, sizeof(**out), ENG_HISTORY_KEEP, rd_commit_info, (void **)out,
+		rc = rb_records(&rep, sizeof(**out), ENG_ROLLBACK_MAX + 1, rd_commit_info, (void **)out,
 				n);
 	free(buf);
 	return rc;
 }
 
 /* ROLLBACK (n) and STARTUP_SAVE: a return value and diagnostics. */
-int ctl_diag_call(struct eng_sess *s, uint16_t op, uint32_t arg, struct eng_diag *diag)
+static int ctl_diag_call(struct eng_sess *s, uint16_t op, uint32_t arg, struct eng_diag *diag)
 {
 	struct ebuf req = {0};
 	struct rbuf rep;
@@ -702,7 +708,7 @@ int ctl_diag_call(struct eng_sess *s, uint16_t op, uint32_t arg, struct eng_diag
 	return rc;
 }
 
-int ctl_tunnel_effective(struct eng_sess *s, enum eng_db db, const char *name,
+static int ctl_tunnel_effective(struct eng_sess *s, enum eng_db db, const char *name,
 			 struct eng_tunnel *out, struct eng_ikev2_policy *ike2,
 			 struct eng_ikev1_policy *ike1, struct eng_ipsec_policy *ipsec)
 {
@@ -741,9 +747,9 @@ int ctl_tunnel_effective(struct eng_sess *s, enum eng_db db, const char *name,
 	return rc;
 }
 
-void ctl_hostname(struct eng *eng, char buf[ENG_HOSTNAME_MAX])
+static void ctl_hostname(struct eng *eng, char buf[ENG_HOSTNAME_MAX])
 {
-	struct ctl_remote *r = eng->remote;
+	struct eng_remote *r = remote_of(eng);
 	struct eng_sess tmp = {.eng = eng};
 	char *name = NULL;
 
@@ -754,7 +760,7 @@ void ctl_hostname(struct eng *eng, char buf[ENG_HOSTNAME_MAX])
 	free(name);
 }
 
-int ctl_tunnel_status(struct eng_sess *s, const char *name, struct eng_tunnel_status **out,
+static int ctl_tunnel_status(struct eng_sess *s, const char *name, struct eng_tunnel_status **out,
 		      size_t *n)
 {
 	struct ebuf req = {0};
@@ -775,7 +781,7 @@ int ctl_tunnel_status(struct eng_sess *s, const char *name, struct eng_tunnel_st
 	return rc;
 }
 
-int ctl_ike_stats(struct eng_sess *s, struct eng_ike_stats *out)
+static int ctl_ike_stats(struct eng_sess *s, struct eng_ike_stats *out)
 {
 	struct rbuf rep;
 	uint8_t *buf;
@@ -797,7 +803,7 @@ int ctl_ike_stats(struct eng_sess *s, struct eng_ike_stats *out)
 }
 
 /* CLEAR_IKE_SA and CLEAR_CHILD_SA: a tunnel name or NULL. */
-int ctl_name_call(struct eng_sess *s, uint16_t op, const char *name)
+static int ctl_name_call(struct eng_sess *s, uint16_t op, const char *name)
 {
 	struct ebuf req = {0};
 	struct rbuf rep;
@@ -813,7 +819,7 @@ int ctl_name_call(struct eng_sess *s, uint16_t op, const char *name)
 	return rc;
 }
 
-int ctl_sess_list(struct eng_sess *s, struct eng_sess_info **out, size_t *n)
+static int ctl_sess_list(struct eng_sess *s, struct eng_sess_info **out, size_t *n)
 {
 	struct rbuf rep;
 	uint8_t *buf;
@@ -830,14 +836,14 @@ int ctl_sess_list(struct eng_sess *s, struct eng_sess_info **out, size_t *n)
 	return rc;
 }
 
-int ctl_monitor(struct eng_sess *s, bool on)
+static int ctl_monitor(struct eng_sess *s, bool on)
 {
 	struct ebuf req = {0};
 	struct rbuf rep;
 	uint8_t *buf;
 	int rc, err;
 
-	s->eng->remote->monitor = on;
+	remote_of(s->eng)->monitor = on;
 	wb_u8(&req, on);
 	err = call(s->eng, CTL_MONITOR, &req, &rep, &buf, &rc);
 	free(req.s);
@@ -847,7 +853,7 @@ int ctl_monitor(struct eng_sess *s, bool on)
 	return rc;
 }
 
-int ctl_clear_peer(struct eng_sess *s, const struct eng_addr *addr)
+static int ctl_clear_peer(struct eng_sess *s, const struct eng_addr *addr)
 {
 	struct ebuf req = {0};
 	struct rbuf rep;
@@ -863,7 +869,7 @@ int ctl_clear_peer(struct eng_sess *s, const struct eng_addr *addr)
 	return rc;
 }
 
-int ctl_debug_set(struct eng_sess *s, unsigned flags, bool on)
+static int ctl_debug_set(struct eng_sess *s, unsigned flags, bool on)
 {
 	struct ebuf req = {0};
 	struct rbuf rep;
@@ -880,7 +886,7 @@ int ctl_debug_set(struct eng_sess *s, unsigned flags, bool on)
 	return rc;
 }
 
-unsigned ctl_debug_get(const struct eng *eng)
+static unsigned ctl_debug_get(const struct eng *eng)
 {
 	struct rbuf rep;
 	uint8_t *buf;
@@ -898,7 +904,113 @@ unsigned ctl_debug_get(const struct eng *eng)
 	return flags;
 }
 
-bool eng_is_remote(const struct eng *eng)
+/* ---- The operations table ------------------------------------------------ */
+
+static int ctl_next_timeout_ms(const struct eng *eng)
 {
-	return eng && eng->remote;
+	(void)eng;
+	return -1; /* the daemon keeps the timers */
 }
+
+static int ctl_cand_begin(struct eng_sess *s)
+{
+	return ctl_simple(s, CTL_CAND_BEGIN);
+}
+
+static int ctl_cand_begin_exclusive(struct eng_sess *s)
+{
+	return ctl_simple(s, CTL_CAND_EXCLUSIVE);
+}
+
+static bool ctl_cand_active(struct eng_sess *s)
+{
+	return ctl_simple(s, CTL_CAND_ACTIVE) > 0;
+}
+
+static bool ctl_cand_dirty(struct eng_sess *s)
+{
+	return ctl_simple(s, CTL_CAND_DIRTY) > 0;
+}
+
+static void ctl_cand_discard(struct eng_sess *s)
+{
+	ctl_simple(s, CTL_CAND_DISCARD);
+}
+
+static int ctl_config_changes(struct eng_sess *s, char **out)
+{
+	return ctl_text(s, CTL_CONFIG_CHANGES, 0, out);
+}
+
+static int ctl_confirm(struct eng_sess *s)
+{
+	return ctl_simple(s, CTL_CONFIRM);
+}
+
+static int ctl_commit_changes(struct eng_sess *s, uint32_t id, char **out)
+{
+	return ctl_text(s, CTL_COMMIT_CHANGES, id, out);
+}
+
+static int ctl_rollback(struct eng_sess *s, unsigned n, struct eng_diag *diag)
+{
+	return ctl_diag_call(s, CTL_ROLLBACK, n, diag);
+}
+
+static int ctl_startup_save(struct eng_sess *s, struct eng_diag *diag)
+{
+	return ctl_diag_call(s, CTL_STARTUP_SAVE, 0, diag);
+}
+
+static int ctl_clear_sa(struct eng_sess *s, const char *tunnel, bool child_only)
+{
+	return ctl_name_call(s, child_only ? CTL_CLEAR_CHILD_SA : CTL_CLEAR_IKE_SA, tunnel);
+}
+
+static int ctl_clear_counters(struct eng_sess *s)
+{
+	return ctl_simple(s, CTL_CLEAR_COUNTERS);
+}
+
+static const struct eng_ops remote_ops = {
+    .name = "ikeshd",
+    .daemon = true,
+    .close = ctl_remote_close,
+    .next_timeout_ms = ctl_next_timeout_ms,
+    .tick = ctl_remote_tick,
+    .poll_fds = ctl_remote_poll_fds,
+    .sess_open = ctl_sess_open,
+    .sess_close = ctl_sess_close,
+    .sess_list = ctl_sess_list,
+    .sess_monitor = ctl_monitor,
+    .cand_begin = ctl_cand_begin,
+    .cand_begin_exclusive = ctl_cand_begin_exclusive,
+    .cand_active = ctl_cand_active,
+    .cand_dirty = ctl_cand_dirty,
+    .cand_discard = ctl_cand_discard,
+    .obj_get = ctl_obj_get,
+    .obj_put = ctl_obj_put,
+    .obj_del = ctl_obj_del,
+    .keys = ctl_keys,
+    .config_text = ctl_config_text,
+    .obj_text = ctl_obj_text,
+    .config_changes = ctl_config_changes,
+    .commit = ctl_commit,
+    .confirm = ctl_confirm,
+    .confirm_pending = ctl_confirm_pending,
+    .commit_list = ctl_commit_list,
+    .commit_changes = ctl_commit_changes,
+    .rollback = ctl_rollback,
+    .startup_save = ctl_startup_save,
+    .log_text = ctl_log_text,
+    .tunnel_effective = ctl_tunnel_effective,
+    .hostname = ctl_hostname,
+    .tunnel_status = ctl_tunnel_status,
+    .ike_stats = ctl_ike_stats,
+    .clear_sa = ctl_clear_sa,
+    .clear_counters = ctl_clear_counters,
+    .clear_peer = ctl_clear_peer,
+    .debug_set = ctl_debug_set,
+    .debug_get = ctl_debug_get,
+    .test_kernel = NULL,
+};

@@ -26,7 +26,8 @@ struct eng_ctl {
 	size_t in_len, in_cap;
 	struct ebuf out;
 	size_t out_off;
-	bool dead; /* a protocol error: flush what is queued, then close */
+	bool monitor; /* terminal monitor: every log line, not only warnings */
+	bool dead;    /* a protocol error: flush what is queued, then close */
 };
 
 int eng_ctl_new(struct eng *eng, const char *user, enum eng_role role, struct eng_ctl **out)
@@ -98,7 +99,7 @@ void eng_ctl_log(struct eng_ctl *c, enum eng_log_level level, const char *msg)
 	if (c->dead || c->out.len - c->out_off > CTL_LOG_BACKLOG)
 		return;
 	/* warnings and errors to everyone, the rest to `terminal monitor` */
-	if (level > ENG_LOG_WARNING && !c->sess->monitor)
+	if (level > ENG_LOG_WARNING && !c->monitor)
 		return;
 	wb_u8(&p, (uint8_t)level);
 	wb_str(&p, msg);
@@ -109,47 +110,47 @@ void eng_ctl_log(struct eng_ctl *c, enum eng_log_level level, const char *msg)
 
 /* ---- Requests ------------------------------------------------------------ */
 
-static bool op_changes_state(uint16_t op)
+/* The engine call each request makes, for the operators' refusals. */
+static enum eng_call op_call(uint16_t op)
 {
-	switch (op) {
-	case CTL_CAND_BEGIN:
-	case CTL_CAND_EXCLUSIVE:
-	case CTL_OBJ_PUT:
-	case CTL_OBJ_DEL:
-	case CTL_COMMIT:
-	case CTL_CONFIRM:
-	case CTL_ROLLBACK:
-	case CTL_STARTUP_SAVE:
-	case CTL_CLEAR_IKE_SA:
-	case CTL_CLEAR_CHILD_SA:
-	case CTL_CLEAR_COUNTERS:
-	case CTL_CLEAR_PEER:
-	case CTL_DEBUG_SET:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static const char *op_name(uint16_t op)
-{
-	static const char *const names[CTL_OPS] = {
-	    [CTL_CAND_BEGIN] = "configure",
-	    [CTL_CAND_EXCLUSIVE] = "configure exclusive",
-	    [CTL_OBJ_PUT] = "a configuration change",
-	    [CTL_OBJ_DEL] = "a configuration change",
-	    [CTL_COMMIT] = "commit",
-	    [CTL_CONFIRM] = "commit confirm",
-	    [CTL_ROLLBACK] = "rollback",
-	    [CTL_STARTUP_SAVE] = "write memory",
-	    [CTL_CLEAR_IKE_SA] = "clear crypto ikev2 sa",
-	    [CTL_CLEAR_CHILD_SA] = "clear crypto ipsec sa",
-	    [CTL_CLEAR_COUNTERS] = "clear crypto counters",
-	    [CTL_CLEAR_PEER] = "clear crypto ... peer",
-	    [CTL_DEBUG_SET] = "debug",
+	static const enum eng_call calls[CTL_OPS] = {
+	    [CTL_HELLO] = ENG_CALLS,
+	    [CTL_CAND_BEGIN] = ENG_CALL_CAND_BEGIN,
+	    [CTL_CAND_ACTIVE] = ENG_CALL_CAND_ACTIVE,
+	    [CTL_CAND_DIRTY] = ENG_CALL_CAND_DIRTY,
+	    [CTL_CAND_DISCARD] = ENG_CALL_CAND_DISCARD,
+	    [CTL_OBJ_GET] = ENG_CALL_OBJ_GET,
+	    [CTL_OBJ_PUT] = ENG_CALL_OBJ_PUT,
+	    [CTL_OBJ_DEL] = ENG_CALL_OBJ_DEL,
+	    [CTL_KEYS] = ENG_CALL_KEYS,
+	    [CTL_CONFIG_TEXT] = ENG_CALL_CONFIG_TEXT,
+	    [CTL_OBJ_TEXT] = ENG_CALL_OBJ_TEXT,
+	    [CTL_CONFIG_CHANGES] = ENG_CALL_CONFIG_CHANGES,
+	    [CTL_COMMIT] = ENG_CALL_COMMIT,
+	    [CTL_CONFIRM] = ENG_CALL_CONFIRM,
+	    [CTL_CONFIRM_PENDING] = ENG_CALL_CONFIRM_PENDING,
+	    [CTL_COMMIT_LIST] = ENG_CALL_COMMIT_LIST,
+	    [CTL_COMMIT_CHANGES] = ENG_CALL_COMMIT_CHANGES,
+	    [CTL_ROLLBACK] = ENG_CALL_ROLLBACK,
+	    [CTL_STARTUP_SAVE] = ENG_CALL_STARTUP_SAVE,
+	    [CTL_LOG_TEXT] = ENG_CALL_LOG_TEXT,
+	    [CTL_TUNNEL_EFFECTIVE] = ENG_CALL_TUNNEL_EFFECTIVE,
+	    [CTL_HOSTNAME] = ENG_CALL_HOSTNAME,
+	    [CTL_TUNNEL_STATUS] = ENG_CALL_TUNNEL_STATUS,
+	    [CTL_IKE_STATS] = ENG_CALL_IKE_STATS,
+	    [CTL_CLEAR_IKE_SA] = ENG_CALL_CLEAR_IKE_SA,
+	    [CTL_CLEAR_CHILD_SA] = ENG_CALL_CLEAR_CHILD_SA,
+	    [CTL_CLEAR_COUNTERS] = ENG_CALL_CLEAR_COUNTERS,
+	    [CTL_CAND_EXCLUSIVE] = ENG_CALL_CAND_EXCLUSIVE,
+	    [CTL_SESS_LIST] = ENG_CALL_SESS_LIST,
+	    [CTL_MONITOR] = ENG_CALL_SESS_MONITOR,
+	    [CTL_CLEAR_PEER] = ENG_CALL_CLEAR_PEER,
+	    [CTL_DEBUG_SET] = ENG_CALL_DEBUG_SET,
+	    [CTL_DEBUG_GET] = ENG_CALL_DEBUG_GET,
 	};
 
-	return op < CTL_OPS && names[op] ? names[op] : "a request";
+	/* HELLO and unknown types are no engine call: serve() answers them */
+	return op > 0 && op < CTL_OPS && op != CTL_HELLO ? calls[op] : ENG_CALLS;
 }
 
 static bool db_ok(uint32_t db)
@@ -418,7 +419,10 @@ static int serve(struct eng_ctl *c, uint16_t op, struct rbuf *r, struct ebuf *re
 		u = rb_u8(r);
 		if (!rb_done(r) || u > 1)
 			return -EBADMSG;
-		return eng_sess_monitor(s, u == 1);
+		rc = eng_sess_monitor(s, u == 1);
+		if (rc == 0)
+			c->monitor = u == 1;
+		return rc;
 	case CTL_SESS_LIST: {
 		struct eng_sess_info *list = NULL;
 		size_t n = 0;
@@ -454,9 +458,10 @@ static void answer(struct eng_ctl *c, uint16_t op, uint32_t seq, const uint8_t *
 	struct ebuf res = {0}, rep = {0};
 	int rc;
 
-	if (c->role != ENG_ROLE_ADMIN && op_changes_state(op)) {
+	if (op_call(op) != ENG_CALLS && !eng_call_allowed(c->sess, op_call(op))) {
 		/* refused whatever the client is: a forged request included */
-		eng_logf(c->eng, ENG_LOG_NOTICE, "%s (operator) refused %s", c->user, op_name(op));
+		eng_logf(&c->eng->log, ENG_LOG_NOTICE, "%s (operator) refused %s", c->user,
+			 eng_call_info(op_call(op))->name);
 		rc = -EPERM;
 	} else {
 		rc = serve(c, op, &r, &res);

@@ -12,7 +12,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "eng_int.h"
+#include "model.h"
 #include "eng_test.h"
 
 static bool test_no_fsync;

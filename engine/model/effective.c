@@ -6,8 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "eng_int.h"
-#include "ctl/ctl.h"
+#include "model.h"
 
 static bool only_aead(uint8_t n, const uint8_t *e)
 {
@@ -100,74 +99,49 @@ void eng_ipsec_effective(const struct eng_ipsec_policy *p, struct eng_ipsec_poli
 	*out = r;
 }
 
-int eng_tunnel_effective(struct eng_sess *sess, enum eng_db db, const char *name,
-			 struct eng_tunnel *out, struct eng_ikev2_policy *ike2,
-			 struct eng_ikev1_policy *ike1, struct eng_ipsec_policy *ipsec)
+void eng_tunnel_defaults(struct eng_tunnel *t, const struct eng_ipsec_policy *ip)
 {
-	if (ENG_REMOTE(sess) && name && out)
-		return ctl_tunnel_effective(sess, db, name, out, ike2, ike1, ipsec);
-	struct eng_ipsec_policy ip_raw, ip;
-	bool have_ip = false;
-	char key[8];
-	int rc;
-
-	if (!out)
-		return -EINVAL;
-	rc = eng_obj_get(sess, db, ENG_OBJ_TUNNEL, name, out);
-	if (rc)
-		return rc;
-	if (!out->ike_version)
-		out->ike_version = 2;
-	if (out->dpd.interval && !out->dpd.action)
-		out->dpd.action = ENG_DEFAULT_DPD_ACTION;
-	if (!out->start_mode)
-		out->start_mode = ENG_START_AUTO;
-	if (!out->nat_traversal)
-		out->nat_traversal = ENG_NATT_AUTO;
-	if (!out->send_cert)
-		out->send_cert = ENG_SENDCERT_ON_REQUEST;
-	if (out->ipsec_policy[0] &&
-	    eng_obj_get(sess, db, ENG_OBJ_IPSEC, out->ipsec_policy, &ip_raw) == 0)
-		have_ip = true;
-	eng_ipsec_effective(have_ip ? &ip_raw : NULL, &ip);
-	if (!out->pfs_group)
-		out->pfs_group = ip.pfs_group;
-	if (!out->sa_lifetime_s)
-		out->sa_lifetime_s = ip.lifetime_s;
-	if (!out->sa_lifetime_kb)
-		out->sa_lifetime_kb = ip.lifetime_kb;
-	if (ipsec)
-		*ipsec = ip;
-	snprintf(key, sizeof(key), "%u", out->ike_policy);
-	if (ike2) {
-		struct eng_ikev2_policy raw;
-		bool have = out->ike_version == 2 && out->ike_policy &&
-			    eng_obj_get(sess, db, ENG_OBJ_IKEV2, key, &raw) == 0;
-
-		memset(ike2, 0, sizeof(*ike2));
-		if (out->ike_version == 2)
-			eng_ikev2_effective(have ? &raw : NULL, ike2);
-	}
-	if (ike1) {
-		struct eng_ikev1_policy raw;
-		bool have = out->ike_version == 1 && out->ike_policy &&
-			    eng_obj_get(sess, db, ENG_OBJ_IKEV1, key, &raw) == 0;
-
-		memset(ike1, 0, sizeof(*ike1));
-		if (out->ike_version == 1)
-			eng_ikev1_effective(have ? &raw : NULL, ike1);
-	}
-	return 0;
+	if (!t->ike_version)
+		t->ike_version = 2;
+	if (t->dpd.interval && !t->dpd.action)
+		t->dpd.action = ENG_DEFAULT_DPD_ACTION;
+	if (!t->start_mode)
+		t->start_mode = ENG_START_AUTO;
+	if (!t->nat_traversal)
+		t->nat_traversal = ENG_NATT_AUTO;
+	if (!t->send_cert)
+		t->send_cert = ENG_SENDCERT_ON_REQUEST;
+	if (!t->pfs_group)
+		t->pfs_group = ip->pfs_group;
+	if (!t->sa_lifetime_s)
+		t->sa_lifetime_s = ip->lifetime_s;
+	if (!t->sa_lifetime_kb)
+		t->sa_lifetime_kb = ip->lifetime_kb;
 }
 
-void eng_global_hostname(struct eng *eng, char buf[ENG_HOSTNAME_MAX])
+/* What the configuration asks for and the engine does not do yet: said,
+ * never silently ignored. */
+void eng_tunnel_not_in_effect(const struct eng_tunnel *cfg, char *buf, size_t len)
 {
-	if (eng && eng->remote) {
-		ctl_hostname(eng, buf);
-		return;
-	}
-	const struct eng_node *n = eng ? cfg_find(eng->running, ENG_OBJ_GLOBAL, 0, "") : NULL;
+	const struct {
+		bool set;
+		const char *what;
+	} v[] = {
+	    {cfg->mobike, "mobike"},
+	    {cfg->split_connection, "split-connection"},
+	    {cfg->icmp.server.family != 0, "icmp-detect"},
+	    {cfg->send_cert != ENG_SENDCERT_DEFAULT, "send-cert"},
+	    {cfg->dpd.action == ENG_DPD_HOLD, "dpd action hold (acts as clear)"},
+	};
+	size_t n = 0;
 
-	snprintf(buf, ENG_HOSTNAME_MAX, "%s",
-		 n && n->u.global.hostname[0] ? n->u.global.hostname : ENG_DEFAULT_HOSTNAME);
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		if (!v[i].set)
+			continue;
+		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? ", " : "",
+				      v[i].what);
+		if (n >= len)
+			break;
+	}
 }

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "eng_int.h"
+#include "model.h"
 
 size_t eng_kind_size(enum eng_kind kind)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "eng_int.h"
+#include "model.h"
 
 static const char *const encr_names[ENG_ENCR_COUNT] = {
     [ENG_ENCR_AES128] = "aes128",

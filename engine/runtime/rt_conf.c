@@ -298,13 +298,12 @@ static uint16_t own_port(const struct eng_rt *rt)
  * The IKE settings of one running tunnel.  Returns 0, or -errno with a
  * sentence in why when the tunnel cannot negotiate (yet).
  */
-int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, const struct eng_tunnel *t,
-		struct ike_peer_conf *c, char *why, size_t why_len)
+int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, struct ike_peer_conf *c, char *why,
+		size_t why_len)
 {
-	const struct eng_cfg *run = rt->eng->running;
-	struct eng_ikev2_policy ike2;
-	struct eng_ipsec_policy ipsec;
-	const struct eng_node *n;
+	const struct eng_tunnel *t = &rt_t->cfg;
+	const struct eng_ikev2_policy ike2 = rt_t->ike2;
+	const struct eng_ipsec_policy ipsec = rt_t->ipsec;
 	struct eng_addr local = {0}, remote = {0};
 	uint8_t pfs;
 	int rc;
@@ -319,13 +318,9 @@ int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, const struct eng_tunnel 
 		snprintf(why, why_len, "certificate authentication is not implemented yet");
 		return -EOPNOTSUPP;
 	}
-	n = t->ike_policy ? cfg_find(run, ENG_OBJ_IKEV2, t->ike_policy, NULL) : NULL;
-	eng_ikev2_effective(n ? &n->u.ikev2 : NULL, &ike2);
-	n = t->ipsec_policy[0] ? cfg_find(run, ENG_OBJ_IPSEC, 0, t->ipsec_policy) : NULL;
-	eng_ipsec_effective(n ? &n->u.ipsec : NULL, &ipsec);
 
 	/* Addresses: the remote entry in use; the local address or interface. */
-	if (rt_t && t->n_remote) {
+	if (t->n_remote) {
 		const struct eng_endpoint *ep = &t->remote[rt_t->remote_idx % t->n_remote];
 
 		if (ep->kind == ENG_EP_ADDR) {

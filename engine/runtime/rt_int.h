@@ -12,7 +12,7 @@
 #include <stdarg.h>
 #include <sys/socket.h>
 
-#include "eng_int.h"
+#include "runtime.h"
 #include "ike_proto.h"
 #include "ike_sock.h"
 #include "ikev2.h"
@@ -43,6 +43,10 @@ struct rt_child {
 
 struct rt_tun {
 	char name[ENG_NAME_MAX];
+	/* what it was handed at the last rt_sync (a deep copy) */
+	struct eng_tunnel cfg;
+	struct eng_ikev2_policy ike2;
+	struct eng_ipsec_policy ipsec;
 	uint32_t id;
 	bool present;	 /* still in running (sync mark) */
 	bool configured; /* handed to the IKE core */
@@ -79,7 +83,7 @@ struct rt_tun {
 };
 
 struct eng_rt {
-	struct eng *eng;
+	struct eng_log *log;
 	struct eng_runtime_opts opts;
 	struct kernel *k;
 	struct ike_engine *ike;
@@ -104,8 +108,8 @@ void ike_from_ss(struct ike_addr *a, const struct sockaddr_storage *ss);
 uint8_t encr_from_id(uint16_t id, uint16_t bits);
 uint8_t hash_from_integ(uint16_t id);
 uint8_t hash_from_prf(uint16_t id);
-int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, const struct eng_tunnel *t,
-		struct ike_peer_conf *c, char *why, size_t why_len);
+int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, struct ike_peer_conf *c, char *why,
+		size_t why_len);
 
 /* runtime.c */
 struct rt_tun *tun_find(struct eng_rt *rt, const char *name);
@@ -126,6 +130,5 @@ void iface_drop(struct eng_rt *rt, struct rt_tun *t);
 int iface_ensure(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg);
 
 /* rt_status.c */
-void ike_level_follow(struct eng *eng);
 
 #endif /* IKESH_RT_INT_H */

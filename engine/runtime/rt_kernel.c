@@ -21,16 +21,16 @@ static void xfrm_debug(struct eng_rt *rt, int rc, const char *fmt, ...)
 	char what[256], err[512];
 	va_list ap;
 
-	if (!(rt->eng->debug & ENG_DEBUG_XFRM))
+	if (!(rt->log->debug & ENG_DEBUG_XFRM))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	if (rc)
-		eng_debugf(rt->eng, ENG_DEBUG_XFRM, "XFRM: %s: %s", what,
+		eng_debugf(rt->log, ENG_DEBUG_XFRM, "XFRM: %s: %s", what,
 			   kernel_strerror(rt->k, err, sizeof(err)));
 	else
-		eng_debugf(rt->eng, ENG_DEBUG_XFRM, "XFRM: %s: ok", what);
+		eng_debugf(rt->log, ENG_DEBUG_XFRM, "XFRM: %s: ok", what);
 }
 
 static const char *kaddr_str(const struct kernel_addr *a, char *buf, size_t len)
@@ -137,7 +137,7 @@ void child_remove(struct eng_rt *rt, struct rt_tun *t, size_t i)
 	t->total_in.packets += c->st.in.packets;
 	t->total_out.bytes += c->st.out.bytes;
 	t->total_out.packets += c->st.out.packets;
-	eng_debugf(rt->eng, ENG_DEBUG_IPSEC,
+	eng_debugf(rt->log, ENG_DEBUG_IPSEC,
 		   "IPSEC: tunnel %s: CHILD_SA in 0x%08" PRIx32 " out 0x%08" PRIx32
 		   " removed after %" PRIu64 "/%" PRIu64 " packets in/out",
 		   t->name, c->st.spi_in, c->st.spi_out, c->st.in.packets, c->st.out.packets);
@@ -392,7 +392,7 @@ void iface_drop(struct eng_rt *rt, struct rt_tun *t)
 	if (!t->ifname[0])
 		return;
 	if (kernel_iface_delete(rt->k, t->ifname) == 0)
-		eng_debugf(rt->eng, ENG_DEBUG_XFRM, "XFRM: interface %s deleted", t->ifname);
+		eng_debugf(rt->log, ENG_DEBUG_XFRM, "XFRM: interface %s deleted", t->ifname);
 	t->ifname[0] = '\0';
 }
 
@@ -423,14 +423,14 @@ int iface_ensure(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *c
 		snprintf(why, sizeof(why), "xfrm-interface %s: %s", ifc.name,
 			 kernel_strerror(rt->k, err, sizeof(err)));
 		set_reason(t, why);
-		eng_logf(rt->eng, ENG_LOG_ERR, "tunnel %s: %s", t->name, why);
+		eng_logf(rt->log, ENG_LOG_ERR, "tunnel %s: %s", t->name, why);
 		return rc;
 	}
 	kernel_iface_up(rt->k, ifc.name, true);
 	snprintf(t->ifname, sizeof(t->ifname), "%s", ifc.name);
 	t->if_id = ifc.if_id;
 	t->if_kind = ifc.kind;
-	eng_logf(rt->eng, ENG_LOG_INFO, "tunnel %s: interface %s (%s, id %" PRIu32 ") is up",
+	eng_logf(rt->log, ENG_LOG_INFO, "tunnel %s: interface %s (%s, id %" PRIu32 ") is up",
 		 t->name, ifc.name, ifc.kind == KERNEL_IFACE_VTI ? "VTI" : "XFRM", ifc.if_id);
 	return 0;
 }

@@ -11,7 +11,6 @@
 #include <openssl/crypto.h>
 
 #include "rt_int.h"
-#include "ctl/ctl.h"
 
 const char *eng_tun_state_name(enum eng_tun_state st)
 {
@@ -34,49 +33,13 @@ const char *eng_tun_state_name(enum eng_tun_state st)
 
 /* ---- Debug ----------------------------------------------------------------- */
 
-void eng_debugf(struct eng *eng, unsigned flag, const char *fmt, ...)
+void rt_debug_changed(struct eng_rt *rt)
 {
-	char msg[512];
-	va_list ap;
-
-	if (!(eng->debug & flag) || !eng->opts.log)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	eng->opts.log(eng->opts.log_arg, ENG_LOG_DEBUG, msg);
-}
-
-void ike_level_follow(struct eng *eng)
-{
-	if (eng->rt)
-		ike_set_log_level(eng->rt->ike,
-				  eng->debug & (ENG_DEBUG_IKE_PACKET | ENG_DEBUG_IKE_DETAIL)
+	if (rt)
+		ike_set_log_level(rt->ike,
+				  rt->log->debug & (ENG_DEBUG_IKE_PACKET | ENG_DEBUG_IKE_DETAIL)
 				      ? IKE_LOG_DEBUG
 				      : IKE_LOG_INFO);
-}
-
-int eng_debug_set(struct eng_sess *sess, unsigned flags, bool on)
-{
-	if (ENG_REMOTE(sess))
-		return ctl_debug_set(sess, flags, on);
-	if (!sess)
-		return -EINVAL;
-	if (sess->role != ENG_ROLE_ADMIN)
-		return -EPERM;
-	if (on)
-		sess->eng->debug |= flags & ENG_DEBUG_ALL;
-	else
-		sess->eng->debug &= ~flags;
-	ike_level_follow(sess->eng);
-	return 0;
-}
-
-unsigned eng_debug_get(const struct eng *eng)
-{
-	if (eng && eng->remote)
-		return ctl_debug_get(eng);
-	return eng ? eng->debug : 0;
 }
 
 /* Every kernel operation of the runtime, for `debug kernel xfrm`.  Keys
@@ -84,54 +47,15 @@ unsigned eng_debug_get(const struct eng *eng)
 
 /* ---- Status ------------------------------------------------------------ */
 
-/* What the configuration asks for and the engine does not do yet: said,
- * never silently ignored. */
-static void not_in_effect(const struct eng_tunnel *cfg, char *buf, size_t len)
+void rt_tunnel_status(struct eng_rt *rt, struct eng_tunnel_status *s)
 {
-	const struct {
-		bool set;
-		const char *what;
-	} v[] = {
-	    {cfg->mobike, "mobike"},
-	    {cfg->split_connection, "split-connection"},
-	    {cfg->icmp.server.family != 0, "icmp-detect"},
-	    {cfg->send_cert != ENG_SENDCERT_DEFAULT, "send-cert"},
-	    {cfg->dpd.action == ENG_DPD_HOLD, "dpd action hold (acts as clear)"},
-	};
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		if (!v[i].set)
-			continue;
-		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? ", " : "",
-				      v[i].what);
-		if (n >= len)
-			break;
-	}
-}
-
-static void tun_status(struct eng_rt *rt, const char *rt_err, const struct eng_node *node,
-		       struct eng_tunnel_status *s)
-{
-	const struct eng_tunnel *cfg = &node->u.tunnel;
-	struct rt_tun *t = rt ? tun_find(rt, cfg->name) : NULL;
+	struct rt_tun *t = tun_find(rt, s->name);
+	const struct eng_tunnel *cfg;
 	struct ike_tunnel_info info;
 
-	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%s", cfg->name);
-	not_in_effect(cfg, s->not_in_effect, sizeof(s->not_in_effect));
-	if (!rt) {
-		s->state = cfg->shutdown ? ENG_TUN_SHUTDOWN : ENG_TUN_DOWN;
-		snprintf(s->reason, sizeof(s->reason), "%s",
-			 cfg->shutdown ? ""
-			 : rt_err && rt_err[0]
-			     ? rt_err
-			     : "this engine runs without IKE (configuration only)");
-		return;
-	}
 	if (!t)
 		return;
+	cfg = &t->cfg;
 	s->tunnel_id = t->id;
 	s->state = t->state;
 	snprintf(s->reason, sizeof(s->reason), "%s", t->reason);
@@ -177,50 +101,10 @@ static void tun_status(struct eng_rt *rt, const char *rt_err, const struct eng_n
 		snprintf(s->reason, sizeof(s->reason), "%s", info.last_error);
 }
 
-int eng_tunnel_status(struct eng_sess *sess, const char *name, struct eng_tunnel_status **out,
-		      size_t *n)
+void rt_ike_stats(const struct eng_rt *rt, struct eng_ike_stats *out)
 {
-	if (ENG_REMOTE(sess) && out && n)
-		return ctl_tunnel_status(sess, name, out, n);
-	struct eng *eng;
-	const struct eng_tab *tab;
-	struct eng_tunnel_status *v;
-	size_t k = 0;
-
-	if (!sess || !out || !n)
-		return -EINVAL;
-	eng = sess->eng;
-	tab = &eng->running->t[ENG_OBJ_TUNNEL];
-	v = calloc(tab->n ? tab->n : 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < tab->n; i++) {
-		if (name && strcmp(tab->v[i]->u.tunnel.name, name) != 0)
-			continue;
-		tun_status(eng->rt, eng->rt_error, tab->v[i], &v[k++]);
-	}
-	if (name && !k) {
-		free(v);
-		return -ENOENT;
-	}
-	*out = v;
-	*n = k;
-	return 0;
-}
-
-int eng_ike_stats(struct eng_sess *sess, struct eng_ike_stats *out)
-{
-	if (ENG_REMOTE(sess) && out)
-		return ctl_ike_stats(sess, out);
-	const struct eng_rt *rt;
 	const struct ike_stats *st;
 
-	if (!sess || !out)
-		return -EINVAL;
-	memset(out, 0, sizeof(*out));
-	rt = sess->eng->rt;
-	if (!rt)
-		return 0;
 	st = ike_engine_stats(rt->ike);
 	out->rx = st->rx;
 	out->tx = st->tx;
@@ -242,25 +126,14 @@ int eng_ike_stats(struct eng_sess *sess, struct eng_ike_stats *out)
 		else if (rt->tun[i]->state == ENG_TUN_CONNECTING)
 			out->ike_negotiating++;
 	}
-	return 0;
 }
 
 /* ---- clear ----------------------------------------------------------------- */
 
-static int clear_each(struct eng_sess *sess, const char *tunnel, bool child_only)
+int rt_clear_sa(struct eng_rt *rt, const char *tunnel, bool child_only)
 {
-	struct eng_rt *rt;
 	bool found = false;
 
-	if (!sess)
-		return -EINVAL;
-	if (sess->role != ENG_ROLE_ADMIN)
-		return -EPERM;
-	rt = sess->eng->rt;
-	if (tunnel && !cfg_find(sess->eng->running, ENG_OBJ_TUNNEL, 0, tunnel))
-		return -ENOENT;
-	if (!rt)
-		return 0;
 	for (size_t i = 0; i < rt->n_tun; i++) {
 		struct rt_tun *t = rt->tun[i];
 
@@ -278,32 +151,10 @@ static int clear_each(struct eng_sess *sess, const char *tunnel, bool child_only
 	return tunnel && !found ? -ENOENT : 0;
 }
 
-int eng_clear_ike_sa(struct eng_sess *sess, const char *tunnel)
+int rt_clear_peer(struct eng_rt *rt, const struct eng_addr *addr)
 {
-	if (ENG_REMOTE(sess))
-		return ctl_name_call(sess, CTL_CLEAR_IKE_SA, tunnel);
-	return clear_each(sess, tunnel, false);
-}
-
-int eng_clear_child_sa(struct eng_sess *sess, const char *tunnel)
-{
-	if (ENG_REMOTE(sess))
-		return ctl_name_call(sess, CTL_CLEAR_CHILD_SA, tunnel);
-	return clear_each(sess, tunnel, true);
-}
-
-int eng_clear_peer(struct eng_sess *sess, const struct eng_addr *addr)
-{
-	if (ENG_REMOTE(sess) && addr)
-		return ctl_clear_peer(sess, addr);
-	struct eng_rt *rt;
 	size_t found = 0;
 
-	if (!sess || !addr)
-		return -EINVAL;
-	if (sess->role != ENG_ROLE_ADMIN)
-		return -EPERM;
-	rt = sess->eng->rt;
 	for (size_t i = 0; rt && i < rt->n_tun; i++) {
 		struct rt_tun *t = rt->tun[i];
 		struct ike_tunnel_info info;
@@ -324,17 +175,8 @@ int eng_clear_peer(struct eng_sess *sess, const struct eng_addr *addr)
 	return found ? 0 : -ENOENT;
 }
 
-int eng_clear_counters(struct eng_sess *sess)
+void rt_clear_counters(struct eng_rt *rt)
 {
-	if (ENG_REMOTE(sess))
-		return ctl_simple(sess, CTL_CLEAR_COUNTERS);
-	struct eng_rt *rt;
-
-	if (!sess)
-		return -EINVAL;
-	if (sess->role != ENG_ROLE_ADMIN)
-		return -EPERM;
-	rt = sess->eng->rt;
 	for (size_t i = 0; rt && i < rt->n_tun; i++) {
 		struct rt_tun *t = rt->tun[i];
 
@@ -354,5 +196,4 @@ int eng_clear_counters(struct eng_sess *sess)
 			c->base_out.integrity_errors += c->st.out.integrity_errors;
 		}
 	}
-	return 0;
 }

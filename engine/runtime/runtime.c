@@ -1,10 +1,10 @@
 /*
  * runtime.c - committed tunnels become IKE negotiations and kernel state.
  *
- * The glue between the configuration store and three lower layers, each
+ * The glue between the tunnels it is handed and three lower layers, each
  * behind its own header: the IKEv2 protocol core (ike/ikev2.h), the IKE
  * sockets (net/ike_sock.h) and the kernel seam (kernel/kernel.h).  After
- * every change of the running configuration eng_rt_sync() compares each
+ * every change of the running configuration rt_sync() compares each
  * tunnel's effective IKE settings with what the IKE core has: a tunnel
  * whose settings did not change keeps its SAs untouched; a changed one is
  * replaced; a removed or shut one is torn down.
@@ -17,9 +17,7 @@
 
 #include <openssl/crypto.h>
 
-#include "eng_test.h"
 #include "rt_int.h"
-#include "ctl/ctl.h"
 
 /* ---- Tunnel table ------------------------------------------------------- */
 
@@ -108,7 +106,7 @@ static void send_failed(struct eng_rt *rt, const struct ike_addr *src, const str
 		    strcmp(t->reason, why) == 0)
 			continue;
 		set_reason(t, why);
-		eng_logf(rt->eng, ENG_LOG_WARNING, "tunnel %s: %s", t->name, why);
+		eng_logf(rt->log, ENG_LOG_WARNING, "tunnel %s: %s", t->name, why);
 	}
 }
 
@@ -146,7 +144,7 @@ static int env_child_install(void *ctx, const char *tunnel, const struct ike_chi
 	if (!t)
 		return -ENOENT;
 	if (t->n_child == RT_CHILDREN) {
-		eng_logf(rt->eng, ENG_LOG_ERR, "tunnel %s: more than %d CHILD_SAs: refused", tunnel,
+		eng_logf(rt->log, ENG_LOG_ERR, "tunnel %s: more than %d CHILD_SAs: refused", tunnel,
 			 RT_CHILDREN);
 		return -ENOSPC;
 	}
@@ -189,7 +187,7 @@ static int env_child_install(void *ctx, const char *tunnel, const struct ike_chi
 		}
 	}
 	if (rc) {
-		eng_logf(rt->eng, ENG_LOG_ERR, "tunnel %s: kernel refused the IPsec SA: %s", tunnel,
+		eng_logf(rt->log, ENG_LOG_ERR, "tunnel %s: kernel refused the IPsec SA: %s", tunnel,
 			 buf);
 		snprintf(t->install_err, sizeof(t->install_err), "%.255s", buf);
 		goto done;
@@ -213,10 +211,10 @@ static int env_child_install(void *ctx, const char *tunnel, const struct ike_chi
 	rc_->st.lifetime_s = c->lifetime_hard_s;
 	rc_->st.lifetime_kb = c->lifetime_hard_kb;
 	rc_->st.pfs_group = t->conf.child.n_dh ? (uint8_t)t->conf.child.dh[0] : 0;
-	if (rt->eng->debug & ENG_DEBUG_IPSEC) {
+	if (rt->log->debug & ENG_DEBUG_IPSEC) {
 		char lts[64], rts[64];
 
-		eng_debugf(rt->eng, ENG_DEBUG_IPSEC,
+		eng_debugf(rt->log, ENG_DEBUG_IPSEC,
 			   "IPSEC: tunnel %s: CHILD_SA in 0x%08" PRIx32 " out 0x%08" PRIx32
 			   " installed, %s %s%s%s, %s === %s%s",
 			   tunnel, c->spi_in, c->spi_out,
@@ -280,25 +278,25 @@ static void env_log(void *ctx, enum ike_log_level level, const char *msg)
 
 	switch (level) {
 	case IKE_LOG_DEBUG:
-		eng_debugf(rt->eng, ENG_DEBUG_IKE_PACKET | ENG_DEBUG_IKE_DETAIL, "IKEv2: %s", msg);
+		eng_debugf(rt->log, ENG_DEBUG_IKE_PACKET | ENG_DEBUG_IKE_DETAIL, "IKEv2: %s", msg);
 		break;
 	case IKE_LOG_INFO:
 		if (ike_line_is_drop(msg))
-			eng_debugf(rt->eng, ENG_DEBUG_IKE_ERROR, "IKEv2-ERROR: %s", msg);
+			eng_debugf(rt->log, ENG_DEBUG_IKE_ERROR, "IKEv2-ERROR: %s", msg);
 		else
-			eng_logf(rt->eng, ENG_LOG_INFO, "%s", msg);
+			eng_logf(rt->log, ENG_LOG_INFO, "%s", msg);
 		break;
 	case IKE_LOG_ERROR:
-		eng_logf(rt->eng, ENG_LOG_WARNING, "%s", msg);
+		eng_logf(rt->log, ENG_LOG_WARNING, "%s", msg);
 		break;
 	}
 }
 
 static const struct eng_tunnel *running_tunnel(struct eng_rt *rt, const char *name)
 {
-	const struct eng_node *n = cfg_find(rt->eng->running, ENG_OBJ_TUNNEL, 0, name);
+	const struct rt_tun *t = tun_find(rt, name);
 
-	return n ? &n->u.tunnel : NULL;
+	return t ? &t->cfg : NULL;
 }
 
 /* Several remote addresses, or a host name in use: after a failure the
@@ -350,7 +348,7 @@ static void env_status(void *ctx, const char *tunnel, enum ike_tunnel_state st, 
 		 * with several remote addresses or a host name the runtime moves
 		 * on (or resolves again) instead */
 		if (reason && reason[0])
-			eng_logf(rt->eng, ENG_LOG_WARNING, "tunnel %s: %s", tunnel, reason);
+			eng_logf(rt->log, ENG_LOG_WARNING, "tunnel %s: %s", tunnel, reason);
 		if (st == IKE_TUN_FAILED && t->start_mode == ENG_START_AUTO &&
 		    moves_on(running_tunnel(rt, t->name), t))
 			schedule_advance(t);
@@ -445,7 +443,7 @@ static void resolve_start(struct eng_rt *rt, struct rt_tun *t, const struct eng_
 	}
 	t->gai = g;
 	t->gai_idx = t->remote_idx;
-	eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: resolving %s", t->name,
+	eng_debugf(rt->log, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: resolving %s", t->name,
 		   g->name);
 }
 
@@ -481,10 +479,10 @@ static void resolve_poll(struct eng_rt *rt, struct rt_tun *t)
 	}
 	if (rc == 0 && t->resolved.family) {
 		t->resolved_idx = t->gai_idx;
-		if (rt->eng->debug & ENG_DEBUG_IKE_DETAIL) {
+		if (rt->log->debug & ENG_DEBUG_IKE_DETAIL) {
 			char a[64];
 
-			eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: %s is %s",
+			eng_debugf(rt->log, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: %s is %s",
 				   t->name, g->name, eng_addr_str(&t->resolved, a, sizeof(a)));
 		}
 		gai_free(g);
@@ -498,7 +496,7 @@ static void resolve_poll(struct eng_rt *rt, struct rt_tun *t)
 		snprintf(why, sizeof(why), "remote-address %s: %s", g->name,
 			 rc ? gai_strerror(rc) : "no IPv4 or IPv6 address");
 		set_reason(t, why);
-		eng_logf(rt->eng, ENG_LOG_WARNING, "tunnel %s: %s", t->name, why);
+		eng_logf(rt->log, ENG_LOG_WARNING, "tunnel %s: %s", t->name, why);
 	}
 	t->state = ENG_TUN_DOWN;
 	gai_free(g);
@@ -515,7 +513,7 @@ static void advance_remote(struct eng_rt *rt, struct rt_tun *t)
 		return;
 	t->remote_idx = (uint8_t)((t->remote_idx + 1) % cfg->n_remote);
 	t->resolved.family = 0;
-	eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL,
+	eng_debugf(rt->log, ENG_DEBUG_IKE_DETAIL,
 		   "IKEv2: tunnel %s: trying remote-address %u of %u", t->name, t->remote_idx + 1,
 		   cfg->n_remote);
 	tun_sync(rt, t, cfg);
@@ -533,7 +531,7 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 		set_reason(t, NULL);
 		return;
 	}
-	rc = tunnel_conf(rt, t, cfg, &conf, why, sizeof(why));
+	rc = tunnel_conf(rt, t, &conf, why, sizeof(why));
 	if (rc == -EINPROGRESS) {
 		/* a host name: negotiate once it is resolved */
 		tun_unconfigure(rt, t);
@@ -558,12 +556,12 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 	t->start_mode = cfg->start_mode ? cfg->start_mode : ENG_START_AUTO;
 	if (t->configured && memcmp(&conf, &t->conf, sizeof(conf)) == 0) {
 		OPENSSL_cleanse(&conf, sizeof(conf));
-		eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL,
+		eng_debugf(rt->log, ENG_DEBUG_IKE_DETAIL,
 			   "IKEv2: tunnel %s: settings unchanged by the commit, SAs kept", t->name);
 		iface_ensure(rt, t, cfg); /* a renamed interface */
 		return;			  /* unchanged: its SAs stay as they are */
 	}
-	eng_debugf(rt->eng, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: %s, start-mode %s", t->name,
+	eng_debugf(rt->log, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: %s, start-mode %s", t->name,
 		   t->configured ? "settings changed, negotiating again" : "new",
 		   t->start_mode == ENG_START_AUTO	  ? "auto"
 		   : t->start_mode == ENG_START_ON_DEMAND ? "on-demand"
@@ -596,28 +594,46 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 	}
 }
 
-void eng_rt_sync(struct eng *eng)
+/* A tunnel's copy of what it was handed: replaced only when it changed. */
+static int tun_take(struct rt_tun *t, const struct rt_tunnel *in)
 {
-	struct eng_rt *rt = eng->rt;
-	const struct eng_tab *tab;
+	int rc = 0;
 
+	if (!eng_obj_equal(ENG_OBJ_TUNNEL, &t->cfg, in->t)) {
+		eng_obj_clear(ENG_OBJ_TUNNEL, &t->cfg);
+		rc = eng_obj_copy(ENG_OBJ_TUNNEL, &t->cfg, in->t);
+	}
+	t->ike2 = in->ike2;
+	t->ipsec = in->ipsec;
+	return rc;
+}
+
+static void tun_free(struct eng_rt *rt, struct rt_tun *t)
+{
+	if (t->gai)
+		gai_drop(rt, t->gai);
+	eng_obj_clear(ENG_OBJ_TUNNEL, &t->cfg);
+	free(t);
+}
+
+void rt_sync(struct eng_rt *rt, const struct rt_tunnel *tunnels, size_t n)
+{
 	if (!rt)
 		return;
-	tab = &eng->running->t[ENG_OBJ_TUNNEL];
 	for (size_t i = 0; i < rt->n_tun; i++)
 		rt->tun[i]->present = false;
-	for (size_t i = 0; i < tab->n; i++) {
-		const struct eng_tunnel *cfg = &tab->v[i]->u.tunnel;
+	for (size_t i = 0; i < n; i++) {
+		const struct eng_tunnel *cfg = tunnels[i].t;
 		struct rt_tun *t = tun_find(rt, cfg->name);
 
 		if (!t)
 			t = tun_add(rt, cfg->name);
-		if (!t) {
-			eng_logf(eng, ENG_LOG_ERR, "tunnel %s: out of memory", cfg->name);
+		if (!t || tun_take(t, &tunnels[i])) {
+			eng_logf(rt->log, ENG_LOG_ERR, "tunnel %s: out of memory", cfg->name);
 			continue;
 		}
 		t->present = true;
-		tun_sync(rt, t, cfg);
+		tun_sync(rt, t, &t->cfg);
 	}
 	for (size_t i = 0; i < rt->n_tun;) {
 		struct rt_tun *t = rt->tun[i];
@@ -628,9 +644,7 @@ void eng_rt_sync(struct eng *eng)
 		}
 		tun_unconfigure(rt, t);
 		iface_drop(rt, t);
-		if (t->gai)
-			gai_drop(rt, t->gai);
-		free(t);
+		tun_free(rt, t);
 		memmove(&rt->tun[i], &rt->tun[i + 1], (rt->n_tun - i - 1) * sizeof(rt->tun[0]));
 		rt->n_tun--;
 	}
@@ -677,7 +691,7 @@ static void idle_check(struct eng_rt *rt)
 		}
 		if (now - last < (time_t)t->idletime)
 			continue;
-		eng_logf(rt->eng, ENG_LOG_NOTICE,
+		eng_logf(rt->log, ENG_LOG_NOTICE,
 			 "tunnel %s: no traffic for %" PRIu32 " s: SAs deleted", t->name,
 			 t->idletime);
 		ike_delete(rt->ike, t->name);
@@ -722,11 +736,8 @@ static void on_kernel_event(void *arg, const struct kernel_event *ev)
 	}
 }
 
-size_t eng_poll_fds(const struct eng *eng, int *fds, size_t max)
+size_t rt_poll_fds(const struct eng_rt *rt, int *fds, size_t max)
 {
-	if (eng && eng->remote)
-		return ctl_remote_poll_fds(eng, fds, max);
-	const struct eng_rt *rt = eng ? eng->rt : NULL;
 	size_t n;
 
 	if (!rt)
@@ -737,9 +748,8 @@ size_t eng_poll_fds(const struct eng *eng, int *fds, size_t max)
 	return n;
 }
 
-int64_t eng_rt_next_ms(const struct eng *eng)
+int64_t rt_next_ms(const struct eng_rt *rt)
 {
-	const struct eng_rt *rt = eng->rt;
 	uint64_t next;
 
 	if (!rt)
@@ -762,9 +772,8 @@ int64_t eng_rt_next_ms(const struct eng *eng)
 	return next == UINT64_MAX ? -1 : (int64_t)next;
 }
 
-void eng_rt_tick(struct eng *eng)
+void rt_tick(struct eng_rt *rt)
 {
-	struct eng_rt *rt = eng->rt;
 	int fds[IKE_SOCK_SLOTS];
 	size_t n;
 
@@ -815,9 +824,9 @@ static int bypass(void *arg, int fd, int family)
 	return kernel_bypass_socket(rt->k, fd, family);
 }
 
-int eng_rt_open(struct eng *eng, struct eng_diag *diag)
+int rt_open(const struct eng_runtime_opts *o, struct eng_log *log, struct eng_rt **out,
+	    struct eng_diag *diag)
 {
-	const struct eng_runtime_opts *o = eng->opts.runtime;
 	struct ike_sock_cfg scfg = {0};
 	struct ike_env env = {
 	    .send = env_send,
@@ -832,12 +841,11 @@ int eng_rt_open(struct eng *eng, struct eng_diag *diag)
 	char buf[512];
 	int rc;
 
-	if (!o)
-		return 0;
+	*out = NULL;
 	rt = calloc(1, sizeof(*rt));
 	if (!rt)
 		return -ENOMEM;
-	rt->eng = eng;
+	rt->log = log;
 	rt->opts = *o;
 	rt->kernel_ev_fd = -1;
 	for (int i = 0; i < IKE_SOCK_SLOTS; i++)
@@ -875,7 +883,7 @@ int eng_rt_open(struct eng *eng, struct eng_diag *diag)
 	if (rc >= 0)
 		rt->kernel_ev_fd = rc;
 	else
-		eng_logf(eng, ENG_LOG_WARNING, "no kernel events (on-demand, expiry): %s",
+		eng_logf(log, ENG_LOG_WARNING, "no kernel events (on-demand, expiry): %s",
 			 strerror(-rc));
 	env.ctx = rt;
 	ike_opts_default(&iopts);
@@ -888,16 +896,9 @@ int eng_rt_open(struct eng *eng, struct eng_diag *diag)
 		eng_diag_addf(diag, "cannot start the IKE engine: %s", strerror(-rc));
 		goto fail;
 	}
-	eng->rt = rt;
+	*out = rt;
 	return 0;
 fail:
-	if (diag && diag->n)
-		snprintf(eng->rt_error, sizeof(eng->rt_error), "IKE is not running: %s",
-			 diag->lines[diag->n - 1]);
-	else
-		snprintf(eng->rt_error, sizeof(eng->rt_error), "IKE is not running: %s",
-			 strerror(-rc));
-	eng_logf(eng, ENG_LOG_ERR, "%s", eng->rt_error);
 	ike_sock_close(&rt->sock);
 	if (rt->k)
 		kernel_close(rt->k);
@@ -906,15 +907,13 @@ fail:
 	return rc;
 }
 
-struct kernel *eng_test_kernel(struct eng *eng)
+struct kernel *rt_kernel(struct eng_rt *rt)
 {
-	return eng && eng->rt ? eng->rt->k : NULL;
+	return rt ? rt->k : NULL;
 }
 
-void eng_rt_close(struct eng *eng)
+void rt_close(struct eng_rt *rt)
 {
-	struct eng_rt *rt = eng->rt;
-
 	if (!rt)
 		return;
 	/* tell the peers, then remove what this engine installed; only then
@@ -923,11 +922,8 @@ void eng_rt_close(struct eng *eng)
 		tun_unconfigure(rt, rt->tun[i]);
 		iface_drop(rt, rt->tun[i]);
 	}
-	for (size_t i = 0; i < rt->n_tun; i++) {
-		if (rt->tun[i]->gai)
-			gai_drop(rt, rt->tun[i]->gai);
-		free(rt->tun[i]);
-	}
+	for (size_t i = 0; i < rt->n_tun; i++)
+		tun_free(rt, rt->tun[i]);
 	rt->n_tun = 0;
 	free(rt->tun);
 	orphans_reap(rt, true);
@@ -938,5 +934,4 @@ void eng_rt_close(struct eng *eng)
 	ike_sock_close(&rt->sock);
 	free(rt->rxbuf);
 	free(rt);
-	eng->rt = NULL;
 }

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "ctl/ctl.h"
+#include "ctl.h"
 #include "toy_codec.h"
 
 /* ---- Objects ----------------------------------------------------------- */
