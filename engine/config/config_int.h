@@ -111,12 +111,14 @@ static inline struct eng_log *local_log(struct eng_local *eng)
 	return &eng->pub.log;
 }
 
-/* store.c: nodes and tables */
+/* store.c: nodes and tables; text.c: canonical text and diffs */
 struct eng_node *node_new(enum eng_kind kind, const void *obj);
 struct eng_node *node_ref(struct eng_node *n);
 void node_unref(struct eng_node *n);
 bool node_same(const struct eng_node *a, const struct eng_node *b);
 const char *node_text(struct eng_local *eng, struct eng_node *n);
+/* The node's text with secrets or masked; malloc'd. */
+char *node_text_for(struct eng_local *eng, struct eng_node *n, bool secrets);
 struct eng_cfg *cfg_new(void);
 struct eng_cfg *cfg_ref(struct eng_cfg *c);
 void cfg_unref(struct eng_cfg *c);
@@ -137,7 +139,7 @@ int text_diff(struct eng_local *eng, const char *from, const char *to, char **ou
 /* validate.c */
 void eng_validate(const struct eng_cfg *c, struct eng_diag *diag);
 
-/* store.c: sessions, candidates, objects and their text */
+/* sess.c: sessions and candidates; objapi.c: objects and their text */
 int local_sess_open(struct eng_local *eng, const char *user, enum eng_role role,
 		    struct eng_lsess **out);
 void local_sess_close(struct eng_lsess *sess);

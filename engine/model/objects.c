@@ -646,3 +646,14 @@ int eng_obj_check(enum eng_kind kind, const void *obj, struct eng_diag *diag)
 	}
 	return rc;
 }
+
+void eng_keys_free(struct eng_keys *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; i < k->n; i++)
+		free(k->keys[i]);
+	free(k->keys);
+	k->keys = NULL;
+	k->n = 0;
+}

@@ -298,3 +298,24 @@ char *ebuf_take(struct ebuf *b)
 	memset(b, 0, sizeof(*b));
 	return s;
 }
+
+/* ---- Tunnel states ------------------------------------------------- */
+
+const char *eng_tun_state_name(enum eng_tun_state st)
+{
+	switch (st) {
+	case ENG_TUN_DOWN:
+		return "DOWN";
+	case ENG_TUN_SHUTDOWN:
+		return "ADMIN-DOWN";
+	case ENG_TUN_IDLE:
+		return "IDLE";
+	case ENG_TUN_CONNECTING:
+		return "DOWN-NEGOTIATING";
+	case ENG_TUN_UP:
+		return "UP-ACTIVE";
+	case ENG_TUN_IKE_NO_CHILD:
+		return "UP-NO-IPSEC";
+	}
+	return "?";
+}
