@@ -55,7 +55,7 @@ struct ike_ts_range {
  * limits (ENG_*_MAX in engine.h) are tied to these by static assertions in
  * the runtime, the one layer that sees both: a committed tunnel always fits.
  */
-#define IKE_CONF_MAX_ALGS    8
+#define IKE_CONF_MAX_ALGS    12 /* of each transform type, in one proposal */
 #define IKE_CONF_MAX_PROPS   4
 #define IKE_CONF_MAX_SUBNETS 4
 #define IKE_CONF_MAX_REMOTES 7	 /* besides remote: 8 addresses in all */

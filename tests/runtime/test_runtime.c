@@ -830,6 +830,28 @@ static void test_long_psk(void **state)
 	assert_int_equal(gs_script(&p->a, "end"), CMD_OK);
 }
 
+/*
+ * A group list as long as the configuration takes is offered whole: a
+ * responder that accepts only the tenth group still agrees on it.
+ */
+static void test_ten_groups(void **state)
+{
+	struct pair *p = *state;
+
+	configure(&p->b, "crypto ikev2 policy 31\n group 31\n"
+			 "ipsec tunnel T\n local-address 127.0.0.1\n remote-address 127.0.0.1\n"
+			 " ike-policy 31\n authentication pre-share key k-1\n"
+			 " local-subnet 10.2.0.0/24\n remote-subnet 10.1.0.0/24\n"
+			 " start-mode responder-only");
+	configure(&p->a, "crypto ikev2 policy 10\n group 1 2 5 14 15 16 19 20 21 31\n"
+			 "ipsec tunnel T\n local-address 127.0.0.1\n remote-address 127.0.0.1\n"
+			 " ike-policy 10\n authentication pre-share key k-1\n"
+			 " local-subnet 10.1.0.0/24\n remote-subnet 10.2.0.0/24");
+	wait_up(p, "T");
+	assert_int_equal(status(&p->a, "T").ike_group, 31);
+	assert_int_equal(status(&p->b, "T").ike_group, 31);
+}
+
 /* An engine without IKE says so for every tunnel. */
 static void test_configuration_only_engine(void **state)
 {
@@ -881,6 +903,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_outbound_expire_rekeys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_responder_any_peer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_psk, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ten_groups, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 
