@@ -86,8 +86,9 @@ int ike_msg_sk_span(const struct ike_msg *m, const uint8_t *buf, size_t *aadlen,
 
 /* ---- payload contents ---- */
 
+/* What one SA payload may carry, ours or a peer's; ours always fits (ike_proposal.c). */
 #define IKE_MAX_PROPOSALS  16
-#define IKE_MAX_TRANSFORMS 32
+#define IKE_MAX_TRANSFORMS 64
 
 struct ike_transform {
 	uint8_t type; /* enum xform_type */

@@ -12,6 +12,16 @@
 
 #include "ike_sa.h"
 
+/*
+ * A proposal we build holds every configured transform: encryption, PRF,
+ * integrity and DH at IKE_CONF_MAX_ALGS each, the KE group put first (it
+ * may be one more), and ESN. So the parser that reads our own proposals
+ * back (a peer running this engine) never refuses them as too long.
+ */
+_Static_assert(4 * IKE_CONF_MAX_ALGS + 2 <= IKE_MAX_TRANSFORMS,
+	       "a proposal built from a full configuration fits in one parsed proposal");
+_Static_assert(IKE_CONF_MAX_PROPS <= IKE_MAX_PROPOSALS, "every configured proposal is sent");
+
 static void ike_prop_add(struct ike_proposal *p, uint8_t type, uint16_t id, uint16_t keylen)
 {
 	if (p->ntransforms < IKE_MAX_TRANSFORMS)

@@ -50,11 +50,16 @@ struct ike_ts_range {
 	uint8_t end[16];
 };
 
-#define IKE_CONF_MAX_ALGS    8
+/*
+ * What one tunnel's configuration can hold. The engine's configuration
+ * limits (ENG_*_MAX in engine.h) are tied to these by static assertions in
+ * the runtime, the one layer that sees both: a committed tunnel always fits.
+ */
+#define IKE_CONF_MAX_ALGS    12 /* of each transform type, in one proposal */
 #define IKE_CONF_MAX_PROPS   4
 #define IKE_CONF_MAX_SUBNETS 4
-#define IKE_CONF_MAX_REMOTES 7 /* besides remote: 8 addresses in all */
-#define IKE_MAX_PSK	     128
+#define IKE_CONF_MAX_REMOTES 7	 /* besides remote: 8 addresses in all */
+#define IKE_MAX_PSK	     256 /* bytes */
 #define IKE_MAX_ID	     128
 
 /* One proposal: every combination of the listed algorithms is acceptable. */

@@ -15,6 +15,15 @@
 
 #include "rt_int.h"
 
+/*
+ * A committed tunnel always fits the IKE core: each limit the
+ * configuration checks at commit (engine.h) is at most what the core's
+ * settings hold (ikev2.h), so nothing is cut on the way down.
+ */
+_Static_assert(ENG_SECRET_MAX <= IKE_MAX_PSK, "a pre-shared key of ENG_SECRET_MAX bytes fits");
+/* an algorithm or group list, whole, in one proposal (an AEAD split makes two) */
+_Static_assert(ENG_LIST_MAX <= IKE_CONF_MAX_ALGS, "an algorithm list of ENG_LIST_MAX fits");
+
 /* ---- Addresses between the layers --------------------------------------- */
 
 void ike_addr_from(struct ike_addr *dst, const struct eng_addr *a, uint16_t port)

@@ -780,6 +780,78 @@ static void test_responder_any_peer(void **state)
 	assert_int_equal(gs_run(&p->b, "clear crypto ikev2 sa peer 127.0.0.1", NULL), CMD_OK);
 }
 
+/* Both sides of tunnel name, keyed with a pre-shared key of len bytes. */
+static void configure_keyed(struct pair *p, const char *name, size_t len)
+{
+	char key[ENG_SECRET_MAX + 1], buf[1024];
+
+	assert_true(len <= ENG_SECRET_MAX);
+	for (size_t i = 0; i < len; i++)
+		key[i] = (char)('a' + i % 26);
+	key[len] = '\0';
+	snprintf(buf, sizeof(buf),
+		 "ipsec tunnel %s\n local-address 127.0.0.1\n remote-address 127.0.0.1\n"
+		 " authentication pre-share key %s\n local-subnet 10.2.0.0/24\n"
+		 " remote-subnet 10.1.0.0/24\n start-mode responder-only",
+		 name, key);
+	configure(&p->b, buf);
+	snprintf(buf, sizeof(buf),
+		 "ipsec tunnel %s\n local-address 127.0.0.1\n remote-address 127.0.0.1\n"
+		 " authentication pre-share key %s\n local-subnet 10.1.0.0/24\n"
+		 " remote-subnet 10.2.0.0/24",
+		 name, key);
+	configure(&p->a, buf);
+}
+
+/*
+ * Every pre-shared key the configuration takes is one the IKE core can
+ * use: 200 bytes, and the limit itself, bring the tunnel up; one byte more
+ * is refused with the limit named.
+ */
+static void test_long_psk(void **state)
+{
+	struct pair *p = *state;
+	char buf[ENG_SECRET_MAX + 128];
+
+	configure_keyed(p, "L200", 200);
+	wait_up(p, "L200");
+	configure_keyed(p, "LMAX", ENG_SECRET_MAX);
+	wait_up(p, "LMAX");
+
+	snprintf(buf, sizeof(buf),
+		 "configure terminal\nipsec tunnel L200\n"
+		 " authentication pre-share key %0*d\n",
+		 ENG_SECRET_MAX + 1, 0);
+	gs_reset(&p->a);
+	assert_int_not_equal(gs_script(&p->a, buf), CMD_OK);
+	assert_non_null(p->a.err);
+	assert_non_null(strstr(p->a.err, "1 to 256 characters"));
+	gs_reset(&p->a);
+	assert_int_equal(gs_script(&p->a, "end"), CMD_OK);
+}
+
+/*
+ * A group list as long as the configuration takes is offered whole: a
+ * responder that accepts only the tenth group still agrees on it.
+ */
+static void test_ten_groups(void **state)
+{
+	struct pair *p = *state;
+
+	configure(&p->b, "crypto ikev2 policy 31\n group 31\n"
+			 "ipsec tunnel T\n local-address 127.0.0.1\n remote-address 127.0.0.1\n"
+			 " ike-policy 31\n authentication pre-share key k-1\n"
+			 " local-subnet 10.2.0.0/24\n remote-subnet 10.1.0.0/24\n"
+			 " start-mode responder-only");
+	configure(&p->a, "crypto ikev2 policy 10\n group 1 2 5 14 15 16 19 20 21 31\n"
+			 "ipsec tunnel T\n local-address 127.0.0.1\n remote-address 127.0.0.1\n"
+			 " ike-policy 10\n authentication pre-share key k-1\n"
+			 " local-subnet 10.1.0.0/24\n remote-subnet 10.2.0.0/24");
+	wait_up(p, "T");
+	assert_int_equal(status(&p->a, "T").ike_group, 31);
+	assert_int_equal(status(&p->b, "T").ike_group, 31);
+}
+
 /* An engine without IKE says so for every tunnel. */
 static void test_configuration_only_engine(void **state)
 {
@@ -830,6 +902,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_policy_failure_removes_sas, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_outbound_expire_rekeys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_responder_any_peer, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_long_psk, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ten_groups, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 
