@@ -256,6 +256,14 @@ struct eng_diag {
 void eng_diag_addf(struct eng_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void eng_diag_free(struct eng_diag *d);
 
+/* ---- Secrets -------------------------------------------------------- */
+
+/* Zero n bytes at p with a wipe the compiler cannot remove as a dead
+ * store.  Every buffer that held a secret goes through it before free. */
+void eng_wipe(void *p, size_t n);
+/* Wipe a string (strlen bytes) and free it; NULL is ignored. */
+void eng_secret_free(char *s);
+
 /* ---- The grammar, supplied by the program that runs the engine ---- */
 
 /*

@@ -1,0 +1,25 @@
+/*
+ * wipe.c - secrets wiped before their memory goes back to the allocator.
+ *
+ * A memset() just before free() is a dead store that the compiler may
+ * (and GCC at -O2 does) remove; explicit_bzero() is kept whatever the
+ * optimiser proves about the buffer afterwards.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+void eng_wipe(void *p, size_t n)
+{
+	if (p && n)
+		explicit_bzero(p, n);
+}
+
+void eng_secret_free(char *s)
+{
+	if (!s)
+		return;
+	eng_wipe(s, strlen(s));
+	free(s);
+}
