@@ -283,7 +283,7 @@ static void free_secret_text(char *s, size_t len)
 {
 	if (!s)
 		return;
-	memset(s, 0, len);
+	eng_wipe(s, len);
 	free(s);
 }
 

@@ -51,10 +51,7 @@ void node_unref(struct eng_node *n)
 	if (!n || --n->refs)
 		return;
 	eng_obj_clear(n->kind, &n->u);
-	if (n->text) {
-		memset(n->text, 0, strlen(n->text));
-		free(n->text);
-	}
+	eng_secret_free(n->text);
 	free(n);
 }
 
@@ -289,7 +286,7 @@ char *cfg_render(struct eng *eng, const struct eng_cfg *c, bool secrets)
 	}
 	return ebuf_take(&b);
 oom:
-	free(ebuf_take(&b));
+	eng_secret_free(ebuf_take(&b));
 	return NULL;
 }
 
@@ -380,7 +377,7 @@ static void emit_line(struct eng *eng, struct ebuf *out, const char *prefix, con
 	ebuf_adds(out, "\n");
 	free(masked);
 	if (line) {
-		memset(line, 0, len);
+		eng_wipe(line, len);
 		free(line);
 	}
 }
@@ -553,8 +550,8 @@ static void block_diff(struct eng *eng, struct ebuf *b, const struct block *x,
 	char *o = x ? strndup(x->s, x->len) : NULL, *n = y ? strndup(y->s, y->len) : NULL;
 
 	diff_block(eng, b, o, n);
-	free(o);
-	free(n);
+	eng_secret_free(o);
+	eng_secret_free(n);
 }
 
 /* The first word of the global block ("hostname"), asked of the grammar. */
@@ -813,7 +810,7 @@ static void mask_secret(char **s)
 {
 	if (!*s)
 		return;
-	free(*s);
+	eng_secret_free(*s);
 	*s = strdup("*****");
 }
 
@@ -973,7 +970,7 @@ int eng_config_text(struct eng_sess *sess, enum eng_db db, unsigned flags, char 
 			return 0;
 		}
 		*out = sess->eng->codec->mask(text);
-		memset(text, 0, len);
+		eng_wipe(text, len);
 		free(text);
 		return *out ? 0 : -ENOMEM;
 	}
