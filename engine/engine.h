@@ -263,6 +263,11 @@ void eng_diag_free(struct eng_diag *d);
 void eng_wipe(void *p, size_t n);
 /* Wipe a string (strlen bytes) and free it; NULL is ignored. */
 void eng_secret_free(char *s);
+/* realloc() for a buffer that may hold a secret: a new block of n bytes
+ * with the first used bytes of p, the old block (cap bytes) wiped and
+ * freed, so no copy is left behind where realloc() would move it.  NULL
+ * when out of memory, and p is untouched then. */
+void *eng_secret_realloc(void *p, size_t used, size_t cap, size_t n);
 
 /* ---- The grammar, supplied by the program that runs the engine ---- */
 

@@ -77,10 +77,12 @@ const char *node_text(struct eng *eng, struct eng_node *n)
 	if (!n->text) {
 		struct eng_obj o = node_obj(n);
 
-		char *t = eng->codec->render(&o, ENG_TEXT_SECRETS), *fit;
+		char *t = eng->codec->render(&o, ENG_TEXT_SECRETS), *fit = NULL;
+		size_t len = t ? strlen(t) + 1 : 0;
 
 		/* kept for the node's life: no slack from the renderer's buffer */
-		fit = t ? realloc(t, strlen(t) + 1) : NULL;
+		if (t)
+			fit = eng_secret_realloc(t, len, len, len);
 		n->text = fit ? fit : t;
 	}
 	return n->text;

@@ -96,7 +96,7 @@ static int fill(struct ctl_remote *r, int timeout_ms)
 			cap = CTL_HDR_LEN + CTL_REPLY_MAX + 65536u;
 		if (cap <= r->in_len)
 			return -EMSGSIZE;
-		p = realloc(r->in, cap);
+		p = eng_secret_realloc(r->in, r->in_len, r->in_cap, cap);
 		if (!p)
 			return -ENOMEM;
 		r->in = p;

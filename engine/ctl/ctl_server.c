@@ -499,7 +499,7 @@ int eng_ctl_input(struct eng_ctl *c, const void *data, size_t len)
 			return -ENOBUFS;
 		if (c->in_len + len > c->in_cap) {
 			size_t cap = c->in_len + len + 4096;
-			uint8_t *p = realloc(c->in, cap);
+			uint8_t *p = eng_secret_realloc(c->in, c->in_len, c->in_cap, cap);
 
 			if (!p)
 				return -ENOMEM;

@@ -23,3 +23,16 @@ void eng_secret_free(char *s)
 	eng_wipe(s, strlen(s));
 	free(s);
 }
+
+void *eng_secret_realloc(void *p, size_t used, size_t cap, size_t n)
+{
+	void *q = malloc(n ? n : 1);
+
+	if (!q)
+		return NULL;
+	if (p)
+		memcpy(q, p, used < n ? used : n);
+	eng_wipe(p, cap);
+	free(p);
+	return q;
+}
