@@ -1,9 +1,10 @@
 /*
  * test_eng_wipe.c - a freed secret is gone from the freed memory.
  *
- * free() is wrapped (-Wl,--wrap=free): while a test is armed, every block
- * freed by the engine is searched for the secret just before it goes back
- * to the allocator (under ASan it is poisoned after that).  The engine's
+ * free() and realloc() are wrapped (-Wl,--wrap=...): while a test is
+ * armed, every block freed by the engine, or handed to realloc() (which
+ * may move it and free the old copy), is searched for the secret just
+ * before it goes back to the allocator (under ASan it is poisoned after).  The engine's
  * wipe code is compiled into this test at -O2 whatever the build type,
  * where GCC removes a memset() that only precedes a free().
  */
@@ -26,26 +27,38 @@ static struct {
 	const void *watch[4];
 	size_t n_watch;
 	size_t seen;  /* watched blocks freed */
-	size_t hits;  /* freed blocks that still held the secret */
+	size_t hits;  /* freed or realloc'd blocks that still held the secret */
 	size_t freed; /* blocks freed while armed */
 } g;
 
 void __real_free(void *p);
 void __wrap_free(void *p);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_realloc(void *p, size_t n);
+
+static bool holds_secret(void *p)
+{
+	return memmem(p, malloc_usable_size(p), SECRET, strlen(SECRET)) != NULL;
+}
 
 void __wrap_free(void *p)
 {
 	if (g.armed && p) {
-		size_t n = malloc_usable_size(p);
-
 		g.freed++;
-		if (memmem(p, n, SECRET, strlen(SECRET)))
+		if (holds_secret(p))
 			g.hits++;
 		for (size_t i = 0; i < g.n_watch; i++)
 			if (p == g.watch[i])
 				g.seen++;
 	}
 	__real_free(p);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	if (g.armed && p && holds_secret(p))
+		g.hits++;
+	return __real_realloc(p, n);
 }
 
 static void arm(void)
@@ -60,9 +73,11 @@ static void watch(const void *p)
 	g.watch[g.n_watch++] = p;
 }
 
-/* Through a pointer the optimiser cannot see through: a strdup()
- * followed by free() of the same block could otherwise be dropped. */
+/* Through pointers the optimiser cannot see through: it knows the
+ * allocator's calls touch nothing of ours, and would keep g in registers
+ * across them (or drop a strdup() followed by free()). */
 static void (*volatile plain_free)(void *) = free;
+static void *(*volatile plain_realloc)(void *, size_t) = realloc;
 
 static void test_plain_free_is_seen(void **state)
 {
@@ -76,6 +91,36 @@ static void test_plain_free_is_seen(void **state)
 	/* the detector finds a secret that nobody wiped */
 	assert_int_equal(g.seen, 1);
 	assert_int_equal(g.hits, 1);
+}
+
+static void test_plain_realloc_is_seen(void **state)
+{
+	char *s = strdup(SECRET), *t;
+
+	assert_non_null(s);
+	arm();
+	t = plain_realloc(s, 4096);
+	g.armed = false;
+	assert_non_null(t);
+	assert_int_equal(g.hits, 1);
+	free(t);
+}
+
+static void test_secret_realloc(void **state)
+{
+	char *s = strdup(SECRET), *t;
+	size_t len = strlen(SECRET) + 1;
+
+	assert_non_null(s);
+	arm();
+	watch(s);
+	t = eng_secret_realloc(s, len, len, 4096);
+	g.armed = false;
+	assert_non_null(t);
+	assert_string_equal(t, SECRET);
+	assert_int_equal(g.seen, 1);
+	assert_int_equal(g.hits, 0);
+	eng_secret_free(t);
 }
 
 static void test_secret_free(void **state)
@@ -156,10 +201,9 @@ static void test_store_and_commit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_plain_free_is_seen),
-	    cmocka_unit_test(test_secret_free),
-	    cmocka_unit_test(test_obj_clear),
-	    cmocka_unit_test(test_store_and_commit),
+	    cmocka_unit_test(test_plain_free_is_seen), cmocka_unit_test(test_plain_realloc_is_seen),
+	    cmocka_unit_test(test_secret_free),	       cmocka_unit_test(test_secret_realloc),
+	    cmocka_unit_test(test_obj_clear),	       cmocka_unit_test(test_store_and_commit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
