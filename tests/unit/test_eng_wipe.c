@@ -1,14 +1,11 @@
 /*
  * test_eng_wipe.c - a freed secret is gone from the freed memory.
  *
- * free() and realloc() are wrapped (-Wl,--wrap=...): while a test is
- * armed, every block freed by the engine, or handed to realloc() (which
- * may move it and free the old copy), is searched for the secret just
- * before it goes back to the allocator (under ASan it is poisoned after).  The engine's
+ * free() and realloc() are watched (freewatch.h): a block that still holds
+ * the secret when it goes back to the allocator is a hit.  The engine's
  * wipe code is compiled into this test at -O2 whatever the build type,
  * where GCC removes a memset() that only precedes a free().
  */
-#include <malloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,79 +15,23 @@
 
 #include <cmocka.h>
 
+#include "freewatch.h"
 #include "toy_codec.h"
 
 #define SECRET "wipe-test-psk-5f1c0e97a3"
-
-static struct {
-	bool armed;
-	const void *watch[4];
-	size_t n_watch;
-	size_t seen;  /* watched blocks freed */
-	size_t hits;  /* freed or realloc'd blocks that still held the secret */
-	size_t freed; /* blocks freed while armed */
-} g;
-
-void __real_free(void *p);
-void __wrap_free(void *p);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_realloc(void *p, size_t n);
-
-static bool holds_secret(void *p)
-{
-	return memmem(p, malloc_usable_size(p), SECRET, strlen(SECRET)) != NULL;
-}
-
-void __wrap_free(void *p)
-{
-	if (g.armed && p) {
-		g.freed++;
-		if (holds_secret(p))
-			g.hits++;
-		for (size_t i = 0; i < g.n_watch; i++)
-			if (p == g.watch[i])
-				g.seen++;
-	}
-	__real_free(p);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	if (g.armed && p && holds_secret(p))
-		g.hits++;
-	return __real_realloc(p, n);
-}
-
-static void arm(void)
-{
-	memset(&g, 0, sizeof(g));
-	g.armed = true;
-}
-
-static void watch(const void *p)
-{
-	assert_true(g.n_watch < 4);
-	g.watch[g.n_watch++] = p;
-}
-
-/* Through pointers the optimiser cannot see through: it knows the
- * allocator's calls touch nothing of ours, and would keep g in registers
- * across them (or drop a strdup() followed by free()). */
-static void (*volatile plain_free)(void *) = free;
-static void *(*volatile plain_realloc)(void *, size_t) = realloc;
 
 static void test_plain_free_is_seen(void **state)
 {
 	char *s = strdup(SECRET);
 
 	assert_non_null(s);
-	arm();
-	watch(s);
-	plain_free(s);
-	g.armed = false;
+	fw_arm(SECRET);
+	fw_watch(s);
+	fw_free(s);
+	fw_disarm();
 	/* the detector finds a secret that nobody wiped */
-	assert_int_equal(g.seen, 1);
-	assert_int_equal(g.hits, 1);
+	assert_int_equal(fw.seen, 1);
+	assert_int_equal(fw.hits, 1);
 }
 
 static void test_plain_realloc_is_seen(void **state)
@@ -98,12 +39,26 @@ static void test_plain_realloc_is_seen(void **state)
 	char *s = strdup(SECRET), *t;
 
 	assert_non_null(s);
-	arm();
-	t = plain_realloc(s, 4096);
-	g.armed = false;
+	fw_arm(SECRET);
+	t = fw_realloc(s, 4096);
+	fw_disarm();
 	assert_non_null(t);
-	assert_int_equal(g.hits, 1);
+	assert_int_equal(fw.hits, 1);
 	free(t);
+}
+
+static void test_secret_free(void **state)
+{
+	char *s = strdup(SECRET);
+
+	assert_non_null(s);
+	fw_arm(SECRET);
+	fw_watch(s);
+	eng_secret_free(s);
+	eng_secret_free(NULL);
+	fw_disarm();
+	assert_int_equal(fw.seen, 1);
+	assert_int_equal(fw.hits, 0);
 }
 
 static void test_secret_realloc(void **state)
@@ -112,29 +67,15 @@ static void test_secret_realloc(void **state)
 	size_t len = strlen(SECRET) + 1;
 
 	assert_non_null(s);
-	arm();
-	watch(s);
+	fw_arm(SECRET);
+	fw_watch(s);
 	t = eng_secret_realloc(s, len, len, 4096);
-	g.armed = false;
+	fw_disarm();
 	assert_non_null(t);
 	assert_string_equal(t, SECRET);
-	assert_int_equal(g.seen, 1);
-	assert_int_equal(g.hits, 0);
+	assert_int_equal(fw.seen, 1);
+	assert_int_equal(fw.hits, 0);
 	eng_secret_free(t);
-}
-
-static void test_secret_free(void **state)
-{
-	char *s = strdup(SECRET);
-
-	assert_non_null(s);
-	arm();
-	watch(s);
-	eng_secret_free(s);
-	eng_secret_free(NULL);
-	g.armed = false;
-	assert_int_equal(g.seen, 1);
-	assert_int_equal(g.hits, 0);
 }
 
 static void test_obj_clear(void **state)
@@ -147,16 +88,16 @@ static void test_obj_clear(void **state)
 	a.xauth_user = strdup("user");
 	a.xauth_password = strdup(SECRET);
 	assert_int_equal(eng_obj_copy(ENG_OBJ_TUNNEL, &b, &a), 0);
-	arm();
-	watch(b.psk);
-	watch(b.xauth_password);
-	watch(a.psk);
-	watch(a.xauth_password);
+	fw_arm(SECRET);
+	fw_watch(b.psk);
+	fw_watch(b.xauth_password);
+	fw_watch(a.psk);
+	fw_watch(a.xauth_password);
 	eng_obj_clear(ENG_OBJ_TUNNEL, &b);
 	eng_obj_clear(ENG_OBJ_TUNNEL, &a);
-	g.armed = false;
-	assert_int_equal(g.seen, 4);
-	assert_int_equal(g.hits, 0);
+	fw_disarm();
+	assert_int_equal(fw.seen, 4);
+	assert_int_equal(fw.hits, 0);
 	assert_null(b.psk);
 }
 
@@ -180,11 +121,11 @@ static void test_store_and_commit(void **state)
 
 	tenv_open(&e, NULL);
 	s = tenv_admin(&e, "alice");
-	arm();
+	fw_arm(SECRET);
 	put_psk(s, "HQ", SECRET);
 	assert_int_equal(eng_config_text(s, ENG_CANDIDATE, ENG_TEXT_SECRETS, &text), 0);
 	assert_non_null(strstr(text, SECRET));
-	watch(text);
+	fw_watch(text);
 	eng_secret_free(text);
 	commit_ok(s, "with the key");
 	assert_int_equal(eng_cand_begin(s), 0);
@@ -192,10 +133,10 @@ static void test_store_and_commit(void **state)
 	commit_ok(s, "key changed");
 	eng_sess_close(s);
 	tenv_close(&e);
-	g.armed = false;
-	assert_int_equal(g.seen, 1);
-	assert_true(g.freed > 10);
-	assert_int_equal(g.hits, 0);
+	fw_disarm();
+	assert_int_equal(fw.seen, 1);
+	assert_true(fw.freed > 10);
+	assert_int_equal(fw.hits, 0);
 }
 
 int main(void)
