@@ -522,7 +522,7 @@ static int text_call(struct eng_sess *s, uint16_t op, const struct ebuf *req, ch
 	if (err)
 		return err;
 	if (rc == 0 && (rb_str(&rep, false, out) || !rb_done(&rep))) {
-		free(*out);
+		eng_secret_free(*out); /* show running-config secrets */
 		*out = NULL;
 		rc = -EPROTO;
 	}
