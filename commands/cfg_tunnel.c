@@ -13,7 +13,7 @@ static int str_set(char **dst, const char *v)
 
 	if (v && !s)
 		return -1;
-	free(*dst);
+	eng_secret_free(*dst); /* a key or password among them */
 	*dst = s;
 	return 0;
 }
@@ -219,7 +219,7 @@ static int tunnel_set(struct cmd_sess *cs, const struct cmd_args *a)
 	} else if (!strcmp(top, "remote-address")) {
 		rc = remote_address(cs, &t, a);
 	} else if (!strcmp(top, "authentication")) {
-		free(t.psk);
+		eng_secret_free(t.psk);
 		free(t.trustpoint);
 		t.psk = t.trustpoint = NULL;
 		t.auth = ENG_AUTH_NONE;

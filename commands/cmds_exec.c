@@ -16,11 +16,11 @@
 static int show_text(struct cmd_sess *cs, int rc, char *text, const char *what)
 {
 	if (rc) {
-		free(text);
+		eng_secret_free(text);
 		return cmd_fail(cs, rc, what);
 	}
 	cmd_out_text(cs, text);
-	free(text);
+	eng_secret_free(text); /* show running-config secrets */
 	return 0;
 }
 

@@ -108,7 +108,7 @@ static int codec_load(struct eng_sess *es, const char *text, size_t len, const c
 		if (l && line[l - 1] == '\r')
 			line[l - 1] = '\0';
 		if (skip_line(line)) {
-			free(line);
+			eng_secret_free(line);
 			continue;
 		}
 		cs->load_diag = &ld;
@@ -141,7 +141,7 @@ static int codec_load(struct eng_sess *es, const char *text, size_t len, const c
 			}
 		}
 		eng_diag_free(&ld);
-		free(line);
+		eng_secret_free(line); /* `authentication pre-share key ...` */
 	}
 	cmd_sess_free(cs);
 	if (rc)
@@ -173,7 +173,7 @@ static char *codec_mask(const char *text)
 		if (nl)
 			sb_adds(&b, "\n");
 		free(m);
-		free(line);
+		eng_secret_free(line);
 		p += l + (nl != NULL);
 	}
 	return sb_take(&b);

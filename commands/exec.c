@@ -115,7 +115,7 @@ int cmd_out(struct cmd_sess *cs, const char *fmt, ...)
 	}
 	rc = filters_line(cs, line);
 	if (line != stack)
-		free(line);
+		eng_secret_free(line);
 	return rc;
 }
 
@@ -148,7 +148,7 @@ int cmd_out_text(struct cmd_sess *cs, const char *text)
 		line[len] = '\0';
 		rc = filters_line(cs, line);
 		if (line != stack)
-			free(line);
+			eng_secret_free(line); /* show running-config secrets */
 		if (rc < 0)
 			return -1;
 		p += len + (nl != NULL);

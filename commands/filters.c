@@ -74,7 +74,7 @@ static int section_flush(struct cmd_sess *cs, struct output_filter *f)
 	for (size_t i = 0; i < f->nblock; i++) {
 		if (f->block_match && rc == 0)
 			rc = pass_on(cs, f->next, f->block[i]);
-		free(f->block[i]);
+		eng_secret_free(f->block[i]); /* show running-config secrets | section */
 	}
 	free(f->block);
 	f->block = NULL;

@@ -96,6 +96,7 @@ int words_split(const char *line, struct words *w)
 			c = line[++i];
 		buf[len++] = c;
 	}
+	eng_wipe(buf, linelen + 1); /* a typed key among the words */
 	free(buf);
 	w->trailing_space = linelen == 0 || isspace((unsigned char)line[linelen - 1]) ||
 			    line[linelen - 1] == '|';
@@ -105,7 +106,7 @@ int words_split(const char *line, struct words *w)
 void words_free(struct words *w)
 {
 	for (int i = 0; i < w->n; i++)
-		free(w->w[i].text);
+		eng_secret_free(w->w[i].text);
 	w->n = 0;
 }
 
@@ -494,7 +495,7 @@ void resolve_words(struct cmd_sess *cs, struct words *w, int from, int to, enum 
 void resolved_free(struct resolved *r)
 {
 	for (int i = 0; i < r->args.n; i++)
-		free(r->args.a[i].value);
+		eng_secret_free(r->args.a[i].value);
 	r->args.n = 0;
 }
 

@@ -20,7 +20,7 @@ static bool sb_grow(struct strbuf *b, size_t more)
 	cap = b->cap ? b->cap : 256;
 	while (cap < b->len + more + 1)
 		cap *= 2;
-	s = realloc(b->s, cap);
+	s = eng_secret_realloc(b->s, b->len, b->cap, cap); /* it may hold a key */
 	if (!s) {
 		b->oom = true;
 		return false;
@@ -77,6 +77,7 @@ char *sb_take(struct strbuf *b)
 	char *s = b->s;
 
 	if (b->oom) {
+		eng_wipe(b->s, b->cap);
 		free(b->s);
 		s = NULL;
 	} else if (!s) {

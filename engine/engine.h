@@ -256,6 +256,19 @@ struct eng_diag {
 void eng_diag_addf(struct eng_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void eng_diag_free(struct eng_diag *d);
 
+/* ---- Secrets -------------------------------------------------------- */
+
+/* Zero n bytes at p with a wipe the compiler cannot remove as a dead
+ * store.  Every buffer that held a secret goes through it before free. */
+void eng_wipe(void *p, size_t n);
+/* Wipe a string (strlen bytes) and free it; NULL is ignored. */
+void eng_secret_free(char *s);
+/* realloc() for a buffer that may hold a secret: a new block of n bytes
+ * with the first used bytes of p, the old block (cap bytes) wiped and
+ * freed, so no copy is left behind where realloc() would move it.  NULL
+ * when out of memory, and p is untouched then. */
+void *eng_secret_realloc(void *p, size_t used, size_t cap, size_t n);
+
 /* ---- The grammar, supplied by the program that runs the engine ---- */
 
 /*

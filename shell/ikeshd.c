@@ -253,7 +253,7 @@ static bool client_read(struct client *c)
 		return false;
 	c->last_progress = now_ms();
 	rc = eng_ctl_input(c->ctl, buf, (size_t)n);
-	memset(buf, 0, (size_t)n);
+	eng_wipe(buf, (size_t)n);
 	if (rc < 0) {
 		client_flush(c); /* the error reply, if any */
 		return false;

@@ -215,7 +215,7 @@ static int run_cmds(struct shell *sh, const struct opts *o)
 				return -1;
 			sh->lineno++;
 			rc = shell_script_line(sh, line);
-			free(line);
+			eng_secret_free(line);
 			p += len + (p[len] == '\n');
 		} while (*p && rc == 0);
 	}

@@ -101,7 +101,7 @@ static int defer(struct shell *sh, const char *line)
 	d->origin = strdup(sh->origin);
 	d->lineno = sh->lineno;
 	if (!d->line || !d->origin) {
-		free(d->line);
+		eng_secret_free(d->line);
 		free(d->origin);
 		goto nomem;
 	}
@@ -176,7 +176,7 @@ int shell_script_line(struct shell *sh, const char *raw)
 		break;
 	}
 done:
-	free(line);
+	eng_secret_free(line); /* `authentication pre-share key ...` */
 	return rc;
 }
 
@@ -202,6 +202,7 @@ int shell_script_stream(struct shell *sh, FILE *in, const char *origin)
 		fprintf(stderr, "%s:%u: %% read error\n", origin, sh->lineno);
 		rc = -1;
 	}
+	eng_wipe(line, cap); /* the longest line read is still in it */
 	free(line);
 	return rc;
 }
@@ -234,7 +235,7 @@ int shell_script_finish(struct shell *sh, bool failed)
 void shell_script_free(struct shell *sh)
 {
 	for (size_t i = 0; i < sh->n_deferred; i++) {
-		free(sh->deferred[i].line);
+		eng_secret_free(sh->deferred[i].line);
 		free(sh->deferred[i].origin);
 	}
 	free(sh->deferred);

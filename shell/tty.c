@@ -509,12 +509,12 @@ static bool take_line(struct shell *sh, char *raw)
 		return false;
 	}
 	if (g_abort_line) {
-		free(raw);
+		eng_secret_free(raw);
 		return false;
 	}
 	line = malloc(strlen(raw) + 1);
 	if (!line) {
-		free(raw);
+		eng_secret_free(raw);
 		return false;
 	}
 	/* Typed lines keep `!` and `#` inside them (`| include !`); a whole
@@ -523,7 +523,7 @@ static bool take_line(struct shell *sh, char *raw)
 		line[0] = '\0';
 	else
 		memcpy(line, raw, strlen(raw) + 1);
-	free(raw);
+	eng_secret_free(raw); /* a typed key; history keeps the masked line only */
 	if (line[strspn(line, " \t")]) {
 		char *masked = cmd_mask_secrets(sh->cs, line);
 		if (masked)
@@ -533,7 +533,7 @@ static bool take_line(struct shell *sh, char *raw)
 	}
 	if (!quit && g_ctrlz && cmd_in_config(sh->cs))
 		quit = run_line(sh, "end");
-	free(line);
+	eng_secret_free(line);
 	return quit;
 }
 

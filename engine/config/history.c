@@ -157,7 +157,7 @@ void free_secret_text(char *s, size_t len)
 {
 	if (!s)
 		return;
-	memset(s, 0, len);
+	eng_wipe(s, len);
 	free(s);
 }
 

@@ -31,7 +31,7 @@ static void mask_secret(char **s)
 {
 	if (!*s)
 		return;
-	free(*s);
+	eng_secret_free(*s);
 	*s = strdup("*****");
 }
 
@@ -166,7 +166,7 @@ int local_config_text(struct eng_lsess *sess, enum eng_db db, unsigned flags, ch
 			return 0;
 		}
 		*out = sess->eng->codec->mask(text);
-		memset(text, 0, len);
+		eng_wipe(text, len);
 		free(text);
 		return *out ? 0 : -ENOMEM;
 	}

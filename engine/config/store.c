@@ -49,10 +49,7 @@ void node_unref(struct eng_node *n)
 	if (!n || --n->refs)
 		return;
 	eng_obj_clear(n->kind, &n->u);
-	if (n->text) {
-		memset(n->text, 0, strlen(n->text));
-		free(n->text);
-	}
+	eng_secret_free(n->text);
 	free(n);
 }
 
@@ -78,10 +75,12 @@ const char *node_text(struct eng_local *eng, struct eng_node *n)
 	if (!n->text) {
 		struct eng_obj o = node_obj(n);
 
-		char *t = eng->codec->render(&o, ENG_TEXT_SECRETS), *fit;
+		char *t = eng->codec->render(&o, ENG_TEXT_SECRETS), *fit = NULL;
+		size_t len = t ? strlen(t) + 1 : 0;
 
 		/* kept for the node's life: no slack from the renderer's buffer */
-		fit = t ? realloc(t, strlen(t) + 1) : NULL;
+		if (t)
+			fit = eng_secret_realloc(t, len, len, len);
 		n->text = fit ? fit : t;
 	}
 	return n->text;

@@ -46,7 +46,7 @@ char *cfg_render(struct eng_local *eng, const struct eng_cfg *c, bool secrets)
 	}
 	return ebuf_take(&b);
 oom:
-	free(ebuf_take(&b));
+	eng_secret_free(ebuf_take(&b));
 	return NULL;
 }
 
@@ -137,7 +137,7 @@ static void emit_line(struct eng_local *eng, struct ebuf *out, const char *prefi
 	ebuf_adds(out, "\n");
 	free(masked);
 	if (line) {
-		memset(line, 0, len);
+		eng_wipe(line, len);
 		free(line);
 	}
 }
@@ -310,8 +310,8 @@ static void block_diff(struct eng_local *eng, struct ebuf *b, const struct block
 	char *o = x ? strndup(x->s, x->len) : NULL, *n = y ? strndup(y->s, y->len) : NULL;
 
 	diff_block(eng, b, o, n);
-	free(o);
-	free(n);
+	eng_secret_free(o);
+	eng_secret_free(n);
 }
 
 /* The first word of the global block ("hostname"), asked of the grammar. */

@@ -103,7 +103,7 @@ static int fill(struct eng_remote *r, int timeout_ms)
 			cap = CTL_HDR_LEN + CTL_REPLY_MAX + 65536u;
 		if (cap <= r->in_len)
 			return -EMSGSIZE;
-		p = realloc(r->in, cap);
+		p = eng_secret_realloc(r->in, r->in_len, r->in_cap, cap);
 		if (!p)
 			return -ENOMEM;
 		r->in = p;
@@ -137,7 +137,7 @@ static int take(struct eng_remote *r, struct ctl_hdr *h, uint8_t **payload)
 	if (!*payload)
 		return -ENOMEM;
 	memcpy(*payload, r->in + CTL_HDR_LEN, h->len);
-	memset(r->in, 0, total);
+	eng_wipe(r->in, total);
 	memmove(r->in, r->in + total, r->in_len - total);
 	r->in_len -= total;
 	return 1;
@@ -201,7 +201,7 @@ static int call(struct eng *eng, uint16_t op, const struct ebuf *req, struct rbu
 		return -ENOMEM;
 	}
 	err = send_all(r->fd, frame.s, frame.len);
-	memset(frame.s, 0, frame.len);
+	eng_wipe(frame.s, frame.len);
 	free(frame.s);
 	if (err) {
 		drop(eng, strerror(-err));
@@ -223,6 +223,7 @@ static int call(struct eng *eng, uint16_t op, const struct ebuf *req, struct rbu
 			*rep = (struct rbuf){p, h.len, 0, false};
 			*rc = rb_i32(rep);
 			if (rep->bad || *rc > 0) {
+				eng_wipe(p, h.len);
 				free(p);
 				*buf = NULL;
 				drop(eng, "malformed reply");
@@ -331,6 +332,7 @@ static void ctl_remote_close(struct eng *eng)
 
 	if (r->fd >= 0)
 		close(r->fd);
+	eng_wipe(r->in, r->in_cap); /* replies carried objects with their keys */
 	free(r->in);
 	free(r);
 }
@@ -437,6 +439,7 @@ static int ctl_obj_get(struct eng_sess *s, enum eng_db db, enum eng_kind kind, c
 			rc = -EPROTO;
 		}
 	}
+	eng_wipe(buf, rep.len); /* the object's keys */
 	free(buf);
 	return rc;
 }
@@ -452,7 +455,7 @@ static int ctl_obj_put(struct eng_sess *s, enum eng_kind kind, const void *obj, 
 	wb_obj(&req, kind, obj);
 	err = call(s->eng, CTL_OBJ_PUT, &req, &rep, &buf, &rc);
 	if (req.s) {
-		memset(req.s, 0, req.cap); /* it may carry a secret */
+		eng_wipe(req.s, req.cap); /* it may carry a secret */
 		free(req.s);
 	}
 	if (err)
@@ -525,12 +528,12 @@ static int text_call(struct eng_sess *s, uint16_t op, const struct ebuf *req, ch
 	if (err)
 		return err;
 	if (rc == 0 && (rb_str(&rep, false, out) || !rb_done(&rep))) {
-		free(*out);
+		eng_secret_free(*out); /* show running-config secrets */
 		*out = NULL;
 		rc = -EPROTO;
 	}
 	if (buf) {
-		memset(buf, 0, rep.len);
+		eng_wipe(buf, rep.len);
 		free(buf);
 	}
 	return rc;

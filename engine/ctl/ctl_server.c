@@ -57,9 +57,10 @@ void eng_ctl_free(struct eng_ctl *c)
 	if (!c)
 		return;
 	eng_sess_close(c->sess);
+	eng_wipe(c->in, c->in_cap); /* requests carried objects with their keys */
 	free(c->in);
 	if (c->out.s) {
-		memset(c->out.s, 0, c->out.cap);
+		eng_wipe(c->out.s, c->out.cap);
 		free(c->out.s);
 	}
 	free(c);
@@ -82,7 +83,7 @@ void eng_ctl_sent(struct eng_ctl *c, size_t n)
 	if (c->out_off >= c->out.len) {
 		/* the buffer may have held a secret (show running-config secrets) */
 		if (c->out.s)
-			memset(c->out.s, 0, c->out.len);
+			eng_wipe(c->out.s, c->out.len);
 		c->out.len = c->out_off = 0;
 	}
 }
@@ -167,8 +168,7 @@ static void mask(char **s)
 {
 	if (!*s)
 		return;
-	memset(*s, 0, strlen(*s));
-	free(*s);
+	eng_secret_free(*s);
 	*s = strdup("*****");
 }
 
@@ -444,8 +444,7 @@ static int serve(struct eng_ctl *c, uint16_t op, struct rbuf *r, struct ebuf *re
 	if (text) {
 		if (rc == 0)
 			wb_str(res, text);
-		memset(text, 0, strlen(text));
-		free(text);
+		eng_secret_free(text);
 	}
 	free(key);
 	eng_diag_free(&d);
@@ -481,11 +480,11 @@ static void answer(struct eng_ctl *c, uint16_t op, uint32_t seq, const uint8_t *
 			c->dead = true;
 	}
 	if (res.s) {
-		memset(res.s, 0, res.cap);
+		eng_wipe(res.s, res.cap);
 		free(res.s);
 	}
 	if (rep.s) {
-		memset(rep.s, 0, rep.cap);
+		eng_wipe(rep.s, rep.cap);
 		free(rep.s);
 	}
 }
@@ -505,7 +504,7 @@ int eng_ctl_input(struct eng_ctl *c, const void *data, size_t len)
 			return -ENOBUFS;
 		if (c->in_len + len > c->in_cap) {
 			size_t cap = c->in_len + len + 4096;
-			uint8_t *p = realloc(c->in, cap);
+			uint8_t *p = eng_secret_realloc(c->in, c->in_len, c->in_cap, cap);
 
 			if (!p)
 				return -ENOMEM;
@@ -551,7 +550,7 @@ int eng_ctl_input(struct eng_ctl *c, const void *data, size_t len)
 			break;
 	}
 	if (off) {
-		memset(c->in, 0, off);
+		eng_wipe(c->in, off);
 		memmove(c->in, c->in + off, c->in_len - off);
 		c->in_len -= off;
 	}

@@ -290,7 +290,7 @@ static int rb_tunnel(struct rbuf *r, struct eng_tunnel *t)
 	return 0;
 fail:
 	for (size_t i = 0; i < n; i++) {
-		free(*v[i]);
+		eng_secret_free(*v[i]); /* the key among them */
 		*v[i] = NULL;
 	}
 	r->bad = true;

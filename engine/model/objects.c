@@ -139,15 +139,6 @@ static size_t tunnel_fields(struct eng_tunnel *t, char **f[])
 
 #define TUNNEL_STRINGS (8 + ENG_REMOTES_MAX)
 
-static void secure_free(char *s)
-{
-	if (!s)
-		return;
-	/* secrets do not linger in freed memory */
-	memset(s, 0, strlen(s));
-	free(s);
-}
-
 void eng_obj_clear(enum eng_kind kind, void *obj)
 {
 	if (!obj)
@@ -157,7 +148,7 @@ void eng_obj_clear(enum eng_kind kind, void *obj)
 		size_t n = tunnel_fields(obj, f);
 
 		for (size_t i = 0; i < n; i++) {
-			secure_free(*f[i]);
+			eng_secret_free(*f[i]); /* secrets do not linger in freed memory */
 			*f[i] = NULL;
 		}
 	}

@@ -229,7 +229,7 @@ static bool ebuf_grow(struct ebuf *b, size_t more)
 	cap = b->cap ? b->cap : 256;
 	while (cap < b->len + more + 1)
 		cap *= 2;
-	s = realloc(b->s, cap);
+	s = eng_secret_realloc(b->s, b->len, b->cap, cap); /* it may hold a key */
 	if (!s) {
 		b->oom = true;
 		return false;
@@ -245,7 +245,7 @@ void ebuf_reserve(struct ebuf *b, size_t n)
 
 	if (b->oom || b->cap >= n)
 		return;
-	s = realloc(b->s, n);
+	s = eng_secret_realloc(b->s, b->len, b->cap, n);
 	if (!s) {
 		b->oom = true;
 		return;
@@ -290,6 +290,7 @@ char *ebuf_take(struct ebuf *b)
 	char *s;
 
 	if (b->oom) {
+		eng_wipe(b->s, b->cap);
 		free(b->s);
 		s = NULL;
 	} else {
