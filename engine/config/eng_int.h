@@ -98,12 +98,14 @@ struct eng {
 	struct eng_logent log[ENG_LOG_RING];
 	size_t log_head, log_n;
 	unsigned n_sess;
-	struct eng_rt *rt; /* the IKE runtime, NULL: configuration only */
-	char rt_error[256]; /* why the runtime could not start, "" if not asked */
-	unsigned debug;	    /* ENG_DEBUG_* */
+	struct eng_rt *rt;	   /* the IKE runtime, NULL: configuration only */
+	char rt_error[256];	   /* why the runtime could not start, "" if not asked */
+	unsigned debug;		   /* ENG_DEBUG_* */
 	struct ctl_remote *remote; /* non-NULL: the engine is ikeshd's (ctl/) */
 	struct eng_sess *sessions; /* every open session, newest first */
 	struct eng_sess *excl;	   /* holds `configure exclusive`, or NULL */
+	int lock_fd;		   /* state_dir/lock, held while open */
+	bool locked;
 };
 
 /* A session of a remote engine: every call goes to the daemon. */
@@ -174,7 +176,7 @@ int eng_cand_refresh(struct eng_sess *s);
 /* runtime.c: the IKE runtime; every function is a no-op without one */
 int eng_rt_open(struct eng *eng, struct eng_diag *diag);
 void eng_rt_close(struct eng *eng);
-void eng_rt_sync(struct eng *eng); /* running changed */
+void eng_rt_sync(struct eng *eng);	       /* running changed */
 int64_t eng_rt_next_ms(const struct eng *eng); /* absolute eng_now_ms() time, -1 = none */
 /* A debug message of one ENG_DEBUG_* category, when that debug is on. */
 void eng_debugf(struct eng *eng, unsigned flag, const char *fmt, ...)
@@ -187,5 +189,8 @@ int eng_link_atomic(const char *src, const char *dir, const char *name);
 int eng_read_file(const char *path, char **out, size_t *len);
 int eng_mkdirs(const char *path);
 bool eng_fsync_enabled(void);
+/* The state directory's lock (DIR/lock): its descriptor, -EBUSY with the
+ * holder's pid in *holder (0 when unknown) when another engine has it. */
+int eng_lock_dir(const char *dir, long *holder);
 
 #endif /* IKESH_ENG_INT_H */
