@@ -760,33 +760,42 @@ done:
 	return rc;
 }
 
+/* The configuration a pending confirmed commit replaced (a reference):
+ * in memory, or after a restart the saved copy, else history. */
+static int confirmed_config(struct eng *eng, struct eng_cfg **out)
+{
+	struct eng_diag d = {0};
+	char path[4096], *text;
+	size_t len;
+	int rc;
+
+	*out = cfg_ref(eng->confirm_prev);
+	if (*out)
+		return 0;
+	snprintf(path, sizeof(path), "%s/confirm-revert", eng->state_dir);
+	rc = eng_read_file(path, &text, &len);
+	if (rc == -ENOENT && eng->confirm_prev_id)
+		rc = hist_load_text(eng, eng->confirm_prev_id, &text, &len);
+	if (rc == 0) {
+		rc = eng_load_text(eng, text, len, "confirm-revert", &d, out);
+		free_secret_text(text, len);
+	} else if (rc == -ENOENT) {
+		/* the first commit ever: back to nothing */
+		*out = cfg_new();
+		rc = *out ? 0 : -ENOMEM;
+	}
+	eng_diag_free(&d);
+	return rc;
+}
+
 static int revert_confirmed(struct eng *eng)
 {
-	struct eng_cfg *prev = cfg_ref(eng->confirm_prev);
+	struct eng_cfg *prev = NULL;
 	uint32_t bad = eng->confirm_id, to = eng->confirm_prev_id;
 	char comment[128];
-	int rc = 0;
+	int rc;
 
-	if (!prev) {
-		struct eng_diag d = {0};
-		char path[4096], *text;
-		size_t len;
-
-		/* after a restart: the saved configuration, else history */
-		snprintf(path, sizeof(path), "%s/confirm-revert", eng->state_dir);
-		rc = eng_read_file(path, &text, &len);
-		if (rc == -ENOENT && to)
-			rc = hist_load_text(eng, to, &text, &len);
-		if (rc == 0) {
-			rc = eng_load_text(eng, text, len, "confirm-revert", &d, &prev);
-			free_secret_text(text, len);
-		} else if (rc == -ENOENT) {
-			/* the first commit ever: back to nothing */
-			prev = cfg_new();
-			rc = prev ? 0 : -ENOMEM;
-		}
-		eng_diag_free(&d);
-	}
+	rc = confirmed_config(eng, &prev);
 	if (rc == 0) {
 		snprintf(comment, sizeof(comment), "revert of unconfirmed commit %" PRIu32, bad);
 		eng->confirm_pending = false; /* apply() must not confirm it */
@@ -994,6 +1003,7 @@ int eng_startup_save(struct eng_sess *sess, struct eng_diag *diag)
 {
 	if (ENG_REMOTE(sess))
 		return ctl_diag_call(sess, CTL_STARTUP_SAVE, 0, diag);
+	struct eng_cfg *save = NULL;
 	const char *parts[1];
 	char *text;
 	int rc;
@@ -1002,16 +1012,41 @@ int eng_startup_save(struct eng_sess *sess, struct eng_diag *diag)
 		return -EINVAL;
 	if (sess->role != ENG_ROLE_ADMIN)
 		return -EPERM;
-	text = cfg_render(sess->eng, sess->eng->running, true);
-	if (!text)
+	/* An unconfirmed commit is not saved: a reboot after its revert
+	 * would bring it back. */
+	if (sess->eng->confirm_pending) {
+		rc = confirmed_config(sess->eng, &save);
+		if (rc) {
+			eng_diag_addf(diag,
+				      "commit %" PRIu32
+				      " awaits confirmation and the configuration "
+				      "before it cannot be read (%s): startup-config not written",
+				      sess->eng->confirm_id, strerror(-rc));
+			return rc;
+		}
+	}
+	text = cfg_render(sess->eng, save ? save : sess->eng->running, true);
+	if (!text) {
+		cfg_unref(save);
 		return -ENOMEM;
+	}
 	parts[0] = text;
 	rc = eng_write_atomic(sess->eng->state_dir, "startup-config", parts, 1);
-	if (rc)
+	if (rc) {
 		eng_diag_addf(diag, "startup-config could not be written: %s", strerror(-rc));
-	else
+	} else if (save) {
+		eng_diag_addf(diag,
+			      "commit %" PRIu32 " is not confirmed: startup-config holds the "
+			      "configuration before it; write memory again once it is confirmed",
+			      sess->eng->confirm_id);
+		eng_logf(sess->eng, ENG_LOG_NOTICE,
+			 "startup-config saved by %s without unconfirmed commit %" PRIu32,
+			 sess->user, sess->eng->confirm_id);
+	} else {
 		eng_logf(sess->eng, ENG_LOG_NOTICE, "startup-config saved by %s", sess->user);
+	}
 	free_secret_text(text, strlen(text));
+	cfg_unref(save);
 	return rc;
 }
 
