@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -500,6 +502,16 @@ static void run(struct daemon *d)
 	}
 }
 
+/* Every tunnel's keys live in this process: no core dump carries them,
+ * and no process of the daemon's user may read them (ptrace, /proc). */
+static void no_core_dumps(void)
+{
+	struct rlimit none = {0, 0};
+
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 int main(int argc, char **argv)
 {
 	struct daemon d = {.lfd = -1, .sfd = -1};
@@ -507,6 +519,7 @@ int main(int argc, char **argv)
 	struct eng_opts eo = {0};
 	int rc, status = 1;
 
+	no_core_dumps();
 	signal(SIGPIPE, SIG_IGN);
 	if (parse_opts(&d, argc, argv) < 0)
 		return 2;

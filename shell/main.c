@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "shell.h"
@@ -114,9 +116,31 @@ void shell_log(void *arg, enum eng_log_level level, const char *msg)
 
 /* ---- main --------------------------------------------------------------- */
 
+/* Keys and passwords live in this process's memory: no core dump carries
+ * them, and no other process of the same user may read them (ptrace,
+ * /proc/PID/mem). */
+static void no_core_dumps(void)
+{
+	struct rlimit none = {0, 0};
+
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* A -c argument may carry a key; /proc/PID/cmdline shows every local user
+ * the argument strings, so they are blanked once copied.  (Until then they
+ * show: secrets go in a file, -f, or on standard input.) */
+static char *take_arg(char *arg)
+{
+	char *copy = strdup(arg);
+
+	explicit_bzero(arg, strlen(arg));
+	return copy;
+}
+
 struct opts {
 	const char *state_dir, *run_dir, *file;
-	const char **cmds;
+	char **cmds; /* copies, the arguments themselves blanked */
 	int n_cmds;
 	bool check;
 	bool no_ike;
@@ -170,7 +194,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		}
 		case 'c':
-			o->cmds[o->n_cmds++] = optarg;
+			o->cmds[o->n_cmds] = take_arg(optarg);
+			if (!o->cmds[o->n_cmds++])
+				return -ENOMEM;
 			break;
 		case 'f':
 			if (o->file) {
@@ -198,6 +224,18 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+static void free_cmds(struct opts *o)
+{
+	for (int i = 0; i < o->n_cmds; i++) {
+		if (o->cmds[i]) {
+			explicit_bzero(o->cmds[i], strlen(o->cmds[i]));
+			free(o->cmds[i]);
+		}
+	}
+	free(o->cmds);
+	o->cmds = NULL;
+}
+
 /* Every -c is a line (or several, split at newlines), numbered in order. */
 static int run_cmds(struct shell *sh, const struct opts *o)
 {
@@ -215,6 +253,7 @@ static int run_cmds(struct shell *sh, const struct opts *o)
 				return -1;
 			sh->lineno++;
 			rc = shell_script_line(sh, line);
+			explicit_bzero(line, len);
 			free(line);
 			p += len + (p[len] == '\n');
 		} while (*p && rc == 0);
@@ -264,9 +303,10 @@ int main(int argc, char **argv)
 	const char *user;
 	int rc, status = 1;
 
+	no_core_dumps();
 	signal(SIGPIPE, SIG_IGN);
 	if (parse_opts(argc, argv, &o) < 0) {
-		free(o.cmds);
+		free_cmds(&o);
 		return 2;
 	}
 	sh.script =
@@ -330,6 +370,6 @@ out_sess:
 out_eng:
 	eng_close(sh.eng);
 out:
-	free(o.cmds);
+	free_cmds(&o);
 	return status;
 }
