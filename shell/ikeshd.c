@@ -8,6 +8,13 @@
  * of ikesh-admin configure; other members of ikesh are operators; anyone
  * else is turned away.  A client that stops reading or sends half a
  * request is cut off after a few seconds, never waited for.
+ *
+ * Nobody can take every slot: a user other than root holds at most
+ * USER_MAX sessions, operators together leave ADMIN_RESERVE slots to
+ * admins, and admins leave ROOT_RESERVE to root.  A connection must send
+ * its first request within FIRST_REQ_MS, and every request must be whole
+ * REQ_MS after its first byte (so a request trickled a byte at a time
+ * ends like a silent one).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,13 +47,26 @@
 #define DEFAULT_STATE_DIR "/etc/ikesh"
 #define DEFAULT_RUN_DIR	  "/run/ikesh"
 #define MAX_CLIENTS	  64
-#define STALL_MS	  10000 /* half a request, or replies not read */
+#define ROOT_RESERVE	  4	/* slots only root and the daemon's user take */
+#define ADMIN_RESERVE	  12	/* slots operators do not take */
+#define USER_MAX	  16	/* sessions of one user, root excepted */
+#define FIRST_REQ_MS	  10000 /* from connecting to the first whole request */
+#define REQ_MS		  10000 /* from a request's first byte to its last */
+#define STALL_MS	  10000 /* replies queued and not read */
+#define ACCEPT_BURST	  16	/* connections taken per round */
 #define ENG_FDS		  16
 
 struct client {
 	int fd;
+	uid_t uid;
+	char user[64];
+	enum eng_role role;
 	struct eng_ctl *ctl;
-	int64_t last_progress;
+	int64_t opened;	      /* accepted */
+	int64_t req_start;    /* first byte of the request coming in, 0: none */
+	int64_t last_sent;    /* replies queued or last moved */
+	bool sending;	      /* replies are queued */
+	unsigned long served; /* eng_ctl_served when last looked */
 };
 
 struct daemon {
@@ -64,6 +84,10 @@ struct daemon {
 	struct eng_diag open_diag;
 	struct eng_diag open_log; /* warnings and errors logged while opening */
 	bool opening;
+	/* refusals are logged once a second at most: a flood of connections
+	 * must not become a flood of log lines */
+	int64_t refusal_logged;
+	unsigned refusals_quiet;
 };
 
 static int64_t now_ms(void)
@@ -125,7 +149,8 @@ static bool in_group(const struct passwd *pw, const char *group)
 }
 
 /* -EACCES for a peer with no role here. */
-static int peer_role(struct daemon *d, int fd, char *user, size_t len, enum eng_role *role)
+static int peer_role(struct daemon *d, int fd, char *user, size_t len, uid_t *uid,
+		     enum eng_role *role)
 {
 	struct ucred cr;
 	socklen_t sl = sizeof(cr);
@@ -133,6 +158,7 @@ static int peer_role(struct daemon *d, int fd, char *user, size_t len, enum eng_
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &sl) < 0)
 		return -errno;
+	*uid = cr.uid;
 	pw = getpwuid(cr.uid);
 	if (pw && pw->pw_name)
 		snprintf(user, len, "%s", pw->pw_name);
@@ -150,12 +176,11 @@ static int peer_role(struct daemon *d, int fd, char *user, size_t len, enum eng_
 }
 
 /* The answer to whatever a refused peer asks first (its HELLO, seq 1). */
-static void refuse(int fd)
+static void refuse(int fd, int32_t rc)
 {
 	uint8_t f[16];
 	uint32_t len = 4, seq = 1;
 	uint16_t ver = 1, type = 0x8000;
-	int32_t rc = -EACCES;
 
 	memcpy(f, &len, 4);
 	memcpy(f + 4, &ver, 2);
@@ -165,6 +190,47 @@ static void refuse(int fd)
 	if (send(fd, f, sizeof(f), MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
 		/* nothing more to do for a peer we turn away */
 	}
+}
+
+/* ---- Slots ---------------------------------------------------------------- */
+
+static bool is_root(uid_t uid)
+{
+	return uid == 0 || uid == geteuid();
+}
+
+/* 0, -EUSERS (the user's own limit) or -EAGAIN (no slot open to it). */
+static int admit(const struct daemon *d, uid_t uid, enum eng_role role)
+{
+	size_t cap = MAX_CLIENTS, mine = 0;
+
+	if (!is_root(uid)) {
+		cap -= ROOT_RESERVE;
+		if (role != ENG_ROLE_ADMIN)
+			cap -= ADMIN_RESERVE;
+		for (size_t i = 0; i < d->n_cl; i++)
+			mine += d->cl[i].uid == uid;
+		if (mine >= USER_MAX)
+			return -EUSERS;
+	}
+	return d->n_cl < cap ? 0 : -EAGAIN;
+}
+
+static void log_refusal(struct daemon *d, const char *user, const char *why)
+{
+	int64_t now = now_ms();
+
+	if (d->refusal_logged && now - d->refusal_logged < 1000) {
+		d->refusals_quiet++;
+		return;
+	}
+	if (d->refusals_quiet)
+		dlog(d, LOG_WARNING, "%s: %s; refused (and %u more refusals in the last second)",
+		     user, why, d->refusals_quiet);
+	else
+		dlog(d, LOG_WARNING, "%s: %s; refused", user, why);
+	d->refusal_logged = now;
+	d->refusals_quiet = 0;
 }
 
 /* ---- Clients -------------------------------------------------------------- */
@@ -178,36 +244,50 @@ static void client_drop(struct daemon *d, size_t i)
 	eng_ctl_free(ctl);
 }
 
-static void client_accept(struct daemon *d)
+/* false when there was nobody to accept. */
+static bool client_accept(struct daemon *d)
 {
-	char user[64];
+	char user[64] = "?", why[128];
 	enum eng_role role = ENG_ROLE_OPERATOR;
 	struct eng_ctl *ctl;
+	uid_t uid = (uid_t)-1;
 	int fd = accept4(d->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	int rc;
 
 	if (fd < 0)
-		return;
-	if (d->n_cl >= MAX_CLIENTS) {
-		dlog(d, LOG_WARNING, "too many sessions (%d); connection refused", MAX_CLIENTS);
-		close(fd);
-		return;
-	}
-	rc = peer_role(d, fd, user, sizeof(user), &role);
+		return false;
+	rc = peer_role(d, fd, user, sizeof(user), &uid, &role);
 	if (rc) {
-		dlog(d, LOG_NOTICE, "%s: no role (not in %s or %s); refused", user, d->admin_group,
-		     d->oper_group);
-		refuse(fd);
+		snprintf(why, sizeof(why), "no role (not in %s or %s)", d->admin_group,
+			 d->oper_group);
+		log_refusal(d, user, why);
+		refuse(fd, -EACCES);
 		close(fd);
-		return;
+		return true;
+	}
+	rc = admit(d, uid, role);
+	if (rc) {
+		if (rc == -EUSERS)
+			snprintf(why, sizeof(why), "already %d sessions of that user (the limit)",
+				 USER_MAX);
+		else
+			snprintf(why, sizeof(why), "every slot open to an %s is in use (%zu of %d)",
+				 role == ENG_ROLE_ADMIN ? "admin" : "operator", d->n_cl,
+				 MAX_CLIENTS);
+		log_refusal(d, user, why);
+		refuse(fd, rc);
+		close(fd);
+		return true;
 	}
 	rc = eng_ctl_new(d->eng, user, role, &ctl);
 	if (rc) {
 		dlog(d, LOG_ERR, "%s: cannot open a session: %s", user, strerror(-rc));
 		close(fd);
-		return;
+		return true;
 	}
-	d->cl[d->n_cl++] = (struct client){fd, ctl, now_ms()};
+	d->cl[d->n_cl] =
+	    (struct client){.fd = fd, .uid = uid, .role = role, .ctl = ctl, .opened = now_ms()};
+	snprintf(d->cl[d->n_cl++].user, sizeof(d->cl[0].user), "%s", user);
 	for (size_t i = 0; i < d->open_log.n; i++)
 		eng_ctl_log(ctl, d->open_log.lines[i][0] == 'E' ? ENG_LOG_ERR : ENG_LOG_WARNING,
 			    d->open_log.lines[i] + 1);
@@ -215,14 +295,19 @@ static void client_accept(struct daemon *d)
 		eng_ctl_log(ctl, ENG_LOG_ERR, d->open_diag.lines[i]);
 	dlog(d, LOG_INFO, "session of %s (%s) opened", user,
 	     role == ENG_ROLE_ADMIN ? "admin" : "operator");
+	return true;
 }
 
 /* Send what is queued; false when the connection is gone. */
-static bool client_flush(struct client *c)
+static bool client_flush(struct client *c, int64_t now)
 {
 	const void *p;
 	size_t len;
 
+	if (!c->sending && eng_ctl_pending(c->ctl, &p) > 0) {
+		c->sending = true;
+		c->last_sent = now;
+	}
 	while ((len = eng_ctl_pending(c->ctl, &p)) > 0) {
 		ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 
@@ -231,9 +316,43 @@ static bool client_flush(struct client *c)
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK;
 		eng_ctl_sent(c->ctl, (size_t)n);
-		c->last_progress = now_ms();
+		c->last_sent = now;
 	}
+	c->sending = false;
 	return true;
+}
+
+/* After input was taken: when did the request now coming in start? */
+static void client_track(struct client *c, int64_t now)
+{
+	unsigned long served = eng_ctl_served(c->ctl);
+
+	if (!eng_ctl_partial(c->ctl))
+		c->req_start = 0;
+	else if (!c->req_start || served != c->served)
+		c->req_start = now; /* a new request's first bytes */
+	c->served = served;
+}
+
+/* When the connection is cut off unless something changes (-1: never),
+ * and why. */
+static int64_t client_deadline(const struct client *c, const char **why)
+{
+	int64_t due = -1;
+
+	if (eng_ctl_served(c->ctl) == 0) {
+		due = c->opened + FIRST_REQ_MS;
+		*why = "no whole request 10 s after connecting";
+	}
+	if (c->req_start && (due < 0 || c->req_start + REQ_MS < due)) {
+		due = c->req_start + REQ_MS;
+		*why = "a request not whole 10 s after its first byte";
+	}
+	if (c->sending && (due < 0 || c->last_sent + STALL_MS < due)) {
+		due = c->last_sent + STALL_MS;
+		*why = "replies not read for 10 s";
+	}
+	return due;
 }
 
 /* Read and serve; false when the connection is to be closed. */
@@ -253,11 +372,10 @@ static bool client_read(struct client *c)
 		return errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK;
 	if (n == 0)
 		return false;
-	c->last_progress = now_ms();
 	rc = eng_ctl_input(c->ctl, buf, (size_t)n);
 	memset(buf, 0, (size_t)n);
 	if (rc < 0) {
-		client_flush(c); /* the error reply, if any */
+		client_flush(c, now_ms()); /* the error reply, if any */
 		return false;
 	}
 	return true;
@@ -445,18 +563,16 @@ static void run(struct daemon *d)
 		base = np;
 		for (size_t i = 0; i < d->n_cl; i++) {
 			const void *p;
+			const char *why;
 			short ev = 0;
-			int64_t idle = now - d->cl[i].last_progress;
-			bool waiting = eng_ctl_pending(d->cl[i].ctl, &p) > 0;
+			int64_t due = client_deadline(&d->cl[i], &why);
 
 			if (eng_ctl_want(d->cl[i].ctl))
 				ev |= POLLIN;
-			if (waiting)
+			if (eng_ctl_pending(d->cl[i].ctl, &p) > 0)
 				ev |= POLLOUT;
-			if ((waiting || eng_ctl_partial(d->cl[i].ctl)) && idle >= STALL_MS)
-				timeout = 0;
-			else if (waiting || eng_ctl_partial(d->cl[i].ctl)) {
-				int left = (int)(STALL_MS - idle);
+			if (due >= 0) {
+				int left = due <= now ? 0 : (int)(due - now);
 
 				if (timeout < 0 || left < timeout)
 					timeout = left;
@@ -477,19 +593,20 @@ static void run(struct daemon *d)
 		for (size_t i = d->n_cl; i-- > 0;) {
 			struct client *c = &d->cl[i];
 			short re = i < np - base ? pfd[base + i].revents : 0;
-			const void *p;
+			const char *why = "";
+			int64_t due;
 			bool keep = true;
 
 			if (prc > 0 && (re & (POLLIN | POLLHUP | POLLERR)))
 				keep = client_read(c);
 			else if (eng_ctl_want(c->ctl) == 0)
 				keep = eng_ctl_input(c->ctl, NULL, 0) == 0;
+			client_track(c, now);
 			if (keep)
-				keep = client_flush(c);
-			if (keep && (eng_ctl_pending(c->ctl, &p) > 0 || eng_ctl_partial(c->ctl)) &&
-			    now - c->last_progress >= STALL_MS) {
-				dlog(d, LOG_NOTICE, "a session stalled for %d s; closed",
-				     STALL_MS / 1000);
+				keep = client_flush(c, now);
+			due = client_deadline(c, &why);
+			if (keep && due >= 0 && now >= due) {
+				dlog(d, LOG_NOTICE, "session of %s: %s; closed", c->user, why);
 				keep = false;
 			}
 			if (!keep) {
@@ -497,8 +614,10 @@ static void run(struct daemon *d)
 				client_drop(d, i);
 			}
 		}
-		if (prc > 0 && (pfd[1].revents & POLLIN))
-			client_accept(d);
+		/* a burst at most: the clients and the engine are not starved */
+		for (int n = 0; prc > 0 && (pfd[1].revents & POLLIN) && n < ACCEPT_BURST; n++)
+			if (!client_accept(d))
+				break;
 	}
 }
 

@@ -282,6 +282,21 @@ static int run_script(struct shell *sh, const struct opts *o)
 	return shell_script_finish(sh, rc < 0);
 }
 
+/* Why the engine did not open, in words for the person who ran ikesh. */
+static const char *open_error(int rc)
+{
+	switch (rc) {
+	case -EUSERS:
+		return "ikeshd refused the session: this user has as many sessions open as "
+		       "allowed";
+	case -EAGAIN:
+		return "ikeshd refused the session: every session slot open to this user is in "
+		       "use; try again later";
+	default:
+		return strerror(-rc);
+	}
+}
+
 static unsigned tty_width(void)
 {
 	struct winsize ws;
@@ -340,7 +355,7 @@ int main(int argc, char **argv)
 	eng_diag_free(&diag);
 	if (rc < 0) {
 		fprintf(stderr, "ikesh: cannot open the engine (state %s, run %s): %s\n",
-			o.state_dir, o.run_dir, strerror(-rc));
+			o.state_dir, o.run_dir, open_error(rc));
 		goto out;
 	}
 	pw = getpwuid(getuid());
