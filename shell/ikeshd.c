@@ -84,8 +84,9 @@ struct daemon {
 	struct eng_diag open_diag;
 	struct eng_diag open_log; /* warnings and errors logged while opening */
 	bool opening;
-	/* refusals are logged once a second at most: a flood of connections
-	 * must not become a flood of log lines */
+	/* the same refusal is logged once a second at most: a flood of
+	 * connections must not become a flood of log lines */
+	char refusal_last[192];
 	int64_t refusal_logged;
 	unsigned refusals_quiet;
 };
@@ -218,17 +219,19 @@ static int admit(const struct daemon *d, uid_t uid, enum eng_role role)
 
 static void log_refusal(struct daemon *d, const char *user, const char *why)
 {
+	char line[sizeof(d->refusal_last)];
 	int64_t now = now_ms();
 
-	if (d->refusal_logged && now - d->refusal_logged < 1000) {
+	snprintf(line, sizeof(line), "%s: %s; refused", user, why);
+	if (strcmp(line, d->refusal_last) == 0 && now - d->refusal_logged < 1000) {
 		d->refusals_quiet++;
 		return;
 	}
 	if (d->refusals_quiet)
-		dlog(d, LOG_WARNING, "%s: %s; refused (and %u more refusals in the last second)",
-		     user, why, d->refusals_quiet);
-	else
-		dlog(d, LOG_WARNING, "%s: %s; refused", user, why);
+		dlog(d, LOG_WARNING, "the refusal before was repeated %u more times",
+		     d->refusals_quiet);
+	dlog(d, LOG_WARNING, "%s", line);
+	memcpy(d->refusal_last, line, sizeof(line));
 	d->refusal_logged = now;
 	d->refusals_quiet = 0;
 }
