@@ -386,14 +386,21 @@ static bool client_read(struct client *c)
 
 /* ---- Setup -------------------------------------------------------------------- */
 
+/*
+ * The socket appears under its name only once it listens (bound under a
+ * temporary name, then renamed over the old one): a client that finds it
+ * is never refused for having come too early.
+ */
 static int listen_socket(struct daemon *d)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa = {.sun_family = AF_UNIX}, tmp = {.sun_family = AF_UNIX};
 	struct group *gr;
-	int fd, probe;
+	int fd, probe, rc;
 
 	if ((size_t)snprintf(d->sock_path, sizeof(d->sock_path), "%s/%s", d->run_dir,
-			     ENG_CTL_SOCKET) >= sizeof(d->sock_path))
+			     ENG_CTL_SOCKET) >= sizeof(d->sock_path) ||
+	    (size_t)snprintf(tmp.sun_path, sizeof(tmp.sun_path), "%s/.%s.%ld", d->run_dir,
+			     ENG_CTL_SOCKET, (long)getpid()) >= sizeof(tmp.sun_path))
 		return -ENAMETOOLONG;
 	memcpy(sa.sun_path, d->sock_path, sizeof(sa.sun_path));
 	/* a socket nobody answers on is what a killed daemon left */
@@ -404,24 +411,24 @@ static int listen_socket(struct daemon *d)
 	}
 	if (probe >= 0)
 		close(probe);
-	unlink(d->sock_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	unlink(tmp.sun_path);
+	if (bind(fd, (struct sockaddr *)&tmp, sizeof(tmp)) < 0)
 		goto fail;
 	gr = getgrnam(d->oper_group);
-	if (gr && chown(d->sock_path, (uid_t)-1, gr->gr_gid) < 0)
+	if (gr && chown(tmp.sun_path, (uid_t)-1, gr->gr_gid) < 0)
 		goto fail;
-	if (chmod(d->sock_path, 0660) < 0 || listen(fd, 16) < 0)
+	if (chmod(tmp.sun_path, 0660) < 0 || listen(fd, 16) < 0 ||
+	    rename(tmp.sun_path, d->sock_path) < 0)
 		goto fail;
 	d->lfd = fd;
 	return 0;
-fail:;
-	int rc = -errno;
-
+fail:
+	rc = -errno;
 	close(fd);
-	unlink(d->sock_path);
+	unlink(tmp.sun_path);
 	return rc;
 }
 
