@@ -24,9 +24,12 @@
 #define DEFAULT_RUN_DIR	  "/run/ikesh"
 
 volatile sig_atomic_t shell_sigint, shell_sigterm, shell_sigwinch;
+volatile sig_atomic_t shell_tty_sigints;
 
-static void on_signal(int sig)
+static void on_signal(int sig, siginfo_t *si, void *ctx)
 {
+	if (sig == SIGINT && si && si->si_code == SI_KERNEL)
+		shell_tty_sigints++; /* Ctrl-C typed: a key the terminal took */
 	if (sig == SIGINT)
 		shell_sigint = 1;
 	else if (sig == SIGWINCH)
@@ -38,7 +41,7 @@ static void on_signal(int sig)
 /* No SA_RESTART: a blocked read or poll returns EINTR and the loops look. */
 void shell_signals_install(void)
 {
-	struct sigaction sa = {.sa_handler = on_signal};
+	struct sigaction sa = {.sa_sigaction = on_signal, .sa_flags = SA_SIGINFO};
 	static const int ign[] = {SIGTSTP, SIGTTOU, SIGTTIN};
 
 	sigemptyset(&sa.sa_mask);
