@@ -220,6 +220,9 @@ static int cmd_write(struct cmd_sess *cs, const struct cmd_args *a)
 	} else {
 		cmd_out(cs, "Building configuration...");
 		cmd_out(cs, "[OK]");
+		/* what was saved instead of running (a pending confirmed commit) */
+		for (size_t i = 0; i < d.n; i++)
+			cmd_out(cs, "%% Note: %s", d.lines[i]);
 	}
 	eng_diag_free(&d);
 	return rc;

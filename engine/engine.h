@@ -23,15 +23,15 @@
 #include <stdint.h>
 #include <time.h>
 
-#define ENG_NAME_MAX	  64  /* tunnel and ipsec-policy names, with the NUL */
-#define ENG_HOSTNAME_MAX  64  /* with the NUL */
-#define ENG_IFNAME_MAX	  16  /* IFNAMSIZ */
-#define ENG_LIST_MAX	  12  /* algorithm and group lists */
-#define ENG_REMOTES_MAX	  8   /* remote-address entries per tunnel */
-#define ENG_SUBNETS_MAX	  4   /* local-subnet / remote-subnet entries */
-#define ENG_DESC_MAX	  240 /* description length, without the NUL */
-#define ENG_SECRET_MAX	  256 /* pre-shared key / password length */
-#define ENG_ROLLBACK_MAX  49  /* rollback 0..49 */
+#define ENG_NAME_MAX	 64  /* tunnel and ipsec-policy names, with the NUL */
+#define ENG_HOSTNAME_MAX 64  /* with the NUL */
+#define ENG_IFNAME_MAX	 16  /* IFNAMSIZ */
+#define ENG_LIST_MAX	 12  /* algorithm and group lists */
+#define ENG_REMOTES_MAX	 8   /* remote-address entries per tunnel */
+#define ENG_SUBNETS_MAX	 4   /* local-subnet / remote-subnet entries */
+#define ENG_DESC_MAX	 240 /* description length, without the NUL */
+#define ENG_SECRET_MAX	 256 /* pre-shared key / password length */
+#define ENG_ROLLBACK_MAX 49  /* rollback 0..49 */
 
 /* ---- Algorithm vocabulary ------------------------------------------ */
 
@@ -62,10 +62,10 @@ enum eng_hash {
 /* Keyword <-> value tables shared by the grammar, show and debug output. */
 const char *eng_encr_name(enum eng_encr e);
 const char *eng_hash_name(enum eng_hash h);
-int eng_encr_parse(const char *word);	/* enum value or -EINVAL */
+int eng_encr_parse(const char *word); /* enum value or -EINVAL */
 int eng_hash_parse(const char *word);
 bool eng_encr_is_aead(enum eng_encr e);
-bool eng_group_valid(unsigned group);	/* 1 2 5 14 15 16 19 20 21 31 */
+bool eng_group_valid(unsigned group); /* 1 2 5 14 15 16 19 20 21 31 */
 
 /* ---- Addresses ------------------------------------------------------ */
 
@@ -79,8 +79,8 @@ struct eng_prefix {
 	uint8_t len;
 };
 
-int eng_addr_parse(const char *s, struct eng_addr *out);      /* -EINVAL */
-int eng_prefix_parse(const char *s, struct eng_prefix *out);  /* host bits must be 0 */
+int eng_addr_parse(const char *s, struct eng_addr *out);     /* -EINVAL */
+int eng_prefix_parse(const char *s, struct eng_prefix *out); /* host bits must be 0 */
 /* Formats into buf (at least 64 bytes); returns buf. */
 char *eng_addr_str(const struct eng_addr *a, char *buf, size_t len);
 char *eng_prefix_str(const struct eng_prefix *p, char *buf, size_t len);
@@ -107,21 +107,21 @@ struct eng_global {
 
 struct eng_ikev2_policy {
 	uint16_t id;
-	uint8_t n_encr, encr[ENG_LIST_MAX];    /* enum eng_encr; empty = default */
-	uint8_t n_integ, integ[ENG_LIST_MAX];  /* enum eng_hash */
-	uint8_t n_prf, prf[ENG_LIST_MAX];      /* enum eng_hash */
-	uint8_t n_group, group[ENG_LIST_MAX];  /* DH group numbers */
-	uint32_t lifetime;		       /* seconds, 0 = default */
+	uint8_t n_encr, encr[ENG_LIST_MAX];   /* enum eng_encr; empty = default */
+	uint8_t n_integ, integ[ENG_LIST_MAX]; /* enum eng_hash */
+	uint8_t n_prf, prf[ENG_LIST_MAX];     /* enum eng_hash */
+	uint8_t n_group, group[ENG_LIST_MAX]; /* DH group numbers */
+	uint32_t lifetime;		      /* seconds, 0 = default */
 };
 
 enum eng_ike_auth { ENG_IKEAUTH_DEFAULT = 0, ENG_IKEAUTH_PSK, ENG_IKEAUTH_RSA_SIG };
 
 struct eng_ikev1_policy {
 	uint16_t id;
-	uint8_t encr;	/* enum eng_encr, 0 = default */
-	uint8_t hash;	/* enum eng_hash, 0 = default */
-	uint8_t group;	/* 0 = default */
-	uint8_t auth;	/* enum eng_ike_auth */
+	uint8_t encr;  /* enum eng_encr, 0 = default */
+	uint8_t hash;  /* enum eng_hash, 0 = default */
+	uint8_t group; /* 0 = default */
+	uint8_t auth;  /* enum eng_ike_auth */
 	uint32_t lifetime;
 };
 
@@ -174,64 +174,68 @@ enum eng_negmode { ENG_NEG_DEFAULT = 0, ENG_NEG_MAIN, ENG_NEG_AGGRESSIVE };
 enum eng_dpd_action { ENG_DPD_DEFAULT = 0, ENG_DPD_RESTART, ENG_DPD_CLEAR, ENG_DPD_HOLD };
 enum eng_start { ENG_START_DEFAULT = 0, ENG_START_AUTO, ENG_START_ON_DEMAND, ENG_START_RESPONDER };
 enum eng_natt { ENG_NATT_DEFAULT = 0, ENG_NATT_AUTO, ENG_NATT_FORCE, ENG_NATT_DISABLE };
-enum eng_sendcert { ENG_SENDCERT_DEFAULT = 0, ENG_SENDCERT_ALWAYS, ENG_SENDCERT_ON_REQUEST,
-		    ENG_SENDCERT_NEVER };
+enum eng_sendcert {
+	ENG_SENDCERT_DEFAULT = 0,
+	ENG_SENDCERT_ALWAYS,
+	ENG_SENDCERT_ON_REQUEST,
+	ENG_SENDCERT_NEVER
+};
 
 struct eng_tunnel {
 	char name[ENG_NAME_MAX];
 	char *description;
 	bool shutdown;
-	uint8_t ike_version;		    /* 0 = default (2), 1, 2 */
-	uint16_t ike_policy;		    /* 0 = none */
-	char ipsec_policy[ENG_NAME_MAX];    /* "" = none */
-	struct eng_endpoint local;	    /* NONE, ADDR or IFACE */
+	uint8_t ike_version;		 /* 0 = default (2), 1, 2 */
+	uint16_t ike_policy;		 /* 0 = none */
+	char ipsec_policy[ENG_NAME_MAX]; /* "" = none */
+	struct eng_endpoint local;	 /* NONE, ADDR or IFACE */
 	uint8_t n_remote;
 	struct eng_endpoint remote[ENG_REMOTES_MAX]; /* ADDR, HOST or ANY; tried in order */
-	uint8_t auth;			    /* enum eng_auth */
-	char *psk;			    /* secret */
+	uint8_t auth;				     /* enum eng_auth */
+	char *psk;				     /* secret */
 	char *trustpoint;
 	struct eng_ident local_id, remote_id;
 	uint8_t n_local_subnet, n_remote_subnet;
 	struct eng_prefix local_subnet[ENG_SUBNETS_MAX];
 	struct eng_prefix remote_subnet[ENG_SUBNETS_MAX];
-	uint8_t negotiation_mode;	    /* enum eng_negmode, IKEv1 only */
+	uint8_t negotiation_mode; /* enum eng_negmode, IKEv1 only */
 	char *xauth_user;
-	char *xauth_password;		    /* secret */
+	char *xauth_password; /* secret */
 	struct {
-		uint32_t interval;	    /* seconds, 0 = DPD off */
+		uint32_t interval; /* seconds, 0 = DPD off */
 		uint32_t timeout;
-		uint8_t action;		    /* enum eng_dpd_action */
+		uint8_t action; /* enum eng_dpd_action */
 	} dpd;
-	uint8_t pfs_group;		    /* 0 = as the ipsec-policy says */
-	uint32_t sa_lifetime_s;		    /* 0 = as the ipsec-policy says */
+	uint8_t pfs_group;	/* 0 = as the ipsec-policy says */
+	uint32_t sa_lifetime_s; /* 0 = as the ipsec-policy says */
 	uint32_t sa_lifetime_kb;
-	uint32_t sa_idletime;		    /* seconds, 0 = off */
-	uint8_t start_mode;		    /* enum eng_start */
-	bool no_rekey;			    /* `no rekey` */
-	uint8_t nat_traversal;		    /* enum eng_natt */
+	uint32_t sa_idletime;  /* seconds, 0 = off */
+	uint8_t start_mode;    /* enum eng_start */
+	bool no_rekey;	       /* `no rekey` */
+	uint8_t nat_traversal; /* enum eng_natt */
 	bool mobike;
 	bool split_connection;
-	uint8_t send_cert;		    /* enum eng_sendcert */
+	uint8_t send_cert; /* enum eng_sendcert */
 	struct {
-		struct eng_addr server;	    /* family 0 = ICMP watchdog off */
+		struct eng_addr server; /* family 0 = ICMP watchdog off */
 		struct eng_addr source;
 		uint32_t interval;
-		uint8_t timeout;	    /* <1-60> */
+		uint8_t timeout; /* <1-60> */
 		uint8_t retries;
 	} icmp;
 	struct {
-		char name[ENG_IFNAME_MAX];  /* "" = none */
+		char name[ENG_IFNAME_MAX]; /* "" = none */
 		uint16_t if_id;
 	} xfrm_if;
 };
 
 /* Defaults, resolved: what the engine will use for a zero field. */
-#define ENG_DEFAULT_HOSTNAME	     "ikesh"
-#define ENG_DEFAULT_EXEC_TIMEOUT     10 /* minutes */
-#define ENG_EXEC_TIMEOUT_MAX	     35791
-#define ENG_DEFAULT_IKE_LIFETIME     86400
-#define ENG_DEFAULT_IPSEC_LIFETIME   3600
-#define ENG_DEFAULT_DPD_ACTION	     ENG_DPD_RESTART
+#define ENG_DEFAULT_HOSTNAME	   "ikesh"
+#define ENG_DEFAULT_EXEC_TIMEOUT   10 /* minutes */
+#define ENG_EXEC_TIMEOUT_MAX	   35791
+#define ENG_DEFAULT_IKE_LIFETIME   86400
+#define ENG_DEFAULT_IPSEC_LIFETIME 3600
+#define ENG_DEFAULT_DPD_ACTION	   ENG_DPD_RESTART
 
 /* A reference to one object of any kind (read-only view). */
 struct eng_obj {
@@ -422,9 +426,9 @@ int eng_config_changes(struct eng_sess *sess, char **out);
 /* ---- Commit, history, rollback, startup ----------------------------- */
 
 struct eng_commit_req {
-	const char *comment;	 /* NULL or a line */
+	const char *comment;	  /* NULL or a line */
 	unsigned confirm_minutes; /* commit confirmed MINUTES; 0 = plain commit */
-	bool check_only;	 /* commit check */
+	bool check_only;	  /* commit check */
 };
 
 /*
@@ -512,10 +516,10 @@ enum eng_kernel { ENG_KERNEL_XFRM = 0, ENG_KERNEL_FAKE };
 
 struct eng_runtime_opts {
 	enum eng_kernel kernel;
-	uint16_t ike_port;  /* 0 = 500 */
-	uint16_t natt_port; /* 0 = 4500 */
-	uint16_t peer_port; /* port of peers, 0 = 500 (tests run two engines) */
-	struct eng_addr bind; /* family 0 = every address */
+	uint16_t ike_port;	   /* 0 = 500 */
+	uint16_t natt_port;	   /* 0 = 4500 */
+	uint16_t peer_port;	   /* port of peers, 0 = 500 (tests run two engines) */
+	struct eng_addr bind;	   /* family 0 = every address */
 	uint32_t retransmit_ms;	   /* first retransmission, 0 = the IKE default (4 s) */
 	unsigned retransmit_tries; /* 0 = the IKE default (5) */
 };
@@ -541,15 +545,15 @@ struct eng_sa_count {
 
 struct eng_child_status {
 	uint32_t spi_in, spi_out;
-	uint8_t proto;		  /* enum eng_ipsec_proto */
-	uint8_t mode;		  /* enum eng_ipsec_mode */
-	uint8_t encr, integ;	  /* enum eng_encr / eng_hash (integ NONE with AEAD) */
+	uint8_t proto;	     /* enum eng_ipsec_proto */
+	uint8_t mode;	     /* enum eng_ipsec_mode */
+	uint8_t encr, integ; /* enum eng_encr / eng_hash (integ NONE with AEAD) */
 	uint8_t pfs_group;
 	struct eng_prefix local_ts, remote_ts;
 	struct eng_sa_count in, out;
 	time_t established;
-	uint32_t lifetime_s;	  /* hard lifetime */
-	uint64_t lifetime_kb;	  /* volume limit, 0 = none */
+	uint32_t lifetime_s;  /* hard lifetime */
+	uint64_t lifetime_kb; /* volume limit, 0 = none */
 };
 
 #define ENG_STATUS_CHILDREN 8
@@ -558,7 +562,7 @@ struct eng_tunnel_status {
 	char name[ENG_NAME_MAX];
 	uint32_t tunnel_id; /* stable small number, for `Tunnel-id` columns */
 	enum eng_tun_state state;
-	char reason[256];   /* why it is not up ("" when it is or never tried) */
+	char reason[256]; /* why it is not up ("" when it is or never tried) */
 	time_t reason_at;
 	/* the IKE SA, when there is one */
 	bool ike_up, initiator, nat_local, nat_remote;
@@ -650,6 +654,9 @@ struct eng_sess *eng_ctl_sess(const struct eng_ctl *c);
 int eng_ctl_input(struct eng_ctl *c, const void *data, size_t len);
 size_t eng_ctl_want(const struct eng_ctl *c);
 bool eng_ctl_partial(const struct eng_ctl *c);
+/* How many requests were answered so far: a count that moves when a
+ * request was complete. */
+unsigned long eng_ctl_served(const struct eng_ctl *c);
 size_t eng_ctl_pending(const struct eng_ctl *c, const void **data);
 void eng_ctl_sent(struct eng_ctl *c, size_t n);
 void eng_ctl_log(struct eng_ctl *c, enum eng_log_level level, const char *msg);

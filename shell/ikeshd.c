@@ -8,6 +8,13 @@
  * of ikesh-admin configure; other members of ikesh are operators; anyone
  * else is turned away.  A client that stops reading or sends half a
  * request is cut off after a few seconds, never waited for.
+ *
+ * Nobody can take every slot: a user other than root holds at most
+ * USER_MAX sessions, operators together leave ADMIN_RESERVE slots to
+ * admins, and admins leave ROOT_RESERVE to root.  A connection must send
+ * its first request within FIRST_REQ_MS, and every request must be whole
+ * REQ_MS after its first byte (so a request trickled a byte at a time
+ * ends like a silent one).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -38,13 +47,26 @@
 #define DEFAULT_STATE_DIR "/etc/ikesh"
 #define DEFAULT_RUN_DIR	  "/run/ikesh"
 #define MAX_CLIENTS	  64
-#define STALL_MS	  10000 /* half a request, or replies not read */
+#define ROOT_RESERVE	  4	/* slots only root and the daemon's user take */
+#define ADMIN_RESERVE	  12	/* slots operators do not take */
+#define USER_MAX	  16	/* sessions of one user, root excepted */
+#define FIRST_REQ_MS	  10000 /* from connecting to the first whole request */
+#define REQ_MS		  10000 /* from a request's first byte to its last */
+#define STALL_MS	  10000 /* replies queued and not read */
+#define ACCEPT_BURST	  16	/* connections taken per round */
 #define ENG_FDS		  16
 
 struct client {
 	int fd;
+	uid_t uid;
+	char user[64];
+	enum eng_role role;
 	struct eng_ctl *ctl;
-	int64_t last_progress;
+	int64_t opened;	      /* accepted */
+	int64_t req_start;    /* first byte of the request coming in, 0: none */
+	int64_t last_sent;    /* replies queued or last moved */
+	bool sending;	      /* replies are queued */
+	unsigned long served; /* eng_ctl_served when last looked */
 };
 
 struct daemon {
@@ -62,6 +84,11 @@ struct daemon {
 	struct eng_diag open_diag;
 	struct eng_diag open_log; /* warnings and errors logged while opening */
 	bool opening;
+	/* the same refusal is logged once a second at most: a flood of
+	 * connections must not become a flood of log lines */
+	char refusal_last[192];
+	int64_t refusal_logged;
+	unsigned refusals_quiet;
 };
 
 static int64_t now_ms(void)
@@ -123,7 +150,8 @@ static bool in_group(const struct passwd *pw, const char *group)
 }
 
 /* -EACCES for a peer with no role here. */
-static int peer_role(struct daemon *d, int fd, char *user, size_t len, enum eng_role *role)
+static int peer_role(struct daemon *d, int fd, char *user, size_t len, uid_t *uid,
+		     enum eng_role *role)
 {
 	struct ucred cr;
 	socklen_t sl = sizeof(cr);
@@ -131,6 +159,7 @@ static int peer_role(struct daemon *d, int fd, char *user, size_t len, enum eng_
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &sl) < 0)
 		return -errno;
+	*uid = cr.uid;
 	pw = getpwuid(cr.uid);
 	if (pw && pw->pw_name)
 		snprintf(user, len, "%s", pw->pw_name);
@@ -148,12 +177,11 @@ static int peer_role(struct daemon *d, int fd, char *user, size_t len, enum eng_
 }
 
 /* The answer to whatever a refused peer asks first (its HELLO, seq 1). */
-static void refuse(int fd)
+static void refuse(int fd, int32_t rc)
 {
 	uint8_t f[16];
 	uint32_t len = 4, seq = 1;
 	uint16_t ver = 1, type = 0x8000;
-	int32_t rc = -EACCES;
 
 	memcpy(f, &len, 4);
 	memcpy(f + 4, &ver, 2);
@@ -163,6 +191,49 @@ static void refuse(int fd)
 	if (send(fd, f, sizeof(f), MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
 		/* nothing more to do for a peer we turn away */
 	}
+}
+
+/* ---- Slots ---------------------------------------------------------------- */
+
+static bool is_root(uid_t uid)
+{
+	return uid == 0 || uid == geteuid();
+}
+
+/* 0, -EUSERS (the user's own limit) or -EAGAIN (no slot open to it). */
+static int admit(const struct daemon *d, uid_t uid, enum eng_role role)
+{
+	size_t cap = MAX_CLIENTS, mine = 0;
+
+	if (!is_root(uid)) {
+		cap -= ROOT_RESERVE;
+		if (role != ENG_ROLE_ADMIN)
+			cap -= ADMIN_RESERVE;
+		for (size_t i = 0; i < d->n_cl; i++)
+			mine += d->cl[i].uid == uid;
+		if (mine >= USER_MAX)
+			return -EUSERS;
+	}
+	return d->n_cl < cap ? 0 : -EAGAIN;
+}
+
+static void log_refusal(struct daemon *d, const char *user, const char *why)
+{
+	char line[sizeof(d->refusal_last)];
+	int64_t now = now_ms();
+
+	snprintf(line, sizeof(line), "%s: %s; refused", user, why);
+	if (strcmp(line, d->refusal_last) == 0 && now - d->refusal_logged < 1000) {
+		d->refusals_quiet++;
+		return;
+	}
+	if (d->refusals_quiet)
+		dlog(d, LOG_WARNING, "the refusal before was repeated %u more times",
+		     d->refusals_quiet);
+	dlog(d, LOG_WARNING, "%s", line);
+	memcpy(d->refusal_last, line, sizeof(line));
+	d->refusal_logged = now;
+	d->refusals_quiet = 0;
 }
 
 /* ---- Clients -------------------------------------------------------------- */
@@ -176,36 +247,50 @@ static void client_drop(struct daemon *d, size_t i)
 	eng_ctl_free(ctl);
 }
 
-static void client_accept(struct daemon *d)
+/* false when there was nobody to accept. */
+static bool client_accept(struct daemon *d)
 {
-	char user[64];
+	char user[64] = "?", why[128];
 	enum eng_role role = ENG_ROLE_OPERATOR;
 	struct eng_ctl *ctl;
+	uid_t uid = (uid_t)-1;
 	int fd = accept4(d->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	int rc;
 
 	if (fd < 0)
-		return;
-	if (d->n_cl >= MAX_CLIENTS) {
-		dlog(d, LOG_WARNING, "too many sessions (%d); connection refused", MAX_CLIENTS);
-		close(fd);
-		return;
-	}
-	rc = peer_role(d, fd, user, sizeof(user), &role);
+		return false;
+	rc = peer_role(d, fd, user, sizeof(user), &uid, &role);
 	if (rc) {
-		dlog(d, LOG_NOTICE, "%s: no role (not in %s or %s); refused", user, d->admin_group,
-		     d->oper_group);
-		refuse(fd);
+		snprintf(why, sizeof(why), "no role (not in %s or %s)", d->admin_group,
+			 d->oper_group);
+		log_refusal(d, user, why);
+		refuse(fd, -EACCES);
 		close(fd);
-		return;
+		return true;
+	}
+	rc = admit(d, uid, role);
+	if (rc) {
+		if (rc == -EUSERS)
+			snprintf(why, sizeof(why), "already %d sessions of that user (the limit)",
+				 USER_MAX);
+		else
+			snprintf(why, sizeof(why), "every slot open to an %s is in use (%zu of %d)",
+				 role == ENG_ROLE_ADMIN ? "admin" : "operator", d->n_cl,
+				 MAX_CLIENTS);
+		log_refusal(d, user, why);
+		refuse(fd, rc);
+		close(fd);
+		return true;
 	}
 	rc = eng_ctl_new(d->eng, user, role, &ctl);
 	if (rc) {
 		dlog(d, LOG_ERR, "%s: cannot open a session: %s", user, strerror(-rc));
 		close(fd);
-		return;
+		return true;
 	}
-	d->cl[d->n_cl++] = (struct client){fd, ctl, now_ms()};
+	d->cl[d->n_cl] =
+	    (struct client){.fd = fd, .uid = uid, .role = role, .ctl = ctl, .opened = now_ms()};
+	snprintf(d->cl[d->n_cl++].user, sizeof(d->cl[0].user), "%s", user);
 	for (size_t i = 0; i < d->open_log.n; i++)
 		eng_ctl_log(ctl, d->open_log.lines[i][0] == 'E' ? ENG_LOG_ERR : ENG_LOG_WARNING,
 			    d->open_log.lines[i] + 1);
@@ -213,14 +298,19 @@ static void client_accept(struct daemon *d)
 		eng_ctl_log(ctl, ENG_LOG_ERR, d->open_diag.lines[i]);
 	dlog(d, LOG_INFO, "session of %s (%s) opened", user,
 	     role == ENG_ROLE_ADMIN ? "admin" : "operator");
+	return true;
 }
 
 /* Send what is queued; false when the connection is gone. */
-static bool client_flush(struct client *c)
+static bool client_flush(struct client *c, int64_t now)
 {
 	const void *p;
 	size_t len;
 
+	if (!c->sending && eng_ctl_pending(c->ctl, &p) > 0) {
+		c->sending = true;
+		c->last_sent = now;
+	}
 	while ((len = eng_ctl_pending(c->ctl, &p)) > 0) {
 		ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 
@@ -229,9 +319,43 @@ static bool client_flush(struct client *c)
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK;
 		eng_ctl_sent(c->ctl, (size_t)n);
-		c->last_progress = now_ms();
+		c->last_sent = now;
 	}
+	c->sending = false;
 	return true;
+}
+
+/* After input was taken: when did the request now coming in start? */
+static void client_track(struct client *c, int64_t now)
+{
+	unsigned long served = eng_ctl_served(c->ctl);
+
+	if (!eng_ctl_partial(c->ctl))
+		c->req_start = 0;
+	else if (!c->req_start || served != c->served)
+		c->req_start = now; /* a new request's first bytes */
+	c->served = served;
+}
+
+/* When the connection is cut off unless something changes (-1: never),
+ * and why. */
+static int64_t client_deadline(const struct client *c, const char **why)
+{
+	int64_t due = -1;
+
+	if (eng_ctl_served(c->ctl) == 0) {
+		due = c->opened + FIRST_REQ_MS;
+		*why = "no whole request 10 s after connecting";
+	}
+	if (c->req_start && (due < 0 || c->req_start + REQ_MS < due)) {
+		due = c->req_start + REQ_MS;
+		*why = "a request not whole 10 s after its first byte";
+	}
+	if (c->sending && (due < 0 || c->last_sent + STALL_MS < due)) {
+		due = c->last_sent + STALL_MS;
+		*why = "replies not read for 10 s";
+	}
+	return due;
 }
 
 /* Read and serve; false when the connection is to be closed. */
@@ -251,11 +375,10 @@ static bool client_read(struct client *c)
 		return errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK;
 	if (n == 0)
 		return false;
-	c->last_progress = now_ms();
 	rc = eng_ctl_input(c->ctl, buf, (size_t)n);
 	eng_wipe(buf, (size_t)n);
 	if (rc < 0) {
-		client_flush(c); /* the error reply, if any */
+		client_flush(c, now_ms()); /* the error reply, if any */
 		return false;
 	}
 	return true;
@@ -263,14 +386,21 @@ static bool client_read(struct client *c)
 
 /* ---- Setup -------------------------------------------------------------------- */
 
+/*
+ * The socket appears under its name only once it listens (bound under a
+ * temporary name, then renamed over the old one): a client that finds it
+ * is never refused for having come too early.
+ */
 static int listen_socket(struct daemon *d)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa = {.sun_family = AF_UNIX}, tmp = {.sun_family = AF_UNIX};
 	struct group *gr;
-	int fd, probe;
+	int fd, probe, rc;
 
 	if ((size_t)snprintf(d->sock_path, sizeof(d->sock_path), "%s/%s", d->run_dir,
-			     ENG_CTL_SOCKET) >= sizeof(d->sock_path))
+			     ENG_CTL_SOCKET) >= sizeof(d->sock_path) ||
+	    (size_t)snprintf(tmp.sun_path, sizeof(tmp.sun_path), "%s/.%s.%ld", d->run_dir,
+			     ENG_CTL_SOCKET, (long)getpid()) >= sizeof(tmp.sun_path))
 		return -ENAMETOOLONG;
 	memcpy(sa.sun_path, d->sock_path, sizeof(sa.sun_path));
 	/* a socket nobody answers on is what a killed daemon left */
@@ -281,24 +411,24 @@ static int listen_socket(struct daemon *d)
 	}
 	if (probe >= 0)
 		close(probe);
-	unlink(d->sock_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	unlink(tmp.sun_path);
+	if (bind(fd, (struct sockaddr *)&tmp, sizeof(tmp)) < 0)
 		goto fail;
 	gr = getgrnam(d->oper_group);
-	if (gr && chown(d->sock_path, (uid_t)-1, gr->gr_gid) < 0)
+	if (gr && chown(tmp.sun_path, (uid_t)-1, gr->gr_gid) < 0)
 		goto fail;
-	if (chmod(d->sock_path, 0660) < 0 || listen(fd, 16) < 0)
+	if (chmod(tmp.sun_path, 0660) < 0 || listen(fd, 16) < 0 ||
+	    rename(tmp.sun_path, d->sock_path) < 0)
 		goto fail;
 	d->lfd = fd;
 	return 0;
-fail:;
-	int rc = -errno;
-
+fail:
+	rc = -errno;
 	close(fd);
-	unlink(d->sock_path);
+	unlink(tmp.sun_path);
 	return rc;
 }
 
@@ -443,18 +573,16 @@ static void run(struct daemon *d)
 		base = np;
 		for (size_t i = 0; i < d->n_cl; i++) {
 			const void *p;
+			const char *why;
 			short ev = 0;
-			int64_t idle = now - d->cl[i].last_progress;
-			bool waiting = eng_ctl_pending(d->cl[i].ctl, &p) > 0;
+			int64_t due = client_deadline(&d->cl[i], &why);
 
 			if (eng_ctl_want(d->cl[i].ctl))
 				ev |= POLLIN;
-			if (waiting)
+			if (eng_ctl_pending(d->cl[i].ctl, &p) > 0)
 				ev |= POLLOUT;
-			if ((waiting || eng_ctl_partial(d->cl[i].ctl)) && idle >= STALL_MS)
-				timeout = 0;
-			else if (waiting || eng_ctl_partial(d->cl[i].ctl)) {
-				int left = (int)(STALL_MS - idle);
+			if (due >= 0) {
+				int left = due <= now ? 0 : (int)(due - now);
 
 				if (timeout < 0 || left < timeout)
 					timeout = left;
@@ -475,19 +603,20 @@ static void run(struct daemon *d)
 		for (size_t i = d->n_cl; i-- > 0;) {
 			struct client *c = &d->cl[i];
 			short re = i < np - base ? pfd[base + i].revents : 0;
-			const void *p;
+			const char *why = "";
+			int64_t due;
 			bool keep = true;
 
 			if (prc > 0 && (re & (POLLIN | POLLHUP | POLLERR)))
 				keep = client_read(c);
 			else if (eng_ctl_want(c->ctl) == 0)
 				keep = eng_ctl_input(c->ctl, NULL, 0) == 0;
+			client_track(c, now);
 			if (keep)
-				keep = client_flush(c);
-			if (keep && (eng_ctl_pending(c->ctl, &p) > 0 || eng_ctl_partial(c->ctl)) &&
-			    now - c->last_progress >= STALL_MS) {
-				dlog(d, LOG_NOTICE, "a session stalled for %d s; closed",
-				     STALL_MS / 1000);
+				keep = client_flush(c, now);
+			due = client_deadline(c, &why);
+			if (keep && due >= 0 && now >= due) {
+				dlog(d, LOG_NOTICE, "session of %s: %s; closed", c->user, why);
 				keep = false;
 			}
 			if (!keep) {
@@ -495,9 +624,21 @@ static void run(struct daemon *d)
 				client_drop(d, i);
 			}
 		}
-		if (prc > 0 && (pfd[1].revents & POLLIN))
-			client_accept(d);
+		/* a burst at most: the clients and the engine are not starved */
+		for (int n = 0; prc > 0 && (pfd[1].revents & POLLIN) && n < ACCEPT_BURST; n++)
+			if (!client_accept(d))
+				break;
 	}
+}
+
+/* Every tunnel's keys live in this process: no core dump carries them,
+ * and no process of the daemon's user may read them (ptrace, /proc). */
+static void no_core_dumps(void)
+{
+	struct rlimit none = {0, 0};
+
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 int main(int argc, char **argv)
@@ -507,6 +648,7 @@ int main(int argc, char **argv)
 	struct eng_opts eo = {0};
 	int rc, status = 1;
 
+	no_core_dumps();
 	signal(SIGPIPE, SIG_IGN);
 	if (parse_opts(&d, argc, argv) < 0)
 		return 2;

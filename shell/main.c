@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "shell.h"
@@ -22,9 +24,12 @@
 #define DEFAULT_RUN_DIR	  "/run/ikesh"
 
 volatile sig_atomic_t shell_sigint, shell_sigterm, shell_sigwinch;
+volatile sig_atomic_t shell_tty_sigints;
 
-static void on_signal(int sig)
+static void on_signal(int sig, siginfo_t *si, void *ctx)
 {
+	if (sig == SIGINT && si && si->si_code == SI_KERNEL)
+		shell_tty_sigints++; /* Ctrl-C typed: a key the terminal took */
 	if (sig == SIGINT)
 		shell_sigint = 1;
 	else if (sig == SIGWINCH)
@@ -36,7 +41,7 @@ static void on_signal(int sig)
 /* No SA_RESTART: a blocked read or poll returns EINTR and the loops look. */
 void shell_signals_install(void)
 {
-	struct sigaction sa = {.sa_handler = on_signal};
+	struct sigaction sa = {.sa_sigaction = on_signal, .sa_flags = SA_SIGINFO};
 	static const int ign[] = {SIGTSTP, SIGTTOU, SIGTTIN};
 
 	sigemptyset(&sa.sa_mask);
@@ -114,9 +119,31 @@ void shell_log(void *arg, enum eng_log_level level, const char *msg)
 
 /* ---- main --------------------------------------------------------------- */
 
+/* Keys and passwords live in this process's memory: no core dump carries
+ * them, and no other process of the same user may read them (ptrace,
+ * /proc/PID/mem). */
+static void no_core_dumps(void)
+{
+	struct rlimit none = {0, 0};
+
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* A -c argument may carry a key; /proc/PID/cmdline shows every local user
+ * the argument strings, so they are blanked once copied.  (Until then they
+ * show: secrets go in a file, -f, or on standard input.) */
+static char *take_arg(char *arg)
+{
+	char *copy = strdup(arg);
+
+	explicit_bzero(arg, strlen(arg));
+	return copy;
+}
+
 struct opts {
 	const char *state_dir, *run_dir, *file;
-	const char **cmds;
+	char **cmds; /* copies, the arguments themselves blanked */
 	int n_cmds;
 	bool check;
 	bool no_ike;
@@ -170,7 +197,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		}
 		case 'c':
-			o->cmds[o->n_cmds++] = optarg;
+			o->cmds[o->n_cmds] = take_arg(optarg);
+			if (!o->cmds[o->n_cmds++])
+				return -ENOMEM;
 			break;
 		case 'f':
 			if (o->file) {
@@ -196,6 +225,18 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static void free_cmds(struct opts *o)
+{
+	for (int i = 0; i < o->n_cmds; i++) {
+		if (o->cmds[i]) {
+			explicit_bzero(o->cmds[i], strlen(o->cmds[i]));
+			free(o->cmds[i]);
+		}
+	}
+	free(o->cmds);
+	o->cmds = NULL;
 }
 
 /* Every -c is a line (or several, split at newlines), numbered in order. */
@@ -243,6 +284,21 @@ static int run_script(struct shell *sh, const struct opts *o)
 	return shell_script_finish(sh, rc < 0);
 }
 
+/* Why the engine did not open, in words for the person who ran ikesh. */
+static const char *open_error(int rc)
+{
+	switch (rc) {
+	case -EUSERS:
+		return "ikeshd refused the session: this user has as many sessions open as "
+		       "allowed";
+	case -EAGAIN:
+		return "ikeshd refused the session: every session slot open to this user is in "
+		       "use; try again later";
+	default:
+		return strerror(-rc);
+	}
+}
+
 static unsigned tty_width(void)
 {
 	struct winsize ws;
@@ -264,9 +320,10 @@ int main(int argc, char **argv)
 	const char *user;
 	int rc, status = 1;
 
+	no_core_dumps();
 	signal(SIGPIPE, SIG_IGN);
 	if (parse_opts(argc, argv, &o) < 0) {
-		free(o.cmds);
+		free_cmds(&o);
 		return 2;
 	}
 	sh.script =
@@ -300,7 +357,7 @@ int main(int argc, char **argv)
 	eng_diag_free(&diag);
 	if (rc < 0) {
 		fprintf(stderr, "ikesh: cannot open the engine (state %s, run %s): %s\n",
-			o.state_dir, o.run_dir, strerror(-rc));
+			o.state_dir, o.run_dir, open_error(rc));
 		goto out;
 	}
 	pw = getpwuid(getuid());
@@ -330,6 +387,6 @@ out_sess:
 out_eng:
 	eng_close(sh.eng);
 out:
-	free(o.cmds);
+	free_cmds(&o);
 	return status;
 }

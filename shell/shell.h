@@ -47,6 +47,9 @@ struct shell {
 
 /* Signals, set by the handlers and consumed by the loops. */
 extern volatile sig_atomic_t shell_sigint, shell_sigterm, shell_sigwinch;
+/* Ctrl-C typed while the terminal makes it SIGINT (counted for the test
+ * hook IKESH_TEST_READY: a key read all the same) */
+extern volatile sig_atomic_t shell_tty_sigints;
 void shell_signals_install(void);
 
 /*

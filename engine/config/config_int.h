@@ -82,6 +82,8 @@ struct eng_local {
 	char rt_error[256]; /* why the runtime could not start, "" if not asked */
 	struct eng_lsess *sessions; /* every open session, newest first */
 	struct eng_lsess *excl;	    /* holds `configure exclusive`, or NULL */
+	int lock_fd;		    /* state_dir/lock, held while open */
+	bool locked;
 };
 
 /* A session of the local engine: struct eng_sess first. */
@@ -185,6 +187,7 @@ int confirm_write(struct eng_local *eng);
 void confirm_clear(struct eng_local *eng);
 int confirm_save_prev(struct eng_local *eng, uint32_t id);
 int confirm_read(struct eng_local *eng);
+int confirmed_config(struct eng_local *eng, struct eng_cfg **out);
 int revert_confirmed(struct eng_local *eng);
 int local_confirm(struct eng_lsess *sess);
 long local_confirm_pending(const struct eng_local *eng);

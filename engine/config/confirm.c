@@ -89,33 +89,42 @@ int confirm_read(struct eng_local *eng)
 	return 0;
 }
 
+/* The configuration a pending confirmed commit replaced (a reference):
+ * in memory, or after a restart the saved copy, else history. */
+int confirmed_config(struct eng_local *eng, struct eng_cfg **out)
+{
+	struct eng_diag d = {0};
+	char path[4096], *text;
+	size_t len;
+	int rc;
+
+	*out = cfg_ref(eng->confirm_prev);
+	if (*out)
+		return 0;
+	snprintf(path, sizeof(path), "%s/confirm-revert", eng->state_dir);
+	rc = eng_read_file(path, &text, &len);
+	if (rc == -ENOENT && eng->confirm_prev_id)
+		rc = hist_load_text(eng, eng->confirm_prev_id, &text, &len);
+	if (rc == 0) {
+		rc = eng_load_text(eng, text, len, "confirm-revert", &d, out);
+		free_secret_text(text, len);
+	} else if (rc == -ENOENT) {
+		/* the first commit ever: back to nothing */
+		*out = cfg_new();
+		rc = *out ? 0 : -ENOMEM;
+	}
+	eng_diag_free(&d);
+	return rc;
+}
+
 int revert_confirmed(struct eng_local *eng)
 {
-	struct eng_cfg *prev = cfg_ref(eng->confirm_prev);
+	struct eng_cfg *prev = NULL;
 	uint32_t bad = eng->confirm_id, to = eng->confirm_prev_id;
 	char comment[128];
-	int rc = 0;
+	int rc;
 
-	if (!prev) {
-		struct eng_diag d = {0};
-		char path[4096], *text;
-		size_t len;
-
-		/* after a restart: the saved configuration, else history */
-		snprintf(path, sizeof(path), "%s/confirm-revert", eng->state_dir);
-		rc = eng_read_file(path, &text, &len);
-		if (rc == -ENOENT && to)
-			rc = hist_load_text(eng, to, &text, &len);
-		if (rc == 0) {
-			rc = eng_load_text(eng, text, len, "confirm-revert", &d, &prev);
-			free_secret_text(text, len);
-		} else if (rc == -ENOENT) {
-			/* the first commit ever: back to nothing */
-			prev = cfg_new();
-			rc = prev ? 0 : -ENOMEM;
-		}
-		eng_diag_free(&d);
-	}
+	rc = confirmed_config(eng, &prev);
 	if (rc == 0) {
 		snprintf(comment, sizeof(comment), "revert of unconfirmed commit %" PRIu32, bad);
 		eng->confirm_pending = false; /* apply() must not confirm it */

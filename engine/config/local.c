@@ -182,6 +182,31 @@ void local_tick(struct eng_local *eng)
 		rt_tick(eng->rt);
 }
 
+/* Before anything in the state directory is read or written. */
+static int lock_state_dir(struct eng_local *eng, struct eng_diag *diag)
+{
+	long holder;
+	int fd = eng_lock_dir(eng->state_dir, &holder);
+
+	if (fd == -EBUSY && holder)
+		eng_diag_addf(diag,
+			      "%s is in use by another engine (process %ld): one ikesh or ikeshd "
+			      "per state directory",
+			      eng->state_dir, holder);
+	else if (fd == -EBUSY)
+		eng_diag_addf(diag,
+			      "%s is in use by another engine: one ikesh or ikeshd per state "
+			      "directory",
+			      eng->state_dir);
+	else if (fd < 0)
+		eng_diag_addf(diag, "cannot lock %s/lock: %s", eng->state_dir, strerror(-fd));
+	if (fd < 0)
+		return fd;
+	eng->lock_fd = fd;
+	eng->locked = true;
+	return 0;
+}
+
 int eng_local_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *diag)
 {
 	bool from_run;
@@ -210,6 +235,9 @@ int eng_local_open(const struct eng_opts *opts, struct eng **out, struct eng_dia
 			      strerror(-rc));
 		goto fail;
 	}
+	rc = lock_state_dir(eng, diag);
+	if (rc)
+		goto fail;
 	remove_temps(eng->state_dir);
 	remove_temps(path);
 	remove_temps(eng->run_dir);
@@ -270,6 +298,8 @@ void local_close(struct eng_local *eng)
 	rt_close(eng->rt);
 	cfg_unref(eng->running);
 	cfg_unref(eng->confirm_prev);
+	if (eng->locked)
+		close(eng->lock_fd); /* last: every file is written */
 	free(eng->tombs);
 	free(eng->state_dir);
 	free(eng->run_dir);

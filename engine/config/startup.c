@@ -101,21 +101,47 @@ done:
 
 int local_startup_save(struct eng_lsess *sess, struct eng_diag *diag)
 {
+	struct eng_local *eng = sess->eng;
+	struct eng_cfg *save = NULL;
 	const char *parts[1];
 	char *text;
 	int rc;
 
-	if (!sess)
-		return -EINVAL;
-	text = cfg_render(sess->eng, sess->eng->running, true);
-	if (!text)
+	/* An unconfirmed commit is not saved: a reboot after its revert
+	 * would bring it back. */
+	if (eng->confirm_pending) {
+		rc = confirmed_config(eng, &save);
+		if (rc) {
+			eng_diag_addf(diag,
+				      "commit %" PRIu32
+				      " awaits confirmation and the configuration "
+				      "before it cannot be read (%s): startup-config not written",
+				      eng->confirm_id, strerror(-rc));
+			return rc;
+		}
+	}
+	text = cfg_render(eng, save ? save : eng->running, true);
+	if (!text) {
+		cfg_unref(save);
 		return -ENOMEM;
+	}
 	parts[0] = text;
-	rc = eng_write_atomic(sess->eng->state_dir, "startup-config", parts, 1);
-	if (rc)
+	rc = eng_write_atomic(eng->state_dir, "startup-config", parts, 1);
+	if (rc) {
 		eng_diag_addf(diag, "startup-config could not be written: %s", strerror(-rc));
-	else
-		eng_logf(&sess->eng->pub.log, ENG_LOG_NOTICE, "startup-config saved by %s", sess->pub.user);
+	} else if (save) {
+		eng_diag_addf(diag,
+			      "commit %" PRIu32 " is not confirmed: startup-config holds the "
+			      "configuration before it; write memory again once it is confirmed",
+			      eng->confirm_id);
+		eng_logf(local_log(eng), ENG_LOG_NOTICE,
+			 "startup-config saved by %s without unconfirmed commit %" PRIu32,
+			 sess->pub.user, eng->confirm_id);
+	} else {
+		eng_logf(local_log(eng), ENG_LOG_NOTICE, "startup-config saved by %s",
+			 sess->pub.user);
+	}
 	free_secret_text(text, strlen(text));
+	cfg_unref(save);
 	return rc;
 }

@@ -189,7 +189,7 @@ static int call(struct eng *eng, uint16_t op, const struct ebuf *req, struct rbu
 	struct ebuf frame = {0};
 	int64_t deadline;
 	uint32_t seq;
-	int err;
+	int err, unsent;
 
 	*buf = NULL;
 	if (r->fd < 0 && reconnect(eng))
@@ -200,13 +200,11 @@ static int call(struct eng *eng, uint16_t op, const struct ebuf *req, struct rbu
 		free(frame.s);
 		return -ENOMEM;
 	}
-	err = send_all(r->fd, frame.s, frame.len);
+	/* A daemon that refuses a connection answers and closes at once, so
+	 * the request may not go out: its answer is read all the same. */
+	unsent = send_all(r->fd, frame.s, frame.len);
 	eng_wipe(frame.s, frame.len);
 	free(frame.s);
-	if (err) {
-		drop(eng, strerror(-err));
-		return -ENOTCONN;
-	}
 	deadline = eng_now_ms() + CTL_TIMEOUT_MS;
 	for (;;) {
 		struct ctl_hdr h;
@@ -241,7 +239,11 @@ static int call(struct eng *eng, uint16_t op, const struct ebuf *req, struct rbu
 			drop(eng, "no answer");
 			return -ETIMEDOUT;
 		}
-		err = fill(r, (int)left);
+		err = fill(r, unsent ? 0 : (int)left);
+		if (unsent && err <= 0) {
+			drop(eng, strerror(-unsent));
+			return -ENOTCONN;
+		}
 		if (err < 0) {
 			drop(eng, strerror(-err));
 			return -ENOTCONN;

@@ -26,8 +26,9 @@ struct eng_ctl {
 	size_t in_len, in_cap;
 	struct ebuf out;
 	size_t out_off;
-	bool monitor; /* terminal monitor: every log line, not only warnings */
-	bool dead;    /* a protocol error: flush what is queued, then close */
+	bool monitor;	      /* terminal monitor: every log line, not only warnings */
+	bool dead;	      /* a protocol error: flush what is queued, then close */
+	unsigned long served; /* requests answered */
 };
 
 int eng_ctl_new(struct eng *eng, const char *user, enum eng_role role, struct eng_ctl **out)
@@ -91,6 +92,11 @@ void eng_ctl_sent(struct eng_ctl *c, size_t n)
 bool eng_ctl_partial(const struct eng_ctl *c)
 {
 	return c->in_len > 0;
+}
+
+unsigned long eng_ctl_served(const struct eng_ctl *c)
+{
+	return c->served;
 }
 
 void eng_ctl_log(struct eng_ctl *c, enum eng_log_level level, const char *msg)
@@ -546,6 +552,7 @@ int eng_ctl_input(struct eng_ctl *c, const void *data, size_t len)
 			answer(c, h.type, h.seq, c->in + off + CTL_HDR_LEN, h.len);
 		}
 		off += CTL_HDR_LEN + h.len;
+		c->served++;
 		if (c->dead)
 			break;
 	}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -225,4 +226,62 @@ int eng_mkdirs(const char *path)
 	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+/* The pid a lock holder wrote into the lock file, 0 when unreadable. */
+static long lock_holder(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	long pid;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	pid = strtol(buf, NULL, 10);
+	return pid > 0 ? pid : 0;
+}
+
+/* Our pid in the lock file, for the message a second engine prints; a
+ * read-only holder leaves the file as it is. */
+static int lock_note_pid(int fd)
+{
+	char pid[32];
+	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)len, 0) != len)
+		return -errno;
+	return 0;
+}
+
+/*
+ * One engine per state directory: two engines on the same files would
+ * each believe their own history and overwrite the other's commits.  An
+ * flock goes with the process however it ends (SIGKILL included), so a
+ * stale lock cannot stay behind.  A reader that may not write the
+ * directory locks the file read-only: it is no writer, but it still must
+ * not read while another engine writes.
+ */
+int eng_lock_dir(const char *dir, long *holder)
+{
+	char path[4096];
+	int fd, rc;
+
+	*holder = 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s/lock", dir) >= sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 && (errno == EACCES || errno == EROFS))
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		if (rc == -EBUSY)
+			*holder = lock_holder(fd);
+		close(fd);
+		return rc;
+	}
+	lock_note_pid(fd);
+	return fd;
 }

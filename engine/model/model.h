@@ -66,6 +66,9 @@ int eng_link_atomic(const char *src, const char *dir, const char *name);
 int eng_read_file(const char *path, char **out, size_t *len);
 int eng_mkdirs(const char *path);
 bool eng_fsync_enabled(void);
+/* The state directory's lock (DIR/lock): its descriptor, -EBUSY with the
+ * holder's pid in *holder (0 when unknown) when another engine has it. */
+int eng_lock_dir(const char *dir, long *holder);
 
 /* ---- The log and the clock (log.c) ------------------------------------ */
 

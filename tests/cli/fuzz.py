@@ -84,6 +84,7 @@ KEYS = ['?', '\t', '\x03', '\x1a', '\x04', '\x1b[A', '\x1b[B', '\x1b[D', '\x7f',
 def run_sessions(ikesh, rng, count, tmp):
     env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'TERM': 'vt100',
            'INPUTRC': '/dev/null', 'HOME': tmp, 'LANG': 'C', 'IKESH_NO_IKE': '1',
+           'IKESH_TEST_READY': '1',
            'IKESH_STATE_DIR': os.path.join(tmp, 'state'),
            'IKESH_RUN_DIR': os.path.join(tmp, 'run')}
     for k in ('ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS'):

@@ -29,8 +29,13 @@ import termios
 import time
 
 ROWS, COLS = 24, 80
-IDLE = 0.15  # seconds without output (and ikesh asleep) = settled
+IDLE = 0.15  # after a signal: seconds without output (and ikesh asleep) = settled
 SETTLE_MAX = 30.0  # generous: sanitizer builds on a loaded machine
+# What ikesh prints (IKESH_TEST_READY=1) each time it waits for the
+# terminal: how many bytes it has read from it.  In the same stream as the
+# screen, so everything shown before it has arrived when it has.
+READY = re.compile(rb'\x1b\]ikesh-ready;(\d+)\x07')
+READY_PREFIX = b'\x1b]ikesh-ready;'
 
 
 # ---- The screen ----------------------------------------------------------
@@ -313,6 +318,9 @@ class Pty:
         self.screen = Screen()
         self.raw = b''
         self.decoder_buf = b''
+        self.held = b''  # the start of a ready mark not yet whole
+        self.typed = 0  # bytes written to the terminal
+        self.ready = None  # the count of the last ready mark since typing
 
     def _drain(self, timeout):
         r, _, _ = select.select([self.master], [], [], timeout)
@@ -324,6 +332,7 @@ class Pty:
             return False
         if not data:
             return False
+        data = self._marks(self.held + data)
         self.raw += data
         buf = self.decoder_buf + data
         try:
@@ -335,21 +344,43 @@ class Pty:
         self.screen.feed(text)
         return True
 
-    def settle(self, limit=SETTLE_MAX):
-        """Wait until ikesh printed nothing for IDLE seconds and sleeps."""
+    def _marks(self, data):
+        """Take the ready marks out of the output; hold back a partial one."""
+        out, pos = b'', 0
+        for m in READY.finditer(data):
+            out += data[pos:m.start()]
+            self.ready = int(m.group(1))
+            pos = m.end()
+        rest = data[pos:]
+        cut = rest.rfind(b'\x1b')
+        tail = rest[cut:] if cut >= 0 else b''
+        if tail and (READY_PREFIX.startswith(tail) or
+                     (tail.startswith(READY_PREFIX) and tail[len(READY_PREFIX):].isdigit())):
+            self.held, rest = tail, rest[:cut]
+        else:
+            self.held = b''
+        return out + rest
+
+    def settle(self, limit=SETTLE_MAX, signalled=False):
+        """Wait until ikesh waits for the terminal having read every byte
+        typed (its ready mark), or has ended.  After a signal, which
+        types nothing, also until it printed nothing for IDLE seconds."""
         deadline = time.monotonic() + limit
         quiet_since = time.monotonic()
         while time.monotonic() < deadline:
             if self._drain(0.03):
                 quiet_since = time.monotonic()
                 continue
-            if time.monotonic() - quiet_since >= IDLE and proc_sleeping(self.proc.pid):
+            if self.ready == self.typed and (
+                    not signalled or (time.monotonic() - quiet_since >= IDLE and
+                                      proc_sleeping(self.proc.pid))):
                 return
             if self.proc.poll() is not None:
                 while self._drain(0.05):
                     pass
                 return
-        raise Failure('ikesh did not settle within %.0f s' % limit)
+        raise Failure('ikesh did not settle within %.0f s (read %s of %d bytes typed)' %
+                      (limit, self.ready, self.typed))
 
     def pause(self, seconds):
         end = time.monotonic() + seconds
@@ -360,8 +391,13 @@ class Pty:
         if self.proc.poll() is not None:
             raise Failure('ikesh exited (status %d) before the input %r'
                           % (self.proc.returncode, keys))
+        data = keys.encode('utf-8')
+        self.ready = None
         try:
-            os.write(self.master, keys.encode('utf-8'))
+            while data:
+                n = os.write(self.master, data)
+                self.typed += n
+                data = data[n:]
         except OSError as e:
             raise Failure('cannot type %r: %s' % (keys, e))
 
@@ -423,7 +459,8 @@ def run_transcript(path, ikesh, configs):
             os.chmod(fpath, entry['mode'])
         env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'TERM': 'vt100',
                'INPUTRC': '/dev/null', 'HOME': tmp, 'LANG': 'C', 'LC_ALL': 'C',
-               'IKESH_STATE_DIR': state, 'IKESH_RUN_DIR': run, 'TZ': 'UTC'}
+               'IKESH_STATE_DIR': state, 'IKESH_RUN_DIR': run, 'TZ': 'UTC',
+               'IKESH_TEST_READY': '1'}
         for k in ('ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS', 'IKESH_NO_IKE'):
             if k in os.environ:
                 env[k] = os.environ[k]
@@ -487,7 +524,7 @@ def run_pty_step(step, argv, env, subs, label, masks):
                 continue
             else:
                 raise Failure('%s: input lines start with "> " or "+ ": %r' % (label, line))
-            settle = True
+            settle, signalled = True, False
             for kind, arg in parts:
                 if kind == 'keys':
                     t.send(arg)
@@ -496,10 +533,11 @@ def run_pty_step(step, argv, env, subs, label, masks):
                 elif kind == 'signal':
                     t.settle()
                     t.proc.send_signal(arg)
+                    signalled = True
                 elif kind == 'nosettle':
                     settle = False
             if settle:
-                t.settle()
+                t.settle(signalled=signalled)
             else:
                 t.pause(0.2)
         # Without an expected exit the session ends with SIGTERM: the

@@ -45,7 +45,7 @@ def main():
         with open(os.path.join(prefix, want[2])) as f:
             unit = f.read()
         for line in ('ExecStart=/', 'RuntimeDirectory=ikesh', 'RuntimeDirectoryPreserve=yes',
-                     'WantedBy=multi-user.target'):
+                     'WantedBy=multi-user.target', 'LimitCORE=0\n', 'MemoryMax='):
             if line not in unit:
                 fail('ikeshd.service lacks %r' % line)
         # bash completion of ikesh's options

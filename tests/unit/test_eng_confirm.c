@@ -329,6 +329,73 @@ static void test_revert_to_empty(void **state)
 	tenv_close(&e);
 }
 
+/* `write memory` while a confirmed commit waits saves the configuration
+ * before it (and says so): after the automatic revert, a reboot comes up
+ * without the reverted change.  The same after a restart, when the
+ * configuration before it is read back from disk. */
+static void test_write_memory_while_pending(void **state)
+{
+	struct tenv e;
+	struct eng_sess *s;
+	struct eng_diag d = {0};
+	char dir[64], path[256], *text;
+
+	open_logged(&e, NULL);
+	snprintf(dir, sizeof(dir), "%s", e.dir);
+	s = tenv_admin(&e, "alice");
+	put_hostname(s, "confirmed");
+	commit_ok(s, NULL);
+	put_hostname(s, "unconfirmed");
+	assert_int_equal(commit_confirmed(s, 1), 2);
+	assert_int_equal(eng_startup_save(s, &d), 0);
+	assert_true(diag_has(&d, "commit 2 is not confirmed: startup-config holds the "
+				 "configuration before it"));
+	eng_diag_free(&d);
+	assert_non_null(strstr(logs.last, "without unconfirmed commit 2"));
+	snprintf(path, sizeof(path), "%s/startup-config", e.state);
+	text = file_text(path);
+	assert_non_null(strstr(text, "hostname confirmed"));
+	assert_null(strstr(text, "unconfirmed"));
+	free(text);
+	/* the revert comes, then a reboot: startup-config, without commit 2 */
+	eng_test_set_clock(T0 + 61 * 1000);
+	eng_tick(e.eng);
+	assert_string_equal(hostname_of(&e), "confirmed");
+	eng_sess_close(s);
+	tenv_close_engine(&e);
+	snprintf(path, sizeof(path), "%s/running-config", e.run);
+	assert_int_equal(unlink(path), 0);
+	open_logged(&e, dir);
+	assert_string_equal(hostname_of(&e), "confirmed");
+
+	/* pending across a restart: the configuration before it from disk */
+	s = tenv_admin(&e, "alice");
+	put_hostname(s, "trial");
+	commit_confirmed(s, 5);
+	eng_sess_close(s);
+	tenv_close_engine(&e);
+	open_logged(&e, dir);
+	assert_string_equal(hostname_of(&e), "trial");
+	s = tenv_admin(&e, "alice");
+	assert_int_equal(eng_startup_save(s, &d), 0);
+	assert_true(diag_has(&d, "is not confirmed"));
+	eng_diag_free(&d);
+	snprintf(path, sizeof(path), "%s/startup-config", e.state);
+	text = file_text(path);
+	assert_non_null(strstr(text, "hostname confirmed"));
+	assert_null(strstr(text, "trial"));
+	free(text);
+	/* once confirmed, write memory saves running again, with no note */
+	assert_int_equal(eng_confirm(s), 0);
+	assert_int_equal(eng_startup_save(s, &d), 0);
+	assert_int_equal(d.n, 0);
+	text = file_text(path);
+	assert_non_null(strstr(text, "hostname trial"));
+	free(text);
+	eng_sess_close(s);
+	tenv_close(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +406,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_revert_to_empty, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_revert_to_startup_loaded, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reboot_drops_pending, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_write_memory_while_pending, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -378,6 +379,75 @@ static void test_damaged_state_files(void **state)
 	tenv_close(&e);
 }
 
+/* A second engine on the same state directory is refused, in this process
+ * or another, with a reason naming the holder; it writes nothing.  The
+ * lock goes with the first engine. */
+static int open_second(struct tenv *first, struct eng **out, struct eng_diag *d)
+{
+	struct eng_opts o = {0};
+	char run[160];
+
+	snprintf(run, sizeof(run), "%s/run2", first->dir);
+	o.state_dir = first->state;
+	o.run_dir = run;
+	o.codec = &toy_codec;
+	return eng_open(&o, out, d);
+}
+
+static void test_second_engine_refused(void **state)
+{
+	struct tenv e;
+	struct eng_sess *s;
+	struct eng_diag d = {0};
+	struct eng *second = NULL;
+	char want[64], *before, *after, path[200];
+	int status;
+	pid_t pid;
+
+	tenv_open(&e, NULL);
+	s = tenv_admin(&e, "alice");
+	put_hostname(s, "first");
+	commit_ok(s, NULL);
+	snprintf(path, sizeof(path), "%s/history/00000001", e.state);
+	before = file_text(path);
+
+	assert_int_equal(open_second(&e, &second, &d), -EBUSY);
+	assert_null(second);
+	snprintf(want, sizeof(want), "in use by another engine (process %ld)", (long)getpid());
+	assert_true(diag_has(&d, want));
+	assert_true(diag_has(&d, "one ikesh or ikeshd per state directory"));
+	eng_diag_free(&d);
+
+	/* another process: the same answer */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct eng *other = NULL;
+		struct eng_diag od = {0};
+		int rc = open_second(&e, &other, &od);
+
+		_exit(rc == -EBUSY && diag_has(&od, want) ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	/* the first engine goes on; nothing of it was touched */
+	put_hostname(s, "still-first");
+	assert_int_equal(commit_ok(s, NULL), 2);
+	after = file_text(path);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	eng_sess_close(s);
+	tenv_close_engine(&e);
+
+	/* closed: the next engine opens and sees the first one's commits */
+	assert_int_equal(open_second(&e, &second, &d), 0);
+	assert_int_equal(d.n, 0);
+	eng_close(second);
+	tenv_close(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +457,7 @@ int main(void)
 	    cmocka_unit_test(test_broken_files_refused_whole),
 	    cmocka_unit_test(test_history_keeps_fifty),
 	    cmocka_unit_test(test_damaged_state_files),
+	    cmocka_unit_test(test_second_engine_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
