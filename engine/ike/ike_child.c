@@ -239,7 +239,7 @@ static int ike_child_rekey_finish(struct ike_sa *sa, const struct ike_msg *m, ch
 		goto done;
 	}
 	if (p_sa == NULL || p_nr == NULL || p_tsi == NULL || p_tsr == NULL ||
-	    ike_parse_sa(p_sa, prop) < 0 || ike_parse_nonce(p_nr, &nr) < 0 || nr.len < 16 ||
+	    ike_prop_parse(p_sa, prop) < 0 || ike_parse_nonce(p_nr, &nr) < 0 || nr.len < 16 ||
 	    nr.len > IKE_NONCE_MAX || ike_parse_ts(p_tsi, tsi) < 0 ||
 	    ike_parse_ts(p_tsr, tsr) < 0) {
 		ike_fmt(why, whylen, "malformed CREATE_CHILD_SA response");
@@ -403,7 +403,7 @@ static int ike_ike_rekey_finish(struct ike_sa *sa, const struct ike_msg *m, char
 	prop = malloc(sizeof(*prop));
 	if (prop == NULL)
 		return -ENOMEM;
-	if (p_sa == NULL || p_nr == NULL || p_ke == NULL || ike_parse_sa(p_sa, prop) < 0 ||
+	if (p_sa == NULL || p_nr == NULL || p_ke == NULL || ike_prop_parse(p_sa, prop) < 0 ||
 	    ike_parse_nonce(p_nr, &nr) < 0 || nr.len < 16 || nr.len > IKE_NONCE_MAX ||
 	    ike_parse_ke(p_ke, &ke) < 0) {
 		ike_fmt(why, whylen, "malformed IKE rekey response");
@@ -647,7 +647,12 @@ static void ike_child_answer_err(struct ike_sa *sa, const struct ike_msg *m, uin
 {
 	uint8_t ibuf[64];
 	struct ike_writer w;
+	char a[IKE_ADDR_STRLEN], nb[40];
 
+	ike_log(sa->eng, IKE_LOG_INFO, "CREATE_CHILD_SA request %u from %s refused: %s",
+		m->hdr.msgid, ike_addr_str(&sa->remote, a, sizeof(a)),
+		ike_notify_name(type, nb, sizeof(nb)));
+	ike_count_refusal(sa->eng, type);
 	ike_writer_init(&w, ibuf, sizeof(ibuf));
 	ike_add_notify(&w, type, data, len);
 	ike_send_response(sa, IKE_CREATE_CHILD_SA, m->hdr.msgid, &w);
@@ -786,7 +791,7 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 		err = IKE_N_TEMPORARY_FAILURE;
 		goto answer;
 	}
-	if (ike_parse_sa(p_sa, prop) < 0 || prop->nproposals == 0 ||
+	if (ike_prop_parse(p_sa, prop) < 0 || prop->nproposals == 0 ||
 	    ike_parse_nonce(p_ni, &ni) < 0 || ni.len < 16 || ni.len > IKE_NONCE_MAX) {
 		err = IKE_N_INVALID_SYNTAX;
 		goto answer;

@@ -65,20 +65,56 @@ static bool ike_conf_has(const uint16_t *ids, const uint16_t *bits, size_t n, ui
 	return false;
 }
 
+/*
+ * A transform worth keeping from a peer's offer: one we know and could use
+ * (NONE for INTEG and DH, both ESN values). The rest are skipped, noted
+ * only in the proposal's types.
+ */
+static bool ike_xf_usable(const struct ike_transform *t)
+{
+	if (t->unknown_attr)
+		return false;
+	switch (t->type) {
+	case XFORM_ESN:
+		return t->id <= 1;
+	case XFORM_INTEG:
+	case XFORM_DH:
+		if (t->id == 0)
+			return true;
+		break;
+	default:
+		break;
+	}
+	return xform_lookup(t->type, t->id, t->keylen) != NULL;
+}
+
+int ike_prop_parse(const struct ike_pld *p, struct ike_sa_pld *sa)
+{
+	return ike_parse_sa_filter(p, sa, ike_xf_usable);
+}
+
 /* Choose from one offered proposal; false if some transform type has no acceptable value. */
 static bool ike_prop_match(const struct ike_proposal *op, const struct ike_prop_conf *c,
 			   uint16_t prefer_dh, struct ike_selected *sel)
 {
 	bool seen[6] = {false};
 	bool dh_none_offered = false, esn0 = false, esn1 = false;
+	bool integ_not_none = op->integ_not_none;
 
 	memset(sel, 0, sizeof(*sel));
+	/* a transform type we do not know makes the proposal unacceptable (§3.3.6) */
+	if (op->unknown_type || (op->types & ~0x3eu))
+		return false;
+	for (size_t t = 1; t <= 5; t++)
+		seen[t] = op->types & (1u << t);
 	for (size_t i = 0; i < op->ntransforms; i++) {
 		const struct ike_transform *t = &op->xf[i];
 		const struct xform *x;
 
 		if (t->type >= 1 && t->type <= 5)
 			seen[t->type] = true;
+		if (t->type == XFORM_INTEG && t->id != IKE_AUTH_NONE)
+			integ_not_none = true;
 		if (t->unknown_attr)
 			continue;
 		switch (t->type) {
@@ -137,10 +173,8 @@ static bool ike_prop_match(const struct ike_proposal *op, const struct ike_prop_
 	if (sel->encr && sel->encr->kind == XK_AEAD) {
 		/* AEAD carries its own integrity: an INTEG other than NONE is not allowed */
 		sel->integ = NULL;
-		for (size_t i = 0; i < op->ntransforms; i++) {
-			if (op->xf[i].type == XFORM_INTEG && op->xf[i].id != IKE_AUTH_NONE)
-				return false;
-		}
+		if (integ_not_none)
+			return false;
 	} else if (sel->encr && sel->integ == NULL) {
 		return false;
 	}
@@ -281,6 +315,13 @@ void ike_offer_describe(const struct ike_sa_pld *sa, char *buf, size_t len)
 			return;
 		off += (size_t)k;
 	}
+	/* what the first proposal had that we skipped, and the other proposals */
+	if (off < len && sa->prop[0].nwire > sa->prop[0].ntransforms)
+		off += (size_t)snprintf(buf + off, len - off, " (+%zu unsupported)",
+					sa->prop[0].nwire - sa->prop[0].ntransforms);
+	if (off < len && sa->nwire > 1)
+		snprintf(buf + off, len - off, " and %zu more proposal%s", sa->nwire - 1,
+			 sa->nwire > 2 ? "s" : "");
 }
 
 /*
@@ -298,6 +339,7 @@ void ike_prop_strip_dh(struct ike_sa_pld *sa)
 				p->xf[k++] = p->xf[j];
 		}
 		p->ntransforms = k;
+		p->types &= (uint16_t) ~(1u << XFORM_DH);
 	}
 }
 

@@ -758,6 +758,8 @@ static void test_responder_identity_wrong(void **state)
 
 static void test_ts_unacceptable(void **state)
 {
+	struct ike_tunnel_info ia, ib;
+
 	subnet(&CA.remote_net[0], "10.9.0.0", 24);
 	load();
 	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
@@ -767,11 +769,20 @@ static void test_ts_unacceptable(void **state)
 	assert_string_equal(A.reason, "TS_UNACCEPTABLE: peer 192.0.2.2 refused 10.1.0.0/24 === "
 				      "10.9.0.0/24");
 	assert_int_equal(A.n_installed + B.n_installed, 0);
-	/* a deleted the useless IKE SA; b followed */
-	assert_int_equal(A.state, IKE_TUN_DOWN);
+	/* a CHILD_SA refusal leaves the IKE SA up on both sides (RFC 7296 §2.21.2) */
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(B.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ia.ike_up);
+	assert_true(ib.ike_up);
+	assert_int_equal(ia.n_ike_sa, 1);
+	assert_int_equal(ib.n_ike_sa, 1);
+	assert_int_equal(ike_engine_stats(B.e)->ts_unacceptable_sent, 1);
+	/* and it works: a Delete from a reaches b */
+	assert_int_equal(ike_delete(A.e, "to-b"), 0);
+	fn_run();
 	assert_int_equal(B.state, IKE_TUN_DOWN);
-	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
-	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
 }
 
 static void test_child_proposal_mismatch(void **state)
@@ -1862,10 +1873,17 @@ static void test_install_fails_responder(void **state)
 	load();
 	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
 	fn_run();
-	assert_string_equal(B.reason, "cannot install the CHILD_SA: File exists");
-	assert_string_equal(A.reason, "peer 192.0.2.2 refused the CHILD_SA: TEMPORARY_FAILURE");
+	/* TEMPORARY_FAILURE is fatal in IKE_AUTH: both sides drop the IKE SA at once */
+	assert_string_equal(B.reason, "cannot install the CHILD_SA: File exists "
+				      "(TEMPORARY_FAILURE sent, IKE SA deleted)");
+	assert_string_equal(A.reason,
+			    "peer 192.0.2.2 refused IKE_AUTH after authenticating: TEMPORARY_FAILURE");
+	assert_int_equal(A.state, IKE_TUN_FAILED);
+	assert_int_equal(B.state, IKE_TUN_FAILED);
 	assert_int_equal(A.n_installed + B.n_installed, 0);
 	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+	assert_int_equal(ike_engine_stats(B.e)->other_error_sent, 1);
 }
 
 /* A tunnel removed in the middle of its exchanges leaves nothing behind. */
