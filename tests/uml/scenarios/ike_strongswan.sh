@@ -3,8 +3,10 @@
 # the protected hosts through ESP, and the counters ikesh shows.
 #
 # SCENARIO_INIT      ikesh | strongswan: who initiates
-# SCENARIO_SW_IKE    charon's IKE proposal  (aes256gcm16-prfsha256-x25519)
-# SCENARIO_SW_ESP    charon's ESP proposal  (aes256gcm16)
+# SCENARIO_SW_IKE    charon's IKE proposal  (aes256gcm16-prfsha256-x25519);
+#                    default: no `proposals` line, charon's built-in default
+# SCENARIO_SW_ESP    charon's ESP proposal  (aes256gcm16); default: no
+#                    `esp_proposals` line
 # SCENARIO_IKE       ikesh `crypto ikev2 policy 1` lines, ','-separated
 # SCENARIO_IPSEC     ikesh `crypto ipsec policy P` lines, ','-separated
 # SCENARIO_PSK_SW    charon's key (default: the same as ikesh's): a mismatch test
@@ -32,6 +34,10 @@ work=$(pwd)
 
 sw_conn_extra=
 sw_child_extra=
+sw_ike_line="proposals = $sw_ike"
+[ "$sw_ike" = default ] && sw_ike_line="# proposals: charon's default"
+sw_esp_line="esp_proposals = $sw_esp"
+[ "$sw_esp" = default ] && sw_esp_line="# esp_proposals: charon's default"
 tun_extra=
 case $mode in
 basic | dpd) ;;
@@ -78,7 +84,7 @@ connections {
     version = 2
     local_addrs = 192.0.2.2
     remote_addrs = 192.0.2.1
-    proposals = $sw_ike
+    $sw_ike_line
     $sw_conn_extra
     local { auth = psk
             id = 192.0.2.2 }
@@ -88,7 +94,7 @@ connections {
       net {
         local_ts = 10.2.0.0/24
         remote_ts = 10.1.0.0/24
-        esp_proposals = $sw_esp
+        $sw_esp_line
         start_action = $sw_start
         $sw_child_extra
       }
@@ -280,6 +286,11 @@ fi
 case $mode in
 basic)
 	if [ "$expect" = up ]; then
+		if [ "$sw_ike" = default ]; then
+			# what charon offered (it logs its proposals when it selects)
+			grep -m 1 'configured proposals: IKE' sw/charon.log
+			grep -m 1 'selected proposal: IKE' sw/charon.log
+		fi
 		ok "ikesh and strongSwan: tunnel up, 5 pings through ESP ($init initiates, $sw_ike / $sw_esp)"
 	else
 		ok "ikesh shows why the tunnel is down: /$expect/"
