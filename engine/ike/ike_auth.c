@@ -615,7 +615,7 @@ static uint16_t ike_auth_child(struct ike_sa *sa, const struct ike_msg *m, struc
 	}
 	ike_prop_strip_dh(prop);
 	if (ike_prop_select(prop, &pc, 1, c->child_proto, 0, &sel) < 0) {
-		char offered[160], ours[160];
+		char offered[120], ours[160];
 
 		ike_offer_describe(prop, offered, sizeof(offered));
 		ike_prop_describe(&pc, 1, false, ours, sizeof(ours));

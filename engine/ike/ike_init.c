@@ -485,7 +485,7 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 	/* proposals in IKE_SA_INIT carry no SPI (§3.3.1) */
 	if (ike_prop_select(prop, t->conf.ike, t->conf.n_ike, IKE_PROTO_IKE, ke.group, &sel) < 0 ||
 	    sel.spi_size != 0) {
-		char offered[160], ours[160];
+		char offered[120], ours[160];
 
 		ike_offer_describe(prop, offered, sizeof(offered));
 		ike_prop_describe(t->conf.ike, t->conf.n_ike, true, ours, sizeof(ours));

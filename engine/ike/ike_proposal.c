@@ -298,30 +298,40 @@ void ike_prop_describe(const struct ike_prop_conf *pc, size_t n, bool ike, char 
 
 void ike_offer_describe(const struct ike_sa_pld *sa, char *buf, size_t len)
 {
-	size_t off = 0;
+	char tail[64] = "";
+	size_t off = 0, room, tl = 0;
 
 	buf[0] = '\0';
-	if (sa->nproposals == 0)
+	if (sa->nproposals == 0 || len == 0)
 		return;
-	for (size_t i = 0; i < sa->prop[0].ntransforms && off < len; i++) {
+	/* what the first proposal had that we skipped, and the other proposals */
+	if (sa->prop[0].nwire > sa->prop[0].ntransforms)
+		tl = (size_t)snprintf(tail, sizeof(tail), " (+%zu unsupported)",
+				      sa->prop[0].nwire - sa->prop[0].ntransforms);
+	if (sa->nwire > 1 && tl < sizeof(tail))
+		tl += (size_t)snprintf(tail + tl, sizeof(tail) - tl, " and %zu more proposal%s",
+				       sa->nwire - 1, sa->nwire > 2 ? "s" : "");
+	if (tl >= sizeof(tail))
+		tl = sizeof(tail) - 1;
+	/* the transforms, cut short with "..." so that the tail always fits */
+	room = len > tl + 4 ? len - tl - 4 : 0;
+	for (size_t i = 0; i < sa->prop[0].ntransforms; i++) {
 		const struct ike_transform *t = &sa->prop[0].xf[i];
 		const struct xform *x = xform_lookup(t->type, t->id, t->keylen);
-		char nb[24];
+		char nb[24], one[32];
 		int k;
 
-		k = snprintf(buf + off, len - off, "%s%s", i ? "/" : "",
+		k = snprintf(one, sizeof(one), "%s%s", i ? "/" : "",
 			     x ? x->shortname : xform_name(t->type, t->id, nb, sizeof(nb)));
 		if (k < 0)
 			return;
-		off += (size_t)k;
+		if (off + (size_t)k >= room) {
+			ike_cat(buf, len, &off, "...");
+			break;
+		}
+		ike_cat(buf, len, &off, one);
 	}
-	/* what the first proposal had that we skipped, and the other proposals */
-	if (off < len && sa->prop[0].nwire > sa->prop[0].ntransforms)
-		off += (size_t)snprintf(buf + off, len - off, " (+%zu unsupported)",
-					sa->prop[0].nwire - sa->prop[0].ntransforms);
-	if (off < len && sa->nwire > 1)
-		snprintf(buf + off, len - off, " and %zu more proposal%s", sa->nwire - 1,
-			 sa->nwire > 2 ? "s" : "");
+	ike_cat(buf, len, &off, tail);
 }
 
 /*
