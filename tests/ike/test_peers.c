@@ -235,7 +235,7 @@ static bool is_init_request_from_a(const struct fn_dgram *d)
 static void run(void)
 {
 	for (unsigned n = 0; fn.n && n < 1000; n++) {
-		if (is_init_request_from_a(&fn.q[0]))
+		if (shape && is_init_request_from_a(&fn.q[0]))
 			reshape(&fn.q[0]);
 		fn_step();
 	}
@@ -500,6 +500,196 @@ static void test_strongswan_nothing_acceptable(void **state)
 	assert_int_equal(A.state, IKE_TUN_FAILED);
 }
 
+/* ---- IKE_AUTH with the traffic selectors real peers send ---- */
+
+/*
+ * Replace the TSi payload of a's queued IKE_AUTH request: opened with b's
+ * keys, the inner payloads copied but TSi, sealed again with a's keys (the
+ * AUTH payload does not cover the selectors). tsi NULL: raw_tsi, as is.
+ */
+static void retarget_auth(const struct ike_ts_pld *tsi, const uint8_t *raw_tsi, size_t raw_len)
+{
+	struct ike_sa *sa = A.e->sas, *sb = B.e->sas;
+	struct fn_dgram *d = &fn.q[0];
+	struct ike_msg *m = malloc(sizeof(*m));
+	uint8_t *plain = malloc(IKE_MSG_BUF), *inner = malloc(IKE_MSG_BUF);
+	uint8_t *out = malloc(IKE_MSG_BUF);
+	struct ike_writer iw, w;
+	size_t aadlen, bodylen, plainlen, body_off, sealed, n;
+	const uint8_t *body;
+
+	assert_non_null(sa);
+	assert_non_null(sb);
+	assert_int_equal(sa->state, IKE_SA_AUTH_SENT);
+	assert_true(fn.n > 0 && fn_ip_eq(&d->src, &A.addr));
+	assert_int_equal(ike_msg_parse(d->buf, d->len, m), 0);
+	assert_int_equal(m->hdr.exchange, IKE_AUTH);
+	assert_int_equal(ike_msg_sk_span(m, d->buf, &aadlen, &body, &bodylen), 0);
+	assert_int_equal(
+	    sk_open(&sb->sk_in, d->buf, aadlen, body, bodylen, plain, IKE_MSG_BUF, &plainlen), 0);
+	assert_int_equal(ike_msg_parse_inner(m, plain, plainlen), 0);
+	ike_writer_init(&iw, inner, IKE_MSG_BUF);
+	for (size_t i = 0; i < m->npld; i++) {
+		const struct ike_pld *p = &m->pld[i];
+		size_t start;
+
+		if (!p->encrypted)
+			continue;
+		if (p->type == IKE_PLD_TSI && tsi) {
+			ike_build_ts(&iw, IKE_PLD_TSI, tsi);
+			continue;
+		}
+		ike_pld_begin(&iw, p->type, p->critical, &start);
+		if (p->type == IKE_PLD_TSI)
+			ike_write_bytes(&iw, raw_tsi, raw_len);
+		else
+			ike_write_bytes(&iw, p->body, p->len);
+		ike_pld_end(&iw, start);
+	}
+	assert_int_equal(iw.err, 0);
+	sealed = sk_sealed_len(&sa->sk_out, iw.len);
+	ike_writer_init(&w, out, IKE_MSG_BUF);
+	ike_msg_begin(&w, &m->hdr);
+	ike_build_sk(&w, iw.first_type, sealed, &body_off);
+	assert_int_equal(ike_msg_end(&w), 0);
+	assert_int_equal(
+	    sk_seal(&sa->sk_out, out, body_off, NULL, inner, iw.len, out + body_off, sealed, &n),
+	    0);
+	free(sa->req.buf);
+	sa->req.buf = malloc(w.len);
+	memcpy(sa->req.buf, out, w.len);
+	sa->req.len = w.len;
+	free(d->buf);
+	d->buf = out;
+	d->len = w.len;
+	free(m);
+	free(plain);
+	free(inner);
+}
+
+static void ts4(struct ike_ts *t, const char *start, const char *end)
+{
+	struct ike_addr a;
+
+	memset(t, 0, sizeof(*t));
+	t->type = IKE_TS_IPV4_ADDR_RANGE;
+	t->end_port = 65535;
+	fn_addr(&a, start, 0);
+	memcpy(t->start, a.addr, 4);
+	fn_addr(&a, end, 0);
+	memcpy(t->end, a.addr, 4);
+}
+
+/* Up to a's IKE_AUTH request, queued and not yet delivered. */
+static void to_auth(void)
+{
+	shape = NULL;
+	CA.ike[0] = (struct ike_prop_conf){.encr = {IKE_ENCR_AES_GCM_16},
+					   .encr_bits = {256},
+					   .n_encr = 1,
+					   .prf = {IKE_PRF_HMAC_SHA2_256},
+					   .n_prf = 1,
+					   .dh = {IKE_DH_CURVE25519},
+					   .n_dh = 1};
+	CB.ike[0] = CA.ike[0];
+	assert_int_equal(ike_conf_set(A.e, &CA), 0);
+	assert_int_equal(ike_conf_set(B.e, &CB), 0);
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	assert_true(fn_step()); /* IKE_SA_INIT request */
+	assert_true(fn_step()); /* its answer; a sends IKE_AUTH */
+	assert_int_equal(fn.n, 1);
+}
+
+/*
+ * 20 selectors for a's side, of which b allows only the last: parsed, not
+ * refused, and narrowed over all of them to that one.
+ */
+static void test_auth_twenty_selectors(void **state)
+{
+	struct ike_ts_pld *tsi = calloc(1, sizeof(*tsi));
+	char s[32];
+
+	(void)state;
+	to_auth();
+	tsi->n = 20;
+	for (size_t i = 0; i < 19; i++) {
+		snprintf(s, sizeof(s), "10.99.%zu.0", i);
+		ts4(&tsi->ts[i], s, s);
+	}
+	ts4(&tsi->ts[19], "10.1.0.0", "10.1.0.255");
+	retarget_auth(tsi, NULL, 0);
+	fn_run();
+	assert_int_equal(B.state, IKE_TUN_UP);
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(B.n_installed, 1);
+	assert_int_equal(B.installed[0].n_ts_remote, 1);
+	assert_memory_equal(B.installed[0].ts_remote[0].start, tsi->ts[19].start, 4);
+	assert_memory_equal(B.installed[0].ts_remote[0].end, tsi->ts[19].end, 4);
+	assert_int_equal(ike_engine_stats(B.e)->invalid_syntax_sent, 0);
+	free(tsi);
+}
+
+/*
+ * A range that is not a prefix (the kernel's selectors are): TS_UNACCEPTABLE,
+ * a CHILD_SA-only refusal, so both IKE SAs stay, and each side says why.
+ */
+static void test_auth_range_not_prefix(void **state)
+{
+	struct ike_ts_pld tsi = {.n = 1};
+	struct ike_tunnel_info ia, ib;
+
+	(void)state;
+	to_auth();
+	ts4(&tsi.ts[0], "10.1.0.1", "10.1.0.7");
+	retarget_auth(&tsi, NULL, 0);
+	fn_run();
+	assert_int_equal(A.n_installed + B.n_installed, 0);
+	assert_int_equal(B.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_string_equal(B.reason, "TS_UNACCEPTABLE: peer wants 10.1.0.1-10.1.0.7 === "
+				      "10.2.0.0/24, not a prefix each");
+	assert_non_null(strstr(A.reason, "TS_UNACCEPTABLE: peer 192.0.2.2 refused"));
+	assert_int_equal(ike_engine_stats(B.e)->ts_unacceptable_sent, 1);
+	assert_int_equal(ike_engine_stats(B.e)->other_error_sent, 0);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ia.ike_up);
+	assert_true(ib.ike_up);
+	/* the IKE SA still works: DPD-style INFORMATIONAL through it and a Delete */
+	assert_int_equal(ike_delete(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(B.state, IKE_TUN_DOWN);
+}
+
+/*
+ * A malformed TSi (one selector announced, a cut one present): INVALID_SYNTAX
+ * is fatal, so b deletes its IKE SA as the peer does, and both say why.
+ */
+static void test_auth_malformed_ts(void **state)
+{
+	/* 1 selector, IPv4 range announced with length 16, only 12 bytes of it */
+	static const uint8_t bad[] = {1, 0, 0, 0, 7, 0, 0, 16, 0, 0, 255, 255, 10, 1, 0, 0};
+	struct ike_tunnel_info ia, ib;
+
+	(void)state;
+	to_auth();
+	retarget_auth(NULL, bad, sizeof(bad));
+	fn_run();
+	assert_int_equal(A.n_installed + B.n_installed, 0);
+	assert_int_equal(ike_engine_stats(B.e)->invalid_syntax_sent, 1);
+	assert_int_equal(B.state, IKE_TUN_FAILED);
+	assert_string_equal(B.reason, "peer 192.0.2.1 sent a malformed SA or TS payload in "
+				      "IKE_AUTH (INVALID_SYNTAX sent, IKE SA deleted)");
+	assert_int_equal(A.state, IKE_TUN_FAILED);
+	assert_string_equal(A.reason,
+			    "peer 192.0.2.2 refused IKE_AUTH after authenticating: INVALID_SYNTAX");
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_false(ia.ike_up);
+	assert_false(ib.ike_up);
+	assert_int_equal(ia.n_ike_sa + ib.n_ike_sa, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +700,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_libreswan_default, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nothing_acceptable, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_strongswan_nothing_acceptable, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_auth_twenty_selectors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_auth_range_not_prefix, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_auth_malformed_ts, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
