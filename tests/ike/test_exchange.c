@@ -785,8 +785,33 @@ static void test_ts_unacceptable(void **state)
 	assert_int_equal(B.state, IKE_TUN_DOWN);
 }
 
+/* The other way round: b initiates, a refuses the selectors; both IKE SAs stay. */
+static void test_ts_unacceptable_responder_a(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	subnet(&CB.remote_net[0], "10.8.0.0", 24);
+	load();
+	assert_int_equal(ike_initiate(B.e, "to-a"), 0);
+	fn_run();
+	assert_string_equal(A.reason, "TS_UNACCEPTABLE: peer wants 10.8.0.0/24 (we allow "
+				      "10.1.0.0/24)");
+	assert_string_equal(B.reason, "TS_UNACCEPTABLE: peer 192.0.2.1 refused 10.2.0.0/24 === "
+				      "10.8.0.0/24");
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(B.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ia.ike_up);
+	assert_true(ib.ike_up);
+	assert_int_equal(ike_engine_stats(A.e)->ts_unacceptable_sent, 1);
+	assert_int_equal(A.n_installed + B.n_installed, 0);
+}
+
 static void test_child_proposal_mismatch(void **state)
 {
+	struct ike_tunnel_info ia, ib;
+
 	CB.child.encr_bits[0] = 128;
 	load();
 	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
@@ -796,6 +821,14 @@ static void test_child_proposal_mismatch(void **state)
 	assert_non_null(strstr(B.reason, "NO_PROPOSAL_CHOSEN: peer 192.0.2.1 offered "
 					 "aes256gcm16"));
 	assert_int_equal(A.n_installed + B.n_installed, 0);
+	/* a CHILD_SA-only refusal: the IKE SA stays on both sides */
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(B.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ia.ike_up);
+	assert_true(ib.ike_up);
+	assert_int_equal(ike_engine_stats(B.e)->no_proposal_sent, 1);
 }
 
 static void test_ts_narrowing(void **state)
@@ -1521,6 +1554,7 @@ static void test_rekey_child_pfs_mismatch(void **state)
 	assert_int_equal(A.n_deleted, 0);
 	assert_int_equal(B.n_deleted, 0);
 	assert_int_equal(ike_engine_stats(A.e)->child_rekeyed, 0);
+	assert_int_equal(ike_engine_stats(B.e)->no_proposal_sent, 1);
 }
 
 /* The peer wants another PFS group (INVALID_KE_PAYLOAD): the rekey is redone with it. */
@@ -1537,6 +1571,10 @@ static void test_rekey_child_pfs_invalid_ke(void **state)
 	assert_int_equal(A.n_installed, 2);
 	assert_pair(&A.installed[1], &B.installed[1]);
 	assert_int_equal(A.sent, 2 + 3); /* refused, redone, old pair deleted */
+	/* counted in CREATE_CHILD_SA as in IKE_SA_INIT, and said */
+	assert_int_equal(ike_engine_stats(B.e)->invalid_ke_sent, 1);
+	assert_non_null(strstr(B.log, "CREATE_CHILD_SA request 2 from 192.0.2.1 refused: "
+				      "INVALID_KE_PAYLOAD"));
 	/* the next rekey uses the group that worked straight away */
 	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
 	fn_run();
@@ -1876,8 +1914,8 @@ static void test_install_fails_responder(void **state)
 	/* TEMPORARY_FAILURE is fatal in IKE_AUTH: both sides drop the IKE SA at once */
 	assert_string_equal(B.reason, "cannot install the CHILD_SA: File exists "
 				      "(TEMPORARY_FAILURE sent, IKE SA deleted)");
-	assert_string_equal(A.reason,
-			    "peer 192.0.2.2 refused IKE_AUTH after authenticating: TEMPORARY_FAILURE");
+	assert_string_equal(
+	    A.reason, "peer 192.0.2.2 refused IKE_AUTH after authenticating: TEMPORARY_FAILURE");
 	assert_int_equal(A.state, IKE_TUN_FAILED);
 	assert_int_equal(B.state, IKE_TUN_FAILED);
 	assert_int_equal(A.n_installed + B.n_installed, 0);
@@ -2007,6 +2045,7 @@ int main(void)
 	    T(test_identity_fqdn_ok),
 	    T(test_responder_identity_wrong),
 	    T(test_ts_unacceptable),
+	    T(test_ts_unacceptable_responder_a),
 	    T(test_child_proposal_mismatch),
 	    T(test_ts_narrowing),
 	    T(test_no_reply),

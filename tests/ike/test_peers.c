@@ -135,6 +135,7 @@ static const struct xf *const libreswan[] = {ls_prop1, ls_prop2, ls_prop3, ls_pr
 static const struct xf *const ios_xe[] = {ios_prop, NULL};
 
 static const struct xf *const *shape; /* what a's IKE_SA_INIT requests carry */
+static bool bad_ke;		      /* their KE value: all ones, off any curve */
 
 static size_t xf_count(const struct xf *x)
 {
@@ -197,8 +198,16 @@ static void reshape(struct fn_dgram *d)
 		const struct ike_pld *p = &m->pld[i];
 		size_t start;
 
-		if (p->type == IKE_PLD_SA) {
+		if (p->type == IKE_PLD_SA && shape) {
 			write_sa(&w, shape);
+			continue;
+		}
+		if (p->type == IKE_PLD_KE && bad_ke) {
+			ike_pld_begin(&w, p->type, false, &start);
+			ike_write_bytes(&w, p->body, 4); /* group, reserved */
+			for (size_t k = 4; k < p->len; k++)
+				ike_write_u8(&w, 0xff);
+			ike_pld_end(&w, start);
 			continue;
 		}
 		/* KE, Ni, COOKIE and NAT_DETECTION as a sent them */
@@ -235,7 +244,7 @@ static bool is_init_request_from_a(const struct fn_dgram *d)
 static void run(void)
 {
 	for (unsigned n = 0; fn.n && n < 1000; n++) {
-		if (shape && is_init_request_from_a(&fn.q[0]))
+		if ((shape || bad_ke) && is_init_request_from_a(&fn.q[0]))
 			reshape(&fn.q[0]);
 		fn_step();
 	}
@@ -274,6 +283,8 @@ static void conf(struct ike_peer_conf *c, const char *name, const char *l, const
 static int setup(void **state)
 {
 	(void)state;
+	shape = NULL;
+	bad_ke = false;
 	fn_side_init(&A, "a", "192.0.2.1", NULL);
 	fn_side_init(&B, "b", "192.0.2.2", NULL);
 	fn_reset(&A, &B);
@@ -500,6 +511,38 @@ static void test_strongswan_nothing_acceptable(void **state)
 	assert_int_equal(A.state, IKE_TUN_FAILED);
 }
 
+/*
+ * A KE value off the curve: b answers INVALID_SYNTAX (no state kept), says
+ * why on the tunnel and under debug, counts it; a shows the refusal.
+ */
+static void test_invalid_ke_value(void **state)
+{
+	struct ike_prop_conf p = {.encr = {IKE_ENCR_AES_GCM_16},
+				  .encr_bits = {128},
+				  .n_encr = 1,
+				  .prf = {IKE_PRF_HMAC_SHA2_256},
+				  .n_prf = 1,
+				  .dh = {IKE_DH_ECP256},
+				  .n_dh = 1};
+
+	(void)state;
+	bad_ke = true;
+	CA.ike[0] = p;
+	CB.ike[0] = p;
+	assert_int_equal(ike_conf_set(A.e, &CA), 0);
+	assert_int_equal(ike_conf_set(B.e, &CB), 0);
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	run();
+	assert_int_equal(ike_engine_stats(B.e)->invalid_syntax_sent, 1);
+	assert_int_equal(B.state, IKE_TUN_FAILED);
+	assert_string_equal(B.reason, "peer 192.0.2.1 sent an invalid KE value (64 bytes, ecp256)");
+	assert_non_null(strstr(B.log, "IKE_SA_INIT from 192.0.2.1: invalid KE value (64 bytes, "
+				      "ecp256), INVALID_SYNTAX sent"));
+	assert_null(B.e->sas); /* nothing kept for it */
+	assert_int_equal(A.state, IKE_TUN_FAILED);
+	assert_string_equal(A.reason, "peer 192.0.2.2 refused IKE_SA_INIT: INVALID_SYNTAX");
+}
+
 /* ---- IKE_AUTH with the traffic selectors real peers send ---- */
 
 /*
@@ -700,6 +743,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_libreswan_default, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nothing_acceptable, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_strongswan_nothing_acceptable, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_invalid_ke_value, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_auth_twenty_selectors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_auth_range_not_prefix, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_auth_malformed_ts, setup, teardown),
