@@ -434,7 +434,8 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 	int ret;
 
 	if (sa->req.kind != IKE_REQ_AUTH) {
-		e->stats.drop_unexpected++;
+		ike_drop(e, &e->stats.drop_unexpected, &sa->remote,
+			 "IKE_AUTH response while no IKE_AUTH request is outstanding");
 		return;
 	}
 	ike_req_done(sa);
@@ -459,7 +460,8 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 		return;
 	}
 	if (ike_parse_id(p_id, &peer) < 0 || ike_parse_auth(p_auth, &auth) < 0) {
-		e->stats.drop_malformed++;
+		ike_drop(e, &e->stats.drop_malformed, &sa->remote,
+			 "IKE_AUTH response: malformed IDr or AUTH payload");
 		ike_tun_fail(sa->tun, e, "peer %s sent a malformed IKE_AUTH response", a);
 		ike_sa_destroy(sa);
 		return;
@@ -523,7 +525,8 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 		goto done;
 	if (p_sa == NULL || p_tsi == NULL || p_tsr == NULL || ike_prop_parse(p_sa, prop) < 0 ||
 	    ike_parse_ts(p_tsi, tsi) < 0 || ike_parse_ts(p_tsr, tsr_p) < 0) {
-		e->stats.drop_malformed++;
+		ike_drop(e, &e->stats.drop_malformed, &sa->remote,
+			 "IKE_AUTH response: SA, TSi or TSr missing or malformed");
 		ike_child_refused(sa, true, "peer %s sent no usable SA or TS payloads", a);
 		goto done;
 	}
@@ -713,7 +716,9 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 
 	ike_writer_init(&w, ibuf, sizeof(ibuf));
 	if (p_auth == NULL || ike_parse_id(p_id, &peer) < 0 || ike_parse_auth(p_auth, &auth) < 0) {
-		e->stats.drop_malformed++;
+		ike_drop(e, &e->stats.drop_malformed, &sa->remote,
+			 "IKE_AUTH request: AUTH missing, or malformed IDi or AUTH; "
+			 "AUTHENTICATION_FAILED sent");
 		ike_add_notify(&w, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
 		ike_send_response(sa, IKE_AUTH, m->hdr.msgid, &w);
 		/*

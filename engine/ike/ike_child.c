@@ -637,7 +637,8 @@ void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
 		ike_ike_rekey_settle(sa, ns);
 		return;
 	}
-	e->stats.drop_unexpected++;
+	ike_drop(e, &e->stats.drop_unexpected, &sa->remote,
+		 "CREATE_CHILD_SA response to no CREATE_CHILD_SA request of ours");
 }
 
 /* ---- responder ---- */

@@ -1057,9 +1057,8 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 				ike_answer_error(sa, m, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD, &t, 1);
 			goto done;
 		}
-		e->stats.drop_rules++;
-		ike_log(e, IKE_LOG_INFO, "dropped message: payload %s breaks the exchange rules",
-			ike_payload_name(v.type, pn, sizeof(pn)));
+		ike_drop(e, &e->stats.drop_rules, src, "payload %s breaks the exchange rules",
+			 ike_payload_name(v.type, pn, sizeof(pn)));
 		if (!response)
 			ike_answer_error(sa, m, IKE_N_INVALID_SYNTAX, NULL, 0);
 		goto done;

@@ -808,6 +808,46 @@ static void test_ts_unacceptable_responder_a(void **state)
 	assert_int_equal(A.n_installed + B.n_installed, 0);
 }
 
+/* Every message not processed is counted and says why (debug crypto ikev2 error). */
+static void test_drop_reasons(void **state)
+{
+	struct ike_hdr h = {.version = IKE_VERSION_2, .exchange = IKE_INFORMATIONAL};
+	uint8_t junk[30], msg[64];
+	struct ike_writer w;
+	uint64_t before;
+
+	establish();
+	before = ike_engine_stats(B.e)->drop_malformed;
+	memset(junk, 0x41, sizeof(junk));
+	ike_input(B.e, &A.addr, &B.addr, junk, sizeof(junk));
+	assert_int_equal(ike_engine_stats(B.e)->drop_malformed, before + 1);
+	assert_non_null(strstr(B.log, "dropped message from 192.0.2.1: 30 bytes: malformed "
+				      "header or payload chain"));
+
+	memset(h.spi_i, 0x11, 8);
+	memset(h.spi_r, 0x22, 8);
+	h.flags = IKE_FLAG_INITIATOR;
+	ike_writer_init(&w, msg, sizeof(msg));
+	ike_msg_begin(&w, &h);
+	assert_int_equal(ike_msg_end(&w), 0);
+	before = ike_engine_stats(B.e)->drop_unknown_spi;
+	ike_input(B.e, &A.addr, &B.addr, msg, w.len);
+	assert_int_equal(ike_engine_stats(B.e)->drop_unknown_spi, before + 1);
+	assert_non_null(strstr(B.log, "dropped message from 192.0.2.1: no IKE SA with these SPIs"));
+
+	h.exchange = IKE_SA_INIT;
+	h.msgid = 1;
+	memset(h.spi_r, 0, 8);
+	ike_writer_init(&w, msg, sizeof(msg));
+	ike_msg_begin(&w, &h);
+	assert_int_equal(ike_msg_end(&w), 0);
+	ike_input(B.e, &A.addr, &B.addr, msg, w.len);
+	assert_non_null(
+	    strstr(B.log, "dropped message from 192.0.2.1: IKE_SA_INIT with message ID 1"));
+	/* and the tunnel is as it was */
+	assert_int_equal(B.state, IKE_TUN_UP);
+}
+
 static void test_child_proposal_mismatch(void **state)
 {
 	struct ike_tunnel_info ia, ib;
@@ -2045,6 +2085,7 @@ int main(void)
 	    T(test_identity_fqdn_ok),
 	    T(test_responder_identity_wrong),
 	    T(test_ts_unacceptable),
+	    T(test_drop_reasons),
 	    T(test_ts_unacceptable_responder_a),
 	    T(test_child_proposal_mismatch),
 	    T(test_ts_narrowing),
