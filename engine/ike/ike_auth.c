@@ -408,8 +408,7 @@ static void ike_child_refused(struct ike_sa *sa, bool delete_ike, const char *fm
 		return;
 	}
 	/* not at once again: the peer just said no */
-	sa->child_failures = 1;
-	sa->child_retry_at = ike_now(sa->eng) + IKE_RESTART_BASE_MS;
+	ike_child_retry_later(sa);
 }
 
 void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)

@@ -189,6 +189,16 @@ int ike_child_create_start(struct ike_sa *sa)
 	return ike_child_start(sa, NULL);
 }
 
+void ike_child_retry_later(struct ike_sa *sa)
+{
+	uint64_t delay = IKE_RETRY_MS;
+
+	for (unsigned i = 0; i < sa->child_failures && delay < IKE_RESTART_MAX_MS; i++)
+		delay *= 2;
+	sa->child_failures++;
+	sa->child_retry_at = ike_now(sa->eng) + delay;
+}
+
 bool ike_child_wanted(const struct ike_sa *sa, uint64_t now)
 {
 	return sa->state == IKE_SA_ESTABLISHED && sa->children == NULL && sa->tun &&
@@ -579,14 +589,8 @@ void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
 		dh_key_free(sa->pfs_dh);
 		sa->pfs_dh = NULL;
 		if (ret < 0) {
-			uint64_t delay = IKE_RETRY_MS;
-
 			ike_pending_clear(sa);
-			for (unsigned i = 0; i < sa->child_failures && delay < IKE_RESTART_MAX_MS;
-			     i++)
-				delay *= 2;
-			sa->child_failures++;
-			sa->child_retry_at = ike_now(e) + delay;
+			ike_child_retry_later(sa);
 			ike_fmt(sa->tun->last_error, sizeof(sa->tun->last_error),
 				"peer %s refused a new CHILD_SA: %s", a,
 				err ? ike_notify_name(err, nb, sizeof(nb)) : why);

@@ -350,6 +350,8 @@ int ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old);
 int ike_child_create_start(struct ike_sa *sa);
 /* An auto tunnel's IKE SA without a CHILD_SA gets one again (called from the tick). */
 bool ike_child_wanted(const struct ike_sa *sa, uint64_t now);
+/* A new CHILD_SA was refused: the next attempt later, each time twice as late. */
+void ike_child_retry_later(struct ike_sa *sa);
 int ike_ike_rekey_start(struct ike_sa *sa);
 void ike_child_request(struct ike_sa *sa, const struct ike_msg *m);
 void ike_child_response(struct ike_sa *sa, const struct ike_msg *m);

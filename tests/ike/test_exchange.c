@@ -785,6 +785,46 @@ static void test_ts_unacceptable(void **state)
 	assert_int_equal(B.state, IKE_TUN_DOWN);
 }
 
+/*
+ * An auto tunnel whose CHILD_SA is refused in IKE_AUTH keeps its IKE SA and
+ * asks again with CREATE_CHILD_SA, 2 s later and then backing off, not in a
+ * loop; once b allows the selectors, the tunnel is up on the same IKE SA.
+ */
+static void test_child_refused_auto_retry(void **state)
+{
+	struct ike_tunnel_info ia;
+	uint8_t spi_i[8];
+
+	CA.start = IKE_START_AUTO;
+	subnet(&CA.remote_net[0], "10.9.0.0", 24);
+	load();
+	assert_true(fn_next_timer(0));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	memcpy(spi_i, ia.spi_i, 8);
+	assert_int_equal(ike_next_timeout(A.e), fn.now + 2000);
+	/* the retry is refused too, with a reason, and the next one waits longer */
+	assert_true(fn_next_timer(2000));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_string_equal(A.reason, "peer 192.0.2.2 refused a new CHILD_SA: TS_UNACCEPTABLE");
+	assert_int_equal(ike_next_timeout(A.e), fn.now + 4000);
+	assert_int_equal(ike_engine_stats(B.e)->ts_unacceptable_sent, 2);
+	/* still the IKE SA of the start, and no request in a loop meanwhile */
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_memory_equal(ia.spi_i, spi_i, 8);
+	assert_int_equal(A.sent, 2 + 1);
+	/* b now allows 10.9.0.0/24 (its new configuration replaces its SAs) */
+	subnet(&CB.local_net[0], "10.9.0.0", 24);
+	assert_int_equal(ike_conf_set(B.e, &CB), 0);
+	while (A.state != IKE_TUN_UP && fn_next_timer(60000))
+		fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(A.n_installed, 1);
+	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
 /* The other way round: b initiates, a refuses the selectors; both IKE SAs stay. */
 static void test_ts_unacceptable_responder_a(void **state)
 {
@@ -2087,6 +2127,7 @@ int main(void)
 	    T(test_ts_unacceptable),
 	    T(test_drop_reasons),
 	    T(test_ts_unacceptable_responder_a),
+	    T(test_child_refused_auto_retry),
 	    T(test_child_proposal_mismatch),
 	    T(test_ts_narrowing),
 	    T(test_no_reply),
