@@ -471,6 +471,10 @@ static int show_ikev2_stats(struct cmd_sess *cs, const struct cmd_args *a)
 	cmd_out(cs, "Requests answered from cache   : %" PRIu64, st.resp_from_cache);
 	cmd_out(cs, "Cookie challenges sent         : %" PRIu64, st.cookies_sent);
 	cmd_out(cs, "INVALID_KE_PAYLOAD sent        : %" PRIu64, st.invalid_ke_sent);
+	cmd_out(cs, "NO_PROPOSAL_CHOSEN sent        : %" PRIu64, st.no_proposal_sent);
+	cmd_out(cs, "TS_UNACCEPTABLE sent           : %" PRIu64, st.ts_unacceptable_sent);
+	cmd_out(cs, "INVALID_SYNTAX sent            : %" PRIu64, st.invalid_syntax_sent);
+	cmd_out(cs, "Other error notifies sent      : %" PRIu64, st.other_error_sent);
 	cmd_out(cs, "Authentication failures        : %" PRIu64, st.auth_failed);
 	cmd_out(cs, "IKE SAs established            : %" PRIu64, st.ike_established);
 	cmd_out(cs, "IKE SAs rekeyed                : %" PRIu64, st.ike_rekeyed);

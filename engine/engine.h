@@ -592,6 +592,8 @@ int eng_tunnel_status(struct eng_sess *sess, const char *name, struct eng_tunnel
 struct eng_ike_stats {
 	uint64_t rx, tx, dropped, retransmits, resp_from_cache;
 	uint64_t cookies_sent, invalid_ke_sent, auth_failed;
+	/* error notifies sent: refusals of IKE or CHILD SAs, malformed requests */
+	uint64_t no_proposal_sent, ts_unacceptable_sent, invalid_syntax_sent, other_error_sent;
 	uint64_t ike_established, ike_rekeyed, child_installed, child_rekeyed;
 	unsigned ike_active, ike_negotiating;
 };

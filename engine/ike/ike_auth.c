@@ -360,10 +360,36 @@ static void ike_established(struct ike_sa *sa)
 	ike_sa_lifetimes(sa);
 }
 
-/* The IKE SA is up but the CHILD_SA was refused: say why, then tear it down. */
-static void ike_child_refused(struct ike_sa *sa, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void ike_child_refused(struct ike_sa *sa, const char *fmt, ...)
+/*
+ * The error notifies that refuse the CHILD_SA alone: the IKE SA is set up
+ * all the same (RFC 7296 §2.21.2). Any other error in IKE_AUTH is fatal
+ * to the IKE SA on both sides.
+ */
+static bool ike_child_only_error(uint16_t type)
+{
+	switch (type) {
+	case IKE_N_NO_PROPOSAL_CHOSEN:
+	case IKE_N_SINGLE_PAIR_REQUIRED:
+	case IKE_N_NO_ADDITIONAL_SAS:
+	case IKE_N_INTERNAL_ADDRESS_FAILURE:
+	case IKE_N_FAILED_CP_REQUIRED:
+	case IKE_N_TS_UNACCEPTABLE:
+	case IKE_N_INVALID_SELECTORS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The IKE SA is up but the CHILD_SA was refused: say why. A refusal by the
+ * peer keeps the IKE SA (an auto tunnel asks for a CHILD_SA again later);
+ * an answer we cannot accept deletes it (delete_ike), since the peer's
+ * half of the CHILD_SA would be left without ours.
+ */
+static void ike_child_refused(struct ike_sa *sa, bool delete_ike, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void ike_child_refused(struct ike_sa *sa, bool delete_ike, const char *fmt, ...)
 {
 	struct ike_tunnel *t = sa->tun;
 	va_list ap;
@@ -377,9 +403,12 @@ static void ike_child_refused(struct ike_sa *sa, const char *fmt, ...)
 		ike_child_free(sa->pending);
 		sa->pending = NULL;
 	}
-	/* a tunnel is its CHILD_SA: without one the IKE SA has no use */
-	if (sa->initiator)
+	if (delete_ike) {
 		ike_info_delete_ike(sa);
+		return;
+	}
+	/* not at once again: the peer just said no */
+	ike_child_retry_later(sa);
 }
 
 void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
@@ -404,7 +433,8 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 	int ret;
 
 	if (sa->req.kind != IKE_REQ_AUTH) {
-		e->stats.drop_unexpected++;
+		ike_drop(e, &e->stats.drop_unexpected, &sa->remote,
+			 "IKE_AUTH response while no IKE_AUTH request is outstanding");
 		return;
 	}
 	ike_req_done(sa);
@@ -429,7 +459,8 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 		return;
 	}
 	if (ike_parse_id(p_id, &peer) < 0 || ike_parse_auth(p_auth, &auth) < 0) {
-		e->stats.drop_malformed++;
+		ike_drop(e, &e->stats.drop_malformed, &sa->remote,
+			 "IKE_AUTH response: malformed IDr or AUTH payload");
 		ike_tun_fail(sa->tun, e, "peer %s sent a malformed IKE_AUTH response", a);
 		ike_sa_destroy(sa);
 		return;
@@ -457,6 +488,13 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 
 	nl = ike_ts_from_conf(c->local_net, c->n_local_net, &sa->local, tsl);
 	nr = ike_ts_from_conf(c->remote_net, c->n_remote_net, &sa->remote, tsr);
+	if (err && !ike_child_only_error(err)) {
+		/* fatal: the peer has dropped the IKE SA already (§2.21.2) */
+		ike_tun_fail(sa->tun, e, "peer %s refused IKE_AUTH after authenticating: %s", a,
+			     ike_notify_name(err, nb, sizeof(nb)));
+		ike_sa_destroy(sa);
+		return;
+	}
 	if (err) {
 		char ts1[128], ts2[128], offered[160];
 
@@ -464,15 +502,15 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 		ike_ts_range_describe(tsr, nr, ts2, sizeof(ts2));
 		ike_prop_describe(&pc, 1, false, offered, sizeof(offered));
 		if (err == IKE_N_TS_UNACCEPTABLE)
-			ike_child_refused(sa, "TS_UNACCEPTABLE: peer %s refused %s === %s", a, ts1,
-					  ts2);
+			ike_child_refused(sa, false, "TS_UNACCEPTABLE: peer %s refused %s === %s",
+					  a, ts1, ts2);
 		else if (err == IKE_N_NO_PROPOSAL_CHOSEN)
-			ike_child_refused(sa,
+			ike_child_refused(sa, false,
 					  "peer %s rejected our proposal: NO_PROPOSAL_CHOSEN "
 					  "(offered %s)",
 					  a, offered);
 		else
-			ike_child_refused(sa, "peer %s refused the CHILD_SA: %s", a,
+			ike_child_refused(sa, false, "peer %s refused the CHILD_SA: %s", a,
 					  ike_notify_name(err, nb, sizeof(nb)));
 		return;
 	}
@@ -484,22 +522,24 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 	tsr_p = malloc(sizeof(*tsr_p));
 	if (prop == NULL || tsi == NULL || tsr_p == NULL)
 		goto done;
-	if (p_sa == NULL || p_tsi == NULL || p_tsr == NULL || ike_parse_sa(p_sa, prop) < 0 ||
+	if (p_sa == NULL || p_tsi == NULL || p_tsr == NULL || ike_prop_parse(p_sa, prop) < 0 ||
 	    ike_parse_ts(p_tsi, tsi) < 0 || ike_parse_ts(p_tsr, tsr_p) < 0) {
-		e->stats.drop_malformed++;
-		ike_child_refused(sa, "peer %s sent no usable SA or TS payloads", a);
+		ike_drop(e, &e->stats.drop_malformed, &sa->remote,
+			 "IKE_AUTH response: SA, TSi or TSr missing or malformed");
+		ike_child_refused(sa, true, "peer %s sent no usable SA or TS payloads", a);
 		goto done;
 	}
-	if (prop->nproposals != 1 || ike_prop_select(prop, &pc, 1, c->child_proto, 0, &sel) < 0) {
-		ike_child_refused(sa, "peer %s chose a CHILD_SA proposal we did not offer", a);
+	if (prop->nwire != 1 || ike_prop_select(prop, &pc, 1, c->child_proto, 0, &sel) < 0) {
+		ike_child_refused(sa, true, "peer %s chose a CHILD_SA proposal we did not offer",
+				  a);
 		goto done;
 	}
 	if (!ike_ts_within(tsi, tsl, nl) || !ike_ts_within(tsr_p, tsr, nr)) {
 		char ts1[128];
 
 		ike_ts_describe(tsi, ts1, sizeof(ts1));
-		ike_child_refused(sa, "peer %s narrowed the selectors outside our offer (%s)", a,
-				  ts1);
+		ike_child_refused(sa, true, "peer %s narrowed the selectors outside our offer (%s)",
+				  a, ts1);
 		goto done;
 	}
 	nnl = ike_ts_narrow(tsi, tsl, nl, nl_r, IKE_CONF_MAX_SUBNETS);
@@ -518,7 +558,7 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 		ret = ike_child_install(sa, ch);
 	if (ret < 0) {
 		ike_child_free(ch);
-		ike_child_refused(sa, "cannot install the CHILD_SA: %s", strerror(-ret));
+		ike_child_refused(sa, true, "cannot install the CHILD_SA: %s", strerror(-ret));
 		goto done;
 	}
 	ike_log(e, IKE_LOG_INFO, "tunnel %s: up, CHILD_SA %08x/%08x", c->name, ch->sa.spi_in,
@@ -562,14 +602,22 @@ static uint16_t ike_auth_child(struct ike_sa *sa, const struct ike_msg *m, struc
 		err = IKE_N_TEMPORARY_FAILURE;
 		goto done;
 	}
-	if (p_sa == NULL || p_tsi == NULL || p_tsr == NULL || ike_parse_sa(p_sa, prop) < 0 ||
-	    ike_parse_ts(p_tsi, tsi) < 0 || ike_parse_ts(p_tsr, tsr_p) < 0) {
+	if (p_sa == NULL || p_tsi == NULL || p_tsr == NULL) {
+		ike_fmt(sa->tun->last_error, sizeof(sa->tun->last_error),
+			"peer %s asked for no CHILD_SA (no SA or TS payloads)", a);
+		err = IKE_N_NO_PROPOSAL_CHOSEN;
+		goto done;
+	}
+	if (ike_prop_parse(p_sa, prop) < 0 || ike_parse_ts(p_tsi, tsi) < 0 ||
+	    ike_parse_ts(p_tsr, tsr_p) < 0) {
+		ike_fmt(sa->tun->last_error, sizeof(sa->tun->last_error),
+			"peer %s sent a malformed SA or TS payload in IKE_AUTH", a);
 		err = IKE_N_INVALID_SYNTAX;
 		goto done;
 	}
 	ike_prop_strip_dh(prop);
 	if (ike_prop_select(prop, &pc, 1, c->child_proto, 0, &sel) < 0) {
-		char offered[160], ours[160];
+		char offered[120], ours[160];
 
 		ike_offer_describe(prop, offered, sizeof(offered));
 		ike_prop_describe(&pc, 1, false, ours, sizeof(ours));
@@ -596,6 +644,17 @@ static uint16_t ike_auth_child(struct ike_sa *sa, const struct ike_msg *m, struc
 		}
 		ike_fmt(sa->tun->last_error, sizeof(sa->tun->last_error),
 			"TS_UNACCEPTABLE: peer wants %s (we allow %s)", wants, allow);
+		err = IKE_N_TS_UNACCEPTABLE;
+		goto done;
+	}
+	/* the kernel's selectors are prefixes: a range that is not one cannot be had */
+	if (!ike_ts_ranges_are_prefixes(nr_r, nnr) || !ike_ts_ranges_are_prefixes(nl_r, nnl)) {
+		char l[128], r[128];
+
+		ike_ts_range_describe(nr_r, nnr, r, sizeof(r));
+		ike_ts_range_describe(nl_r, nnl, l, sizeof(l));
+		ike_fmt(sa->tun->last_error, sizeof(sa->tun->last_error),
+			"TS_UNACCEPTABLE: peer wants %s === %s, not a prefix each", r, l);
 		err = IKE_N_TS_UNACCEPTABLE;
 		goto done;
 	}
@@ -656,7 +715,9 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 
 	ike_writer_init(&w, ibuf, sizeof(ibuf));
 	if (p_auth == NULL || ike_parse_id(p_id, &peer) < 0 || ike_parse_auth(p_auth, &auth) < 0) {
-		e->stats.drop_malformed++;
+		ike_drop(e, &e->stats.drop_malformed, &sa->remote,
+			 "IKE_AUTH request: AUTH missing, or malformed IDi or AUTH; "
+			 "AUTHENTICATION_FAILED sent");
 		ike_add_notify(&w, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
 		ike_send_response(sa, IKE_AUTH, m->hdr.msgid, &w);
 		/*
@@ -709,11 +770,21 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 	}
 	ike_init_msgs_free(sa);
 	err = ike_auth_child(sa, m, &w);
-	if (err)
+	if (err) {
 		ike_add_notify(&w, err, NULL, 0);
+		ike_count_refusal(e, err);
+	}
 	ike_send_response(sa, IKE_AUTH, m->hdr.msgid, &w);
 	OPENSSL_cleanse(ibuf, sizeof(ibuf));
-	if (err) {
+	if (err && !ike_child_only_error(err)) {
+		char nb[40], why[IKE_REASON_LEN];
+
+		/* a fatal notify ends the IKE SA here as it does at the peer */
+		memcpy(why, sa->tun->last_error, sizeof(why));
+		ike_tun_fail(sa->tun, e, "%s (%s sent, IKE SA deleted)", why,
+			     ike_notify_name(err, nb, sizeof(nb)));
+		ike_sa_destroy(sa);
+	} else if (err) {
 		ike_log(e, IKE_LOG_ERROR, "tunnel %s: %s", sa->tun->conf.name, sa->tun->last_error);
 		ike_tun_status(sa->tun, e, IKE_TUN_IKE_NO_CHILD);
 	} else {

@@ -189,6 +189,16 @@ int ike_child_create_start(struct ike_sa *sa)
 	return ike_child_start(sa, NULL);
 }
 
+void ike_child_retry_later(struct ike_sa *sa)
+{
+	uint64_t delay = IKE_RETRY_MS;
+
+	for (unsigned i = 0; i < sa->child_failures && delay < IKE_RESTART_MAX_MS; i++)
+		delay *= 2;
+	sa->child_failures++;
+	sa->child_retry_at = ike_now(sa->eng) + delay;
+}
+
 bool ike_child_wanted(const struct ike_sa *sa, uint64_t now)
 {
 	return sa->state == IKE_SA_ESTABLISHED && sa->children == NULL && sa->tun &&
@@ -239,7 +249,7 @@ static int ike_child_rekey_finish(struct ike_sa *sa, const struct ike_msg *m, ch
 		goto done;
 	}
 	if (p_sa == NULL || p_nr == NULL || p_tsi == NULL || p_tsr == NULL ||
-	    ike_parse_sa(p_sa, prop) < 0 || ike_parse_nonce(p_nr, &nr) < 0 || nr.len < 16 ||
+	    ike_prop_parse(p_sa, prop) < 0 || ike_parse_nonce(p_nr, &nr) < 0 || nr.len < 16 ||
 	    nr.len > IKE_NONCE_MAX || ike_parse_ts(p_tsi, tsi) < 0 ||
 	    ike_parse_ts(p_tsr, tsr) < 0) {
 		ike_fmt(why, whylen, "malformed CREATE_CHILD_SA response");
@@ -403,7 +413,7 @@ static int ike_ike_rekey_finish(struct ike_sa *sa, const struct ike_msg *m, char
 	prop = malloc(sizeof(*prop));
 	if (prop == NULL)
 		return -ENOMEM;
-	if (p_sa == NULL || p_nr == NULL || p_ke == NULL || ike_parse_sa(p_sa, prop) < 0 ||
+	if (p_sa == NULL || p_nr == NULL || p_ke == NULL || ike_prop_parse(p_sa, prop) < 0 ||
 	    ike_parse_nonce(p_nr, &nr) < 0 || nr.len < 16 || nr.len > IKE_NONCE_MAX ||
 	    ike_parse_ke(p_ke, &ke) < 0) {
 		ike_fmt(why, whylen, "malformed IKE rekey response");
@@ -579,14 +589,8 @@ void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
 		dh_key_free(sa->pfs_dh);
 		sa->pfs_dh = NULL;
 		if (ret < 0) {
-			uint64_t delay = IKE_RETRY_MS;
-
 			ike_pending_clear(sa);
-			for (unsigned i = 0; i < sa->child_failures && delay < IKE_RESTART_MAX_MS;
-			     i++)
-				delay *= 2;
-			sa->child_failures++;
-			sa->child_retry_at = ike_now(e) + delay;
+			ike_child_retry_later(sa);
 			ike_fmt(sa->tun->last_error, sizeof(sa->tun->last_error),
 				"peer %s refused a new CHILD_SA: %s", a,
 				err ? ike_notify_name(err, nb, sizeof(nb)) : why);
@@ -637,7 +641,8 @@ void ike_child_response(struct ike_sa *sa, const struct ike_msg *m)
 		ike_ike_rekey_settle(sa, ns);
 		return;
 	}
-	e->stats.drop_unexpected++;
+	ike_drop(e, &e->stats.drop_unexpected, &sa->remote,
+		 "CREATE_CHILD_SA response to no CREATE_CHILD_SA request of ours");
 }
 
 /* ---- responder ---- */
@@ -647,7 +652,12 @@ static void ike_child_answer_err(struct ike_sa *sa, const struct ike_msg *m, uin
 {
 	uint8_t ibuf[64];
 	struct ike_writer w;
+	char a[IKE_ADDR_STRLEN], nb[40];
 
+	ike_log(sa->eng, IKE_LOG_INFO, "CREATE_CHILD_SA request %u from %s refused: %s",
+		m->hdr.msgid, ike_addr_str(&sa->remote, a, sizeof(a)),
+		ike_notify_name(type, nb, sizeof(nb)));
+	ike_count_refusal(sa->eng, type);
 	ike_writer_init(&w, ibuf, sizeof(ibuf));
 	ike_add_notify(&w, type, data, len);
 	ike_send_response(sa, IKE_CREATE_CHILD_SA, m->hdr.msgid, &w);
@@ -786,7 +796,7 @@ void ike_child_request(struct ike_sa *sa, const struct ike_msg *m)
 		err = IKE_N_TEMPORARY_FAILURE;
 		goto answer;
 	}
-	if (ike_parse_sa(p_sa, prop) < 0 || prop->nproposals == 0 ||
+	if (ike_prop_parse(p_sa, prop) < 0 || prop->nproposals == 0 ||
 	    ike_parse_nonce(p_ni, &ni) < 0 || ni.len < 16 || ni.len > IKE_NONCE_MAX) {
 		err = IKE_N_INVALID_SYNTAX;
 		goto answer;

@@ -139,7 +139,8 @@ void ike_info_request(struct ike_sa *sa, const struct ike_msg *m)
 		if (m->pld[i].type != IKE_PLD_DELETE)
 			continue;
 		if (ike_parse_delete(&m->pld[i], &d) < 0) {
-			e->stats.drop_malformed++;
+			ike_drop(e, &e->stats.drop_malformed, &sa->remote,
+				 "malformed Delete payload (skipped)");
 			continue;
 		}
 		if (d.protocol == IKE_PROTO_IKE) {
@@ -232,7 +233,8 @@ void ike_info_response(struct ike_sa *sa, const struct ike_msg *m)
 	case IKE_REQ_DPD:
 		break;
 	default:
-		sa->eng->stats.drop_unexpected++;
+		ike_drop(sa->eng, &sa->eng->stats.drop_unexpected, &sa->remote,
+			 "INFORMATIONAL response to no INFORMATIONAL request of ours");
 		break;
 	}
 	if (sa->delete_after) {

@@ -245,12 +245,15 @@ void ike_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 
 	ike_addr_str(&sa->remote, a, sizeof(a));
 	if (ike_msg_check_rules(m, &v) < 0) {
-		e->stats.drop_rules++;
+		ike_drop(e, &e->stats.drop_rules, &sa->remote,
+			 "IKE_SA_INIT response: payload %s breaks the exchange rules",
+			 ike_payload_name(v.type, nb, sizeof(nb)));
 		return;
 	}
 	if (ike_msg_has_notify(m, IKE_N_COOKIE, &n)) {
 		if (n.len == 0 || n.len > IKE_COOKIE_MAX) {
-			e->stats.drop_malformed++;
+			ike_drop(e, &e->stats.drop_malformed, &sa->remote,
+				 "IKE_SA_INIT response: COOKIE of %zu bytes", n.len);
 			return;
 		}
 		memcpy(sa->cookie, n.data, n.len);
@@ -264,7 +267,8 @@ void ike_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 		uint16_t group;
 
 		if (n.len != 2) {
-			e->stats.drop_malformed++;
+			ike_drop(e, &e->stats.drop_malformed, &sa->remote,
+				 "INVALID_KE_PAYLOAD with %zu bytes of data", n.len);
 			return;
 		}
 		group = (uint16_t)(n.data[0] << 8 | n.data[1]);
@@ -302,18 +306,20 @@ void ike_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 	if (memcmp(m->hdr.spi_r, (const uint8_t[8]){0}, 8) == 0 || p_sa == NULL || p_ke == NULL ||
 	    p_nr == NULL || ike_parse_ke(p_ke, &ke) < 0 || ike_parse_nonce(p_nr, &nr) < 0 ||
 	    nr.len < 16 || nr.len > IKE_NONCE_MAX) {
-		e->stats.drop_malformed++;
+		ike_drop(e, &e->stats.drop_malformed, &sa->remote,
+			 "IKE_SA_INIT response without SPIr, SA, KE or a valid nonce");
 		return;
 	}
 	prop = malloc(sizeof(*prop));
 	if (prop == NULL)
 		return;
-	if (ike_parse_sa(p_sa, prop) < 0) {
-		e->stats.drop_malformed++;
+	if (ike_prop_parse(p_sa, prop) < 0) {
+		ike_drop(e, &e->stats.drop_malformed, &sa->remote,
+			 "IKE_SA_INIT response: malformed SA payload");
 		goto done;
 	}
 	/* the answer must be one of our proposals, with our KE group */
-	if (prop->nproposals != 1 ||
+	if (prop->nwire != 1 ||
 	    ike_prop_select(prop, c->ike, c->n_ike, IKE_PROTO_IKE, sa->ke_group, &sel) < 0 ||
 	    sel.dh->id != sa->ke_group || ke.group != sa->ke_group) {
 		ike_fmt(reason, sizeof(reason),
@@ -393,6 +399,7 @@ static void ike_init_answer(struct ike_engine *e, const struct ike_addr *src,
 	ike_writer_init(&w, buf, sizeof(buf));
 	ike_msg_begin(&w, &h);
 	ike_add_notify(&w, type, data, len);
+	ike_count_refusal(e, type);
 	if (ike_msg_end(&w) == 0)
 		ike_send_plain(e, dst, src, buf, w.len);
 }
@@ -406,7 +413,7 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 	struct ike_sa_pld *prop = NULL;
 	struct ike_selected sel;
 	struct ike_sa *sa = NULL;
-	char a[IKE_ADDR_STRLEN];
+	char a[IKE_ADDR_STRLEN], nb[24];
 	struct ike_nonce ni;
 	struct ike_ke ke;
 	struct ike_notify n;
@@ -422,11 +429,16 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 			uint8_t type = v.type;
 
 			e->stats.unsupported_critical++;
+			ike_log(e, IKE_LOG_INFO,
+				"IKE_SA_INIT from %s: unsupported critical payload %u, answered", a,
+				type);
 			ike_init_answer(e, src, dst, m, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD, &type,
 					1);
 			return;
 		}
-		e->stats.drop_rules++;
+		ike_drop(e, &e->stats.drop_rules, src,
+			 "IKE_SA_INIT request: payload %s breaks the exchange rules",
+			 ike_payload_name(v.type, nb, sizeof(nb)));
 		return;
 	}
 	p_sa = ike_msg_find(m, IKE_PLD_SA, 0);
@@ -434,13 +446,13 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 	p_ni = ike_msg_find(m, IKE_PLD_NONCE, 0);
 	if (ike_parse_ke(p_ke, &ke) < 0 || ike_parse_nonce(p_ni, &ni) < 0 || ni.len < 16 ||
 	    ni.len > IKE_NONCE_MAX) {
-		e->stats.drop_malformed++;
+		ike_drop(e, &e->stats.drop_malformed, src,
+			 "IKE_SA_INIT request: malformed KE, or a nonce not of 16-256 bytes");
 		return;
 	}
 	t = ike_tunnel_for_peer(e, dst, src);
 	if (t == NULL) {
-		ike_log(e, IKE_LOG_INFO, "IKE_SA_INIT from %s: no tunnel for this peer", a);
-		e->stats.drop_unexpected++;
+		ike_drop(e, &e->stats.drop_unexpected, src, "IKE_SA_INIT: no tunnel for this peer");
 		return;
 	}
 	/* under load, prove the return address before keeping any state (§2.6) */
@@ -457,33 +469,41 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 	/* the per-peer count is only worth a scan when the total could exceed it */
 	if (e->n_half_open >= e->opts.half_open_per_peer &&
 	    ike_half_open_count(e, src) >= e->opts.half_open_per_peer) {
-		e->stats.drop_half_open++;
+		ike_drop(e, &e->stats.drop_half_open, src,
+			 "IKE_SA_INIT: %u half-open IKE SAs with this peer already",
+			 e->opts.half_open_per_peer);
 		return;
 	}
 	prop = malloc(sizeof(*prop));
 	if (prop == NULL)
 		return;
-	if (ike_parse_sa(p_sa, prop) < 0) {
-		e->stats.drop_malformed++;
+	if (ike_prop_parse(p_sa, prop) < 0) {
+		ike_drop(e, &e->stats.drop_malformed, src,
+			 "IKE_SA_INIT request: malformed SA payload");
 		goto done;
 	}
 	/* proposals in IKE_SA_INIT carry no SPI (§3.3.1) */
 	if (ike_prop_select(prop, t->conf.ike, t->conf.n_ike, IKE_PROTO_IKE, ke.group, &sel) < 0 ||
 	    sel.spi_size != 0) {
-		char offered[160], ours[160];
+		char offered[120], ours[160];
 
 		ike_offer_describe(prop, offered, sizeof(offered));
 		ike_prop_describe(t->conf.ike, t->conf.n_ike, true, ours, sizeof(ours));
 		if (t->sa == NULL)
 			ike_tun_fail(t, e, "NO_PROPOSAL_CHOSEN: peer %s offered %s, we accept %s",
 				     a, offered, ours);
+		ike_log(e, IKE_LOG_INFO,
+			"IKE_SA_INIT from %s: NO_PROPOSAL_CHOSEN sent (offered %s, we accept %s)",
+			a, offered, ours);
 		ike_init_answer(e, src, dst, m, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		goto done;
 	}
 	if (sel.dh->id != ke.group) {
 		uint8_t g[2] = {(uint8_t)(sel.dh->id >> 8), (uint8_t)sel.dh->id};
 
-		e->stats.invalid_ke_sent++;
+		ike_log(e, IKE_LOG_INFO,
+			"IKE_SA_INIT from %s: KE of group %u, INVALID_KE_PAYLOAD for %s sent", a,
+			ke.group, sel.dh->shortname);
 		ike_init_answer(e, src, dst, m, IKE_N_INVALID_KE_PAYLOAD, g, 2);
 		goto done;
 	}
@@ -512,8 +532,15 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 		goto fail;
 	ret = dh_shared_derive(sa->dh, ke.data, ke.len, gir, sel.dh->outlen);
 	if (ret < 0) {
-		ike_log(e, IKE_LOG_INFO, "IKE_SA_INIT from %s: invalid KE value", a);
-		e->stats.drop_malformed++;
+		/* a value out of range or off the curve (RFC 6989): a syntax error */
+		if (t->sa == NULL)
+			ike_tun_fail(t, e, "peer %s sent an invalid KE value (%zu bytes, %s)", a,
+				     ke.len, sel.dh->shortname);
+		ike_log(
+		    e, IKE_LOG_INFO,
+		    "IKE_SA_INIT from %s: invalid KE value (%zu bytes, %s), INVALID_SYNTAX sent", a,
+		    ke.len, sel.dh->shortname);
+		ike_init_answer(e, src, dst, m, IKE_N_INVALID_SYNTAX, NULL, 0);
 		goto fail;
 	}
 	ret = ike_sa_derive_keys(sa, gir, sel.dh->outlen, NULL, NULL);

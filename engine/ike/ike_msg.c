@@ -158,11 +158,37 @@ done:
 	return ret;
 }
 
-static int ike_parse_proposal(struct ike_reader *r, struct ike_proposal *prop)
+/* Note what the proposal offers, kept or not. */
+static void ike_prop_note(struct ike_proposal *prop, const struct ike_transform *t)
+{
+	if (t->type >= 1 && t->type <= 15)
+		prop->types |= (uint16_t)(1u << t->type);
+	else
+		prop->unknown_type = true;
+	/* 3 = INTEG (§3.3.2); NONE is 0 */
+	if (t->type == 3 && t->id != 0)
+		prop->integ_not_none = true;
+}
+
+static bool ike_prop_has(const struct ike_proposal *prop, const struct ike_transform *t)
+{
+	for (size_t i = 0; i < prop->ntransforms; i++) {
+		const struct ike_transform *x = &prop->xf[i];
+
+		if (x->type == t->type && x->id == t->id && x->keylen == t->keylen &&
+		    x->unknown_attr == t->unknown_attr)
+			return true;
+	}
+	return false;
+}
+
+static int ike_parse_proposal(struct ike_reader *r, struct ike_proposal *prop,
+			      bool (*keep)(const struct ike_transform *t))
 {
 	uint8_t nxf;
 	int ret;
 
+	memset(prop, 0, sizeof(*prop));
 	TRY(ike_read_u8(r, &prop->num));
 	TRY(ike_read_u8(r, &prop->protocol));
 	TRY(ike_read_u8(r, &prop->spi_size));
@@ -170,10 +196,9 @@ static int ike_parse_proposal(struct ike_reader *r, struct ike_proposal *prop)
 	if (prop->spi_size > sizeof(prop->spi))
 		return -EBADMSG;
 	TRY(ike_read_bytes(r, prop->spi, prop->spi_size));
-	if (nxf > IKE_MAX_TRANSFORMS)
-		return -E2BIG;
+	prop->nwire = nxf;
 	for (size_t i = 0; i < nxf; i++) {
-		struct ike_transform *t = &prop->xf[i];
+		struct ike_transform t = {0};
 		struct ike_reader tr;
 		uint8_t last, reserved;
 		uint16_t tlen;
@@ -187,13 +212,16 @@ static int ike_parse_proposal(struct ike_reader *r, struct ike_proposal *prop)
 		/* 3 = more transforms follow, 0 = this is the last (§3.3.2) */
 		if (last != (i + 1 < nxf ? 3 : 0))
 			return -EBADMSG;
-		memset(t, 0, sizeof(*t));
-		TRY(ike_read_u8(&tr, &t->type));
+		TRY(ike_read_u8(&tr, &t.type));
 		TRY(ike_read_skip(&tr, 1));
-		TRY(ike_read_u16(&tr, &t->id));
-		TRY(ike_parse_attrs(&tr, t));
+		TRY(ike_read_u16(&tr, &t.id));
+		TRY(ike_parse_attrs(&tr, &t));
+		ike_prop_note(prop, &t);
+		/* kept once: a repeated transform adds nothing */
+		if ((keep == NULL || keep(&t)) && prop->ntransforms < IKE_MAX_TRANSFORMS &&
+		    !ike_prop_has(prop, &t))
+			prop->xf[prop->ntransforms++] = t;
 	}
-	prop->ntransforms = nxf;
 	/* the proposal length must be used up exactly by its transforms */
 	if (r->left != 0)
 		return -EBADMSG;
@@ -201,20 +229,22 @@ done:
 	return ret;
 }
 
-int ike_parse_sa(const struct ike_pld *p, struct ike_sa_pld *sa)
+int ike_parse_sa_filter(const struct ike_pld *p, struct ike_sa_pld *sa,
+			bool (*keep)(const struct ike_transform *t))
 {
+	struct ike_proposal scratch;
 	struct ike_reader r;
 	int ret = 0;
 
 	ike_reader_init(&r, p->body, p->len);
 	sa->nproposals = 0;
+	sa->nwire = 0;
 	while (r.left) {
+		struct ike_proposal *prop;
 		struct ike_reader pr;
 		uint8_t last, reserved;
 		uint16_t plen;
 
-		if (sa->nproposals == IKE_MAX_PROPOSALS)
-			return -E2BIG;
 		TRY(ike_read_u8(&r, &last));
 		TRY(ike_read_u8(&r, &reserved));
 		TRY(ike_read_u16(&r, &plen));
@@ -224,13 +254,22 @@ int ike_parse_sa(const struct ike_pld *p, struct ike_sa_pld *sa)
 		/* 2 = more proposals follow, 0 = last (§3.3.1) */
 		if (last != (r.left ? 2 : 0))
 			return -EBADMSG;
-		TRY(ike_parse_proposal(&pr, &sa->prop[sa->nproposals]));
-		sa->nproposals++;
+		/* past what is kept, still read and checked */
+		prop = sa->nproposals < IKE_MAX_PROPOSALS ? &sa->prop[sa->nproposals] : &scratch;
+		TRY(ike_parse_proposal(&pr, prop, keep));
+		if (prop != &scratch)
+			sa->nproposals++;
+		sa->nwire++;
 	}
-	if (sa->nproposals == 0)
+	if (sa->nwire == 0)
 		return -EBADMSG;
 done:
 	return ret;
+}
+
+int ike_parse_sa(const struct ike_pld *p, struct ike_sa_pld *sa)
+{
+	return ike_parse_sa_filter(p, sa, NULL);
 }
 
 int ike_parse_ke(const struct ike_pld *p, struct ike_ke *ke)
@@ -348,8 +387,8 @@ int ike_parse_ts(const struct ike_pld *p, struct ike_ts_pld *ts)
 	ike_reader_init(&r, p->body, p->len);
 	TRY(ike_read_u8(&r, &n));
 	TRY(ike_read_skip(&r, 3));
-	if (n > IKE_MAX_TS)
-		return -E2BIG;
+	/* every count the octet can hold fits in ts->ts[] */
+	_Static_assert(IKE_MAX_TS >= UINT8_MAX, "IKE_MAX_TS below the wire's limit");
 	for (size_t i = 0; i < n; i++) {
 		struct ike_ts *t = &ts->ts[i];
 		struct ike_reader sr;

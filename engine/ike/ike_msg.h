@@ -86,8 +86,15 @@ int ike_msg_sk_span(const struct ike_msg *m, const uint8_t *buf, size_t *aadlen,
 
 /* ---- payload contents ---- */
 
-/* What one SA payload may carry, ours or a peer's; ours always fits (ike_proposal.c). */
-#define IKE_MAX_PROPOSALS  16
+/*
+ * What is kept of an SA payload. The wire allows 255 transforms per
+ * proposal and as many proposals as fit in 64 KiB; all of them are read
+ * and checked, the first IKE_MAX_PROPOSALS proposals are kept, and of each
+ * the transforms the caller's filter keeps, up to IKE_MAX_TRANSFORMS (see
+ * ike_parse_sa_filter()); our own offers always fit (ike_proposal.c). Real peers stay far below: strongSwan's default
+ * IKE proposal has 38 transforms, of which 22 are of use here.
+ */
+#define IKE_MAX_PROPOSALS  32
 #define IKE_MAX_TRANSFORMS 64
 
 struct ike_transform {
@@ -102,12 +109,18 @@ struct ike_proposal {
 	uint8_t protocol; /* IKE_PROTO_* */
 	uint8_t spi_size;
 	uint8_t spi[8];
-	size_t ntransforms;
+	size_t ntransforms; /* kept, in xf[] */
 	struct ike_transform xf[IKE_MAX_TRANSFORMS];
+	/* what was on the wire, kept or not (RFC 7296 §3.3.6 needs it) */
+	size_t nwire;	     /* transforms in the proposal */
+	uint16_t types;	     /* bit t: a transform of type t (1-15) was offered */
+	bool unknown_type;   /* a transform of type 0 or above 15 was offered */
+	bool integ_not_none; /* an INTEG transform other than NONE was offered */
 };
 
 struct ike_sa_pld {
-	size_t nproposals;
+	size_t nproposals; /* kept, in prop[] */
+	size_t nwire;	   /* proposals in the payload */
 	struct ike_proposal prop[IKE_MAX_PROPOSALS];
 };
 
@@ -165,7 +178,8 @@ struct ike_vendor {
 	size_t len;
 };
 
-#define IKE_MAX_TS 16
+/* All a TS payload can carry: its count is one octet. */
+#define IKE_MAX_TS 255
 
 struct ike_ts {
 	uint8_t type; /* IKE_TS_IPV4_ADDR_RANGE / IPV6; others are kept, not decoded */
@@ -196,6 +210,13 @@ struct ike_cp {
 };
 
 /* Parsers: one per payload, from the chain entry. -E2BIG past the limits above. */
+/*
+ * The SA payload. keep (NULL: keep all) says which transforms to store; the
+ * rest are read, checked and counted in the proposal's nwire/types only.
+ * Transforms kept past IKE_MAX_TRANSFORMS are dropped the same way.
+ */
+int ike_parse_sa_filter(const struct ike_pld *p, struct ike_sa_pld *sa,
+			bool (*keep)(const struct ike_transform *t));
 int ike_parse_sa(const struct ike_pld *p, struct ike_sa_pld *sa);
 int ike_parse_ke(const struct ike_pld *p, struct ike_ke *ke);
 int ike_parse_nonce(const struct ike_pld *p, struct ike_nonce *n);

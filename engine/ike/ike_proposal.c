@@ -75,20 +75,56 @@ static bool ike_conf_has(const uint16_t *ids, const uint16_t *bits, size_t n, ui
 	return false;
 }
 
+/*
+ * A transform worth keeping from a peer's offer: one we know and could use
+ * (NONE for INTEG and DH, both ESN values). The rest are skipped, noted
+ * only in the proposal's types.
+ */
+static bool ike_xf_usable(const struct ike_transform *t)
+{
+	if (t->unknown_attr)
+		return false;
+	switch (t->type) {
+	case XFORM_ESN:
+		return t->id <= 1;
+	case XFORM_INTEG:
+	case XFORM_DH:
+		if (t->id == 0)
+			return true;
+		break;
+	default:
+		break;
+	}
+	return xform_lookup(t->type, t->id, t->keylen) != NULL;
+}
+
+int ike_prop_parse(const struct ike_pld *p, struct ike_sa_pld *sa)
+{
+	return ike_parse_sa_filter(p, sa, ike_xf_usable);
+}
+
 /* Choose from one offered proposal; false if some transform type has no acceptable value. */
 static bool ike_prop_match(const struct ike_proposal *op, const struct ike_prop_conf *c,
 			   uint16_t prefer_dh, struct ike_selected *sel)
 {
 	bool seen[6] = {false};
 	bool dh_none_offered = false, esn0 = false, esn1 = false;
+	bool integ_not_none = op->integ_not_none;
 
 	memset(sel, 0, sizeof(*sel));
+	/* a transform type we do not know makes the proposal unacceptable (§3.3.6) */
+	if (op->unknown_type || (op->types & ~0x3eu))
+		return false;
+	for (size_t t = 1; t <= 5; t++)
+		seen[t] = op->types & (1u << t);
 	for (size_t i = 0; i < op->ntransforms; i++) {
 		const struct ike_transform *t = &op->xf[i];
 		const struct xform *x;
 
 		if (t->type >= 1 && t->type <= 5)
 			seen[t->type] = true;
+		if (t->type == XFORM_INTEG && t->id != IKE_AUTH_NONE)
+			integ_not_none = true;
 		if (t->unknown_attr)
 			continue;
 		switch (t->type) {
@@ -147,10 +183,8 @@ static bool ike_prop_match(const struct ike_proposal *op, const struct ike_prop_
 	if (sel->encr && sel->encr->kind == XK_AEAD) {
 		/* AEAD carries its own integrity: an INTEG other than NONE is not allowed */
 		sel->integ = NULL;
-		for (size_t i = 0; i < op->ntransforms; i++) {
-			if (op->xf[i].type == XFORM_INTEG && op->xf[i].id != IKE_AUTH_NONE)
-				return false;
-		}
+		if (integ_not_none)
+			return false;
 	} else if (sel->encr && sel->integ == NULL) {
 		return false;
 	}
@@ -274,23 +308,40 @@ void ike_prop_describe(const struct ike_prop_conf *pc, size_t n, bool ike, char 
 
 void ike_offer_describe(const struct ike_sa_pld *sa, char *buf, size_t len)
 {
-	size_t off = 0;
+	char tail[64] = "";
+	size_t off = 0, room, tl = 0;
 
 	buf[0] = '\0';
-	if (sa->nproposals == 0)
+	if (sa->nproposals == 0 || len == 0)
 		return;
-	for (size_t i = 0; i < sa->prop[0].ntransforms && off < len; i++) {
+	/* what the first proposal had that we skipped, and the other proposals */
+	if (sa->prop[0].nwire > sa->prop[0].ntransforms)
+		tl = (size_t)snprintf(tail, sizeof(tail), " (+%zu unsupported)",
+				      sa->prop[0].nwire - sa->prop[0].ntransforms);
+	if (sa->nwire > 1 && tl < sizeof(tail))
+		tl += (size_t)snprintf(tail + tl, sizeof(tail) - tl, " and %zu more proposal%s",
+				       sa->nwire - 1, sa->nwire > 2 ? "s" : "");
+	if (tl >= sizeof(tail))
+		tl = sizeof(tail) - 1;
+	/* the transforms, cut short with "..." so that the tail always fits */
+	room = len > tl + 4 ? len - tl - 4 : 0;
+	for (size_t i = 0; i < sa->prop[0].ntransforms; i++) {
 		const struct ike_transform *t = &sa->prop[0].xf[i];
 		const struct xform *x = xform_lookup(t->type, t->id, t->keylen);
-		char nb[24];
+		char nb[24], one[32];
 		int k;
 
-		k = snprintf(buf + off, len - off, "%s%s", i ? "/" : "",
+		k = snprintf(one, sizeof(one), "%s%s", i ? "/" : "",
 			     x ? x->shortname : xform_name(t->type, t->id, nb, sizeof(nb)));
 		if (k < 0)
 			return;
-		off += (size_t)k;
+		if (off + (size_t)k >= room) {
+			ike_cat(buf, len, &off, "...");
+			break;
+		}
+		ike_cat(buf, len, &off, one);
 	}
+	ike_cat(buf, len, &off, tail);
 }
 
 /*
@@ -308,6 +359,7 @@ void ike_prop_strip_dh(struct ike_sa_pld *sa)
 				p->xf[k++] = p->xf[j];
 		}
 		p->ntransforms = k;
+		p->types &= (uint16_t) ~(1u << XFORM_DH);
 	}
 }
 

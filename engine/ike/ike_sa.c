@@ -57,6 +57,25 @@ void ike_log(struct ike_engine *e, enum ike_log_level lvl, const char *fmt, ...)
 	e->env.log(e->env.ctx, lvl, msg);
 }
 
+void ike_drop(struct ike_engine *e, uint64_t *counter, const struct ike_addr *peer, const char *fmt,
+	      ...)
+{
+	char why[256], a[IKE_ADDR_STRLEN];
+	va_list ap;
+
+	(*counter)++;
+	if (e->env.log == NULL || IKE_LOG_INFO > e->opts.log_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (peer)
+		ike_log(e, IKE_LOG_INFO, "dropped message from %s: %s",
+			ike_addr_str(peer, a, sizeof(a)), why);
+	else
+		ike_log(e, IKE_LOG_INFO, "dropped message: %s", why);
+}
+
 uint64_t ike_rekey_time(struct ike_engine *e, uint32_t lifetime_s)
 {
 	uint64_t ms = (uint64_t)lifetime_s * 1000, margin = ms / 10;
@@ -954,6 +973,7 @@ static void ike_answer_error(struct ike_sa *sa, const struct ike_msg *m, uint16_
 
 	ike_writer_init(&w, ibuf, sizeof(ibuf));
 	ike_add_notify(&w, type, data, len);
+	ike_count_refusal(sa->eng, type);
 	ike_send_response(sa, m->hdr.exchange, m->hdr.msgid, &w);
 }
 
@@ -968,20 +988,24 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 
 	/* the Initiator flag names the original initiator as sender (§3.1) */
 	if (!!(m->hdr.flags & IKE_FLAG_INITIATOR) == sa->initiator) {
-		e->stats.drop_unknown_spi++;
+		ike_drop(e, &e->stats.drop_unknown_spi, src,
+			 "Initiator flag does not match our role in the IKE SA");
 		return;
 	}
 	if (response) {
 		if (!sa->req.active || m->hdr.msgid != sa->req.msgid ||
 		    m->hdr.exchange != sa->req.exchange) {
-			e->stats.drop_msgid++;
+			ike_drop(e, &e->stats.drop_msgid, src, "response %u to no request of ours",
+				 m->hdr.msgid);
 			return;
 		}
 	} else {
 		bool retrans = sa->resp.valid && m->hdr.msgid == sa->resp.msgid;
 
 		if (!retrans && m->hdr.msgid != sa->msgid_in) {
-			e->stats.drop_msgid++;
+			ike_drop(e, &e->stats.drop_msgid, src,
+				 "request with message ID %u, expected %u", m->hdr.msgid,
+				 sa->msgid_in);
 			return;
 		}
 	}
@@ -990,11 +1014,13 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 		return;
 	ret = ike_open_sk(sa, buf, m, plain, len);
 	if (ret == -EACCES) {
-		e->stats.drop_integrity++;
+		ike_drop(e, &e->stats.drop_integrity, src,
+			 "integrity check of the SK payload failed");
 		goto done;
 	}
 	if (ret < 0) {
-		e->stats.drop_malformed++;
+		ike_drop(e, &e->stats.drop_malformed, src,
+			 "malformed SK payload or inner payloads");
 		goto done;
 	}
 	sa->last_rx_ms = ike_now(e);
@@ -1031,9 +1057,8 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 				ike_answer_error(sa, m, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD, &t, 1);
 			goto done;
 		}
-		e->stats.drop_rules++;
-		ike_log(e, IKE_LOG_INFO, "dropped message: payload %s breaks the exchange rules",
-			ike_payload_name(v.type, pn, sizeof(pn)));
+		ike_drop(e, &e->stats.drop_rules, src, "payload %s breaks the exchange rules",
+			 ike_payload_name(v.type, pn, sizeof(pn)));
 		if (!response)
 			ike_answer_error(sa, m, IKE_N_INVALID_SYNTAX, NULL, 0);
 		goto done;
@@ -1046,7 +1071,8 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 		else if (sa->state == IKE_SA_HALF_OPEN)
 			ike_auth_request(sa, m);
 		else
-			e->stats.drop_unexpected++;
+			ike_drop(e, &e->stats.drop_unexpected, src,
+				 "IKE_AUTH request for an IKE SA past IKE_AUTH");
 		break;
 	case IKE_CREATE_CHILD_SA:
 		if (response)
@@ -1054,7 +1080,8 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 		else if (sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_DELETING)
 			ike_child_request(sa, m);
 		else
-			e->stats.drop_unexpected++;
+			ike_drop(e, &e->stats.drop_unexpected, src,
+				 "CREATE_CHILD_SA request before the IKE SA is up");
 		break;
 	case IKE_INFORMATIONAL:
 		if (response)
@@ -1062,10 +1089,11 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 		else if (sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_DELETING)
 			ike_info_request(sa, m);
 		else
-			e->stats.drop_unexpected++;
+			ike_drop(e, &e->stats.drop_unexpected, src,
+				 "INFORMATIONAL request before the IKE SA is up");
 		break;
 	default:
-		e->stats.drop_unexpected++;
+		ike_drop(e, &e->stats.drop_unexpected, src, "exchange type %u", m->hdr.exchange);
 		break;
 	}
 done:
@@ -1078,6 +1106,7 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 {
 	struct ike_msg *m;
 	struct ike_sa *sa;
+	int ret;
 
 	e->stats.rx++;
 	/* a NAT keepalive (RFC 3948 §2.3) */
@@ -1086,14 +1115,23 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 	m = malloc(sizeof(*m));
 	if (m == NULL)
 		return;
-	if (ike_msg_parse(buf, len, m) < 0 || (m->hdr.version >> 4) != 2) {
-		e->stats.drop_malformed++;
+	ret = ike_msg_parse(buf, len, m);
+	if (ret < 0) {
+		ike_drop(e, &e->stats.drop_malformed, src, "%zu bytes: %s", len,
+			 ret == -EMSGSIZE ? "more than 64 payloads"
+					  : "malformed header or payload chain");
+		goto done;
+	}
+	if ((m->hdr.version >> 4) != 2) {
+		ike_drop(e, &e->stats.drop_malformed, src, "IKE major version %u",
+			 m->hdr.version >> 4);
 		goto done;
 	}
 	if (m->hdr.exchange == IKE_SA_INIT) {
 		ike_log_msg(e, "received", src, m);
 		if (m->hdr.msgid != 0) {
-			e->stats.drop_msgid++;
+			ike_drop(e, &e->stats.drop_msgid, src, "IKE_SA_INIT with message ID %u",
+				 m->hdr.msgid);
 			goto done;
 		}
 		if (!(m->hdr.flags & IKE_FLAG_RESPONSE)) {
@@ -1101,7 +1139,9 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 
 			if (!(m->hdr.flags & IKE_FLAG_INITIATOR) ||
 			    memcmp(m->hdr.spi_r, zero, 8) != 0) {
-				e->stats.drop_malformed++;
+				ike_drop(e, &e->stats.drop_malformed, src,
+					 "IKE_SA_INIT request without the Initiator flag or with "
+					 "an SPIr");
 				goto done;
 			}
 			sa = ike_sa_find_half_open(e, m->hdr.spi_i, src);
@@ -1114,7 +1154,8 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 				goto done;
 			}
 			if (sa) {
-				e->stats.drop_unexpected++;
+				ike_drop(e, &e->stats.drop_unexpected, src,
+					 "another IKE_SA_INIT for a half-open IKE SA");
 				goto done;
 			}
 			ike_init_request(e, src, dst, buf, len, m);
@@ -1122,7 +1163,8 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 		}
 		sa = ike_sa_find_init_sent(e, &m->hdr);
 		if (sa == NULL || !ike_addr_equal(&sa->remote, src)) {
-			e->stats.drop_unknown_spi++;
+			ike_drop(e, &e->stats.drop_unknown_spi, src,
+				 "IKE_SA_INIT response to no request of ours");
 			goto done;
 		}
 		ike_init_response(sa, buf, len, m);
@@ -1130,7 +1172,7 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 	}
 	sa = ike_sa_find(e, &m->hdr);
 	if (sa == NULL) {
-		e->stats.drop_unknown_spi++;
+		ike_drop(e, &e->stats.drop_unknown_spi, src, "no IKE SA with these SPIs");
 		goto done;
 	}
 	ike_input_encrypted(e, sa, src, dst, buf, len, m);

@@ -214,6 +214,13 @@ uint64_t ike_rekey_time(struct ike_engine *e, uint32_t lifetime_s);
 void ike_log(struct ike_engine *e, enum ike_log_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool ike_log_enabled(const struct ike_engine *e, enum ike_log_level lvl);
+/*
+ * A message not processed: count it under counter and say why (INFO,
+ * starting "dropped": the glue shows it under `debug crypto ikev2 error`).
+ * peer may be NULL.
+ */
+void ike_drop(struct ike_engine *e, uint64_t *counter, const struct ike_addr *peer, const char *fmt,
+	      ...) __attribute__((format(printf, 4, 5)));
 /* Packet debug: exchange, direction, message ID and the payload list; never contents. */
 void ike_log_msg(struct ike_engine *e, const char *what, const struct ike_addr *peer,
 		 const struct ike_msg *m);
@@ -263,10 +270,14 @@ void ike_xmit_tick(struct ike_sa *sa, uint64_t now);
 uint64_t ike_xmit_next(const struct ike_sa *sa);
 void ike_hdr_for(const struct ike_sa *sa, struct ike_hdr *h, uint8_t exchange, bool response,
 		 uint32_t msgid);
+/* An error notify is being sent: count it under its type (struct ike_stats). */
+void ike_count_refusal(struct ike_engine *e, uint16_t type);
 /* Write a notify with no SPI into w. */
 int ike_add_notify(struct ike_writer *w, uint16_t type, const void *data, size_t len);
 
 /* ---- ike_proposal.c ---- */
+/* A peer's SA payload, keeping only the transforms this engine could use. */
+int ike_prop_parse(const struct ike_pld *p, struct ike_sa_pld *sa);
 int ike_prop_build(const struct ike_prop_conf *pc, size_t n, uint8_t protocol, const uint8_t *spi,
 		   size_t spi_size, bool with_dh, uint16_t first_dh, struct ike_sa_pld *out);
 /* Choose from offered what mine accepts; prefer_dh: the KE group if any. -ENOENT: none. */
@@ -300,6 +311,7 @@ size_t ike_ts_narrow(const struct ike_ts_pld *offered, const struct ike_ts_range
 bool ike_ts_within(const struct ike_ts_pld *got, const struct ike_ts_range *offered, size_t n);
 void ike_ts_describe(const struct ike_ts_pld *ts, char *buf, size_t len);
 void ike_ts_range_describe(const struct ike_ts_range *r, size_t n, char *buf, size_t len);
+bool ike_ts_ranges_are_prefixes(const struct ike_ts_range *r, size_t n);
 
 /* ---- ike_init.c ---- */
 int ike_init_start(struct ike_sa *sa);
@@ -338,6 +350,8 @@ int ike_child_rekey_start(struct ike_sa *sa, struct ike_child *old);
 int ike_child_create_start(struct ike_sa *sa);
 /* An auto tunnel's IKE SA without a CHILD_SA gets one again (called from the tick). */
 bool ike_child_wanted(const struct ike_sa *sa, uint64_t now);
+/* A new CHILD_SA was refused: the next attempt later, each time twice as late. */
+void ike_child_retry_later(struct ike_sa *sa);
 int ike_ike_rekey_start(struct ike_sa *sa);
 void ike_child_request(struct ike_sa *sa, const struct ike_msg *m);
 void ike_child_response(struct ike_sa *sa, const struct ike_msg *m);

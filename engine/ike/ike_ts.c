@@ -230,3 +230,23 @@ void ike_log_choice(struct ike_sa *sa, const char *what, const struct ike_select
 	ike_ts_range_describe(tsr, nr, r, sizeof(r));
 	ike_log(sa->eng, IKE_LOG_DEBUG, "%s: %s, selectors %s === %s", what, alg, l, r);
 }
+
+/* True when every range is start..end of one prefix (what XFRM selectors can hold). */
+bool ike_ts_ranges_are_prefixes(const struct ike_ts_range *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t alen = ike_alen(r[i].family), bit = 0;
+
+		/* the common leading bits, then start all zero and end all one */
+		while (bit < alen * 8 &&
+		       ((r[i].start[bit / 8] ^ r[i].end[bit / 8]) & (0x80 >> (bit % 8))) == 0)
+			bit++;
+		for (; bit < alen * 8; bit++) {
+			unsigned m = 0x80u >> (bit % 8);
+
+			if ((r[i].start[bit / 8] & m) || !(r[i].end[bit / 8] & m))
+				return false;
+		}
+	}
+	return true;
+}

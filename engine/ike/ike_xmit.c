@@ -36,6 +36,31 @@ int ike_add_notify(struct ike_writer *w, uint16_t type, const void *data, size_t
 	return ike_build_notify(w, &n);
 }
 
+void ike_count_refusal(struct ike_engine *e, uint16_t type)
+{
+	switch (type) {
+	case IKE_N_INVALID_KE_PAYLOAD:
+		e->stats.invalid_ke_sent++;
+		break;
+	case IKE_N_NO_PROPOSAL_CHOSEN:
+		e->stats.no_proposal_sent++;
+		break;
+	case IKE_N_TS_UNACCEPTABLE:
+		e->stats.ts_unacceptable_sent++;
+		break;
+	case IKE_N_INVALID_SYNTAX:
+		e->stats.invalid_syntax_sent++;
+		break;
+	case IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD: /* counted as unsupported_critical */
+	case IKE_N_AUTHENTICATION_FAILED:	 /* counted as auth_failed */
+		break;
+	default:
+		if (type <= IKE_N_ERROR_MAX)
+			e->stats.other_error_sent++;
+		break;
+	}
+}
+
 int ike_send_plain(struct ike_engine *e, const struct ike_addr *src, const struct ike_addr *dst,
 		   const uint8_t *buf, size_t len)
 {

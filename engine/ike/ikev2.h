@@ -241,7 +241,11 @@ struct ike_stats {
 	uint64_t retransmits;	   /* our requests sent again */
 	uint64_t resp_from_cache;  /* retransmitted requests answered from the cache */
 	uint64_t cookies_sent;
-	uint64_t invalid_ke_sent;
+	uint64_t invalid_ke_sent;      /* IKE_SA_INIT and CREATE_CHILD_SA */
+	uint64_t no_proposal_sent;     /* NO_PROPOSAL_CHOSEN, for IKE or CHILD SAs */
+	uint64_t ts_unacceptable_sent; /* TS_UNACCEPTABLE */
+	uint64_t invalid_syntax_sent;  /* INVALID_SYNTAX */
+	uint64_t other_error_sent;     /* other error notifies (TEMPORARY_FAILURE ...) */
 	uint64_t unsupported_critical;
 	uint64_t ike_established;
 	uint64_t child_installed;

@@ -31,6 +31,11 @@ static int slot_family(enum ike_sock_slot slot)
 	return slot <= IKE_SOCK_V4_NATT ? AF_INET : AF_INET6;
 }
 
+static bool is_keepalive(const uint8_t *buf, size_t len)
+{
+	return len == 1 && buf[0] == 0xff;
+}
+
 static int set_int(int fd, int level, int name, int value)
 {
 	return setsockopt(fd, level, name, &value, sizeof(value)) < 0 ? -errno : 0;
@@ -229,7 +234,7 @@ int ike_sock_recv(struct ike_sock *s, int fd, struct ike_dgram *d, size_t cap)
 	}
 	read_pktinfo(&msg, d, s->port[slot]);
 	if (d->natt) {
-		if (n == 1 && d->buf[0] == 0xff) {
+		if (is_keepalive(d->buf, (size_t)n)) {
 			s->stats.rx_keepalive++;
 			return 0;
 		}
@@ -277,9 +282,10 @@ int ike_sock_send(struct ike_sock *s, const struct ike_dgram *d)
 		return -EAFNOSUPPORT;
 	if (d->local.ss_family && d->local.ss_family != family)
 		return -EINVAL;
-	if (d->natt) {
+	/* A NAT keepalive is the single octet 0xff and nothing else (RFC 3948
+	 * §2.3): no marker in front, or the peer reads a broken IKE header. */
+	if (d->natt && !is_keepalive(d->buf, d->len))
 		iov[msg.msg_iovlen++] = (struct iovec){(void *)marker, sizeof(marker)};
-	}
 	iov[msg.msg_iovlen++] = (struct iovec){d->buf, d->len};
 	if (d->local.ss_family == AF_INET) {
 		struct in_pktinfo pi = {0};

@@ -6,8 +6,9 @@
  * A received datagram arrives with both addresses, so that the reply
  * leaves from the address the request was sent to (a gateway with several
  * addresses must not answer from another one).  On the NAT-T port the
- * four-byte non-ESP marker is stripped on receive and prepended on send;
- * NAT keepalives (one byte 0xff) are swallowed and counted.  Nothing
+ * four-byte non-ESP marker is stripped on receive and prepended on send,
+ * except to a NAT keepalive (the one byte 0xff, RFC 3948 §2.3), which goes
+ * out as it is; keepalives received are swallowed and counted.  Nothing
  * here blocks: the sockets are non-blocking and the caller polls the
  * descriptors from ike_sock_fds().
  */

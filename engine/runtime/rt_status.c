@@ -96,6 +96,10 @@ void rt_ike_stats(const struct eng_rt *rt, struct eng_ike_stats *out)
 	out->resp_from_cache = st->resp_from_cache;
 	out->cookies_sent = st->cookies_sent;
 	out->invalid_ke_sent = st->invalid_ke_sent;
+	out->no_proposal_sent = st->no_proposal_sent;
+	out->ts_unacceptable_sent = st->ts_unacceptable_sent;
+	out->invalid_syntax_sent = st->invalid_syntax_sent;
+	out->other_error_sent = st->other_error_sent;
 	out->auth_failed = st->auth_failed;
 	out->ike_established = st->ike_established;
 	out->ike_rekeyed = st->ike_rekeyed;

@@ -758,6 +758,8 @@ static void test_responder_identity_wrong(void **state)
 
 static void test_ts_unacceptable(void **state)
 {
+	struct ike_tunnel_info ia, ib;
+
 	subnet(&CA.remote_net[0], "10.9.0.0", 24);
 	load();
 	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
@@ -767,15 +769,129 @@ static void test_ts_unacceptable(void **state)
 	assert_string_equal(A.reason, "TS_UNACCEPTABLE: peer 192.0.2.2 refused 10.1.0.0/24 === "
 				      "10.9.0.0/24");
 	assert_int_equal(A.n_installed + B.n_installed, 0);
-	/* a deleted the useless IKE SA; b followed */
-	assert_int_equal(A.state, IKE_TUN_DOWN);
+	/* a CHILD_SA refusal leaves the IKE SA up on both sides (RFC 7296 §2.21.2) */
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(B.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ia.ike_up);
+	assert_true(ib.ike_up);
+	assert_int_equal(ia.n_ike_sa, 1);
+	assert_int_equal(ib.n_ike_sa, 1);
+	assert_int_equal(ike_engine_stats(B.e)->ts_unacceptable_sent, 1);
+	/* and it works: a Delete from a reaches b */
+	assert_int_equal(ike_delete(A.e, "to-b"), 0);
+	fn_run();
 	assert_int_equal(B.state, IKE_TUN_DOWN);
-	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
-	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+}
+
+/*
+ * An auto tunnel whose CHILD_SA is refused in IKE_AUTH keeps its IKE SA and
+ * asks again with CREATE_CHILD_SA, 2 s later and then backing off, not in a
+ * loop; once b allows the selectors, the tunnel is up on the same IKE SA.
+ */
+static void test_child_refused_auto_retry(void **state)
+{
+	struct ike_tunnel_info ia;
+	uint8_t spi_i[8];
+
+	CA.start = IKE_START_AUTO;
+	subnet(&CA.remote_net[0], "10.9.0.0", 24);
+	load();
+	assert_true(fn_next_timer(0));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	memcpy(spi_i, ia.spi_i, 8);
+	assert_int_equal(ike_next_timeout(A.e), fn.now + 2000);
+	/* the retry is refused too, with a reason, and the next one waits longer */
+	assert_true(fn_next_timer(2000));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_string_equal(A.reason, "peer 192.0.2.2 refused a new CHILD_SA: TS_UNACCEPTABLE");
+	assert_int_equal(ike_next_timeout(A.e), fn.now + 4000);
+	assert_int_equal(ike_engine_stats(B.e)->ts_unacceptable_sent, 2);
+	/* still the IKE SA of the start, and no request in a loop meanwhile */
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_memory_equal(ia.spi_i, spi_i, 8);
+	assert_int_equal(A.sent, 2 + 1);
+	/* b now allows 10.9.0.0/24 (its new configuration replaces its SAs) */
+	subnet(&CB.local_net[0], "10.9.0.0", 24);
+	assert_int_equal(ike_conf_set(B.e, &CB), 0);
+	while (A.state != IKE_TUN_UP && fn_next_timer(60000))
+		fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(A.n_installed, 1);
+	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
+/* The other way round: b initiates, a refuses the selectors; both IKE SAs stay. */
+static void test_ts_unacceptable_responder_a(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	subnet(&CB.remote_net[0], "10.8.0.0", 24);
+	load();
+	assert_int_equal(ike_initiate(B.e, "to-a"), 0);
+	fn_run();
+	assert_string_equal(A.reason, "TS_UNACCEPTABLE: peer wants 10.8.0.0/24 (we allow "
+				      "10.1.0.0/24)");
+	assert_string_equal(B.reason, "TS_UNACCEPTABLE: peer 192.0.2.1 refused 10.2.0.0/24 === "
+				      "10.8.0.0/24");
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(B.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ia.ike_up);
+	assert_true(ib.ike_up);
+	assert_int_equal(ike_engine_stats(A.e)->ts_unacceptable_sent, 1);
+	assert_int_equal(A.n_installed + B.n_installed, 0);
+}
+
+/* Every message not processed is counted and says why (debug crypto ikev2 error). */
+static void test_drop_reasons(void **state)
+{
+	struct ike_hdr h = {.version = IKE_VERSION_2, .exchange = IKE_INFORMATIONAL};
+	uint8_t junk[30], msg[64];
+	struct ike_writer w;
+	uint64_t before;
+
+	establish();
+	before = ike_engine_stats(B.e)->drop_malformed;
+	memset(junk, 0x41, sizeof(junk));
+	ike_input(B.e, &A.addr, &B.addr, junk, sizeof(junk));
+	assert_int_equal(ike_engine_stats(B.e)->drop_malformed, before + 1);
+	assert_non_null(strstr(B.log, "dropped message from 192.0.2.1: 30 bytes: malformed "
+				      "header or payload chain"));
+
+	memset(h.spi_i, 0x11, 8);
+	memset(h.spi_r, 0x22, 8);
+	h.flags = IKE_FLAG_INITIATOR;
+	ike_writer_init(&w, msg, sizeof(msg));
+	ike_msg_begin(&w, &h);
+	assert_int_equal(ike_msg_end(&w), 0);
+	before = ike_engine_stats(B.e)->drop_unknown_spi;
+	ike_input(B.e, &A.addr, &B.addr, msg, w.len);
+	assert_int_equal(ike_engine_stats(B.e)->drop_unknown_spi, before + 1);
+	assert_non_null(strstr(B.log, "dropped message from 192.0.2.1: no IKE SA with these SPIs"));
+
+	h.exchange = IKE_SA_INIT;
+	h.msgid = 1;
+	memset(h.spi_r, 0, 8);
+	ike_writer_init(&w, msg, sizeof(msg));
+	ike_msg_begin(&w, &h);
+	assert_int_equal(ike_msg_end(&w), 0);
+	ike_input(B.e, &A.addr, &B.addr, msg, w.len);
+	assert_non_null(
+	    strstr(B.log, "dropped message from 192.0.2.1: IKE_SA_INIT with message ID 1"));
+	/* and the tunnel is as it was */
+	assert_int_equal(B.state, IKE_TUN_UP);
 }
 
 static void test_child_proposal_mismatch(void **state)
 {
+	struct ike_tunnel_info ia, ib;
+
 	CB.child.encr_bits[0] = 128;
 	load();
 	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
@@ -785,6 +901,14 @@ static void test_child_proposal_mismatch(void **state)
 	assert_non_null(strstr(B.reason, "NO_PROPOSAL_CHOSEN: peer 192.0.2.1 offered "
 					 "aes256gcm16"));
 	assert_int_equal(A.n_installed + B.n_installed, 0);
+	/* a CHILD_SA-only refusal: the IKE SA stays on both sides */
+	assert_int_equal(A.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(B.state, IKE_TUN_IKE_NO_CHILD);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(ia.ike_up);
+	assert_true(ib.ike_up);
+	assert_int_equal(ike_engine_stats(B.e)->no_proposal_sent, 1);
 }
 
 static void test_ts_narrowing(void **state)
@@ -1510,6 +1634,7 @@ static void test_rekey_child_pfs_mismatch(void **state)
 	assert_int_equal(A.n_deleted, 0);
 	assert_int_equal(B.n_deleted, 0);
 	assert_int_equal(ike_engine_stats(A.e)->child_rekeyed, 0);
+	assert_int_equal(ike_engine_stats(B.e)->no_proposal_sent, 1);
 }
 
 /* The peer wants another PFS group (INVALID_KE_PAYLOAD): the rekey is redone with it. */
@@ -1526,6 +1651,10 @@ static void test_rekey_child_pfs_invalid_ke(void **state)
 	assert_int_equal(A.n_installed, 2);
 	assert_pair(&A.installed[1], &B.installed[1]);
 	assert_int_equal(A.sent, 2 + 3); /* refused, redone, old pair deleted */
+	/* counted in CREATE_CHILD_SA as in IKE_SA_INIT, and said */
+	assert_int_equal(ike_engine_stats(B.e)->invalid_ke_sent, 1);
+	assert_non_null(strstr(B.log, "CREATE_CHILD_SA request 2 from 192.0.2.1 refused: "
+				      "INVALID_KE_PAYLOAD"));
 	/* the next rekey uses the group that worked straight away */
 	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
 	fn_run();
@@ -1862,10 +1991,17 @@ static void test_install_fails_responder(void **state)
 	load();
 	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
 	fn_run();
-	assert_string_equal(B.reason, "cannot install the CHILD_SA: File exists");
-	assert_string_equal(A.reason, "peer 192.0.2.2 refused the CHILD_SA: TEMPORARY_FAILURE");
+	/* TEMPORARY_FAILURE is fatal in IKE_AUTH: both sides drop the IKE SA at once */
+	assert_string_equal(B.reason, "cannot install the CHILD_SA: File exists "
+				      "(TEMPORARY_FAILURE sent, IKE SA deleted)");
+	assert_string_equal(
+	    A.reason, "peer 192.0.2.2 refused IKE_AUTH after authenticating: TEMPORARY_FAILURE");
+	assert_int_equal(A.state, IKE_TUN_FAILED);
+	assert_int_equal(B.state, IKE_TUN_FAILED);
 	assert_int_equal(A.n_installed + B.n_installed, 0);
 	assert_int_equal(ike_next_timeout(A.e), UINT64_MAX);
+	assert_int_equal(ike_next_timeout(B.e), UINT64_MAX);
+	assert_int_equal(ike_engine_stats(B.e)->other_error_sent, 1);
 }
 
 /* A tunnel removed in the middle of its exchanges leaves nothing behind. */
@@ -1989,6 +2125,9 @@ int main(void)
 	    T(test_identity_fqdn_ok),
 	    T(test_responder_identity_wrong),
 	    T(test_ts_unacceptable),
+	    T(test_drop_reasons),
+	    T(test_ts_unacceptable_responder_a),
+	    T(test_child_refused_auto_retry),
 	    T(test_child_proposal_mismatch),
 	    T(test_ts_narrowing),
 	    T(test_no_reply),

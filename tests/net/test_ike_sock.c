@@ -214,6 +214,34 @@ static void test_natt_marker(void **state)
 	assert_memory_equal(back, wire, sizeof(wire));
 }
 
+/* A NAT keepalive leaves the NAT-T port as the one octet 0xff, nothing in
+ * front (RFC 3948 §2.3); a one-byte datagram to port 500 is sent as it is too. */
+static void test_keepalive_bytes(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t ka = 0xff, back[16];
+	struct ike_dgram d = {0};
+	ssize_t n;
+
+	if (!f)
+		skip();
+	d.peer = f->peer_addr;
+	d.natt = true;
+	d.buf = &ka;
+	d.len = 1;
+	assert_int_equal(ike_sock_send(&f->s, &d), 0);
+	n = recv(f->peer, back, sizeof(back), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(back[0], 0xff);
+
+	/* Any other one-byte datagram on 4500 still gets its marker. */
+	ka = 0xfe;
+	assert_int_equal(ike_sock_send(&f->s, &d), 0);
+	n = recv(f->peer, back, sizeof(back), 0);
+	assert_int_equal(n, 5);
+	assert_memory_equal(back, ((const uint8_t[]){0, 0, 0, 0, 0xfe}), 5);
+}
+
 static void test_not_ike(void **state)
 {
 	struct fixture *f = *state;
@@ -314,6 +342,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ike_port_round_trip, setup_v4, teardown),
 	    cmocka_unit_test_setup_teardown(test_natt_marker, setup_v4, teardown),
 	    cmocka_unit_test_setup_teardown(test_not_ike, setup_v4, teardown),
+	    cmocka_unit_test_setup_teardown(test_keepalive_bytes, setup_v4, teardown),
+	    cmocka_unit_test_setup_teardown(test_keepalive_bytes, setup_v6, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_calls, setup_v4, teardown),
 	    cmocka_unit_test_setup_teardown(test_ike_port_round_trip, setup_v6, teardown),
 	    cmocka_unit_test_setup_teardown(test_natt_marker, setup_v6, teardown),

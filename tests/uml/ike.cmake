@@ -24,7 +24,17 @@ if(TARGET ikesh)
     SCENARIO_SW_IKE=chacha20poly1305-prfsha256-ecp256 SCENARIO_SW_ESP=chacha20poly1305
     "SCENARIO_IKE=encryption chacha20-poly1305,prf sha256,group 19"
     "SCENARIO_IPSEC=encryption chacha20-poly1305")
+  # charon with no proposal lines at all (its 38-transform default) initiates
+  ikesh_uml_test(ike_sw_default_proposals scenarios/ike_strongswan.sh TIMEOUT 120
+    ENV ${IKE_ENV} SCENARIO_INIT=strongswan SCENARIO_SW_IKE=default SCENARIO_SW_ESP=default
+    "SCENARIO_IKE=encryption aes128,integrity sha256,group 19"
+    "SCENARIO_IPSEC=encryption aes128,integrity sha256")
   # failures show their cause in `show ipsec tunnel`
+  # charon asks for selectors ikesh does not allow: TS_UNACCEPTABLE, the IKE
+  # SA stays on both sides
+  ikesh_uml_test(ike_sw_ts_unacceptable scenarios/ike_strongswan.sh TIMEOUT 120
+    ENV ${IKE_ENV} SCENARIO_INIT=strongswan SCENARIO_SW_TS=10.7.0.0/24
+    "SCENARIO_EXPECT=Reason: .*TS_UNACCEPTABLE")
   ikesh_uml_test(ike_sw_no_proposal scenarios/ike_strongswan.sh TIMEOUT 120
     ENV ${IKE_ENV} SCENARIO_INIT=ikesh SCENARIO_SW_IKE=aes128-sha256-modp3072
     "SCENARIO_EXPECT=Reason: .*NO_PROPOSAL_CHOSEN")

@@ -3,13 +3,18 @@
 # the protected hosts through ESP, and the counters ikesh shows.
 #
 # SCENARIO_INIT      ikesh | strongswan: who initiates
-# SCENARIO_SW_IKE    charon's IKE proposal  (aes256gcm16-prfsha256-x25519)
-# SCENARIO_SW_ESP    charon's ESP proposal  (aes256gcm16)
+# SCENARIO_SW_IKE    charon's IKE proposal  (aes256gcm16-prfsha256-x25519);
+#                    default: no `proposals` line, charon's built-in default
+# SCENARIO_SW_ESP    charon's ESP proposal  (aes256gcm16); default: no
+#                    `esp_proposals` line
 # SCENARIO_IKE       ikesh `crypto ikev2 policy 1` lines, ','-separated
 # SCENARIO_IPSEC     ikesh `crypto ipsec policy P` lines, ','-separated
 # SCENARIO_PSK_SW    charon's key (default: the same as ikesh's): a mismatch test
 # SCENARIO_EXPECT    up | REGEX: the tunnel comes up, or `show ipsec tunnel`
 #                    shows REGEX as the reason it is down
+# SCENARIO_SW_TS     charon's local_ts (10.2.0.0/24); with another one ikesh
+#                    refuses the CHILD_SA alone: then both sides must keep
+#                    the IKE SA (RFC 7296 §2.21.2), which is checked
 # SCENARIO_MODE      basic (default) | rekey-sw | rekey-ikesh | dpd
 #   rekey-sw     charon rekeys the CHILD_SA every ~8 s and the IKE SA every
 #                ~15 s while hA pings hB for 30 s
@@ -28,10 +33,15 @@ psk=interop-secret-1
 psk_sw=${SCENARIO_PSK_SW:-$psk}
 expect=${SCENARIO_EXPECT:-up}
 mode=${SCENARIO_MODE:-basic}
+sw_ts=${SCENARIO_SW_TS:-10.2.0.0/24}
 work=$(pwd)
 
 sw_conn_extra=
 sw_child_extra=
+sw_ike_line="proposals = $sw_ike"
+[ "$sw_ike" = default ] && sw_ike_line="# proposals: charon's default"
+sw_esp_line="esp_proposals = $sw_esp"
+[ "$sw_esp" = default ] && sw_esp_line="# esp_proposals: charon's default"
 tun_extra=
 case $mode in
 basic | dpd) ;;
@@ -78,7 +88,7 @@ connections {
     version = 2
     local_addrs = 192.0.2.2
     remote_addrs = 192.0.2.1
-    proposals = $sw_ike
+    $sw_ike_line
     $sw_conn_extra
     local { auth = psk
             id = 192.0.2.2 }
@@ -86,9 +96,9 @@ connections {
              id = 192.0.2.1 }
     children {
       net {
-        local_ts = 10.2.0.0/24
+        local_ts = $sw_ts
         remote_ts = 10.1.0.0/24
-        esp_proposals = $sw_esp
+        $sw_esp_line
         start_action = $sw_start
         $sw_child_extra
       }
@@ -185,6 +195,12 @@ EOF
 		cat <<EOF
 @until 40 $expect :: show ipsec tunnel SW
 EOF
+		[ "$sw_ts" != 10.2.0.0/24 ] && cat <<EOF
+@expect State: UP-NO-IPSEC
+show crypto ikev2 sa
+@expect READY
+@sh sh $work/sw/check_ike_kept.sh
+EOF
 	elif [ "$mode" = basic ]; then
 		cat <<EOF
 @until 30 State: UP-ACTIVE :: show ipsec tunnel SW
@@ -199,6 +215,13 @@ show crypto ipsec sa
 show crypto session detail
 @expect UP-ACTIVE
 @sh sh $work/sw/check_sas.sh
+EOF
+		# charon's KE is curve25519, which ikesh does not take here
+		[ "$sw_ike" = default ] && cat <<EOF
+show crypto ikev2 stats
+@expect ^INVALID_KE_PAYLOAD sent +: 1$
+@expect ^NO_PROPOSAL_CHOSEN sent +: 0$
+@expect ^Messages dropped \(invalid\) +: 0$
 EOF
 	elif [ "$mode" = rekey-sw ] || [ "$mode" = rekey-ikesh ]; then
 		n=150
@@ -248,6 +271,14 @@ EOF
 	fi
 } >steps
 
+# charon's view after a CHILD_SA refusal: the IKE SA stays, no CHILD_SA
+cat >sw/check_ike_kept.sh <<EOF
+swanctl --list-sas $vici 2>/dev/null >$work/sw/sas.out
+cat $work/sw/sas.out
+grep -q 'ESTABLISHED' $work/sw/sas.out || { echo "charon dropped the IKE SA"; exit 1; }
+! grep -q 'INSTALLED' $work/sw/sas.out || { echo "charon has a CHILD_SA"; exit 1; }
+grep -E 'failed to establish CHILD_SA, keeping IKE_SA|TS_UNACCEPTABLE' $work/sw/charon.log | head -n 3
+EOF
 # charon's view while the tunnel is up: 5 echo requests in, 5 replies out
 cat >sw/check_sas.sh <<EOF
 swanctl --list-sas $vici 2>/dev/null >$work/sw/sas.out
@@ -280,9 +311,15 @@ fi
 case $mode in
 basic)
 	if [ "$expect" = up ]; then
+		if [ "$sw_ike" = default ]; then
+			# what charon offered (it logs its proposals when it selects)
+			grep -m 1 'configured proposals: IKE' sw/charon.log
+			grep -m 1 'selected proposal: IKE' sw/charon.log
+		fi
 		ok "ikesh and strongSwan: tunnel up, 5 pings through ESP ($init initiates, $sw_ike / $sw_esp)"
 	else
 		ok "ikesh shows why the tunnel is down: /$expect/"
+		[ "$sw_ts" != 10.2.0.0/24 ] && ok "both ikesh and charon kept the IKE SA"
 	fi
 	;;
 rekey-sw) ok "charon rekeyed the CHILD_SA and the IKE SA during a ping, at most one packet lost" ;;
