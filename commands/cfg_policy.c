@@ -319,15 +319,24 @@ static int ipsec_set(struct cmd_sess *cs, const struct cmd_args *args)
 }
 
 /* `pfs group N` in both the ipsec policy and the tunnel. */
-struct cli_command *reg_pfs(struct cli_def *cli, int mode, cmd_handler fn)
+const char pfs_help[] = "Perfect forward secrecy for child SAs";
+
+void reg_pfs_group(struct cli_def *cli, struct cli_command *pfs, cmd_handler fn)
 {
-	struct cli_command *pfs, *c;
+	struct cli_command *c;
 	struct cli_optarg *o;
 
-	pfs = cmd_leaf(cli, NULL, "pfs", mode, true, "Perfect forward secrecy for child SAs", fn);
-	c = cmd_leaf(cli, pfs, "group", mode, true, "Diffie-Hellman group of the PFS exchange", fn);
+	c = cmd_leaf(cli, pfs, "group", pfs->mode, true, "Diffie-Hellman group of the PFS exchange",
+		     fn);
 	o = cmd_argpos(c, "value", 0, "GROUP", val_keyword, NULL);
 	add_kws(o, kw_group, ALL);
+}
+
+struct cli_command *reg_pfs(struct cli_def *cli, int mode, cmd_handler fn)
+{
+	struct cli_command *pfs = cmd_leaf(cli, NULL, "pfs", mode, true, pfs_help, fn);
+
+	reg_pfs_group(cli, pfs, fn);
 	return pfs;
 }
 
