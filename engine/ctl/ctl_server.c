@@ -109,49 +109,6 @@ void eng_ctl_log(struct eng_ctl *c, enum eng_log_level level, const char *msg)
 
 /* ---- Requests ------------------------------------------------------------ */
 
-static bool op_changes_state(uint16_t op)
-{
-	switch (op) {
-	case CTL_CAND_BEGIN:
-	case CTL_CAND_EXCLUSIVE:
-	case CTL_OBJ_PUT:
-	case CTL_OBJ_DEL:
-	case CTL_COMMIT:
-	case CTL_CONFIRM:
-	case CTL_ROLLBACK:
-	case CTL_STARTUP_SAVE:
-	case CTL_CLEAR_IKE_SA:
-	case CTL_CLEAR_CHILD_SA:
-	case CTL_CLEAR_COUNTERS:
-	case CTL_CLEAR_PEER:
-	case CTL_DEBUG_SET:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static const char *op_name(uint16_t op)
-{
-	static const char *const names[CTL_OPS] = {
-	    [CTL_CAND_BEGIN] = "configure",
-	    [CTL_CAND_EXCLUSIVE] = "configure exclusive",
-	    [CTL_OBJ_PUT] = "a configuration change",
-	    [CTL_OBJ_DEL] = "a configuration change",
-	    [CTL_COMMIT] = "commit",
-	    [CTL_CONFIRM] = "commit confirm",
-	    [CTL_ROLLBACK] = "rollback",
-	    [CTL_STARTUP_SAVE] = "write memory",
-	    [CTL_CLEAR_IKE_SA] = "clear crypto ikev2 sa",
-	    [CTL_CLEAR_CHILD_SA] = "clear crypto ipsec sa",
-	    [CTL_CLEAR_COUNTERS] = "clear crypto counters",
-	    [CTL_CLEAR_PEER] = "clear crypto ... peer",
-	    [CTL_DEBUG_SET] = "debug",
-	};
-
-	return op < CTL_OPS && names[op] ? names[op] : "a request";
-}
-
 static bool db_ok(uint32_t db)
 {
 	return db <= ENG_STARTUP;
@@ -171,281 +128,492 @@ static void mask(char **s)
 	*s = strdup("*****");
 }
 
-/* One request: the results go to res; returns the call's rc. */
-static int serve(struct eng_ctl *c, uint16_t op, struct rbuf *r, struct ebuf *res)
+/*
+ * The handlers: one per request, each decodes its request (a malformed
+ * one is -EBADMSG and reaches no engine call), calls the engine on the
+ * connection's session and encodes the results into res.  The return
+ * value is the call's rc, sent first in the reply.
+ */
+
+/* A text result goes into the reply when the call succeeded; either way it is wiped. */
+static int reply_text(struct ebuf *res, int rc, char *text)
 {
-	struct eng_sess *s = c->sess;
-	struct eng_diag d = {0};
-	char *key = NULL, *text = NULL;
-	uint32_t db, kind, flags, u;
-	union eng_any obj;
-	int rc;
-
-	switch (op) {
-	case CTL_HELLO:
-		if (!rb_done(r))
-			return -EBADMSG;
-		wb_str(res, c->user);
-		wb_u8(res, (uint8_t)c->role);
-		return 0;
-	case CTL_CAND_BEGIN:
-		return rb_done(r) ? eng_cand_begin(s) : -EBADMSG;
-	case CTL_CAND_ACTIVE:
-	case CTL_CAND_DIRTY:
-		if (!rb_done(r))
-			return -EBADMSG;
-		wb_u8(res, op == CTL_CAND_ACTIVE ? eng_cand_active(s) : eng_cand_dirty(s));
-		return 0;
-	case CTL_CAND_DISCARD:
-		if (!rb_done(r))
-			return -EBADMSG;
-		eng_cand_discard(s);
-		return 0;
-	case CTL_OBJ_GET:
-		db = rb_u32(r);
-		kind = rb_u32(r);
-		if (rb_str(r, true, &key) || !rb_done(r) || !db_ok(db) || !kind_ok(kind)) {
-			rc = -EBADMSG;
-			break;
-		}
-		rc = eng_obj_get(s, db, kind, key, &obj);
-		if (rc == 0) {
-			wb_obj(res, kind, &obj);
-			eng_obj_clear(kind, &obj);
-		}
-		break;
-	case CTL_OBJ_PUT:
-		kind = rb_u32(r);
-		if (!kind_ok(kind))
-			return -EBADMSG;
-		rc = rb_obj(r, kind, &obj);
-		if (rc)
-			return rc;
-		rc = rb_done(r) ? eng_obj_put(s, kind, &obj, &d) : -EBADMSG;
-		eng_obj_clear(kind, &obj);
-		wb_diag(res, &d);
-		break;
-	case CTL_OBJ_DEL:
-		kind = rb_u32(r);
-		if (rb_str(r, true, &key) || !rb_done(r) || !kind_ok(kind)) {
-			rc = -EBADMSG;
-			break;
-		}
-		rc = eng_obj_del(s, kind, key);
-		break;
-	case CTL_KEYS: {
-		struct eng_keys k = {0};
-
-		db = rb_u32(r);
-		kind = rb_u32(r);
-		if (!rb_done(r) || !db_ok(db) || !kind_ok(kind))
-			return -EBADMSG;
-		rc = eng_keys(s, db, kind, &k);
-		if (rc == 0) {
-			wb_u32(res, (uint32_t)k.n);
-			for (size_t i = 0; i < k.n; i++)
-				wb_str(res, k.keys[i]);
-		}
-		eng_keys_free(&k);
-		break;
-	}
-	case CTL_CONFIG_TEXT:
-		db = rb_u32(r);
-		flags = rb_u32(r);
-		if (!rb_done(r) || !db_ok(db))
-			return -EBADMSG;
-		rc = eng_config_text(s, db, flags, &text);
-		break;
-	case CTL_OBJ_TEXT:
-		db = rb_u32(r);
-		kind = rb_u32(r);
-		flags = rb_u32(r);
-		if (rb_str(r, true, &key) || !rb_done(r) || !db_ok(db) || !kind_ok(kind)) {
-			rc = -EBADMSG;
-			break;
-		}
-		rc = eng_obj_text(s, db, kind, key, flags, &text);
-		break;
-	case CTL_CONFIG_CHANGES:
-		rc = rb_done(r) ? eng_config_changes(s, &text) : -EBADMSG;
-		break;
-	case CTL_COMMIT: {
-		struct eng_commit_req req = {0};
-		uint32_t id = 0;
-
-		if (rb_str(r, true, &key))
-			return -EBADMSG;
-		req.comment = key;
-		req.confirm_minutes = rb_u32(r);
-		req.check_only = rb_u8(r) != 0;
-		rc = rb_done(r) ? eng_commit(s, &req, &d, &id) : -EBADMSG;
-		wb_u32(res, id);
-		wb_diag(res, &d);
-		break;
-	}
-	case CTL_CONFIRM:
-		return rb_done(r) ? eng_confirm(s) : -EBADMSG;
-	case CTL_CONFIRM_PENDING:
-		if (!rb_done(r))
-			return -EBADMSG;
-		wb_i64(res, eng_confirm_pending(c->eng));
-		return 0;
-	case CTL_COMMIT_LIST: {
-		struct eng_commit_info *list = NULL;
-		size_t n = 0;
-
-		if (!rb_done(r))
-			return -EBADMSG;
-		rc = eng_commit_list(s, &list, &n);
-		if (rc == 0) {
-			wb_u32(res, (uint32_t)n);
-			for (size_t i = 0; i < n; i++)
-				wb_blob(res, &list[i], sizeof(list[i]));
-		}
-		free(list);
-		break;
-	}
-	case CTL_COMMIT_CHANGES:
-		u = rb_u32(r);
-		rc = rb_done(r) ? eng_commit_changes(s, u, &text) : -EBADMSG;
-		break;
-	case CTL_ROLLBACK:
-		u = rb_u32(r);
-		rc = rb_done(r) ? eng_rollback(s, u, &d) : -EBADMSG;
-		wb_diag(res, &d);
-		break;
-	case CTL_STARTUP_SAVE:
-		rc = rb_done(r) ? eng_startup_save(s, &d) : -EBADMSG;
-		wb_diag(res, &d);
-		break;
-	case CTL_LOG_TEXT:
-		rc = rb_done(r) ? eng_log_text(c->eng, &text) : -EBADMSG;
-		break;
-	case CTL_TUNNEL_EFFECTIVE: {
-		struct eng_tunnel t = {0};
-		struct eng_ikev2_policy i2 = {0};
-		struct eng_ikev1_policy i1 = {0};
-		struct eng_ipsec_policy ip = {0};
-
-		db = rb_u32(r);
-		if (rb_str(r, false, &key) || !rb_done(r) || !db_ok(db)) {
-			rc = -EBADMSG;
-			break;
-		}
-		rc = eng_tunnel_effective(s, db, key, &t, &i2, &i1, &ip);
-		if (rc)
-			break;
-		if (c->role != ENG_ROLE_ADMIN) {
-			mask(&t.psk);
-			mask(&t.xauth_password);
-		}
-		wb_obj(res, ENG_OBJ_TUNNEL, &t);
-		wb_obj(res, ENG_OBJ_IKEV2, &i2);
-		wb_obj(res, ENG_OBJ_IKEV1, &i1);
-		wb_obj(res, ENG_OBJ_IPSEC, &ip);
-		eng_obj_clear(ENG_OBJ_TUNNEL, &t);
-		break;
-	}
-	case CTL_HOSTNAME: {
-		char host[ENG_HOSTNAME_MAX];
-
-		if (!rb_done(r))
-			return -EBADMSG;
-		eng_global_hostname(c->eng, host);
-		wb_str(res, host);
-		return 0;
-	}
-	case CTL_TUNNEL_STATUS: {
-		struct eng_tunnel_status *st = NULL;
-		size_t n = 0;
-
-		if (rb_str(r, true, &key) || !rb_done(r)) {
-			rc = -EBADMSG;
-			break;
-		}
-		rc = eng_tunnel_status(s, key, &st, &n);
-		if (rc == 0) {
-			wb_u32(res, (uint32_t)n);
-			for (size_t i = 0; i < n; i++)
-				wb_blob(res, &st[i], sizeof(st[i]));
-		}
-		free(st);
-		break;
-	}
-	case CTL_IKE_STATS: {
-		struct eng_ike_stats st = {0};
-
-		if (!rb_done(r))
-			return -EBADMSG;
-		rc = eng_ike_stats(s, &st);
-		if (rc == 0)
-			wb_blob(res, &st, sizeof(st));
-		break;
-	}
-	case CTL_CLEAR_IKE_SA:
-	case CTL_CLEAR_CHILD_SA:
-		if (rb_str(r, true, &key) || !rb_done(r)) {
-			rc = -EBADMSG;
-			break;
-		}
-		rc = op == CTL_CLEAR_IKE_SA ? eng_clear_ike_sa(s, key) : eng_clear_child_sa(s, key);
-		break;
-	case CTL_CLEAR_COUNTERS:
-		return rb_done(r) ? eng_clear_counters(s) : -EBADMSG;
-	case CTL_CAND_EXCLUSIVE:
-		return rb_done(r) ? eng_cand_begin_exclusive(s) : -EBADMSG;
-	case CTL_CLEAR_PEER: {
-		const uint8_t *raw = rb_blob(r, sizeof(struct eng_addr));
-		struct eng_addr a;
-
-		if (!raw || !rb_done(r))
-			return -EBADMSG;
-		memcpy(&a, raw, sizeof(a));
-		return eng_clear_peer(s, &a);
-	}
-	case CTL_DEBUG_SET:
-		u = rb_u32(r);
-		flags = rb_u8(r);
-		if (!rb_done(r) || flags > 1)
-			return -EBADMSG;
-		return eng_debug_set(s, u, flags == 1);
-	case CTL_DEBUG_GET:
-		if (!rb_done(r))
-			return -EBADMSG;
-		wb_u32(res, eng_debug_get(c->eng));
-		return 0;
-	case CTL_MONITOR:
-		u = rb_u8(r);
-		if (!rb_done(r) || u > 1)
-			return -EBADMSG;
-		return eng_sess_monitor(s, u == 1);
-	case CTL_SESS_LIST: {
-		struct eng_sess_info *list = NULL;
-		size_t n = 0;
-
-		if (!rb_done(r))
-			return -EBADMSG;
-		rc = eng_sess_list(s, &list, &n);
-		if (rc == 0) {
-			wb_u32(res, (uint32_t)n);
-			for (size_t i = 0; i < n; i++)
-				wb_blob(res, &list[i], sizeof(list[i]));
-		}
-		free(list);
-		break;
-	}
-	default:
-		return -EOPNOTSUPP;
-	}
 	if (text) {
 		if (rc == 0)
 			wb_str(res, text);
 		memset(text, 0, strlen(text));
 		free(text);
 	}
+	return rc;
+}
+
+static int op_hello(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	if (!rb_done(r))
+		return -EBADMSG;
+	wb_str(res, c->user);
+	wb_u8(res, (uint8_t)c->role);
+	return 0;
+}
+
+static int op_cand_begin(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	return rb_done(r) ? eng_cand_begin(c->sess) : -EBADMSG;
+}
+
+static int op_cand_exclusive(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	return rb_done(r) ? eng_cand_begin_exclusive(c->sess) : -EBADMSG;
+}
+
+static int op_cand_active(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	if (!rb_done(r))
+		return -EBADMSG;
+	wb_u8(res, eng_cand_active(c->sess));
+	return 0;
+}
+
+static int op_cand_dirty(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	if (!rb_done(r))
+		return -EBADMSG;
+	wb_u8(res, eng_cand_dirty(c->sess));
+	return 0;
+}
+
+static int op_cand_discard(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	if (!rb_done(r))
+		return -EBADMSG;
+	eng_cand_discard(c->sess);
+	return 0;
+}
+
+static int op_obj_get(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t db = rb_u32(r), kind = rb_u32(r);
+	char *key = NULL;
+	union eng_any obj;
+	int rc;
+
+	if (rb_str(r, true, &key) || !rb_done(r) || !db_ok(db) || !kind_ok(kind)) {
+		rc = -EBADMSG;
+		goto done;
+	}
+	rc = eng_obj_get(c->sess, db, kind, key, &obj);
+	if (rc == 0) {
+		wb_obj(res, kind, &obj);
+		eng_obj_clear(kind, &obj);
+	}
+done:
 	free(key);
+	return rc;
+}
+
+static int op_obj_put(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t kind = rb_u32(r);
+	struct eng_diag d = {0};
+	union eng_any obj;
+	int rc;
+
+	if (!kind_ok(kind))
+		return -EBADMSG;
+	rc = rb_obj(r, kind, &obj);
+	if (rc)
+		return rc;
+	rc = rb_done(r) ? eng_obj_put(c->sess, kind, &obj, &d) : -EBADMSG;
+	eng_obj_clear(kind, &obj);
+	wb_diag(res, &d);
 	eng_diag_free(&d);
 	return rc;
+}
+
+static int op_obj_del(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t kind = rb_u32(r);
+	char *key = NULL;
+	int rc;
+
+	if (rb_str(r, true, &key) || !rb_done(r) || !kind_ok(kind))
+		rc = -EBADMSG;
+	else
+		rc = eng_obj_del(c->sess, kind, key);
+	free(key);
+	return rc;
+}
+
+static int op_keys(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t db = rb_u32(r), kind = rb_u32(r);
+	struct eng_keys k = {0};
+	int rc;
+
+	if (!rb_done(r) || !db_ok(db) || !kind_ok(kind))
+		return -EBADMSG;
+	rc = eng_keys(c->sess, db, kind, &k);
+	if (rc == 0) {
+		wb_u32(res, (uint32_t)k.n);
+		for (size_t i = 0; i < k.n; i++)
+			wb_str(res, k.keys[i]);
+	}
+	eng_keys_free(&k);
+	return rc;
+}
+
+static int op_config_text(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t db = rb_u32(r), flags = rb_u32(r);
+	char *text = NULL;
+	int rc;
+
+	if (!rb_done(r) || !db_ok(db))
+		return -EBADMSG;
+	rc = eng_config_text(c->sess, db, flags, &text);
+	return reply_text(res, rc, text);
+}
+
+static int op_obj_text(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t db = rb_u32(r), kind = rb_u32(r), flags = rb_u32(r);
+	char *key = NULL, *text = NULL;
+	int rc;
+
+	if (rb_str(r, true, &key) || !rb_done(r) || !db_ok(db) || !kind_ok(kind))
+		rc = -EBADMSG;
+	else
+		rc = eng_obj_text(c->sess, db, kind, key, flags, &text);
+	free(key);
+	return reply_text(res, rc, text);
+}
+
+static int op_config_changes(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	char *text = NULL;
+	int rc = rb_done(r) ? eng_config_changes(c->sess, &text) : -EBADMSG;
+
+	return reply_text(res, rc, text);
+}
+
+static int op_commit(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_commit_req req = {0};
+	struct eng_diag d = {0};
+	char *comment = NULL;
+	uint32_t id = 0;
+	int rc;
+
+	if (rb_str(r, true, &comment))
+		return -EBADMSG;
+	req.comment = comment;
+	req.confirm_minutes = rb_u32(r);
+	req.check_only = rb_u8(r) != 0;
+	rc = rb_done(r) ? eng_commit(c->sess, &req, &d, &id) : -EBADMSG;
+	wb_u32(res, id);
+	wb_diag(res, &d);
+	eng_diag_free(&d);
+	free(comment);
+	return rc;
+}
+
+static int op_confirm(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	return rb_done(r) ? eng_confirm(c->sess) : -EBADMSG;
+}
+
+static int op_confirm_pending(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	if (!rb_done(r))
+		return -EBADMSG;
+	wb_i64(res, eng_confirm_pending(c->eng));
+	return 0;
+}
+
+static int op_commit_list(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_commit_info *list = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (!rb_done(r))
+		return -EBADMSG;
+	rc = eng_commit_list(c->sess, &list, &n);
+	if (rc == 0) {
+		wb_u32(res, (uint32_t)n);
+		for (size_t i = 0; i < n; i++)
+			wb_blob(res, &list[i], sizeof(list[i]));
+	}
+	free(list);
+	return rc;
+}
+
+static int op_commit_changes(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t id = rb_u32(r);
+	char *text = NULL;
+	int rc = rb_done(r) ? eng_commit_changes(c->sess, id, &text) : -EBADMSG;
+
+	return reply_text(res, rc, text);
+}
+
+static int op_rollback(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t n = rb_u32(r);
+	struct eng_diag d = {0};
+	int rc = rb_done(r) ? eng_rollback(c->sess, n, &d) : -EBADMSG;
+
+	wb_diag(res, &d);
+	eng_diag_free(&d);
+	return rc;
+}
+
+static int op_startup_save(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_diag d = {0};
+	int rc = rb_done(r) ? eng_startup_save(c->sess, &d) : -EBADMSG;
+
+	wb_diag(res, &d);
+	eng_diag_free(&d);
+	return rc;
+}
+
+static int op_log_text(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	char *text = NULL;
+	int rc = rb_done(r) ? eng_log_text(c->eng, &text) : -EBADMSG;
+
+	return reply_text(res, rc, text);
+}
+
+static int op_tunnel_effective(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t db = rb_u32(r);
+	struct eng_tunnel t = {0};
+	struct eng_ikev2_policy i2 = {0};
+	struct eng_ikev1_policy i1 = {0};
+	struct eng_ipsec_policy ip = {0};
+	char *name = NULL;
+	int rc;
+
+	if (rb_str(r, false, &name) || !rb_done(r) || !db_ok(db)) {
+		rc = -EBADMSG;
+		goto done;
+	}
+	rc = eng_tunnel_effective(c->sess, db, name, &t, &i2, &i1, &ip);
+	if (rc)
+		goto done;
+	if (c->role != ENG_ROLE_ADMIN) {
+		mask(&t.psk);
+		mask(&t.xauth_password);
+	}
+	wb_obj(res, ENG_OBJ_TUNNEL, &t);
+	wb_obj(res, ENG_OBJ_IKEV2, &i2);
+	wb_obj(res, ENG_OBJ_IKEV1, &i1);
+	wb_obj(res, ENG_OBJ_IPSEC, &ip);
+	eng_obj_clear(ENG_OBJ_TUNNEL, &t);
+done:
+	free(name);
+	return rc;
+}
+
+static int op_hostname(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	char host[ENG_HOSTNAME_MAX];
+
+	if (!rb_done(r))
+		return -EBADMSG;
+	eng_global_hostname(c->eng, host);
+	wb_str(res, host);
+	return 0;
+}
+
+static int op_tunnel_status(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_tunnel_status *st = NULL;
+	char *name = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (rb_str(r, true, &name) || !rb_done(r)) {
+		rc = -EBADMSG;
+		goto done;
+	}
+	rc = eng_tunnel_status(c->sess, name, &st, &n);
+	if (rc == 0) {
+		wb_u32(res, (uint32_t)n);
+		for (size_t i = 0; i < n; i++)
+			wb_blob(res, &st[i], sizeof(st[i]));
+	}
+	free(st);
+done:
+	free(name);
+	return rc;
+}
+
+static int op_ike_stats(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_ike_stats st = {0};
+	int rc;
+
+	if (!rb_done(r))
+		return -EBADMSG;
+	rc = eng_ike_stats(c->sess, &st);
+	if (rc == 0)
+		wb_blob(res, &st, sizeof(st));
+	return rc;
+}
+
+static int op_clear_ike_sa(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	char *name = NULL;
+	int rc;
+
+	if (rb_str(r, true, &name) || !rb_done(r))
+		rc = -EBADMSG;
+	else
+		rc = eng_clear_ike_sa(c->sess, name);
+	free(name);
+	return rc;
+}
+
+static int op_clear_child_sa(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	char *name = NULL;
+	int rc;
+
+	if (rb_str(r, true, &name) || !rb_done(r))
+		rc = -EBADMSG;
+	else
+		rc = eng_clear_child_sa(c->sess, name);
+	free(name);
+	return rc;
+}
+
+static int op_clear_counters(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	return rb_done(r) ? eng_clear_counters(c->sess) : -EBADMSG;
+}
+
+static int op_clear_peer(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	const uint8_t *raw = rb_blob(r, sizeof(struct eng_addr));
+	struct eng_addr a;
+
+	if (!raw || !rb_done(r))
+		return -EBADMSG;
+	memcpy(&a, raw, sizeof(a));
+	return eng_clear_peer(c->sess, &a);
+}
+
+static int op_debug_set(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t what = rb_u32(r);
+	uint32_t on = rb_u8(r);
+
+	if (!rb_done(r) || on > 1)
+		return -EBADMSG;
+	return eng_debug_set(c->sess, what, on == 1);
+}
+
+static int op_debug_get(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	if (!rb_done(r))
+		return -EBADMSG;
+	wb_u32(res, eng_debug_get(c->eng));
+	return 0;
+}
+
+static int op_monitor(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t on = rb_u8(r);
+
+	if (!rb_done(r) || on > 1)
+		return -EBADMSG;
+	return eng_sess_monitor(c->sess, on == 1);
+}
+
+static int op_sess_list(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_sess_info *list = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (!rb_done(r))
+		return -EBADMSG;
+	rc = eng_sess_list(c->sess, &list, &n);
+	if (rc == 0) {
+		wb_u32(res, (uint32_t)n);
+		for (size_t i = 0; i < n; i++)
+			wb_blob(res, &list[i], sizeof(list[i]));
+	}
+	free(list);
+	return rc;
+}
+
+/*
+ * One row per request.  `changes_state` requests are refused to an
+ * operator before their handler runs; `name` says what was refused in the
+ * log (NULL: "a request").
+ */
+struct ctl_op {
+	int (*serve)(struct eng_ctl *c, struct rbuf *r, struct ebuf *res);
+	bool changes_state;
+	const char *name;
+};
+
+static const struct ctl_op ctl_ops[CTL_OPS] = {
+    [CTL_HELLO] = {op_hello, false, NULL},
+    [CTL_CAND_BEGIN] = {op_cand_begin, true, "configure"},
+    [CTL_CAND_ACTIVE] = {op_cand_active, false, NULL},
+    [CTL_CAND_DIRTY] = {op_cand_dirty, false, NULL},
+    [CTL_CAND_DISCARD] = {op_cand_discard, false, NULL},
+    [CTL_OBJ_GET] = {op_obj_get, false, NULL},
+    [CTL_OBJ_PUT] = {op_obj_put, true, "a configuration change"},
+    [CTL_OBJ_DEL] = {op_obj_del, true, "a configuration change"},
+    [CTL_KEYS] = {op_keys, false, NULL},
+    [CTL_CONFIG_TEXT] = {op_config_text, false, NULL},
+    [CTL_OBJ_TEXT] = {op_obj_text, false, NULL},
+    [CTL_CONFIG_CHANGES] = {op_config_changes, false, NULL},
+    [CTL_COMMIT] = {op_commit, true, "commit"},
+    [CTL_CONFIRM] = {op_confirm, true, "commit confirm"},
+    [CTL_CONFIRM_PENDING] = {op_confirm_pending, false, NULL},
+    [CTL_COMMIT_LIST] = {op_commit_list, false, NULL},
+    [CTL_COMMIT_CHANGES] = {op_commit_changes, false, NULL},
+    [CTL_ROLLBACK] = {op_rollback, true, "rollback"},
+    [CTL_STARTUP_SAVE] = {op_startup_save, true, "write memory"},
+    [CTL_LOG_TEXT] = {op_log_text, false, NULL},
+    [CTL_TUNNEL_EFFECTIVE] = {op_tunnel_effective, false, NULL},
+    [CTL_HOSTNAME] = {op_hostname, false, NULL},
+    [CTL_TUNNEL_STATUS] = {op_tunnel_status, false, NULL},
+    [CTL_IKE_STATS] = {op_ike_stats, false, NULL},
+    [CTL_CLEAR_IKE_SA] = {op_clear_ike_sa, true, "clear crypto ikev2 sa"},
+    [CTL_CLEAR_CHILD_SA] = {op_clear_child_sa, true, "clear crypto ipsec sa"},
+    [CTL_CLEAR_COUNTERS] = {op_clear_counters, true, "clear crypto counters"},
+    [CTL_CAND_EXCLUSIVE] = {op_cand_exclusive, true, "configure exclusive"},
+    [CTL_SESS_LIST] = {op_sess_list, false, NULL},
+    [CTL_MONITOR] = {op_monitor, false, NULL},
+    [CTL_CLEAR_PEER] = {op_clear_peer, true, "clear crypto ... peer"},
+    [CTL_DEBUG_SET] = {op_debug_set, true, "debug"},
+    [CTL_DEBUG_GET] = {op_debug_get, false, NULL},
+};
+
+static bool op_changes_state(uint16_t op)
+{
+	return op < CTL_OPS && ctl_ops[op].changes_state;
+}
+
+static const char *op_name(uint16_t op)
+{
+	return op < CTL_OPS && ctl_ops[op].name ? ctl_ops[op].name : "a request";
+}
+
+/* One request: the results go to res; returns the call's rc. */
+static int serve(struct eng_ctl *c, uint16_t op, struct rbuf *r, struct ebuf *res)
+{
+	if (op >= CTL_OPS || !ctl_ops[op].serve)
+		return -EOPNOTSUPP;
+	return ctl_ops[op].serve(c, r, res);
 }
 
 static void answer(struct eng_ctl *c, uint16_t op, uint32_t seq, const uint8_t *p, size_t len)
