@@ -8,6 +8,7 @@
  * added or changed in one place and `show running-config` reads back as
  * typed.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,17 +183,32 @@ static int ident(struct eng_ident *id, const struct cmd_args *a)
 	return str_set(&id->value, v);
 }
 
-/* One setting of the tunnel mode. */
+/*
+ * One setting of the tunnel mode.  A plain field (a flag, or one keyword
+ * of a table) is described by data and handled by the generic code below;
+ * any other setting brings its own functions.
+ */
+enum tset_kind {
+	TS_CUSTOM,  /* grammar, set, clear and write below */
+	TS_FLAG,    /* bool at `off`: the word sets it, `no WORD` clears it */
+	TS_NO_FLAG, /* bool at `off` meaning `no WORD` (a setting on by default) */
+	TS_KEYWORD, /* uint8_t at `off`: one of `kw` (0 = default), argument `arg_help` */
+};
+
 struct tunnel_setting {
 	const char *word;
 	const char *help;
-	/* the setting's arguments and sub-words under its word `c` (NULL: none) */
+	enum tset_kind kind;
+	size_t off;
+	const struct kwdef *kw;
+	const char *arg_help;
+	/* TS_CUSTOM: the setting's arguments and sub-words under its word `c` (NULL: none) */
 	void (*grammar)(struct cli_def *cli, struct cli_command *c);
-	/* the command; 0, or -1 after an error line */
+	/* TS_CUSTOM: the command; 0, or -1 after an error line */
 	int (*set)(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a);
-	/* its `no` form; 0, or -1 after an error line */
+	/* TS_CUSTOM: its `no` form; 0, or -1 after an error line */
 	int (*clear)(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a);
-	/* its canonical lines, nothing when at the default */
+	/* TS_CUSTOM: its canonical lines, nothing when at the default */
 	void (*write)(struct strbuf *b, const struct eng_tunnel *t, bool secrets);
 };
 
@@ -247,26 +263,6 @@ static void description_write(struct strbuf *b, const struct eng_tunnel *t, bool
 	else
 		sb_adds(b, t->description);
 	sb_adds(b, "\n");
-}
-
-/* ---- shutdown ------------------------------------------------------------ */
-
-static int shutdown_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
-{
-	t->shutdown = true;
-	return 0;
-}
-
-static int shutdown_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
-{
-	t->shutdown = false;
-	return 0;
-}
-
-static void shutdown_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
-{
-	if (t->shutdown)
-		sb_adds(b, " shutdown\n");
 }
 
 /* ---- ike-version 1|2 ----------------------------------------------------- */
@@ -585,32 +581,6 @@ static void remote_subnet_write(struct strbuf *b, const struct eng_tunnel *t, bo
 	render_subnets(b, "remote-subnet", t->remote_subnet, t->n_remote_subnet);
 }
 
-/* ---- negotiation-mode main|aggressive ------------------------------------ */
-
-static void negotiation_mode_grammar(struct cli_def *cli, struct cli_command *c)
-{
-	kwarg(c, "value", false, 0, "MODE", kw_negmode);
-}
-
-static int negotiation_mode_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
-{
-	t->negotiation_mode = (uint8_t)kw_value(kw_negmode, cmd_arg_get(a, "value"));
-	return 0;
-}
-
-static int negotiation_mode_clear(struct cmd_sess *cs, struct eng_tunnel *t,
-				  const struct cmd_args *a)
-{
-	t->negotiation_mode = 0;
-	return 0;
-}
-
-static void negotiation_mode_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
-{
-	if (t->negotiation_mode)
-		sb_addf(b, " negotiation-mode %s\n", kw_name(kw_negmode, t->negotiation_mode));
-}
-
 /* ---- xauth username NAME password SECRET --------------------------------- */
 
 static void xauth_grammar(struct cli_def *cli, struct cli_command *c)
@@ -768,142 +738,6 @@ static void sa_idletime_write(struct strbuf *b, const struct eng_tunnel *t, bool
 		sb_addf(b, " sa-idletime %u\n", t->sa_idletime);
 }
 
-/* ---- start-mode auto|on-demand|responder-only ---------------------------- */
-
-static void start_mode_grammar(struct cli_def *cli, struct cli_command *c)
-{
-	kwarg(c, "value", false, 0, "MODE", kw_start);
-}
-
-static int start_mode_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
-{
-	t->start_mode = (uint8_t)kw_value(kw_start, cmd_arg_get(a, "value"));
-	return 0;
-}
-
-static int start_mode_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
-{
-	t->start_mode = 0;
-	return 0;
-}
-
-static void start_mode_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
-{
-	if (t->start_mode)
-		sb_addf(b, " start-mode %s\n", kw_name(kw_start, t->start_mode));
-}
-
-/* ---- rekey (on by default: `no rekey` is what is written) ---------------- */
-
-static int rekey_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
-{
-	t->no_rekey = false;
-	return 0;
-}
-
-static int rekey_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
-{
-	t->no_rekey = true;
-	return 0;
-}
-
-static void rekey_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
-{
-	if (t->no_rekey)
-		sb_adds(b, " no rekey\n");
-}
-
-/* ---- nat-traversal auto|force|disable ------------------------------------ */
-
-static void nat_traversal_grammar(struct cli_def *cli, struct cli_command *c)
-{
-	kwarg(c, "value", false, 0, "MODE", kw_natt);
-}
-
-static int nat_traversal_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
-{
-	t->nat_traversal = (uint8_t)kw_value(kw_natt, cmd_arg_get(a, "value"));
-	return 0;
-}
-
-static int nat_traversal_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
-{
-	t->nat_traversal = 0;
-	return 0;
-}
-
-static void nat_traversal_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
-{
-	if (t->nat_traversal)
-		sb_addf(b, " nat-traversal %s\n", kw_name(kw_natt, t->nat_traversal));
-}
-
-/* ---- mobike -------------------------------------------------------------- */
-
-static int mobike_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
-{
-	t->mobike = true;
-	return 0;
-}
-
-static int mobike_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
-{
-	t->mobike = false;
-	return 0;
-}
-
-static void mobike_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
-{
-	if (t->mobike)
-		sb_adds(b, " mobike\n");
-}
-
-/* ---- split-connection ---------------------------------------------------- */
-
-static int split_connection_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
-{
-	t->split_connection = true;
-	return 0;
-}
-
-static int split_connection_clear(struct cmd_sess *cs, struct eng_tunnel *t,
-				  const struct cmd_args *a)
-{
-	t->split_connection = false;
-	return 0;
-}
-
-static void split_connection_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
-{
-	if (t->split_connection)
-		sb_adds(b, " split-connection\n");
-}
-
-/* ---- send-cert always|on-request|never ----------------------------------- */
-
-static void send_cert_grammar(struct cli_def *cli, struct cli_command *c)
-{
-	kwarg(c, "value", false, 0, "WHEN", kw_sendcert);
-}
-
-static int send_cert_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
-{
-	t->send_cert = (uint8_t)kw_value(kw_sendcert, cmd_arg_get(a, "value"));
-	return 0;
-}
-
-static int send_cert_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
-{
-	t->send_cert = 0;
-	return 0;
-}
-
-static void send_cert_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
-{
-	if (t->send_cert)
-		sb_addf(b, " send-cert %s\n", kw_name(kw_sendcert, t->send_cert));
-}
-
 /* ---- icmp-detect server A source A interval N timeout N retries N -------- */
 
 static void icmp_detect_grammar(struct cli_def *cli, struct cli_command *c)
@@ -977,48 +811,72 @@ static void xfrm_interface_write(struct strbuf *b, const struct eng_tunnel *t, b
 
 /* ---- The table ----------------------------------------------------------- */
 
-#define SETTING(w, h, name)                                                                        \
+#define T struct eng_tunnel
+#define CUSTOM(w, h, name)                                                                         \
 	{                                                                                          \
-		w, h, name##_grammar, name##_set, name##_clear, name##_write                       \
+		.word = w, .help = h, .kind = TS_CUSTOM, .grammar = name##_grammar,                \
+		.set = name##_set, .clear = name##_clear, .write = name##_write                    \
 	}
-/* a setting without arguments */
-#define FLAG(w, h, name)                                                                           \
+#define FLAG(w, h, f)                                                                              \
 	{                                                                                          \
-		w, h, NULL, name##_set, name##_clear, name##_write                                 \
+		.word = w, .help = h, .kind = TS_FLAG, .off = offsetof(T, f)                       \
+	}
+#define NO_FLAG(w, h, f)                                                                           \
+	{                                                                                          \
+		.word = w, .help = h, .kind = TS_NO_FLAG, .off = offsetof(T, f)                    \
+	}
+#define KEYWORD(w, h, f, k, ah)                                                                    \
+	{                                                                                          \
+		.word = w, .help = h, .kind = TS_KEYWORD, .off = offsetof(T, f), .kw = k,          \
+		.arg_help = ah                                                                     \
 	}
 
+/* In the order of the running-config. */
 static const struct tunnel_setting settings[] = {
-    SETTING("description", "A line of text about the tunnel", description),
+    CUSTOM("description", "A line of text about the tunnel", description),
     FLAG("shutdown", "Keep the tunnel down", shutdown),
-    SETTING("ike-version", "IKE protocol version", ike_version),
-    SETTING("ike-policy", "The crypto ike policy to use", ike_policy),
-    SETTING("ipsec-policy", "The crypto ipsec policy to use", ipsec_policy),
-    SETTING("local-address", "Local endpoint", local_address),
-    {"remote-address", "A peer endpoint (repeat for several, tried in order)",
-     remote_address_grammar, remote_address, remote_address, remote_address_write},
-    SETTING("authentication", "How the peers authenticate", authentication),
-    SETTING("local-id", "Identity we claim", local_id),
-    SETTING("remote-id", "Identity the peer must prove", remote_id),
-    {"local-subnet", "Protected local network (up to 4)", subnet_grammar, local_subnet,
-     local_subnet, local_subnet_write},
-    {"remote-subnet", "Protected remote network (up to 4)", subnet_grammar, remote_subnet,
-     remote_subnet, remote_subnet_write},
-    SETTING("negotiation-mode", "IKEv1 phase 1 mode", negotiation_mode),
-    SETTING("xauth", "IKEv1 extended authentication (XAUTH) client credentials", xauth),
-    SETTING("dpd", "Dead peer detection", dpd),
-    SETTING("pfs", pfs_help, pfs),
-    SETTING("sa-lifetime", "Child SA lifetime for this tunnel", sa_lifetime),
-    SETTING("sa-idletime", "Close child SAs idle this long", sa_idletime),
-    SETTING("start-mode", "When the tunnel is brought up", start_mode),
-    FLAG("rekey", "Renew SAs before they expire", rekey),
-    SETTING("nat-traversal", "UDP encapsulation through NAT", nat_traversal),
+    CUSTOM("ike-version", "IKE protocol version", ike_version),
+    CUSTOM("ike-policy", "The crypto ike policy to use", ike_policy),
+    CUSTOM("ipsec-policy", "The crypto ipsec policy to use", ipsec_policy),
+    CUSTOM("local-address", "Local endpoint", local_address),
+    {.word = "remote-address",
+     .help = "A peer endpoint (repeat for several, tried in order)",
+     .grammar = remote_address_grammar,
+     .set = remote_address,
+     .clear = remote_address,
+     .write = remote_address_write},
+    CUSTOM("authentication", "How the peers authenticate", authentication),
+    CUSTOM("local-id", "Identity we claim", local_id),
+    CUSTOM("remote-id", "Identity the peer must prove", remote_id),
+    {.word = "local-subnet",
+     .help = "Protected local network (up to 4)",
+     .grammar = subnet_grammar,
+     .set = local_subnet,
+     .clear = local_subnet,
+     .write = local_subnet_write},
+    {.word = "remote-subnet",
+     .help = "Protected remote network (up to 4)",
+     .grammar = subnet_grammar,
+     .set = remote_subnet,
+     .clear = remote_subnet,
+     .write = remote_subnet_write},
+    KEYWORD("negotiation-mode", "IKEv1 phase 1 mode", negotiation_mode, kw_negmode, "MODE"),
+    CUSTOM("xauth", "IKEv1 extended authentication (XAUTH) client credentials", xauth),
+    CUSTOM("dpd", "Dead peer detection", dpd),
+    CUSTOM("pfs", pfs_help, pfs),
+    CUSTOM("sa-lifetime", "Child SA lifetime for this tunnel", sa_lifetime),
+    CUSTOM("sa-idletime", "Close child SAs idle this long", sa_idletime),
+    KEYWORD("start-mode", "When the tunnel is brought up", start_mode, kw_start, "MODE"),
+    NO_FLAG("rekey", "Renew SAs before they expire", no_rekey),
+    KEYWORD("nat-traversal", "UDP encapsulation through NAT", nat_traversal, kw_natt, "MODE"),
     FLAG("mobike", "IKEv2 mobility and multihoming (RFC 4555)", mobike),
     FLAG("split-connection", "One child SA per local/remote subnet pair", split_connection),
-    SETTING("send-cert", "When to send our certificate", send_cert),
-    SETTING("icmp-detect", "ICMP watchdog through the tunnel", icmp_detect),
-    SETTING("xfrm-interface", "Route through an XFRM interface", xfrm_interface),
+    KEYWORD("send-cert", "When to send our certificate", send_cert, kw_sendcert, "WHEN"),
+    CUSTOM("icmp-detect", "ICMP watchdog through the tunnel", icmp_detect),
+    CUSTOM("xfrm-interface", "Route through an XFRM interface", xfrm_interface),
 };
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
+#undef T
 
 /* The row of the setting a resolved command belongs to: its first word. */
 static const struct tunnel_setting *setting_of(const struct cli_command *c)
@@ -1031,18 +889,66 @@ static const struct tunnel_setting *setting_of(const struct cli_command *c)
 	return NULL;
 }
 
+/* A plain field's command and its `no` form. */
+static void plain_set(const struct tunnel_setting *s, struct eng_tunnel *t,
+		      const struct cmd_args *a)
+{
+	uint8_t *field = (uint8_t *)t + s->off;
+	bool no = a->negate;
+
+	switch (s->kind) {
+	case TS_FLAG:
+		*(bool *)field = !no;
+		break;
+	case TS_NO_FLAG:
+		*(bool *)field = no;
+		break;
+	case TS_KEYWORD:
+		*field = no ? 0 : (uint8_t)kw_value(s->kw, cmd_arg_get(a, "value"));
+		break;
+	case TS_CUSTOM:
+		break;
+	}
+}
+
+static void plain_write(struct strbuf *b, const struct tunnel_setting *s,
+			const struct eng_tunnel *t)
+{
+	const uint8_t *field = (const uint8_t *)t + s->off;
+
+	switch (s->kind) {
+	case TS_FLAG:
+		if (*(const bool *)field)
+			sb_addf(b, " %s\n", s->word);
+		break;
+	case TS_NO_FLAG:
+		if (*(const bool *)field)
+			sb_addf(b, " no %s\n", s->word);
+		break;
+	case TS_KEYWORD:
+		if (*field)
+			sb_addf(b, " %s %s\n", s->word, kw_name(s->kw, *field));
+		break;
+	case TS_CUSTOM:
+		break;
+	}
+}
+
 /* Every tunnel command: the candidate's tunnel, edited by its row, stored back. */
 static int tunnel_set(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	const struct tunnel_setting *s = setting_of(a->cmd);
 	struct eng_tunnel t;
-	int rc;
+	int rc = 0;
 
 	if (!s)
 		return -1; /* only the rows register this handler */
 	if (cmd_obj_load(cs, &t))
 		return -1;
-	rc = a->negate ? s->clear(cs, &t, a) : s->set(cs, &t, a);
+	if (s->kind != TS_CUSTOM)
+		plain_set(s, &t, a);
+	else
+		rc = a->negate ? s->clear(cs, &t, a) : s->set(cs, &t, a);
 	if (rc) {
 		eng_obj_clear(ENG_OBJ_TUNNEL, &t);
 		return -1;
@@ -1053,17 +959,24 @@ static int tunnel_set(struct cmd_sess *cs, const struct cmd_args *a)
 void cfg_tunnel_register(struct cli_def *cli)
 {
 	for (size_t i = 0; i < N_SETTINGS; i++) {
-		struct cli_command *c = leaf(cli, NULL, settings[i].word, settings[i].help);
+		const struct tunnel_setting *s = &settings[i];
+		struct cli_command *c = leaf(cli, NULL, s->word, s->help);
 
-		if (settings[i].grammar)
-			settings[i].grammar(cli, c);
+		if (s->kind == TS_KEYWORD)
+			kwarg(c, "value", false, 0, s->arg_help, s->kw);
+		else if (s->grammar)
+			s->grammar(cli, c);
 	}
 }
 
 void cfg_tunnel_render(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
 {
 	sb_addf(b, "ipsec tunnel %s\n", t->name);
-	for (size_t i = 0; i < N_SETTINGS; i++)
-		settings[i].write(b, t, secrets);
+	for (size_t i = 0; i < N_SETTINGS; i++) {
+		if (settings[i].kind == TS_CUSTOM)
+			settings[i].write(b, t, secrets);
+		else
+			plain_write(b, &settings[i], t);
+	}
 	sb_adds(b, "!\n");
 }
