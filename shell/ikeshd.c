@@ -263,14 +263,21 @@ static bool client_read(struct client *c)
 
 /* ---- Setup -------------------------------------------------------------------- */
 
+/*
+ * The socket is bound under a temporary name and renamed into place once
+ * it listens: whoever sees ikeshd.sock (ikesh, a readiness check) can
+ * connect to it, never finding a socket that refuses the connection.
+ */
 static int listen_socket(struct daemon *d)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa = {.sun_family = AF_UNIX}, ta = {.sun_family = AF_UNIX};
 	struct group *gr;
 	int fd, probe;
 
 	if ((size_t)snprintf(d->sock_path, sizeof(d->sock_path), "%s/%s", d->run_dir,
-			     ENG_CTL_SOCKET) >= sizeof(d->sock_path))
+			     ENG_CTL_SOCKET) >= sizeof(d->sock_path) ||
+	    (size_t)snprintf(ta.sun_path, sizeof(ta.sun_path), "%s.new", d->sock_path) >=
+		sizeof(ta.sun_path))
 		return -ENAMETOOLONG;
 	memcpy(sa.sun_path, d->sock_path, sizeof(sa.sun_path));
 	/* a socket nobody answers on is what a killed daemon left */
@@ -282,15 +289,18 @@ static int listen_socket(struct daemon *d)
 	if (probe >= 0)
 		close(probe);
 	unlink(d->sock_path);
+	unlink(ta.sun_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	if (bind(fd, (struct sockaddr *)&ta, sizeof(ta)) < 0)
 		goto fail;
 	gr = getgrnam(d->oper_group);
-	if (gr && chown(d->sock_path, (uid_t)-1, gr->gr_gid) < 0)
+	if (gr && chown(ta.sun_path, (uid_t)-1, gr->gr_gid) < 0)
 		goto fail;
-	if (chmod(d->sock_path, 0660) < 0 || listen(fd, 16) < 0)
+	if (chmod(ta.sun_path, 0660) < 0 || listen(fd, 16) < 0)
+		goto fail;
+	if (rename(ta.sun_path, d->sock_path) < 0)
 		goto fail;
 	d->lfd = fd;
 	return 0;
@@ -298,7 +308,7 @@ fail:;
 	int rc = -errno;
 
 	close(fd);
-	unlink(d->sock_path);
+	unlink(ta.sun_path);
 	return rc;
 }
 
