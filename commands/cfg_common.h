@@ -28,6 +28,8 @@ void render_list(struct strbuf *b, const char *cmd, const struct kwdef *k, const
 		 uint8_t n);
 struct cli_optarg *arg_list(struct cli_command *c, const char *name, const char *help,
 			    const struct kwdef *k, unsigned long mask);
-struct cli_command *reg_pfs(struct cli_def *cli, int mode, cmd_handler fn);
+/* `pfs group N`: the help of `pfs`, and `group N` registered under a `pfs` leaf. */
+extern const char pfs_help[];
+void reg_pfs_group(struct cli_def *cli, struct cli_command *pfs, cmd_handler fn);
 
 #endif

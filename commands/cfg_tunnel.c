@@ -1,6 +1,14 @@
 /*
  * cfg_tunnel.c - `ipsec tunnel NAME`: its commands and canonical text.
+ *
+ * Each setting is one row of `settings[]` below: its word and help, the
+ * arguments it takes (with their help), what the command sets, what its
+ * `no` form clears, and the line it writes back.  The words are
+ * registered and the lines written in the table's order, so a setting is
+ * added or changed in one place and `show running-config` reads back as
+ * typed.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,14 +61,9 @@ static const struct kwdef kw_sendcert[] = {
 	{NULL, NULL, 0},
 };
 static const struct kwdef kw_version[] = {
-	{"1", "IKEv1", 1},
-	{"2", "IKEv2", 2},
-	{NULL, NULL, 0},
-};
-static const struct kwdef kw_group_any[] = {
-	{"1", "", 1}, {"2", "", 2}, {"5", "", 5}, {"14", "", 14}, {"15", "", 15},
-	{"16", "", 16}, {"19", "", 19}, {"20", "", 20}, {"21", "", 21}, {"31", "", 31},
-	{NULL, NULL, 0},
+    {"1", "IKEv1", 1},
+    {"2", "IKEv2", 2},
+    {NULL, NULL, 0},
 };
 
 /* Identity kinds, shared by local-id and remote-id. */
@@ -180,130 +183,36 @@ static int ident(struct eng_ident *id, const struct cmd_args *a)
 	return str_set(&id->value, v);
 }
 
-/* The command's first word names the setting; one handler edits them all. */
-static int tunnel_set(struct cmd_sess *cs, const struct cmd_args *a)
-{
-	struct eng_tunnel t;
-	const struct cli_command *c = a->cmd;
-	const char *top = c->parent ? c->parent->command : c->command;
-	const char *v = cmd_arg_get(a, "value");
-	bool no = a->negate;
-	int rc = 0;
+/*
+ * One setting of the tunnel mode.  A plain field (a flag, or one keyword
+ * of a table) is described by data and handled by the generic code below;
+ * any other setting brings its own functions.
+ */
+enum tset_kind {
+	TS_CUSTOM,  /* grammar, set, clear and write below */
+	TS_FLAG,    /* bool at `off`: the word sets it, `no WORD` clears it */
+	TS_NO_FLAG, /* bool at `off` meaning `no WORD` (a setting on by default) */
+	TS_KEYWORD, /* uint8_t at `off`: one of `kw` (0 = default), argument `arg_help` */
+};
 
-	if (c->parent && c->parent->parent)
-		top = c->parent->parent->command;
-	if (cmd_obj_load(cs, &t))
-		return -1;
-	if (!strcmp(top, "description")) {
-		rc = str_set(&t.description, no ? NULL : v);
-	} else if (!strcmp(top, "shutdown")) {
-		t.shutdown = !no;
-	} else if (!strcmp(top, "ike-version")) {
-		t.ike_version = no ? 0 : (uint8_t)num(v);
-		if (t.ike_version == 2)
-			t.ike_version = 0; /* the default is not stored */
-	} else if (!strcmp(top, "ike-policy")) {
-		t.ike_policy = no ? 0 : (uint16_t)num(v);
-	} else if (!strcmp(top, "ipsec-policy")) {
-		snprintf(t.ipsec_policy, sizeof(t.ipsec_policy), "%s", no ? "" : v);
-	} else if (!strcmp(top, "local-address")) {
-		free(t.local.name);
-		memset(&t.local, 0, sizeof(t.local));
-		if (!no && !strcmp(c->command, "interface")) {
-			t.local.kind = ENG_EP_IFACE;
-			rc = str_set(&t.local.name, cmd_arg_get(a, "ifname"));
-		} else if (!no) {
-			t.local.kind = ENG_EP_ADDR;
-			rc = eng_addr_parse(cmd_arg_get(a, "address"), &t.local.addr);
-		}
-	} else if (!strcmp(top, "remote-address")) {
-		rc = remote_address(cs, &t, a);
-	} else if (!strcmp(top, "authentication")) {
-		eng_secret_free(t.psk);
-		free(t.trustpoint);
-		t.psk = t.trustpoint = NULL;
-		t.auth = ENG_AUTH_NONE;
-		if (no && c->parent) {
-			/* `no authentication pre-share ...` clears it all the same */
-		} else if (!no && !strcmp(c->command, "key")) {
-			t.auth = ENG_AUTH_PSK;
-			rc = str_set(&t.psk, cmd_arg_get(a, "secret"));
-		} else if (!no && !strcmp(c->command, "certificate")) {
-			t.auth = ENG_AUTH_CERT;
-			rc = str_set(&t.trustpoint, cmd_arg_get(a, "trustpoint"));
-		} else if (!no) {
-			cmd_err(cs, "%% Incomplete command.");
-			rc = -1;
-		}
-	} else if (!strcmp(top, "local-id") || !strcmp(top, "remote-id")) {
-		if (!no && c->parent == NULL) {
-			cmd_err(cs, "%% Incomplete command.");
-			rc = -1;
-		} else {
-			rc = ident(top[0] == 'l' ? &t.local_id : &t.remote_id, a);
-		}
-	} else if (!strcmp(top, "local-subnet")) {
-		rc = subnet(cs, t.local_subnet, &t.n_local_subnet, a, "local-subnet");
-	} else if (!strcmp(top, "remote-subnet")) {
-		rc = subnet(cs, t.remote_subnet, &t.n_remote_subnet, a, "remote-subnet");
-	} else if (!strcmp(top, "negotiation-mode")) {
-		t.negotiation_mode = no ? 0 : (uint8_t)kw_value(kw_negmode, v);
-	} else if (!strcmp(top, "xauth")) {
-		rc = str_set(&t.xauth_user, no ? NULL : cmd_arg_get(a, "username"));
-		if (!rc)
-			rc = str_set(&t.xauth_password, no ? NULL : cmd_arg_get(a, "password"));
-	} else if (!strcmp(top, "dpd")) {
-		t.dpd.interval = no ? 0 : (uint32_t)num(cmd_arg_get(a, "interval"));
-		t.dpd.timeout = no ? 0 : (uint32_t)num(cmd_arg_get(a, "timeout"));
-		t.dpd.action = 0;
-		if (!no && cmd_arg_get(a, "action"))
-			t.dpd.action = (uint8_t)kw_value(kw_dpd, cmd_arg_get(a, "action"));
-	} else if (!strcmp(top, "pfs")) {
-		if (!no && strcmp(c->command, "group")) {
-			cmd_err(cs, "%% Incomplete command.");
-			rc = -1;
-		}
-		t.pfs_group = no ? 0 : (uint8_t)num(v);
-	} else if (!strcmp(top, "sa-lifetime")) {
-		t.sa_lifetime_s = no ? 0 : (uint32_t)num(cmd_arg_get(a, "seconds"));
-		t.sa_lifetime_kb = no ? 0 : (uint32_t)num(cmd_arg_get(a, "kilobytes"));
-	} else if (!strcmp(top, "sa-idletime")) {
-		t.sa_idletime = no ? 0 : (uint32_t)num(v);
-	} else if (!strcmp(top, "start-mode")) {
-		t.start_mode = no ? 0 : (uint8_t)kw_value(kw_start, v);
-	} else if (!strcmp(top, "rekey")) {
-		t.no_rekey = no;
-	} else if (!strcmp(top, "nat-traversal")) {
-		t.nat_traversal = no ? 0 : (uint8_t)kw_value(kw_natt, v);
-	} else if (!strcmp(top, "mobike")) {
-		t.mobike = !no;
-	} else if (!strcmp(top, "split-connection")) {
-		t.split_connection = !no;
-	} else if (!strcmp(top, "send-cert")) {
-		t.send_cert = no ? 0 : (uint8_t)kw_value(kw_sendcert, v);
-	} else if (!strcmp(top, "icmp-detect")) {
-		memset(&t.icmp, 0, sizeof(t.icmp));
-		if (!no) {
-			eng_addr_parse(cmd_arg_get(a, "server"), &t.icmp.server);
-			eng_addr_parse(cmd_arg_get(a, "source"), &t.icmp.source);
-			t.icmp.interval = (uint32_t)num(cmd_arg_get(a, "interval"));
-			t.icmp.timeout = (uint8_t)num(cmd_arg_get(a, "timeout"));
-			t.icmp.retries = (uint8_t)num(cmd_arg_get(a, "retries"));
-		}
-	} else if (!strcmp(top, "xfrm-interface")) {
-		memset(&t.xfrm_if, 0, sizeof(t.xfrm_if));
-		if (!no) {
-			snprintf(t.xfrm_if.name, sizeof(t.xfrm_if.name), "%s",
-				 cmd_arg_get(a, "ifname"));
-			t.xfrm_if.if_id = (uint16_t)num(cmd_arg_get(a, "if-id"));
-		}
-	}
-	if (rc) {
-		eng_obj_clear(ENG_OBJ_TUNNEL, &t);
-		return -1;
-	}
-	return cmd_obj_store(cs, &t);
-}
+struct tunnel_setting {
+	const char *word;
+	const char *help;
+	enum tset_kind kind;
+	size_t off;
+	const struct kwdef *kw;
+	const char *arg_help;
+	/* TS_CUSTOM: the setting's arguments and sub-words under its word `c` (NULL: none) */
+	void (*grammar)(struct cli_def *cli, struct cli_command *c);
+	/* TS_CUSTOM: the command; 0, or -1 after an error line */
+	int (*set)(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a);
+	/* TS_CUSTOM: its `no` form; 0, or -1 after an error line */
+	int (*clear)(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a);
+	/* TS_CUSTOM: its canonical lines, nothing when at the default */
+	void (*write)(struct strbuf *b, const struct eng_tunnel *t, bool secrets);
+};
+
+static int tunnel_set(struct cmd_sess *cs, const struct cmd_args *a);
 
 static struct cli_command *leaf(struct cli_def *cli, struct cli_command *parent, const char *w,
 				const char *help)
@@ -319,94 +228,121 @@ static void kwarg(struct cli_command *c, const char *name, bool named, unsigned 
 	add_kws(o, k, ~0UL);
 }
 
-void cfg_tunnel_register(struct cli_def *cli)
+static int incomplete(struct cmd_sess *cs)
 {
-	struct cli_command *c, *p;
-	const int m = MODE_TUNNEL;
-
-	c = leaf(cli, NULL, "description", "A line of text about the tunnel");
-	cmd_argpos(c, "value", ARG_LINE, "LINE Up to 240 characters", val_line, NULL);
-	leaf(cli, NULL, "shutdown", "Keep the tunnel down");
-	c = leaf(cli, NULL, "ike-version", "IKE protocol version");
-	kwarg(c, "value", false, 0, "VERSION", kw_version);
-	c = leaf(cli, NULL, "ike-policy", "The crypto ike policy to use");
-	cmd_argpos(c, "value", 0, "<1-65535> Policy number", val_range, comp_ike_ids);
-	c = leaf(cli, NULL, "ipsec-policy", "The crypto ipsec policy to use");
-	cmd_argpos(c, "value", 0, "NAME Policy name", val_name, comp_ipsec_names);
-
-	p = leaf(cli, NULL, "local-address", "Local endpoint");
-	cmd_argpos(p, "address", 0, "A.B.C.D|X:X::X Local address", val_addr, NULL);
-	c = leaf(cli, p, "interface", "Use the address of an interface");
-	cmd_argpos(c, "ifname", 0, "IFNAME Interface name", val_ifname, comp_interfaces);
-	c = leaf(cli, NULL, "remote-address", "A peer endpoint (repeat for several, tried in order)");
-	cmd_argpos(c, "peer", 0, "A.B.C.D|X:X::X|HOSTNAME|any Peer address or host name", val_peer,
-		   NULL);
-
-	p = leaf(cli, NULL, "authentication", "How the peers authenticate");
-	p->flags |= CMD_NO_ONLY;
-	c = leaf(cli, p, "pre-share", "Pre-shared key");
-	c = leaf(cli, c, "key", "The pre-shared key");
-	cmd_argpos(c, "secret", ARG_SECRET, "STRING The key (quote it if it has blanks)",
-		   val_secret, NULL);
-	c = leaf(cli, p, "certificate", "Certificate from a trustpoint");
-	cmd_argpos(c, "trustpoint", 0, "TRUSTPOINT Trustpoint name", val_name, NULL);
-
-	for (int side = 0; side < 2; side++) {
-		p = leaf(cli, NULL, side ? "remote-id" : "local-id",
-			 side ? "Identity the peer must prove" : "Identity we claim");
-		for (int i = side ? 0 : 1; kw_idkind[i].kw; i++) {
-			c = leaf(cli, p, kw_idkind[i].kw, kw_idkind[i].help);
-			if (kw_idkind[i].value == ENG_ID_ADDRESS)
-				cmd_argpos(c, "value", 0, "A.B.C.D|X:X::X Address", val_addr, NULL);
-			else if (kw_idkind[i].value == ENG_ID_FQDN)
-				cmd_argpos(c, "value", 0, "NAME Domain name", val_hostname, NULL);
-			else if (kw_idkind[i].value != ENG_ID_ANY)
-				cmd_argpos(c, "value", 0, "STRING Identity", val_word, NULL);
-		}
-	}
-	c = leaf(cli, NULL, "local-subnet", "Protected local network (up to 4)");
-	cmd_argpos(c, "prefix", 0, "PREFIX A.B.C.D/LEN or X:X::X/LEN", val_prefix, NULL);
-	c = leaf(cli, NULL, "remote-subnet", "Protected remote network (up to 4)");
-	cmd_argpos(c, "prefix", 0, "PREFIX A.B.C.D/LEN or X:X::X/LEN", val_prefix, NULL);
-	c = leaf(cli, NULL, "negotiation-mode", "IKEv1 phase 1 mode");
-	kwarg(c, "value", false, 0, "MODE", kw_negmode);
-	c = leaf(cli, NULL, "xauth", "IKEv1 extended authentication (XAUTH) client credentials");
-	cmd_argnamed(c, "username", ARG_REQUIRED, "NAME User name", val_word, NULL);
-	cmd_argnamed(c, "password", ARG_REQUIRED | ARG_SECRET, "STRING Password", val_secret, NULL);
-	c = leaf(cli, NULL, "dpd", "Dead peer detection");
-	cmd_argnamed(c, "interval", ARG_REQUIRED, "<1-3600> Seconds between liveness checks",
-		     val_range, NULL);
-	cmd_argnamed(c, "timeout", ARG_REQUIRED, "<2-86400> Seconds without reply before the peer is dead",
-		     val_range, NULL);
-	kwarg(c, "action", true, 0, "What to do with a dead peer", kw_dpd);
-	reg_pfs(cli, m, tunnel_set);
-	c = leaf(cli, NULL, "sa-lifetime", "Child SA lifetime for this tunnel");
-	cmd_argpos(c, "seconds", 0, "<120-86400> Seconds", val_range, NULL);
-	cmd_argnamed(c, "kilobytes", 0, "<2560-4294967295> Kilobytes of traffic", val_range, NULL);
-	c = leaf(cli, NULL, "sa-idletime", "Close child SAs idle this long");
-	cmd_argpos(c, "value", 0, "<0-86400> Seconds (0 = never)", val_range, NULL);
-	c = leaf(cli, NULL, "start-mode", "When the tunnel is brought up");
-	kwarg(c, "value", false, 0, "MODE", kw_start);
-	leaf(cli, NULL, "rekey", "Renew SAs before they expire");
-	c = leaf(cli, NULL, "nat-traversal", "UDP encapsulation through NAT");
-	kwarg(c, "value", false, 0, "MODE", kw_natt);
-	leaf(cli, NULL, "mobike", "IKEv2 mobility and multihoming (RFC 4555)");
-	leaf(cli, NULL, "split-connection", "One child SA per local/remote subnet pair");
-	c = leaf(cli, NULL, "send-cert", "When to send our certificate");
-	kwarg(c, "value", false, 0, "WHEN", kw_sendcert);
-	c = leaf(cli, NULL, "icmp-detect", "ICMP watchdog through the tunnel");
-	cmd_argnamed(c, "server", ARG_REQUIRED, "A.B.C.D|X:X::X Address to ping", val_addr, NULL);
-	cmd_argnamed(c, "source", ARG_REQUIRED, "A.B.C.D|X:X::X Source address", val_addr, NULL);
-	cmd_argnamed(c, "interval", ARG_REQUIRED, "<1-3600> Seconds between pings", val_range, NULL);
-	cmd_argnamed(c, "timeout", ARG_REQUIRED, "<1-60> Seconds to wait for a reply", val_range,
-		     NULL);
-	cmd_argnamed(c, "retries", ARG_REQUIRED, "<1-100> Lost pings before the tunnel is restarted",
-		     val_range, NULL);
-	c = leaf(cli, NULL, "xfrm-interface", "Route through an XFRM interface");
-	cmd_argpos(c, "ifname", 0, "IFNAME Interface name", val_ifname, comp_interfaces);
-	cmd_argnamed(c, "if-id", ARG_REQUIRED, "<1-65535> Interface id", val_range, NULL);
-	(void)kw_group_any;
+	cmd_err(cs, "%% Incomplete command.");
+	return -1;
 }
+
+/* ---- description LINE ---------------------------------------------------- */
+
+static void description_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	cmd_argpos(c, "value", ARG_LINE, "LINE Up to 240 characters", val_line, NULL);
+}
+
+static int description_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	return str_set(&t->description, cmd_arg_get(a, "value"));
+}
+
+static int description_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	return str_set(&t->description, NULL);
+}
+
+static void description_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	if (!t->description)
+		return;
+	sb_adds(b, " description ");
+	/* a plain line reads back as typed; anything else is quoted */
+	if (strpbrk(t->description, "\"'\\|!#") || t->description[0] == ' ' ||
+	    t->description[strlen(t->description) - 1] == ' ')
+		sb_addword(b, t->description);
+	else
+		sb_adds(b, t->description);
+	sb_adds(b, "\n");
+}
+
+/* ---- ike-version 1|2 ----------------------------------------------------- */
+
+static void ike_version_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	kwarg(c, "value", false, 0, "VERSION", kw_version);
+}
+
+static int ike_version_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	t->ike_version = (uint8_t)num(cmd_arg_get(a, "value"));
+	if (t->ike_version == 2)
+		t->ike_version = 0; /* the default is not stored */
+	return 0;
+}
+
+static int ike_version_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	t->ike_version = 0;
+	return 0;
+}
+
+static void ike_version_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	if (t->ike_version)
+		sb_addf(b, " ike-version %u\n", t->ike_version);
+}
+
+/* ---- ike-policy N -------------------------------------------------------- */
+
+static void ike_policy_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	cmd_argpos(c, "value", 0, "<1-65535> Policy number", val_range, comp_ike_ids);
+}
+
+static int ike_policy_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	t->ike_policy = (uint16_t)num(cmd_arg_get(a, "value"));
+	return 0;
+}
+
+static int ike_policy_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	t->ike_policy = 0;
+	return 0;
+}
+
+static void ike_policy_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	if (t->ike_policy)
+		sb_addf(b, " ike-policy %u\n", t->ike_policy);
+}
+
+/* ---- ipsec-policy NAME --------------------------------------------------- */
+
+static void ipsec_policy_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	cmd_argpos(c, "value", 0, "NAME Policy name", val_name, comp_ipsec_names);
+}
+
+static int ipsec_policy_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	snprintf(t->ipsec_policy, sizeof(t->ipsec_policy), "%s", cmd_arg_get(a, "value"));
+	return 0;
+}
+
+static int ipsec_policy_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	t->ipsec_policy[0] = '\0';
+	return 0;
+}
+
+static void ipsec_policy_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	if (t->ipsec_policy[0])
+		sb_addf(b, " ipsec-policy %s\n", t->ipsec_policy);
+}
+
+/* ---- local-address ADDR | local-address interface IFNAME ----------------- */
 
 static void render_ep(struct strbuf *b, const char *cmd, const struct eng_endpoint *ep)
 {
@@ -428,6 +364,162 @@ static void render_ep(struct strbuf *b, const char *cmd, const struct eng_endpoi
 	}
 }
 
+static void local_address_grammar(struct cli_def *cli, struct cli_command *p)
+{
+	struct cli_command *c;
+
+	cmd_argpos(p, "address", 0, "A.B.C.D|X:X::X Local address", val_addr, NULL);
+	c = leaf(cli, p, "interface", "Use the address of an interface");
+	cmd_argpos(c, "ifname", 0, "IFNAME Interface name", val_ifname, comp_interfaces);
+}
+
+static int local_address_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	free(t->local.name);
+	memset(&t->local, 0, sizeof(t->local));
+	return 0;
+}
+
+static int local_address_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	local_address_clear(cs, t, a);
+	if (!strcmp(a->cmd->command, "interface")) {
+		t->local.kind = ENG_EP_IFACE;
+		return str_set(&t->local.name, cmd_arg_get(a, "ifname"));
+	}
+	t->local.kind = ENG_EP_ADDR;
+	return eng_addr_parse(cmd_arg_get(a, "address"), &t->local.addr);
+}
+
+static void local_address_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	render_ep(b, "local-address", &t->local);
+}
+
+/* ---- remote-address PEER (repeated) -------------------------------------- */
+
+static void remote_address_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	cmd_argpos(c, "peer", 0, "A.B.C.D|X:X::X|HOSTNAME|any Peer address or host name", val_peer,
+		   NULL);
+}
+
+static void remote_address_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	for (int i = 0; i < t->n_remote; i++)
+		render_ep(b, "remote-address", &t->remote[i]);
+}
+
+/* ---- authentication pre-share key KEY | certificate TRUSTPOINT ----------- */
+
+static void authentication_grammar(struct cli_def *cli, struct cli_command *p)
+{
+	struct cli_command *c;
+
+	p->flags |= CMD_NO_ONLY;
+	c = leaf(cli, p, "pre-share", "Pre-shared key");
+	c = leaf(cli, c, "key", "The pre-shared key");
+	cmd_argpos(c, "secret", ARG_SECRET, "STRING The key (quote it if it has blanks)",
+		   val_secret, NULL);
+	c = leaf(cli, p, "certificate", "Certificate from a trustpoint");
+	cmd_argpos(c, "trustpoint", 0, "TRUSTPOINT Trustpoint name", val_name, NULL);
+}
+
+/* `no authentication pre-share ...` clears it all the same */
+static int authentication_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	eng_secret_free(t->psk);
+	free(t->trustpoint);
+	t->psk = t->trustpoint = NULL;
+	t->auth = ENG_AUTH_NONE;
+	return 0;
+}
+
+static int authentication_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	const char *w = a->cmd->command;
+
+	authentication_clear(cs, t, a);
+	if (!strcmp(w, "key")) {
+		t->auth = ENG_AUTH_PSK;
+		return str_set(&t->psk, cmd_arg_get(a, "secret"));
+	}
+	if (!strcmp(w, "certificate")) {
+		t->auth = ENG_AUTH_CERT;
+		return str_set(&t->trustpoint, cmd_arg_get(a, "trustpoint"));
+	}
+	return incomplete(cs);
+}
+
+static void authentication_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	if (t->auth == ENG_AUTH_PSK) {
+		sb_adds(b, " authentication pre-share key ");
+		if (secrets)
+			sb_addword(b, t->psk ? t->psk : "");
+		else
+			sb_adds(b, "*****");
+		sb_adds(b, "\n");
+	} else if (t->auth == ENG_AUTH_CERT) {
+		sb_addf(b, " authentication certificate %s\n", t->trustpoint);
+	}
+}
+
+/* ---- local-id KIND [VALUE], remote-id KIND [VALUE] ----------------------- */
+
+/* The identity kinds from kw_idkind[first] on, each a sub-word. */
+static void id_grammar(struct cli_def *cli, struct cli_command *p, int first)
+{
+	struct cli_command *c;
+
+	for (int i = first; kw_idkind[i].kw; i++) {
+		c = leaf(cli, p, kw_idkind[i].kw, kw_idkind[i].help);
+		if (kw_idkind[i].value == ENG_ID_ADDRESS)
+			cmd_argpos(c, "value", 0, "A.B.C.D|X:X::X Address", val_addr, NULL);
+		else if (kw_idkind[i].value == ENG_ID_FQDN)
+			cmd_argpos(c, "value", 0, "NAME Domain name", val_hostname, NULL);
+		else if (kw_idkind[i].value != ENG_ID_ANY)
+			cmd_argpos(c, "value", 0, "STRING Identity", val_word, NULL);
+	}
+}
+
+static void local_id_grammar(struct cli_def *cli, struct cli_command *p)
+{
+	id_grammar(cli, p, 1); /* we claim a real identity: no `any` */
+}
+
+static void remote_id_grammar(struct cli_def *cli, struct cli_command *p)
+{
+	id_grammar(cli, p, 0);
+}
+
+static int id_set(struct cmd_sess *cs, struct eng_ident *id, const struct cmd_args *a)
+{
+	if (a->cmd->parent == NULL)
+		return incomplete(cs);
+	return ident(id, a);
+}
+
+static int local_id_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	return id_set(cs, &t->local_id, a);
+}
+
+static int local_id_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	return ident(&t->local_id, a);
+}
+
+static int remote_id_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	return id_set(cs, &t->remote_id, a);
+}
+
+static int remote_id_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	return ident(&t->remote_id, a);
+}
+
 static void render_id(struct strbuf *b, const char *cmd, const struct eng_ident *id)
 {
 	char buf[64];
@@ -444,97 +536,447 @@ static void render_id(struct strbuf *b, const char *cmd, const struct eng_ident 
 	sb_adds(b, "\n");
 }
 
-void cfg_tunnel_render(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+static void local_id_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	render_id(b, "local-id", &t->local_id);
+}
+
+static void remote_id_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	render_id(b, "remote-id", &t->remote_id);
+}
+
+/* ---- local-subnet PREFIX, remote-subnet PREFIX (repeated) ---------------- */
+
+static void subnet_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	cmd_argpos(c, "prefix", 0, "PREFIX A.B.C.D/LEN or X:X::X/LEN", val_prefix, NULL);
+}
+
+static int local_subnet(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	return subnet(cs, t->local_subnet, &t->n_local_subnet, a, "local-subnet");
+}
+
+static int remote_subnet(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	return subnet(cs, t->remote_subnet, &t->n_remote_subnet, a, "remote-subnet");
+}
+
+static void render_subnets(struct strbuf *b, const char *cmd, const struct eng_prefix *list, int n)
 {
 	char buf[64];
 
-	sb_addf(b, "ipsec tunnel %s\n", t->name);
-	if (t->description) {
-		sb_adds(b, " description ");
-		/* a plain line reads back as typed; anything else is quoted */
-		if (strpbrk(t->description, "\"'\\|!#") || t->description[0] == ' ' ||
-		    t->description[strlen(t->description) - 1] == ' ')
-			sb_addword(b, t->description);
-		else
-			sb_adds(b, t->description);
-		sb_adds(b, "\n");
-	}
-	if (t->shutdown)
-		sb_adds(b, " shutdown\n");
-	if (t->ike_version)
-		sb_addf(b, " ike-version %u\n", t->ike_version);
-	if (t->ike_policy)
-		sb_addf(b, " ike-policy %u\n", t->ike_policy);
-	if (t->ipsec_policy[0])
-		sb_addf(b, " ipsec-policy %s\n", t->ipsec_policy);
-	render_ep(b, "local-address", &t->local);
-	for (int i = 0; i < t->n_remote; i++)
-		render_ep(b, "remote-address", &t->remote[i]);
-	if (t->auth == ENG_AUTH_PSK) {
-		sb_adds(b, " authentication pre-share key ");
-		if (secrets)
-			sb_addword(b, t->psk ? t->psk : "");
-		else
-			sb_adds(b, "*****");
-		sb_adds(b, "\n");
-	} else if (t->auth == ENG_AUTH_CERT) {
-		sb_addf(b, " authentication certificate %s\n", t->trustpoint);
-	}
-	render_id(b, "local-id", &t->local_id);
-	render_id(b, "remote-id", &t->remote_id);
-	for (int i = 0; i < t->n_local_subnet; i++)
-		sb_addf(b, " local-subnet %s\n", eng_prefix_str(&t->local_subnet[i], buf, sizeof(buf)));
-	for (int i = 0; i < t->n_remote_subnet; i++)
-		sb_addf(b, " remote-subnet %s\n",
-			eng_prefix_str(&t->remote_subnet[i], buf, sizeof(buf)));
-	if (t->negotiation_mode)
-		sb_addf(b, " negotiation-mode %s\n", kw_name(kw_negmode, t->negotiation_mode));
-	if (t->xauth_user) {
-		sb_adds(b, " xauth username ");
-		sb_addword(b, t->xauth_user);
-		sb_adds(b, " password ");
-		if (secrets)
-			sb_addword(b, t->xauth_password ? t->xauth_password : "");
-		else
-			sb_adds(b, "*****");
-		sb_adds(b, "\n");
-	}
-	if (t->dpd.interval) {
-		sb_addf(b, " dpd interval %u timeout %u", t->dpd.interval, t->dpd.timeout);
-		if (t->dpd.action)
-			sb_addf(b, " action %s", kw_name(kw_dpd, t->dpd.action));
-		sb_adds(b, "\n");
-	}
+	for (int i = 0; i < n; i++)
+		sb_addf(b, " %s %s\n", cmd, eng_prefix_str(&list[i], buf, sizeof(buf)));
+}
+
+static void local_subnet_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	render_subnets(b, "local-subnet", t->local_subnet, t->n_local_subnet);
+}
+
+static void remote_subnet_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	render_subnets(b, "remote-subnet", t->remote_subnet, t->n_remote_subnet);
+}
+
+/* ---- xauth username NAME password SECRET --------------------------------- */
+
+static void xauth_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	cmd_argnamed(c, "username", ARG_REQUIRED, "NAME User name", val_word, NULL);
+	cmd_argnamed(c, "password", ARG_REQUIRED | ARG_SECRET, "STRING Password", val_secret, NULL);
+}
+
+static int xauth_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	if (str_set(&t->xauth_user, cmd_arg_get(a, "username")))
+		return -1;
+	return str_set(&t->xauth_password, cmd_arg_get(a, "password"));
+}
+
+static int xauth_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	if (str_set(&t->xauth_user, NULL))
+		return -1;
+	return str_set(&t->xauth_password, NULL);
+}
+
+static void xauth_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	if (!t->xauth_user)
+		return;
+	sb_adds(b, " xauth username ");
+	sb_addword(b, t->xauth_user);
+	sb_adds(b, " password ");
+	if (secrets)
+		sb_addword(b, t->xauth_password ? t->xauth_password : "");
+	else
+		sb_adds(b, "*****");
+	sb_adds(b, "\n");
+}
+
+/* ---- dpd interval N timeout N [action A] --------------------------------- */
+
+static void dpd_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	cmd_argnamed(c, "interval", ARG_REQUIRED, "<1-3600> Seconds between liveness checks",
+		     val_range, NULL);
+	cmd_argnamed(c, "timeout", ARG_REQUIRED,
+		     "<2-86400> Seconds without reply before the peer is dead", val_range, NULL);
+	kwarg(c, "action", true, 0, "What to do with a dead peer", kw_dpd);
+}
+
+static int dpd_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	const char *action = cmd_arg_get(a, "action");
+
+	t->dpd.interval = (uint32_t)num(cmd_arg_get(a, "interval"));
+	t->dpd.timeout = (uint32_t)num(cmd_arg_get(a, "timeout"));
+	t->dpd.action = action ? (uint8_t)kw_value(kw_dpd, action) : 0;
+	return 0;
+}
+
+static int dpd_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	t->dpd.interval = t->dpd.timeout = 0;
+	t->dpd.action = 0;
+	return 0;
+}
+
+static void dpd_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	if (!t->dpd.interval)
+		return;
+	sb_addf(b, " dpd interval %u timeout %u", t->dpd.interval, t->dpd.timeout);
+	if (t->dpd.action)
+		sb_addf(b, " action %s", kw_name(kw_dpd, t->dpd.action));
+	sb_adds(b, "\n");
+}
+
+/* ---- pfs group N --------------------------------------------------------- */
+
+static void pfs_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	reg_pfs_group(cli, c, tunnel_set);
+}
+
+static int pfs_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	if (strcmp(a->cmd->command, "group"))
+		return incomplete(cs);
+	t->pfs_group = (uint8_t)num(cmd_arg_get(a, "value"));
+	return 0;
+}
+
+static int pfs_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	t->pfs_group = 0;
+	return 0;
+}
+
+static void pfs_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
 	if (t->pfs_group)
 		sb_addf(b, " pfs group %u\n", t->pfs_group);
-	if (t->sa_lifetime_s) {
-		sb_addf(b, " sa-lifetime %u", t->sa_lifetime_s);
-		if (t->sa_lifetime_kb)
-			sb_addf(b, " kilobytes %u", t->sa_lifetime_kb);
-		sb_adds(b, "\n");
-	}
+}
+
+/* ---- sa-lifetime SECONDS [kilobytes KB] ---------------------------------- */
+
+static void sa_lifetime_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	cmd_argpos(c, "seconds", 0, "<120-86400> Seconds", val_range, NULL);
+	cmd_argnamed(c, "kilobytes", 0, "<2560-4294967295> Kilobytes of traffic", val_range, NULL);
+}
+
+static int sa_lifetime_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	t->sa_lifetime_s = (uint32_t)num(cmd_arg_get(a, "seconds"));
+	t->sa_lifetime_kb = (uint32_t)num(cmd_arg_get(a, "kilobytes"));
+	return 0;
+}
+
+static int sa_lifetime_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	t->sa_lifetime_s = t->sa_lifetime_kb = 0;
+	return 0;
+}
+
+static void sa_lifetime_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	if (!t->sa_lifetime_s)
+		return;
+	sb_addf(b, " sa-lifetime %u", t->sa_lifetime_s);
+	if (t->sa_lifetime_kb)
+		sb_addf(b, " kilobytes %u", t->sa_lifetime_kb);
+	sb_adds(b, "\n");
+}
+
+/* ---- sa-idletime SECONDS ------------------------------------------------- */
+
+static void sa_idletime_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	cmd_argpos(c, "value", 0, "<0-86400> Seconds (0 = never)", val_range, NULL);
+}
+
+static int sa_idletime_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	t->sa_idletime = (uint32_t)num(cmd_arg_get(a, "value"));
+	return 0;
+}
+
+static int sa_idletime_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	t->sa_idletime = 0;
+	return 0;
+}
+
+static void sa_idletime_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
 	if (t->sa_idletime)
 		sb_addf(b, " sa-idletime %u\n", t->sa_idletime);
-	if (t->start_mode)
-		sb_addf(b, " start-mode %s\n", kw_name(kw_start, t->start_mode));
-	if (t->no_rekey)
-		sb_adds(b, " no rekey\n");
-	if (t->nat_traversal)
-		sb_addf(b, " nat-traversal %s\n", kw_name(kw_natt, t->nat_traversal));
-	if (t->mobike)
-		sb_adds(b, " mobike\n");
-	if (t->split_connection)
-		sb_adds(b, " split-connection\n");
-	if (t->send_cert)
-		sb_addf(b, " send-cert %s\n", kw_name(kw_sendcert, t->send_cert));
-	if (t->icmp.server.family) {
-		char b2[64];
-		sb_addf(b, " icmp-detect server %s source %s interval %u timeout %u retries %u\n",
-			eng_addr_str(&t->icmp.server, buf, sizeof(buf)),
-			eng_addr_str(&t->icmp.source, b2, sizeof(b2)), t->icmp.interval,
-			t->icmp.timeout, t->icmp.retries);
-	}
+}
+
+/* ---- icmp-detect server A source A interval N timeout N retries N -------- */
+
+static void icmp_detect_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	cmd_argnamed(c, "server", ARG_REQUIRED, "A.B.C.D|X:X::X Address to ping", val_addr, NULL);
+	cmd_argnamed(c, "source", ARG_REQUIRED, "A.B.C.D|X:X::X Source address", val_addr, NULL);
+	cmd_argnamed(c, "interval", ARG_REQUIRED, "<1-3600> Seconds between pings", val_range,
+		     NULL);
+	cmd_argnamed(c, "timeout", ARG_REQUIRED, "<1-60> Seconds to wait for a reply", val_range,
+		     NULL);
+	cmd_argnamed(c, "retries", ARG_REQUIRED,
+		     "<1-100> Lost pings before the tunnel is restarted", val_range, NULL);
+}
+
+static int icmp_detect_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	memset(&t->icmp, 0, sizeof(t->icmp));
+	return 0;
+}
+
+static int icmp_detect_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	icmp_detect_clear(cs, t, a);
+	eng_addr_parse(cmd_arg_get(a, "server"), &t->icmp.server);
+	eng_addr_parse(cmd_arg_get(a, "source"), &t->icmp.source);
+	t->icmp.interval = (uint32_t)num(cmd_arg_get(a, "interval"));
+	t->icmp.timeout = (uint8_t)num(cmd_arg_get(a, "timeout"));
+	t->icmp.retries = (uint8_t)num(cmd_arg_get(a, "retries"));
+	return 0;
+}
+
+static void icmp_detect_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	char b1[64], b2[64];
+
+	if (!t->icmp.server.family)
+		return;
+	sb_addf(b, " icmp-detect server %s source %s interval %u timeout %u retries %u\n",
+		eng_addr_str(&t->icmp.server, b1, sizeof(b1)),
+		eng_addr_str(&t->icmp.source, b2, sizeof(b2)), t->icmp.interval, t->icmp.timeout,
+		t->icmp.retries);
+}
+
+/* ---- xfrm-interface IFNAME if-id N --------------------------------------- */
+
+static void xfrm_interface_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	cmd_argpos(c, "ifname", 0, "IFNAME Interface name", val_ifname, comp_interfaces);
+	cmd_argnamed(c, "if-id", ARG_REQUIRED, "<1-65535> Interface id", val_range, NULL);
+}
+
+static int xfrm_interface_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	memset(&t->xfrm_if, 0, sizeof(t->xfrm_if));
+	return 0;
+}
+
+static int xfrm_interface_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	xfrm_interface_clear(cs, t, a);
+	snprintf(t->xfrm_if.name, sizeof(t->xfrm_if.name), "%s", cmd_arg_get(a, "ifname"));
+	t->xfrm_if.if_id = (uint16_t)num(cmd_arg_get(a, "if-id"));
+	return 0;
+}
+
+static void xfrm_interface_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
 	if (t->xfrm_if.name[0])
 		sb_addf(b, " xfrm-interface %s if-id %u\n", t->xfrm_if.name, t->xfrm_if.if_id);
+}
+
+/* ---- The table ----------------------------------------------------------- */
+
+#define T struct eng_tunnel
+#define CUSTOM(w, h, name)                                                                         \
+	{                                                                                          \
+		.word = w, .help = h, .kind = TS_CUSTOM, .grammar = name##_grammar,                \
+		.set = name##_set, .clear = name##_clear, .write = name##_write                    \
+	}
+#define FLAG(w, h, f)                                                                              \
+	{                                                                                          \
+		.word = w, .help = h, .kind = TS_FLAG, .off = offsetof(T, f)                       \
+	}
+#define NO_FLAG(w, h, f)                                                                           \
+	{                                                                                          \
+		.word = w, .help = h, .kind = TS_NO_FLAG, .off = offsetof(T, f)                    \
+	}
+#define KEYWORD(w, h, f, k, ah)                                                                    \
+	{                                                                                          \
+		.word = w, .help = h, .kind = TS_KEYWORD, .off = offsetof(T, f), .kw = k,          \
+		.arg_help = ah                                                                     \
+	}
+
+/* In the order of the running-config. */
+static const struct tunnel_setting settings[] = {
+    CUSTOM("description", "A line of text about the tunnel", description),
+    FLAG("shutdown", "Keep the tunnel down", shutdown),
+    CUSTOM("ike-version", "IKE protocol version", ike_version),
+    CUSTOM("ike-policy", "The crypto ike policy to use", ike_policy),
+    CUSTOM("ipsec-policy", "The crypto ipsec policy to use", ipsec_policy),
+    CUSTOM("local-address", "Local endpoint", local_address),
+    {.word = "remote-address",
+     .help = "A peer endpoint (repeat for several, tried in order)",
+     .grammar = remote_address_grammar,
+     .set = remote_address,
+     .clear = remote_address,
+     .write = remote_address_write},
+    CUSTOM("authentication", "How the peers authenticate", authentication),
+    CUSTOM("local-id", "Identity we claim", local_id),
+    CUSTOM("remote-id", "Identity the peer must prove", remote_id),
+    {.word = "local-subnet",
+     .help = "Protected local network (up to 4)",
+     .grammar = subnet_grammar,
+     .set = local_subnet,
+     .clear = local_subnet,
+     .write = local_subnet_write},
+    {.word = "remote-subnet",
+     .help = "Protected remote network (up to 4)",
+     .grammar = subnet_grammar,
+     .set = remote_subnet,
+     .clear = remote_subnet,
+     .write = remote_subnet_write},
+    KEYWORD("negotiation-mode", "IKEv1 phase 1 mode", negotiation_mode, kw_negmode, "MODE"),
+    CUSTOM("xauth", "IKEv1 extended authentication (XAUTH) client credentials", xauth),
+    CUSTOM("dpd", "Dead peer detection", dpd),
+    CUSTOM("pfs", pfs_help, pfs),
+    CUSTOM("sa-lifetime", "Child SA lifetime for this tunnel", sa_lifetime),
+    CUSTOM("sa-idletime", "Close child SAs idle this long", sa_idletime),
+    KEYWORD("start-mode", "When the tunnel is brought up", start_mode, kw_start, "MODE"),
+    NO_FLAG("rekey", "Renew SAs before they expire", no_rekey),
+    KEYWORD("nat-traversal", "UDP encapsulation through NAT", nat_traversal, kw_natt, "MODE"),
+    FLAG("mobike", "IKEv2 mobility and multihoming (RFC 4555)", mobike),
+    FLAG("split-connection", "One child SA per local/remote subnet pair", split_connection),
+    KEYWORD("send-cert", "When to send our certificate", send_cert, kw_sendcert, "WHEN"),
+    CUSTOM("icmp-detect", "ICMP watchdog through the tunnel", icmp_detect),
+    CUSTOM("xfrm-interface", "Route through an XFRM interface", xfrm_interface),
+};
+#define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
+#undef T
+
+/* The row of the setting a resolved command belongs to: its first word. */
+static const struct tunnel_setting *setting_of(const struct cli_command *c)
+{
+	while (c->parent)
+		c = c->parent;
+	for (size_t i = 0; i < N_SETTINGS; i++)
+		if (!strcmp(settings[i].word, c->command))
+			return &settings[i];
+	return NULL;
+}
+
+/* A plain field's command and its `no` form. */
+static void plain_set(const struct tunnel_setting *s, struct eng_tunnel *t,
+		      const struct cmd_args *a)
+{
+	uint8_t *field = (uint8_t *)t + s->off;
+	bool no = a->negate;
+
+	switch (s->kind) {
+	case TS_FLAG:
+		*(bool *)field = !no;
+		break;
+	case TS_NO_FLAG:
+		*(bool *)field = no;
+		break;
+	case TS_KEYWORD:
+		*field = no ? 0 : (uint8_t)kw_value(s->kw, cmd_arg_get(a, "value"));
+		break;
+	case TS_CUSTOM:
+		break;
+	}
+}
+
+static void plain_write(struct strbuf *b, const struct tunnel_setting *s,
+			const struct eng_tunnel *t)
+{
+	const uint8_t *field = (const uint8_t *)t + s->off;
+
+	switch (s->kind) {
+	case TS_FLAG:
+		if (*(const bool *)field)
+			sb_addf(b, " %s\n", s->word);
+		break;
+	case TS_NO_FLAG:
+		if (*(const bool *)field)
+			sb_addf(b, " no %s\n", s->word);
+		break;
+	case TS_KEYWORD:
+		if (*field)
+			sb_addf(b, " %s %s\n", s->word, kw_name(s->kw, *field));
+		break;
+	case TS_CUSTOM:
+		break;
+	}
+}
+
+/* Every tunnel command: the candidate's tunnel, edited by its row, stored back. */
+static int tunnel_set(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	const struct tunnel_setting *s = setting_of(a->cmd);
+	struct eng_tunnel t;
+	int rc = 0;
+
+	if (!s)
+		return -1; /* only the rows register this handler */
+	if (cmd_obj_load(cs, &t))
+		return -1;
+	if (s->kind != TS_CUSTOM)
+		plain_set(s, &t, a);
+	else
+		rc = a->negate ? s->clear(cs, &t, a) : s->set(cs, &t, a);
+	if (rc) {
+		eng_obj_clear(ENG_OBJ_TUNNEL, &t);
+		return -1;
+	}
+	return cmd_obj_store(cs, &t);
+}
+
+void cfg_tunnel_register(struct cli_def *cli)
+{
+	for (size_t i = 0; i < N_SETTINGS; i++) {
+		const struct tunnel_setting *s = &settings[i];
+		struct cli_command *c = leaf(cli, NULL, s->word, s->help);
+
+		if (s->kind == TS_KEYWORD)
+			kwarg(c, "value", false, 0, s->arg_help, s->kw);
+		else if (s->grammar)
+			s->grammar(cli, c);
+	}
+}
+
+void cfg_tunnel_render(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	sb_addf(b, "ipsec tunnel %s\n", t->name);
+	for (size_t i = 0; i < N_SETTINGS; i++) {
+		if (settings[i].kind == TS_CUSTOM)
+			settings[i].write(b, t, secrets);
+		else
+			plain_write(b, &settings[i], t);
+	}
 	sb_adds(b, "!\n");
 }

@@ -117,49 +117,6 @@ void eng_ctl_log(struct eng_ctl *c, enum eng_log_level level, const char *msg)
 
 /* ---- Requests ------------------------------------------------------------ */
 
-/* The engine call each request makes, for the operators' refusals. */
-static enum eng_call op_call(uint16_t op)
-{
-	static const enum eng_call calls[CTL_OPS] = {
-	    [CTL_HELLO] = ENG_CALLS,
-	    [CTL_CAND_BEGIN] = ENG_CALL_CAND_BEGIN,
-	    [CTL_CAND_ACTIVE] = ENG_CALL_CAND_ACTIVE,
-	    [CTL_CAND_DIRTY] = ENG_CALL_CAND_DIRTY,
-	    [CTL_CAND_DISCARD] = ENG_CALL_CAND_DISCARD,
-	    [CTL_OBJ_GET] = ENG_CALL_OBJ_GET,
-	    [CTL_OBJ_PUT] = ENG_CALL_OBJ_PUT,
-	    [CTL_OBJ_DEL] = ENG_CALL_OBJ_DEL,
-	    [CTL_KEYS] = ENG_CALL_KEYS,
-	    [CTL_CONFIG_TEXT] = ENG_CALL_CONFIG_TEXT,
-	    [CTL_OBJ_TEXT] = ENG_CALL_OBJ_TEXT,
-	    [CTL_CONFIG_CHANGES] = ENG_CALL_CONFIG_CHANGES,
-	    [CTL_COMMIT] = ENG_CALL_COMMIT,
-	    [CTL_CONFIRM] = ENG_CALL_CONFIRM,
-	    [CTL_CONFIRM_PENDING] = ENG_CALL_CONFIRM_PENDING,
-	    [CTL_COMMIT_LIST] = ENG_CALL_COMMIT_LIST,
-	    [CTL_COMMIT_CHANGES] = ENG_CALL_COMMIT_CHANGES,
-	    [CTL_ROLLBACK] = ENG_CALL_ROLLBACK,
-	    [CTL_STARTUP_SAVE] = ENG_CALL_STARTUP_SAVE,
-	    [CTL_LOG_TEXT] = ENG_CALL_LOG_TEXT,
-	    [CTL_TUNNEL_EFFECTIVE] = ENG_CALL_TUNNEL_EFFECTIVE,
-	    [CTL_HOSTNAME] = ENG_CALL_HOSTNAME,
-	    [CTL_TUNNEL_STATUS] = ENG_CALL_TUNNEL_STATUS,
-	    [CTL_IKE_STATS] = ENG_CALL_IKE_STATS,
-	    [CTL_CLEAR_IKE_SA] = ENG_CALL_CLEAR_IKE_SA,
-	    [CTL_CLEAR_CHILD_SA] = ENG_CALL_CLEAR_CHILD_SA,
-	    [CTL_CLEAR_COUNTERS] = ENG_CALL_CLEAR_COUNTERS,
-	    [CTL_CAND_EXCLUSIVE] = ENG_CALL_CAND_EXCLUSIVE,
-	    [CTL_SESS_LIST] = ENG_CALL_SESS_LIST,
-	    [CTL_MONITOR] = ENG_CALL_SESS_MONITOR,
-	    [CTL_CLEAR_PEER] = ENG_CALL_CLEAR_PEER,
-	    [CTL_DEBUG_SET] = ENG_CALL_DEBUG_SET,
-	    [CTL_DEBUG_GET] = ENG_CALL_DEBUG_GET,
-	};
-
-	/* HELLO and unknown types are no engine call: serve() answers them */
-	return op > 0 && op < CTL_OPS && op != CTL_HELLO ? calls[op] : ENG_CALLS;
-}
-
 static bool db_ok(uint32_t db)
 {
 	return db <= ENG_STARTUP;
@@ -178,283 +135,491 @@ static void mask(char **s)
 	*s = strdup("*****");
 }
 
-/* One request: the results go to res; returns the call's rc. */
-static int serve(struct eng_ctl *c, uint16_t op, struct rbuf *r, struct ebuf *res)
+/*
+ * The handlers: one per request, each decodes its request (a malformed
+ * one is -EBADMSG and reaches no engine call), calls the engine on the
+ * connection's session and encodes the results into res.  The return
+ * value is the call's rc, sent first in the reply.
+ */
+
+/* A text result goes into the reply when the call succeeded; either way it is wiped. */
+static int reply_text(struct ebuf *res, int rc, char *text)
 {
-	struct eng_sess *s = c->sess;
-	struct eng_diag d = {0};
-	char *key = NULL, *text = NULL;
-	uint32_t db, kind, flags, u;
-	union eng_any obj;
-	int rc;
-
-	switch (op) {
-	case CTL_HELLO:
-		if (!rb_done(r))
-			return -EBADMSG;
-		wb_str(res, c->user);
-		wb_u8(res, (uint8_t)c->role);
-		return 0;
-	case CTL_CAND_BEGIN:
-		return rb_done(r) ? eng_cand_begin(s) : -EBADMSG;
-	case CTL_CAND_ACTIVE:
-	case CTL_CAND_DIRTY:
-		if (!rb_done(r))
-			return -EBADMSG;
-		wb_u8(res, op == CTL_CAND_ACTIVE ? eng_cand_active(s) : eng_cand_dirty(s));
-		return 0;
-	case CTL_CAND_DISCARD:
-		if (!rb_done(r))
-			return -EBADMSG;
-		eng_cand_discard(s);
-		return 0;
-	case CTL_OBJ_GET:
-		db = rb_u32(r);
-		kind = rb_u32(r);
-		if (rb_str(r, true, &key) || !rb_done(r) || !db_ok(db) || !kind_ok(kind)) {
-			rc = -EBADMSG;
-			break;
-		}
-		rc = eng_obj_get(s, db, kind, key, &obj);
-		if (rc == 0) {
-			wb_obj(res, kind, &obj);
-			eng_obj_clear(kind, &obj);
-		}
-		break;
-	case CTL_OBJ_PUT:
-		kind = rb_u32(r);
-		if (!kind_ok(kind))
-			return -EBADMSG;
-		rc = rb_obj(r, kind, &obj);
-		if (rc)
-			return rc;
-		rc = rb_done(r) ? eng_obj_put(s, kind, &obj, &d) : -EBADMSG;
-		eng_obj_clear(kind, &obj);
-		wb_diag(res, &d);
-		break;
-	case CTL_OBJ_DEL:
-		kind = rb_u32(r);
-		if (rb_str(r, true, &key) || !rb_done(r) || !kind_ok(kind)) {
-			rc = -EBADMSG;
-			break;
-		}
-		rc = eng_obj_del(s, kind, key);
-		break;
-	case CTL_KEYS: {
-		struct eng_keys k = {0};
-
-		db = rb_u32(r);
-		kind = rb_u32(r);
-		if (!rb_done(r) || !db_ok(db) || !kind_ok(kind))
-			return -EBADMSG;
-		rc = eng_keys(s, db, kind, &k);
-		if (rc == 0) {
-			wb_u32(res, (uint32_t)k.n);
-			for (size_t i = 0; i < k.n; i++)
-				wb_str(res, k.keys[i]);
-		}
-		eng_keys_free(&k);
-		break;
-	}
-	case CTL_CONFIG_TEXT:
-		db = rb_u32(r);
-		flags = rb_u32(r);
-		if (!rb_done(r) || !db_ok(db))
-			return -EBADMSG;
-		rc = eng_config_text(s, db, flags, &text);
-		break;
-	case CTL_OBJ_TEXT:
-		db = rb_u32(r);
-		kind = rb_u32(r);
-		flags = rb_u32(r);
-		if (rb_str(r, true, &key) || !rb_done(r) || !db_ok(db) || !kind_ok(kind)) {
-			rc = -EBADMSG;
-			break;
-		}
-		rc = eng_obj_text(s, db, kind, key, flags, &text);
-		break;
-	case CTL_CONFIG_CHANGES:
-		rc = rb_done(r) ? eng_config_changes(s, &text) : -EBADMSG;
-		break;
-	case CTL_COMMIT: {
-		struct eng_commit_req req = {0};
-		uint32_t id = 0;
-
-		if (rb_str(r, true, &key))
-			return -EBADMSG;
-		req.comment = key;
-		req.confirm_minutes = rb_u32(r);
-		req.check_only = rb_u8(r) != 0;
-		rc = rb_done(r) ? eng_commit(s, &req, &d, &id) : -EBADMSG;
-		wb_u32(res, id);
-		wb_diag(res, &d);
-		break;
-	}
-	case CTL_CONFIRM:
-		return rb_done(r) ? eng_confirm(s) : -EBADMSG;
-	case CTL_CONFIRM_PENDING:
-		if (!rb_done(r))
-			return -EBADMSG;
-		wb_i64(res, eng_confirm_pending(c->eng));
-		return 0;
-	case CTL_COMMIT_LIST: {
-		struct eng_commit_info *list = NULL;
-		size_t n = 0;
-
-		if (!rb_done(r))
-			return -EBADMSG;
-		rc = eng_commit_list(s, &list, &n);
-		if (rc == 0) {
-			wb_u32(res, (uint32_t)n);
-			for (size_t i = 0; i < n; i++)
-				wb_blob(res, &list[i], sizeof(list[i]));
-		}
-		free(list);
-		break;
-	}
-	case CTL_COMMIT_CHANGES:
-		u = rb_u32(r);
-		rc = rb_done(r) ? eng_commit_changes(s, u, &text) : -EBADMSG;
-		break;
-	case CTL_ROLLBACK:
-		u = rb_u32(r);
-		rc = rb_done(r) ? eng_rollback(s, u, &d) : -EBADMSG;
-		wb_diag(res, &d);
-		break;
-	case CTL_STARTUP_SAVE:
-		rc = rb_done(r) ? eng_startup_save(s, &d) : -EBADMSG;
-		wb_diag(res, &d);
-		break;
-	case CTL_LOG_TEXT:
-		rc = rb_done(r) ? eng_log_text(c->eng, &text) : -EBADMSG;
-		break;
-	case CTL_TUNNEL_EFFECTIVE: {
-		struct eng_tunnel t = {0};
-		struct eng_ikev2_policy i2 = {0};
-		struct eng_ikev1_policy i1 = {0};
-		struct eng_ipsec_policy ip = {0};
-
-		db = rb_u32(r);
-		if (rb_str(r, false, &key) || !rb_done(r) || !db_ok(db)) {
-			rc = -EBADMSG;
-			break;
-		}
-		rc = eng_tunnel_effective(s, db, key, &t, &i2, &i1, &ip);
-		if (rc)
-			break;
-		if (c->role != ENG_ROLE_ADMIN) {
-			mask(&t.psk);
-			mask(&t.xauth_password);
-		}
-		wb_obj(res, ENG_OBJ_TUNNEL, &t);
-		wb_obj(res, ENG_OBJ_IKEV2, &i2);
-		wb_obj(res, ENG_OBJ_IKEV1, &i1);
-		wb_obj(res, ENG_OBJ_IPSEC, &ip);
-		eng_obj_clear(ENG_OBJ_TUNNEL, &t);
-		break;
-	}
-	case CTL_HOSTNAME: {
-		char host[ENG_HOSTNAME_MAX];
-
-		if (!rb_done(r))
-			return -EBADMSG;
-		eng_global_hostname(c->eng, host);
-		wb_str(res, host);
-		return 0;
-	}
-	case CTL_TUNNEL_STATUS: {
-		struct eng_tunnel_status *st = NULL;
-		size_t n = 0;
-
-		if (rb_str(r, true, &key) || !rb_done(r)) {
-			rc = -EBADMSG;
-			break;
-		}
-		rc = eng_tunnel_status(s, key, &st, &n);
-		if (rc == 0) {
-			wb_u32(res, (uint32_t)n);
-			for (size_t i = 0; i < n; i++)
-				wb_blob(res, &st[i], sizeof(st[i]));
-		}
-		free(st);
-		break;
-	}
-	case CTL_IKE_STATS: {
-		struct eng_ike_stats st = {0};
-
-		if (!rb_done(r))
-			return -EBADMSG;
-		rc = eng_ike_stats(s, &st);
-		if (rc == 0)
-			wb_blob(res, &st, sizeof(st));
-		break;
-	}
-	case CTL_CLEAR_IKE_SA:
-	case CTL_CLEAR_CHILD_SA:
-		if (rb_str(r, true, &key) || !rb_done(r)) {
-			rc = -EBADMSG;
-			break;
-		}
-		rc = op == CTL_CLEAR_IKE_SA ? eng_clear_ike_sa(s, key) : eng_clear_child_sa(s, key);
-		break;
-	case CTL_CLEAR_COUNTERS:
-		return rb_done(r) ? eng_clear_counters(s) : -EBADMSG;
-	case CTL_CAND_EXCLUSIVE:
-		return rb_done(r) ? eng_cand_begin_exclusive(s) : -EBADMSG;
-	case CTL_CLEAR_PEER: {
-		const uint8_t *raw = rb_blob(r, sizeof(struct eng_addr));
-		struct eng_addr a;
-
-		if (!raw || !rb_done(r))
-			return -EBADMSG;
-		memcpy(&a, raw, sizeof(a));
-		return eng_clear_peer(s, &a);
-	}
-	case CTL_DEBUG_SET:
-		u = rb_u32(r);
-		flags = rb_u8(r);
-		if (!rb_done(r) || flags > 1)
-			return -EBADMSG;
-		return eng_debug_set(s, u, flags == 1);
-	case CTL_DEBUG_GET:
-		if (!rb_done(r))
-			return -EBADMSG;
-		wb_u32(res, eng_debug_get(c->eng));
-		return 0;
-	case CTL_MONITOR:
-		u = rb_u8(r);
-		if (!rb_done(r) || u > 1)
-			return -EBADMSG;
-		rc = eng_sess_monitor(s, u == 1);
-		if (rc == 0)
-			c->monitor = u == 1;
-		return rc;
-	case CTL_SESS_LIST: {
-		struct eng_sess_info *list = NULL;
-		size_t n = 0;
-
-		if (!rb_done(r))
-			return -EBADMSG;
-		rc = eng_sess_list(s, &list, &n);
-		if (rc == 0) {
-			wb_u32(res, (uint32_t)n);
-			for (size_t i = 0; i < n; i++)
-				wb_blob(res, &list[i], sizeof(list[i]));
-		}
-		free(list);
-		break;
-	}
-	default:
-		return -EOPNOTSUPP;
-	}
 	if (text) {
 		if (rc == 0)
 			wb_str(res, text);
 		eng_secret_free(text);
 	}
+	return rc;
+}
+
+static int op_hello(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	if (!rb_done(r))
+		return -EBADMSG;
+	wb_str(res, c->user);
+	wb_u8(res, (uint8_t)c->role);
+	return 0;
+}
+
+static int op_cand_begin(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	return rb_done(r) ? eng_cand_begin(c->sess) : -EBADMSG;
+}
+
+static int op_cand_exclusive(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	return rb_done(r) ? eng_cand_begin_exclusive(c->sess) : -EBADMSG;
+}
+
+static int op_cand_active(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	if (!rb_done(r))
+		return -EBADMSG;
+	wb_u8(res, eng_cand_active(c->sess));
+	return 0;
+}
+
+static int op_cand_dirty(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	if (!rb_done(r))
+		return -EBADMSG;
+	wb_u8(res, eng_cand_dirty(c->sess));
+	return 0;
+}
+
+static int op_cand_discard(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	if (!rb_done(r))
+		return -EBADMSG;
+	eng_cand_discard(c->sess);
+	return 0;
+}
+
+static int op_obj_get(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t db = rb_u32(r), kind = rb_u32(r);
+	char *key = NULL;
+	union eng_any obj;
+	int rc;
+
+	if (rb_str(r, true, &key) || !rb_done(r) || !db_ok(db) || !kind_ok(kind)) {
+		rc = -EBADMSG;
+		goto done;
+	}
+	rc = eng_obj_get(c->sess, db, kind, key, &obj);
+	if (rc == 0) {
+		wb_obj(res, kind, &obj);
+		eng_obj_clear(kind, &obj);
+	}
+done:
 	free(key);
+	return rc;
+}
+
+static int op_obj_put(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t kind = rb_u32(r);
+	struct eng_diag d = {0};
+	union eng_any obj;
+	int rc;
+
+	if (!kind_ok(kind))
+		return -EBADMSG;
+	rc = rb_obj(r, kind, &obj);
+	if (rc)
+		return rc;
+	rc = rb_done(r) ? eng_obj_put(c->sess, kind, &obj, &d) : -EBADMSG;
+	eng_obj_clear(kind, &obj);
+	wb_diag(res, &d);
 	eng_diag_free(&d);
 	return rc;
+}
+
+static int op_obj_del(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t kind = rb_u32(r);
+	char *key = NULL;
+	int rc;
+
+	if (rb_str(r, true, &key) || !rb_done(r) || !kind_ok(kind))
+		rc = -EBADMSG;
+	else
+		rc = eng_obj_del(c->sess, kind, key);
+	free(key);
+	return rc;
+}
+
+static int op_keys(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t db = rb_u32(r), kind = rb_u32(r);
+	struct eng_keys k = {0};
+	int rc;
+
+	if (!rb_done(r) || !db_ok(db) || !kind_ok(kind))
+		return -EBADMSG;
+	rc = eng_keys(c->sess, db, kind, &k);
+	if (rc == 0) {
+		wb_u32(res, (uint32_t)k.n);
+		for (size_t i = 0; i < k.n; i++)
+			wb_str(res, k.keys[i]);
+	}
+	eng_keys_free(&k);
+	return rc;
+}
+
+static int op_config_text(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t db = rb_u32(r), flags = rb_u32(r);
+	char *text = NULL;
+	int rc;
+
+	if (!rb_done(r) || !db_ok(db))
+		return -EBADMSG;
+	rc = eng_config_text(c->sess, db, flags, &text);
+	return reply_text(res, rc, text);
+}
+
+static int op_obj_text(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t db = rb_u32(r), kind = rb_u32(r), flags = rb_u32(r);
+	char *key = NULL, *text = NULL;
+	int rc;
+
+	if (rb_str(r, true, &key) || !rb_done(r) || !db_ok(db) || !kind_ok(kind))
+		rc = -EBADMSG;
+	else
+		rc = eng_obj_text(c->sess, db, kind, key, flags, &text);
+	free(key);
+	return reply_text(res, rc, text);
+}
+
+static int op_config_changes(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	char *text = NULL;
+	int rc = rb_done(r) ? eng_config_changes(c->sess, &text) : -EBADMSG;
+
+	return reply_text(res, rc, text);
+}
+
+static int op_commit(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_commit_req req = {0};
+	struct eng_diag d = {0};
+	char *comment = NULL;
+	uint32_t id = 0;
+	int rc;
+
+	if (rb_str(r, true, &comment))
+		return -EBADMSG;
+	req.comment = comment;
+	req.confirm_minutes = rb_u32(r);
+	req.check_only = rb_u8(r) != 0;
+	rc = rb_done(r) ? eng_commit(c->sess, &req, &d, &id) : -EBADMSG;
+	wb_u32(res, id);
+	wb_diag(res, &d);
+	eng_diag_free(&d);
+	free(comment);
+	return rc;
+}
+
+static int op_confirm(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	return rb_done(r) ? eng_confirm(c->sess) : -EBADMSG;
+}
+
+static int op_confirm_pending(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	if (!rb_done(r))
+		return -EBADMSG;
+	wb_i64(res, eng_confirm_pending(c->eng));
+	return 0;
+}
+
+static int op_commit_list(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_commit_info *list = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (!rb_done(r))
+		return -EBADMSG;
+	rc = eng_commit_list(c->sess, &list, &n);
+	if (rc == 0) {
+		wb_u32(res, (uint32_t)n);
+		for (size_t i = 0; i < n; i++)
+			wb_blob(res, &list[i], sizeof(list[i]));
+	}
+	free(list);
+	return rc;
+}
+
+static int op_commit_changes(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t id = rb_u32(r);
+	char *text = NULL;
+	int rc = rb_done(r) ? eng_commit_changes(c->sess, id, &text) : -EBADMSG;
+
+	return reply_text(res, rc, text);
+}
+
+static int op_rollback(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t n = rb_u32(r);
+	struct eng_diag d = {0};
+	int rc = rb_done(r) ? eng_rollback(c->sess, n, &d) : -EBADMSG;
+
+	wb_diag(res, &d);
+	eng_diag_free(&d);
+	return rc;
+}
+
+static int op_startup_save(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_diag d = {0};
+	int rc = rb_done(r) ? eng_startup_save(c->sess, &d) : -EBADMSG;
+
+	wb_diag(res, &d);
+	eng_diag_free(&d);
+	return rc;
+}
+
+static int op_log_text(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	char *text = NULL;
+	int rc = rb_done(r) ? eng_log_text(c->eng, &text) : -EBADMSG;
+
+	return reply_text(res, rc, text);
+}
+
+static int op_tunnel_effective(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t db = rb_u32(r);
+	struct eng_tunnel t = {0};
+	struct eng_ikev2_policy i2 = {0};
+	struct eng_ikev1_policy i1 = {0};
+	struct eng_ipsec_policy ip = {0};
+	char *name = NULL;
+	int rc;
+
+	if (rb_str(r, false, &name) || !rb_done(r) || !db_ok(db)) {
+		rc = -EBADMSG;
+		goto done;
+	}
+	rc = eng_tunnel_effective(c->sess, db, name, &t, &i2, &i1, &ip);
+	if (rc)
+		goto done;
+	if (c->role != ENG_ROLE_ADMIN) {
+		mask(&t.psk);
+		mask(&t.xauth_password);
+	}
+	wb_obj(res, ENG_OBJ_TUNNEL, &t);
+	wb_obj(res, ENG_OBJ_IKEV2, &i2);
+	wb_obj(res, ENG_OBJ_IKEV1, &i1);
+	wb_obj(res, ENG_OBJ_IPSEC, &ip);
+	eng_obj_clear(ENG_OBJ_TUNNEL, &t);
+done:
+	free(name);
+	return rc;
+}
+
+static int op_hostname(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	char host[ENG_HOSTNAME_MAX];
+
+	if (!rb_done(r))
+		return -EBADMSG;
+	eng_global_hostname(c->eng, host);
+	wb_str(res, host);
+	return 0;
+}
+
+static int op_tunnel_status(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_tunnel_status *st = NULL;
+	char *name = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (rb_str(r, true, &name) || !rb_done(r)) {
+		rc = -EBADMSG;
+		goto done;
+	}
+	rc = eng_tunnel_status(c->sess, name, &st, &n);
+	if (rc == 0) {
+		wb_u32(res, (uint32_t)n);
+		for (size_t i = 0; i < n; i++)
+			wb_blob(res, &st[i], sizeof(st[i]));
+	}
+	free(st);
+done:
+	free(name);
+	return rc;
+}
+
+static int op_ike_stats(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_ike_stats st = {0};
+	int rc;
+
+	if (!rb_done(r))
+		return -EBADMSG;
+	rc = eng_ike_stats(c->sess, &st);
+	if (rc == 0)
+		wb_blob(res, &st, sizeof(st));
+	return rc;
+}
+
+static int op_clear_ike_sa(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	char *name = NULL;
+	int rc;
+
+	if (rb_str(r, true, &name) || !rb_done(r))
+		rc = -EBADMSG;
+	else
+		rc = eng_clear_ike_sa(c->sess, name);
+	free(name);
+	return rc;
+}
+
+static int op_clear_child_sa(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	char *name = NULL;
+	int rc;
+
+	if (rb_str(r, true, &name) || !rb_done(r))
+		rc = -EBADMSG;
+	else
+		rc = eng_clear_child_sa(c->sess, name);
+	free(name);
+	return rc;
+}
+
+static int op_clear_counters(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	return rb_done(r) ? eng_clear_counters(c->sess) : -EBADMSG;
+}
+
+static int op_clear_peer(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	const uint8_t *raw = rb_blob(r, sizeof(struct eng_addr));
+	struct eng_addr a;
+
+	if (!raw || !rb_done(r))
+		return -EBADMSG;
+	memcpy(&a, raw, sizeof(a));
+	return eng_clear_peer(c->sess, &a);
+}
+
+static int op_debug_set(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t what = rb_u32(r);
+	uint32_t on = rb_u8(r);
+
+	if (!rb_done(r) || on > 1)
+		return -EBADMSG;
+	return eng_debug_set(c->sess, what, on == 1);
+}
+
+static int op_debug_get(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	if (!rb_done(r))
+		return -EBADMSG;
+	wb_u32(res, eng_debug_get(c->eng));
+	return 0;
+}
+
+static int op_monitor(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t on = rb_u8(r);
+	int rc;
+
+	if (!rb_done(r) || on > 1)
+		return -EBADMSG;
+	rc = eng_sess_monitor(c->sess, on == 1);
+	if (rc == 0)
+		c->monitor = on == 1;
+	return rc;
+}
+
+static int op_sess_list(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_sess_info *list = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (!rb_done(r))
+		return -EBADMSG;
+	rc = eng_sess_list(c->sess, &list, &n);
+	if (rc == 0) {
+		wb_u32(res, (uint32_t)n);
+		for (size_t i = 0; i < n; i++)
+			wb_blob(res, &list[i], sizeof(list[i]));
+	}
+	free(list);
+	return rc;
+}
+
+/*
+ * One row per request: its handler and the engine call it makes, whose
+ * properties (eng_ops.h) decide what an operator is refused before the
+ * handler runs, and name it in the log.  HELLO makes no engine call.
+ */
+struct ctl_op {
+	int (*serve)(struct eng_ctl *c, struct rbuf *r, struct ebuf *res);
+	enum eng_call call;
+};
+
+static const struct ctl_op ctl_ops[CTL_OPS] = {
+    [CTL_HELLO] = {op_hello, ENG_CALLS},
+    [CTL_CAND_BEGIN] = {op_cand_begin, ENG_CALL_CAND_BEGIN},
+    [CTL_CAND_ACTIVE] = {op_cand_active, ENG_CALL_CAND_ACTIVE},
+    [CTL_CAND_DIRTY] = {op_cand_dirty, ENG_CALL_CAND_DIRTY},
+    [CTL_CAND_DISCARD] = {op_cand_discard, ENG_CALL_CAND_DISCARD},
+    [CTL_OBJ_GET] = {op_obj_get, ENG_CALL_OBJ_GET},
+    [CTL_OBJ_PUT] = {op_obj_put, ENG_CALL_OBJ_PUT},
+    [CTL_OBJ_DEL] = {op_obj_del, ENG_CALL_OBJ_DEL},
+    [CTL_KEYS] = {op_keys, ENG_CALL_KEYS},
+    [CTL_CONFIG_TEXT] = {op_config_text, ENG_CALL_CONFIG_TEXT},
+    [CTL_OBJ_TEXT] = {op_obj_text, ENG_CALL_OBJ_TEXT},
+    [CTL_CONFIG_CHANGES] = {op_config_changes, ENG_CALL_CONFIG_CHANGES},
+    [CTL_COMMIT] = {op_commit, ENG_CALL_COMMIT},
+    [CTL_CONFIRM] = {op_confirm, ENG_CALL_CONFIRM},
+    [CTL_CONFIRM_PENDING] = {op_confirm_pending, ENG_CALL_CONFIRM_PENDING},
+    [CTL_COMMIT_LIST] = {op_commit_list, ENG_CALL_COMMIT_LIST},
+    [CTL_COMMIT_CHANGES] = {op_commit_changes, ENG_CALL_COMMIT_CHANGES},
+    [CTL_ROLLBACK] = {op_rollback, ENG_CALL_ROLLBACK},
+    [CTL_STARTUP_SAVE] = {op_startup_save, ENG_CALL_STARTUP_SAVE},
+    [CTL_LOG_TEXT] = {op_log_text, ENG_CALL_LOG_TEXT},
+    [CTL_TUNNEL_EFFECTIVE] = {op_tunnel_effective, ENG_CALL_TUNNEL_EFFECTIVE},
+    [CTL_HOSTNAME] = {op_hostname, ENG_CALL_HOSTNAME},
+    [CTL_TUNNEL_STATUS] = {op_tunnel_status, ENG_CALL_TUNNEL_STATUS},
+    [CTL_IKE_STATS] = {op_ike_stats, ENG_CALL_IKE_STATS},
+    [CTL_CLEAR_IKE_SA] = {op_clear_ike_sa, ENG_CALL_CLEAR_IKE_SA},
+    [CTL_CLEAR_CHILD_SA] = {op_clear_child_sa, ENG_CALL_CLEAR_CHILD_SA},
+    [CTL_CLEAR_COUNTERS] = {op_clear_counters, ENG_CALL_CLEAR_COUNTERS},
+    [CTL_CAND_EXCLUSIVE] = {op_cand_exclusive, ENG_CALL_CAND_EXCLUSIVE},
+    [CTL_SESS_LIST] = {op_sess_list, ENG_CALL_SESS_LIST},
+    [CTL_MONITOR] = {op_monitor, ENG_CALL_SESS_MONITOR},
+    [CTL_CLEAR_PEER] = {op_clear_peer, ENG_CALL_CLEAR_PEER},
+    [CTL_DEBUG_SET] = {op_debug_set, ENG_CALL_DEBUG_SET},
+    [CTL_DEBUG_GET] = {op_debug_get, ENG_CALL_DEBUG_GET},
+};
+
+/* May this connection's session make the request? */
+static bool op_allowed(const struct eng_ctl *c, uint16_t op)
+{
+	return op >= CTL_OPS || ctl_ops[op].call == ENG_CALLS ||
+	       eng_call_allowed(c->sess, ctl_ops[op].call);
+}
+
+/* One request: the results go to res; returns the call's rc. */
+static int serve(struct eng_ctl *c, uint16_t op, struct rbuf *r, struct ebuf *res)
+{
+	if (op >= CTL_OPS || !ctl_ops[op].serve)
+		return -EOPNOTSUPP;
+	return ctl_ops[op].serve(c, r, res);
 }
 
 static void answer(struct eng_ctl *c, uint16_t op, uint32_t seq, const uint8_t *p, size_t len)
@@ -463,10 +628,10 @@ static void answer(struct eng_ctl *c, uint16_t op, uint32_t seq, const uint8_t *
 	struct ebuf res = {0}, rep = {0};
 	int rc;
 
-	if (op_call(op) != ENG_CALLS && !eng_call_allowed(c->sess, op_call(op))) {
+	if (!op_allowed(c, op)) {
 		/* refused whatever the client is: a forged request included */
 		eng_logf(&c->eng->log, ENG_LOG_NOTICE, "%s (operator) refused %s", c->user,
-			 eng_call_info(op_call(op))->name);
+			 eng_call_info(ctl_ops[op].call)->name);
 		rc = -EPERM;
 	} else {
 		rc = serve(c, op, &r, &res);

@@ -336,6 +336,53 @@ static void test_server_operator(void **state)
 	tenv_close(&t);
 }
 
+/* Every request type has a handler, and each handler checks its request
+ * before the engine sees it: one stray byte is -EBADMSG, never "not
+ * supported".  An operator gets the same for every request that changes
+ * nothing, and -EPERM for exactly the ones that do. */
+static void test_server_every_op(void **state)
+{
+	static const uint16_t changing[] = {
+	    CTL_CAND_BEGIN,	CTL_CAND_EXCLUSIVE, CTL_OBJ_DEL,      CTL_COMMIT,
+	    CTL_CONFIRM,	CTL_ROLLBACK,	    CTL_STARTUP_SAVE, CTL_CLEAR_IKE_SA,
+	    CTL_CLEAR_CHILD_SA, CTL_CLEAR_COUNTERS, CTL_OBJ_PUT,      CTL_CLEAR_PEER,
+	    CTL_DEBUG_SET,
+	};
+	static const enum eng_role roles[] = {ENG_ROLE_ADMIN, ENG_ROLE_OPERATOR};
+	struct tenv t;
+	struct ebuf p = {0};
+	struct reply r[CTL_OPS];
+
+	tenv_open(&t, NULL);
+	wb_u8(&p, 0xff);
+	for (size_t k = 0; k < 2; k++) {
+		struct eng_ctl *c;
+		struct ebuf b = {0};
+
+		assert_int_equal(eng_ctl_new(t.eng, "dave", roles[k], &c), 0);
+		for (uint16_t op = 1; op < CTL_OPS; op++) {
+			req(&b, op, op, &p);
+			assert_int_equal(eng_ctl_input(c, b.s, b.len), 0);
+			b.len = 0;
+			assert_int_equal(replies(c, r, CTL_OPS), 1);
+			assert_int_equal(r[0].seq, op);
+
+			bool changes = false;
+			for (size_t i = 0; i < sizeof(changing) / sizeof(changing[0]); i++)
+				changes |= changing[i] == op;
+			if (roles[k] == ENG_ROLE_OPERATOR && changes)
+				assert_int_equal(r[0].rc, -EPERM);
+			else
+				assert_int_equal(r[0].rc, -EBADMSG);
+		}
+		assert_false(eng_cand_active(eng_ctl_sess(c)));
+		eng_ctl_free(c);
+		free(b.s);
+	}
+	free(p.s);
+	tenv_close(&t);
+}
+
 /* ---- configure exclusive, show users ------------------------------------ */
 
 static void test_exclusive(void **state)
@@ -400,7 +447,7 @@ int main(void)
 	    cmocka_unit_test(test_tunnel_roundtrip),   cmocka_unit_test(test_policy_roundtrip),
 	    cmocka_unit_test(test_stale_remote_names), cmocka_unit_test(test_hostile_tunnel),
 	    cmocka_unit_test(test_server_frames),      cmocka_unit_test(test_server_operator),
-	    cmocka_unit_test(test_exclusive),
+	    cmocka_unit_test(test_exclusive),	       cmocka_unit_test(test_server_every_op),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
