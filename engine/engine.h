@@ -502,6 +502,7 @@ struct eng_runtime_opts {
 	uint16_t ike_port;  /* 0 = 500 */
 	uint16_t natt_port; /* 0 = 4500 */
 	uint16_t peer_port; /* port of peers, 0 = 500 (tests run two engines) */
+	uint16_t peer_natt_port; /* NAT-T port of peers, 0 = 4500 */
 	struct eng_addr bind; /* family 0 = every address */
 	uint32_t retransmit_ms;	   /* first retransmission, 0 = the IKE default (4 s) */
 	unsigned retransmit_tries; /* 0 = the IKE default (5) */

@@ -295,12 +295,12 @@ static void host_subnet(struct ike_subnet *s, const struct ike_addr *a)
 
 static uint16_t peer_port(const struct eng_rt *rt)
 {
-	return rt->opts.peer_port ? rt->opts.peer_port : 500;
+	return rt->opts.peer_port ? rt->opts.peer_port : IKE_PORT;
 }
 
 static uint16_t own_port(const struct eng_rt *rt)
 {
-	return rt->opts.ike_port ? rt->opts.ike_port : 500;
+	return rt->opts.ike_port ? rt->opts.ike_port : IKE_PORT;
 }
 
 /*
@@ -370,6 +370,9 @@ int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, const struct eng_tunnel 
 	ike_addr_from(&c->local, &local, own_port(rt));
 	if (remote.family)
 		ike_addr_from(&c->remote, &remote, peer_port(rt));
+	/* the sockets' NAT-T port, and the peer's: 0 leaves the RFC's 4500 */
+	c->natt_local_port = rt->opts.natt_port;
+	c->natt_remote_port = rt->opts.peer_natt_port;
 
 	add_props(c->ike, &c->n_ike, IKE_CONF_MAX_PROPS, ike2.encr, ike2.n_encr, ike2.integ,
 		  ike2.n_integ);
