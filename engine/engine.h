@@ -31,6 +31,8 @@
 #define ENG_SUBNETS_MAX	  4   /* local-subnet / remote-subnet entries */
 #define ENG_DESC_MAX	  240 /* description length, without the NUL */
 #define ENG_SECRET_MAX	  256 /* pre-shared key / password length */
+#define ENG_ID_MAX	  255 /* local-id / remote-id value length */
+#define ENG_DNSNAME_MAX	  253 /* remote-address host name length (RFC 1035) */
 #define ENG_ROLLBACK_MAX  49  /* rollback 0..49 */
 
 /* ---- Algorithm vocabulary ------------------------------------------ */

@@ -60,7 +60,7 @@ struct ike_ts_range {
 #define IKE_CONF_MAX_SUBNETS 4
 #define IKE_CONF_MAX_REMOTES 7	 /* besides remote: 8 addresses in all */
 #define IKE_MAX_PSK	     256 /* bytes */
-#define IKE_MAX_ID	     128
+#define IKE_MAX_ID	     256 /* bytes of an identity's data */
 
 /* One proposal: every combination of the listed algorithms is acceptable. */
 struct ike_prop_conf {

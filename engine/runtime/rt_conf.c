@@ -23,6 +23,10 @@
 _Static_assert(ENG_SECRET_MAX <= IKE_MAX_PSK, "a pre-shared key of ENG_SECRET_MAX bytes fits");
 /* an algorithm or group list, whole, in one proposal (an AEAD split makes two) */
 _Static_assert(ENG_LIST_MAX <= IKE_CONF_MAX_ALGS, "an algorithm list of ENG_LIST_MAX fits");
+_Static_assert(ENG_ID_MAX <= IKE_MAX_ID, "a local-id or remote-id of ENG_ID_MAX bytes fits");
+_Static_assert(ENG_SUBNETS_MAX <= IKE_CONF_MAX_SUBNETS, "every subnet entry is a selector");
+_Static_assert(ENG_NAME_MAX <= sizeof(((struct ike_peer_conf *)0)->name),
+	       "a tunnel's name is its IKE name, whole");
 
 /* ---- Addresses between the layers --------------------------------------- */
 

@@ -831,6 +831,22 @@ static void test_long_psk(void **state)
 	assert_int_equal(gs_script(&p->a, "end"), CMD_OK);
 }
 
+/* An identity as long as the configuration takes is the one sent and checked. */
+static void test_long_id(void **state)
+{
+	struct pair *p = *state;
+	char id[ENG_ID_MAX + 1], buf[1024];
+
+	for (size_t i = 0; i < ENG_ID_MAX; i++)
+		id[i] = (char)('a' + i % 26);
+	id[ENG_ID_MAX] = '\0';
+	snprintf(buf, sizeof(buf), "%s\n remote-id key-id %s", side_b, id);
+	configure(&p->b, buf);
+	snprintf(buf, sizeof(buf), "%s\n local-id key-id %s", side_a, id);
+	configure(&p->a, buf);
+	wait_up(p, "T");
+}
+
 /*
  * A group list as long as the configuration takes is offered whole: a
  * responder that accepts only the tenth group still agrees on it.
@@ -932,6 +948,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_outbound_expire_rekeys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_responder_any_peer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_psk, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_long_id, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ten_groups, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_natt_ports, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
