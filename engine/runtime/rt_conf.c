@@ -401,7 +401,8 @@ int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, const struct eng_tunnel 
 			snprintf(why, why_len, "ipsec-policy offers no usable transform");
 			return -EINVAL;
 		}
-		/* the protocol core takes one CHILD proposal: prefer AEAD */
+		/* one CHILD proposal: commit refuses AEAD and integrity ciphers in one
+		 * ipsec-policy (validate.c check_ipsec), so props[1] is never filled */
 		c->child = props[0];
 	}
 	pfs = t->pfs_group ? t->pfs_group : ipsec.pfs_group;
