@@ -162,7 +162,7 @@ int val_hostname(struct cli_def *cli, const char *name, const char *value)
 {
 	size_t len = strlen(value), label = 0;
 
-	if (len == 0 || len > 253)
+	if (len == 0 || len > ENG_DNSNAME_MAX)
 		goto bad;
 	for (const char *p = value; *p; p++) {
 		if (*p == '.') {

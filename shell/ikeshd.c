@@ -667,6 +667,7 @@ int main(int argc, char **argv)
 		rt.ike_port = d.ike_port;
 		rt.natt_port = d.ike_port ? (uint16_t)(d.ike_port + 1) : 0;
 		rt.peer_port = d.ike_port;
+		rt.peer_natt_port = rt.natt_port;
 		eo.runtime = &rt;
 	}
 	d.opening = true;

@@ -349,6 +349,7 @@ int main(int argc, char **argv)
 		rt.ike_port = o.ike_port;
 		rt.natt_port = o.ike_port ? (uint16_t)(o.ike_port + 1) : 0;
 		rt.peer_port = o.ike_port;
+		rt.peer_natt_port = rt.natt_port;
 		eo.runtime = &rt;
 	}
 	rc = eng_open(&eo, &sh.eng, &diag);

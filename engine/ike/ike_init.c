@@ -346,11 +346,9 @@ void ike_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 	}
 	ike_natd_check(sa, m, sa->spi_r);
 	if (sa->nat_local || sa->nat_remote) {
-		/* from IKE_AUTH on, talk on the NAT-T port (§2.23) */
-		if (sa->local.port == 500)
-			sa->local.port = IKE_NATT_PORT;
-		if (sa->remote.port == 500)
-			sa->remote.port = IKE_NATT_PORT;
+		/* from IKE_AUTH on, talk on the NAT-T ports (§2.23) */
+		sa->local.port = c->natt_local_port ? c->natt_local_port : IKE_NATT_PORT;
+		sa->remote.port = c->natt_remote_port ? c->natt_remote_port : IKE_NATT_PORT;
 	}
 	sa->init_resp = malloc(len);
 	if (sa->init_resp == NULL) {

@@ -25,7 +25,6 @@
 #define IKE_ADDR_STRLEN	 48
 #define IKE_SA_BUCKETS	 4096
 #define IKE_TUN_BUCKETS	 1024
-#define IKE_NATT_PORT	 4500
 #define IKE_KEEPALIVE_MS 20000
 
 enum ike_sa_state {

@@ -60,7 +60,7 @@ struct ike_ts_range {
 #define IKE_CONF_MAX_SUBNETS 4
 #define IKE_CONF_MAX_REMOTES 7	 /* besides remote: 8 addresses in all */
 #define IKE_MAX_PSK	     256 /* bytes */
-#define IKE_MAX_ID	     128
+#define IKE_MAX_ID	     256 /* bytes of an identity's data */
 
 /* One proposal: every combination of the listed algorithms is acceptable. */
 struct ike_prop_conf {
@@ -94,7 +94,7 @@ enum ike_dpd_action {
 };
 
 enum ike_natt_mode {
-	IKE_NATT_AUTO,	  /* detect (RFC 7296 §2.23), float to 4500 when a NAT is found */
+	IKE_NATT_AUTO,	  /* detect (RFC 7296 §2.23), float to the NAT-T port on a NAT */
 	IKE_NATT_FORCE,	  /* make the peer believe in a NAT: always UDP-encapsulate */
 	IKE_NATT_DISABLE, /* no NAT detection notifies, never float */
 };
@@ -104,10 +104,18 @@ enum ike_child_mode {
 	IKE_MODE_TRANSPORT,
 };
 
+/* The RFC ports, the defaults of struct ike_peer_conf's ports. */
+#define IKE_PORT      500  /* RFC 7296 §2 */
+#define IKE_NATT_PORT 4500 /* RFC 3948 §2, RFC 7296 §2.23 */
+
 struct ike_peer_conf {
-	char name[64]; /* the tunnel's name, used in status reports */
-	struct ike_addr local;
+	char name[64];		/* the tunnel's name, used in status reports */
+	struct ike_addr local;	/* its port: ours for IKE */
 	struct ike_addr remote; /* family 0: any peer (responder only) */
+	/* the ports an SA moves to from local's and remote's once a NAT is
+	 * found; 0: IKE_NATT_PORT */
+	uint16_t natt_local_port;
+	uint16_t natt_remote_port;
 	/* more addresses of the peer, tried in order when one does not answer */
 	struct ike_addr remote_alt[IKE_CONF_MAX_REMOTES];
 	size_t n_remote_alt;
@@ -186,8 +194,9 @@ enum ike_tunnel_state {
 
 /*
  * Datagrams to and from the engine never carry the 4-byte non-ESP marker of
- * port 4500 (RFC 3948): the glue adds and strips it. Once a NAT is
- * detected the engine moves to port 4500 (RFC 7296 §2.23) and sends a
+ * the NAT-T port (RFC 3948): the glue adds and strips it. Once a NAT is
+ * detected the engine moves to the tunnel's NAT-T ports (RFC 7296 §2.23:
+ * natt_local_port, natt_remote_port; 4500 by default) and sends a
  * one-byte 0xFF NAT keepalive every 20 s when we are behind the NAT.
  */
 struct ike_env {

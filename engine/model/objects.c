@@ -386,7 +386,7 @@ static int check_ident(struct eng_diag *diag, const char *obj, const char *what,
 			eng_diag_addf(diag, "%s: %s has no value", obj, what);
 			return -EINVAL;
 		}
-		return check_str(diag, obj, what, id->value, 255, false);
+		return check_str(diag, obj, what, id->value, ENG_ID_MAX, false);
 	default:
 		eng_diag_addf(diag, "%s: %s kind %u is not valid", obj, what, id->kind);
 		return -EINVAL;
@@ -447,7 +447,8 @@ static int check_tunnel(const struct eng_tunnel *t, const char *obj, struct eng_
 		if (r->kind == ENG_EP_ANY)
 			continue;
 		if (r->kind == ENG_EP_HOST && r->name &&
-		    check_str(diag, obj, "remote-address host name", r->name, 253, true) == 0)
+		    check_str(diag, obj, "remote-address host name", r->name, ENG_DNSNAME_MAX,
+			      true) == 0)
 			continue;
 		eng_diag_addf(diag, "%s: remote-address entry %u is not valid", obj, i + 1);
 		rc = -EINVAL;

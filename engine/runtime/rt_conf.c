@@ -23,6 +23,10 @@
 _Static_assert(ENG_SECRET_MAX <= IKE_MAX_PSK, "a pre-shared key of ENG_SECRET_MAX bytes fits");
 /* an algorithm or group list, whole, in one proposal (an AEAD split makes two) */
 _Static_assert(ENG_LIST_MAX <= IKE_CONF_MAX_ALGS, "an algorithm list of ENG_LIST_MAX fits");
+_Static_assert(ENG_ID_MAX <= IKE_MAX_ID, "a local-id or remote-id of ENG_ID_MAX bytes fits");
+_Static_assert(ENG_SUBNETS_MAX <= IKE_CONF_MAX_SUBNETS, "every subnet entry is a selector");
+_Static_assert(ENG_NAME_MAX <= sizeof(((struct ike_peer_conf *)0)->name),
+	       "a tunnel's name is its IKE name, whole");
 
 /* ---- Addresses between the layers --------------------------------------- */
 
@@ -295,12 +299,12 @@ static void host_subnet(struct ike_subnet *s, const struct ike_addr *a)
 
 static uint16_t peer_port(const struct eng_rt *rt)
 {
-	return rt->opts.peer_port ? rt->opts.peer_port : 500;
+	return rt->opts.peer_port ? rt->opts.peer_port : IKE_PORT;
 }
 
 static uint16_t own_port(const struct eng_rt *rt)
 {
-	return rt->opts.ike_port ? rt->opts.ike_port : 500;
+	return rt->opts.ike_port ? rt->opts.ike_port : IKE_PORT;
 }
 
 /*
@@ -365,6 +369,9 @@ int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, struct ike_peer_conf *c,
 	ike_addr_from(&c->local, &local, own_port(rt));
 	if (remote.family)
 		ike_addr_from(&c->remote, &remote, peer_port(rt));
+	/* the sockets' NAT-T port, and the peer's: 0 leaves the RFC's 4500 */
+	c->natt_local_port = rt->opts.natt_port;
+	c->natt_remote_port = rt->opts.peer_natt_port;
 
 	add_props(c->ike, &c->n_ike, IKE_CONF_MAX_PROPS, ike2.encr, ike2.n_encr, ike2.integ,
 		  ike2.n_integ);
@@ -389,7 +396,8 @@ int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, struct ike_peer_conf *c,
 			snprintf(why, why_len, "ipsec-policy offers no usable transform");
 			return -EINVAL;
 		}
-		/* the protocol core takes one CHILD proposal: prefer AEAD */
+		/* one CHILD proposal: commit refuses AEAD and integrity ciphers in one
+		 * ipsec-policy (validate.c check_ipsec), so props[1] is never filled */
 		c->child = props[0];
 	}
 	pfs = t->pfs_group ? t->pfs_group : ipsec.pfs_group;

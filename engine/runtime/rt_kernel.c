@@ -13,6 +13,11 @@
 
 #include "rt_int.h"
 
+/* Whatever the IKE core negotiates and the configuration names, the kernel seam holds. */
+_Static_assert(ENCR_MAX_KEY <= KERNEL_KEY_MAX, "a CHILD_SA's encryption key fits");
+_Static_assert(INTEG_MAX_KEY <= KERNEL_KEY_MAX, "a CHILD_SA's integrity key fits");
+_Static_assert(ENG_IFNAME_MAX <= KERNEL_IFNAME_MAX, "an xfrm-interface name fits");
+
 static void xfrm_debug(struct eng_rt *rt, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

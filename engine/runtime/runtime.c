@@ -114,7 +114,7 @@ static int env_send(void *ctx, const struct ike_addr *src, const struct ike_addr
 		    const uint8_t *buf, size_t len)
 {
 	struct eng_rt *rt = ctx;
-	uint16_t natt = rt->opts.natt_port ? rt->opts.natt_port : 4500;
+	uint16_t natt = rt->opts.natt_port ? rt->opts.natt_port : IKE_NATT_PORT;
 	struct ike_dgram d = {0};
 	int rc;
 
@@ -874,7 +874,8 @@ int rt_open(const struct eng_runtime_opts *o, struct eng_log *log, struct eng_rt
 	rc = ike_sock_open(&rt->sock, &scfg);
 	if (rc) {
 		eng_diag_addf(diag, "cannot open the IKE sockets (UDP %u/%u): %s",
-			      o->ike_port ? o->ike_port : 500, o->natt_port ? o->natt_port : 4500,
+			      o->ike_port ? o->ike_port : IKE_PORT,
+			      o->natt_port ? o->natt_port : IKE_NATT_PORT,
 			      rc == -EPERM && rt->k ? kernel_strerror(rt->k, buf, sizeof(buf))
 						    : strerror(-rc));
 		goto fail;

@@ -618,6 +618,54 @@ static void test_natt_force(void **state)
 	assert_pair(&A.installed[0], &B.installed[0]);
 }
 
+/*
+ * Ports other than the RFC's: IKE_SA_INIT goes between the configured IKE
+ * ports, and the move to NAT-T goes to each side's configured NAT-T port,
+ * not to 4500.
+ */
+static void test_natt_ports(void **state)
+{
+	struct ike_tunnel_info ia, ib;
+
+	CA.local.port = 1500;
+	CA.natt_local_port = 14500;
+	CA.remote.port = 2500;
+	CA.natt_remote_port = 24500;
+	CB.local.port = 2500;
+	CB.natt_local_port = 24500;
+	CB.remote.port = 1500;
+	CB.natt_remote_port = 14500;
+	CA.natt = IKE_NATT_FORCE;
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	assert_int_equal(fn.n, 1);
+	assert_int_equal(fn.q[0].src.port, 1500);
+	assert_int_equal(fn.q[0].dst.port, 2500);
+	fn_step(); /* IKE_SA_INIT request -> response */
+	assert_int_equal(fn.n, 1);
+	assert_int_equal(fn.q[0].src.port, 2500);
+	assert_int_equal(fn.q[0].dst.port, 1500);
+	fn_step(); /* response -> IKE_AUTH request, on the NAT-T ports */
+	assert_int_equal(fn.n, 1);
+	assert_int_equal(fn.q[0].src.port, 14500);
+	assert_int_equal(fn.q[0].dst.port, 24500);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(B.state, IKE_TUN_UP);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_int_equal(ia.local.port, 14500);
+	assert_int_equal(ia.remote.port, 24500);
+	assert_int_equal(ib.local.port, 24500);
+	assert_int_equal(ib.remote.port, 14500);
+	assert_true(A.installed[0].encap && B.installed[0].encap);
+	assert_int_equal(A.installed[0].local.port, 14500);
+	assert_int_equal(A.installed[0].remote.port, 24500);
+	assert_int_equal(B.installed[0].local.port, 24500);
+	assert_int_equal(B.installed[0].remote.port, 14500);
+	assert_pair(&A.installed[0], &B.installed[0]);
+}
+
 /* nat-traversal disable: no NAT detection notifies, no move to 4500 even behind a NAT. */
 static void test_natt_disable(void **state)
 {
@@ -2117,6 +2165,7 @@ int main(void)
 	    T(test_nat_detected),
 	    T(test_natd_wire),
 	    T(test_natt_force),
+	    T(test_natt_ports),
 	    T(test_natt_disable),
 	    T(test_proposal_mismatch),
 	    T(test_psk_mismatch),

@@ -38,6 +38,7 @@ static int open_side(struct gsess *g, uint16_t port, uint16_t peer)
 	    .ike_port = port,
 	    .natt_port = (uint16_t)(port + 1),
 	    .peer_port = peer,
+	    .peer_natt_port = (uint16_t)(peer + 1),
 	    /* a peer that does not answer is given up quickly */
 	    .retransmit_ms = 200,
 	    .retransmit_tries = 2,
@@ -830,6 +831,22 @@ static void test_long_psk(void **state)
 	assert_int_equal(gs_script(&p->a, "end"), CMD_OK);
 }
 
+/* An identity as long as the configuration takes is the one sent and checked. */
+static void test_long_id(void **state)
+{
+	struct pair *p = *state;
+	char id[ENG_ID_MAX + 1], buf[1024];
+
+	for (size_t i = 0; i < ENG_ID_MAX; i++)
+		id[i] = (char)('a' + i % 26);
+	id[ENG_ID_MAX] = '\0';
+	snprintf(buf, sizeof(buf), "%s\n remote-id key-id %s", side_b, id);
+	configure(&p->b, buf);
+	snprintf(buf, sizeof(buf), "%s\n local-id key-id %s", side_a, id);
+	configure(&p->a, buf);
+	wait_up(p, "T");
+}
+
 /*
  * A group list as long as the configuration takes is offered whole: a
  * responder that accepts only the tenth group still agrees on it.
@@ -850,6 +867,34 @@ static void test_ten_groups(void **state)
 	wait_up(p, "T");
 	assert_int_equal(status(&p->a, "T").ike_group, 31);
 	assert_int_equal(status(&p->b, "T").ike_group, 31);
+}
+
+/*
+ * The IKE core moves to the engines' own NAT-T ports (--ike-port and the
+ * one above it here), not to 4500: the IKE SA and the kernel's UDP
+ * encapsulation both show them.
+ */
+static void test_natt_ports(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status a, b;
+	const struct kernel_sa *a_out;
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s\n nat-traversal force", side_a);
+	configure(&p->b, side_b);
+	configure(&p->a, buf);
+	wait_up(p, "T");
+	a = status(&p->a, "T");
+	b = status(&p->b, "T");
+	assert_int_equal(a.local_port, p->port_a + 1);
+	assert_int_equal(a.remote_port, p->port_b + 1);
+	assert_int_equal(b.local_port, p->port_b + 1);
+	assert_int_equal(b.remote_port, p->port_a + 1);
+	a_out = find_sa(&p->a, a.child[0].spi_out);
+	assert_non_null(a_out);
+	assert_int_equal(a_out->encap.sport, p->port_a + 1);
+	assert_int_equal(a_out->encap.dport, p->port_b + 1);
 }
 
 /* An engine without IKE says so for every tunnel. */
@@ -903,7 +948,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_outbound_expire_rekeys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_responder_any_peer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_psk, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_long_id, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ten_groups, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_natt_ports, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 

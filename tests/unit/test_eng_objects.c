@@ -199,6 +199,17 @@ static void test_put_field_checks(void **state)
 	assert_true(diag_has(&d, "pre-shared key must be 1 to 256 characters"));
 	assert_false(diag_has(&d, "QQQ"));
 	t.psk[5] = '\0';
+	/* an identity one byte over the limit the IKE core is built for */
+	t.local_id.kind = ENG_ID_KEY_ID;
+	t.local_id.value = malloc(ENG_ID_MAX + 2);
+	memset(t.local_id.value, 'k', ENG_ID_MAX + 1);
+	t.local_id.value[ENG_ID_MAX + 1] = '\0';
+	eng_diag_free(&d);
+	assert_int_equal(eng_obj_put(s, ENG_OBJ_TUNNEL, &t, &d), -EINVAL);
+	assert_true(diag_has(&d, "local-id must be 1 to 255 characters"));
+	t.local_id.value[ENG_ID_MAX] = '\0';
+	eng_diag_free(&d);
+	assert_int_equal(eng_obj_put(s, ENG_OBJ_TUNNEL, &t, &d), 0);
 	put_tunnel(s, &t);
 	eng_diag_free(&d);
 	/* nothing refused reached the candidate */
