@@ -38,6 +38,28 @@ modver=$(ls /usr/lib/uml/modules 2>/dev/null | head -n 1)
 [ -n "$modver" ] || fail "no UML modules under /usr/lib/uml/modules"
 
 work=$(mktemp -d "$parent/uml-$name.XXXXXX") || fail "cannot make a work directory in $parent"
+work=$(cd "$work" && pwd -P)
+
+# Inside UML, /tmp and /run are private tmpfs mounts over the host's. What
+# the run needs from under the host's /tmp (a checkout or build there: the
+# work directory, the script, every IKESH_* path) is bound back in at the
+# same path; the rest of the host's /tmp stays hidden.  Under /run nothing
+# can be kept: refused, naming the problem.
+keep=
+for p in "$work" "$script" $(env | sed -n 's/^IKESH_[A-Za-z0-9_]*=\(\/[^ ]*\)$/\1/p'); do
+	real=$(realpath -m "$p")
+	case $real in
+	/run/*)
+		rm -rf "$work"
+		fail "$real is under /run, which is a tmpfs inside UML: build and check out elsewhere"
+		;;
+	/tmp/?*)
+		top=${real#/tmp/}
+		top=/tmp/${top%%/*}
+		case " $keep " in *" $top "*) ;; *) keep="$keep $top" ;; esac
+		;;
+	esac
+done
 pid=
 cleanup() {
 	if [ -n "$pid" ]; then
@@ -88,10 +110,20 @@ GLIBC_TUNABLES='$tunables'
 OPENSSL_ia32cap='$ia32cap'
 export GLIBC_TUNABLES OPENSSL_ia32cap
 if ! mount -t proc proc /proc || ! mount -t sysfs sysfs /sys ||
-   ! mount -t tmpfs tmpfs /run || ! mount -t tmpfs tmpfs /tmp; then
+   ! mount -t tmpfs tmpfs /run || ! mkdir /run/host-tmp ||
+   ! mount --bind /tmp /run/host-tmp || ! mount -t tmpfs tmpfs /tmp; then
 	echo "uml: cannot mount the basic filesystems"
 	poweroff -f
 fi
+for top in $keep; do
+	name=\${top#/tmp/}
+	if [ -d "/run/host-tmp/\$name" ]; then mkdir "\$top"; else : >"\$top"; fi
+	if ! mount --bind "/run/host-tmp/\$name" "\$top"; then
+		echo "uml: cannot bind \$top from the host's /tmp"
+		poweroff -f
+	fi
+done
+umount -l /run/host-tmp && rmdir /run/host-tmp
 echo '$work/modprobe' >/proc/sys/kernel/modprobe
 # one modprobe for all: each process costs time under UML
 '$work/modprobe' -a xfrm_user esp4 esp6 ah4 ah6 xfrm4_tunnel xfrm6_tunnel tunnel4 tunnel6 \\

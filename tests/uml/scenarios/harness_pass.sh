@@ -19,3 +19,8 @@ lv0, lv1 = int(m.group(1), 16), int(m.group(2), 16)
 sys.exit(1 if lv0 >> 60 & 1 or lv1 >> 5 & 1 or lv1 >> 16 & 1 else 0)
 PY
 ok "OpenSSL's AVX paths masked: $caps"
+# /tmp is UML's own, wherever the checkout is (under /tmp only what the run
+# needs is bound back in)
+[ "$(stat -f -c %T /tmp)" = tmpfs ] || fail "/tmp is not a private tmpfs"
+[ "$(ls /tmp | wc -l)" -le 2 ] || fail "the host's /tmp shows inside UML: $(ls /tmp | head -5)"
+ok "/tmp is private: $(ls /tmp | wc -l) entries"
