@@ -13,9 +13,10 @@
  * - libreswan 4.10 without `ike=`: four proposals, AES-GCM-16 256 and 128,
  *   AES-CBC 256 and 128, PRFs SHA2-512 and SHA2-256, groups MODP 2048-8192,
  *   ECP 256-521 and curve25519; its KE is for MODP-2048;
- * - the Cisco IOS-XE default IKEv2 proposal: one proposal with AES-CBC
- *   256/192/128, SHA-512/384/256/SHA-1/MD5 for both PRF and integrity and
- *   groups 5, 2 (here: one we refuse, as IOS-XE 16 does offer 1024-bit MODP).
+ * - the Cisco IOS-XE 16 default IKEv2 proposal as its documentation lists
+ *   it (not taken from a device): one proposal, AES-CBC 256/192/128,
+ *   SHA-512/384/256/SHA-1/MD5 as PRF and integrity, groups 5 and 2; a tunnel
+ *   with modern groups only must refuse it with a reason.
  *
  * Transform IDs are the IANA IKEv2 registry values, written out.
  */
@@ -122,7 +123,7 @@ static const struct xf ls_prop3[] = {
 static const struct xf ls_prop4[] = {
     {T_ENCR, 12, 128}, {T_INTEG, 14, 0}, {T_INTEG, 12, 0}, LS_PRF_DH, END};
 
-/* IOS-XE's default proposal: nothing in it is acceptable with group 5/2 only */
+/* IOS-XE 16's default proposal (groups 5 and 2 only) */
 static const struct xf ios_prop[] = {
     {T_ENCR, 12, 256}, {T_ENCR, 12, 192}, {T_ENCR, 12, 128}, {T_INTEG, 14, 0},
     {T_INTEG, 13, 0},  {T_INTEG, 12, 0},  {T_INTEG, 2, 0},   {T_INTEG, 1, 0},

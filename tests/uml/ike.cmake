@@ -30,11 +30,15 @@ ikesh_uml_test(ike_sw_default_proposals scenarios/ike_strongswan.sh TIMEOUT 120
   "SCENARIO_IKE=encryption aes128,integrity sha256,group 19"
   "SCENARIO_IPSEC=encryption aes128,integrity sha256")
 # failures show their cause in `show ipsec tunnel`
-# charon asks for selectors ikesh does not allow: TS_UNACCEPTABLE, the IKE
-# SA stays on both sides
+# charon asks for a range that is no prefix (XFRM selectors are): refused
+# with TS_UNACCEPTABLE, and the IKE SA stays on both sides
 ikesh_uml_test(ike_sw_ts_unacceptable scenarios/ike_strongswan.sh TIMEOUT 120
-  ENV ${IKE_ENV} SCENARIO_INIT=strongswan SCENARIO_SW_TS=10.7.0.0/24
+  ENV ${IKE_ENV} SCENARIO_INIT=strongswan SCENARIO_SW_TS=10.2.0.1-10.2.0.7
   "SCENARIO_EXPECT=Reason: .*TS_UNACCEPTABLE")
+# charon offers 20 selectors, the last of them the one ikesh allows
+ikesh_uml_test(ike_sw_twenty_ts scenarios/ike_strongswan.sh TIMEOUT 120
+  ENV ${IKE_ENV} SCENARIO_INIT=strongswan
+  "SCENARIO_SW_TS=10.9.0.0/24,10.9.1.0/24,10.9.2.0/24,10.9.3.0/24,10.9.4.0/24,10.9.5.0/24,10.9.6.0/24,10.9.7.0/24,10.9.8.0/24,10.9.9.0/24,10.9.10.0/24,10.9.11.0/24,10.9.12.0/24,10.9.13.0/24,10.9.14.0/24,10.9.15.0/24,10.9.16.0/24,10.9.17.0/24,10.9.18.0/24,10.2.0.0/24")
 ikesh_uml_test(ike_sw_no_proposal scenarios/ike_strongswan.sh TIMEOUT 120
   ENV ${IKE_ENV} SCENARIO_INIT=ikesh SCENARIO_SW_IKE=aes128-sha256-modp3072
   "SCENARIO_EXPECT=Reason: .*NO_PROPOSAL_CHOSEN")

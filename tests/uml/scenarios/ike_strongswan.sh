@@ -12,9 +12,9 @@
 # SCENARIO_PSK_SW    charon's key (default: the same as ikesh's): a mismatch test
 # SCENARIO_EXPECT    up | REGEX: the tunnel comes up, or `show ipsec tunnel`
 #                    shows REGEX as the reason it is down
-# SCENARIO_SW_TS     charon's local_ts (10.2.0.0/24); with another one ikesh
-#                    refuses the CHILD_SA alone: then both sides must keep
-#                    the IKE SA (RFC 7296 §2.21.2), which is checked
+# SCENARIO_SW_TS     charon's local_ts (10.2.0.0/24), ','-separated; when
+#                    SCENARIO_EXPECT is a refusal, both sides must still
+#                    have the IKE SA afterwards (RFC 7296 §2.21.2)
 # SCENARIO_MODE      basic (default) | rekey-sw | rekey-ikesh | dpd
 #   rekey-sw     charon rekeys the CHILD_SA every ~8 s and the IKE SA every
 #                ~15 s while hA pings hB for 30 s
