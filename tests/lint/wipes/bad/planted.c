@@ -1,4 +1,4 @@
-/* Planted for tests/lint: each pattern check-wipes.sh refuses. */
+/* Planted for tests/lint: each pattern check-wipes.sh refuses. */ /* clang-format off */
 #include <stdlib.h>
 #include <string.h>
 
