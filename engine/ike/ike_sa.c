@@ -22,6 +22,13 @@ void ike_opts_default(struct ike_opts *o)
 	*o = (struct ike_opts){
 	    .half_open_cookie = 30,
 	    .half_open_per_peer = 5,
+	    .half_open_per_prefix = 50,
+	    .half_open_max = 5000,
+	    .init_max_len = 4096,
+	    .reply_rate = 2000,
+	    .reply_rate_per_prefix = 50,
+	    .cookie_rotate_ms = 60000,
+	    .cookie_overlap_ms = 10000,
 	    .retransmit_tries = 5,
 	    .retransmit_timeout_ms = 4000,
 	    .retransmit_base_permil = 1800,
@@ -215,10 +222,13 @@ int ike_engine_new(const struct ike_env *env, const struct ike_opts *opts, struc
 	if (e->opts.retransmit_tries == 0)
 		e->opts.retransmit_tries = 1;
 	ret = crypto_random_bytes(e->cookie_secret, sizeof(e->cookie_secret));
+	if (ret == 0)
+		ret = crypto_random_bytes((uint8_t *)&e->pfx_seed, sizeof(e->pfx_seed));
 	if (ret < 0) {
 		free(e);
 		return ret;
 	}
+	e->cookie_rotate_at = ike_now(e) + e->opts.cookie_rotate_ms;
 	*out = e;
 	return 0;
 }
@@ -266,13 +276,27 @@ void ike_engine_free(struct ike_engine *e)
 		OPENSSL_cleanse(t, sizeof(*t));
 		free(t);
 	}
+	for (size_t i = 0; i < IKE_PFX_BUCKETS; i++) {
+		while (e->pfx[i]) {
+			struct ike_pfx *p = e->pfx[i];
+
+			e->pfx[i] = p->next;
+			free(p);
+		}
+	}
 	OPENSSL_cleanse(e->cookie_secret, sizeof(e->cookie_secret));
+	OPENSSL_cleanse(e->cookie_prev, sizeof(e->cookie_prev));
 	free(e);
 }
 
 const struct ike_stats *ike_engine_stats(const struct ike_engine *e)
 {
 	return &e->stats;
+}
+
+unsigned ike_half_open(const struct ike_engine *e)
+{
+	return e->n_half_open;
 }
 
 static unsigned ike_name_bucket(const char *name)
@@ -646,8 +670,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 {
 	if (sa->state == IKE_SA_DEAD)
 		return;
-	if (sa->state == IKE_SA_HALF_OPEN)
-		sa->eng->n_half_open--;
+	ike_half_open_leave(sa);
 	/* no pointer to a dead SA may remain (rekey and §2.8.2 bookkeeping) */
 	if (sa->rekey_of && sa->rekey_of->rekey_new == sa)
 		sa->rekey_of->rekey_new = NULL;
@@ -700,19 +723,163 @@ void ike_sa_reap(struct ike_engine *e)
 	}
 }
 
-unsigned ike_half_open_count(const struct ike_engine *e, const struct ike_addr *peer)
+/* ---- half-open accounting and stateless-reply limits ---- */
+
+/* The peer's address cut to a host (/32, /128) or a prefix (/24, /64). */
+static void ike_pfx_key(const struct ike_addr *peer, bool host, uint8_t *plen, uint8_t key[16])
 {
-	unsigned n = 0;
+	bool v6 = peer->family == AF_INET6;
 
-	if (peer == NULL)
-		return e->n_half_open;
+	memset(key, 0, 16);
+	*plen = v6 ? (host ? 128 : 64) : (host ? 32 : 24);
+	memcpy(key, peer->addr, *plen / 8);
+}
 
-	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (sa->state == IKE_SA_HALF_OPEN &&
-		    (peer == NULL || ike_addr_ip_equal(&sa->remote, peer)))
-			n++;
+static unsigned ike_pfx_bucket(const struct ike_engine *e, uint8_t family, uint8_t plen,
+			       const uint8_t key[16])
+{
+	uint32_t h = 2166136261u ^ e->pfx_seed;
+
+	h = (h ^ family) * 16777619u;
+	h = (h ^ plen) * 16777619u;
+	for (size_t i = 0; i < (size_t)plen / 8; i++)
+		h = (h ^ key[i]) * 16777619u;
+	h ^= h >> 15;
+	return h % IKE_PFX_BUCKETS;
+}
+
+struct ike_pfx *ike_pfx_find(struct ike_engine *e, const struct ike_addr *peer, bool host)
+{
+	uint8_t key[16], plen;
+
+	ike_pfx_key(peer, host, &plen, key);
+	for (struct ike_pfx *p = e->pfx[ike_pfx_bucket(e, peer->family, plen, key)]; p;
+	     p = p->next) {
+		if (p->family == peer->family && p->plen == plen && memcmp(p->addr, key, 16) == 0)
+			return p;
 	}
-	return n;
+	return NULL;
+}
+
+static struct ike_pfx *ike_pfx_get(struct ike_engine *e, const struct ike_addr *peer, bool host)
+{
+	struct ike_pfx *p = ike_pfx_find(e, peer, host), **b;
+	uint8_t key[16], plen;
+
+	if (p)
+		return p;
+	ike_pfx_key(peer, host, &plen, key);
+	b = &e->pfx[ike_pfx_bucket(e, peer->family, plen, key)];
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return NULL;
+	p->family = peer->family;
+	p->plen = plen;
+	memcpy(p->addr, key, 16);
+	p->next = *b;
+	*b = p;
+	return p;
+}
+
+static void ike_pfx_put(struct ike_engine *e, struct ike_pfx *p)
+{
+	struct ike_pfx **pp;
+
+	if (p->proven || p->unproven)
+		return;
+	pp = &e->pfx[ike_pfx_bucket(e, p->family, p->plen, p->addr)];
+	for (; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			free(p);
+			return;
+		}
+	}
+}
+
+int ike_half_open_enter(struct ike_sa *sa)
+{
+	struct ike_engine *e = sa->eng;
+
+	for (int i = 0; i < 2; i++) {
+		struct ike_pfx *p = ike_pfx_get(e, &sa->remote, i == 0);
+
+		if (p == NULL) {
+			ike_half_open_leave(sa);
+			return -ENOMEM;
+		}
+		if (sa->proven)
+			p->proven++;
+		else
+			p->unproven++;
+		sa->ho_pfx[i] = p;
+	}
+	sa->state = IKE_SA_HALF_OPEN;
+	e->n_half_open++;
+	return 0;
+}
+
+void ike_half_open_leave(struct ike_sa *sa)
+{
+	struct ike_engine *e = sa->eng;
+
+	for (int i = 0; i < 2; i++) {
+		struct ike_pfx *p = sa->ho_pfx[i];
+
+		if (p == NULL)
+			continue;
+		if (sa->proven)
+			p->proven--;
+		else
+			p->unproven--;
+		sa->ho_pfx[i] = NULL;
+		ike_pfx_put(e, p);
+	}
+	if (sa->state == IKE_SA_HALF_OPEN)
+		e->n_half_open--;
+}
+
+/* Take one token from b (rate per second, a burst of one second's worth). */
+static bool ike_bucket_take(struct ike_bucket *b, unsigned rate, uint64_t now)
+{
+	uint64_t cap = (uint64_t)rate * 1000;
+
+	if (rate == 0)
+		return true;
+	if (b->at_ms == 0 || now < b->at_ms) {
+		b->tokens_milli = cap;
+	} else {
+		b->tokens_milli += (now - b->at_ms) * rate;
+		if (b->tokens_milli > cap)
+			b->tokens_milli = cap;
+	}
+	b->at_ms = now ? now : 1;
+	if (b->tokens_milli < 1000)
+		return false;
+	b->tokens_milli -= 1000;
+	return true;
+}
+
+/*
+ * Stateless replies go to addresses nobody has proven: a flood of spoofed
+ * requests must not turn into a flood of replies that fills the socket's
+ * send buffer (neighbour resolution holds them) before the legitimate
+ * peers' answers. One bucket per prefix slot, one for all.
+ */
+bool ike_reply_allowed(struct ike_engine *e, const struct ike_addr *peer)
+{
+	uint64_t now = ike_now(e);
+	uint8_t key[16], plen;
+	unsigned slot;
+
+	ike_pfx_key(peer, false, &plen, key);
+	slot = ike_pfx_bucket(e, peer->family, plen, key) % IKE_RL_SLOTS;
+	if (!ike_bucket_take(&e->reply_pfx[slot], e->opts.reply_rate_per_prefix, now) ||
+	    !ike_bucket_take(&e->reply_all, e->opts.reply_rate, now)) {
+		e->stats.drop_reply_rate++;
+		return false;
+	}
+	return true;
 }
 
 struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, const uint8_t spi_i[8],
@@ -1083,6 +1250,14 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 	/* a NAT keepalive (RFC 3948 §2.3) */
 	if (len == 1 && buf[0] == 0xff)
 		return;
+	/* state is kept for IKE_SA_INIT requests: their size is bounded first */
+	if (len > e->opts.init_max_len && len >= IKE_HDR_LEN && buf[18] == IKE_SA_INIT &&
+	    !(buf[19] & IKE_FLAG_RESPONSE)) {
+		e->stats.drop_too_long++;
+		ike_log(e, IKE_LOG_INFO, "dropped IKE_SA_INIT request: %zu bytes, over %u", len,
+			e->opts.init_max_len);
+		return;
+	}
 	m = malloc(sizeof(*m));
 	if (m == NULL)
 		return;
@@ -1106,11 +1281,11 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 			}
 			sa = ike_sa_find_half_open(e, m->hdr.spi_i, src);
 			/* only the very same request is a retransmission */
-			if (sa && sa->resp.valid && sa->resp.msgid == 0 && sa->init_req &&
+			if (sa && sa->state == IKE_SA_HALF_OPEN && sa->init_req && sa->init_resp &&
 			    sa->init_req_len == len && memcmp(sa->init_req, buf, len) == 0) {
 				e->stats.resp_from_cache++;
-				ike_send_plain(e, &sa->local, &sa->remote, sa->resp.buf,
-					       sa->resp.len);
+				ike_send_plain(e, &sa->local, &sa->remote, sa->init_resp,
+					       sa->init_resp_len);
 				goto done;
 			}
 			if (sa) {
