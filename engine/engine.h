@@ -576,7 +576,11 @@ struct eng_ike_stats {
 	uint64_t rx, tx, dropped, retransmits, resp_from_cache;
 	uint64_t cookies_sent, invalid_ke_sent, auth_failed;
 	uint64_t ike_established, ike_rekeyed, child_installed, child_rekeyed;
-	unsigned ike_active, ike_negotiating;
+	unsigned ike_active, ike_negotiating; /* negotiating includes the half-open SAs */
+	unsigned ike_half_open;               /* answered as responder, no IKE_AUTH yet */
+	/* requests that echoed a COOKIE; refused by each limit on unauthenticated peers */
+	uint64_t cookies_accepted, refused_per_peer, refused_per_prefix, refused_half_open_max;
+	uint64_t refused_too_long, replies_rate_limited;
 };
 int eng_ike_stats(struct eng_sess *sess, struct eng_ike_stats *out);
 
