@@ -591,13 +591,21 @@ int ike_child_install(struct ike_sa *sa, struct ike_child *c)
 	int ret;
 
 	ret = e->env.child_install(e->env.ctx, sa->tun ? sa->tun->conf.name : "", &c->sa);
-	/* the kernel has its copy: ours keeps only what identifies the SA */
+	/*
+	 * The kernel has its copy: ours keeps only what identifies the SA. A
+	 * UDP-encapsulated pair keeps its keys while it lives, for moving it
+	 * when the peer's NAT mapping changes (the kernel's UPDSA takes the
+	 * whole SA); SK_d, kept anyway, derives them all.
+	 */
+	if (ret == 0 && c->sa.encap && e->env.child_update)
+		goto installed;
 	OPENSSL_cleanse(c->sa.encr_key_in, sizeof(c->sa.encr_key_in));
 	OPENSSL_cleanse(c->sa.encr_key_out, sizeof(c->sa.encr_key_out));
 	OPENSSL_cleanse(c->sa.integ_key_in, sizeof(c->sa.integ_key_in));
 	OPENSSL_cleanse(c->sa.integ_key_out, sizeof(c->sa.integ_key_out));
 	if (ret < 0)
 		return ret;
+installed:
 	c->installed = true;
 	ike_log(e, IKE_LOG_DEBUG, "CHILD_SA %08x/%08x installed (%s)", c->sa.spi_in, c->sa.spi_out,
 		c->sa.initiator ? "we initiated" : "peer initiated");
@@ -1112,6 +1120,39 @@ static int ike_open_sk(struct ike_sa *sa, const uint8_t *buf, struct ike_msg *m,
 	return ret < 0 ? -EBADMSG : 0;
 }
 
+/*
+ * §2.23: the side not behind a NAT sends to where the last valid
+ * authenticated message came from, so a peer behind a NAT that rebinds
+ * keeps its tunnel. Called for new messages only (a replayed one, from
+ * anywhere, must not redirect the SA), never when we are behind a NAT
+ * ourselves. The CHILD_SAs and their kernel state follow.
+ */
+static void ike_nat_follow(struct ike_sa *sa, const struct ike_addr *src,
+			   const struct ike_addr *dst)
+{
+	struct ike_engine *e = sa->eng;
+	const char *tun = sa->tun ? sa->tun->conf.name : "";
+	char a[IKE_ADDR_STRLEN];
+
+	if (!sa->nat_remote || sa->nat_local ||
+	    (ike_addr_equal(src, &sa->remote) && ike_addr_equal(dst, &sa->local)))
+		return;
+	ike_log(e, IKE_LOG_INFO, "tunnel %s: peer's NAT mapping moved to %s port %u", tun,
+		ike_addr_str(src, a, sizeof(a)), src->port);
+	sa->remote = *src;
+	sa->local = *dst;
+	for (struct ike_child *c = sa->children; c; c = c->next) {
+		c->sa.remote = *src;
+		c->sa.local = *dst;
+		if (!c->installed || !c->sa.encap || e->env.child_update == NULL)
+			continue;
+		if (e->env.child_update(e->env.ctx, tun, &c->sa) < 0)
+			ike_log(e, IKE_LOG_ERROR,
+				"tunnel %s: CHILD_SA %08x/%08x not moved to the new address", tun,
+				c->sa.spi_in, c->sa.spi_out);
+	}
+}
+
 /* Answer an authenticated request we cannot process with one error notify. */
 static void ike_answer_error(struct ike_sa *sa, const struct ike_msg *m, uint16_t type,
 			     const void *data, size_t len)
@@ -1165,20 +1206,6 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 		goto done;
 	}
 	sa->last_rx_ms = ike_now(e);
-	if ((sa->nat_local || sa->nat_remote) &&
-	    (!ike_addr_equal(src, &sa->remote) || !ike_addr_equal(dst, &sa->local))) {
-		/* behind a NAT the peer's mapping may change: follow authenticated messages */
-		char a[IKE_ADDR_STRLEN];
-
-		ike_log(e, IKE_LOG_INFO, "peer now at %s port %u", ike_addr_str(src, a, sizeof(a)),
-			src->port);
-		sa->remote = *src;
-		sa->local = *dst;
-		for (struct ike_child *c = sa->children; c; c = c->next) {
-			c->sa.remote = *src;
-			c->sa.local = *dst;
-		}
-	}
 	ike_log_msg(e, "received", &sa->remote, m);
 	if (!response && sa->resp.valid && m->hdr.msgid == sa->resp.msgid) {
 		/* a retransmission: the cached answer, never a second processing */
@@ -1186,6 +1213,8 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 		ike_send_plain(e, &sa->local, &sa->remote, sa->resp.buf, sa->resp.len);
 		goto done;
 	}
+	/* new and authenticated: the only kind that may move the SA */
+	ike_nat_follow(sa, src, dst);
 	if (ike_msg_check_rules(m, &v) < 0) {
 		char pn[24];
 

@@ -194,6 +194,12 @@ struct ike_env {
 	int (*child_install)(void *ctx, const char *tunnel, const struct ike_child_sa *c);
 	/* Remove both directions (spi_in, spi_out, protocol identify it). */
 	void (*child_delete)(void *ctx, const char *tunnel, const struct ike_child_sa *c);
+	/*
+	 * Optional: the peer's NAT mapping moved (§2.23): c carries the new
+	 * outer addresses and its keys; the kernel SAs and policies follow.
+	 * Only UDP-encapsulated CHILD_SAs keep their keys for this.
+	 */
+	int (*child_update)(void *ctx, const char *tunnel, const struct ike_child_sa *c);
 	/* Optional: an inbound SPI (kernel ALLOCSPI); random when NULL. */
 	int (*child_spi)(void *ctx, uint8_t protocol, uint32_t *spi);
 	uint64_t (*now_ms)(void *ctx);
