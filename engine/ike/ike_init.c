@@ -475,7 +475,8 @@ static bool ike_share_full(struct ike_engine *e, const struct ike_addr *src, boo
 
 /*
  * May this request make a half-open SA? 0: yes (*proven: it echoed our
- * COOKIE); 1: answered with a COOKIE, or refused (counted).
+ * COOKIE); 1: answered with a COOKIE, or refused (counted). A proven
+ * request past half_open_max takes the place of the oldest half-open SA.
  * A peer's share (per address, per prefix) counts only requests that
  * echoed our COOKIE, so spoofed ones cannot use it up: an unproven request
  * past the unproven share, or past half_open_cookie SAs in all, is sent a
@@ -488,19 +489,32 @@ static int ike_init_admit(struct ike_engine *e, const struct ike_addr *src,
 	char a[IKE_ADDR_STRLEN];
 	uint8_t cookie[32];
 
-	if (e->n_half_open >= e->opts.half_open_max) {
-		e->stats.drop_half_open_max++;
-		ike_log(e, IKE_LOG_INFO, "half-open limit: %u IKE SAs; request from %s refused",
-			e->n_half_open, ike_addr_str(src, a, sizeof(a)));
-		return 1;
-	}
 	ike_cookie_rotate(e);
 	*proven = ike_cookie_valid(e, m, ni, src);
 	if (*proven) {
 		e->stats.cookies_accepted++;
-		return ike_share_full(e, src, true) ? 1 : 0;
+		if (ike_share_full(e, src, true))
+			return 1;
+		/*
+		 * All half-open SAs in use (proven ones, from many prefixes): the
+		 * oldest goes. A real peer answers within a round trip; a flood
+		 * must outpace the whole table to take its SA away.
+		 */
+		if (e->n_half_open < e->opts.half_open_max)
+			return 0;
+		if (e->ho_oldest == NULL) {
+			e->stats.drop_half_open_max++;
+			return 1;
+		}
+		e->stats.half_open_evicted++;
+		ike_log(e, IKE_LOG_INFO, "half-open limit: %u IKE SAs; the oldest dropped for %s",
+			e->n_half_open, ike_addr_str(src, a, sizeof(a)));
+		ike_sa_destroy(e->ho_oldest);
+		return 0;
 	}
-	if (e->n_half_open < e->opts.half_open_cookie && !ike_share_full(e, src, false))
+	/* unproven: past any limit, a COOKIE (§2.6); proven, it may come back */
+	if (e->n_half_open < e->opts.half_open_cookie && e->n_half_open < e->opts.half_open_max &&
+	    !ike_share_full(e, src, false))
 		return 0;
 	if (ike_cookie_compute(e->cookie_secret, ni, src, m->hdr.spi_i, cookie) < 0)
 		return 1;

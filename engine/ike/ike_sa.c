@@ -824,6 +824,12 @@ int ike_half_open_enter(struct ike_sa *sa)
 	}
 	sa->state = IKE_SA_HALF_OPEN;
 	e->n_half_open++;
+	sa->ho_prev = e->ho_newest;
+	if (e->ho_newest)
+		e->ho_newest->ho_next = sa;
+	else
+		e->ho_oldest = sa;
+	e->ho_newest = sa;
 	return 0;
 }
 
@@ -843,8 +849,18 @@ void ike_half_open_leave(struct ike_sa *sa)
 		sa->ho_pfx[i] = NULL;
 		ike_pfx_put(e, p);
 	}
-	if (sa->state == IKE_SA_HALF_OPEN)
-		e->n_half_open--;
+	if (sa->state != IKE_SA_HALF_OPEN)
+		return;
+	e->n_half_open--;
+	if (sa->ho_prev)
+		sa->ho_prev->ho_next = sa->ho_next;
+	else
+		e->ho_oldest = sa->ho_next;
+	if (sa->ho_next)
+		sa->ho_next->ho_prev = sa->ho_prev;
+	else
+		e->ho_newest = sa->ho_prev;
+	sa->ho_prev = sa->ho_next = NULL;
 }
 
 /* Take one token from b (rate per second, a burst of one second's worth). */

@@ -143,9 +143,10 @@ struct ike_sa {
 	struct sk_ctx sk_out;
 	bool nat_local;
 	bool nat_remote;
-	unsigned init_restarts;	   /* COOKIE / INVALID_KE round trips */
-	bool proven;		   /* responder: the IKE_SA_INIT echoed our COOKIE */
-	struct ike_pfx *ho_pfx[2]; /* responder, half open: its address and prefix counts */
+	unsigned init_restarts;		  /* COOKIE / INVALID_KE round trips */
+	bool proven;			  /* responder: the IKE_SA_INIT echoed our COOKIE */
+	struct ike_pfx *ho_pfx[2];	  /* responder, half open: its address and prefix counts */
+	struct ike_sa *ho_prev, *ho_next; /* half open: oldest first */
 
 	uint32_t msgid_out; /* next request we send */
 	uint32_t msgid_in;  /* next request we expect */
@@ -222,6 +223,7 @@ struct ike_engine {
 	struct ike_sa *sas;
 	struct ike_sa *bucket[IKE_SA_BUCKETS]; /* by SPIi, which is random */
 	unsigned n_half_open;
+	struct ike_sa *ho_oldest, *ho_newest;
 	unsigned n_dead; /* SAs marked dead, to be freed by ike_sa_reap() */
 	struct ike_pfx *pfx[IKE_PFX_BUCKETS];
 	uint32_t pfx_seed; /* random: bucket choice cannot be steered */

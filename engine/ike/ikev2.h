@@ -225,7 +225,7 @@ struct ike_opts {
 	unsigned half_open_cookie;	 /* COOKIE challenge at this many half-open SAs */
 	unsigned half_open_per_peer;	 /* cookie-proven half-open SAs per /32 or /128 */
 	unsigned half_open_per_prefix;	 /* the same per /24 or /64 */
-	unsigned half_open_max;		 /* all half-open SAs: past it, requests are refused */
+	unsigned half_open_max;		 /* all half-open SAs: past it the oldest goes */
 	unsigned init_max_len;		 /* longest IKE_SA_INIT request taken, bytes */
 	unsigned reply_rate;		 /* stateless replies (COOKIE, errors) per second */
 	unsigned reply_rate_per_prefix;	 /* the same to one /24 or /64 */
@@ -258,7 +258,8 @@ struct ike_stats {
 	uint64_t drop_unexpected;	/* valid, but not in this state */
 	uint64_t drop_half_open;	/* per-address half-open limit (cookie-proven requests) */
 	uint64_t drop_half_open_prefix; /* per-prefix (/24, /64) half-open limit */
-	uint64_t drop_half_open_max;	/* all half-open SAs: the global cap */
+	uint64_t drop_half_open_max;	/* all half-open SAs: the global cap, no COOKIE */
+	uint64_t half_open_evicted;	/* the oldest half-open SA made room for a proven one */
 	uint64_t drop_too_long;		/* IKE_SA_INIT request longer than init_max_len */
 	uint64_t drop_reply_rate;	/* a stateless reply not sent: rate limit */
 	uint64_t retransmits;		/* our requests sent again */

@@ -258,11 +258,15 @@ static void test_proven_share_ipv6(void **state)
 	assert_int_equal(ike_half_open(B.e), 9);
 }
 
-/* All half-open SAs: past half_open_max requests are refused. */
+/*
+ * All half-open SAs: past half_open_max an unproven request is sent a
+ * COOKIE, and a proven one takes the place of the oldest half-open SA.
+ */
 static void test_global_cap(void **state)
 {
 	struct ike_opts o;
 	const struct ike_stats *sb;
+	struct ike_addr first;
 	uint8_t init[2048];
 	size_t len;
 
@@ -271,6 +275,7 @@ static void test_global_cap(void **state)
 	o.half_open_cookie = 1000;
 	o.half_open_per_peer = 1000;
 	o.half_open_per_prefix = 1000;
+	o.reply_rate_per_prefix = 0;
 	start(&o, "192.0.2.1", "192.0.2.2");
 	sb = ike_engine_stats(B.e);
 	len = capture_init("to-b", init, sizeof(init));
@@ -282,8 +287,19 @@ static void test_global_cap(void **state)
 		spoof(init, len, &src, i + 1);
 	}
 	assert_int_equal(ike_half_open(B.e), 40);
-	assert_int_equal(sb->drop_half_open_max, 60);
-	assert_int_equal(B.sent, 40);
+	assert_int_equal(sb->cookies_sent, 60);
+	assert_int_equal(B.sent, 100);
+	assert_int_equal(sb->half_open_evicted, 0);
+	/* a proven request: the oldest (from 198.18.0.0) goes, the count stays */
+	fn_addr(&first, "198.18.0.0", 500);
+	assert_int_equal(ike_pfx_find(B.e, &first, true)->unproven, 1);
+	init_from("proven", "203.0.113.9");
+	assert_int_equal(sb->cookies_accepted, 1);
+	assert_int_equal(sb->half_open_evicted, 1);
+	assert_int_equal(ike_half_open(B.e), 40);
+	assert_null(ike_pfx_find(B.e, &first, true));
+	assert_non_null(ike_pfx_find(B.e, &fn.nat_addr, true));
+	assert_int_equal(ike_pfx_find(B.e, &fn.nat_addr, true)->proven, 1);
 }
 
 /*
