@@ -475,6 +475,7 @@ static int show_ikev2_stats(struct cmd_sess *cs, const struct cmd_args *a)
 	cmd_out(cs, "Refused: half-open per address : %" PRIu64, st.refused_per_peer);
 	cmd_out(cs, "Refused: half-open per prefix  : %" PRIu64, st.refused_per_prefix);
 	cmd_out(cs, "Refused: half-open in all      : %" PRIu64, st.refused_half_open_max);
+	cmd_out(cs, "Half-open dropped for a newer  : %" PRIu64, st.half_open_evicted);
 	cmd_out(cs, "Refused: IKE_SA_INIT too long  : %" PRIu64, st.refused_too_long);
 	cmd_out(cs, "Replies held back (rate limit) : %" PRIu64, st.replies_rate_limited);
 	cmd_out(cs, "INVALID_KE_PAYLOAD sent        : %" PRIu64, st.invalid_ke_sent);

@@ -580,7 +580,7 @@ struct eng_ike_stats {
 	unsigned ike_half_open;               /* answered as responder, no IKE_AUTH yet */
 	/* requests that echoed a COOKIE; refused by each limit on unauthenticated peers */
 	uint64_t cookies_accepted, refused_per_peer, refused_per_prefix, refused_half_open_max;
-	uint64_t refused_too_long, replies_rate_limited;
+	uint64_t refused_too_long, replies_rate_limited, half_open_evicted;
 };
 int eng_ike_stats(struct eng_sess *sess, struct eng_ike_stats *out);
 

@@ -241,6 +241,7 @@ int eng_ike_stats(struct eng_sess *sess, struct eng_ike_stats *out)
 	out->refused_per_peer = st->drop_half_open;
 	out->refused_per_prefix = st->drop_half_open_prefix;
 	out->refused_half_open_max = st->drop_half_open_max;
+	out->half_open_evicted = st->half_open_evicted;
 	out->refused_too_long = st->drop_too_long;
 	out->replies_rate_limited = st->drop_reply_rate;
 	out->ike_half_open = ike_half_open(rt->ike);
