@@ -81,6 +81,7 @@ void ike_sa_lifetimes(struct ike_sa *sa)
 
 	sa->ike_rekey_at = 0;
 	sa->ike_expire_at = 0;
+	ike_sa_touch(sa);
 	if (life == 0)
 		return;
 	/* the initiator rekeys; either side deletes an SA that outlived its lifetime by 10 % */
@@ -233,10 +234,122 @@ int ike_engine_new(const struct ike_env *env, const struct ike_opts *opts, struc
 	return 0;
 }
 
+/* ---- the timer heap ---- */
+
+static void heap_set(struct ike_engine *e, size_t i, struct ike_sa *sa)
+{
+	e->heap[i] = sa;
+	sa->heap_idx = i + 1;
+}
+
+static void heap_up(struct ike_engine *e, size_t i)
+{
+	struct ike_sa *sa = e->heap[i];
+
+	while (i > 0 && e->heap[(i - 1) / 2]->due > sa->due) {
+		heap_set(e, i, e->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_set(e, i, sa);
+}
+
+static void heap_down(struct ike_engine *e, size_t i)
+{
+	struct ike_sa *sa = e->heap[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= e->heap_n)
+			break;
+		if (c + 1 < e->heap_n && e->heap[c + 1]->due < e->heap[c]->due)
+			c++;
+		if (e->heap[c]->due >= sa->due)
+			break;
+		heap_set(e, i, e->heap[c]);
+		i = c;
+	}
+	heap_set(e, i, sa);
+}
+
+static void heap_remove(struct ike_engine *e, struct ike_sa *sa)
+{
+	size_t i = sa->heap_idx - 1;
+
+	if (sa->heap_idx == 0)
+		return;
+	sa->heap_idx = 0;
+	if (i == --e->heap_n)
+		return;
+	{
+		struct ike_sa *moved = e->heap[e->heap_n];
+
+		heap_set(e, i, moved);
+		heap_down(e, i);
+		heap_up(e, moved->heap_idx - 1);
+	}
+}
+
+/* File sa under due (earlier or later than before). -ENOMEM: not filed. */
+static int heap_put(struct ike_engine *e, struct ike_sa *sa, uint64_t due)
+{
+	if (sa->heap_idx == 0) {
+		if (e->heap_n == e->heap_cap) {
+			size_t cap = e->heap_cap ? e->heap_cap * 2 : 64;
+			struct ike_sa **h = realloc(e->heap, cap * sizeof(*h));
+
+			if (h == NULL)
+				return -ENOMEM;
+			e->heap = h;
+			e->heap_cap = cap;
+		}
+		sa->due = due;
+		heap_set(e, e->heap_n++, sa);
+		heap_up(e, e->heap_n - 1);
+		return 0;
+	}
+	sa->due = due;
+	heap_up(e, sa->heap_idx - 1);
+	heap_down(e, sa->heap_idx - 1);
+	return 0;
+}
+
+void ike_sa_touch(struct ike_sa *sa)
+{
+	struct ike_engine *e = sa->eng;
+
+	if (sa->dirty)
+		return;
+	sa->dirty = true;
+	sa->dirty_next = e->dirty;
+	e->dirty = sa;
+}
+
+static uint64_t ike_sa_due(const struct ike_sa *sa);
+
+/* File every touched SA under its due time now (dead ones leave the heap). */
+static void ike_timers_flush(struct ike_engine *e)
+{
+	while (e->dirty) {
+		struct ike_sa *sa = e->dirty;
+		uint64_t t = sa->state == IKE_SA_DEAD ? UINT64_MAX : ike_sa_due(sa);
+
+		e->dirty = sa->dirty_next;
+		sa->dirty = false;
+		sa->dirty_next = NULL;
+		/* out of memory: not filed; the next touch tries again */
+		if (t == UINT64_MAX)
+			heap_remove(e, sa);
+		else
+			(void)heap_put(e, sa, t);
+	}
+}
+
 static void ike_sa_hash_del(struct ike_sa *sa);
 
 static void ike_sa_free(struct ike_sa *sa)
 {
+	heap_remove(sa->eng, sa);
 	ike_sa_hash_del(sa);
 	while (sa->children) {
 		struct ike_child *c = sa->children;
@@ -286,6 +399,7 @@ void ike_engine_free(struct ike_engine *e)
 	}
 	OPENSSL_cleanse(e->cookie_secret, sizeof(e->cookie_secret));
 	OPENSSL_cleanse(e->cookie_prev, sizeof(e->cookie_prev));
+	free(e->heap);
 	free(e);
 }
 
@@ -571,6 +685,7 @@ struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t, bool initi
 	sa->last_rx_ms = sa->created_ms;
 	sa->next = e->sas;
 	e->sas = sa;
+	ike_sa_touch(sa);
 	return sa;
 }
 
@@ -614,6 +729,7 @@ installed:
 	e->stats.child_installed++;
 	if (sa->tun && sa->tun->conf.child_lifetime_s && !sa->tun->conf.no_rekey)
 		c->rekey_at = ike_rekey_time(e, sa->tun->conf.child_lifetime_s);
+	ike_sa_touch(sa);
 	return 0;
 }
 
@@ -716,6 +832,7 @@ void ike_sa_reap(struct ike_engine *e)
 {
 	struct ike_sa **pp = &e->sas;
 
+	ike_timers_flush(e); /* before any SA it names is freed */
 	if (e->n_dead == 0)
 		return;
 	e->n_dead = 0;
@@ -1346,6 +1463,7 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 			goto done;
 		}
 		ike_init_response(sa, buf, len, m);
+		ike_sa_touch(sa);
 		goto done;
 	}
 	sa = ike_sa_find(e, &m->hdr);
@@ -1354,6 +1472,7 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 		goto done;
 	}
 	ike_input_encrypted(e, sa, src, dst, buf, len, m);
+	ike_sa_touch(sa);
 done:
 	free(m);
 	ike_sa_reap(e);
@@ -1423,9 +1542,55 @@ static void ike_sa_keepalive(struct ike_sa *sa, uint64_t now)
 	ike_send_plain(sa->eng, &sa->local, &sa->remote, &ka, 1);
 }
 
+/* When ike_tick() must look at sa next: its earliest timer (UINT64_MAX: none). */
+static uint64_t ike_sa_due(const struct ike_sa *sa)
+{
+	const struct ike_engine *e = sa->eng;
+	const struct ike_peer_conf *c = sa->tun ? &sa->tun->conf : NULL;
+	uint64_t next = ike_xmit_next(sa), t;
+
+	if (sa->state == IKE_SA_HALF_OPEN) {
+		t = sa->created_ms + e->opts.half_open_timeout_ms;
+		if (t < next)
+			next = t;
+	}
+	if (sa->state == IKE_SA_ESTABLISHED && sa->nat_local) {
+		t = sa->keepalive_at ? sa->keepalive_at : sa->last_rx_ms + IKE_KEEPALIVE_MS;
+		if (t < next)
+			next = t;
+	}
+	/* rekeys and DPD wait for the outstanding request */
+	if (sa->state != IKE_SA_ESTABLISHED || c == NULL || sa->req.active)
+		return next;
+	if (sa->delete_after)
+		return 0;
+	if (ike_child_wanted(sa, UINT64_MAX) && sa->child_retry_at < next)
+		next = sa->child_retry_at;
+	if (sa->initiator && sa->ike_rekey_at && sa->ike_rekey_at < next)
+		next = sa->ike_rekey_at;
+	if (sa->ike_expire_at && sa->ike_expire_at < next)
+		next = sa->ike_expire_at;
+	for (const struct ike_child *ch = sa->children; ch; ch = ch->next) {
+		if (ch->rekey_at && ch->rekey_at < next)
+			next = ch->rekey_at;
+	}
+	if (c->dpd_interval_s) {
+		t = sa->last_rx_ms + (uint64_t)c->dpd_interval_s * 1000;
+		if (t < next)
+			next = t;
+	}
+	return next;
+}
+
+/*
+ * Timers: the tunnels waiting to (re)initiate, then only the SAs that are
+ * due, taken from the heap; each is filed again under its next due time.
+ */
 void ike_tick(struct ike_engine *e)
 {
 	uint64_t now = ike_now(e);
+	struct ike_sa **due = NULL;
+	size_t n = 0;
 
 	for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
 		if ((t->conf.start != IKE_START_AUTO && !t->restart) || t->sa || !t->retry_at ||
@@ -1437,12 +1602,28 @@ void ike_tick(struct ike_engine *e)
 			t->retry_at = now + IKE_RESOLVE_WAIT_MS;
 	}
 
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+	/* take the due SAs out first: ticking one may touch or kill others */
+	ike_timers_flush(e);
+	while (e->heap_n && e->heap[0]->due <= now) {
+		struct ike_sa **d = n % 64 ? due : realloc(due, (n + 64) * sizeof(*due));
+
+		if (d == NULL)
+			break;
+		due = d;
+		due[n++] = e->heap[0];
+		heap_remove(e, e->heap[0]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct ike_sa *sa = due[i];
+
+		e->tick_visits++;
 		if (sa->state != IKE_SA_DEAD)
 			ike_sa_tick(sa, now);
 		if (sa->state != IKE_SA_DEAD)
 			ike_sa_keepalive(sa, now);
+		ike_sa_touch(sa); /* filed again below, under its next due time */
 	}
+	free(due);
 	ike_sa_reap(e);
 }
 
@@ -1450,50 +1631,15 @@ uint64_t ike_next_timeout(const struct ike_engine *e)
 {
 	uint64_t next = UINT64_MAX;
 
+	/* the heap is brought up to date first; that changes no timer */
+	ike_timers_flush((struct ike_engine *)e);
+
 	for (const struct ike_tunnel *t = e->tunnels; t; t = t->next) {
 		if ((t->conf.start == IKE_START_AUTO || t->restart) && t->sa == NULL &&
 		    t->retry_at && t->retry_at < next)
 			next = t->retry_at;
 	}
-
-	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		const struct ike_peer_conf *c = sa->tun ? &sa->tun->conf : NULL;
-		uint64_t t = ike_xmit_next(sa);
-
-		if (sa->state == IKE_SA_DEAD)
-			continue;
-		if (t < next)
-			next = t;
-		if (sa->state == IKE_SA_HALF_OPEN) {
-			t = sa->created_ms + e->opts.half_open_timeout_ms;
-			if (t < next)
-				next = t;
-		}
-		/* rekeys and DPD wait for the outstanding request */
-		if (sa->state == IKE_SA_ESTABLISHED && sa->nat_local) {
-			t = sa->keepalive_at ? sa->keepalive_at : sa->last_rx_ms + IKE_KEEPALIVE_MS;
-			if (t < next)
-				next = t;
-		}
-		if (sa->state != IKE_SA_ESTABLISHED || c == NULL || sa->req.active)
-			continue;
-		if (sa->delete_after)
-			return ike_now(e);
-		if (ike_child_wanted(sa, UINT64_MAX) && sa->child_retry_at < next)
-			next = sa->child_retry_at;
-		if (sa->initiator && sa->ike_rekey_at && sa->ike_rekey_at < next)
-			next = sa->ike_rekey_at;
-		if (sa->ike_expire_at && sa->ike_expire_at < next)
-			next = sa->ike_expire_at;
-		for (const struct ike_child *ch = sa->children; ch; ch = ch->next) {
-			if (ch->rekey_at && ch->rekey_at < next)
-				next = ch->rekey_at;
-		}
-		if (c->dpd_interval_s) {
-			t = sa->last_rx_ms + (uint64_t)c->dpd_interval_s * 1000;
-			if (t < next)
-				next = t;
-		}
-	}
+	if (e->heap_n && e->heap[0]->due < next)
+		next = e->heap[0]->due;
 	return next;
 }

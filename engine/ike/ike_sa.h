@@ -147,6 +147,11 @@ struct ike_sa {
 	bool proven;			  /* responder: the IKE_SA_INIT echoed our COOKIE */
 	struct ike_pfx *ho_pfx[2];	  /* responder, half open: its address and prefix counts */
 	struct ike_sa *ho_prev, *ho_next; /* half open: oldest first */
+	/* in the engine's timer heap: when ike_tick() must look at it next */
+	uint64_t due;
+	size_t heap_idx; /* 1-based; 0: not in the heap */
+	bool dirty;	 /* its due time is to be worked out again */
+	struct ike_sa *dirty_next;
 
 	uint32_t msgid_out; /* next request we send */
 	uint32_t msgid_in;  /* next request we expect */
@@ -224,7 +229,12 @@ struct ike_engine {
 	struct ike_sa *bucket[IKE_SA_BUCKETS]; /* by SPIi, which is random */
 	unsigned n_half_open;
 	struct ike_sa *ho_oldest, *ho_newest;
-	unsigned n_dead; /* SAs marked dead, to be freed by ike_sa_reap() */
+	/* SAs by due time (min-heap): a tick looks only at those due */
+	struct ike_sa **heap;
+	size_t heap_n, heap_cap;
+	struct ike_sa *dirty; /* touched since the heap was last brought up to date */
+	uint64_t tick_visits; /* SAs looked at by ike_tick(), for tests */
+	unsigned n_dead;      /* SAs marked dead, to be freed by ike_sa_reap() */
 	struct ike_pfx *pfx[IKE_PFX_BUCKETS];
 	uint32_t pfx_seed; /* random: bucket choice cannot be steered */
 	/* §2.6: the secret changes; the one before is accepted a little longer */
@@ -264,6 +274,12 @@ void ike_sa_destroy(struct ike_sa *sa);
 void ike_sa_hash_add(struct ike_sa *sa);
 void ike_sa_delete_now(struct ike_sa *sa);
 void ike_sa_reap(struct ike_engine *e);
+/*
+ * Something about the SA changed that may move its next timer: its due
+ * time is worked out again before the heap is next read (ike_tick(),
+ * ike_next_timeout(), ike_sa_reap()).
+ */
+void ike_sa_touch(struct ike_sa *sa);
 /* The half-open counts of a peer's /32 or /128 (host) or /24 or /64; NULL: none. */
 struct ike_pfx *ike_pfx_find(struct ike_engine *e, const struct ike_addr *peer, bool host);
 /* A responder's SA becomes half open, or stops being so (established or destroyed). */

@@ -467,6 +467,46 @@ static void test_reply_rate(void **state)
 	assert_int_equal(ike_half_open(B.e), 1);
 }
 
+/*
+ * A tick looks only at the SAs that are due (a timer heap), not at every
+ * SA: with 300 IKE SAs up and nothing due, a tick looks at none; when one
+ * SA's rekey comes, at that one.
+ */
+static void test_tick_scales(void **state)
+{
+	char name[16];
+	unsigned sent;
+	uint64_t v;
+
+	start(NULL, "192.0.2.1", "192.0.2.2");
+	for (int i = 0; i < 300; i++) {
+		struct ike_peer_conf c = CA;
+
+		snprintf(name, sizeof(name), "t%d", i);
+		snprintf(c.name, sizeof(c.name), "%s", name);
+		c.ike_lifetime_s = 3600 + (uint32_t)i * 60; /* rekeys spread out */
+		assert_int_equal(ike_conf_set(A.e, &c), 0);
+		assert_int_equal(ike_initiate(A.e, name), 0);
+		fn_run();
+		assert_int_equal(A.state, IKE_TUN_UP);
+	}
+	assert_int_equal(ike_engine_stats(B.e)->ike_established, 300);
+	/* every established SA has a timer (its expiry at least) */
+	assert_int_equal(A.e->heap_n, 300);
+	v = A.e->tick_visits;
+	fn_advance(1000);
+	fn_advance(1000);
+	assert_int_equal(A.e->tick_visits, v);
+	/* the first rekey due makes one visit, not 300, and sends one request */
+	fn.now = ike_next_timeout(A.e);
+	sent = A.sent;
+	ike_tick(A.e);
+	assert_int_equal(A.e->tick_visits, v + 1);
+	assert_int_equal(A.sent, sent + 1);
+	assert_int_equal(fn.n, 1);
+	drain();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +517,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_init_size, teardown),
 	    cmocka_unit_test_teardown(test_cookie_rotation, teardown),
 	    cmocka_unit_test_teardown(test_reply_rate, teardown),
+	    cmocka_unit_test_teardown(test_tick_scales, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
