@@ -90,6 +90,14 @@ void ike_sa_lifetimes(struct ike_sa *sa)
 	sa->ike_expire_at = ike_now(e) + (uint64_t)life * (sa->tun->conf.no_rekey ? 1000 : 1100);
 }
 
+/* A tunnel is to (re)initiate at at (0: not); the tick's scan of tunnels runs from then. */
+static void ike_tun_retry(struct ike_engine *e, struct ike_tunnel *t, uint64_t at)
+{
+	t->retry_at = at;
+	if (at && at < e->retry_min)
+		e->retry_min = at;
+}
+
 /* start-mode auto: plan the next attempt, backing off after failures. */
 static void ike_tun_plan_restart(struct ike_tunnel *t, struct ike_engine *e)
 {
@@ -98,7 +106,7 @@ static void ike_tun_plan_restart(struct ike_tunnel *t, struct ike_engine *e)
 	/* another address of the peer is tried at once; back-off once all were */
 	if (t->next_now) {
 		t->next_now = false;
-		t->retry_at = ike_now(e);
+		ike_tun_retry(e, t, ike_now(e));
 		return;
 	}
 
@@ -106,7 +114,7 @@ static void ike_tun_plan_restart(struct ike_tunnel *t, struct ike_engine *e)
 		delay *= 2;
 	if (delay > IKE_RESTART_MAX_MS)
 		delay = IKE_RESTART_MAX_MS;
-	t->retry_at = ike_now(e) + delay;
+	ike_tun_retry(e, t, ike_now(e) + delay);
 }
 
 void ike_tun_status(struct ike_tunnel *t, struct ike_engine *e, enum ike_tunnel_state st)
@@ -230,6 +238,7 @@ int ike_engine_new(const struct ike_env *env, const struct ike_opts *opts, struc
 		return ret;
 	}
 	e->cookie_rotate_at = ike_now(e) + e->opts.cookie_rotate_ms;
+	e->retry_min = UINT64_MAX;
 	*out = e;
 	return 0;
 }
@@ -559,7 +568,7 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 		ike_tun_index(e, t);
 		t->failures = 0;
 		t->remote_idx = 0;
-		t->retry_at = conf->start == IKE_START_AUTO ? ike_now(e) : 0;
+		ike_tun_retry(e, t, conf->start == IKE_START_AUTO ? ike_now(e) : 0);
 		ike_sa_reap(e);
 		return 0;
 	}
@@ -569,7 +578,7 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 	t->conf = *conf;
 	t->state = IKE_TUN_DOWN;
 	if (conf->start == IKE_START_AUTO)
-		t->retry_at = ike_now(e);
+		ike_tun_retry(e, t, ike_now(e));
 	t->next = e->tunnels;
 	e->tunnels = t;
 	ike_tun_index(e, t);
@@ -825,6 +834,9 @@ void ike_sa_destroy(struct ike_sa *sa)
 		/* the tunnel carries on through it */
 		if (t->sa && t->sa->children && t->state != IKE_TUN_UP)
 			ike_tun_status(t, sa->eng, IKE_TUN_UP);
+		/* a restart planned while the SA lived is due now that it is gone */
+		if (t->sa == NULL && t->retry_at && t->retry_at < sa->eng->retry_min)
+			sa->eng->retry_min = t->retry_at;
 	}
 }
 
@@ -1592,14 +1604,23 @@ void ike_tick(struct ike_engine *e)
 	struct ike_sa **due = NULL;
 	size_t n = 0;
 
-	for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
-		if ((t->conf.start != IKE_START_AUTO && !t->restart) || t->sa || !t->retry_at ||
-		    now < t->retry_at)
-			continue;
-		t->retry_at = 0;
-		t->restart = false;
-		if (ike_initiate(e, t->conf.name) == -EDESTADDRREQ)
-			t->retry_at = now + IKE_RESOLVE_WAIT_MS;
+	/* the tunnels are scanned only when one is due */
+	if (now >= e->retry_min) {
+		e->retry_min = UINT64_MAX;
+		for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
+			e->tick_visits++;
+			if ((t->conf.start != IKE_START_AUTO && !t->restart) || t->sa ||
+			    !t->retry_at)
+				continue;
+			if (now < t->retry_at) {
+				ike_tun_retry(e, t, t->retry_at);
+				continue;
+			}
+			t->retry_at = 0;
+			t->restart = false;
+			if (ike_initiate(e, t->conf.name) == -EDESTADDRREQ)
+				ike_tun_retry(e, t, now + IKE_RESOLVE_WAIT_MS);
+		}
 	}
 
 	/* take the due SAs out first: ticking one may touch or kill others */
@@ -1634,11 +1655,7 @@ uint64_t ike_next_timeout(const struct ike_engine *e)
 	/* the heap is brought up to date first; that changes no timer */
 	ike_timers_flush((struct ike_engine *)e);
 
-	for (const struct ike_tunnel *t = e->tunnels; t; t = t->next) {
-		if ((t->conf.start == IKE_START_AUTO || t->restart) && t->sa == NULL &&
-		    t->retry_at && t->retry_at < next)
-			next = t->retry_at;
-	}
+	next = e->retry_min;
 	if (e->heap_n && e->heap[0]->due < next)
 		next = e->heap[0]->due;
 	return next;

@@ -233,7 +233,8 @@ struct ike_engine {
 	struct ike_sa **heap;
 	size_t heap_n, heap_cap;
 	struct ike_sa *dirty; /* touched since the heap was last brought up to date */
-	uint64_t tick_visits; /* SAs looked at by ike_tick(), for tests */
+	uint64_t retry_min;   /* no tunnel is to (re)initiate before; may be early */
+	uint64_t tick_visits; /* SAs and tunnels looked at by ike_tick(), for tests */
 	unsigned n_dead;      /* SAs marked dead, to be freed by ike_sa_reap() */
 	struct ike_pfx *pfx[IKE_PFX_BUCKETS];
 	uint32_t pfx_seed; /* random: bucket choice cannot be steered */
