@@ -22,11 +22,11 @@ void ike_opts_default(struct ike_opts *o)
 	*o = (struct ike_opts){
 	    .half_open_cookie = 30,
 	    .half_open_per_peer = 5,
-	    .half_open_per_prefix = 50,
+	    .half_open_per_prefix = 500,
 	    .half_open_max = 5000,
 	    .init_max_len = 4096,
 	    .reply_rate = 2000,
-	    .reply_rate_per_prefix = 50,
+	    .reply_rate_per_prefix = 500,
 	    .cookie_rotate_ms = 60000,
 	    .cookie_overlap_ms = 10000,
 	    .retransmit_tries = 5,

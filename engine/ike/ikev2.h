@@ -239,8 +239,8 @@ struct ike_opts {
 };
 
 /*
- * Defaults: COOKIE at 30 half-open, 5 per address, 50 per prefix, 5000 in
- * all, IKE_SA_INIT up to 4096 bytes, 2000 stateless replies/s (50/s per
+ * Defaults: COOKIE at 30 half-open, 5 per address, 500 per prefix, 5000 in
+ * all, IKE_SA_INIT up to 4096 bytes, 2000 stateless replies/s (500/s per
  * prefix), COOKIE secret changed every 60 s and accepted 10 s more; 5
  * tries, 4 s, x1.8, 30 s half-open timeout; log level INFO.
  */

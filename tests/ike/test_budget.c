@@ -191,7 +191,7 @@ static void test_spoofed_peer_connects(void **state)
 	assert_null(ike_pfx_find(B.e, &from_a, false));
 }
 
-/* Cookie-proven requests: 5 per /32, 50 per /24 (the defaults). */
+/* Cookie-proven requests: 5 per /32 (the default), 50 per /24 (set here). */
 static void test_proven_share_ipv4(void **state)
 {
 	struct ike_opts o;
@@ -201,6 +201,7 @@ static void test_proven_share_ipv4(void **state)
 	ike_opts_default(&o);
 	o.half_open_cookie = 0;	     /* every request must echo a COOKIE */
 	o.reply_rate_per_prefix = 0; /* and gets one at once */
+	o.half_open_per_prefix = 50;
 	start(&o, "192.0.2.1", "192.0.2.2");
 	sb = ike_engine_stats(B.e);
 	/* one address: the sixth proven request is refused */
@@ -428,7 +429,7 @@ static void test_cookie_rotation(void **state)
 
 /*
  * Stateless replies are rate limited: a flood from one /24 gets 50 a
- * second, another prefix is still answered.
+ * second (set here; 500 by default), another prefix is still answered.
  */
 static void test_reply_rate(void **state)
 {
@@ -441,6 +442,7 @@ static void test_reply_rate(void **state)
 
 	ike_opts_default(&o);
 	o.half_open_cookie = 0;
+	o.reply_rate_per_prefix = 50;
 	start(&o, "192.0.2.1", "192.0.2.2");
 	sb = ike_engine_stats(B.e);
 	len = capture_init("to-b", init, sizeof(init));

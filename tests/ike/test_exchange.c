@@ -1562,10 +1562,9 @@ static void test_init_flood(void **state)
 		while (fn.n)
 			fn_drop(); /* the answers go nowhere */
 	}
-	/* the COOKIE replies are rate limited: 50/s to one /24, 2000/s in all */
+	/* each a COOKIE, unless the rate limit (500/s to one /24, 2000/s in all) held it */
 	assert_int_equal(sb->cookies_sent + sb->drop_reply_rate, 2000 - 30);
-	assert_true(sb->drop_reply_rate > 0);
-	assert_true(sb->cookies_sent >= 50); /* one /24 at least gets its burst */
+	assert_true(sb->cookies_sent >= 500); /* one /24 at least gets its burst */
 	assert_int_equal(B.sent, 30 + sb->cookies_sent);
 	assert_int_equal(ike_half_open(B.e), 30);
 	assert_int_equal(B.n_installed, 0);
