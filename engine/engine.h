@@ -598,7 +598,11 @@ struct eng_ike_stats {
 	/* error notifies sent: refusals of IKE or CHILD SAs, malformed requests */
 	uint64_t no_proposal_sent, ts_unacceptable_sent, invalid_syntax_sent, other_error_sent;
 	uint64_t ike_established, ike_rekeyed, child_installed, child_rekeyed;
-	unsigned ike_active, ike_negotiating;
+	unsigned ike_active, ike_negotiating; /* negotiating includes the half-open SAs */
+	unsigned ike_half_open;               /* answered as responder, no IKE_AUTH yet */
+	/* requests that echoed a COOKIE; refused by each limit on unauthenticated peers */
+	uint64_t cookies_accepted, refused_per_peer, refused_per_prefix, refused_half_open_max;
+	uint64_t refused_too_long, replies_rate_limited, half_open_evicted;
 };
 int eng_ike_stats(struct eng_sess *sess, struct eng_ike_stats *out);
 

@@ -346,8 +346,7 @@ static void ike_established(struct ike_sa *sa)
 	struct ike_engine *e = sa->eng;
 	struct ike_tunnel *t = sa->tun;
 
-	if (sa->state == IKE_SA_HALF_OPEN)
-		e->n_half_open--;
+	ike_half_open_leave(sa);
 	sa->state = IKE_SA_ESTABLISHED;
 	sa->created_ms = ike_now(e);
 	e->stats.ike_established++;

@@ -377,6 +377,9 @@ void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
 {
 	struct ike_engine *e = old->eng;
 
+	ike_sa_touch(old);
+	ike_sa_touch(ns);
+
 	/* ns may already carry a CHILD_SA made over it (§2.8.2 case): append */
 	struct ike_child **tail = &ns->children;
 

@@ -369,7 +369,7 @@ done:
 /* ---- responder ---- */
 
 /* COOKIE = prf(secret, Ni | IPi | SPIi) (§2.6) */
-static int ike_cookie_compute(struct ike_engine *e, const struct ike_nonce *ni,
+static int ike_cookie_compute(const uint8_t secret[32], const struct ike_nonce *ni,
 			      const struct ike_addr *peer, const uint8_t spi_i[8], uint8_t out[32])
 {
 	const struct xform *prf = xform_lookup(XFORM_PRF, IKE_PRF_HMAC_SHA2_256, 0);
@@ -379,11 +379,57 @@ static int ike_cookie_compute(struct ike_engine *e, const struct ike_nonce *ni,
 	    {spi_i, 8},
 	};
 
-	return prf_compute(prf, e->cookie_secret, sizeof(e->cookie_secret), in, 3, out);
+	return prf_compute(prf, secret, 32, in, 3, out);
 }
 
-/* An answer that leaves no state: header with SPIr zero, then one notify. */
-static void ike_init_answer(struct ike_engine *e, const struct ike_addr *src,
+/*
+ * §2.6: the secret changes every cookie_rotate_ms; a COOKIE made with the
+ * one before is still taken for cookie_overlap_ms, so that a peer caught
+ * by the change is not sent round again.
+ */
+static void ike_cookie_rotate(struct ike_engine *e)
+{
+	uint64_t now = ike_now(e);
+
+	if (e->cookie_prev_valid && now >= e->cookie_prev_until) {
+		OPENSSL_cleanse(e->cookie_prev, sizeof(e->cookie_prev));
+		e->cookie_prev_valid = false;
+	}
+	if (now < e->cookie_rotate_at)
+		return;
+	memcpy(e->cookie_prev, e->cookie_secret, sizeof(e->cookie_prev));
+	if (crypto_random_bytes(e->cookie_secret, sizeof(e->cookie_secret)) < 0) {
+		/* keep the old one rather than none: tried again at the next request */
+		memcpy(e->cookie_secret, e->cookie_prev, sizeof(e->cookie_secret));
+		return;
+	}
+	/* counted from when the change was due: the first request after it makes it */
+	e->cookie_prev_until = e->cookie_rotate_at + e->opts.cookie_overlap_ms;
+	e->cookie_prev_valid = now < e->cookie_prev_until;
+	e->cookie_rotate_at = now + e->opts.cookie_rotate_ms;
+	e->stats.cookie_rotations++;
+}
+
+/* Does the request echo a COOKIE we made, with this secret or the one before? */
+static bool ike_cookie_valid(struct ike_engine *e, const struct ike_msg *m,
+			     const struct ike_nonce *ni, const struct ike_addr *src)
+{
+	struct ike_notify n;
+	uint8_t want[32];
+	bool ok = false;
+
+	if (!ike_msg_has_notify(m, IKE_N_COOKIE, &n) || n.len != sizeof(want))
+		return false;
+	if (ike_cookie_compute(e->cookie_secret, ni, src, m->hdr.spi_i, want) == 0)
+		ok = CRYPTO_memcmp(n.data, want, sizeof(want)) == 0;
+	if (!ok && e->cookie_prev_valid &&
+	    ike_cookie_compute(e->cookie_prev, ni, src, m->hdr.spi_i, want) == 0)
+		ok = CRYPTO_memcmp(n.data, want, sizeof(want)) == 0;
+	return ok;
+}
+
+/* An answer that leaves no state: SPIr zero, one notify. Rate limited: false if not sent. */
+static bool ike_init_answer(struct ike_engine *e, const struct ike_addr *src,
 			    const struct ike_addr *dst, const struct ike_msg *m, uint16_t type,
 			    const void *data, size_t len)
 {
@@ -391,15 +437,95 @@ static void ike_init_answer(struct ike_engine *e, const struct ike_addr *src,
 	struct ike_writer w;
 	struct ike_hdr h = m->hdr;
 
+	if (!ike_reply_allowed(e, src))
+		return false;
 	memset(h.spi_r, 0, 8);
 	h.version = IKE_VERSION_2;
 	h.flags = IKE_FLAG_RESPONSE;
 	ike_writer_init(&w, buf, sizeof(buf));
 	ike_msg_begin(&w, &h);
 	ike_add_notify(&w, type, data, len);
+	if (ike_msg_end(&w) < 0)
+		return false;
 	ike_count_refusal(e, type);
-	if (ike_msg_end(&w) == 0)
-		ike_send_plain(e, dst, src, buf, w.len);
+	ike_send_plain(e, dst, src, buf, w.len);
+	return true;
+}
+
+/* Is a peer's share of half-open SAs used up? Says which limit, at debug level. */
+static bool ike_share_full(struct ike_engine *e, const struct ike_addr *src, bool proven)
+{
+	const struct ike_opts *o = &e->opts;
+	char a[IKE_ADDR_STRLEN];
+
+	for (int i = 0; i < 2; i++) {
+		struct ike_pfx *p = ike_pfx_find(e, src, i == 0);
+		unsigned n = p == NULL ? 0 : proven ? p->proven : p->unproven;
+		unsigned max = i == 0 ? o->half_open_per_peer : o->half_open_per_prefix;
+
+		if (n < max)
+			continue;
+		if (proven) {
+			if (i == 0)
+				e->stats.drop_half_open++;
+			else
+				e->stats.drop_half_open_prefix++;
+			ike_log(e, IKE_LOG_INFO, "half-open limit: %s/%u has %u; request refused",
+				ike_addr_str(src, a, sizeof(a)), p->plen, n);
+		}
+		return true;
+	}
+	return false;
+}
+
+/*
+ * May this request make a half-open SA? 0: yes (*proven: it echoed our
+ * COOKIE); 1: answered with a COOKIE, or refused (counted). A proven
+ * request past half_open_max takes the place of the oldest half-open SA.
+ * A peer's share (per address, per prefix) counts only requests that
+ * echoed our COOKIE, so spoofed ones cannot use it up: an unproven request
+ * past the unproven share, or past half_open_cookie SAs in all, is sent a
+ * COOKIE instead (§2.6).
+ */
+static int ike_init_admit(struct ike_engine *e, const struct ike_addr *src,
+			  const struct ike_addr *dst, const struct ike_msg *m,
+			  const struct ike_nonce *ni, bool *proven)
+{
+	char a[IKE_ADDR_STRLEN];
+	uint8_t cookie[32];
+
+	ike_cookie_rotate(e);
+	*proven = ike_cookie_valid(e, m, ni, src);
+	if (*proven) {
+		e->stats.cookies_accepted++;
+		if (ike_share_full(e, src, true))
+			return 1;
+		/*
+		 * All half-open SAs in use (proven ones, from many prefixes): the
+		 * oldest goes. A real peer answers within a round trip; a flood
+		 * must outpace the whole table to take its SA away.
+		 */
+		if (e->n_half_open < e->opts.half_open_max)
+			return 0;
+		if (e->ho_oldest == NULL) {
+			e->stats.drop_half_open_max++;
+			return 1;
+		}
+		e->stats.half_open_evicted++;
+		ike_log(e, IKE_LOG_INFO, "half-open limit: %u IKE SAs; the oldest dropped for %s",
+			e->n_half_open, ike_addr_str(src, a, sizeof(a)));
+		ike_sa_destroy(e->ho_oldest);
+		return 0;
+	}
+	/* unproven: past any limit, a COOKIE (§2.6); proven, it may come back */
+	if (e->n_half_open < e->opts.half_open_cookie && e->n_half_open < e->opts.half_open_max &&
+	    !ike_share_full(e, src, false))
+		return 0;
+	if (ike_cookie_compute(e->cookie_secret, ni, src, m->hdr.spi_i, cookie) < 0)
+		return 1;
+	if (ike_init_answer(e, src, dst, m, IKE_N_COOKIE, cookie, sizeof(cookie)))
+		e->stats.cookies_sent++;
+	return 1;
 }
 
 void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const struct ike_addr *dst,
@@ -414,10 +540,10 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 	char a[IKE_ADDR_STRLEN], nb[24];
 	struct ike_nonce ni;
 	struct ike_ke ke;
-	struct ike_notify n;
-	uint8_t out[IKE_MSG_BUF], pub[1024], gir[512], cookie[32];
+	uint8_t out[IKE_MSG_BUF], pub[1024], gir[512];
 	struct ike_writer w;
 	struct ike_hdr h;
+	bool proven = false;
 	size_t publen;
 	int ret;
 
@@ -453,25 +579,8 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 		ike_drop(e, &e->stats.drop_unexpected, src, "IKE_SA_INIT: no tunnel for this peer");
 		return;
 	}
-	/* under load, prove the return address before keeping any state (§2.6) */
-	if (ike_half_open_count(e, NULL) >= e->opts.half_open_cookie) {
-		if (ike_cookie_compute(e, &ni, src, m->hdr.spi_i, cookie) < 0)
-			return;
-		if (!ike_msg_has_notify(m, IKE_N_COOKIE, &n) || n.len != sizeof(cookie) ||
-		    CRYPTO_memcmp(n.data, cookie, sizeof(cookie)) != 0) {
-			e->stats.cookies_sent++;
-			ike_init_answer(e, src, dst, m, IKE_N_COOKIE, cookie, sizeof(cookie));
-			return;
-		}
-	}
-	/* the per-peer count is only worth a scan when the total could exceed it */
-	if (e->n_half_open >= e->opts.half_open_per_peer &&
-	    ike_half_open_count(e, src) >= e->opts.half_open_per_peer) {
-		ike_drop(e, &e->stats.drop_half_open, src,
-			 "IKE_SA_INIT: %u half-open IKE SAs with this peer already",
-			 e->opts.half_open_per_peer);
+	if (ike_init_admit(e, src, dst, m, &ni, &proven))
 		return;
-	}
 	prop = malloc(sizeof(*prop));
 	if (prop == NULL)
 		return;
@@ -566,19 +675,16 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 		if (ike_msg_end(&w) < 0)
 			goto fail;
 	}
+	/* one copy: signed by our AUTH and sent again to a retransmitted request */
 	sa->init_resp = malloc(w.len);
-	sa->resp.buf = malloc(w.len);
-	if (sa->init_resp == NULL || sa->resp.buf == NULL)
+	if (sa->init_resp == NULL)
 		goto fail;
 	memcpy(sa->init_resp, out, w.len);
 	sa->init_resp_len = w.len;
-	memcpy(sa->resp.buf, out, w.len);
-	sa->resp.len = w.len;
-	sa->resp.msgid = 0;
-	sa->resp.valid = true;
 	sa->msgid_in = 1;
-	sa->state = IKE_SA_HALF_OPEN;
-	e->n_half_open++;
+	sa->proven = proven;
+	if (ike_half_open_enter(sa) < 0)
+		goto fail;
 	dh_key_free(sa->dh);
 	sa->dh = NULL;
 	ike_send_plain(e, dst, src, out, w.len);

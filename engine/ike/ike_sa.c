@@ -22,6 +22,13 @@ void ike_opts_default(struct ike_opts *o)
 	*o = (struct ike_opts){
 	    .half_open_cookie = 30,
 	    .half_open_per_peer = 5,
+	    .half_open_per_prefix = 500,
+	    .half_open_max = 5000,
+	    .init_max_len = 4096,
+	    .reply_rate = 2000,
+	    .reply_rate_per_prefix = 500,
+	    .cookie_rotate_ms = 60000,
+	    .cookie_overlap_ms = 10000,
 	    .retransmit_tries = 5,
 	    .retransmit_timeout_ms = 4000,
 	    .retransmit_base_permil = 1800,
@@ -93,12 +100,21 @@ void ike_sa_lifetimes(struct ike_sa *sa)
 
 	sa->ike_rekey_at = 0;
 	sa->ike_expire_at = 0;
+	ike_sa_touch(sa);
 	if (life == 0)
 		return;
 	/* the initiator rekeys; either side deletes an SA that outlived its lifetime by 10 % */
 	if (sa->initiator && !sa->tun->conf.no_rekey)
 		sa->ike_rekey_at = ike_rekey_time(e, life);
 	sa->ike_expire_at = ike_now(e) + (uint64_t)life * (sa->tun->conf.no_rekey ? 1000 : 1100);
+}
+
+/* A tunnel is to (re)initiate at at (0: not); the tick's scan of tunnels runs from then. */
+static void ike_tun_retry(struct ike_engine *e, struct ike_tunnel *t, uint64_t at)
+{
+	t->retry_at = at;
+	if (at && at < e->retry_min)
+		e->retry_min = at;
 }
 
 /* start-mode auto: plan the next attempt, backing off after failures. */
@@ -109,7 +125,7 @@ static void ike_tun_plan_restart(struct ike_tunnel *t, struct ike_engine *e)
 	/* another address of the peer is tried at once; back-off once all were */
 	if (t->next_now) {
 		t->next_now = false;
-		t->retry_at = ike_now(e);
+		ike_tun_retry(e, t, ike_now(e));
 		return;
 	}
 
@@ -117,7 +133,7 @@ static void ike_tun_plan_restart(struct ike_tunnel *t, struct ike_engine *e)
 		delay *= 2;
 	if (delay > IKE_RESTART_MAX_MS)
 		delay = IKE_RESTART_MAX_MS;
-	t->retry_at = ike_now(e) + delay;
+	ike_tun_retry(e, t, ike_now(e) + delay);
 }
 
 void ike_tun_status(struct ike_tunnel *t, struct ike_engine *e, enum ike_tunnel_state st)
@@ -234,18 +250,134 @@ int ike_engine_new(const struct ike_env *env, const struct ike_opts *opts, struc
 	if (e->opts.retransmit_tries == 0)
 		e->opts.retransmit_tries = 1;
 	ret = crypto_random_bytes(e->cookie_secret, sizeof(e->cookie_secret));
+	if (ret == 0)
+		ret = crypto_random_bytes((uint8_t *)&e->pfx_seed, sizeof(e->pfx_seed));
 	if (ret < 0) {
 		free(e);
 		return ret;
 	}
+	e->cookie_rotate_at = ike_now(e) + e->opts.cookie_rotate_ms;
+	e->retry_min = UINT64_MAX;
 	*out = e;
 	return 0;
+}
+
+/* ---- the timer heap ---- */
+
+static void heap_set(struct ike_engine *e, size_t i, struct ike_sa *sa)
+{
+	e->heap[i] = sa;
+	sa->heap_idx = i + 1;
+}
+
+static void heap_up(struct ike_engine *e, size_t i)
+{
+	struct ike_sa *sa = e->heap[i];
+
+	while (i > 0 && e->heap[(i - 1) / 2]->due > sa->due) {
+		heap_set(e, i, e->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_set(e, i, sa);
+}
+
+static void heap_down(struct ike_engine *e, size_t i)
+{
+	struct ike_sa *sa = e->heap[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= e->heap_n)
+			break;
+		if (c + 1 < e->heap_n && e->heap[c + 1]->due < e->heap[c]->due)
+			c++;
+		if (e->heap[c]->due >= sa->due)
+			break;
+		heap_set(e, i, e->heap[c]);
+		i = c;
+	}
+	heap_set(e, i, sa);
+}
+
+static void heap_remove(struct ike_engine *e, struct ike_sa *sa)
+{
+	size_t i = sa->heap_idx - 1;
+
+	if (sa->heap_idx == 0)
+		return;
+	sa->heap_idx = 0;
+	if (i == --e->heap_n)
+		return;
+	{
+		struct ike_sa *moved = e->heap[e->heap_n];
+
+		heap_set(e, i, moved);
+		heap_down(e, i);
+		heap_up(e, moved->heap_idx - 1);
+	}
+}
+
+/* File sa under due (earlier or later than before). -ENOMEM: not filed. */
+static int heap_put(struct ike_engine *e, struct ike_sa *sa, uint64_t due)
+{
+	if (sa->heap_idx == 0) {
+		if (e->heap_n == e->heap_cap) {
+			size_t cap = e->heap_cap ? e->heap_cap * 2 : 64;
+			struct ike_sa **h = realloc(e->heap, cap * sizeof(*h));
+
+			if (h == NULL)
+				return -ENOMEM;
+			e->heap = h;
+			e->heap_cap = cap;
+		}
+		sa->due = due;
+		heap_set(e, e->heap_n++, sa);
+		heap_up(e, e->heap_n - 1);
+		return 0;
+	}
+	sa->due = due;
+	heap_up(e, sa->heap_idx - 1);
+	heap_down(e, sa->heap_idx - 1);
+	return 0;
+}
+
+void ike_sa_touch(struct ike_sa *sa)
+{
+	struct ike_engine *e = sa->eng;
+
+	if (sa->dirty)
+		return;
+	sa->dirty = true;
+	sa->dirty_next = e->dirty;
+	e->dirty = sa;
+}
+
+static uint64_t ike_sa_due(const struct ike_sa *sa);
+
+/* File every touched SA under its due time now (dead ones leave the heap). */
+static void ike_timers_flush(struct ike_engine *e)
+{
+	while (e->dirty) {
+		struct ike_sa *sa = e->dirty;
+		uint64_t t = sa->state == IKE_SA_DEAD ? UINT64_MAX : ike_sa_due(sa);
+
+		e->dirty = sa->dirty_next;
+		sa->dirty = false;
+		sa->dirty_next = NULL;
+		/* out of memory: not filed; the next touch tries again */
+		if (t == UINT64_MAX)
+			heap_remove(e, sa);
+		else
+			(void)heap_put(e, sa, t);
+	}
 }
 
 static void ike_sa_hash_del(struct ike_sa *sa);
 
 static void ike_sa_free(struct ike_sa *sa)
 {
+	heap_remove(sa->eng, sa);
 	ike_sa_hash_del(sa);
 	while (sa->children) {
 		struct ike_child *c = sa->children;
@@ -285,13 +417,28 @@ void ike_engine_free(struct ike_engine *e)
 		OPENSSL_cleanse(t, sizeof(*t));
 		free(t);
 	}
+	for (size_t i = 0; i < IKE_PFX_BUCKETS; i++) {
+		while (e->pfx[i]) {
+			struct ike_pfx *p = e->pfx[i];
+
+			e->pfx[i] = p->next;
+			free(p);
+		}
+	}
 	OPENSSL_cleanse(e->cookie_secret, sizeof(e->cookie_secret));
+	OPENSSL_cleanse(e->cookie_prev, sizeof(e->cookie_prev));
+	free(e->heap);
 	free(e);
 }
 
 const struct ike_stats *ike_engine_stats(const struct ike_engine *e)
 {
 	return &e->stats;
+}
+
+unsigned ike_half_open(const struct ike_engine *e)
+{
+	return e->n_half_open;
 }
 
 static unsigned ike_name_bucket(const char *name)
@@ -440,7 +587,7 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 		ike_tun_index(e, t);
 		t->failures = 0;
 		t->remote_idx = 0;
-		t->retry_at = conf->start == IKE_START_AUTO ? ike_now(e) : 0;
+		ike_tun_retry(e, t, conf->start == IKE_START_AUTO ? ike_now(e) : 0);
 		ike_sa_reap(e);
 		return 0;
 	}
@@ -450,7 +597,7 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 	t->conf = *conf;
 	t->state = IKE_TUN_DOWN;
 	if (conf->start == IKE_START_AUTO)
-		t->retry_at = ike_now(e);
+		ike_tun_retry(e, t, ike_now(e));
 	t->next = e->tunnels;
 	e->tunnels = t;
 	ike_tun_index(e, t);
@@ -566,6 +713,7 @@ struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t, bool initi
 	sa->last_rx_ms = sa->created_ms;
 	sa->next = e->sas;
 	e->sas = sa;
+	ike_sa_touch(sa);
 	return sa;
 }
 
@@ -586,13 +734,21 @@ int ike_child_install(struct ike_sa *sa, struct ike_child *c)
 	int ret;
 
 	ret = e->env.child_install(e->env.ctx, sa->tun ? sa->tun->conf.name : "", &c->sa);
-	/* the kernel has its copy: ours keeps only what identifies the SA */
+	/*
+	 * The kernel has its copy: ours keeps only what identifies the SA. A
+	 * UDP-encapsulated pair keeps its keys while it lives, for moving it
+	 * when the peer's NAT mapping changes (the kernel's UPDSA takes the
+	 * whole SA); SK_d, kept anyway, derives them all.
+	 */
+	if (ret == 0 && c->sa.encap && e->env.child_update)
+		goto installed;
 	OPENSSL_cleanse(c->sa.encr_key_in, sizeof(c->sa.encr_key_in));
 	OPENSSL_cleanse(c->sa.encr_key_out, sizeof(c->sa.encr_key_out));
 	OPENSSL_cleanse(c->sa.integ_key_in, sizeof(c->sa.integ_key_in));
 	OPENSSL_cleanse(c->sa.integ_key_out, sizeof(c->sa.integ_key_out));
 	if (ret < 0)
 		return ret;
+installed:
 	c->installed = true;
 	ike_log(e, IKE_LOG_DEBUG, "CHILD_SA %08x/%08x installed (%s)", c->sa.spi_in, c->sa.spi_out,
 		c->sa.initiator ? "we initiated" : "peer initiated");
@@ -601,6 +757,7 @@ int ike_child_install(struct ike_sa *sa, struct ike_child *c)
 	e->stats.child_installed++;
 	if (sa->tun && sa->tun->conf.child_lifetime_s && !sa->tun->conf.no_rekey)
 		c->rekey_at = ike_rekey_time(e, sa->tun->conf.child_lifetime_s);
+	ike_sa_touch(sa);
 	return 0;
 }
 
@@ -665,8 +822,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 {
 	if (sa->state == IKE_SA_DEAD)
 		return;
-	if (sa->state == IKE_SA_HALF_OPEN)
-		sa->eng->n_half_open--;
+	ike_half_open_leave(sa);
 	/* no pointer to a dead SA may remain (rekey and §2.8.2 bookkeeping) */
 	if (sa->rekey_of && sa->rekey_of->rekey_new == sa)
 		sa->rekey_of->rekey_new = NULL;
@@ -697,6 +853,9 @@ void ike_sa_destroy(struct ike_sa *sa)
 		/* the tunnel carries on through it */
 		if (t->sa && t->sa->children && t->state != IKE_TUN_UP)
 			ike_tun_status(t, sa->eng, IKE_TUN_UP);
+		/* a restart planned while the SA lived is due now that it is gone */
+		if (t->sa == NULL && t->retry_at && t->retry_at < sa->eng->retry_min)
+			sa->eng->retry_min = t->retry_at;
 	}
 }
 
@@ -704,6 +863,7 @@ void ike_sa_reap(struct ike_engine *e)
 {
 	struct ike_sa **pp = &e->sas;
 
+	ike_timers_flush(e); /* before any SA it names is freed */
 	if (e->n_dead == 0)
 		return;
 	e->n_dead = 0;
@@ -719,19 +879,179 @@ void ike_sa_reap(struct ike_engine *e)
 	}
 }
 
-unsigned ike_half_open_count(const struct ike_engine *e, const struct ike_addr *peer)
+/* ---- half-open accounting and stateless-reply limits ---- */
+
+/* The peer's address cut to a host (/32, /128) or a prefix (/24, /64). */
+static void ike_pfx_key(const struct ike_addr *peer, bool host, uint8_t *plen, uint8_t key[16])
 {
-	unsigned n = 0;
+	bool v6 = peer->family == AF_INET6;
 
-	if (peer == NULL)
-		return e->n_half_open;
+	memset(key, 0, 16);
+	*plen = v6 ? (host ? 128 : 64) : (host ? 32 : 24);
+	memcpy(key, peer->addr, *plen / 8);
+}
 
-	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (sa->state == IKE_SA_HALF_OPEN &&
-		    (peer == NULL || ike_addr_ip_equal(&sa->remote, peer)))
-			n++;
+static unsigned ike_pfx_bucket(const struct ike_engine *e, uint8_t family, uint8_t plen,
+			       const uint8_t key[16])
+{
+	uint32_t h = 2166136261u ^ e->pfx_seed;
+
+	h = (h ^ family) * 16777619u;
+	h = (h ^ plen) * 16777619u;
+	for (size_t i = 0; i < (size_t)plen / 8; i++)
+		h = (h ^ key[i]) * 16777619u;
+	h ^= h >> 15;
+	return h % IKE_PFX_BUCKETS;
+}
+
+struct ike_pfx *ike_pfx_find(struct ike_engine *e, const struct ike_addr *peer, bool host)
+{
+	uint8_t key[16], plen;
+
+	ike_pfx_key(peer, host, &plen, key);
+	for (struct ike_pfx *p = e->pfx[ike_pfx_bucket(e, peer->family, plen, key)]; p;
+	     p = p->next) {
+		if (p->family == peer->family && p->plen == plen && memcmp(p->addr, key, 16) == 0)
+			return p;
 	}
-	return n;
+	return NULL;
+}
+
+static struct ike_pfx *ike_pfx_get(struct ike_engine *e, const struct ike_addr *peer, bool host)
+{
+	struct ike_pfx *p = ike_pfx_find(e, peer, host), **b;
+	uint8_t key[16], plen;
+
+	if (p)
+		return p;
+	ike_pfx_key(peer, host, &plen, key);
+	b = &e->pfx[ike_pfx_bucket(e, peer->family, plen, key)];
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return NULL;
+	p->family = peer->family;
+	p->plen = plen;
+	memcpy(p->addr, key, 16);
+	p->next = *b;
+	*b = p;
+	return p;
+}
+
+static void ike_pfx_put(struct ike_engine *e, struct ike_pfx *p)
+{
+	struct ike_pfx **pp;
+
+	if (p->proven || p->unproven)
+		return;
+	pp = &e->pfx[ike_pfx_bucket(e, p->family, p->plen, p->addr)];
+	for (; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			free(p);
+			return;
+		}
+	}
+}
+
+int ike_half_open_enter(struct ike_sa *sa)
+{
+	struct ike_engine *e = sa->eng;
+
+	for (int i = 0; i < 2; i++) {
+		struct ike_pfx *p = ike_pfx_get(e, &sa->remote, i == 0);
+
+		if (p == NULL) {
+			ike_half_open_leave(sa);
+			return -ENOMEM;
+		}
+		if (sa->proven)
+			p->proven++;
+		else
+			p->unproven++;
+		sa->ho_pfx[i] = p;
+	}
+	sa->state = IKE_SA_HALF_OPEN;
+	e->n_half_open++;
+	sa->ho_prev = e->ho_newest;
+	if (e->ho_newest)
+		e->ho_newest->ho_next = sa;
+	else
+		e->ho_oldest = sa;
+	e->ho_newest = sa;
+	return 0;
+}
+
+void ike_half_open_leave(struct ike_sa *sa)
+{
+	struct ike_engine *e = sa->eng;
+
+	for (int i = 0; i < 2; i++) {
+		struct ike_pfx *p = sa->ho_pfx[i];
+
+		if (p == NULL)
+			continue;
+		if (sa->proven)
+			p->proven--;
+		else
+			p->unproven--;
+		sa->ho_pfx[i] = NULL;
+		ike_pfx_put(e, p);
+	}
+	if (sa->state != IKE_SA_HALF_OPEN)
+		return;
+	e->n_half_open--;
+	if (sa->ho_prev)
+		sa->ho_prev->ho_next = sa->ho_next;
+	else
+		e->ho_oldest = sa->ho_next;
+	if (sa->ho_next)
+		sa->ho_next->ho_prev = sa->ho_prev;
+	else
+		e->ho_newest = sa->ho_prev;
+	sa->ho_prev = sa->ho_next = NULL;
+}
+
+/* Take one token from b (rate per second, a burst of one second's worth). */
+static bool ike_bucket_take(struct ike_bucket *b, unsigned rate, uint64_t now)
+{
+	uint64_t cap = (uint64_t)rate * 1000;
+
+	if (rate == 0)
+		return true;
+	if (b->at_ms == 0 || now < b->at_ms) {
+		b->tokens_milli = cap;
+	} else {
+		b->tokens_milli += (now - b->at_ms) * rate;
+		if (b->tokens_milli > cap)
+			b->tokens_milli = cap;
+	}
+	b->at_ms = now ? now : 1;
+	if (b->tokens_milli < 1000)
+		return false;
+	b->tokens_milli -= 1000;
+	return true;
+}
+
+/*
+ * Stateless replies go to addresses nobody has proven: a flood of spoofed
+ * requests must not turn into a flood of replies that fills the socket's
+ * send buffer (neighbour resolution holds them) before the legitimate
+ * peers' answers. One bucket per prefix slot, one for all.
+ */
+bool ike_reply_allowed(struct ike_engine *e, const struct ike_addr *peer)
+{
+	uint64_t now = ike_now(e);
+	uint8_t key[16], plen;
+	unsigned slot;
+
+	ike_pfx_key(peer, false, &plen, key);
+	slot = ike_pfx_bucket(e, peer->family, plen, key) % IKE_RL_SLOTS;
+	if (!ike_bucket_take(&e->reply_pfx[slot], e->opts.reply_rate_per_prefix, now) ||
+	    !ike_bucket_take(&e->reply_all, e->opts.reply_rate, now)) {
+		e->stats.drop_reply_rate++;
+		return false;
+	}
+	return true;
 }
 
 struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, const uint8_t spi_i[8],
@@ -964,6 +1284,39 @@ static int ike_open_sk(struct ike_sa *sa, const uint8_t *buf, struct ike_msg *m,
 	return ret < 0 ? -EBADMSG : 0;
 }
 
+/*
+ * §2.23: the side not behind a NAT sends to where the last valid
+ * authenticated message came from, so a peer behind a NAT that rebinds
+ * keeps its tunnel. Called for new messages only (a replayed one, from
+ * anywhere, must not redirect the SA), never when we are behind a NAT
+ * ourselves. The CHILD_SAs and their kernel state follow.
+ */
+static void ike_nat_follow(struct ike_sa *sa, const struct ike_addr *src,
+			   const struct ike_addr *dst)
+{
+	struct ike_engine *e = sa->eng;
+	const char *tun = sa->tun ? sa->tun->conf.name : "";
+	char a[IKE_ADDR_STRLEN];
+
+	if (!sa->nat_remote || sa->nat_local ||
+	    (ike_addr_equal(src, &sa->remote) && ike_addr_equal(dst, &sa->local)))
+		return;
+	ike_log(e, IKE_LOG_INFO, "tunnel %s: peer's NAT mapping moved to %s port %u", tun,
+		ike_addr_str(src, a, sizeof(a)), src->port);
+	sa->remote = *src;
+	sa->local = *dst;
+	for (struct ike_child *c = sa->children; c; c = c->next) {
+		c->sa.remote = *src;
+		c->sa.local = *dst;
+		if (!c->installed || !c->sa.encap || e->env.child_update == NULL)
+			continue;
+		if (e->env.child_update(e->env.ctx, tun, &c->sa) < 0)
+			ike_log(e, IKE_LOG_ERROR,
+				"tunnel %s: CHILD_SA %08x/%08x not moved to the new address", tun,
+				c->sa.spi_in, c->sa.spi_out);
+	}
+}
+
 /* Answer an authenticated request we cannot process with one error notify. */
 static void ike_answer_error(struct ike_sa *sa, const struct ike_msg *m, uint16_t type,
 			     const void *data, size_t len)
@@ -1024,20 +1377,6 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 		goto done;
 	}
 	sa->last_rx_ms = ike_now(e);
-	if ((sa->nat_local || sa->nat_remote) &&
-	    (!ike_addr_equal(src, &sa->remote) || !ike_addr_equal(dst, &sa->local))) {
-		/* behind a NAT the peer's mapping may change: follow authenticated messages */
-		char a[IKE_ADDR_STRLEN];
-
-		ike_log(e, IKE_LOG_INFO, "peer now at %s port %u", ike_addr_str(src, a, sizeof(a)),
-			src->port);
-		sa->remote = *src;
-		sa->local = *dst;
-		for (struct ike_child *c = sa->children; c; c = c->next) {
-			c->sa.remote = *src;
-			c->sa.local = *dst;
-		}
-	}
 	ike_log_msg(e, "received", &sa->remote, m);
 	if (!response && sa->resp.valid && m->hdr.msgid == sa->resp.msgid) {
 		/* a retransmission: the cached answer, never a second processing */
@@ -1045,6 +1384,8 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 		ike_send_plain(e, &sa->local, &sa->remote, sa->resp.buf, sa->resp.len);
 		goto done;
 	}
+	/* new and authenticated: the only kind that may move the SA */
+	ike_nat_follow(sa, src, dst);
 	if (ike_msg_check_rules(m, &v) < 0) {
 		char pn[24];
 
@@ -1112,6 +1453,14 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 	/* a NAT keepalive (RFC 3948 §2.3) */
 	if (len == 1 && buf[0] == 0xff)
 		return;
+	/* state is kept for IKE_SA_INIT requests: their size is bounded first */
+	if (len > e->opts.init_max_len && len >= IKE_HDR_LEN && buf[18] == IKE_SA_INIT &&
+	    !(buf[19] & IKE_FLAG_RESPONSE)) {
+		e->stats.drop_too_long++;
+		ike_log(e, IKE_LOG_INFO, "dropped IKE_SA_INIT request: %zu bytes, over %u", len,
+			e->opts.init_max_len);
+		return;
+	}
 	m = malloc(sizeof(*m));
 	if (m == NULL)
 		return;
@@ -1146,11 +1495,11 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 			}
 			sa = ike_sa_find_half_open(e, m->hdr.spi_i, src);
 			/* only the very same request is a retransmission */
-			if (sa && sa->resp.valid && sa->resp.msgid == 0 && sa->init_req &&
+			if (sa && sa->state == IKE_SA_HALF_OPEN && sa->init_req && sa->init_resp &&
 			    sa->init_req_len == len && memcmp(sa->init_req, buf, len) == 0) {
 				e->stats.resp_from_cache++;
-				ike_send_plain(e, &sa->local, &sa->remote, sa->resp.buf,
-					       sa->resp.len);
+				ike_send_plain(e, &sa->local, &sa->remote, sa->init_resp,
+					       sa->init_resp_len);
 				goto done;
 			}
 			if (sa) {
@@ -1168,6 +1517,7 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 			goto done;
 		}
 		ike_init_response(sa, buf, len, m);
+		ike_sa_touch(sa);
 		goto done;
 	}
 	sa = ike_sa_find(e, &m->hdr);
@@ -1176,6 +1526,7 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 		goto done;
 	}
 	ike_input_encrypted(e, sa, src, dst, buf, len, m);
+	ike_sa_touch(sa);
 done:
 	free(m);
 	ike_sa_reap(e);
@@ -1245,26 +1596,97 @@ static void ike_sa_keepalive(struct ike_sa *sa, uint64_t now)
 	ike_send_plain(sa->eng, &sa->local, &sa->remote, &ka, 1);
 }
 
+/* When ike_tick() must look at sa next: its earliest timer (UINT64_MAX: none). */
+static uint64_t ike_sa_due(const struct ike_sa *sa)
+{
+	const struct ike_engine *e = sa->eng;
+	const struct ike_peer_conf *c = sa->tun ? &sa->tun->conf : NULL;
+	uint64_t next = ike_xmit_next(sa), t;
+
+	if (sa->state == IKE_SA_HALF_OPEN) {
+		t = sa->created_ms + e->opts.half_open_timeout_ms;
+		if (t < next)
+			next = t;
+	}
+	if (sa->state == IKE_SA_ESTABLISHED && sa->nat_local) {
+		t = sa->keepalive_at ? sa->keepalive_at : sa->last_rx_ms + IKE_KEEPALIVE_MS;
+		if (t < next)
+			next = t;
+	}
+	/* rekeys and DPD wait for the outstanding request */
+	if (sa->state != IKE_SA_ESTABLISHED || c == NULL || sa->req.active)
+		return next;
+	if (sa->delete_after)
+		return 0;
+	if (ike_child_wanted(sa, UINT64_MAX) && sa->child_retry_at < next)
+		next = sa->child_retry_at;
+	if (sa->initiator && sa->ike_rekey_at && sa->ike_rekey_at < next)
+		next = sa->ike_rekey_at;
+	if (sa->ike_expire_at && sa->ike_expire_at < next)
+		next = sa->ike_expire_at;
+	for (const struct ike_child *ch = sa->children; ch; ch = ch->next) {
+		if (ch->rekey_at && ch->rekey_at < next)
+			next = ch->rekey_at;
+	}
+	if (c->dpd_interval_s) {
+		t = sa->last_rx_ms + (uint64_t)c->dpd_interval_s * 1000;
+		if (t < next)
+			next = t;
+	}
+	return next;
+}
+
+/*
+ * Timers: the tunnels waiting to (re)initiate, then only the SAs that are
+ * due, taken from the heap; each is filed again under its next due time.
+ */
 void ike_tick(struct ike_engine *e)
 {
 	uint64_t now = ike_now(e);
+	struct ike_sa **due = NULL;
+	size_t n = 0;
 
-	for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
-		if ((t->conf.start != IKE_START_AUTO && !t->restart) || t->sa || !t->retry_at ||
-		    now < t->retry_at)
-			continue;
-		t->retry_at = 0;
-		t->restart = false;
-		if (ike_initiate(e, t->conf.name) == -EDESTADDRREQ)
-			t->retry_at = now + IKE_RESOLVE_WAIT_MS;
+	/* the tunnels are scanned only when one is due */
+	if (now >= e->retry_min) {
+		e->retry_min = UINT64_MAX;
+		for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
+			e->tick_visits++;
+			if ((t->conf.start != IKE_START_AUTO && !t->restart) || t->sa ||
+			    !t->retry_at)
+				continue;
+			if (now < t->retry_at) {
+				ike_tun_retry(e, t, t->retry_at);
+				continue;
+			}
+			t->retry_at = 0;
+			t->restart = false;
+			if (ike_initiate(e, t->conf.name) == -EDESTADDRREQ)
+				ike_tun_retry(e, t, now + IKE_RESOLVE_WAIT_MS);
+		}
 	}
 
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+	/* take the due SAs out first: ticking one may touch or kill others */
+	ike_timers_flush(e);
+	while (e->heap_n && e->heap[0]->due <= now) {
+		struct ike_sa **d = n % 64 ? due : realloc(due, (n + 64) * sizeof(*due));
+
+		if (d == NULL)
+			break;
+		due = d;
+		due[n++] = e->heap[0];
+		heap_remove(e, e->heap[0]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct ike_sa *sa = due[i];
+
+		e->tick_visits++;
 		if (sa->state != IKE_SA_DEAD)
 			ike_sa_tick(sa, now);
 		if (sa->state != IKE_SA_DEAD)
 			ike_sa_keepalive(sa, now);
+		ike_sa_touch(sa); /* filed again below, under its next due time */
 	}
+	free(due);
 	ike_sa_reap(e);
 }
 
@@ -1272,50 +1694,11 @@ uint64_t ike_next_timeout(const struct ike_engine *e)
 {
 	uint64_t next = UINT64_MAX;
 
-	for (const struct ike_tunnel *t = e->tunnels; t; t = t->next) {
-		if ((t->conf.start == IKE_START_AUTO || t->restart) && t->sa == NULL &&
-		    t->retry_at && t->retry_at < next)
-			next = t->retry_at;
-	}
+	/* the heap is brought up to date first; that changes no timer */
+	ike_timers_flush((struct ike_engine *)e);
 
-	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		const struct ike_peer_conf *c = sa->tun ? &sa->tun->conf : NULL;
-		uint64_t t = ike_xmit_next(sa);
-
-		if (sa->state == IKE_SA_DEAD)
-			continue;
-		if (t < next)
-			next = t;
-		if (sa->state == IKE_SA_HALF_OPEN) {
-			t = sa->created_ms + e->opts.half_open_timeout_ms;
-			if (t < next)
-				next = t;
-		}
-		/* rekeys and DPD wait for the outstanding request */
-		if (sa->state == IKE_SA_ESTABLISHED && sa->nat_local) {
-			t = sa->keepalive_at ? sa->keepalive_at : sa->last_rx_ms + IKE_KEEPALIVE_MS;
-			if (t < next)
-				next = t;
-		}
-		if (sa->state != IKE_SA_ESTABLISHED || c == NULL || sa->req.active)
-			continue;
-		if (sa->delete_after)
-			return ike_now(e);
-		if (ike_child_wanted(sa, UINT64_MAX) && sa->child_retry_at < next)
-			next = sa->child_retry_at;
-		if (sa->initiator && sa->ike_rekey_at && sa->ike_rekey_at < next)
-			next = sa->ike_rekey_at;
-		if (sa->ike_expire_at && sa->ike_expire_at < next)
-			next = sa->ike_expire_at;
-		for (const struct ike_child *ch = sa->children; ch; ch = ch->next) {
-			if (ch->rekey_at && ch->rekey_at < next)
-				next = ch->rekey_at;
-		}
-		if (c->dpd_interval_s) {
-			t = sa->last_rx_ms + (uint64_t)c->dpd_interval_s * 1000;
-			if (t < next)
-				next = t;
-		}
-	}
+	next = e->retry_min;
+	if (e->heap_n && e->heap[0]->due < next)
+		next = e->heap[0]->due;
 	return next;
 }

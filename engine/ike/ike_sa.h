@@ -26,6 +26,8 @@
 #define IKE_SA_BUCKETS	 4096
 #define IKE_TUN_BUCKETS	 1024
 #define IKE_KEEPALIVE_MS 20000
+#define IKE_PFX_BUCKETS	 4096 /* half-open counts by address and prefix */
+#define IKE_RL_SLOTS	 256  /* stateless-reply rate limit, by prefix */
 
 enum ike_sa_state {
 	IKE_SA_INIT_SENT, /* initiator: waiting for the IKE_SA_INIT response */
@@ -89,6 +91,25 @@ struct ike_tunnel {
 #define IKE_RESTART_MAX_MS  300000
 #define IKE_RESOLVE_WAIT_MS 1000 /* auto tunnel without an address: look again */
 
+/*
+ * Half-open SAs of one address (/32, /128) or prefix (/24, /64): proven
+ * ones echoed our COOKIE, the others did not. Kept while either is > 0.
+ */
+struct ike_pfx {
+	struct ike_pfx *next;
+	uint8_t family;
+	uint8_t plen;
+	uint8_t addr[16]; /* masked to plen */
+	unsigned proven;
+	unsigned unproven;
+};
+
+/* A token bucket: tokens in thousandths, refilled at rate per second. */
+struct ike_bucket {
+	uint64_t tokens_milli;
+	uint64_t at_ms;
+};
+
 struct ike_sa {
 	struct ike_sa *next;
 	struct ike_sa *hnext; /* chain in the SPIi hash */
@@ -121,7 +142,15 @@ struct ike_sa {
 	struct sk_ctx sk_out;
 	bool nat_local;
 	bool nat_remote;
-	unsigned init_restarts; /* COOKIE / INVALID_KE round trips */
+	unsigned init_restarts;		  /* COOKIE / INVALID_KE round trips */
+	bool proven;			  /* responder: the IKE_SA_INIT echoed our COOKIE */
+	struct ike_pfx *ho_pfx[2];	  /* responder, half open: its address and prefix counts */
+	struct ike_sa *ho_prev, *ho_next; /* half open: oldest first */
+	/* in the engine's timer heap: when ike_tick() must look at it next */
+	uint64_t due;
+	size_t heap_idx; /* 1-based; 0: not in the heap */
+	bool dirty;	 /* its due time is to be worked out again */
+	struct ike_sa *dirty_next;
 
 	uint32_t msgid_out; /* next request we send */
 	uint32_t msgid_in;  /* next request we expect */
@@ -198,8 +227,24 @@ struct ike_engine {
 	struct ike_sa *sas;
 	struct ike_sa *bucket[IKE_SA_BUCKETS]; /* by SPIi, which is random */
 	unsigned n_half_open;
-	unsigned n_dead; /* SAs marked dead, to be freed by ike_sa_reap() */
+	struct ike_sa *ho_oldest, *ho_newest;
+	/* SAs by due time (min-heap): a tick looks only at those due */
+	struct ike_sa **heap;
+	size_t heap_n, heap_cap;
+	struct ike_sa *dirty; /* touched since the heap was last brought up to date */
+	uint64_t retry_min;   /* no tunnel is to (re)initiate before; may be early */
+	uint64_t tick_visits; /* SAs and tunnels looked at by ike_tick(), for tests */
+	unsigned n_dead;      /* SAs marked dead, to be freed by ike_sa_reap() */
+	struct ike_pfx *pfx[IKE_PFX_BUCKETS];
+	uint32_t pfx_seed; /* random: bucket choice cannot be steered */
+	/* §2.6: the secret changes; the one before is accepted a little longer */
 	uint8_t cookie_secret[32];
+	uint8_t cookie_prev[32];
+	bool cookie_prev_valid;
+	uint64_t cookie_rotate_at;
+	uint64_t cookie_prev_until;
+	struct ike_bucket reply_all;
+	struct ike_bucket reply_pfx[IKE_RL_SLOTS];
 };
 
 /* ---- ike_sa.c ---- */
@@ -236,7 +281,19 @@ void ike_sa_destroy(struct ike_sa *sa);
 void ike_sa_hash_add(struct ike_sa *sa);
 void ike_sa_delete_now(struct ike_sa *sa);
 void ike_sa_reap(struct ike_engine *e);
-unsigned ike_half_open_count(const struct ike_engine *e, const struct ike_addr *peer);
+/*
+ * Something about the SA changed that may move its next timer: its due
+ * time is worked out again before the heap is next read (ike_tick(),
+ * ike_next_timeout(), ike_sa_reap()).
+ */
+void ike_sa_touch(struct ike_sa *sa);
+/* The half-open counts of a peer's /32 or /128 (host) or /24 or /64; NULL: none. */
+struct ike_pfx *ike_pfx_find(struct ike_engine *e, const struct ike_addr *peer, bool host);
+/* A responder's SA becomes half open, or stops being so (established or destroyed). */
+int ike_half_open_enter(struct ike_sa *sa);
+void ike_half_open_leave(struct ike_sa *sa);
+/* May a stateless reply go to peer now (token buckets)? Counts the refusal. */
+bool ike_reply_allowed(struct ike_engine *e, const struct ike_addr *peer);
 struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, const uint8_t spi_i[8],
 				     const struct ike_addr *peer);
 struct ike_tunnel *ike_tunnel_find(struct ike_engine *e, const char *name);

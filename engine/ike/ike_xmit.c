@@ -146,6 +146,7 @@ static int ike_req_store(struct ike_sa *sa, uint8_t exchange, enum ike_req_kind 
 	sa->req.tries = 1;
 	sa->req.first_ms = now;
 	sa->req.due_ms = now + ike_backoff(e, 1);
+	ike_sa_touch(sa);
 	ike_send_plain(e, &sa->local, &sa->remote, buf, len);
 	return 0;
 }

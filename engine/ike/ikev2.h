@@ -208,6 +208,12 @@ struct ike_env {
 	int (*child_install)(void *ctx, const char *tunnel, const struct ike_child_sa *c);
 	/* Remove both directions (spi_in, spi_out, protocol identify it). */
 	void (*child_delete)(void *ctx, const char *tunnel, const struct ike_child_sa *c);
+	/*
+	 * Optional: the peer's NAT mapping moved (§2.23): c carries the new
+	 * outer addresses and its keys; the kernel SAs and policies follow.
+	 * Only UDP-encapsulated CHILD_SAs keep their keys for this.
+	 */
+	int (*child_update)(void *ctx, const char *tunnel, const struct ike_child_sa *c);
 	/* Optional: an inbound SPI (kernel ALLOCSPI); random when NULL. */
 	int (*child_spi)(void *ctx, uint8_t protocol, uint32_t *spi);
 	uint64_t (*now_ms)(void *ctx);
@@ -223,9 +229,22 @@ struct ike_env {
 	void (*connecting)(void *ctx, const char *tunnel);
 };
 
+/*
+ * Limits on what unauthenticated peers may cost (README "Limits under
+ * attack"). Half-open SAs are counted per address (/32, /128) and per
+ * prefix (/24, /64); only those whose request echoed our COOKIE count
+ * against a peer's share, so that spoofed requests cannot use it up.
+ */
 struct ike_opts {
-	unsigned half_open_cookie; /* COOKIE challenge at this many half-open SAs */
-	unsigned half_open_per_peer;
+	unsigned half_open_cookie;	 /* COOKIE challenge at this many half-open SAs */
+	unsigned half_open_per_peer;	 /* cookie-proven half-open SAs per /32 or /128 */
+	unsigned half_open_per_prefix;	 /* the same per /24 or /64 */
+	unsigned half_open_max;		 /* all half-open SAs: past it the oldest goes */
+	unsigned init_max_len;		 /* longest IKE_SA_INIT request taken, bytes */
+	unsigned reply_rate;		 /* stateless replies (COOKIE, errors) per second */
+	unsigned reply_rate_per_prefix;	 /* the same to one /24 or /64 */
+	unsigned cookie_rotate_ms;	 /* a new COOKIE secret this often (§2.6) */
+	unsigned cookie_overlap_ms;	 /* the previous secret is still accepted this long */
 	unsigned retransmit_tries;	 /* then give up */
 	unsigned retransmit_timeout_ms;	 /* first timeout */
 	unsigned retransmit_base_permil; /* back-off factor * 1000 (1800 = 1.8) */
@@ -233,23 +252,35 @@ struct ike_opts {
 	enum ike_log_level log_level;	 /* messages above this level are not built */
 };
 
-/* strongSwan-like defaults: 30 / 5, 5 tries, 4 s, x1.8, 30 s; log level INFO. */
+/*
+ * Defaults: COOKIE at 30 half-open, 5 per address, 500 per prefix, 5000 in
+ * all, IKE_SA_INIT up to 4096 bytes, 2000 stateless replies/s (500/s per
+ * prefix), COOKIE secret changed every 60 s and accepted 10 s more; 5
+ * tries, 4 s, x1.8, 30 s half-open timeout; log level INFO.
+ */
 void ike_opts_default(struct ike_opts *o);
 
 /* Every message dropped is counted under one reason. */
 struct ike_stats {
 	uint64_t rx;
 	uint64_t tx;
-	uint64_t drop_malformed;   /* parse failure, truncated, bad lengths */
-	uint64_t drop_rules;	   /* payloads this exchange may not carry */
-	uint64_t drop_unknown_spi; /* no IKE SA with these SPIs */
-	uint64_t drop_integrity;   /* SK payload failed its ICV */
-	uint64_t drop_msgid;	   /* outside the window, or unexpected response */
-	uint64_t drop_unexpected;  /* valid, but not in this state */
-	uint64_t drop_half_open;   /* per-peer half-open limit */
-	uint64_t retransmits;	   /* our requests sent again */
-	uint64_t resp_from_cache;  /* retransmitted requests answered from the cache */
+	uint64_t drop_malformed;	/* parse failure, truncated, bad lengths */
+	uint64_t drop_rules;		/* payloads this exchange may not carry */
+	uint64_t drop_unknown_spi;	/* no IKE SA with these SPIs */
+	uint64_t drop_integrity;	/* SK payload failed its ICV */
+	uint64_t drop_msgid;		/* outside the window, or unexpected response */
+	uint64_t drop_unexpected;	/* valid, but not in this state */
+	uint64_t drop_half_open;	/* per-address half-open limit (cookie-proven requests) */
+	uint64_t drop_half_open_prefix; /* per-prefix (/24, /64) half-open limit */
+	uint64_t drop_half_open_max;	/* all half-open SAs: the global cap, no COOKIE */
+	uint64_t half_open_evicted;	/* the oldest half-open SA made room for a proven one */
+	uint64_t drop_too_long;		/* IKE_SA_INIT request longer than init_max_len */
+	uint64_t drop_reply_rate;	/* a stateless reply not sent: rate limit */
+	uint64_t retransmits;		/* our requests sent again */
+	uint64_t resp_from_cache;	/* retransmitted requests answered from the cache */
 	uint64_t cookies_sent;
+	uint64_t cookies_accepted; /* requests that echoed a valid COOKIE */
+	uint64_t cookie_rotations;
 	uint64_t invalid_ke_sent;      /* IKE_SA_INIT and CREATE_CHILD_SA */
 	uint64_t no_proposal_sent;     /* NO_PROPOSAL_CHOSEN, for IKE or CHILD SAs */
 	uint64_t ts_unacceptable_sent; /* TS_UNACCEPTABLE */
@@ -307,6 +338,8 @@ void ike_tick(struct ike_engine *e);
 uint64_t ike_next_timeout(const struct ike_engine *e);
 
 const struct ike_stats *ike_engine_stats(const struct ike_engine *e);
+/* IKE SAs answered as responder that have not completed IKE_AUTH yet. */
+unsigned ike_half_open(const struct ike_engine *e);
 /* Messages above this level are neither built nor logged (debug on/off). */
 void ike_set_log_level(struct ike_engine *e, enum ike_log_level lvl);
 

@@ -17,6 +17,8 @@
 
 /* receive buffer of each IKE socket: a few thousand queued requests */
 #define IKE_SOCK_RCVBUF (4 << 20)
+/* send buffer: replies held for neighbour resolution must not starve the rest */
+#define IKE_SOCK_SNDBUF (4 << 20)
 
 #define IKE_HDR_LEN    28 /* RFC 7296 §3.1 */
 #define NON_ESP_MARKER 4  /* four zero bytes before IKE on the NAT-T port */
@@ -97,6 +99,12 @@ static int open_slot(struct ike_sock *s, enum ike_sock_slot slot, uint16_t port,
 	 * CAP_NET_ADMIN the kernel caps SO_RCVBUF at net.core.rmem_max. */
 	if (set_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, IKE_SOCK_RCVBUF) < 0)
 		(void)set_int(fd, SOL_SOCKET, SO_RCVBUF, IKE_SOCK_RCVBUF);
+	/* Replies to addresses that never resolve (spoofed on-link sources)
+	 * stay charged to the socket until the neighbour entry fails; the
+	 * engine rate-limits them, and a larger buffer keeps room for the
+	 * legitimate peers' answers meanwhile. */
+	if (set_int(fd, SOL_SOCKET, SO_SNDBUFFORCE, IKE_SOCK_SNDBUF) < 0)
+		(void)set_int(fd, SOL_SOCKET, SO_SNDBUF, IKE_SOCK_SNDBUF);
 	fill_bind(&ss, &sslen, family, port, &cfg->bind_addr);
 	if (bind(fd, (struct sockaddr *)&ss, sslen) < 0) {
 		ret = -errno;

@@ -124,6 +124,7 @@ void prefix_from_range(struct eng_prefix *p, const struct ike_ts_range *r);
 void sa_fill(struct kernel_sa *sa, const struct ike_child_sa *c, bool in, bool natt);
 int k_sa_add(struct eng_rt *rt, const struct kernel_sa *sa);
 int k_sa_del(struct eng_rt *rt, const struct kernel_sa_id *id);
+int k_sa_update(struct eng_rt *rt, const struct kernel_sa *sa);
 int child_policies(struct eng_rt *rt, struct rt_tun *t, const struct ike_child_sa *c);
 int traps_install(struct eng_rt *rt, struct rt_tun *t);
 void iface_drop(struct eng_rt *rt, struct rt_tun *t);

@@ -57,6 +57,19 @@ int k_sa_add(struct eng_rt *rt, const struct kernel_sa *sa)
 	return rc;
 }
 
+/* UPDSA: the SA's encapsulation follows a peer's new NAT mapping. */
+int k_sa_update(struct eng_rt *rt, const struct kernel_sa *sa)
+{
+	char s[64], d[64];
+	int rc = kernel_sa_update(rt->k, sa);
+
+	xfrm_debug(rt, rc, "update SA %s spi 0x%08" PRIx32 " %s -> %s port %u -> %u",
+		   sa->proto == IPPROTO_AH ? "ah" : "esp", sa->spi,
+		   kaddr_str(&sa->src, s, sizeof(s)), kaddr_str(&sa->dst, d, sizeof(d)),
+		   sa->encap.sport, sa->encap.dport);
+	return rc;
+}
+
 int k_sa_del(struct eng_rt *rt, const struct kernel_sa_id *id)
 {
 	char d[64];

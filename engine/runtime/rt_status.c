@@ -91,7 +91,8 @@ void rt_ike_stats(const struct eng_rt *rt, struct eng_ike_stats *out)
 	out->tx = st->tx;
 	out->dropped = st->drop_malformed + st->drop_rules + st->drop_unknown_spi +
 		       st->drop_integrity + st->drop_msgid + st->drop_unexpected +
-		       st->drop_half_open;
+		       st->drop_half_open + st->drop_half_open_prefix + st->drop_half_open_max +
+		       st->drop_too_long;
 	out->retransmits = st->retransmits;
 	out->resp_from_cache = st->resp_from_cache;
 	out->cookies_sent = st->cookies_sent;
@@ -105,6 +106,15 @@ void rt_ike_stats(const struct eng_rt *rt, struct eng_ike_stats *out)
 	out->ike_rekeyed = st->ike_rekeyed;
 	out->child_installed = st->child_installed;
 	out->child_rekeyed = st->child_rekeyed;
+	out->cookies_accepted = st->cookies_accepted;
+	out->refused_per_peer = st->drop_half_open;
+	out->refused_per_prefix = st->drop_half_open_prefix;
+	out->refused_half_open_max = st->drop_half_open_max;
+	out->half_open_evicted = st->half_open_evicted;
+	out->refused_too_long = st->drop_too_long;
+	out->replies_rate_limited = st->drop_reply_rate;
+	out->ike_half_open = ike_half_open(rt->ike);
+	out->ike_negotiating = out->ike_half_open;
 	for (size_t i = 0; i < rt->n_tun; i++) {
 		if (rt->tun[i]->state == ENG_TUN_UP || rt->tun[i]->state == ENG_TUN_IKE_NO_CHILD)
 			out->ike_active++;

@@ -231,6 +231,50 @@ done:
 	return rc;
 }
 
+/*
+ * The peer's NAT mapping moved (RFC 7296 §2.23): both SAs are updated in
+ * place (UPDSA keeps their counters and replay state); an outbound SA whose
+ * destination address changed is a new SA, the old one goes. The tunnel
+ * mode templates follow.
+ */
+static int env_child_update(void *ctx, const char *tunnel, const struct ike_child_sa *c)
+{
+	struct eng_rt *rt = ctx;
+	struct rt_tun *t = tun_find(rt, tunnel);
+	struct kernel_sa in, out;
+	struct kernel_sa_id old_out;
+	struct rt_child *ch = NULL;
+	int rc;
+
+	if (!t)
+		return -ENOENT;
+	for (size_t i = 0; i < t->n_child && !ch; i++)
+		if (t->child[i].st.spi_in == c->spi_in && t->child[i].st.spi_out == c->spi_out)
+			ch = &t->child[i];
+	if (!ch)
+		return -ENOENT;
+	sa_fill(&in, c, true, c->encap);
+	sa_fill(&out, c, false, c->encap);
+	if (t->ifname[0] && t->if_kind == KERNEL_IFACE_VTI) {
+		in.if_id = out.if_id = 0;
+		in.mark = out.mark = (struct kernel_mark){t->if_id, 0xffffffffu};
+	}
+	old_out = ch->out;
+	rc = k_sa_update(rt, &in);
+	if (rc == 0)
+		rc = k_sa_update(rt, &out);
+	if (rc == 0) {
+		kernel_sa_id_of(&in, &ch->in);
+		kernel_sa_id_of(&out, &ch->out);
+		if (memcmp(&old_out.dst, &ch->out.dst, sizeof(old_out.dst)) != 0)
+			k_sa_del(rt, &old_out);
+		rc = child_policies(rt, t, c);
+	}
+	kernel_sa_wipe(&in);
+	kernel_sa_wipe(&out);
+	return rc;
+}
+
 static void env_child_delete(void *ctx, const char *tunnel, const struct ike_child_sa *c)
 {
 	struct eng_rt *rt = ctx;
@@ -832,6 +876,7 @@ int rt_open(const struct eng_runtime_opts *o, struct eng_log *log, struct eng_rt
 	    .send = env_send,
 	    .child_install = env_child_install,
 	    .child_delete = env_child_delete,
+	    .child_update = env_child_update,
 	    .now_ms = env_now_ms,
 	    .log = env_log,
 	    .status = env_status,

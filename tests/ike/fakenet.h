@@ -37,6 +37,8 @@ struct fn_side {
 	size_t n_installed;
 	struct ike_child_sa deleted[FN_SINKMAX];
 	size_t n_deleted;
+	struct ike_child_sa updated[FN_SINKMAX]; /* moved to a new NAT mapping */
+	size_t n_updated;
 	int fail_install; /* next install fails with this */
 	/* status */
 	enum ike_tunnel_state state;
@@ -130,6 +132,15 @@ static void fn_delete(void *ctx, const char *tunnel, const struct ike_child_sa *
 		s->deleted[s->n_deleted++] = *c;
 }
 
+static int fn_update(void *ctx, const char *tunnel, const struct ike_child_sa *c)
+{
+	struct fn_side *s = ctx;
+
+	if (s->n_updated < FN_SINKMAX)
+		s->updated[s->n_updated++] = *c;
+	return 0;
+}
+
 static uint64_t fn_now(void *ctx)
 {
 	return fn.now;
@@ -168,6 +179,7 @@ static inline void fn_side_init(struct fn_side *s, const char *label, const char
 	    .send = fn_send,
 	    .child_install = fn_install,
 	    .child_delete = fn_delete,
+	    .child_update = fn_update,
 	    .now_ms = fn_now,
 	    .log = fn_log,
 	    .status = fn_status,

@@ -561,6 +561,120 @@ static void test_nat_detected(void **state)
 	assert_true(B.installed[1].encap);
 }
 
+static size_t capture(uint8_t *buf, size_t cap);
+
+/* b's IKE SA and CHILD_SA point to a at addr. */
+static void assert_b_sees_a_at(const struct ike_addr *addr)
+{
+	struct ike_child_sa c[4];
+	struct ike_tunnel_info ib;
+	int n;
+
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_true(fn_addr_eq(&ib.remote, addr));
+	n = ike_tunnel_children(B.e, "to-a", c, 4);
+	assert_true(n >= 1);
+	for (int i = 0; i < n && i < 4; i++)
+		assert_true(fn_addr_eq(&c[i].remote, addr));
+}
+
+/*
+ * §2.23 and a replay: an authenticated request a sent, sent again by
+ * someone else from another address, leaves b's IKE SA and CHILD_SA where
+ * they are; a real rebinding of a's NAT (a new request from the new
+ * mapping) moves them, the kernel SAs included. a, behind the NAT, never
+ * moves for b's messages from elsewhere.
+ */
+static void test_nat_replay_and_rebind(void **state)
+{
+	struct ike_addr mapped, attacker, rebound, b_elsewhere;
+	struct ike_tunnel_info ia;
+	uint8_t req[2048];
+	size_t len;
+
+	fn.nat = true;
+	fn_addr(&fn.nat_addr, "198.51.100.7", 31000);
+	fn_addr(&CB.remote, "198.51.100.7", 500);
+	CB.remote_id.type = IKE_ID_IPV4_ADDR;
+	CB.remote_id.len = 4;
+	memcpy(CB.remote_id.data, A.addr.addr, 4);
+	establish();
+	fn_addr(&mapped, "198.51.100.7", 31001);
+	assert_b_sees_a_at(&mapped);
+
+	/* a's last request of a CHILD_SA rekey (the Delete of the old one), captured */
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	fn_step(); /* CREATE_CHILD_SA to b */
+	fn_step(); /* its answer to a, which deletes the old pair */
+	assert_int_equal(fn.n, 1);
+	len = capture(req, sizeof(req));
+	fn_run();
+	assert_int_equal(B.n_installed, 2);
+
+	/* replayed from elsewhere: answered from the cache, to a; nothing moves */
+	fn_addr(&attacker, "203.0.113.66", 4500);
+	{
+		uint8_t *copy = malloc(len);
+		struct ike_addr to = B.addr;
+
+		to.port = 4500;
+		memcpy(copy, req, len);
+		ike_input(B.e, &attacker, &to, copy, len);
+		free(copy);
+	}
+	assert_int_equal(ike_engine_stats(B.e)->resp_from_cache, 1);
+	assert_int_equal(fn.n, 1);
+	assert_true(fn_addr_eq(&fn.q[0].dst, &mapped));
+	fn_run();
+	assert_b_sees_a_at(&mapped);
+	assert_int_equal(B.n_updated, 0);
+	/* an older request replayed (outside the window) is dropped */
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	fn_run();
+	{
+		uint8_t *copy = malloc(len);
+		struct ike_addr to = B.addr;
+
+		to.port = 4500;
+		memcpy(copy, req, len);
+		ike_input(B.e, &attacker, &to, copy, len);
+		free(copy);
+	}
+	assert_int_equal(fn.n, 0);
+	assert_b_sees_a_at(&mapped);
+	assert_int_equal(B.n_updated, 0);
+
+	/* the NAT rebinds a to a new address and port: a's next request moves b */
+	fn_addr(&fn.nat_addr, "198.51.100.8", 32000);
+	fn_addr(&rebound, "198.51.100.8", 32001);
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	fn_run();
+	assert_b_sees_a_at(&rebound);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_true(ia.ike_up);
+	/* the CHILD_SA that was up then followed into the kernel, with its keys */
+	assert_int_equal(B.n_updated, 1);
+	assert_true(fn_addr_eq(&B.updated[0].remote, &rebound));
+	assert_int_equal(B.updated[0].local.port, 4500);
+	assert_true(B.updated[0].encap);
+	assert_true(B.updated[0].encr_key_len > 0);
+	assert_false(B.updated[0].encr_key_in[0] == 0 && B.updated[0].encr_key_in[1] == 0 &&
+		     B.updated[0].encr_key_in[2] == 0 && B.updated[0].encr_key_in[3] == 0);
+	/* and the new CHILD_SA is made at the new address */
+	assert_true(fn_addr_eq(&B.installed[B.n_installed - 1].remote, &rebound));
+
+	/* b's request arrives at a from another address: a is behind the NAT, it stays */
+	assert_int_equal(ike_rekey_child(B.e, "to-a"), 0);
+	assert_int_equal(fn.n, 1);
+	fn_addr(&b_elsewhere, "192.0.2.99", 4500);
+	fn.q[0].src = b_elsewhere;
+	fn_run();
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_true(fn_ip_eq(&ia.remote, &B.addr));
+	assert_int_equal(ia.remote.port, 4500);
+	assert_int_equal(A.n_updated, 0);
+}
+
 /* The NAT_DETECTION hashes on the wire, against SHA-1 computed here (§2.23). */
 static void test_natd_wire(void **state)
 {
@@ -1558,7 +1672,10 @@ static void test_unsupported_critical(void **state)
 	assert_int_equal(B.sent, 2);
 }
 
-/* Per-peer half-open limit: the sixth IKE_SA_INIT from one address is dropped. */
+/*
+ * Per-peer half-open share: the sixth IKE_SA_INIT from one address that has
+ * not echoed a COOKIE is answered with one (it could be spoofed), not dropped.
+ */
 static void test_half_open_limit(void **state)
 {
 	struct ike_peer_conf c = CA;
@@ -1571,16 +1688,20 @@ static void test_half_open_limit(void **state)
 		fn_step(); /* request to b, answered */
 		fn_drop(); /* answer lost: b stays half open */
 	}
-	assert_int_equal(ike_engine_stats(B.e)->drop_half_open, 1);
-	assert_int_equal(B.sent, 5);
-	/* half-open SAs expire, and then the peer is served again */
+	assert_int_equal(ike_engine_stats(B.e)->drop_half_open, 0);
+	assert_int_equal(ike_engine_stats(B.e)->cookies_sent, 1);
+	assert_int_equal(ike_half_open(B.e), 5);
+	assert_int_equal(B.sent, 6);
+	/* half-open SAs expire, and then the peer is served again without a COOKIE */
 	fn_advance(30000);
+	assert_int_equal(ike_half_open(B.e), 0);
 	snprintf(c.name, sizeof(c.name), "t-late");
 	assert_int_equal(ike_conf_set(A.e, &c), 0);
 	assert_int_equal(ike_initiate(A.e, c.name), 0);
 	fn_step();
-	assert_int_equal(ike_engine_stats(B.e)->drop_half_open, 1);
-	assert_int_equal(B.sent, 6);
+	assert_int_equal(ike_engine_stats(B.e)->cookies_sent, 1);
+	assert_int_equal(ike_half_open(B.e), 1);
+	assert_int_equal(B.sent, 7);
 }
 
 /*
@@ -1613,8 +1734,11 @@ static void test_init_flood(void **state)
 		while (fn.n)
 			fn_drop(); /* the answers go nowhere */
 	}
-	assert_int_equal(sb->cookies_sent, 2000 - 30);
-	assert_int_equal(B.sent, 2000);
+	/* each a COOKIE, unless the rate limit (500/s to one /24, 2000/s in all) held it */
+	assert_int_equal(sb->cookies_sent + sb->drop_reply_rate, 2000 - 30);
+	assert_true(sb->cookies_sent >= 500); /* one /24 at least gets its burst */
+	assert_int_equal(B.sent, 30 + sb->cookies_sent);
+	assert_int_equal(ike_half_open(B.e), 30);
 	assert_int_equal(B.n_installed, 0);
 	/* the 30 half-open SAs time out, then state is kept again */
 	fn_advance(30000);
@@ -1626,7 +1750,7 @@ static void test_init_flood(void **state)
 	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
 	fn_run();
 	assert_int_equal(A.state, IKE_TUN_UP);
-	assert_int_equal(sb->cookies_sent, 2000 - 30);
+	assert_int_equal(sb->cookies_sent + sb->drop_reply_rate, 2000 - 30);
 }
 
 /* ---- CREATE_CHILD_SA ---- */
@@ -2163,6 +2287,7 @@ int main(void)
 	    T(test_cookie),
 	    T(test_cookie_wrong),
 	    T(test_nat_detected),
+	    T(test_nat_replay_and_rebind),
 	    T(test_natd_wire),
 	    T(test_natt_force),
 	    T(test_natt_ports),

@@ -314,6 +314,35 @@ static void test_wrong_key_reason(void **state)
 	assert_int_equal(kernel_fake_policy_count(eng_test_kernel(p->a.eng)), 3);
 }
 
+/*
+ * A half-open IKE SA (a's key is wrong, so b's never completes) is counted
+ * as negotiating by show crypto ikev2 stats, and as half open.
+ */
+static void test_half_open_in_stats(void **state)
+{
+	struct pair *p = *state;
+	struct eng_ike_stats st;
+
+	configure(&p->b, side_b);
+	configure(&p->a, "ipsec tunnel T\n local-address 127.0.0.1\n remote-address 127.0.0.1\n"
+			 " authentication pre-share key not-k-1\n local-subnet 10.1.0.0/24\n"
+			 " remote-subnet 10.2.0.0/24");
+	for (int i = 0; i < 50; i++) {
+		pump(p, 100);
+		if (strstr(status(&p->a, "T").reason, "AUTHENTICATION_FAILED"))
+			break;
+	}
+	assert_int_equal(eng_ike_stats(p->b.es, &st), 0);
+	assert_true(st.ike_half_open >= 1);
+	assert_true(st.ike_negotiating >= st.ike_half_open);
+	assert_int_equal(st.ike_active, 0);
+	gs_reset(&p->b);
+	assert_int_equal(gs_run(&p->b, "show crypto ikev2 stats", NULL), CMD_OK);
+	assert_null(strstr(p->b.out, "negotiating                    : 0\n"));
+	assert_null(strstr(p->b.out, "half-open (as responder)     : 0\n"));
+	assert_non_null(strstr(p->b.out, "Refused: half-open per address : 0\n"));
+}
+
 static void test_remove_and_shutdown(void **state)
 {
 	struct pair *p = *state;
@@ -932,6 +961,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unchanged_tunnel_keeps_sas, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_changed_tunnel_renegotiates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_wrong_key_reason, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_half_open_in_stats, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_remove_and_shutdown, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_clear_brings_auto_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_on_demand, setup, teardown),
