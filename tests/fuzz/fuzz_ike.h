@@ -192,9 +192,10 @@ static void fz_drop_all(void)
 }
 
 /*
- * Both engines, configured, brought to the stage of setup. keep: leave the
- * honest message that the stage stops before queued (the seed generator
- * reads it); the harness drops it, the input supplies its own.
+ * Both engines, configured, brought to the stage of setup. The honest
+ * message the stage stops before is queued; if it is for the target, the
+ * input supplies its own instead and it is dropped, unless keep (the seed
+ * generator reads it).
  */
 static void fz_open(uint8_t setup, bool keep)
 {
@@ -223,7 +224,7 @@ static void fz_open(uint8_t setup, bool keep)
 		if (FZ_A.state != IKE_TUN_UP || FZ_B.state != IKE_TUN_UP)
 			abort(); /* the honest exchange must work, or the harness is wrong */
 	}
-	if (!keep)
+	if (!keep && fn.n && fn_ip_eq(&fn.q[0].dst, &fz_target()->addr))
 		fz_drop_all();
 }
 
@@ -284,7 +285,9 @@ static void fz_deliver(const struct ike_addr *src, const struct ike_addr *dst, c
 /*
  * Overwrite the value of the first AUTH payload (shared key MIC of the
  * right length) with what the peer would send for the ID payload it
- * names, so that the target's checks past AUTH see the rest.
+ * names, so that the target's checks past AUTH see the rest. Only while
+ * the peer is not established yet (an input that does not step the
+ * target's IKE_AUTH request to it); after that the value stays as sent.
  */
 static void fz_fix_auth(const struct ike_sa *peer, uint8_t first, uint8_t *plain, size_t len)
 {
@@ -296,7 +299,9 @@ static void fz_fix_auth(const struct ike_sa *peer, uint8_t first, uint8_t *plain
 	memset(&m, 0, sizeof(m));
 	m.sk = 0;
 	m.sk_next = first;
-	if (peer->ike.prf == NULL || ike_msg_parse_inner(&m, plain, len) != 0)
+	/* an established peer has let go of the IKE_SA_INIT messages AUTH signs */
+	if (peer->ike.prf == NULL || peer->init_req == NULL || peer->init_resp == NULL ||
+	    ike_msg_parse_inner(&m, plain, len) != 0)
 		return;
 	ap = ike_msg_find(&m, IKE_PLD_AUTH, 0);
 	ip = ike_msg_find(&m, peer->initiator ? IKE_PLD_IDI : IKE_PLD_IDR, 0);
@@ -514,19 +519,24 @@ static bool fz_record(struct fz_in *in)
 	return true;
 }
 
-/* The whole input: setup byte, then records; what is queued at the end runs out. */
-static inline void fz_run(const uint8_t *data, size_t size)
+/* The whole input (setup byte, then records) with the world left open. */
+static void fz_replay(const uint8_t *data, size_t size)
 {
 	struct fz_in in = {data, size};
 	const uint8_t *setup;
 
-	if (!fz_take(&in, 1, &setup))
-		return;
-	fz_open(setup[0], false);
+	fz_open(fz_take(&in, 1, &setup) ? setup[0] : 0, false);
 	while (fz_record(&in))
 		;
 	fn_run();
 	fz_call(fz_target(), FZ_CALL_INFO);
+}
+
+static inline void fz_run(const uint8_t *data, size_t size)
+{
+	if (size == 0)
+		return;
+	fz_replay(data, size);
 	fz_close();
 }
 

@@ -23,6 +23,7 @@ struct seed {
 
 static const char *outdir;
 static unsigned n_msg;
+static bool failed;
 
 static void seed_put(struct seed *s, const void *p, size_t n)
 {
@@ -198,9 +199,46 @@ static const char *const sc_name[SC_COUNT] = {
     "create-child",
 };
 
+/* What the target ended with: a replayed seed must end the same way. */
+struct outcome {
+	enum ike_tunnel_state state;
+	size_t installed, deleted;
+	uint64_t established, integrity, malformed;
+};
+
+static void outcome_of(struct outcome *o)
+{
+	const struct fn_side *t = fz_target();
+	const struct ike_stats *st = ike_engine_stats(t->e);
+
+	o->state = t->state;
+	o->installed = t->n_installed;
+	o->deleted = t->n_deleted;
+	o->established = st->ike_established;
+	o->integrity = st->drop_integrity;
+	o->malformed = st->drop_malformed;
+}
+
+static bool outcome_equal(const struct outcome *a, const struct outcome *b)
+{
+	return a->state == b->state && a->installed == b->installed && a->deleted == b->deleted &&
+	       a->established == b->established && a->integrity == b->integrity &&
+	       a->malformed == b->malformed;
+}
+
+static void outcome_print(const char *what, const struct outcome *o)
+{
+	fprintf(stderr,
+		"  %s: state %d, %zu installed, %zu deleted, %llu established, "
+		"%llu failed integrity, %llu malformed\n",
+		what, (int)o->state, o->installed, o->deleted, (unsigned long long)o->established,
+		(unsigned long long)o->integrity, (unsigned long long)o->malformed);
+}
+
 static void scenario(bool target_a, enum scenario sc, uint8_t setup)
 {
 	static struct seed s;
+	struct outcome honest, replayed;
 	char name[64];
 
 	switch (sc) {
@@ -262,9 +300,23 @@ static void scenario(bool target_a, enum scenario sc, uint8_t setup)
 		break;
 	}
 	pump(&s);
+	outcome_of(&honest);
 	fz_close();
 	snprintf(name, sizeof(name), "%s-%02x", sc_name[sc], setup);
 	write_file(target_a ? "ike_initiator" : "ike_responder", name, s.buf, s.len);
+
+	/* the harness must see the same run: sealed records open, AUTH verifies */
+	fz_replay(s.buf, s.len);
+	outcome_of(&replayed);
+	if (!outcome_equal(&honest, &replayed) || honest.integrity || honest.malformed) {
+		fprintf(stderr, "%s %s: the seed does not replay as it ran\n",
+			target_a ? "initiator" : "responder", name);
+		outcome_print("run", &honest);
+		outcome_print("replayed", &replayed);
+		fprintf(stderr, "  %s\n", fz_target()->reason);
+		failed = true;
+	}
+	fz_close();
 }
 
 static void ike_seeds(void)
@@ -303,5 +355,5 @@ int main(int argc, char **argv)
 	mkdir(outdir, 0755);
 	ike_seeds();
 	ctl_seeds();
-	return 0;
+	return failed ? 1 : 0;
 }
