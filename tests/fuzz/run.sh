@@ -19,11 +19,15 @@ artifacts=$dir/artifacts/$name
 [ -x "$bin" ] || { echo "$bin: not built (cmake --build build builds the fuzz tree)" >&2; exit 2; }
 [ -d "$seeds" ] || { echo "$seeds: no seed corpus" >&2; exit 2; }
 mkdir -p "$corpus" "$artifacts"
+# The exchange seeds are whole runs of a few KB: mutate them at their
+# size from the start (-len_control=0) rather than growing from 4 bytes.
 case $name in
-ctl) max_len=65536 ;;
-*) max_len=16384 ;;
+ctl) opts="-max_len=65536" ;;
+ike_msg) opts="-max_len=16384" ;;
+*) opts="-max_len=16384 -len_control=0" ;;
 esac
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}:abort_on_error=0"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}:halt_on_error=1"
-exec "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
+# shellcheck disable=SC2086
+exec "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 $opts \
 	-print_final_stats=1 -artifact_prefix="$artifacts/" "$@" "$corpus" "$seeds"
