@@ -31,6 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* sides small enough to clear for every input; logs are cut, not checked */
+#define FN_SINKMAX 64
+#define FN_LOGMAX  (1 << 14)
+
 #include "dh.h"
 #include "fakenet.h"
 #include "ike_sa.h"
