@@ -9,6 +9,8 @@
 #ifndef IKESH_TESTS_FUZZ_CTL_H
 #define IKESH_TESTS_FUZZ_CTL_H
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,12 @@ static uint32_t fz_ctl_seq;
 static void fz_ctl_req(struct ebuf *b, uint16_t op, const struct ebuf *p)
 {
 	ctl_frame(b, op, ++fz_ctl_seq, p ? p->s : NULL, p ? p->len : 0);
+}
+
+/* Replies a seed expects that are not success: no IKE runtime, no peer. */
+static inline bool fz_ctl_expected(uint16_t op, int rc)
+{
+	return rc == 0 || (op == CTL_CLEAR_PEER && rc == -ENOENT);
 }
 
 /* A frame whose payload is built by the caller in p (emptied after). */
@@ -57,14 +65,22 @@ static void fz_ctl_tunnel(struct eng_tunnel *t)
 	t->n_local_subnet = 1;
 	eng_prefix_parse("10.0.0.0/24", &t->local_subnet[0]);
 	t->dpd.interval = 30;
+	t->dpd.timeout = 120;
 }
 
 /* The objects a configuration session puts, then commits. */
 static void fz_ctl_configure(struct ebuf *b, struct ebuf *p, bool confirmed)
 {
-	struct eng_ikev2_policy v2 = {
-	    .id = 10, .n_encr = 1, .encr = {1}, .n_group = 1, .group = {19}, .lifetime = 3600};
-	struct eng_ipsec_policy ip = {.name = "ESP", .n_encr = 1, .encr = {1}, .pfs_group = 14};
+	struct eng_ikev2_policy v2 = {.id = 10,
+				      .n_encr = 1,
+				      .encr = {ENG_ENCR_AES256},
+				      .n_integ = 1,
+				      .integ = {ENG_HASH_SHA256},
+				      .n_group = 1,
+				      .group = {19},
+				      .lifetime = 3600};
+	struct eng_ipsec_policy ip = {
+	    .name = "ESP", .n_encr = 1, .encr = {ENG_ENCR_AES256_GCM}, .pfs_group = 14};
 	struct eng_global g = {.hostname = "gw1"};
 	struct eng_tunnel t;
 
@@ -128,6 +144,10 @@ static void fz_ctl_history(struct ebuf *b, struct ebuf *p)
 	wb_u32(p, 0);
 	wb_u8(p, 1);
 	fz_ctl_reqp(b, CTL_COMMIT, p); /* check only */
+	wb_str(p, "tunnel HQ removed");
+	wb_u32(p, 0);
+	wb_u8(p, 0);
+	fz_ctl_reqp(b, CTL_COMMIT, p);
 	wb_u32(p, 1);
 	fz_ctl_reqp(b, CTL_ROLLBACK, p);
 	fz_ctl_req(b, CTL_STARTUP_SAVE, NULL);
@@ -138,6 +158,7 @@ static void fz_ctl_runtime(struct ebuf *b, struct ebuf *p)
 {
 	struct eng_addr a;
 
+	fz_ctl_configure(b, p, false);
 	fz_ctl_req(b, CTL_IKE_STATS, NULL);
 	wb_str(p, "HQ");
 	fz_ctl_reqp(b, CTL_CLEAR_IKE_SA, p);

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "commands.h"
+
 #include "fuzz_ctl.h"
 #include "fuzz_ike.h"
 
@@ -334,6 +336,76 @@ static void ike_seeds(void)
 				scenario(t, (enum scenario)sc, setups[i]);
 }
 
+/*
+ * An admin's seed through the server as the harness feeds it: every
+ * request must be answered with success, or the seed no longer says what
+ * the protocol wants (update fuzz_ctl.h).
+ */
+static void ctl_check(const struct fz_ctl_seed *seed)
+{
+	char dir[] = "/tmp/ikesh-fuzz-seeds-XXXXXX", state[64], run[64], cmd[96];
+	struct eng_opts o = {0};
+	struct eng_diag diag = {0};
+	struct eng_ctl *c;
+	struct eng *eng;
+	const void *out;
+	size_t len, off = 0;
+	uint16_t ops[64] = {0};
+
+	for (size_t at = 1; at + CTL_HDR_LEN <= seed->b.len;) {
+		struct ctl_hdr h;
+
+		ctl_hdr_get((const uint8_t *)seed->b.s + at, &h);
+		if (h.seq < 64)
+			ops[h.seq] = h.type;
+		at += CTL_HDR_LEN + h.len;
+	}
+	if (mkdtemp(dir) == NULL) {
+		perror(dir);
+		exit(1);
+	}
+	snprintf(state, sizeof(state), "%s/state", dir);
+	snprintf(run, sizeof(run), "%s/run", dir);
+	o.state_dir = state;
+	o.run_dir = run;
+	o.codec = cmd_codec();
+	if (eng_open(&o, &eng, &diag) != 0 || eng_ctl_new(eng, "fuzz", ENG_ROLE_ADMIN, &c) != 0)
+		abort();
+	eng_diag_free(&diag);
+	if (eng_ctl_input(c, seed->b.s + 1, seed->b.len - 1) != 0)
+		failed = true;
+	len = eng_ctl_pending(c, &out);
+	while (len - off >= CTL_HDR_LEN) {
+		struct ctl_hdr h;
+		int32_t rc = 0;
+
+		ctl_hdr_get((const uint8_t *)out + off, &h);
+		if (h.type == CTL_REPLY && h.len >= 4)
+			memcpy(&rc, (const uint8_t *)out + off + CTL_HDR_LEN, 4);
+		if (!fz_ctl_expected(h.seq < 64 ? ops[h.seq] : 0, rc)) {
+			/* a commit's diagnostics follow its id */
+			size_t at = h.seq < 64 && ops[h.seq] == CTL_COMMIT ? 8 : 4;
+			struct rbuf r = {(const uint8_t *)out + off + CTL_HDR_LEN + at, h.len - at,
+					 0, false};
+			struct eng_diag d = {0};
+
+			fprintf(stderr, "ctl seed %s: request %u answered %d\n", seed->name, h.seq,
+				(int)rc);
+			if (h.len > at + 4 && rb_diag(&r, &d) == 0)
+				for (size_t i = 0; i < d.n; i++)
+					fprintf(stderr, "  %s\n", d.lines[i]);
+			eng_diag_free(&d);
+			failed = true;
+		}
+		off += CTL_HDR_LEN + h.len;
+	}
+	eng_ctl_free(c);
+	eng_close(eng);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
 static void ctl_seeds(void)
 {
 	static struct fz_ctl_seed seeds[FZ_CTL_SEEDS_MAX];
@@ -341,6 +413,8 @@ static void ctl_seeds(void)
 
 	for (size_t i = 0; i < n; i++) {
 		write_file("ctl", seeds[i].name, seeds[i].b.s, seeds[i].b.len);
+		if (seeds[i].b.s[0] & FZ_CTL_ADMIN)
+			ctl_check(&seeds[i]);
 		free(seeds[i].b.s);
 	}
 }
