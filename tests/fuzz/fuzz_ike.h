@@ -19,7 +19,8 @@
  *   bit 2: IKE and ESP with AES-CBC + HMAC-SHA2-256 instead of AES-GCM;
  *   bit 3: PFS (a KE payload in CREATE_CHILD_SA); bit 4: transport mode;
  *   bit 5: the target logs at DEBUG (payload lists of what it receives);
- *   bit 6: NAT-T forced (UDP-encapsulated ESP, port 4500).
+ *   bit 6: NAT-T forced (UDP-encapsulated ESP, port 4500);
+ *   bit 7: b (the responder) takes any peer address (remote any).
  */
 #ifndef IKESH_TESTS_FUZZ_IKE_H
 #define IKESH_TESTS_FUZZ_IKE_H
@@ -103,6 +104,7 @@ enum {
 #define FZ_SETUP_TRANSPORT 0x10
 #define FZ_SETUP_DEBUG	   0x20
 #define FZ_SETUP_NATT	   0x40
+#define FZ_SETUP_ANY	   0x80
 
 static struct fn_side FZ_A, FZ_B; /* A initiates, B responds */
 static bool fz_target_is_a;	  /* the target: A (initiator) or B (responder) */
@@ -216,6 +218,8 @@ static void fz_open(uint8_t setup, bool keep)
 	fn_reset(&FZ_A, &FZ_B);
 	fz_conf(&ca, setup, "to-b", "192.0.2.1", "192.0.2.2", "10.1.0.0", "10.2.0.0");
 	fz_conf(&cb, setup, "to-a", "192.0.2.2", "192.0.2.1", "10.2.0.0", "10.1.0.0");
+	if (setup & FZ_SETUP_ANY)
+		memset(&cb.remote, 0, sizeof(cb.remote));
 	if (ike_conf_set(FZ_A.e, &ca) != 0 || ike_conf_set(FZ_B.e, &cb) != 0 ||
 	    ike_initiate(FZ_A.e, "to-b") != 0)
 		abort();

@@ -328,6 +328,7 @@ static void ike_seeds(void)
 	    FZ_SETUP_CBC | FZ_SETUP_PFS,
 	    FZ_SETUP_DEBUG | FZ_SETUP_TRANSPORT,
 	    FZ_SETUP_NATT | FZ_SETUP_PFS,
+	    FZ_SETUP_ANY | FZ_SETUP_CBC,
 	};
 
 	for (int t = 0; t < 2; t++)
