@@ -308,8 +308,8 @@ static void fz_fix_auth(const struct ike_sa *peer, uint8_t first, uint8_t *plain
 	m.sk = 0;
 	m.sk_next = first;
 	/* an established peer has let go of the IKE_SA_INIT messages AUTH signs */
-	if (peer->ike.prf == NULL || peer->init_req == NULL || peer->init_resp == NULL ||
-	    ike_msg_parse_inner(&m, plain, len) != 0)
+	if (peer->tun == NULL || peer->ike.prf == NULL || peer->init_req == NULL ||
+	    peer->init_resp == NULL || ike_msg_parse_inner(&m, plain, len) != 0)
 		return;
 	ap = ike_msg_find(&m, IKE_PLD_AUTH, 0);
 	ip = ike_msg_find(&m, peer->initiator ? IKE_PLD_IDI : IKE_PLD_IDR, 0);
