@@ -182,23 +182,31 @@ enum scenario {
 	SC_DPD,
 	SC_EXPIRE,
 	SC_CREATE_CHILD,
+	SC_COLLIDE_CHILD,
+	SC_REKEY_VS_DELETE,
+	SC_COLLIDE_IKE,
+	SC_DELETE_VS_REKEY,
 	SC_COUNT
 };
 
 static const char *const sc_name[SC_COUNT] = {
-    "establish",
-    "auth",
-    "peer-rekey-child",
-    "rekey-child",
-    "peer-rekey-ike",
-    "rekey-ike",
-    "peer-delete-child",
-    "delete-child",
-    "peer-delete-ike",
-    "delete-ike",
-    "dpd",
-    "expire",
-    "create-child",
+    [SC_ESTABLISH] = "establish",
+    [SC_AUTH] = "auth",
+    [SC_PEER_REKEY_CHILD] = "peer-rekey-child",
+    [SC_REKEY_CHILD] = "rekey-child",
+    [SC_PEER_REKEY_IKE] = "peer-rekey-ike",
+    [SC_REKEY_IKE] = "rekey-ike",
+    [SC_PEER_DELETE_CHILD] = "peer-delete-child",
+    [SC_DELETE_CHILD] = "delete-child",
+    [SC_PEER_DELETE_IKE] = "peer-delete-ike",
+    [SC_DELETE_IKE] = "delete-ike",
+    [SC_DPD] = "dpd",
+    [SC_EXPIRE] = "expire",
+    [SC_CREATE_CHILD] = "create-child",
+    [SC_COLLIDE_CHILD] = "collide-child",
+    [SC_REKEY_VS_DELETE] = "rekey-vs-delete",
+    [SC_COLLIDE_IKE] = "collide-ike",
+    [SC_DELETE_VS_REKEY] = "delete-vs-rekey",
 };
 
 /* What the target ended with: a replayed seed must end the same way. */
@@ -297,6 +305,23 @@ static void scenario(bool target_a, enum scenario sc, uint8_t setup)
 		pump(&s);
 		call(&s, false, FZ_CALL_REKEY_CHILD);
 		next_timer(&s);
+		break;
+	/* both ends at once (RFC 7296 2.8.1, 2.8.2, 2.25) */
+	case SC_COLLIDE_CHILD:
+		call(&s, true, FZ_CALL_REKEY_CHILD);
+		call(&s, false, FZ_CALL_REKEY_CHILD);
+		break;
+	case SC_REKEY_VS_DELETE:
+		call(&s, true, FZ_CALL_REKEY_CHILD);
+		call(&s, false, FZ_CALL_DELETE_CHILD);
+		break;
+	case SC_COLLIDE_IKE:
+		call(&s, true, FZ_CALL_REKEY_IKE);
+		call(&s, false, FZ_CALL_REKEY_IKE);
+		break;
+	case SC_DELETE_VS_REKEY:
+		call(&s, true, FZ_CALL_DELETE_IKE);
+		call(&s, false, FZ_CALL_REKEY_CHILD);
 		break;
 	default:
 		break;
