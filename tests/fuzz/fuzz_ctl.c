@@ -35,6 +35,13 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 	return 0;
 }
 
+/* The directory goes when libFuzzer exits at the end of its time. */
+static void fz_dir_remove(void)
+{
+	nftw(fz_dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	rmdir(fz_dir);
+}
+
 /* A private directory, on tmpfs when there is one: commits fsync. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -45,6 +52,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		perror(fz_dir);
 		exit(1);
 	}
+	atexit(fz_dir_remove);
 	return 0;
 }
 
