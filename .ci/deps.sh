@@ -2,7 +2,7 @@
 # Installs what a fresh Debian 12 machine lacks to build and test ikesh.
 set -eu
 PKGS="build-essential cmake pkg-config libcli-dev libreadline-dev libssl-dev libmnl-dev
- libcmocka-dev python3 tmux procps user-mode-linux kmod iproute2 iputils-ping
+ libcmocka-dev clang python3 tmux procps user-mode-linux kmod iproute2 iputils-ping
  strongswan-charon strongswan-swanctl libstrongswan-standard-plugins openssh-server groff-base
  clang-format"
 missing=""
