@@ -255,15 +255,40 @@ static struct ike_prop_conf ike_child_conf_nopfs(const struct ike_peer_conf *c)
 
 /* ---- initiator ---- */
 
-/*
- * Does the tunnel have another established IKE SA (no INITIAL_CONTACT then)?
- * The tunnel's current SA is an established one whenever one exists.
- */
-static bool ike_tun_has_other(const struct ike_sa *sa)
+/* Both SAs are between the same two identities (ours and the one we expect). */
+static bool ike_sa_same_ids(const struct ike_sa *a, const struct ike_sa *b)
 {
-	const struct ike_sa *cur = sa->tun->sa;
+	uint8_t abuf[IKE_MAX_ID + 16], bbuf[IKE_MAX_ID + 16];
+	struct ike_id ia, ib;
 
-	return cur && cur != sa && cur->state == IKE_SA_ESTABLISHED;
+	ike_id_local(a, &ia, abuf);
+	ike_id_local(b, &ib, bbuf);
+	if (!ike_id_equal(&ia, &ib))
+		return false;
+	ike_id_remote(a, &ia, abuf);
+	ike_id_remote(b, &ib, bbuf);
+	return ike_id_equal(&ia, &ib);
+}
+
+/*
+ * INITIAL_CONTACT asserts that this IKE SA is the only one between the two
+ * identities (§3.16): a peer that believes it drops every other SA with us,
+ * those of our other tunnels to it included. So it is sent only when no
+ * other IKE SA of any tunnel, established or authenticating, has the same
+ * identities: in practice the first contact after the engine started.
+ */
+static bool ike_peer_has_other(const struct ike_sa *sa)
+{
+	for (const struct ike_sa *o = sa->eng->sas; o; o = o->next) {
+		if (o == sa || o->tun == NULL)
+			continue;
+		if (o->state != IKE_SA_AUTH_SENT && o->state != IKE_SA_ESTABLISHED &&
+		    o->state != IKE_SA_DELETING)
+			continue;
+		if (ike_sa_same_ids(sa, o))
+			return true;
+	}
+	return false;
 }
 
 int ike_auth_start(struct ike_sa *sa)
@@ -310,7 +335,7 @@ int ike_auth_start(struct ike_sa *sa)
 	ret = ike_auth_add(&w, sa, &id);
 	if (ret < 0)
 		goto done;
-	if (!ike_tun_has_other(sa))
+	if (!ike_peer_has_other(sa))
 		ike_add_notify(&w, IKE_N_INITIAL_CONTACT, NULL, 0);
 	if (c->mode == IKE_MODE_TRANSPORT)
 		ike_add_notify(&w, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
