@@ -957,6 +957,40 @@ static void ike_answer_error(struct ike_sa *sa, const struct ike_msg *m, uint16_
 	ike_send_response(sa, m->hdr.exchange, m->hdr.msgid, &w);
 }
 
+static void ike_sa_move(struct ike_sa *sa, const struct ike_addr *src, const struct ike_addr *dst)
+{
+	char a[IKE_ADDR_STRLEN];
+
+	ike_log(sa->eng, IKE_LOG_INFO, "tunnel %s: peer now at %s port %u, we use port %u",
+		sa->tun ? sa->tun->conf.name : "?", ike_addr_str(src, a, sizeof(a)), src->port,
+		dst->port);
+	sa->remote = *src;
+	sa->local = *dst;
+	for (struct ike_child *c = sa->children; c; c = c->next) {
+		c->sa.remote = *src;
+		c->sa.local = *dst;
+	}
+}
+
+/*
+ * Where the IKE SA talks after an authenticated message (§2.23): behind a
+ * NAT the peer's mapping may change, so it follows the message; without
+ * one it only follows a peer that moved to the NAT-T port (as one that
+ * supports MOBIKE does from IKE_AUTH on), and never back to port 500.
+ */
+static void ike_sa_follow(struct ike_sa *sa, const struct ike_addr *src, const struct ike_addr *dst)
+{
+	if (ike_addr_equal(src, &sa->remote) && ike_addr_equal(dst, &sa->local))
+		return;
+	if (sa->nat_local || sa->nat_remote) {
+		ike_sa_move(sa, src, dst);
+		return;
+	}
+	if (dst->port == IKE_NATT_PORT && sa->local.port != IKE_NATT_PORT &&
+	    ike_addr_ip_equal(src, &sa->remote) && ike_addr_ip_equal(dst, &sa->local))
+		ike_sa_move(sa, src, dst);
+}
+
 static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const struct ike_addr *src,
 				const struct ike_addr *dst, const uint8_t *buf, size_t len,
 				struct ike_msg *m)
@@ -998,25 +1032,17 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 		goto done;
 	}
 	sa->last_rx_ms = ike_now(e);
-	if ((sa->nat_local || sa->nat_remote) &&
-	    (!ike_addr_equal(src, &sa->remote) || !ike_addr_equal(dst, &sa->local))) {
-		/* behind a NAT the peer's mapping may change: follow authenticated messages */
-		char a[IKE_ADDR_STRLEN];
-
-		ike_log(e, IKE_LOG_INFO, "peer now at %s port %u", ike_addr_str(src, a, sizeof(a)),
-			src->port);
-		sa->remote = *src;
-		sa->local = *dst;
-		for (struct ike_child *c = sa->children; c; c = c->next) {
-			c->sa.remote = *src;
-			c->sa.local = *dst;
-		}
+	ike_sa_follow(sa, src, dst);
+	if (!response) {
+		sa->resp.addr_set = true;
+		sa->resp.local = *dst;
+		sa->resp.remote = *src;
 	}
 	ike_log_msg(e, "received", &sa->remote, m);
 	if (!response && sa->resp.valid && m->hdr.msgid == sa->resp.msgid) {
 		/* a retransmission: the cached answer, never a second processing */
 		e->stats.resp_from_cache++;
-		ike_send_plain(e, &sa->local, &sa->remote, sa->resp.buf, sa->resp.len);
+		ike_send_plain(e, dst, src, sa->resp.buf, sa->resp.len);
 		goto done;
 	}
 	if (ike_msg_check_rules(m, &v) < 0) {

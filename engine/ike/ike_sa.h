@@ -142,6 +142,10 @@ struct ike_sa {
 		uint32_t msgid;
 		uint8_t *buf;
 		size_t len;
+		/* the request's addresses: a response goes back the way it came (§2.11) */
+		bool addr_set;
+		struct ike_addr local;
+		struct ike_addr remote;
 	} resp;
 
 	struct ike_child *children;
