@@ -545,6 +545,7 @@ struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t, bool initi
 	sa->initiator = initiator;
 	sa->created_ms = ike_now(e);
 	sa->last_rx_ms = sa->created_ms;
+	sa->order = ++e->order;
 	sa->next = e->sas;
 	e->sas = sa;
 	return sa;
@@ -672,7 +673,12 @@ void ike_sa_destroy(struct ike_sa *sa)
 		t->sa = NULL;
 		for (struct ike_sa *o = sa->eng->sas; o; o = o->next) {
 			if (o->tun == t && o->state == IKE_SA_ESTABLISHED &&
-			    (t->sa == NULL || (t->sa->children == NULL && o->children)))
+			    (t->sa == NULL || t->sa->state != IKE_SA_ESTABLISHED ||
+			     (t->sa->children == NULL && o->children)))
+				t->sa = o;
+			/* else one we are setting up: the tunnel is not without an SA */
+			else if (o->tun == t && t->sa == NULL && o->initiator &&
+				 (o->state == IKE_SA_INIT_SENT || o->state == IKE_SA_AUTH_SENT))
 				t->sa = o;
 		}
 		/* the tunnel carries on through it */
@@ -747,6 +753,84 @@ static struct ike_sa *ike_sa_find_init_sent(struct ike_engine *e, const struct i
 			return sa;
 	}
 	return NULL;
+}
+
+/* Nonces compare as octet strings; a prefix is the lower. */
+static int ike_sa_nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	int r = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (r)
+		return r;
+	return alen < blen ? -1 : alen > blen;
+}
+
+static const uint8_t *ike_sa_low_nonce(const struct ike_sa *sa, size_t *len)
+{
+	bool ni = ike_sa_nonce_cmp(sa->ni, sa->ni_len, sa->nr, sa->nr_len) < 0;
+
+	*len = ni ? sa->ni_len : sa->nr_len;
+	return ni ? sa->ni : sa->nr;
+}
+
+static bool ike_child_same_ts(const struct ike_child_sa *a, const struct ike_child_sa *b)
+{
+	return a->n_ts_local == b->n_ts_local && a->n_ts_remote == b->n_ts_remote &&
+	       memcmp(a->ts_local, b->ts_local, a->n_ts_local * sizeof(a->ts_local[0])) == 0 &&
+	       memcmp(a->ts_remote, b->ts_remote, a->n_ts_remote * sizeof(a->ts_remote[0])) == 0;
+}
+
+/* Does a CHILD_SA of a carry the same selectors as one of b? */
+static bool ike_sa_children_overlap(const struct ike_sa *a, const struct ike_sa *b)
+{
+	for (const struct ike_child *x = a->children; x; x = x->next) {
+		for (const struct ike_child *y = b->children; y; y = y->next) {
+			if (ike_child_same_ts(&x->sa, &y->sa))
+				return true;
+		}
+	}
+	return false;
+}
+
+void ike_sa_settle_crossing(struct ike_sa *sa)
+{
+	struct ike_tunnel *t = sa->tun;
+	struct ike_sa *loser, *winner;
+	const uint8_t *lo_a, *lo_b;
+	size_t la, lb;
+
+	if (t == NULL || sa->state != IKE_SA_ESTABLISHED || sa->children == NULL)
+		return;
+	for (struct ike_sa *o = sa->eng->sas; o; o = o->next) {
+		/* a crossing is one SA each end started; two the peer started are
+		 * a leftover of its and a new one, left to INITIAL_CONTACT or DPD */
+		if (o == sa || o->tun != t || o->state != IKE_SA_ESTABLISHED ||
+		    o->initiator == sa->initiator || o->children == NULL ||
+		    !ike_addr_ip_equal(&o->remote, &sa->remote) || !ike_sa_children_overlap(sa, o))
+			continue;
+		lo_a = ike_sa_low_nonce(sa, &la);
+		lo_b = ike_sa_low_nonce(o, &lb);
+		loser = ike_sa_nonce_cmp(lo_a, la, lo_b, lb) < 0 ? sa : o;
+		winner = loser == sa ? o : sa;
+		ike_log(sa->eng, IKE_LOG_INFO,
+			"tunnel %s: both ends initiated; the IKE SA %s by %s is the duplicate "
+			"(lowest nonce), deleted",
+			t->conf.name, loser == sa ? "just made" : "made before",
+			loser->initiator ? "us" : "the peer");
+		t->sa = winner;
+		ike_info_delete_ike(loser);
+		return;
+	}
+}
+
+/* Has the peer started an IKE SA for this tunnel that is not done yet? */
+static bool ike_tun_peer_half_open(const struct ike_engine *e, const struct ike_tunnel *t)
+{
+	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->tun == t && sa->state == IKE_SA_HALF_OPEN)
+			return true;
+	}
+	return false;
 }
 
 /* ---- entry points ---- */
@@ -1237,6 +1321,11 @@ void ike_tick(struct ike_engine *e)
 		if ((t->conf.start != IKE_START_AUTO && !t->restart) || t->sa || !t->retry_at ||
 		    now < t->retry_at)
 			continue;
+		/* the peer is initiating: initiating too would make a second IKE SA */
+		if (ike_tun_peer_half_open(e, t)) {
+			t->retry_at = now + IKE_RESOLVE_WAIT_MS;
+			continue;
+		}
 		t->retry_at = 0;
 		t->restart = false;
 		if (ike_initiate(e, t->conf.name) == -EDESTADDRREQ)

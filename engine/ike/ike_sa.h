@@ -185,6 +185,8 @@ struct ike_sa {
 	unsigned n_early_del;
 
 	uint64_t created_ms;
+	/* the engine's event count when made, then when established: which came first */
+	uint64_t order;
 	uint64_t last_rx_ms;
 	uint64_t ike_rekey_at;
 	uint64_t ike_expire_at;	 /* deleted then if no rekey replaced it */
@@ -204,6 +206,7 @@ struct ike_engine {
 	struct ike_sa *bucket[IKE_SA_BUCKETS]; /* by SPIi, which is random */
 	unsigned n_half_open;
 	unsigned n_dead; /* SAs marked dead, to be freed by ike_sa_reap() */
+	uint64_t order;	 /* counts SAs made and established (ike_sa.order) */
 	uint8_t cookie_secret[32];
 };
 
@@ -234,6 +237,14 @@ void ike_sa_destroy(struct ike_sa *sa);
 void ike_sa_hash_add(struct ike_sa *sa);
 void ike_sa_delete_now(struct ike_sa *sa);
 void ike_sa_reap(struct ike_engine *e);
+/*
+ * Both ends initiated at once: when sa and another established IKE SA of
+ * its tunnel, started by the other end, carry CHILD_SAs with the same
+ * selectors, the one with the lowest nonce (as for rekeys, §2.8.1) is
+ * deleted. Both ends choose the
+ * same one, whichever sees it first.
+ */
+void ike_sa_settle_crossing(struct ike_sa *sa);
 unsigned ike_half_open_count(const struct ike_engine *e, const struct ike_addr *peer);
 struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, const uint8_t spi_i[8],
 				     const struct ike_addr *peer);

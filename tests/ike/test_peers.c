@@ -242,6 +242,148 @@ static void test_port_floating(void **state)
 	assert_int_equal(ib.remote.port, 4500);
 }
 
+/* ---- crossings ---- */
+
+static uint64_t rng;
+
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* Every CHILD_SA alive on x has its mirror alive on y; returns how many. */
+static size_t live_pairs(const struct fn_side *x, const struct fn_side *y)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < x->n_installed; i++) {
+		bool found = false;
+
+		if (was_deleted(x, x->installed[i].spi_in))
+			continue;
+		for (size_t j = 0; j < y->n_installed; j++) {
+			if (y->installed[j].spi_in == x->installed[i].spi_out &&
+			    !was_deleted(y, y->installed[j].spi_in))
+				found = true;
+		}
+		if (!found)
+			fail_msg("seed %llu: %s has CHILD_SA %08x without its mirror",
+				 (unsigned long long)rng, x->label, x->installed[i].spi_in);
+		n++;
+	}
+	return n;
+}
+
+/* Deliver, reorder and let time pass at random until both ends are quiet. */
+static void shuffle_run(void)
+{
+	for (unsigned i = 0; i < 2000; i++) {
+		unsigned r = rnd(10);
+
+		if (fn.n == 0) {
+			if (!fn_next_timer(30000))
+				return;
+			continue;
+		}
+		if (r == 0)
+			fn_swap();
+		else if (r == 1)
+			fn_next_timer(6000);
+		else
+			fn_step();
+	}
+}
+
+/*
+ * b reauthenticates break-before-make (Delete, then at once a new IKE SA)
+ * while a, start-mode auto, initiates again after the Delete: in whatever
+ * order the messages and timers go, both ends keep exactly one IKE SA and
+ * one CHILD_SA, the same ones.
+ */
+static void crossing_after_delete(uint64_t seed)
+{
+	struct ike_peer_conf ca, cb;
+	struct ike_tunnel_info ia, ib;
+
+	rng = seed * 0x9e3779b97f4a7c15ull + 1;
+	setup(NULL);
+	conf_base(&ca, "to-b", "192.0.2.1", "192.0.2.2", "10.1.0.0", 24, "10.2.0.0", 24);
+	conf_base(&cb, "to-a", "192.0.2.2", "192.0.2.1", "10.2.0.0", 24, "10.1.0.0", 24);
+	ca.start = cb.start = IKE_START_AUTO;
+	assert_int_equal(ike_conf_set(A.e, &ca), 0);
+	assert_int_equal(ike_conf_set(B.e, &cb), 0);
+	if (getenv("IKE_TEST_DUMP")) {
+		ike_set_log_level(A.e, IKE_LOG_DEBUG);
+		ike_set_log_level(B.e, IKE_LOG_DEBUG);
+	}
+	assert_true(fn_next_timer(0));
+	fn_run();
+	for (unsigned round = 0; round < 3; round++) {
+		/* let a's restart timer come close, by a random amount */
+		fn.now += rnd(6000);
+		assert_int_equal(ike_delete(B.e, "to-a"), 0);
+		ike_initiate(B.e, "to-a");
+		shuffle_run();
+		/* and long enough for every timer that settles things */
+		for (unsigned i = 0; i < 20 && fn_next_timer(10000); i++)
+			fn_run();
+		fn_run();
+		assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+		assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+		if ((ia.n_ike_sa != 1 || ib.n_ike_sa != 1) && getenv("IKE_TEST_DUMP"))
+			fprintf(stderr, "A:\n%s\nB:\n%s\n", A.log, B.log);
+		if (ia.n_ike_sa != 1 || ib.n_ike_sa != 1)
+			fail_msg("seed %llu round %u: %u IKE SAs on a, %u on b",
+				 (unsigned long long)seed, round, ia.n_ike_sa, ib.n_ike_sa);
+		assert_true(ia.ike_up && ib.ike_up);
+		assert_memory_equal(ia.spi_i, ib.spi_i, 8);
+		assert_memory_equal(ia.spi_r, ib.spi_r, 8);
+		if (live_pairs(&A, &B) != 1 || live_pairs(&B, &A) != 1)
+			fail_msg("seed %llu round %u: %zu CHILD_SAs on a, %zu on b",
+				 (unsigned long long)seed, round, live_pairs(&A, &B),
+				 live_pairs(&B, &A));
+		assert_int_equal(ia.n_child, 1);
+		assert_int_equal(ib.n_child, 1);
+		assert_int_equal(ia.child_spi_in, ib.child_spi_out);
+	}
+	teardown(NULL);
+}
+
+static void test_crossing_after_delete(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 500; seed++)
+		crossing_after_delete(seed);
+}
+
+/* Both ends initiate at the very same moment: one IKE SA is left. */
+static void test_crossing_simultaneous(void **state)
+{
+	struct ike_peer_conf ca, cb;
+	struct ike_tunnel_info ia, ib;
+
+	(void)state;
+	conf_base(&ca, "to-b", "192.0.2.1", "192.0.2.2", "10.1.0.0", 24, "10.2.0.0", 24);
+	conf_base(&cb, "to-a", "192.0.2.2", "192.0.2.1", "10.2.0.0", 24, "10.1.0.0", 24);
+	assert_int_equal(ike_conf_set(A.e, &ca), 0);
+	assert_int_equal(ike_conf_set(B.e, &cb), 0);
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	assert_int_equal(ike_initiate(B.e, "to-a"), 0);
+	fn_run();
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_int_equal(ia.n_ike_sa, 1);
+	assert_int_equal(ib.n_ike_sa, 1);
+	assert_memory_equal(ia.spi_i, ib.spi_i, 8);
+	assert_int_equal(live_pairs(&A, &B), 1);
+	assert_int_equal(live_pairs(&B, &A), 1);
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(B.state, IKE_TUN_UP);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -249,6 +391,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_initial_contact_two_tunnels),
 	    T(test_port_floating),
+	    T(test_crossing_simultaneous),
+	    cmocka_unit_test(test_crossing_after_delete),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
