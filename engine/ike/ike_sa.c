@@ -977,9 +977,14 @@ int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tun
 		return -ENOENT;
 	snprintf(info->last_error, sizeof(info->last_error), "%s", t->last_error);
 	info->state = t->state;
-	for (const struct ike_sa *o = e->sas; o; o = o->next)
-		info->n_ike_sa +=
-		    o->tun == t && o->state != IKE_SA_DEAD && o->state != IKE_SA_LARVAL;
+	for (const struct ike_sa *o = e->sas; o; o = o->next) {
+		if (o->tun != t || o->state == IKE_SA_DEAD || o->state == IKE_SA_LARVAL)
+			continue;
+		info->n_ike_sa++;
+		info->n_ike_up += o->state == IKE_SA_ESTABLISHED;
+		info->n_ike_nego += o->state == IKE_SA_INIT_SENT || o->state == IKE_SA_AUTH_SENT ||
+				    o->state == IKE_SA_HALF_OPEN;
+	}
 	sa = t->sa;
 	if (sa == NULL)
 		return 0;

@@ -236,11 +236,15 @@ int eng_ike_stats(struct eng_sess *sess, struct eng_ike_stats *out)
 	out->ike_rekeyed = st->ike_rekeyed;
 	out->child_installed = st->child_installed;
 	out->child_rekeyed = st->child_rekeyed;
+	/* every IKE SA there is, two of a tunnel while a crossing settles */
 	for (size_t i = 0; i < rt->n_tun; i++) {
-		if (rt->tun[i]->state == ENG_TUN_UP || rt->tun[i]->state == ENG_TUN_IKE_NO_CHILD)
-			out->ike_active++;
-		else if (rt->tun[i]->state == ENG_TUN_CONNECTING)
-			out->ike_negotiating++;
+		struct ike_tunnel_info info;
+
+		if (!rt->tun[i]->configured ||
+		    ike_tunnel_info(rt->ike, rt->tun[i]->name, &info) != 0)
+			continue;
+		out->ike_active += info.n_ike_up;
+		out->ike_negotiating += info.n_ike_nego;
 	}
 	return 0;
 }

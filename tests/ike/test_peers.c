@@ -135,6 +135,8 @@ static void test_initial_contact_two_tunnels(void **state)
 	assert_int_equal(i2.n_child, 1);
 	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
 	assert_int_equal(ib.n_ike_sa, 2);
+	assert_int_equal(ib.n_ike_up, 2);
+	assert_int_equal(ib.n_ike_nego, 0);
 
 	/* t1 cleared and established again: t2's SAs stay on both sides */
 	mark = A.loglen;
@@ -143,6 +145,9 @@ static void test_initial_contact_two_tunnels(void **state)
 	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
 	assert_int_equal(ib.n_ike_sa, 1);
 	assert_int_equal(ike_initiate(A.e, "t1"), 0);
+	assert_int_equal(ike_tunnel_info(A.e, "t1", &i1), 0);
+	assert_int_equal(i1.n_ike_nego, 1);
+	assert_int_equal(i1.n_ike_up, 0);
 	fn_run();
 	assert_false(log_has_since(&A, mark, "N(INITIAL_CONTACT)"));
 	assert_int_equal(ike_tunnel_info(A.e, "t1", &i1), 0);

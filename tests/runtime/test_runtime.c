@@ -915,6 +915,17 @@ static void test_narrowed_traffic_stays_out(void **state)
 	assert_non_null(pol);
 	assert_int_not_equal(pol->reqid, child_reqid);
 
+	/* one IKE SA on each side, as the stats count them */
+	{
+		struct eng_ike_stats st;
+
+		assert_int_equal(eng_ike_stats(p->a.es, &st), 0);
+		assert_int_equal(st.ike_active, 1);
+		assert_int_equal(st.ike_negotiating, 0);
+		assert_int_equal(eng_ike_stats(p->b.es, &st), 0);
+		assert_int_equal(st.ike_active, 1);
+	}
+
 	/* its ACQUIRE is the tunnel's, which is up already: nothing changes */
 	{
 		struct kernel_event ev = {.kind = KERNEL_EV_ACQUIRE};
