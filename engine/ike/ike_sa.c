@@ -823,11 +823,19 @@ void ike_sa_settle_crossing(struct ike_sa *sa)
 	}
 }
 
-/* Has the peer started an IKE SA for this tunnel that is not done yet? */
-static bool ike_tun_peer_half_open(const struct ike_engine *e, const struct ike_tunnel *t)
+/*
+ * Has the peer just started an IKE SA for this tunnel? Its IKE_AUTH follows
+ * within a round trip or a retransmission; an IKE_SA_INIT that stays half
+ * open longer (lost, or spoofed to keep us from initiating) is not waited
+ * for: a crossing that follows is settled once both SAs are up.
+ */
+static bool ike_tun_peer_half_open(const struct ike_engine *e, const struct ike_tunnel *t,
+				   uint64_t now)
 {
+	uint64_t wait = 2 * (uint64_t)e->opts.retransmit_timeout_ms;
+
 	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (sa->tun == t && sa->state == IKE_SA_HALF_OPEN)
+		if (sa->tun == t && sa->state == IKE_SA_HALF_OPEN && now - sa->created_ms < wait)
 			return true;
 	}
 	return false;
@@ -1327,7 +1335,7 @@ void ike_tick(struct ike_engine *e)
 		    now < t->retry_at)
 			continue;
 		/* the peer is initiating: initiating too would make a second IKE SA */
-		if (ike_tun_peer_half_open(e, t)) {
+		if (ike_tun_peer_half_open(e, t, now)) {
 			t->retry_at = now + IKE_RESOLVE_WAIT_MS;
 			continue;
 		}

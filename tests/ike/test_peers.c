@@ -364,6 +364,73 @@ static void test_crossing_after_delete(void **state)
 		crossing_after_delete(seed);
 }
 
+/*
+ * b deletes the IKE SA and initiates a new one at once (break-before-make);
+ * a, start-mode auto, would initiate again 5 s after the Delete: it waits
+ * while b's new IKE SA is half open, for up to two retransmission timeouts.
+ */
+static void test_no_initiation_while_peer_half_open(void **state)
+{
+	struct ike_peer_conf ca, cb;
+	struct ike_tunnel_info ia, ib;
+	unsigned sent;
+
+	(void)state;
+	conf_base(&ca, "to-b", "192.0.2.1", "192.0.2.2", "10.1.0.0", 24, "10.2.0.0", 24);
+	conf_base(&cb, "to-a", "192.0.2.2", "192.0.2.1", "10.2.0.0", 24, "10.1.0.0", 24);
+	ca.start = IKE_START_AUTO;
+	assert_int_equal(ike_conf_set(A.e, &ca), 0);
+	assert_int_equal(ike_conf_set(B.e, &cb), 0);
+	assert_true(fn_next_timer(0));
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+
+	/* b's new IKE_AUTH comes: a waits for it past its own restart time */
+	assert_int_equal(ike_delete(B.e, "to-a"), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_DOWN);
+	assert_int_equal(ike_initiate(B.e, "to-a"), 0);
+	assert_true(fn_step()); /* b's IKE_SA_INIT reaches a */
+	sent = A.sent;
+	fn_advance(5500);
+	assert_int_equal(A.sent, sent); /* only its IKE_SA_INIT response */
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ia.n_ike_nego, 1);
+	fn_run();
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_int_equal(ia.n_ike_sa, 1);
+	assert_int_equal(ib.n_ike_sa, 1);
+	assert_false(ia.initiator);
+
+	/* b's IKE_AUTH lost: a does not wait for it for ever */
+	assert_int_equal(ike_delete(B.e, "to-a"), 0);
+	fn_run();
+	assert_int_equal(ike_initiate(B.e, "to-a"), 0);
+	assert_true(fn_step());
+	fn.blackhole[0] = true;
+	assert_true(fn_step()); /* a's response reaches b */
+	fn_run();		/* b's IKE_AUTH is lost */
+	sent = A.sent;
+	fn_advance(5500);
+	assert_int_equal(A.sent, sent);
+	fn_advance(3000);
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_true(A.sent > sent); /* a's own IKE_SA_INIT */
+	fn.blackhole[0] = false;
+	for (unsigned i = 0; i < 20 && fn_next_timer(10000); i++)
+		fn_run();
+	fn_run();
+	assert_int_equal(ike_tunnel_info(A.e, "to-b", &ia), 0);
+	assert_int_equal(ike_tunnel_info(B.e, "to-a", &ib), 0);
+	assert_int_equal(ia.n_ike_sa, 1);
+	assert_int_equal(ib.n_ike_sa, 1);
+	assert_true(ia.ike_up && ib.ike_up);
+	assert_memory_equal(ia.spi_i, ib.spi_i, 8);
+	assert_int_equal(live_pairs(&A, &B), 1);
+	assert_int_equal(live_pairs(&B, &A), 1);
+}
+
 /* Both ends initiate at the very same moment: one IKE SA is left. */
 static void test_crossing_simultaneous(void **state)
 {
@@ -397,6 +464,7 @@ int main(void)
 	    T(test_initial_contact_two_tunnels),
 	    T(test_port_floating),
 	    T(test_crossing_simultaneous),
+	    T(test_no_initiation_while_peer_half_open),
 	    cmocka_unit_test(test_crossing_after_delete),
 	};
 
