@@ -255,15 +255,41 @@ static struct ike_prop_conf ike_child_conf_nopfs(const struct ike_peer_conf *c)
 
 /* ---- initiator ---- */
 
-/*
- * Does the tunnel have another established IKE SA (no INITIAL_CONTACT then)?
- * The tunnel's current SA is an established one whenever one exists.
- */
-static bool ike_tun_has_other(const struct ike_sa *sa)
+/* Both SAs are between the same two identities (ours and the one we expect). */
+static bool ike_sa_same_ids(const struct ike_sa *a, const struct ike_sa *b)
 {
-	const struct ike_sa *cur = sa->tun->sa;
+	uint8_t abuf[IKE_MAX_ID + 16], bbuf[IKE_MAX_ID + 16];
+	struct ike_id ia, ib;
 
-	return cur && cur != sa && cur->state == IKE_SA_ESTABLISHED;
+	ike_id_local(a, &ia, abuf);
+	ike_id_local(b, &ib, bbuf);
+	if (!ike_id_equal(&ia, &ib))
+		return false;
+	ike_id_remote(a, &ia, abuf);
+	ike_id_remote(b, &ib, bbuf);
+	return ike_id_equal(&ia, &ib);
+}
+
+/*
+ * INITIAL_CONTACT asserts that this IKE SA is the only one between the two
+ * identities (§3.16): a peer that believes it drops every other SA with us,
+ * those of our other tunnels to it included. So it is sent only when no
+ * other IKE SA of any tunnel, established or on its way (the peer's half
+ * open one too: a crossing), has the same identities: in practice the
+ * first contact after the engine started.
+ */
+static bool ike_peer_has_other(const struct ike_sa *sa)
+{
+	for (const struct ike_sa *o = sa->eng->sas; o; o = o->next) {
+		if (o == sa || o->tun == NULL)
+			continue;
+		if (o->state != IKE_SA_AUTH_SENT && o->state != IKE_SA_HALF_OPEN &&
+		    o->state != IKE_SA_ESTABLISHED && o->state != IKE_SA_DELETING)
+			continue;
+		if (ike_sa_same_ids(sa, o))
+			return true;
+	}
+	return false;
 }
 
 int ike_auth_start(struct ike_sa *sa)
@@ -310,7 +336,7 @@ int ike_auth_start(struct ike_sa *sa)
 	ret = ike_auth_add(&w, sa, &id);
 	if (ret < 0)
 		goto done;
-	if (!ike_tun_has_other(sa))
+	if (!ike_peer_has_other(sa))
 		ike_add_notify(&w, IKE_N_INITIAL_CONTACT, NULL, 0);
 	if (c->mode == IKE_MODE_TRANSPORT)
 		ike_add_notify(&w, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
@@ -349,6 +375,7 @@ static void ike_established(struct ike_sa *sa)
 	ike_half_open_leave(sa);
 	sa->state = IKE_SA_ESTABLISHED;
 	sa->created_ms = ike_now(e);
+	sa->order = ++e->order;
 	e->stats.ike_established++;
 	/*
 	 * The newest IKE SA is the tunnel's. An older one stays until deleted or
@@ -563,6 +590,7 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 	ike_log(e, IKE_LOG_INFO, "tunnel %s: up, CHILD_SA %08x/%08x", c->name, ch->sa.spi_in,
 		ch->sa.spi_out);
 	ike_tun_status(sa->tun, e, IKE_TUN_UP);
+	ike_sa_settle_crossing(sa);
 done:
 	free(prop);
 	free(tsi);
@@ -753,10 +781,15 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 	}
 	if (sa->tun->sa && sa->tun->sa != sa &&
 	    ike_msg_has_notify(m, IKE_N_INITIAL_CONTACT, NULL)) {
-		/* the peer has no other SA with us: whatever we still hold is stale */
+		/*
+		 * The peer has no other SA with us: what we still hold is stale,
+		 * but for one established since its IKE_SA_INIT came, which the
+		 * peer made too (both ends initiated; settled below).
+		 */
 		for (struct ike_sa *o = e->sas; o; o = o->next) {
 			if (o != sa && o->tun == sa->tun &&
-			    (o->state == IKE_SA_ESTABLISHED || o->state == IKE_SA_DELETING))
+			    (o->state == IKE_SA_ESTABLISHED || o->state == IKE_SA_DELETING) &&
+			    o->order < sa->order)
 				ike_sa_destroy(o);
 		}
 	}
@@ -788,5 +821,6 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 		ike_tun_status(sa->tun, e, IKE_TUN_IKE_NO_CHILD);
 	} else {
 		ike_tun_status(sa->tun, e, IKE_TUN_UP);
+		ike_sa_settle_crossing(sa);
 	}
 }

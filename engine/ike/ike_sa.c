@@ -711,6 +711,7 @@ struct ike_sa *ike_sa_new(struct ike_engine *e, struct ike_tunnel *t, bool initi
 	sa->initiator = initiator;
 	sa->created_ms = ike_now(e);
 	sa->last_rx_ms = sa->created_ms;
+	sa->order = ++e->order;
 	sa->next = e->sas;
 	e->sas = sa;
 	ike_sa_touch(sa);
@@ -847,7 +848,12 @@ void ike_sa_destroy(struct ike_sa *sa)
 		t->sa = NULL;
 		for (struct ike_sa *o = sa->eng->sas; o; o = o->next) {
 			if (o->tun == t && o->state == IKE_SA_ESTABLISHED &&
-			    (t->sa == NULL || (t->sa->children == NULL && o->children)))
+			    (t->sa == NULL || t->sa->state != IKE_SA_ESTABLISHED ||
+			     (t->sa->children == NULL && o->children)))
+				t->sa = o;
+			/* else one we are setting up: the tunnel is not without an SA */
+			else if (o->tun == t && t->sa == NULL && o->initiator &&
+				 (o->state == IKE_SA_INIT_SENT || o->state == IKE_SA_AUTH_SENT))
 				t->sa = o;
 		}
 		/* the tunnel carries on through it */
@@ -1088,6 +1094,92 @@ static struct ike_sa *ike_sa_find_init_sent(struct ike_engine *e, const struct i
 	return NULL;
 }
 
+/* Nonces compare as octet strings; a prefix is the lower. */
+static int ike_sa_nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	int r = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (r)
+		return r;
+	return alen < blen ? -1 : alen > blen;
+}
+
+static const uint8_t *ike_sa_low_nonce(const struct ike_sa *sa, size_t *len)
+{
+	bool ni = ike_sa_nonce_cmp(sa->ni, sa->ni_len, sa->nr, sa->nr_len) < 0;
+
+	*len = ni ? sa->ni_len : sa->nr_len;
+	return ni ? sa->ni : sa->nr;
+}
+
+static bool ike_child_same_ts(const struct ike_child_sa *a, const struct ike_child_sa *b)
+{
+	return a->n_ts_local == b->n_ts_local && a->n_ts_remote == b->n_ts_remote &&
+	       memcmp(a->ts_local, b->ts_local, a->n_ts_local * sizeof(a->ts_local[0])) == 0 &&
+	       memcmp(a->ts_remote, b->ts_remote, a->n_ts_remote * sizeof(a->ts_remote[0])) == 0;
+}
+
+/* Does a CHILD_SA of a carry the same selectors as one of b? */
+static bool ike_sa_children_overlap(const struct ike_sa *a, const struct ike_sa *b)
+{
+	for (const struct ike_child *x = a->children; x; x = x->next) {
+		for (const struct ike_child *y = b->children; y; y = y->next) {
+			if (ike_child_same_ts(&x->sa, &y->sa))
+				return true;
+		}
+	}
+	return false;
+}
+
+void ike_sa_settle_crossing(struct ike_sa *sa)
+{
+	struct ike_tunnel *t = sa->tun;
+	struct ike_sa *loser, *winner;
+	const uint8_t *lo_a, *lo_b;
+	size_t la, lb;
+
+	if (t == NULL || sa->state != IKE_SA_ESTABLISHED || sa->children == NULL)
+		return;
+	for (struct ike_sa *o = sa->eng->sas; o; o = o->next) {
+		/* a crossing is one SA each end started; two the peer started are
+		 * a leftover of its and a new one, left to INITIAL_CONTACT or DPD */
+		if (o == sa || o->tun != t || o->state != IKE_SA_ESTABLISHED ||
+		    o->initiator == sa->initiator || o->children == NULL ||
+		    !ike_addr_ip_equal(&o->remote, &sa->remote) || !ike_sa_children_overlap(sa, o))
+			continue;
+		lo_a = ike_sa_low_nonce(sa, &la);
+		lo_b = ike_sa_low_nonce(o, &lb);
+		loser = ike_sa_nonce_cmp(lo_a, la, lo_b, lb) < 0 ? sa : o;
+		winner = loser == sa ? o : sa;
+		ike_log(sa->eng, IKE_LOG_INFO,
+			"tunnel %s: both ends initiated; the IKE SA %s by %s is the duplicate "
+			"(lowest nonce), deleted",
+			t->conf.name, loser == sa ? "just made" : "made before",
+			loser->initiator ? "us" : "the peer");
+		t->sa = winner;
+		ike_info_delete_ike(loser);
+		return;
+	}
+}
+
+/*
+ * Has the peer just started an IKE SA for this tunnel? Its IKE_AUTH follows
+ * within a round trip or a retransmission; an IKE_SA_INIT that stays half
+ * open longer (lost, or spoofed to keep us from initiating) is not waited
+ * for: a crossing that follows is settled once both SAs are up.
+ */
+static bool ike_tun_peer_half_open(const struct ike_engine *e, const struct ike_tunnel *t,
+				   uint64_t now)
+{
+	uint64_t wait = 2 * (uint64_t)e->opts.retransmit_timeout_ms;
+
+	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->tun == t && sa->state == IKE_SA_HALF_OPEN && now - sa->created_ms < wait)
+			return true;
+	}
+	return false;
+}
+
 /* ---- entry points ---- */
 
 int ike_initiate(struct ike_engine *e, const char *name)
@@ -1232,9 +1324,14 @@ int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tun
 		return -ENOENT;
 	snprintf(info->last_error, sizeof(info->last_error), "%s", t->last_error);
 	info->state = t->state;
-	for (const struct ike_sa *o = e->sas; o; o = o->next)
-		info->n_ike_sa +=
-		    o->tun == t && o->state != IKE_SA_DEAD && o->state != IKE_SA_LARVAL;
+	for (const struct ike_sa *o = e->sas; o; o = o->next) {
+		if (o->tun != t || o->state == IKE_SA_DEAD || o->state == IKE_SA_LARVAL)
+			continue;
+		info->n_ike_sa++;
+		info->n_ike_up += o->state == IKE_SA_ESTABLISHED;
+		info->n_ike_nego += o->state == IKE_SA_INIT_SENT || o->state == IKE_SA_AUTH_SENT ||
+				    o->state == IKE_SA_HALF_OPEN;
+	}
 	sa = t->sa;
 	if (sa == NULL)
 		return 0;
@@ -1330,6 +1427,38 @@ static void ike_answer_error(struct ike_sa *sa, const struct ike_msg *m, uint16_
 	ike_send_response(sa, m->hdr.exchange, m->hdr.msgid, &w);
 }
 
+static void ike_sa_move(struct ike_sa *sa, const struct ike_addr *src, const struct ike_addr *dst)
+{
+	char a[IKE_ADDR_STRLEN];
+
+	ike_log(sa->eng, IKE_LOG_INFO, "tunnel %s: peer now at %s port %u, we use port %u",
+		sa->tun ? sa->tun->conf.name : "?", ike_addr_str(src, a, sizeof(a)), src->port,
+		dst->port);
+	sa->remote = *src;
+	sa->local = *dst;
+	for (struct ike_child *c = sa->children; c; c = c->next) {
+		c->sa.remote = *src;
+		c->sa.local = *dst;
+	}
+}
+
+/*
+ * Where the IKE SA talks after a new authenticated message without a NAT
+ * (§2.23; a NAT is ike_nat_follow's): it only follows a peer that moved to
+ * the NAT-T port (as one that supports MOBIKE does from IKE_AUTH on), and
+ * never back to port 500.
+ */
+static void ike_sa_follow(struct ike_sa *sa, const struct ike_addr *src, const struct ike_addr *dst)
+{
+	if (ike_addr_equal(src, &sa->remote) && ike_addr_equal(dst, &sa->local))
+		return;
+	if (sa->nat_local || sa->nat_remote)
+		return;
+	if (dst->port == IKE_NATT_PORT && sa->local.port != IKE_NATT_PORT &&
+	    ike_addr_ip_equal(src, &sa->remote) && ike_addr_ip_equal(dst, &sa->local))
+		ike_sa_move(sa, src, dst);
+}
+
 static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const struct ike_addr *src,
 				const struct ike_addr *dst, const uint8_t *buf, size_t len,
 				struct ike_msg *m)
@@ -1381,11 +1510,17 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 	if (!response && sa->resp.valid && m->hdr.msgid == sa->resp.msgid) {
 		/* a retransmission: the cached answer, never a second processing */
 		e->stats.resp_from_cache++;
-		ike_send_plain(e, &sa->local, &sa->remote, sa->resp.buf, sa->resp.len);
+		ike_send_plain(e, dst, src, sa->resp.buf, sa->resp.len);
 		goto done;
 	}
 	/* new and authenticated: the only kind that may move the SA */
 	ike_nat_follow(sa, src, dst);
+	ike_sa_follow(sa, src, dst);
+	if (!response) {
+		sa->resp.addr_set = true;
+		sa->resp.local = *dst;
+		sa->resp.remote = *src;
+	}
 	if (ike_msg_check_rules(m, &v) < 0) {
 		char pn[24];
 
@@ -1656,6 +1791,11 @@ void ike_tick(struct ike_engine *e)
 				continue;
 			if (now < t->retry_at) {
 				ike_tun_retry(e, t, t->retry_at);
+				continue;
+			}
+			/* the peer is initiating: initiating too would make a second IKE SA */
+			if (ike_tun_peer_half_open(e, t, now)) {
+				ike_tun_retry(e, t, now + IKE_RESOLVE_WAIT_MS);
 				continue;
 			}
 			t->retry_at = 0;

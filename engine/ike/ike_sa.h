@@ -170,6 +170,10 @@ struct ike_sa {
 		uint32_t msgid;
 		uint8_t *buf;
 		size_t len;
+		/* the request's addresses: a response goes back the way it came (§2.11) */
+		bool addr_set;
+		struct ike_addr local;
+		struct ike_addr remote;
 	} resp;
 
 	struct ike_child *children;
@@ -209,6 +213,8 @@ struct ike_sa {
 	unsigned n_early_del;
 
 	uint64_t created_ms;
+	/* the engine's event count when made, then when established: which came first */
+	uint64_t order;
 	uint64_t last_rx_ms;
 	uint64_t ike_rekey_at;
 	uint64_t ike_expire_at;	 /* deleted then if no rekey replaced it */
@@ -238,6 +244,7 @@ struct ike_engine {
 	struct ike_pfx *pfx[IKE_PFX_BUCKETS];
 	uint32_t pfx_seed; /* random: bucket choice cannot be steered */
 	/* §2.6: the secret changes; the one before is accepted a little longer */
+	uint64_t order;	 /* counts SAs made and established (ike_sa.order) */
 	uint8_t cookie_secret[32];
 	uint8_t cookie_prev[32];
 	bool cookie_prev_valid;
@@ -294,6 +301,14 @@ int ike_half_open_enter(struct ike_sa *sa);
 void ike_half_open_leave(struct ike_sa *sa);
 /* May a stateless reply go to peer now (token buckets)? Counts the refusal. */
 bool ike_reply_allowed(struct ike_engine *e, const struct ike_addr *peer);
+/*
+ * Both ends initiated at once: when sa and another established IKE SA of
+ * its tunnel, started by the other end, carry CHILD_SAs with the same
+ * selectors, the one with the lowest nonce (as for rekeys, §2.8.1) is
+ * deleted. Both ends choose the
+ * same one, whichever sees it first.
+ */
+void ike_sa_settle_crossing(struct ike_sa *sa);
 struct ike_sa *ike_sa_find_half_open(struct ike_engine *e, const uint8_t spi_i[8],
 				     const struct ike_addr *peer);
 struct ike_tunnel *ike_tunnel_find(struct ike_engine *e, const char *name);

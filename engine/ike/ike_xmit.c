@@ -196,6 +196,8 @@ int ike_send_response(struct ike_sa *sa, uint8_t exchange, uint32_t msgid,
 	sa->resp.len = len;
 	if (msgid == sa->msgid_in)
 		sa->msgid_in++;
+	if (sa->resp.addr_set)
+		return ike_send_plain(sa->eng, &sa->resp.local, &sa->resp.remote, buf, len);
 	return ike_send_plain(sa->eng, &sa->local, &sa->remote, buf, len);
 }
 

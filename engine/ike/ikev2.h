@@ -353,6 +353,8 @@ struct ike_tunnel_info {
 	uint64_t rekey_ms;	 /* next IKE rekey, 0: none planned */
 	uint64_t expire_ms;	 /* IKE SA deleted then unless rekeyed, 0: never */
 	unsigned n_ike_sa;	 /* IKE SAs of the tunnel (more when both ends initiated) */
+	unsigned n_ike_up;	 /* of them established (not being deleted) */
+	unsigned n_ike_nego;	 /* of them on their way up, either role */
 	bool initiator;
 	bool nat_local;	 /* we are behind a NAT */
 	bool nat_remote; /* the peer is */

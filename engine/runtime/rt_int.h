@@ -52,7 +52,10 @@ struct rt_tun {
 	bool configured; /* handed to the IKE core */
 	struct ike_peer_conf conf;
 	uint8_t start_mode;
-	uint32_t reqid;	       /* allocated once */
+	uint32_t reqid; /* allocated once */
+	/* the trap policies': no SA ever has it, so traffic that no CHILD_SA
+	 * covers (outside narrowed selectors) waits, never enters a CHILD_SA */
+	uint32_t trap_reqid;
 	char install_err[256]; /* the kernel's words when a CHILD_SA did not go in */
 	/* remote-address entries are tried in order: the one in use, and a
 	 * host name's resolution (again at every reconnect) */

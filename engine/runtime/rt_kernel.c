@@ -357,7 +357,10 @@ int child_policies(struct eng_rt *rt, struct rt_tun *t, const struct ike_child_s
  * with a template and no SA they drop the subnets' traffic rather than let
  * it out in clear, and an outbound packet makes the kernel send an ACQUIRE
  * (what starts an on-demand tunnel).  The CHILD_SAs' policies replace them
- * in place (same selectors), without a gap.
+ * in place (same selectors), without a gap.  Their reqid is the tunnel's
+ * trap reqid, which no SA has: where the peer narrowed the selectors, the
+ * part left to a trap never resolves to the narrower CHILD_SA (outbound it
+ * waits for an SA, inbound the template does not match).
  */
 int traps_install(struct eng_rt *rt, struct rt_tun *t)
 {
@@ -379,7 +382,7 @@ int traps_install(struct eng_rt *rt, struct rt_tun *t)
 			p.proto = c->child_proto == IKE_PROTO_AH ? IPPROTO_AH : IPPROTO_ESP;
 			p.mode = c->mode == IKE_MODE_TRANSPORT ? KERNEL_MODE_TRANSPORT
 							       : KERNEL_MODE_TUNNEL;
-			p.reqid = c->reqid;
+			p.reqid = t->trap_reqid;
 			p.dir = KERNEL_DIR_OUT;
 			p.sel.src = l, p.sel.src_len = c->local_net[i].prefixlen;
 			p.sel.dst = r, p.sel.dst_len = c->remote_net[j].prefixlen;

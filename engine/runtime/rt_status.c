@@ -114,13 +114,19 @@ void rt_ike_stats(const struct eng_rt *rt, struct eng_ike_stats *out)
 	out->refused_too_long = st->drop_too_long;
 	out->replies_rate_limited = st->drop_reply_rate;
 	out->ike_half_open = ike_half_open(rt->ike);
-	out->ike_negotiating = out->ike_half_open;
+	/* every IKE SA there is, two of a tunnel while a crossing settles */
 	for (size_t i = 0; i < rt->n_tun; i++) {
-		if (rt->tun[i]->state == ENG_TUN_UP || rt->tun[i]->state == ENG_TUN_IKE_NO_CHILD)
-			out->ike_active++;
-		else if (rt->tun[i]->state == ENG_TUN_CONNECTING)
-			out->ike_negotiating++;
+		struct ike_tunnel_info info;
+
+		if (!rt->tun[i]->configured ||
+		    ike_tunnel_info(rt->ike, rt->tun[i]->name, &info) != 0)
+			continue;
+		out->ike_active += info.n_ike_up;
+		out->ike_negotiating += info.n_ike_nego;
 	}
+	/* half-open SAs count as negotiating, whether or not a tunnel took them */
+	if (out->ike_negotiating < out->ike_half_open)
+		out->ike_negotiating = out->ike_half_open;
 }
 
 /* ---- clear ----------------------------------------------------------------- */

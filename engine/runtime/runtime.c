@@ -32,7 +32,8 @@ struct rt_tun *tun_find(struct eng_rt *rt, const char *name)
 static struct rt_tun *tun_by_reqid(struct eng_rt *rt, uint32_t reqid)
 {
 	for (size_t i = 0; i < rt->n_tun; i++)
-		if (rt->tun[i]->configured && rt->tun[i]->conf.reqid == reqid)
+		if (rt->tun[i]->configured &&
+		    (rt->tun[i]->conf.reqid == reqid || rt->tun[i]->trap_reqid == reqid))
 			return rt->tun[i];
 	return NULL;
 }
@@ -595,6 +596,8 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 	/* one reqid for the tunnel's life: reconfigurations do not use up the range */
 	if (!t->reqid)
 		t->reqid = kernel_reqid_alloc(rt->k);
+	if (!t->trap_reqid)
+		t->trap_reqid = kernel_reqid_alloc(rt->k);
 	conf.reqid = t->reqid;
 	t->idletime = cfg->sa_idletime;
 	t->start_mode = cfg->start_mode ? cfg->start_mode : ENG_START_AUTO;

@@ -611,7 +611,8 @@ static void test_nat_replay_and_rebind(void **state)
 	fn_run();
 	assert_int_equal(B.n_installed, 2);
 
-	/* replayed from elsewhere: answered from the cache, to a; nothing moves */
+	/* replayed from elsewhere: the cached answer goes where the request came
+	 * from (RFC 7296 2.11), and nothing moves */
 	fn_addr(&attacker, "203.0.113.66", 4500);
 	{
 		uint8_t *copy = malloc(len);
@@ -624,7 +625,7 @@ static void test_nat_replay_and_rebind(void **state)
 	}
 	assert_int_equal(ike_engine_stats(B.e)->resp_from_cache, 1);
 	assert_int_equal(fn.n, 1);
-	assert_true(fn_addr_eq(&fn.q[0].dst, &mapped));
+	assert_true(fn_addr_eq(&fn.q[0].dst, &attacker));
 	fn_run();
 	assert_b_sees_a_at(&mapped);
 	assert_int_equal(B.n_updated, 0);

@@ -954,6 +954,136 @@ static void test_configuration_only_engine(void **state)
 	gsess_close(&g, true);
 }
 
+static bool sel_has(const struct kernel_addr *net, uint8_t len, const uint8_t ip[4])
+{
+	for (unsigned bit = 0; bit < len; bit++) {
+		uint8_t m = (uint8_t)(0x80 >> (bit % 8));
+
+		if ((net->bytes[bit / 8] & m) != (ip[bit / 8] & m))
+			return false;
+	}
+	return true;
+}
+
+/* The installed policy the kernel would pick for a packet (lowest priority value wins). */
+static const struct kernel_policy *policy_for(struct kernel *k, uint8_t dir, const uint8_t src[4],
+					      const uint8_t dst[4])
+{
+	const struct kernel_policy *best = NULL;
+
+	for (size_t i = 0; i < kernel_fake_ncalls(k); i++) {
+		const struct kernel_fake_call *c = kernel_fake_call(k, i);
+		const struct kernel_policy *pol;
+		struct kernel_policy_id id;
+
+		if ((c->op != KF_POLICY_UPDATE && c->op != KF_POLICY_ADD) || c->result != 0)
+			continue;
+		kernel_policy_id_of(&c->pol, &id);
+		pol = kernel_fake_policy_find(k, &id);
+		if (!pol || pol->dir != dir || !sel_has(&pol->sel.src, pol->sel.src_len, src) ||
+		    !sel_has(&pol->sel.dst, pol->sel.dst_len, dst))
+			continue;
+		if (!best || pol->priority < best->priority)
+			best = pol;
+	}
+	return best;
+}
+
+/* Whether an installed SA has this reqid (what a template of it resolves to). */
+static bool sa_with_reqid(struct kernel *k, uint32_t reqid)
+{
+	for (size_t i = 0; i < kernel_fake_ncalls(k); i++) {
+		const struct kernel_fake_call *c = kernel_fake_call(k, i);
+		const struct kernel_sa *sa;
+		struct kernel_sa_id id;
+
+		if ((c->op != KF_SA_ADD && c->op != KF_SA_UPDATE) || c->result != 0)
+			continue;
+		kernel_sa_id_of(&c->sa, &id);
+		sa = kernel_fake_sa_find(k, &id);
+		if (sa && sa->reqid == reqid)
+			return true;
+	}
+	return false;
+}
+
+/* Narrowed by the peer from 10.1.0.0/24 to /25: a packet from the other
+ * half meets the trap, whose reqid no SA has (it waits for an SA that
+ * never comes), neither the CHILD_SA nor a way out in clear. */
+static void test_narrowed_traffic_stays_out(void **state)
+{
+	struct pair *p = *state;
+	struct kernel *ka = eng_test_kernel(p->a.eng);
+	static const uint8_t inside[4] = {10, 1, 0, 5}, outside[4] = {10, 1, 0, 200};
+	static const uint8_t far[4] = {10, 2, 0, 7};
+	const struct kernel_policy *pol;
+	struct eng_tunnel_status a;
+	const struct kernel_sa *sa;
+	uint32_t child_reqid;
+
+	configure(&p->b, "ipsec tunnel T\n"
+			 " local-address 127.0.0.1\n"
+			 " remote-address 127.0.0.1\n"
+			 " authentication pre-share key k-1\n"
+			 " local-subnet 10.2.0.0/24\n"
+			 " remote-subnet 10.1.0.0/25\n"
+			 " start-mode responder-only");
+	configure(&p->a, side_a);
+	wait_up(p, "T");
+	a = status(&p->a, "T");
+	assert_int_equal(a.child[0].local_ts.len, 25);
+	sa = find_sa(&p->a, a.child[0].spi_in);
+	assert_non_null(sa);
+	child_reqid = sa->reqid;
+	assert_true(sa_with_reqid(ka, child_reqid));
+
+	/* inside the narrowed selectors: the CHILD_SA, both ways */
+	pol = policy_for(ka, KERNEL_DIR_OUT, inside, far);
+	assert_non_null(pol);
+	assert_int_equal(pol->action, KERNEL_POLICY_IPSEC);
+	assert_int_equal(pol->reqid, child_reqid);
+	pol = policy_for(ka, KERNEL_DIR_IN, far, inside);
+	assert_non_null(pol);
+	assert_int_equal(pol->reqid, child_reqid);
+
+	/* outside: a template (never clear) that resolves to no SA, both ways */
+	pol = policy_for(ka, KERNEL_DIR_OUT, outside, far);
+	assert_non_null(pol);
+	assert_int_equal(pol->action, KERNEL_POLICY_IPSEC);
+	assert_int_not_equal(pol->reqid, child_reqid);
+	assert_true(kernel_reqid_owned(ka, pol->reqid));
+	assert_false(sa_with_reqid(ka, pol->reqid));
+	pol = policy_for(ka, KERNEL_DIR_IN, far, outside);
+	assert_non_null(pol);
+	assert_int_not_equal(pol->reqid, child_reqid);
+	assert_false(sa_with_reqid(ka, pol->reqid));
+	pol = policy_for(ka, KERNEL_DIR_FWD, far, outside);
+	assert_non_null(pol);
+	assert_int_not_equal(pol->reqid, child_reqid);
+
+	/* one IKE SA on each side, as the stats count them */
+	{
+		struct eng_ike_stats st;
+
+		assert_int_equal(eng_ike_stats(p->a.es, &st), 0);
+		assert_int_equal(st.ike_active, 1);
+		assert_int_equal(st.ike_negotiating, 0);
+		assert_int_equal(eng_ike_stats(p->b.es, &st), 0);
+		assert_int_equal(st.ike_active, 1);
+	}
+
+	/* its ACQUIRE is the tunnel's, which is up already: nothing changes */
+	{
+		struct kernel_event ev = {.kind = KERNEL_EV_ACQUIRE};
+
+		ev.reqid = policy_for(ka, KERNEL_DIR_OUT, outside, far)->reqid;
+		assert_int_equal(kernel_fake_inject(ka, &ev), 0);
+		pump(p, 300);
+		assert_int_equal(status(&p->a, "T").state, ENG_TUN_UP);
+		assert_int_equal(status(&p->a, "T").child[0].spi_in, a.child[0].spi_in);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -981,6 +1111,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_long_id, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ten_groups, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_natt_ports, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_narrowed_traffic_stays_out, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 

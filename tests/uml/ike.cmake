@@ -54,6 +54,14 @@ ikesh_uml_test(ike_sw_rekey_ikesh scenarios/ike_strongswan.sh TIMEOUT 200
 # charon killed and started again: DPD, then `dpd action restart`
 ikesh_uml_test(ike_sw_dpd scenarios/ike_strongswan.sh TIMEOUT 120
   ENV ${IKE_ENV} SCENARIO_MODE=dpd)
+# two ikesh tunnels to one charon (two connections, then one with two
+# children): one cleared and back while the other keeps passing traffic
+ikesh_uml_test(ike_sw_two_tunnels scenarios/ike_sw_two_tunnels.sh TIMEOUT 120
+  ENV ${IKE_ENV} SCENARIO_SW_CONNS=2)
+ikesh_uml_test(ike_sw_two_children scenarios/ike_sw_two_tunnels.sh TIMEOUT 120
+  ENV ${IKE_ENV} SCENARIO_SW_CONNS=1)
+# charon reauthenticating break-before-make every ~20 s for two minutes
+ikesh_uml_test(ike_sw_reauth scenarios/ike_sw_reauth.sh TIMEOUT 240 ENV ${IKE_ENV})
 
 # ikesh against ikesh: up, ping, counters on both sides, and the reasons
 # each side shows for a mismatch
