@@ -13,34 +13,36 @@
 /* ---- Keyword tables --------------------------------------------------- */
 
 const struct kwdef kw_encr[] = {
-	{"aes128", "AES-CBC with a 128-bit key", ENG_ENCR_AES128},
-	{"aes192", "AES-CBC with a 192-bit key", ENG_ENCR_AES192},
-	{"aes256", "AES-CBC with a 256-bit key", ENG_ENCR_AES256},
-	{"aes128-gcm", "AES-GCM with a 128-bit key (AEAD)", ENG_ENCR_AES128_GCM},
-	{"aes256-gcm", "AES-GCM with a 256-bit key (AEAD)", ENG_ENCR_AES256_GCM},
-	{"chacha20-poly1305", "ChaCha20-Poly1305 (AEAD)", ENG_ENCR_CHACHA20_POLY1305},
-	{"3des", "Triple DES (legacy)", ENG_ENCR_3DES},
-	{"des", "DES (insecure, legacy)", ENG_ENCR_DES},
-	{"null", "No encryption (integrity only)", ENG_ENCR_NULL},
-	{NULL, NULL, 0},
+    {"aes128", "AES-CBC with a 128-bit key", ENG_ENCR_AES128},
+    {"aes192", "AES-CBC with a 192-bit key", ENG_ENCR_AES192},
+    {"aes256", "AES-CBC with a 256-bit key", ENG_ENCR_AES256},
+    {"aes128-gcm", "AES-GCM with a 128-bit key (AEAD)", ENG_ENCR_AES128_GCM},
+    {"aes256-gcm", "AES-GCM with a 256-bit key (AEAD)", ENG_ENCR_AES256_GCM},
+    {"chacha20-poly1305", "ChaCha20-Poly1305 (AEAD)", ENG_ENCR_CHACHA20_POLY1305},
+    {"3des", "Triple DES (legacy)", ENG_ENCR_3DES},
+    {"des", "DES (insecure, legacy)", ENG_ENCR_DES},
+    {"null", "No encryption (integrity only)", ENG_ENCR_NULL},
+    {NULL, NULL, 0},
 };
 
 const struct kwdef kw_hash[] = {
-	{"md5", "MD5 (legacy)", ENG_HASH_MD5},
-	{"sha1", "SHA-1", ENG_HASH_SHA1},
-	{"sha256", "SHA-256", ENG_HASH_SHA256},
-	{"sha384", "SHA-384", ENG_HASH_SHA384},
-	{"sha512", "SHA-512", ENG_HASH_SHA512},
-	{NULL, NULL, 0},
+    {"md5", "MD5 (legacy)", ENG_HASH_MD5},  {"sha1", "SHA-1", ENG_HASH_SHA1},
+    {"sha256", "SHA-256", ENG_HASH_SHA256}, {"sha384", "SHA-384", ENG_HASH_SHA384},
+    {"sha512", "SHA-512", ENG_HASH_SHA512}, {NULL, NULL, 0},
 };
 
 static const struct kwdef kw_group[] = {
-	{"1", "768-bit MODP (insecure)", 1},    {"2", "1024-bit MODP", 2},
-	{"5", "1536-bit MODP", 5},		{"14", "2048-bit MODP", 14},
-	{"15", "3072-bit MODP", 15},		{"16", "4096-bit MODP", 16},
-	{"19", "256-bit random ECP", 19},	{"20", "384-bit random ECP", 20},
-	{"21", "521-bit random ECP", 21},	{"31", "Curve25519", 31},
-	{NULL, NULL, 0},
+    {"1", "768-bit MODP (insecure)", 1},
+    {"2", "1024-bit MODP", 2},
+    {"5", "1536-bit MODP", 5},
+    {"14", "2048-bit MODP", 14},
+    {"15", "3072-bit MODP", 15},
+    {"16", "4096-bit MODP", 16},
+    {"19", "256-bit random ECP", 19},
+    {"20", "384-bit random ECP", 20},
+    {"21", "521-bit random ECP", 21},
+    {"31", "Curve25519", 31},
+    {NULL, NULL, 0},
 };
 
 void add_kws(struct cli_optarg *o, const struct kwdef *k, unsigned long mask)

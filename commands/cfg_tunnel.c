@@ -32,33 +32,33 @@ static unsigned long num(const char *v)
 }
 
 static const struct kwdef kw_negmode[] = {
-	{"main", "Main mode", ENG_NEG_MAIN},
-	{"aggressive", "Aggressive mode (identities in clear)", ENG_NEG_AGGRESSIVE},
-	{NULL, NULL, 0},
+    {"main", "Main mode", ENG_NEG_MAIN},
+    {"aggressive", "Aggressive mode (identities in clear)", ENG_NEG_AGGRESSIVE},
+    {NULL, NULL, 0},
 };
 static const struct kwdef kw_dpd[] = {
-	{"restart", "Re-establish the tunnel", ENG_DPD_RESTART},
-	{"clear", "Close the tunnel", ENG_DPD_CLEAR},
-	{"hold", "Keep the policies and re-establish on traffic", ENG_DPD_HOLD},
-	{NULL, NULL, 0},
+    {"restart", "Re-establish the tunnel", ENG_DPD_RESTART},
+    {"clear", "Close the tunnel", ENG_DPD_CLEAR},
+    {"hold", "Keep the policies and re-establish on traffic", ENG_DPD_HOLD},
+    {NULL, NULL, 0},
 };
 static const struct kwdef kw_start[] = {
-	{"auto", "Initiate at commit and keep up", ENG_START_AUTO},
-	{"on-demand", "Initiate when traffic needs the tunnel", ENG_START_ON_DEMAND},
-	{"responder-only", "Never initiate", ENG_START_RESPONDER},
-	{NULL, NULL, 0},
+    {"auto", "Initiate at commit and keep up", ENG_START_AUTO},
+    {"on-demand", "Initiate when traffic needs the tunnel", ENG_START_ON_DEMAND},
+    {"responder-only", "Never initiate", ENG_START_RESPONDER},
+    {NULL, NULL, 0},
 };
 static const struct kwdef kw_natt[] = {
-	{"auto", "Encapsulate in UDP when a NAT is detected", ENG_NATT_AUTO},
-	{"force", "Always encapsulate in UDP", ENG_NATT_FORCE},
-	{"disable", "Never encapsulate in UDP", ENG_NATT_DISABLE},
-	{NULL, NULL, 0},
+    {"auto", "Encapsulate in UDP when a NAT is detected", ENG_NATT_AUTO},
+    {"force", "Always encapsulate in UDP", ENG_NATT_FORCE},
+    {"disable", "Never encapsulate in UDP", ENG_NATT_DISABLE},
+    {NULL, NULL, 0},
 };
 static const struct kwdef kw_sendcert[] = {
-	{"always", "Always send the certificate", ENG_SENDCERT_ALWAYS},
-	{"on-request", "Send it when the peer asks", ENG_SENDCERT_ON_REQUEST},
-	{"never", "Never send it", ENG_SENDCERT_NEVER},
-	{NULL, NULL, 0},
+    {"always", "Always send the certificate", ENG_SENDCERT_ALWAYS},
+    {"on-request", "Send it when the peer asks", ENG_SENDCERT_ON_REQUEST},
+    {"never", "Never send it", ENG_SENDCERT_NEVER},
+    {NULL, NULL, 0},
 };
 static const struct kwdef kw_version[] = {
     {"1", "IKEv1", 1},
@@ -68,13 +68,13 @@ static const struct kwdef kw_version[] = {
 
 /* Identity kinds, shared by local-id and remote-id. */
 static const struct kwdef kw_idkind[] = {
-	{"any", "Any identity the peer proves", ENG_ID_ANY},
-	{"address", "An IP address", ENG_ID_ADDRESS},
-	{"fqdn", "A fully qualified domain name", ENG_ID_FQDN},
-	{"user-fqdn", "An e-mail style user@domain", ENG_ID_USER_FQDN},
-	{"dn", "An X.509 distinguished name", ENG_ID_DN},
-	{"key-id", "An opaque key identifier", ENG_ID_KEY_ID},
-	{NULL, NULL, 0},
+    {"any", "Any identity the peer proves", ENG_ID_ANY},
+    {"address", "An IP address", ENG_ID_ADDRESS},
+    {"fqdn", "A fully qualified domain name", ENG_ID_FQDN},
+    {"user-fqdn", "An e-mail style user@domain", ENG_ID_USER_FQDN},
+    {"dn", "An X.509 distinguished name", ENG_ID_DN},
+    {"key-id", "An opaque key identifier", ENG_ID_KEY_ID},
+    {NULL, NULL, 0},
 };
 
 static int endpoint_set(struct eng_endpoint *ep, const char *v)
@@ -119,7 +119,8 @@ static int remote_address(struct cmd_sess *cs, struct eng_tunnel *t, const struc
 		if (!a->negate)
 			return 0; /* already there */
 		free(t->remote[i].name);
-		memmove(&t->remote[i], &t->remote[i + 1], (t->n_remote - i - 1) * sizeof(t->remote[0]));
+		memmove(&t->remote[i], &t->remote[i + 1],
+			(t->n_remote - i - 1) * sizeof(t->remote[0]));
 		t->n_remote--;
 		return 0;
 	}

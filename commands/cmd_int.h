@@ -28,9 +28,9 @@ enum cmd_mode {
 };
 
 struct cmd_mode_info {
-	const char *tag;     /* prompt: "(config-ikev2-policy)" */
+	const char *tag; /* prompt: "(config-ikev2-policy)" */
 	enum cmd_mode parent;
-	enum eng_kind kind;  /* the object a sub-mode edits */
+	enum eng_kind kind; /* the object a sub-mode edits */
 };
 const struct cmd_mode_info *cmd_mode_info(enum cmd_mode m);
 
@@ -77,7 +77,7 @@ struct cmd_sess {
 	char key[ENG_NAME_MAX]; /* the object a sub-mode edits */
 	struct output_filter *filters;
 	bool out_stopped;
-	bool script;	/* lines come from a script: commit at the end */
+	bool script; /* lines come from a script: commit at the end */
 	const char *load_origin;
 	struct eng_diag *load_diag;
 };
@@ -88,16 +88,14 @@ struct cli_command *cmd_node(struct cli_def *cli, struct cli_command *parent, co
 			     int mode, bool admin, const char *help);
 struct cli_command *cmd_leaf(struct cli_def *cli, struct cli_command *parent, const char *word,
 			     int mode, bool admin, const char *help, cmd_handler fn);
-struct cli_optarg *cmd_argpos(struct cli_command *c, const char *name, unsigned flags,
-			      const char *help,
-			      int (*validator)(struct cli_def *, const char *, const char *),
-			      int (*complete)(struct cli_def *, const char *, const char *,
-					      struct cli_comphelp *));
-struct cli_optarg *cmd_argnamed(struct cli_command *c, const char *name, unsigned flags,
-				const char *help,
-				int (*validator)(struct cli_def *, const char *, const char *),
-				int (*complete)(struct cli_def *, const char *, const char *,
-						struct cli_comphelp *));
+struct cli_optarg *
+cmd_argpos(struct cli_command *c, const char *name, unsigned flags, const char *help,
+	   int (*validator)(struct cli_def *, const char *, const char *),
+	   int (*complete)(struct cli_def *, const char *, const char *, struct cli_comphelp *));
+struct cli_optarg *
+cmd_argnamed(struct cli_command *c, const char *name, unsigned flags, const char *help,
+	     int (*validator)(struct cli_def *, const char *, const char *),
+	     int (*complete)(struct cli_def *, const char *, const char *, struct cli_comphelp *));
 struct cli_optarg *cmd_argflag(struct cli_command *c, const char *name, const char *help);
 cmd_handler cmd_handler_of(const struct cli_command *c);
 /* Marker callbacks of the `no` and `do` words (never called). */
@@ -107,8 +105,8 @@ int cmd_marker_do(struct cli_def *cli, const char *command, char *argv[], int ar
 void cmd_kw(struct cli_optarg *o, const char *keyword, const char *help);
 /* The keyword `word` abbreviates (exact wins); NULL when none or several
  * (*count tells which). */
-const char *cmd_kw_match(const struct cli_optarg *o, const char *word, int *count,
-			 char *buf, size_t len);
+const char *cmd_kw_match(const struct cli_optarg *o, const char *word, int *count, char *buf,
+			 size_t len);
 
 /* The tree: each file registers its commands. */
 void cmds_exec_register(struct cli_def *cli);
@@ -188,7 +186,8 @@ int comp_tunnel_names(struct cli_def *cli, const char *name, const char *word,
 		      struct cli_comphelp *ch);
 
 /* A libcli validator may leave a precise reason here for the error line. */
-void cmd_val_reason(struct cli_def *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cmd_val_reason(struct cli_def *cli, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Output filters (filters.c). */
 int filters_push(struct cmd_sess *cs, const char *kind, const char *pattern, char *err,

@@ -49,8 +49,8 @@ enum cmd_status {
 
 struct cmd_result {
 	enum cmd_status status;
-	int column;	/* CMD_INVALID: 0-based column of the first bad word */
-	char msg[512];	/* the one-line message for syntax errors, "% ..." */
+	int column;    /* CMD_INVALID: 0-based column of the first bad word */
+	char msg[512]; /* the one-line message for syntax errors, "% ..." */
 };
 
 struct cmd_sess;
@@ -83,7 +83,7 @@ char *cmd_mask_secrets(struct cmd_sess *cs, const char *line);
 
 /* Mode queries and the keys that change mode. */
 bool cmd_in_config(const struct cmd_sess *cs);
-void cmd_end(struct cmd_sess *cs);	/* Ctrl-Z and `end`: back to EXEC */
+void cmd_end(struct cmd_sess *cs); /* Ctrl-Z and `end`: back to EXEC */
 
 /* Script support: begin a candidate for the script's config lines, and
  * commit it at the end (all or nothing). */

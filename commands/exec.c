@@ -12,12 +12,12 @@
 #include "resolve.h"
 
 static const struct cmd_mode_info modes[MODE_COUNT] = {
-	[MODE_EXEC_] = {"", MODE_EXEC_, ENG_OBJ_GLOBAL},
-	[MODE_CONFIG_] = {"(config)", MODE_EXEC_, ENG_OBJ_GLOBAL},
-	[MODE_IKEV2] = {"(config-ikev2-policy)", MODE_CONFIG_, ENG_OBJ_IKEV2},
-	[MODE_IKEV1] = {"(config-ikev1-policy)", MODE_CONFIG_, ENG_OBJ_IKEV1},
-	[MODE_IPSECP] = {"(config-ipsec-policy)", MODE_CONFIG_, ENG_OBJ_IPSEC},
-	[MODE_TUNNEL] = {"(config-ipsec-tunnel)", MODE_CONFIG_, ENG_OBJ_TUNNEL},
+    [MODE_EXEC_] = {"", MODE_EXEC_, ENG_OBJ_GLOBAL},
+    [MODE_CONFIG_] = {"(config)", MODE_EXEC_, ENG_OBJ_GLOBAL},
+    [MODE_IKEV2] = {"(config-ikev2-policy)", MODE_CONFIG_, ENG_OBJ_IKEV2},
+    [MODE_IKEV1] = {"(config-ikev1-policy)", MODE_CONFIG_, ENG_OBJ_IKEV1},
+    [MODE_IPSECP] = {"(config-ipsec-policy)", MODE_CONFIG_, ENG_OBJ_IPSEC},
+    [MODE_TUNNEL] = {"(config-ipsec-tunnel)", MODE_CONFIG_, ENG_OBJ_TUNNEL},
 };
 
 const struct cmd_mode_info *cmd_mode_info(enum cmd_mode m)
@@ -253,7 +253,8 @@ static void resolve_in_modes(struct cmd_sess *cs, struct words *w, int to, bool 
 			for (c = cs->cli->commands; c; c = c->next)
 				if (c->mode == MODE_EXEC && strcmp(c->command, "show") == 0)
 					break;
-			if (!c || to == 0 || strncasecmp("show", w->w[0].text, strlen(w->w[0].text)))
+			if (!c || to == 0 ||
+			    strncasecmp("show", w->w[0].text, strlen(w->w[0].text)))
 				return;
 			if (w->w[0].text[0] == '\0')
 				return;
@@ -269,8 +270,8 @@ static void resolve_in_modes(struct cmd_sess *cs, struct words *w, int to, bool 
 	}
 }
 
-static void result_set(struct cmd_result *res, enum cmd_status st, int column, const char *fmt,
-		       ...) __attribute__((format(printf, 4, 5)));
+static void result_set(struct cmd_result *res, enum cmd_status st, int column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static void result_set(struct cmd_result *res, enum cmd_status st, int column, const char *fmt, ...)
 {
@@ -326,7 +327,8 @@ static bool setup_filters(struct cmd_sess *cs, struct words *w, int p, struct cm
 		if (!kind) {
 			if (amb)
 				result_set(res, CMD_AMBIGUOUS, w->w[p + 1].start,
-					   "%% Ambiguous command: \"%.*s\"", w->w[p + 1].end, w->line);
+					   "%% Ambiguous command: \"%.*s\"", w->w[p + 1].end,
+					   w->line);
 			else
 				result_set(res, CMD_INVALID, w->w[p + 1].start,
 					   "%% Invalid input detected at '^' marker.");
@@ -393,7 +395,8 @@ void cmd_exec(struct cmd_sess *cs, const char *line, struct cmd_result *res)
 		return;
 	}
 	if (main_end == 0) {
-		result_set(res, CMD_INVALID, w.w[0].start, "%% Invalid input detected at '^' marker.");
+		result_set(res, CMD_INVALID, w.w[0].start,
+			   "%% Invalid input detected at '^' marker.");
 		words_free(&w);
 		return;
 	}
@@ -466,8 +469,7 @@ struct cands {
 	struct cand *v;
 };
 
-static void cands_add(struct cands *c, const char *word, size_t wlen, const char *help,
-		      size_t hlen)
+static void cands_add(struct cands *c, const char *word, size_t wlen, const char *help, size_t hlen)
 {
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 32;
@@ -528,7 +530,8 @@ static void cands_from_opt(struct cmd_sess *cs, struct cands *c, const struct cl
 			size_t kwlen = tab_ ? (size_t)(tab_ - kw) : strlen(kw);
 			if (kwlen >= plen && strncasecmp(kw, prefix, plen) == 0)
 				cands_add(c, kw, kwlen, tab_ ? tab_ + 1 : "",
-					  tab_ ? (end ? (size_t)(end - tab_ - 1) : strlen(tab_ + 1)) : 0);
+					  tab_ ? (end ? (size_t)(end - tab_ - 1) : strlen(tab_ + 1))
+					       : 0);
 			p = end;
 		}
 		return;
@@ -589,7 +592,8 @@ static void collect(struct cmd_sess *cs, const struct resolved *r, const char *p
 				continue;
 			const char *h = o->help ? o->help : "";
 			const char *vt = strchr(h, '\v');
-			cands_add(c, o->name, strlen(o->name), h, vt ? (size_t)(vt - h) : strlen(h));
+			cands_add(c, o->name, strlen(o->name), h,
+				  vt ? (size_t)(vt - h) : strlen(h));
 		}
 	}
 	if (!tab && !prefix[0] && r->can_run)
@@ -601,11 +605,9 @@ static void help_filters(struct cmd_sess *cs, const char *prefix, bool partial)
 	static const struct {
 		const char *name, *help;
 	} f[] = {
-		{"begin", "Begin with the line that matches"},
-		{"count", "Count number of lines"},
-		{"exclude", "Exclude lines that match"},
-		{"include", "Include lines that match"},
-		{"section", "Filter a section of output"},
+	    {"begin", "Begin with the line that matches"}, {"count", "Count number of lines"},
+	    {"exclude", "Exclude lines that match"},	   {"include", "Include lines that match"},
+	    {"section", "Filter a section of output"},
 	};
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		if (strncasecmp(f[i].name, prefix, strlen(prefix)) != 0)
@@ -793,7 +795,8 @@ char *cmd_mask_secrets(struct cmd_sess *cs, const char *line)
 	if (r.status == RES_OK && r.cmd) {
 		for (int i = 0; i < r.args.n; i++) {
 			for (struct cli_optarg *o = r.cmd->optargs; o; o = o->next)
-				if (strcmp(o->name, r.args.a[i].name) == 0 && (o->flags & ARG_SECRET))
+				if (strcmp(o->name, r.args.a[i].name) == 0 &&
+				    (o->flags & ARG_SECRET))
 					mask[r.args.a[i].word] = true;
 		}
 	} else {

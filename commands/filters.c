@@ -15,7 +15,7 @@ enum filter_kind { F_INCLUDE, F_EXCLUDE, F_BEGIN, F_SECTION, F_COUNT };
 struct output_filter {
 	enum filter_kind kind;
 	regex_t re;
-	bool begun;		/* begin: the first match was seen */
+	bool begun; /* begin: the first match was seen */
 	unsigned long count;
 	/* section: the current block (header + indented lines) */
 	char **block;
@@ -49,7 +49,8 @@ int filters_push(struct cmd_sess *cs, const char *kind, const char *pattern, cha
 		if (rc) {
 			char msg[128];
 			regerror(rc, &f->re, msg, sizeof(msg));
-			snprintf(err, errlen, "Invalid regular expression \"%s\": %s", pattern, msg);
+			snprintf(err, errlen, "Invalid regular expression \"%s\": %s", pattern,
+				 msg);
 			free(f);
 			return -EINVAL;
 		}

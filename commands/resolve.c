@@ -98,8 +98,8 @@ int words_split(const char *line, struct words *w)
 	}
 	eng_wipe(buf, linelen + 1); /* a typed key among the words */
 	free(buf);
-	w->trailing_space = linelen == 0 || isspace((unsigned char)line[linelen - 1]) ||
-			    line[linelen - 1] == '|';
+	w->trailing_space =
+	    linelen == 0 || isspace((unsigned char)line[linelen - 1]) || line[linelen - 1] == '|';
 	return rc;
 }
 
@@ -302,7 +302,8 @@ static void parse_args(struct cmd_sess *cs, struct words *w, int i, int to, int 
 			set_error(r, RES_AMBIGUOUS, i);
 			return;
 		}
-		if (n == 1 && (!pos || strcasecmp(o->name, word) == 0 || !value_ok(cs, pos, word, r))) {
+		if (n == 1 &&
+		    (!pos || strcasecmp(o->name, word) == 0 || !value_ok(cs, pos, word, r))) {
 			used |= 1UL << opt_index(c, o);
 			if (o->flags & CLI_CMD_OPTIONAL_FLAG) {
 				r->args.cur_word = i;
@@ -464,7 +465,8 @@ void resolve_words(struct cmd_sess *cs, struct words *w, int from, int to, enum 
 	r->next = i;
 	if (full < to) {
 		/* the last word is being typed: it is a command word here */
-		r->can_run = runnable(r->cmd, r->args.negate) && (!r->cmd->optargs || r->args.negate);
+		r->can_run =
+		    runnable(r->cmd, r->args.negate) && (!r->cmd->optargs || r->args.negate);
 		if (r->cmd && r->cmd->optargs) {
 			r->in_args = true;
 			struct cli_optarg *pos = r->cmd->optargs;

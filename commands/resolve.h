@@ -9,10 +9,10 @@
 #define WORDS_MAX 128
 
 struct word {
-	char *text;  /* unquoted, unescaped */
-	int start;   /* column of the first character in the line */
-	int end;     /* column after the last character */
-	bool pipe;   /* the `|` separator */
+	char *text; /* unquoted, unescaped */
+	int start;  /* column of the first character in the line */
+	int end;    /* column after the last character */
+	bool pipe;  /* the `|` separator */
 };
 
 struct words {
@@ -29,26 +29,26 @@ void words_free(struct words *w);
 
 enum res_status {
 	RES_OK = 0,
-	RES_INVALID,	/* bad word at .bad */
-	RES_AMBIGUOUS,	/* ambiguous word at .bad */
+	RES_INVALID,   /* bad word at .bad */
+	RES_AMBIGUOUS, /* ambiguous word at .bad */
 	RES_INCOMPLETE,
 	RES_EMPTY,
 };
 
 struct resolved {
 	enum res_status status;
-	int bad;		      /* word index of the error */
-	char reason[200];	      /* why a value was refused, if known */
-	struct cli_command *cmd;      /* the command reached */
-	enum cmd_mode mode;	      /* the mode it was found in */
+	int bad;		 /* word index of the error */
+	char reason[200];	 /* why a value was refused, if known */
+	struct cli_command *cmd; /* the command reached */
+	enum cmd_mode mode;	 /* the mode it was found in */
 	struct cmd_args args;
-	int next;		      /* first word after the command's words */
+	int next; /* first word after the command's words */
 	/* For help and completion: where the line's last word stands. */
-	struct cli_command *level;    /* children list being matched, or NULL */
-	bool in_args;		      /* matching the command's arguments */
+	struct cli_command *level;     /* children list being matched, or NULL */
+	bool in_args;		       /* matching the command's arguments */
 	struct cli_optarg *want_value; /* a named arg's value is expected */
-	unsigned long args_used;      /* named arguments already given */
-	bool can_run;		      /* <cr> would run the command */
+	unsigned long args_used;       /* named arguments already given */
+	bool can_run;		       /* <cr> would run the command */
 };
 
 /*

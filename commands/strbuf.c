@@ -60,7 +60,7 @@ void sb_addf(struct strbuf *b, const char *fmt, ...)
  * otherwise change it. */
 void sb_addword(struct strbuf *b, const char *w)
 {
-	if (*w && !strpbrk(w, " \t\"'\\|!#") ) {
+	if (*w && !strpbrk(w, " \t\"'\\|!#")) {
 		sb_adds(b, w);
 		return;
 	}

@@ -47,30 +47,27 @@ cmd_handler cmd_handler_of(const struct cli_command *c)
 	return (cmd_handler)(void (*)(void))c->callback;
 }
 
-static struct cli_optarg *add_opt(struct cli_command *c, const char *name, int flags,
-				  const char *help,
-				  int (*validator)(struct cli_def *, const char *, const char *),
-				  int (*complete)(struct cli_def *, const char *, const char *,
-						  struct cli_comphelp *))
+static struct cli_optarg *
+add_opt(struct cli_command *c, const char *name, int flags, const char *help,
+	int (*validator)(struct cli_def *, const char *, const char *),
+	int (*complete)(struct cli_def *, const char *, const char *, struct cli_comphelp *))
 {
 	return cli_register_optarg(c, name, flags, c->privilege, c->mode, help, complete, validator,
 				   NULL);
 }
 
-struct cli_optarg *cmd_argpos(struct cli_command *c, const char *name, unsigned flags,
-			      const char *help,
-			      int (*validator)(struct cli_def *, const char *, const char *),
-			      int (*complete)(struct cli_def *, const char *, const char *,
-					      struct cli_comphelp *))
+struct cli_optarg *
+cmd_argpos(struct cli_command *c, const char *name, unsigned flags, const char *help,
+	   int (*validator)(struct cli_def *, const char *, const char *),
+	   int (*complete)(struct cli_def *, const char *, const char *, struct cli_comphelp *))
 {
 	return add_opt(c, name, CLI_CMD_ARGUMENT | (int)flags, help, validator, complete);
 }
 
-struct cli_optarg *cmd_argnamed(struct cli_command *c, const char *name, unsigned flags,
-				const char *help,
-				int (*validator)(struct cli_def *, const char *, const char *),
-				int (*complete)(struct cli_def *, const char *, const char *,
-						struct cli_comphelp *))
+struct cli_optarg *
+cmd_argnamed(struct cli_command *c, const char *name, unsigned flags, const char *help,
+	     int (*validator)(struct cli_def *, const char *, const char *),
+	     int (*complete)(struct cli_def *, const char *, const char *, struct cli_comphelp *))
 {
 	return add_opt(c, name, CLI_CMD_OPTIONAL_ARGUMENT | (int)flags, help, validator, complete);
 }

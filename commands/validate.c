@@ -114,10 +114,13 @@ int val_prefix(struct cli_def *cli, const char *name, const char *value)
 
 	if (eng_prefix_parse(value, &p) < 0) {
 		if (!strchr(value, '/'))
-			cmd_val_reason(cli, "%s is not a prefix (A.B.C.D/LEN or X:X::X/LEN)", value);
+			cmd_val_reason(cli, "%s is not a prefix (A.B.C.D/LEN or X:X::X/LEN)",
+				       value);
 		else
-			cmd_val_reason(cli, "%s is not a valid prefix: bad address, length, or "
-					    "host bits set", value);
+			cmd_val_reason(cli,
+				       "%s is not a valid prefix: bad address, length, or "
+				       "host bits set",
+				       value);
 		return CLI_ERROR;
 	}
 	return CLI_OK;

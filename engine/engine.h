@@ -23,17 +23,17 @@
 #include <stdint.h>
 #include <time.h>
 
-#define ENG_NAME_MAX	  64  /* tunnel and ipsec-policy names, with the NUL */
-#define ENG_HOSTNAME_MAX  64  /* with the NUL */
-#define ENG_IFNAME_MAX	  16  /* IFNAMSIZ */
-#define ENG_LIST_MAX	  12  /* algorithm and group lists */
-#define ENG_REMOTES_MAX	  8   /* remote-address entries per tunnel */
-#define ENG_SUBNETS_MAX	  4   /* local-subnet / remote-subnet entries */
-#define ENG_DESC_MAX	  240 /* description length, without the NUL */
-#define ENG_SECRET_MAX	  256 /* pre-shared key / password length */
-#define ENG_ID_MAX	  255 /* local-id / remote-id value length */
-#define ENG_DNSNAME_MAX	  253 /* remote-address host name length (RFC 1035) */
-#define ENG_ROLLBACK_MAX  49  /* rollback 0..49 */
+#define ENG_NAME_MAX	 64  /* tunnel and ipsec-policy names, with the NUL */
+#define ENG_HOSTNAME_MAX 64  /* with the NUL */
+#define ENG_IFNAME_MAX	 16  /* IFNAMSIZ */
+#define ENG_LIST_MAX	 12  /* algorithm and group lists */
+#define ENG_REMOTES_MAX	 8   /* remote-address entries per tunnel */
+#define ENG_SUBNETS_MAX	 4   /* local-subnet / remote-subnet entries */
+#define ENG_DESC_MAX	 240 /* description length, without the NUL */
+#define ENG_SECRET_MAX	 256 /* pre-shared key / password length */
+#define ENG_ID_MAX	 255 /* local-id / remote-id value length */
+#define ENG_DNSNAME_MAX	 253 /* remote-address host name length (RFC 1035) */
+#define ENG_ROLLBACK_MAX 49  /* rollback 0..49 */
 
 /* ---- Algorithm vocabulary ------------------------------------------ */
 
@@ -518,11 +518,11 @@ enum eng_kernel { ENG_KERNEL_XFRM = 0, ENG_KERNEL_FAKE };
 
 struct eng_runtime_opts {
 	enum eng_kernel kernel;
-	uint16_t ike_port;  /* 0 = 500 */
-	uint16_t natt_port; /* 0 = 4500 */
-	uint16_t peer_port; /* port of peers, 0 = 500 (tests run two engines) */
-	uint16_t peer_natt_port; /* NAT-T port of peers, 0 = 4500 */
-	struct eng_addr bind; /* family 0 = every address */
+	uint16_t ike_port;	   /* 0 = 500 */
+	uint16_t natt_port;	   /* 0 = 4500 */
+	uint16_t peer_port;	   /* port of peers, 0 = 500 (tests run two engines) */
+	uint16_t peer_natt_port;   /* NAT-T port of peers, 0 = 4500 */
+	struct eng_addr bind;	   /* family 0 = every address */
 	uint32_t retransmit_ms;	   /* first retransmission, 0 = the IKE default (4 s) */
 	unsigned retransmit_tries; /* 0 = the IKE default (5) */
 };
@@ -599,7 +599,7 @@ struct eng_ike_stats {
 	uint64_t no_proposal_sent, ts_unacceptable_sent, invalid_syntax_sent, other_error_sent;
 	uint64_t ike_established, ike_rekeyed, child_installed, child_rekeyed;
 	unsigned ike_active, ike_negotiating; /* negotiating includes the half-open SAs */
-	unsigned ike_half_open;               /* answered as responder, no IKE_AUTH yet */
+	unsigned ike_half_open;		      /* answered as responder, no IKE_AUTH yet */
 	/* requests that echoed a COOKIE; refused by each limit on unauthenticated peers */
 	uint64_t cookies_accepted, refused_per_peer, refused_per_prefix, refused_half_open_max;
 	uint64_t refused_too_long, replies_rate_limited, half_open_evicted;

@@ -51,7 +51,8 @@ static void tomb_add(struct eng_local *eng, const struct eng_node *n, const char
 	t->gen = eng->gen + 1;
 }
 
-static const struct eng_tomb *tomb_find(const struct eng_local *eng, enum eng_kind kind, const char *key)
+static const struct eng_tomb *tomb_find(const struct eng_local *eng, enum eng_kind kind,
+					const char *key)
 {
 	for (size_t i = eng->n_tombs; i-- > 0;)
 		if (eng->tombs[i].kind == kind && strcmp(eng->tombs[i].key, key) == 0)
@@ -60,7 +61,8 @@ static const struct eng_tomb *tomb_find(const struct eng_local *eng, enum eng_ki
 }
 
 /* Record who changed what: stamp new versions, remember removals. */
-static void stamp(struct eng_local *eng, struct eng_cfg *next, uint32_t id, const char *user, time_t when)
+static void stamp(struct eng_local *eng, struct eng_cfg *next, uint32_t id, const char *user,
+		  time_t when)
 {
 	const struct eng_cfg *prev = eng->running;
 
@@ -92,7 +94,7 @@ static void stamp(struct eng_local *eng, struct eng_cfg *next, uint32_t id, cons
  * after every file is in place.
  */
 int apply(struct eng_local *eng, struct eng_cfg *next, const char *user, const char *comment,
-		 unsigned confirm_minutes, uint32_t *id_out)
+	  unsigned confirm_minutes, uint32_t *id_out)
 {
 	char header[512], c_user[ENG_USER_MAX], c_comment[128], hname[16], dir[4096];
 	char hfile[4096];
@@ -154,8 +156,8 @@ int apply(struct eng_local *eng, struct eng_cfg *next, const char *user, const c
 		goto undo_hist;
 	}
 	if (!confirm_minutes && eng->confirm_pending) {
-		eng_logf(&eng->pub.log, ENG_LOG_NOTICE, "commit %" PRIu32 " confirmed by commit %" PRIu32,
-			 eng->confirm_id, h.id);
+		eng_logf(&eng->pub.log, ENG_LOG_NOTICE,
+			 "commit %" PRIu32 " confirmed by commit %" PRIu32, eng->confirm_id, h.id);
 		confirm_clear(eng);
 	}
 	stamp(eng, next, h.id, c_user, when);
@@ -343,7 +345,7 @@ int local_config_changes(struct eng_lsess *sess, char **out)
 /* ---- Commit ----------------------------------------------------------- */
 
 int local_commit(struct eng_lsess *sess, const struct eng_commit_req *req, struct eng_diag *diag,
-	       uint32_t *id)
+		 uint32_t *id)
 {
 	struct eng_local *eng;
 	struct eng_cfg *m = NULL, *fresh;
@@ -388,15 +390,17 @@ int local_commit(struct eng_lsess *sess, const struct eng_commit_req *req, struc
 	if (cfg_equal(m, eng->running)) {
 		/* nothing to record; a plain commit still confirms */
 		if (eng->confirm_pending && !req->confirm_minutes) {
-			eng_logf(&eng->pub.log, ENG_LOG_NOTICE, "commit %" PRIu32 " confirmed by %s",
-				 eng->confirm_id, sess->pub.user);
+			eng_logf(&eng->pub.log, ENG_LOG_NOTICE,
+				 "commit %" PRIu32 " confirmed by %s", eng->confirm_id,
+				 sess->pub.user);
 			confirm_clear(eng);
 		}
 		goto rebase;
 	}
 	rc = apply(eng, m, sess->pub.user, req->comment, req->confirm_minutes, id);
 	if (rc) {
-		eng_logf(&eng->pub.log, ENG_LOG_ERR, "commit by %s failed: %s", sess->pub.user, strerror(-rc));
+		eng_logf(&eng->pub.log, ENG_LOG_ERR, "commit by %s failed: %s", sess->pub.user,
+			 strerror(-rc));
 		goto done;
 	}
 	if (req->confirm_minutes)
@@ -405,7 +409,8 @@ int local_commit(struct eng_lsess *sess, const struct eng_commit_req *req, struc
 			 eng->last_id, sess->pub.user, req->confirm_minutes,
 			 req->confirm_minutes == 1 ? "" : "s");
 	else
-		eng_logf(&eng->pub.log, ENG_LOG_NOTICE, "commit %" PRIu32 " by %s", eng->last_id, sess->pub.user);
+		eng_logf(&eng->pub.log, ENG_LOG_NOTICE, "commit %" PRIu32 " by %s", eng->last_id,
+			 sess->pub.user);
 rebase:
 	/* the session stays in configuration mode on the new running */
 	fresh = cfg_clone(eng->running);

@@ -78,8 +78,8 @@ struct eng_local {
 	struct eng_tomb *tombs;
 	size_t n_tombs;
 	unsigned n_sess;
-	struct eng_rt *rt;  /* the IKE runtime, NULL: configuration only */
-	char rt_error[256]; /* why the runtime could not start, "" if not asked */
+	struct eng_rt *rt;	    /* the IKE runtime, NULL: configuration only */
+	char rt_error[256];	    /* why the runtime could not start, "" if not asked */
 	struct eng_lsess *sessions; /* every open session, newest first */
 	struct eng_lsess *excl;	    /* holds `configure exclusive`, or NULL */
 	int lock_fd;		    /* state_dir/lock, held while open */

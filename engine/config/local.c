@@ -36,8 +36,7 @@ static int runtime_open(struct eng_local *eng, struct eng_diag *diag)
 }
 
 /* One tunnel with its policies resolved, as the runtime is handed it. */
-static void rt_tunnel_of(const struct eng_cfg *c, const struct eng_tunnel *t,
-			 struct rt_tunnel *out)
+static void rt_tunnel_of(const struct eng_cfg *c, const struct eng_tunnel *t, struct rt_tunnel *out)
 {
 	const struct eng_node *n;
 
@@ -276,8 +275,9 @@ int eng_local_open(const struct eng_opts *opts, struct eng **out, struct eng_dia
 	} else if (eng->confirm_pending && eng_now_ms() >= eng->confirm_deadline_ms) {
 		revert_confirmed(eng);
 	} else if (eng->confirm_pending) {
-		eng_logf(&eng->pub.log, ENG_LOG_NOTICE, "commit %" PRIu32 " awaits confirmation (%ld s left)",
-			 eng->confirm_id, local_confirm_pending(eng));
+		eng_logf(&eng->pub.log, ENG_LOG_NOTICE,
+			 "commit %" PRIu32 " awaits confirmation (%ld s left)", eng->confirm_id,
+			 local_confirm_pending(eng));
 	}
 	/* the configuration is in place: now the tunnels it describes */
 	/* Without IKE the engine still edits and saves configuration;
@@ -331,8 +331,7 @@ static size_t op_poll_fds(const struct eng *e, int *fds, size_t max)
 	return L(e)->rt ? rt_poll_fds(L(e)->rt, fds, max) : 0;
 }
 
-static int op_sess_open(struct eng *e, const char *user, enum eng_role role,
-			struct eng_sess **out)
+static int op_sess_open(struct eng *e, const char *user, enum eng_role role, struct eng_sess **out)
 {
 	struct eng_lsess *s;
 	int rc = local_sess_open(L(e), user, role, &s);

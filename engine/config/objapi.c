@@ -36,7 +36,7 @@ static void mask_secret(char **s)
 }
 
 int local_obj_get(struct eng_lsess *sess, enum eng_db db, enum eng_kind kind, const char *key,
-		void *out)
+		  void *out)
 {
 	const struct eng_cfg *c;
 	struct eng_node *n;
@@ -69,7 +69,8 @@ int local_obj_get(struct eng_lsess *sess, enum eng_db db, enum eng_kind kind, co
 	return 0;
 }
 
-int local_obj_put(struct eng_lsess *sess, enum eng_kind kind, const void *obj, struct eng_diag *diag)
+int local_obj_put(struct eng_lsess *sess, enum eng_kind kind, const void *obj,
+		  struct eng_diag *diag)
 {
 	struct eng_node *n;
 	int rc;
@@ -178,7 +179,7 @@ int local_config_text(struct eng_lsess *sess, enum eng_db db, unsigned flags, ch
 }
 
 int local_obj_text(struct eng_lsess *sess, enum eng_db db, enum eng_kind kind, const char *key,
-		 unsigned flags, char **out)
+		   unsigned flags, char **out)
 {
 	bool secrets = (flags & ENG_TEXT_SECRETS) && sess && sess->pub.role == ENG_ROLE_ADMIN;
 	const struct eng_cfg *c;

@@ -34,8 +34,8 @@ static void excl_release(struct eng_lsess *sess)
 	if (sess->eng->excl != sess)
 		return;
 	sess->eng->excl = NULL;
-	eng_logf(&sess->eng->pub.log, ENG_LOG_NOTICE, "configuration unlocked (%s left configure exclusive)",
-		 sess->pub.user);
+	eng_logf(&sess->eng->pub.log, ENG_LOG_NOTICE,
+		 "configuration unlocked (%s left configure exclusive)", sess->pub.user);
 }
 
 int local_cand_begin_exclusive(struct eng_lsess *sess)
@@ -52,8 +52,8 @@ int local_cand_begin_exclusive(struct eng_lsess *sess)
 	if (rc)
 		return rc;
 	sess->eng->excl = sess;
-	eng_logf(&sess->eng->pub.log, ENG_LOG_NOTICE, "configuration locked by %s (configure exclusive)",
-		 sess->pub.user);
+	eng_logf(&sess->eng->pub.log, ENG_LOG_NOTICE,
+		 "configuration locked by %s (configure exclusive)", sess->pub.user);
 	return 0;
 }
 

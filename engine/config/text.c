@@ -196,7 +196,8 @@ oom:
 	lines_free(&b);
 }
 
-int cfg_diff(struct eng_local *eng, const struct eng_cfg *from, const struct eng_cfg *to, char **out)
+int cfg_diff(struct eng_local *eng, const struct eng_cfg *from, const struct eng_cfg *to,
+	     char **out)
 {
 	struct ebuf b = {0};
 

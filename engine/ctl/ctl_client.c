@@ -420,7 +420,8 @@ static int ctl_simple(struct eng_sess *sess, uint16_t op)
 	return rc;
 }
 
-static int ctl_obj_get(struct eng_sess *s, enum eng_db db, enum eng_kind kind, const char *key, void *out)
+static int ctl_obj_get(struct eng_sess *s, enum eng_db db, enum eng_kind kind, const char *key,
+		       void *out)
 {
 	struct ebuf req = {0};
 	struct rbuf rep;
@@ -446,7 +447,8 @@ static int ctl_obj_get(struct eng_sess *s, enum eng_db db, enum eng_kind kind, c
 	return rc;
 }
 
-static int ctl_obj_put(struct eng_sess *s, enum eng_kind kind, const void *obj, struct eng_diag *diag)
+static int ctl_obj_put(struct eng_sess *s, enum eng_kind kind, const void *obj,
+		       struct eng_diag *diag)
 {
 	struct ebuf req = {0};
 	struct rbuf rep;
@@ -554,7 +556,7 @@ static int ctl_config_text(struct eng_sess *s, enum eng_db db, unsigned flags, c
 }
 
 static int ctl_obj_text(struct eng_sess *s, enum eng_db db, enum eng_kind kind, const char *key,
-		 unsigned flags, char **out)
+			unsigned flags, char **out)
 {
 	struct ebuf req = {0};
 	int rc;
@@ -590,7 +592,7 @@ static int ctl_log_text(struct eng *eng, char **out)
 }
 
 static int ctl_commit(struct eng_sess *s, const struct eng_commit_req *req, struct eng_diag *diag,
-	       uint32_t *id)
+		      uint32_t *id)
 {
 	struct ebuf q = {0};
 	struct rbuf rep;
@@ -687,8 +689,8 @@ static int ctl_commit_list(struct eng_sess *s, struct eng_commit_info **out, siz
 	if (err)
 		return err;
 	if (rc == 0)
-		rc = rb_records(&rep, sizeof(**out), ENG_ROLLBACK_MAX + 1, rd_commit_info, (void **)out,
-				n);
+		rc = rb_records(&rep, sizeof(**out), ENG_ROLLBACK_MAX + 1, rd_commit_info,
+				(void **)out, n);
 	free(buf);
 	return rc;
 }
@@ -714,8 +716,8 @@ static int ctl_diag_call(struct eng_sess *s, uint16_t op, uint32_t arg, struct e
 }
 
 static int ctl_tunnel_effective(struct eng_sess *s, enum eng_db db, const char *name,
-			 struct eng_tunnel *out, struct eng_ikev2_policy *ike2,
-			 struct eng_ikev1_policy *ike1, struct eng_ipsec_policy *ipsec)
+				struct eng_tunnel *out, struct eng_ikev2_policy *ike2,
+				struct eng_ikev1_policy *ike1, struct eng_ipsec_policy *ipsec)
 {
 	struct eng_ikev2_policy i2;
 	struct eng_ikev1_policy i1;
@@ -766,7 +768,7 @@ static void ctl_hostname(struct eng *eng, char buf[ENG_HOSTNAME_MAX])
 }
 
 static int ctl_tunnel_status(struct eng_sess *s, const char *name, struct eng_tunnel_status **out,
-		      size_t *n)
+			     size_t *n)
 {
 	struct ebuf req = {0};
 	struct rbuf rep;

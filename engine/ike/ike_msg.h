@@ -91,8 +91,8 @@ int ike_msg_sk_span(const struct ike_msg *m, const uint8_t *buf, size_t *aadlen,
  * proposal and as many proposals as fit in 64 KiB; all of them are read
  * and checked, the first IKE_MAX_PROPOSALS proposals are kept, and of each
  * the transforms the caller's filter keeps, up to IKE_MAX_TRANSFORMS (see
- * ike_parse_sa_filter()); our own offers always fit (ike_proposal.c). Real peers stay far below: strongSwan's default
- * IKE proposal has 38 transforms, of which 22 are of use here.
+ * ike_parse_sa_filter()); our own offers always fit (ike_proposal.c). Real peers stay far below:
+ * strongSwan's default IKE proposal has 38 transforms, of which 22 are of use here.
  */
 #define IKE_MAX_PROPOSALS  32
 #define IKE_MAX_TRANSFORMS 64

@@ -244,7 +244,7 @@ struct ike_engine {
 	struct ike_pfx *pfx[IKE_PFX_BUCKETS];
 	uint32_t pfx_seed; /* random: bucket choice cannot be steered */
 	/* §2.6: the secret changes; the one before is accepted a little longer */
-	uint64_t order;	 /* counts SAs made and established (ike_sa.order) */
+	uint64_t order; /* counts SAs made and established (ike_sa.order) */
 	uint8_t cookie_secret[32];
 	uint8_t cookie_prev[32];
 	bool cookie_prev_valid;

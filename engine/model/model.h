@@ -45,7 +45,6 @@ union eng_any {
 	struct eng_tunnel tunnel;
 };
 
-
 size_t eng_kind_size(enum eng_kind kind);
 const char *eng_kind_label(enum eng_kind kind);
 int eng_key_parse(enum eng_kind kind, const char *key, uint32_t *num);

@@ -68,8 +68,7 @@ void eng_base_init(struct eng *eng, const struct eng_ops *ops, const struct eng_
 	eng->log.arg = opts->log_arg;
 }
 
-void eng_sess_base_init(struct eng_sess *s, struct eng *eng, const char *user,
-			enum eng_role role)
+void eng_sess_base_init(struct eng_sess *s, struct eng *eng, const char *user, enum eng_role role)
 {
 	s->eng = eng;
 	s->role = role;
@@ -79,4 +78,3 @@ void eng_sess_base_init(struct eng_sess *s, struct eng *eng, const char *user,
 		if ((unsigned char)*p <= ' ' || *p == 0x7f)
 			*p = '_';
 }
-

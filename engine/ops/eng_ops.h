@@ -111,8 +111,8 @@ struct eng_ops {
 	int (*keys)(struct eng_sess *sess, enum eng_db db, enum eng_kind kind,
 		    struct eng_keys *out);
 	int (*config_text)(struct eng_sess *sess, enum eng_db db, unsigned flags, char **out);
-	int (*obj_text)(struct eng_sess *sess, enum eng_db db, enum eng_kind kind,
-			const char *key, unsigned flags, char **out);
+	int (*obj_text)(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const char *key,
+			unsigned flags, char **out);
 	int (*config_changes)(struct eng_sess *sess, char **out);
 
 	int (*commit)(struct eng_sess *sess, const struct eng_commit_req *req,
@@ -153,7 +153,6 @@ int eng_remote_open(const struct eng_opts *opts, struct eng **out);
 /* Fills the front's part of a new engine. */
 void eng_base_init(struct eng *eng, const struct eng_ops *ops, const struct eng_opts *opts);
 /* Fills the front's part of a new session (the user made one printable word). */
-void eng_sess_base_init(struct eng_sess *s, struct eng *eng, const char *user,
-			enum eng_role role);
+void eng_sess_base_init(struct eng_sess *s, struct eng *eng, const char *user, enum eng_role role);
 
 #endif /* IKESH_ENG_OPS_H */

@@ -27,10 +27,10 @@ static char *generate(unsigned n, size_t *lines)
 	char *b = malloc(cap);
 
 	*lines = 0;
-#define ADD(...)                                                          \
-	do {                                                              \
-		len += (size_t)snprintf(b + len, cap - len, __VA_ARGS__); \
-		(*lines)++;                                               \
+#define ADD(...)                                                                                   \
+	do {                                                                                       \
+		len += (size_t)snprintf(b + len, cap - len, __VA_ARGS__);                          \
+		(*lines)++;                                                                        \
 	} while (0)
 	ADD("configure terminal\n");
 	ADD("crypto ikev2 policy 1\n");

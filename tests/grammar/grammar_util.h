@@ -17,11 +17,11 @@ struct gsess {
 	struct eng_sess *es;
 	struct cmd_sess *cs;
 	struct cmd_term term;
-	char *out;   /* captured output lines, '\n' terminated */
+	char *out; /* captured output lines, '\n' terminated */
 	size_t out_len;
-	char *err;   /* captured error lines */
+	char *err; /* captured error lines */
 	size_t err_len;
-	char *log;   /* the engine's log and debug messages, "LEVEL msg" lines */
+	char *log; /* the engine's log and debug messages, "LEVEL msg" lines */
 	size_t log_len;
 	struct eng_diag open_diag;
 };

@@ -39,11 +39,11 @@ static const char *prompt(struct gsess *g)
 	return cmd_prompt(g->cs, buf, sizeof(buf));
 }
 
-#define RUN_OK(g, line)                                                                    \
-	do {                                                                               \
-		struct cmd_result r_;                                                      \
-		if (gs_run(g, line, &r_) != CMD_OK)                                        \
-			fail_msg("`%s` failed: %s / %s", line, r_.msg, g->err ? g->err : ""); \
+#define RUN_OK(g, line)                                                                            \
+	do {                                                                                       \
+		struct cmd_result r_;                                                              \
+		if (gs_run(g, line, &r_) != CMD_OK)                                                \
+			fail_msg("`%s` failed: %s / %s", line, r_.msg, g->err ? g->err : "");      \
 	} while (0)
 
 static void test_abbreviations(void **state)
@@ -148,57 +148,57 @@ static void test_modes(void **state)
 
 /* Every setting, the canonical text it produces, and back to nothing. */
 static const char *const full_config =
-	"hostname gw-1\n"
-	"!\n"
-	"crypto ikev1 policy 3\n"
-	" encryption 3des\n"
-	" hash sha1\n"
-	" group 2\n"
-	" authentication rsa-sig\n"
-	" lifetime 3600\n"
-	"!\n"
-	"crypto ikev2 policy 10\n"
-	" encryption aes256 aes128\n"
-	" integrity sha512 sha256\n"
-	" prf sha512\n"
-	" group 21 20 19\n"
-	" lifetime 7200\n"
-	"!\n"
-	"crypto ipsec policy AH\n"
-	" protocol ah\n"
-	" integrity sha256\n"
-	" mode transport\n"
-	" pfs group 14\n"
-	" lifetime seconds 600\n"
-	" lifetime kilobytes 102400\n"
-	"!\n"
-	"ipsec tunnel ALL\n"
-	" description every setting, once\n"
-	" shutdown\n"
-	" ike-policy 10\n"
-	" ipsec-policy AH\n"
-	" local-address interface eth0\n"
-	" remote-address 192.0.2.7\n"
-	" remote-address peer.example.com\n"
-	" authentication pre-share key \"a b#c\"\n"
-	" local-id user-fqdn ops@example.com\n"
-	" remote-id dn \"CN=peer, O=Example\"\n"
-	" local-subnet 10.0.0.0/16\n"
-	" local-subnet 10.1.0.0/16\n"
-	" remote-subnet 10.9.0.0/24\n"
-	" dpd interval 10 timeout 40 action hold\n"
-	" pfs group 31\n"
-	" sa-lifetime 900 kilobytes 5000\n"
-	" sa-idletime 300\n"
-	" start-mode on-demand\n"
-	" no rekey\n"
-	" nat-traversal disable\n"
-	" mobike\n"
-	" split-connection\n"
-	" send-cert always\n"
-	" icmp-detect server 10.9.0.1 source 10.0.0.1 interval 5 timeout 2 retries 3\n"
-	" xfrm-interface ipsec0 if-id 7\n"
-	"!\n";
+    "hostname gw-1\n"
+    "!\n"
+    "crypto ikev1 policy 3\n"
+    " encryption 3des\n"
+    " hash sha1\n"
+    " group 2\n"
+    " authentication rsa-sig\n"
+    " lifetime 3600\n"
+    "!\n"
+    "crypto ikev2 policy 10\n"
+    " encryption aes256 aes128\n"
+    " integrity sha512 sha256\n"
+    " prf sha512\n"
+    " group 21 20 19\n"
+    " lifetime 7200\n"
+    "!\n"
+    "crypto ipsec policy AH\n"
+    " protocol ah\n"
+    " integrity sha256\n"
+    " mode transport\n"
+    " pfs group 14\n"
+    " lifetime seconds 600\n"
+    " lifetime kilobytes 102400\n"
+    "!\n"
+    "ipsec tunnel ALL\n"
+    " description every setting, once\n"
+    " shutdown\n"
+    " ike-policy 10\n"
+    " ipsec-policy AH\n"
+    " local-address interface eth0\n"
+    " remote-address 192.0.2.7\n"
+    " remote-address peer.example.com\n"
+    " authentication pre-share key \"a b#c\"\n"
+    " local-id user-fqdn ops@example.com\n"
+    " remote-id dn \"CN=peer, O=Example\"\n"
+    " local-subnet 10.0.0.0/16\n"
+    " local-subnet 10.1.0.0/16\n"
+    " remote-subnet 10.9.0.0/24\n"
+    " dpd interval 10 timeout 40 action hold\n"
+    " pfs group 31\n"
+    " sa-lifetime 900 kilobytes 5000\n"
+    " sa-idletime 300\n"
+    " start-mode on-demand\n"
+    " no rekey\n"
+    " nat-traversal disable\n"
+    " mobike\n"
+    " split-connection\n"
+    " send-cert always\n"
+    " icmp-detect server 10.9.0.1 source 10.0.0.1 interval 5 timeout 2 retries 3\n"
+    " xfrm-interface ipsec0 if-id 7\n"
+    "!\n";
 
 static char *running(struct gsess *g, bool secrets)
 {
@@ -234,20 +234,20 @@ static void test_no_forms(void **state)
 {
 	struct gsess *g = *state;
 	static const char *const nos =
-		"crypto ikev1 policy 3\n no encryption\n no hash\n no group\n"
-		" no authentication\n no lifetime\n"
-		"crypto ikev2 policy 10\n no encryption\n no integrity\n no prf\n no group\n"
-		" no lifetime\n"
-		"crypto ipsec policy AH\n no protocol\n no integrity\n no mode\n no pfs\n"
-		" no lifetime\n"
-		"ipsec tunnel ALL\n no description\n no shutdown\n no ike-policy\n"
-		" no ipsec-policy\n no local-address\n no remote-address 192.0.2.7\n"
-		" no remote-address\n no authentication\n no local-id\n no remote-id\n"
-		" no local-subnet 10.1.0.0/16\n no local-subnet\n no remote-subnet\n"
-		" no dpd\n no pfs\n no sa-lifetime\n no sa-idletime\n no start-mode\n rekey\n"
-		" no nat-traversal\n no mobike\n no split-connection\n no send-cert\n"
-		" no icmp-detect\n no xfrm-interface\n"
-		"no hostname\n";
+	    "crypto ikev1 policy 3\n no encryption\n no hash\n no group\n"
+	    " no authentication\n no lifetime\n"
+	    "crypto ikev2 policy 10\n no encryption\n no integrity\n no prf\n no group\n"
+	    " no lifetime\n"
+	    "crypto ipsec policy AH\n no protocol\n no integrity\n no mode\n no pfs\n"
+	    " no lifetime\n"
+	    "ipsec tunnel ALL\n no description\n no shutdown\n no ike-policy\n"
+	    " no ipsec-policy\n no local-address\n no remote-address 192.0.2.7\n"
+	    " no remote-address\n no authentication\n no local-id\n no remote-id\n"
+	    " no local-subnet 10.1.0.0/16\n no local-subnet\n no remote-subnet\n"
+	    " no dpd\n no pfs\n no sa-lifetime\n no sa-idletime\n no start-mode\n rekey\n"
+	    " no nat-traversal\n no mobike\n no split-connection\n no send-cert\n"
+	    " no icmp-detect\n no xfrm-interface\n"
+	    "no hostname\n";
 	char *text;
 
 	RUN_OK(g, "configure terminal");
@@ -469,19 +469,19 @@ static void test_rollback_and_history(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_abbreviations, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ambiguous, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invalid_caret, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_incomplete, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_setting, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_forms, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_commit_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mask_secrets, setup, teardown),
-		cmocka_unit_test(test_operator),
-		cmocka_unit_test_setup_teardown(test_help_and_completion, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rollback_and_history, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_abbreviations, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ambiguous, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_invalid_caret, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_incomplete, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_every_setting, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_forms, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_commit_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_mask_secrets, setup, teardown),
+	    cmocka_unit_test(test_operator),
+	    cmocka_unit_test_setup_teardown(test_help_and_completion, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rollback_and_history, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

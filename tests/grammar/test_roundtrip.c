@@ -48,9 +48,9 @@ static void open_with_startup(struct gsess *g, const char *text)
 static void assert_same_objects(struct gsess *a, struct gsess *b)
 {
 	static const size_t size[ENG_OBJ_KINDS] = {
-		sizeof(struct eng_global), sizeof(struct eng_ikev1_policy),
-		sizeof(struct eng_ikev2_policy), sizeof(struct eng_ipsec_policy),
-		sizeof(struct eng_tunnel)};
+	    sizeof(struct eng_global), sizeof(struct eng_ikev1_policy),
+	    sizeof(struct eng_ikev2_policy), sizeof(struct eng_ipsec_policy),
+	    sizeof(struct eng_tunnel)};
 
 	for (int kind = ENG_OBJ_IKEV1; kind < ENG_OBJ_KINDS; kind++) {
 		struct eng_keys ka = {0}, kb = {0};
@@ -185,7 +185,8 @@ static char *random_config(unsigned seed)
 		if (rnd(2))
 			add_list(b, cap, "group", groups, 10);
 		if (rnd(2))
-			snprintf(b + strlen(b), cap - strlen(b), " lifetime %u\n", 120 + rnd(86281));
+			snprintf(b + strlen(b), cap - strlen(b), " lifetime %u\n",
+				 120 + rnd(86281));
 	}
 	snprintf(b + strlen(b), cap - strlen(b), "crypto ikev1 policy 100\n encryption aes128\n");
 	for (unsigned i = 0; i < n_ip; i++) {
@@ -220,7 +221,8 @@ static char *random_config(unsigned seed)
 		if (rnd(5) == 0)
 			snprintf(b + strlen(b), cap - strlen(b), " shutdown\n");
 		if (v1)
-			snprintf(b + strlen(b), cap - strlen(b), " ike-version 1\n ike-policy 100\n");
+			snprintf(b + strlen(b), cap - strlen(b),
+				 " ike-version 1\n ike-policy 100\n");
 		else if (rnd(2))
 			snprintf(b + strlen(b), cap - strlen(b), " ike-policy %u\n", 1 + rnd(n_v2));
 		if (rnd(2))
@@ -253,8 +255,8 @@ static char *random_config(unsigned seed)
 			snprintf(b + strlen(b), cap - strlen(b), " local-id fqdn a%u.example\n",
 				 rnd(9));
 		if (rnd(2))
-			snprintf(b + strlen(b), cap - strlen(b), " remote-id user-fqdn u%u@x.example\n",
-				 rnd(9));
+			snprintf(b + strlen(b), cap - strlen(b),
+				 " remote-id user-fqdn u%u@x.example\n", rnd(9));
 		unsigned ns = rnd(5);
 		if (v1 && ns > 1)
 			ns = 1; /* IKEv1 negotiates one subnet per side */
@@ -273,8 +275,8 @@ static char *random_config(unsigned seed)
 		if (rnd(2))
 			snprintf(b + strlen(b), cap - strlen(b), " pfs group %s\n", PICK(groups));
 		if (rnd(2))
-			snprintf(b + strlen(b), cap - strlen(b), " sa-lifetime %u%s\n", 120 + rnd(999),
-				 rnd(2) ? " kilobytes 4000" : "");
+			snprintf(b + strlen(b), cap - strlen(b), " sa-lifetime %u%s\n",
+				 120 + rnd(999), rnd(2) ? " kilobytes 4000" : "");
 		if (rnd(3) == 0)
 			snprintf(b + strlen(b), cap - strlen(b), " sa-idletime %u\n", 1 + rnd(999));
 		if (rnd(3) == 0)
@@ -292,8 +294,8 @@ static char *random_config(unsigned seed)
 				 "timeout 3 retries 2\n",
 				 i);
 		if (rnd(3) == 0)
-			snprintf(b + strlen(b), cap - strlen(b), " xfrm-interface xfrm%u if-id %u\n",
-				 i, 100 + i);
+			snprintf(b + strlen(b), cap - strlen(b),
+				 " xfrm-interface xfrm%u if-id %u\n", i, 100 + i);
 	}
 	return b;
 }
@@ -328,8 +330,8 @@ static void test_random(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_examples),
-		cmocka_unit_test(test_random),
+	    cmocka_unit_test(test_examples),
+	    cmocka_unit_test(test_random),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
