@@ -128,8 +128,8 @@ static int remote_address(struct cmd_sess *cs, struct eng_tunnel *t, const struc
 		cmd_err(cs, "%% remote-address %s is not configured", v);
 		return -1;
 	}
-	if (t->n_remote >= ENG_REMOTES_MAX) {
-		cmd_err(cs, "%% a tunnel has at most %d remote addresses", ENG_REMOTES_MAX);
+	if (t->n_remote >= ENG_PEER_ADDRS_MAX) {
+		cmd_err(cs, "%% a tunnel has at most %d remote addresses", ENG_PEER_ADDRS_MAX);
 		return -1;
 	}
 	return endpoint_set(&t->remote[t->n_remote++], v);

@@ -23,17 +23,17 @@
 #include <stdint.h>
 #include <time.h>
 
-#define ENG_NAME_MAX	 64  /* tunnel and ipsec-policy names, with the NUL */
-#define ENG_HOSTNAME_MAX 64  /* with the NUL */
-#define ENG_IFNAME_MAX	 16  /* IFNAMSIZ */
-#define ENG_LIST_MAX	 12  /* algorithm and group lists */
-#define ENG_REMOTES_MAX	 8   /* remote-address entries per tunnel */
-#define ENG_SUBNETS_MAX	 4   /* local-subnet / remote-subnet entries */
-#define ENG_DESC_MAX	 240 /* description length, without the NUL */
-#define ENG_SECRET_MAX	 256 /* pre-shared key / password length */
-#define ENG_ID_MAX	 255 /* local-id / remote-id value length */
-#define ENG_DNSNAME_MAX	 253 /* remote-address host name length (RFC 1035) */
-#define ENG_ROLLBACK_MAX 49  /* rollback 0..49 */
+#define ENG_NAME_MAX	   64  /* tunnel and ipsec-policy names, with the NUL */
+#define ENG_HOSTNAME_MAX   64  /* with the NUL */
+#define ENG_IFNAME_MAX	   16  /* IFNAMSIZ */
+#define ENG_LIST_MAX	   12  /* algorithm and group lists */
+#define ENG_PEER_ADDRS_MAX 8   /* remote-address entries per tunnel */
+#define ENG_SUBNETS_MAX	   4   /* local-subnet / remote-subnet entries */
+#define ENG_DESC_MAX	   240 /* description length, without the NUL */
+#define ENG_SECRET_MAX	   256 /* pre-shared key / password length */
+#define ENG_ID_MAX	   255 /* local-id / remote-id value length */
+#define ENG_DNSNAME_MAX	   253 /* remote-address host name length (RFC 1035) */
+#define ENG_ROLLBACK_MAX   49  /* rollback 0..49 */
 
 /* ---- Algorithm vocabulary ------------------------------------------ */
 
@@ -192,9 +192,9 @@ struct eng_tunnel {
 	char ipsec_policy[ENG_NAME_MAX]; /* "" = none */
 	struct eng_endpoint local;	 /* NONE, ADDR or IFACE */
 	uint8_t n_remote;
-	struct eng_endpoint remote[ENG_REMOTES_MAX]; /* ADDR, HOST or ANY; tried in order */
-	uint8_t auth;				     /* enum eng_auth */
-	char *psk;				     /* secret */
+	struct eng_endpoint remote[ENG_PEER_ADDRS_MAX]; /* ADDR, HOST or ANY; tried in order */
+	uint8_t auth;					/* enum eng_auth */
+	char *psk;					/* secret */
 	char *trustpoint;
 	struct eng_ident local_id, remote_id;
 	uint8_t n_local_subnet, n_remote_subnet;

@@ -91,7 +91,7 @@ static size_t tunnel_strings(struct eng_tunnel *t, char ***v)
 	/* keep in step with the check in wb_obj: remote names at 2.. */
 	v[n++] = &t->description;
 	v[n++] = &t->local.name;
-	for (size_t i = 0; i < ENG_REMOTES_MAX; i++)
+	for (size_t i = 0; i < ENG_PEER_ADDRS_MAX; i++)
 		v[n++] = &t->remote[i].name;
 	v[n++] = &t->psk;
 	v[n++] = &t->trustpoint;
@@ -102,7 +102,7 @@ static size_t tunnel_strings(struct eng_tunnel *t, char ***v)
 	return n;
 }
 
-#define TUNNEL_STRINGS (ENG_REMOTES_MAX + 8)
+#define TUNNEL_STRINGS (ENG_PEER_ADDRS_MAX + 8)
 
 void wb_obj(struct ebuf *b, enum eng_kind kind, const void *obj)
 {
@@ -123,7 +123,7 @@ void wb_obj(struct ebuf *b, enum eng_kind kind, const void *obj)
 	n = tunnel_strings((struct eng_tunnel *)obj, v);
 	for (size_t i = 0; i < n; i++) {
 		/* names past n_remote are stale pointers, not the object's */
-		bool unused = i >= 2 && i < 2 + ENG_REMOTES_MAX &&
+		bool unused = i >= 2 && i < 2 + ENG_PEER_ADDRS_MAX &&
 			      i - 2 >= ((const struct eng_tunnel *)obj)->n_remote;
 
 		wb_str(b, unused ? NULL : *v[i]);
@@ -272,7 +272,7 @@ static int rb_tunnel(struct rbuf *r, struct eng_tunnel *t)
 	if (!fixed_str_ok(t->name, sizeof(t->name)) ||
 	    !fixed_str_ok(t->ipsec_policy, sizeof(t->ipsec_policy)) ||
 	    !fixed_str_ok(t->xfrm_if.name, sizeof(t->xfrm_if.name)) ||
-	    t->n_remote > ENG_REMOTES_MAX || t->n_local_subnet > ENG_SUBNETS_MAX ||
+	    t->n_remote > ENG_PEER_ADDRS_MAX || t->n_local_subnet > ENG_SUBNETS_MAX ||
 	    t->n_remote_subnet > ENG_SUBNETS_MAX) {
 		r->bad = true;
 		return -EBADMSG;
@@ -284,7 +284,7 @@ static int rb_tunnel(struct rbuf *r, struct eng_tunnel *t)
 			goto fail;
 	}
 	/* eng_obj_clear frees the names of the entries in use only */
-	for (size_t i = t->n_remote; i < ENG_REMOTES_MAX; i++)
+	for (size_t i = t->n_remote; i < ENG_PEER_ADDRS_MAX; i++)
 		if (t->remote[i].name)
 			goto fail;
 	return 0;

@@ -132,12 +132,12 @@ static size_t tunnel_fields(struct eng_tunnel *t, char **f[])
 	f[k++] = &t->xauth_user;
 	f[k++] = &t->xauth_password;
 	/* entries past n_remote are not the object's: their pointers are stale */
-	for (size_t i = 0; i < t->n_remote && i < ENG_REMOTES_MAX; i++)
+	for (size_t i = 0; i < t->n_remote && i < ENG_PEER_ADDRS_MAX; i++)
 		f[k++] = &t->remote[i].name;
 	return k;
 }
 
-#define TUNNEL_STRINGS (8 + ENG_REMOTES_MAX)
+#define TUNNEL_STRINGS (8 + ENG_PEER_ADDRS_MAX)
 
 void eng_obj_clear(enum eng_kind kind, void *obj)
 {
@@ -171,7 +171,7 @@ int eng_obj_copy(enum eng_kind kind, void *dst, const void *src)
 
 		struct eng_tunnel *t = dst;
 
-		for (size_t i = t->n_remote; i < ENG_REMOTES_MAX; i++)
+		for (size_t i = t->n_remote; i < ENG_PEER_ADDRS_MAX; i++)
 			t->remote[i].name = NULL;
 		for (size_t i = 0; i < n; i++) {
 			if (*f[i] && !oom) {
@@ -227,7 +227,7 @@ static bool tunnel_eq(const struct eng_tunnel *a, const struct eng_tunnel *b)
 	    a->ike_policy != b->ike_policy ||
 	    strncmp(a->ipsec_policy, b->ipsec_policy, ENG_NAME_MAX) || !ep_eq(&a->local, &b->local))
 		return false;
-	if (a->n_remote != b->n_remote || a->n_remote > ENG_REMOTES_MAX)
+	if (a->n_remote != b->n_remote || a->n_remote > ENG_PEER_ADDRS_MAX)
 		return false;
 	for (uint8_t i = 0; i < a->n_remote; i++)
 		if (!ep_eq(&a->remote[i], &b->remote[i]))
@@ -434,9 +434,9 @@ static int check_tunnel(const struct eng_tunnel *t, const char *obj, struct eng_
 		eng_diag_addf(diag, "%s: local-address kind %u is not valid", obj, t->local.kind);
 		rc = -EINVAL;
 	}
-	if (t->n_remote > ENG_REMOTES_MAX) {
+	if (t->n_remote > ENG_PEER_ADDRS_MAX) {
 		eng_diag_addf(diag, "%s: more than %d remote-address entries", obj,
-			      ENG_REMOTES_MAX);
+			      ENG_PEER_ADDRS_MAX);
 		return -EINVAL;
 	}
 	for (uint8_t i = 0; i < t->n_remote; i++) {

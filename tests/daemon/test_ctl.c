@@ -142,7 +142,7 @@ static void test_hostile_tunnel(void **state)
 	wb_obj(&b, ENG_OBJ_TUNNEL, &t);
 	raw = (uint8_t *)b.s + 4;
 	nstr = b.len - 4 - sizeof(t);
-	assert_int_equal(nstr, (ENG_REMOTES_MAX + 8) * 4); /* every string NULL */
+	assert_int_equal(nstr, (ENG_PEER_ADDRS_MAX + 8) * 4); /* every string NULL */
 
 	/* bools of any byte value come out as bools */
 	raw[offsetof(struct eng_tunnel, mobike)] = 0x55;
@@ -158,7 +158,7 @@ static void test_hostile_tunnel(void **state)
 	raw[offsetof(struct eng_tunnel, name) + 1] = 0;
 
 	/* more remote entries than there can be */
-	raw[offsetof(struct eng_tunnel, n_remote)] = ENG_REMOTES_MAX + 1;
+	raw[offsetof(struct eng_tunnel, n_remote)] = ENG_PEER_ADDRS_MAX + 1;
 	r = (struct rbuf){(const uint8_t *)b.s, b.len, 0, false};
 	assert_int_equal(rb_obj(&r, ENG_OBJ_TUNNEL, &u), -EBADMSG);
 	raw[offsetof(struct eng_tunnel, n_remote)] = 0;
@@ -172,7 +172,7 @@ static void test_hostile_tunnel(void **state)
 	wb_str(&b, "desc");
 	wb_str(&b, NULL);
 	wb_str(&b, "stray");
-	for (size_t i = 3; i < ENG_REMOTES_MAX + 8; i++)
+	for (size_t i = 3; i < ENG_PEER_ADDRS_MAX + 8; i++)
 		wb_str(&b, "x");
 	r = (struct rbuf){(const uint8_t *)b.s, b.len, 0, false};
 	assert_int_equal(rb_obj(&r, ENG_OBJ_TUNNEL, &u), -EBADMSG);

@@ -175,7 +175,7 @@ static void test_put_field_checks(void **state)
 	assert_int_equal(eng_obj_put(s, ENG_OBJ_TUNNEL, &t, &d), -EINVAL);
 	free(t.description);
 	t.description = NULL;
-	t.n_remote = ENG_REMOTES_MAX + 1;
+	t.n_remote = ENG_PEER_ADDRS_MAX + 1;
 	assert_int_equal(eng_obj_put(s, ENG_OBJ_TUNNEL, &t, &d), -EINVAL);
 	t.n_remote = 1;
 	t.n_local_subnet = 1;

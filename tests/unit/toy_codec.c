@@ -236,7 +236,7 @@ static int apply_line(enum eng_kind kind, union toy_any *o, const char *kw, cons
 		snprintf(t->ipsec_policy, sizeof(t->ipsec_policy), "%s", v);
 	else if (!strcmp(kw, "remote")) {
 		struct eng_endpoint *r;
-		if (t->n_remote >= ENG_REMOTES_MAX)
+		if (t->n_remote >= ENG_PEER_ADDRS_MAX)
 			return -EINVAL;
 		r = &t->remote[t->n_remote++];
 		memset(r, 0, sizeof(*r));
