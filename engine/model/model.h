@@ -95,10 +95,6 @@ void eng_logf(struct eng_log *log, enum eng_log_level level, const char *fmt, ..
 /* A debug message of one ENG_DEBUG_* category, when that debug is on. */
 void eng_debugf(struct eng_log *log, unsigned flag, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static inline bool eng_debug_on(const struct eng_log *log, unsigned flag)
-{
-	return (log->debug & flag) != 0;
-}
 /* The ring as "TIME LEVEL message" lines, oldest first; malloc'd. */
 int eng_log_ring_text(const struct eng_log *log, char **out);
 
