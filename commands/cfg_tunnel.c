@@ -125,11 +125,11 @@ static int remote_address(struct cmd_sess *cs, struct eng_tunnel *t, const struc
 		return 0;
 	}
 	if (a->negate) {
-		cmd_err(cs, "%% remote-address %s is not configured", v);
+		cmd_error(cs, "remote-address %s is not configured", v);
 		return -1;
 	}
 	if (t->n_remote >= ENG_PEER_ADDRS_MAX) {
-		cmd_err(cs, "%% a tunnel has at most %d remote addresses", ENG_PEER_ADDRS_MAX);
+		cmd_error(cs, "a tunnel has at most %d remote addresses", ENG_PEER_ADDRS_MAX);
 		return -1;
 	}
 	return endpoint_set(&t->remote[t->n_remote++], v);
@@ -156,11 +156,11 @@ static int subnet(struct cmd_sess *cs, struct eng_prefix *list, uint8_t *n,
 		return 0;
 	}
 	if (a->negate) {
-		cmd_err(cs, "%% %s %s is not configured", what, v);
+		cmd_error(cs, "%s %s is not configured", what, v);
 		return -1;
 	}
 	if (*n >= ENG_SUBNETS_MAX) {
-		cmd_err(cs, "%% a tunnel has at most %d entries of %s", ENG_SUBNETS_MAX, what);
+		cmd_error(cs, "a tunnel has at most %d entries of %s", ENG_SUBNETS_MAX, what);
 		return -1;
 	}
 	list[(*n)++] = p;
@@ -231,7 +231,7 @@ static void kwarg(struct cli_command *c, const char *name, bool named, unsigned 
 
 static int incomplete(struct cmd_sess *cs)
 {
-	cmd_err(cs, "%% Incomplete command.");
+	cmd_err(cs, "%s", CMD_E_INCOMPLETE);
 	return -1;
 }
 

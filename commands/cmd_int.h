@@ -78,6 +78,9 @@ struct cmd_sess {
 	struct output_filter *filters;
 	bool out_stopped;
 	bool script; /* lines come from a script: commit at the end */
+	/* `configure private` / `exclusive`: changes wait for `commit` (and
+	 * leaving asks); `configure terminal` commits them on leaving */
+	bool two_phase;
 	const char *load_origin;
 	struct eng_diag *load_diag;
 };
@@ -145,10 +148,17 @@ int cmd_out(struct cmd_sess *cs, const char *fmt, ...) __attribute__((format(pri
 void cmd_err(struct cmd_sess *cs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print every line of text through the output (filters, pager). */
 int cmd_out_text(struct cmd_sess *cs, const char *text);
+/* Refusals, worded in errors.c only: "% Error: " and the message. */
+void cmd_error(struct cmd_sess *cs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* CMD_E_DENIED; returns -EPERM. */
+int cmd_denied(struct cmd_sess *cs);
 /* Print each diag line as an error. */
 void cmd_err_diag(struct cmd_sess *cs, const struct eng_diag *d);
-/* An engine error as "% what: strerror" */
+/* An engine error as "% Error: what: strerror" */
 int cmd_fail(struct cmd_sess *cs, int rc, const char *what);
+/* A refused commit or commit check: "% Error: Failed to commit: ...",
+ * then one line per violation. */
+void cmd_error_commit(struct cmd_sess *cs, bool check_only, int rc, const struct eng_diag *d);
 
 /* The sub-mode's object: load it from the candidate, store it back. */
 int cmd_obj_load(struct cmd_sess *cs, void *obj);

@@ -35,13 +35,14 @@ static void err_locked(struct cmd_sess *cs)
 		for (size_t i = 0; i < n; i++)
 			if (list[i].exclusive)
 				who = list[i].user;
-	cmd_err(cs, "%% Configuration is locked by %s (configure exclusive)", who);
+	cmd_error(cs, "Configuration is locked by %s (configure exclusive)", who);
 	free(list);
 }
 
 static int cmd_configure(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	bool exclusive = !strcmp(a->cmd->command, "exclusive");
+	bool private_ = !strcmp(a->cmd->command, "private");
 	int rc = exclusive ? eng_cand_begin_exclusive(cs->es) : cmd_ensure_candidate(cs);
 
 	if (rc == -EBUSY) {
@@ -50,6 +51,7 @@ static int cmd_configure(struct cmd_sess *cs, const struct cmd_args *a)
 	}
 	if (rc)
 		return cmd_fail(cs, rc, "configure");
+	cs->two_phase = exclusive || private_;
 	cmd_set_mode(cs, MODE_CONFIG_, NULL);
 	return 0;
 }
@@ -88,8 +90,7 @@ static int cmd_show_running(struct cmd_sess *cs, const struct cmd_args *a)
 
 	if (cmd_arg_get(a, "secrets")) {
 		if (eng_sess_role(cs->es) != ENG_ROLE_ADMIN) {
-			cmd_err(cs, "%% Access denied");
-			return -EPERM;
+			return cmd_denied(cs);
 		}
 		flags |= ENG_TEXT_SECRETS;
 	}
@@ -105,7 +106,7 @@ static int cmd_show_startup(struct cmd_sess *cs, const struct cmd_args *a)
 	int rc = eng_config_text(cs->es, ENG_STARTUP, 0, &text);
 
 	if (rc == -ENOENT) {
-		cmd_err(cs, "%% startup-config is not present");
+		cmd_error(cs, "startup-config is not present");
 		return rc;
 	}
 	return show_text(cs, rc, text, "show startup-config");
@@ -117,7 +118,7 @@ static int cmd_show_config(struct cmd_sess *cs, const struct cmd_args *a)
 	int rc;
 
 	if (!eng_cand_active(cs->es)) {
-		cmd_err(cs, "%% No candidate configuration: use `configure terminal` first");
+		cmd_error(cs, "No candidate configuration: use `configure terminal` first");
 		return -ENOTCONN;
 	}
 	rc = eng_config_text(cs->es, ENG_CANDIDATE, 0, &text);
@@ -173,7 +174,7 @@ static int cmd_show_commit_changes(struct cmd_sess *cs, const struct cmd_args *a
 	int rc = eng_commit_changes(cs->es, id, &text);
 
 	if (rc == -ENOENT) {
-		cmd_err(cs, "%% commit %u is not in the history", id);
+		cmd_error(cs, "commit %u is not in the history", id);
 		free(text);
 		return rc;
 	}
@@ -260,6 +261,8 @@ void cmds_exec_register(struct cli_def *cli)
 	c = cmd_leaf(cli, NULL, "configure", m, true, "Enter configuration mode", cmd_configure);
 	cmd_leaf(cli, c, "terminal", m, true, "Configure from the terminal", cmd_configure);
 	cmd_leaf(cli, c, "exclusive", m, true, "Configure with every other session locked out",
+		 cmd_configure);
+	cmd_leaf(cli, c, "private", m, true, "Configure in two phases: changes wait for `commit`",
 		 cmd_configure);
 
 	show = cmd_node(cli, NULL, "show", m, false, "Show running system information");

@@ -37,13 +37,23 @@ struct cmd_io {
 	struct cmd_term *term;
 };
 
+/*
+ * The words of refusals (errors.c, the shell's script reader): the syntax
+ * families as IOS words them, and the prefix of every other refusal.
+ */
+#define CMD_E_PREFIX	 "% Error: "
+#define CMD_E_INVALID	 "% Invalid input detected at '^' marker."
+#define CMD_E_INCOMPLETE "% Incomplete command."
+#define CMD_E_AMBIGUOUS	 "% Ambiguous command: "
+#define CMD_E_DENIED	 CMD_E_PREFIX "Access denied"
+
 enum cmd_status {
 	CMD_OK = 0,
 	CMD_FAILED,	/* the command ran and failed; it printed why via err */
 	CMD_INVALID,	/* "% Invalid input detected at '^' marker." at column */
 	CMD_AMBIGUOUS,	/* "% Ambiguous command: \"...\"" */
 	CMD_INCOMPLETE, /* "% Incomplete command." */
-	CMD_DENIED,	/* "% Access denied" */
+	CMD_DENIED,	/* CMD_E_DENIED */
 	CMD_QUIT,	/* the session ends (exit/logout at EXEC) */
 };
 

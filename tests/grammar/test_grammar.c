@@ -381,7 +381,7 @@ static void test_operator(void **state)
 	assert_int_equal(gsess_open(&op, NULL, ENG_ROLE_OPERATOR), 0);
 	assert_string_equal(cmd_prompt(op.cs, (char[64]){0}, 64), "ikesh>");
 	assert_int_equal(gs_run(&op, "configure terminal", &r), CMD_DENIED);
-	assert_string_equal(r.msg, "% Access denied");
+	assert_string_equal(r.msg, "% Error: Access denied");
 	assert_int_equal(gs_run(&op, "write memory", &r), CMD_DENIED);
 	assert_int_equal(gs_run(&op, "show running-config secrets", &r), CMD_FAILED);
 	assert_int_equal(gs_run(&op, "show version", &r), CMD_OK);

@@ -35,7 +35,7 @@ crypto ikev2 policy 10
 crypto ipsec policy GCM
 ipsec tunnel BRANCH
 hq-gw#show running-config | exclude ^( |!)
-% Invalid regular expression "^(": Unmatched ( or \(
+% Error: Invalid regular expression "^(": Unmatched ( or \(
 hq-gw#show running-config | begin ipsec policy
 crypto ipsec policy GCM
  encryption aes256-gcm
@@ -83,7 +83,7 @@ hq-gw#show running-config | include !
 !
 !
 hq-gw#show running-config | include (
-% Invalid regular expression "(": Unmatched ( or \(
+% Error: Invalid regular expression "(": Unmatched ( or \(
 hq-gw#show running-config | include
 % Incomplete command.
 

@@ -47,12 +47,12 @@ configure terminal
   remote-address 192.0.2.9
 @@ run -f {tmp}/incomplete.ikesh
 @@ stderr
-{tmp}/incomplete.ikesh: % Commit failed: the candidate configuration has 1 error:
+{tmp}/incomplete.ikesh: % Error: Failed to commit: the candidate configuration has 1 error:
 {tmp}/incomplete.ikesh: %   tunnel NEW: authentication is not configured
 @@ exit 1
 @@ run --check -f {tmp}/incomplete.ikesh
 @@ stderr
-{tmp}/incomplete.ikesh: % Commit check failed: the candidate configuration has 1 error:
+{tmp}/incomplete.ikesh: % Error: Commit check failed: the candidate configuration has 1 error:
 {tmp}/incomplete.ikesh: %   tunnel NEW: authentication is not configured
 @@ exit 1
 @@ run --check -c "conf t" -c "hostname checked" -c "commit" -c "end" -c "write memory"

@@ -1,7 +1,7 @@
 A transaction: changes gather in a private candidate (`show configuration
 changes`), `commit check` validates, `commit` applies all or nothing and
 lists every error with its object, `abort` drops the candidate, leaving
-with changes asks, `rollback` loads an older configuration, the history
+`configure private` with changes asks, `rollback` loads an older configuration, the history
 lists the commits, and `write memory` saves startup-config.
 @@ mask \S+ +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d => USER YYYY-MM-DD hh:mm:ss
 @@ pty
@@ -26,7 +26,7 @@ lists the commits, and `write memory` saves startup-config.
 > commit comment first tunnel
 > hostname gw2
 > abort
-> conf t
+> configure private
 > hostname gw3
 > end
 > cancel
@@ -67,25 +67,25 @@ ikesh(config-ipsec-tunnel)#show configuration changes
 +  ipsec-policy ESP
 + !
 ikesh(config-ipsec-tunnel)#commit check
-% Commit check failed: the candidate configuration has 3 errors:
+% Error: Commit check failed: the candidate configuration has 3 errors:
 %   tunnel T1: ike-policy 5 does not exist
 %   tunnel T1: remote-address is needed unless start-mode is responder-only
 %   tunnel T1: authentication is not configured
 ikesh(config-ipsec-tunnel)#commit
-% Commit failed: the candidate configuration has 3 errors:
+% Error: Failed to commit: the candidate configuration has 3 errors:
 %   tunnel T1: ike-policy 5 does not exist
 %   tunnel T1: remote-address is needed unless start-mode is responder-only
 %   tunnel T1: authentication is not configured
 ikesh(config-ipsec-tunnel)#no ike-policy 5
 ikesh(config-ipsec-tunnel)#remote-address 192.0.2.2
 ikesh(config-ipsec-tunnel)#commit check
-% Commit check failed: the candidate configuration has 1 error:
+% Error: Commit check failed: the candidate configuration has 1 error:
 %   tunnel T1: authentication is not configured
 ikesh(config-ipsec-tunnel)#authentication pre-share key "s3cret key"
 ikesh(config-ipsec-tunnel)#commit comment first tunnel
 gw1(config-ipsec-tunnel)#hostname gw2
 gw1(config)#abort
-gw1#conf t
+gw1#configure private
 gw1(config)#hostname gw3
 gw1(config)#end
 Uncommitted changes found, commit them before exiting (yes/no/cancel)? [cancel]:
@@ -111,14 +111,14 @@ gw3(config)#show configuration changes
   !
 gw3(config)#commit
 gw1(config)#rollback 9
-% rollback 9: the history holds fewer commits
+% Error: rollback 9: the history holds fewer commits
 gw1(config)#end
 gw1#show configuration commit changes 3
 - hostname gw3
 + hostname gw1
   !
 gw1#show startup-config
-% startup-config is not present
+% Error: startup-config is not present
 gw1#write memory
 Building configuration...
 [OK]
