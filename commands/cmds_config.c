@@ -24,6 +24,10 @@ static int do_commit(struct cmd_sess *cs, const struct eng_commit_req *req)
 
 	if (rc)
 		cmd_error_commit(cs, req->check_only, rc, &d);
+	if (rc && !d.n)
+		eng_diag_addf(&d, "%s", strerror(-rc));
+	if (!req->check_only)
+		cmd_failed_commit_set(cs, rc ? &d : NULL);
 	eng_diag_free(&d);
 	if (rc)
 		return rc;
@@ -277,6 +281,9 @@ void cmds_config_register(struct cli_def *cli)
 			     cmd_commit);
 		cmd_argpos(p, "comment", ARG_LINE, "LINE The comment", val_line, NULL);
 		cmd_leaf(cli, c, "check", mode, true, "Validate the candidate without applying it",
+			 cmd_commit);
+		/* IOS XR's spelling (Ansible's iosxr_config): errors always show */
+		cmd_leaf(cli, c, "show-error", mode, true, "Apply; list the errors if refused",
 			 cmd_commit);
 		p = cmd_leaf(cli, c, "confirmed", mode, true,
 			     "Apply, and revert unless confirmed in time", cmd_commit);

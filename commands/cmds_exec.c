@@ -82,6 +82,21 @@ static int cmd_show_users(struct cmd_sess *cs, const struct cmd_args *a)
 	return 0;
 }
 
+/* `show running-config hostname` (IOS XR, asked by Ansible at connect):
+ * the hostname line alone, none when the name is the default. */
+static int show_hostname(struct cmd_sess *cs, char *text)
+{
+	for (const char *p = text; p && *p;) {
+		size_t len = strcspn(p, "\n");
+
+		if (strncmp(p, "hostname ", 9) == 0 && len < 256)
+			cmd_out(cs, "%.*s", (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+	eng_secret_free(text);
+	return 0;
+}
+
 static int cmd_show_running(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	char *text = NULL;
@@ -95,6 +110,8 @@ static int cmd_show_running(struct cmd_sess *cs, const struct cmd_args *a)
 		flags |= ENG_TEXT_SECRETS;
 	}
 	rc = eng_config_text(cs->es, ENG_RUNNING, flags, &text);
+	if (rc == 0 && cmd_arg_get(a, "hostname"))
+		return show_hostname(cs, text);
 	if (rc == 0)
 		cmd_out(cs, "Building configuration...");
 	return show_text(cs, rc, text, "show running-config");
@@ -269,6 +286,7 @@ void cmds_exec_register(struct cli_def *cli)
 	c = cmd_leaf(cli, show, "running-config", m, false, "Current operating configuration",
 		     cmd_show_running);
 	cmd_argflag(c, "secrets", "Show secrets in clear (admins)");
+	cmd_argflag(c, "hostname", "Only the hostname line");
 	cmd_leaf(cli, show, "startup-config", m, false, "Contents of startup configuration",
 		 cmd_show_startup);
 	cfg = cmd_leaf(cli, show, "configuration", m, false, "The candidate configuration",
@@ -300,6 +318,7 @@ void cmds_exec_register(struct cli_def *cli)
 	cmd_argpos(c, "n", 0, "<0-512> Number of characters", val_range, NULL);
 	cmd_leaf(cli, term, "monitor", m, false, "Copy log and debug messages to this terminal",
 		 cmd_terminal);
+	cmds_compat_register(cli, show, cfg, term);
 
 	cmd_leaf(cli, NULL, "exit", m, false, "Leave the shell", cmd_quit);
 	cmd_leaf(cli, NULL, "logout", m, false, "Leave the shell", cmd_quit);

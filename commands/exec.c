@@ -59,6 +59,7 @@ void cmd_sess_free(struct cmd_sess *cs)
 	if (!cs)
 		return;
 	cli_done(cs->cli);
+	eng_diag_free(&cs->failed);
 	free(cs);
 }
 

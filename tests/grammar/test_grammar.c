@@ -385,6 +385,13 @@ static void test_operator(void **state)
 	assert_int_equal(gs_run(&op, "write memory", &r), CMD_DENIED);
 	assert_int_equal(gs_run(&op, "show running-config secrets", &r), CMD_FAILED);
 	assert_int_equal(gs_run(&op, "show version", &r), CMD_OK);
+	/* Ansible's become: an operator is at level 1 and cannot rise */
+	assert_int_equal(gs_run(&op, "show privilege", &r), CMD_OK);
+	assert_non_null(strstr(op.out, "Current privilege level is 1\n"));
+	assert_int_equal(gs_run(&op, "enable", &r), CMD_FAILED);
+	assert_non_null(strstr(op.err, "% Error: Access denied"));
+	assert_int_equal(gs_run(&op, "disable", &r), CMD_FAILED);
+	assert_string_equal(cmd_prompt(op.cs, (char[64]){0}, 64), "ikesh>");
 	gsess_close(&op, true);
 }
 

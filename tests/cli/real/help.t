@@ -32,6 +32,8 @@ hq-gw#?
   configure  Enter configuration mode
   copy       Copy a configuration
   debug      Debugging functions (output with terminal monitor)
+  disable    Leave privileged mode (admins stay)
+  enable     Privileged commands (admins have them already)
   exit       Leave the shell
   logout     Leave the shell
   quit       Leave the shell
@@ -40,11 +42,13 @@ hq-gw#?
   undebug    Disable debugging functions
   write      Save the running configuration
 hq-gw#show ?
+  commit          The commit of this session
   configuration   The candidate configuration
   crypto          Encryption module
   debugging       Debugging that is on
   ipsec           IPsec tunnels
   logging         Recent log messages
+  privilege       The privilege level of this session
   running-config  Current operating configuration
   startup-config  Contents of startup configuration
   terminal        Terminal settings
@@ -57,6 +61,7 @@ running-config
 hq-gw#show configuration ?
   changes  Candidate changes against running
   commit   Commit history
+  failed   Why this session's last commit was refused
   <cr>
 hq-gw#terminal length ?
   <0-512>  Number of lines
