@@ -226,7 +226,8 @@ class Ansible:
             shown = {k: res.get(k) for k in ('changed', 'failed', 'msg', 'module_stderr',
                                               'commands', 'updates', 'stdout_lines')
                      if k in res}
-            print('ansible %s (%.1f s): %s' % (list(task)[-1], took, json.dumps(shown)))
+            print('ansible %s (%.1f s): %s' % (task.get('name', task.get('meta')), took,
+                                                json.dumps(shown)))
         return results
 
 
@@ -258,6 +259,10 @@ def test_ansible_ios(env, a):
           'ios_config with a refused line: %r' % r)
     print('ok: ansible cisco.ios.ios_config fails on a refused line')
 
+    # (a refused commit keeps the session in configuration mode with its
+    # candidate; Ansible begins every later task of the play on that
+    # connection with `end`, which is refused the same way: the play is
+    # run once per scenario here)
     r = a.play('cisco.ios.ios', [ios_config(['ike-policy 77'], ['ipsec tunnel ANSBAD'])])[0]
     check(r.get('failed') is True and 'Failed to commit' in why(r),
           'ios_config with a refused commit: %r' % r)
