@@ -11,8 +11,9 @@ python3-paramiko, ansible) exactly as they come:
     `end` makes netmiko raise (it cannot leave configuration mode);
   * netmiko cisco_xr: send_config_set + commit(); a refused commit raises
     with the errors;
-  * Ansible cisco.ios.ios_config with become: changed once, ok on the same
-    second run; fails on a refused line and on a refused commit;
+  * Ansible cisco.ios.ios_config with become: changed once (and saved,
+    save_when: changed), ok on the same second run; fails on a refused
+    line and on a refused commit;
     cisco.ios.ios_command; cisco.iosxr.iosxr_config;
   * paramiko exec_command one-shots and their exit codes.
 --with-key runs only the ios_config test with a pre-shared key line, taken
@@ -246,9 +247,13 @@ def ios_config(lines, parents=None):
 
 def test_ansible_ios(env, a):
     task = ios_config(['group 20', 'lifetime 1800'], ['crypto ikev2 policy 20'])
+    task['cisco.ios.ios_config']['save_when'] = 'changed'
     r = a.play('cisco.ios.ios', [task])[0]
     check(r.get('changed') is True and not r.get('failed'), 'first ios_config run: %r' % r)
-    check('crypto ikev2 policy 20\n' in running(env), 'ios_config applied nothing')
+    check('crypto ikev2 policy 20\n group 20\n lifetime 1800' in running(env),
+          'ios_config applied nothing')
+    check('crypto ikev2 policy 20\n group 20\n lifetime 1800' in startup(env),
+          'save_when: changed saved nothing')
     r = a.play('cisco.ios.ios', [task])[0]
     check(r.get('changed') is False and not r.get('failed'), 'second ios_config run: %r' % r)
     print('ok: ansible cisco.ios.ios_config with become: changed, then ok')
