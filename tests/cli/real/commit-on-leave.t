@@ -4,6 +4,8 @@ applies what was typed; a failed commit prints `% Error: Failed to
 commit: ...` with one line per violation and stays in configuration mode
 with the candidate kept, so the mistake can be fixed and the commit
 retried.  `configure exclusive` and `configure private` ask instead.
+`rollback`, `commit check`, `show configuration changes` and `commit` work
+in every mode: a rollback in `configure terminal` is committed on `end`.
 @@ pty
 @@ input
 > terminal length 0
@@ -37,6 +39,16 @@ retried.  `configure exclusive` and `configure private` ask instead.
 > exit
 > no
 > show configuration commit list | count
+> conf t
+> rollback 1
+> show configuration changes
+> end
+> configure private
+> hostname R5
+> commit check
+> show configuration changes
+> commit
+> end
 @@ screen
 ikesh#terminal length 0
 ikesh#conf t
@@ -84,4 +96,23 @@ Uncommitted changes found, commit them before exiting (yes/no/cancel)? [cancel]:
  no
 R3#show configuration commit list | count
 Number of lines which match regexp = 4
-R3#
+R3#conf t
+R3(config)#rollback 1
+Loaded the configuration of 1 commit ago into the candidate; review it with `sho
+w configuration changes`, then `commit`.
+R3(config)#show configuration changes
+- hostname R3
++ hostname R2
+  !
+R3(config)#end
+R2#configure private
+R2(config)#hostname R5
+R2(config)#commit check
+Configuration is valid.
+R2(config)#show configuration changes
+- hostname R2
++ hostname R5
+  !
+R2(config)#commit
+R5(config)#end
+R5#
