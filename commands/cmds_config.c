@@ -46,8 +46,8 @@ static int do_commit(struct cmd_sess *cs, const struct eng_commit_req *req)
  * them, as IOS applies what was typed: a failed commit prints why and
  * stays, the candidate kept.  `configure private` and `exclusive` are
  * two-phase (IOS XR): a person is asked.  A script (no terminal) keeps
- * the changes for the commit at its end.  Returns 0 to leave, 1 to stay (the question
- * cancelled), or the failed commit's -errno (stay).
+ * the changes for the commit at its end.  Returns 0 to leave, 1 to stay
+ * (the question cancelled), or the failed commit's -errno (stay).
  */
 static int leave_config(struct cmd_sess *cs)
 {

@@ -89,7 +89,7 @@ static int show_hostname(struct cmd_sess *cs, char *text)
 	for (const char *p = text; p && *p;) {
 		size_t len = strcspn(p, "\n");
 
-		if (strncmp(p, "hostname ", 9) == 0 && len < 256)
+		if (strncmp(p, "hostname ", 9) == 0)
 			cmd_out(cs, "%.*s", (int)len, p);
 		p += len + (p[len] == '\n');
 	}
