@@ -140,7 +140,8 @@ def test_paramiko(env):
     cl.connect('127.0.0.1', port=env.port, username=ADMIN, key_filename=env.key,
                allow_agent=False, look_for_keys=False, timeout=30)
     try:
-        want = [('show privilege', 0, 'Current privilege level is 15', ''),
+        want = [('show version', 0, 'Engine: ikeshd (daemon)', ''),
+                ('show privilege', 0, 'Current privilege level is 15', ''),
                 ('bogus', 1, '', "% Invalid input detected at 'bogus'"),
                 ('show running-config hostname', 0, 'hostname gw', ''),
                 ('configure terminal\nipsec tunnel PM\nike-policy 5', 1, '',
@@ -324,7 +325,15 @@ def test_ansible_iosxr(env, a):
     check(r.get('failed') is True and 'Failed to commit' in why(r),
           'iosxr_config with a refused commit: %r' % r)
     check('XRANS' not in running(env), 'a refused commit applied something')
-    print('ok: ansible cisco.iosxr.iosxr_config: changed, then ok; fails on a refused commit')
+    r = a.play('cisco.iosxr.iosxr', [{'name': 'iosxr_config', 'cisco.iosxr.iosxr_config': {
+        'lines': ['lifetime 2500'], 'parents': ['crypto ikev2 policy 41'], 'exclusive': True,
+        'comment': 'from ansible'}}])[0]
+    check(r.get('changed') is True and not r.get('failed'), 'iosxr_config exclusive: %r' % r)
+    check('crypto ikev2 policy 41\n lifetime 2500' in running(env), 'exclusive applied nothing')
+    rc, out, err = env.ikesh_c(ADMIN, 'show configuration commit list | utility head -n 2')
+    check('from ansible' in out, 'the commit comment: %r' % out)
+    print('ok: ansible cisco.iosxr.iosxr_config: changed, then ok; fails on a refused commit; '
+          'exclusive with a comment')
 
 
 def main():
