@@ -81,7 +81,8 @@ struct cmd_sess {
 	/* `configure private` / `exclusive`: changes wait for `commit` (and
 	 * leaving asks); `configure terminal` commits them on leaving */
 	bool two_phase;
-	struct eng_diag failed; /* the last refused commit: show configuration failed */
+	unsigned revert_minutes; /* configure terminal revert timer N */
+	struct eng_diag failed;	 /* the last refused commit: show configuration failed */
 	const char *load_origin;
 	struct eng_diag *load_diag;
 };
@@ -121,7 +122,8 @@ void cfg_ikev1_register(struct cli_def *cli);
 void cfg_ipsec_register(struct cli_def *cli);
 void cfg_tunnel_register(struct cli_def *cli);
 void cmds_compat_register(struct cli_def *cli, struct cli_command *show,
-			  struct cli_command *show_cfg, struct cli_command *term);
+			  struct cli_command *show_cfg, struct cli_command *term,
+			  struct cli_command *configure);
 /* Remember why a commit was refused (NULL: it went through). */
 void cmd_failed_commit_set(struct cmd_sess *cs, const struct eng_diag *d);
 

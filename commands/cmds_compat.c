@@ -7,7 +7,11 @@
  * cisco.iosxr plugin sends `terminal exec prompt no-timestamp`, `show
  * version | utility head -n 20`, `show running-config hostname`, `show
  * commit changes diff` before its `commit show-error`; IOS XR users read
- * `show configuration failed` after a refused commit.  ikesh has no
+ * `show configuration failed` after a refused commit.  With its
+ * commit_confirm options Ansible's ios plugin checks `show archive` and
+ * `show archive config rollback timer`, then uses `configure terminal
+ * revert timer N` and `configure confirm`: ikesh's `commit confirmed`
+ * under IOS's names.  ikesh has no
  * privilege levels below its two roles: an admin is at level 15 and has
  * nothing to enable, an operator is at level 1 and cannot rise.
  */
@@ -82,8 +86,46 @@ static int cmd_show_failed(struct cmd_sess *cs, const struct cmd_args *a)
 	return 0;
 }
 
+/* IOS's `configure confirm`: keep the commit `revert timer` made. */
+static int cmd_configure_confirm(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	int rc = eng_confirm(cs->es);
+
+	if (rc == -ENOENT) {
+		cmd_error(cs, "No confirmed commit is pending.");
+		return rc;
+	}
+	if (rc)
+		return cmd_fail(cs, rc, "configure confirm");
+	cmd_out(cs, "Commit confirmed.");
+	return 0;
+}
+
+/* ikesh's archive is its commit history, always on. */
+static int cmd_show_archive(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	cmd_out(cs,
+		"The archive is the commit history, always kept (show configuration commit "
+		"list; rollback <0-%d>).",
+		ENG_ROLLBACK_MAX);
+	return 0;
+}
+
+/* The wording IOS uses, which Ansible's ios plugin looks for. */
+static int cmd_show_rollback_timer(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	long left = eng_confirm_pending(eng_sess_engine(cs->es));
+
+	if (left < 0)
+		cmd_out(cs, "%%No Rollback Confirmed Change pending");
+	else
+		cmd_out(cs, "Timer type: commit confirmed, %ld seconds left", left);
+	return 0;
+}
+
 void cmds_compat_register(struct cli_def *cli, struct cli_command *show,
-			  struct cli_command *show_cfg, struct cli_command *term)
+			  struct cli_command *show_cfg, struct cli_command *term,
+			  struct cli_command *configure)
 {
 	struct cli_command *c;
 	const int m = MODE_EXEC_;
@@ -103,4 +145,11 @@ void cmds_compat_register(struct cli_def *cli, struct cli_command *show,
 		 cmd_show_commit_diff);
 	cmd_leaf(cli, show_cfg, "failed", m, false, "Why this session's last commit was refused",
 		 cmd_show_failed);
+	cmd_leaf(cli, configure, "confirm", m, true, "Keep a commit made with revert timer",
+		 cmd_configure_confirm);
+	c = cmd_leaf(cli, show, "archive", m, false, "The configuration archive (commit history)",
+		     cmd_show_archive);
+	c = cmd_node(cli, c, "config", m, false, "Configuration archive");
+	c = cmd_node(cli, c, "rollback", m, false, "Rollback");
+	cmd_leaf(cli, c, "timer", m, false, "A pending confirmed commit", cmd_show_rollback_timer);
 }

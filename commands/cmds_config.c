@@ -56,8 +56,10 @@ static int leave_config(struct cmd_sess *cs)
 
 	if (!eng_cand_dirty(cs->es) || cs->script || !cs->io.term || !cs->io.term->interactive)
 		return 0;
-	if (!cs->two_phase)
+	if (!cs->two_phase) {
+		req.confirm_minutes = cs->revert_minutes;
 		return do_commit(cs, &req);
+	}
 	for (;;) {
 		if (cs->io.ask(cs->io.arg,
 			       "Uncommitted changes found, commit them before exiting "

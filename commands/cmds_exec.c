@@ -52,6 +52,11 @@ static int cmd_configure(struct cmd_sess *cs, const struct cmd_args *a)
 	if (rc)
 		return cmd_fail(cs, rc, "configure");
 	cs->two_phase = exclusive || private_;
+	/* `configure terminal revert timer N` (IOS): leaving commits as
+	 * `commit confirmed N` */
+	cs->revert_minutes = 0;
+	if (!strcmp(a->cmd->command, "timer"))
+		cs->revert_minutes = (unsigned)strtoul(cmd_arg_get(a, "minutes"), NULL, 10);
 	cmd_set_mode(cs, MODE_CONFIG_, NULL);
 	return 0;
 }
@@ -272,15 +277,20 @@ static int cmd_quit(struct cmd_sess *cs, const struct cmd_args *a)
 
 void cmds_exec_register(struct cli_def *cli)
 {
-	struct cli_command *show, *cfg, *commit, *c, *term, *wr, *copy;
+	struct cli_command *show, *cfg, *commit, *c, *p, *term, *wr, *copy, *conf;
 	const int m = MODE_EXEC_;
 
-	c = cmd_leaf(cli, NULL, "configure", m, true, "Enter configuration mode", cmd_configure);
-	cmd_leaf(cli, c, "terminal", m, true, "Configure from the terminal", cmd_configure);
-	cmd_leaf(cli, c, "exclusive", m, true, "Configure with every other session locked out",
+	conf = cmd_leaf(cli, NULL, "configure", m, true, "Enter configuration mode", cmd_configure);
+	p = cmd_leaf(cli, conf, "terminal", m, true, "Configure from the terminal", cmd_configure);
+	p = cmd_node(cli, p, "revert", m, true,
+		     "Revert unless confirmed (IOS's configure confirm)");
+	p = cmd_leaf(cli, p, "timer", m, true, "Leaving commits, reverted unless confirmed in time",
+		     cmd_configure);
+	cmd_argpos(p, "minutes", 0, "<1-60> Minutes until the automatic revert", val_range, NULL);
+	cmd_leaf(cli, conf, "exclusive", m, true, "Configure with every other session locked out",
 		 cmd_configure);
-	cmd_leaf(cli, c, "private", m, true, "Configure in two phases: changes wait for `commit`",
-		 cmd_configure);
+	cmd_leaf(cli, conf, "private", m, true,
+		 "Configure in two phases: changes wait for `commit`", cmd_configure);
 
 	show = cmd_node(cli, NULL, "show", m, false, "Show running system information");
 	c = cmd_leaf(cli, show, "running-config", m, false, "Current operating configuration",
@@ -318,7 +328,7 @@ void cmds_exec_register(struct cli_def *cli)
 	cmd_argpos(c, "n", 0, "<0-512> Number of characters", val_range, NULL);
 	cmd_leaf(cli, term, "monitor", m, false, "Copy log and debug messages to this terminal",
 		 cmd_terminal);
-	cmds_compat_register(cli, show, cfg, term);
+	cmds_compat_register(cli, show, cfg, term, conf);
 
 	cmd_leaf(cli, NULL, "exit", m, false, "Leave the shell", cmd_quit);
 	cmd_leaf(cli, NULL, "logout", m, false, "Leave the shell", cmd_quit);

@@ -190,14 +190,15 @@ class Ansible:
             json.dump({'all': {'hosts': {'gw': host}}}, f)
         return path
 
-    def play(self, os_name, tasks):
+    def play(self, os_name, tasks, play_vars=None):
         """Run one play; returns the results of its tasks, in order."""
         self.runs += 1
         run = os.path.join(self.dir, 'run%d' % self.runs)
         os.makedirs(run)
         book = os.path.join(run, 'play.json')
         with open(book, 'w') as f:
-            json.dump([{'hosts': 'gw', 'gather_facts': False, 'tasks': tasks}], f)
+            json.dump([{'hosts': 'gw', 'gather_facts': False, 'tasks': tasks,
+                        'vars': play_vars or {}}], f)
         env = {k: v for k, v in os.environ.items() if not k.startswith('ANSIBLE_')}
         env.update({
             'HOME': os.path.join(self.dir, 'home'),
@@ -274,6 +275,18 @@ def test_ansible_ios(env, a):
           'ios_config with a refused commit: %r' % r)
     check('ANSBAD' not in running(env), 'a refused commit applied something')
     print('ok: ansible cisco.ios.ios_config fails on a refused commit')
+
+    # commit confirm: `configure terminal revert timer 1`, then `configure
+    # confirm` after `end`
+    r = a.play('cisco.ios.ios', [ios_config(['lifetime 1500'], ['crypto ikev2 policy 22'])],
+               {'ansible_ios_commit_confirm_immediate': True})[0]
+    check(r.get('changed') is True and not r.get('failed'), 'ios_config confirmed: %r' % r)
+    rc, out, err = env.ikesh_c(ADMIN, 'show archive config rollback timer',
+                               'show running-config | section policy 22')
+    check('%No Rollback Confirmed Change pending' in out and 'lifetime 1500' in out,
+          'after commit_confirm_immediate: %r %r' % (out, err))
+    check(' confirmed by %s' % ADMIN in env.d.log_text(), 'no confirmed commit in the log')
+    print('ok: ansible cisco.ios.ios_config with commit_confirm_immediate')
 
     r = a.play('cisco.ios.ios', [{'name': 'ios_command', 'cisco.ios.ios_command': {
         'commands': ['show privilege', 'show running-config | section ikev2 policy 20']}}])[0]

@@ -4,6 +4,11 @@ and around a configuration push: `show privilege` (15 for an admin),
 no-timestamp`, `show version | utility head -n 20`, `show running-config
 hostname`, `show commit changes diff` in configuration mode, `commit
 show-error`, and `show configuration failed` after a refused commit.
+With its commit_confirm options Ansible's ios plugin checks `show archive`
+and `show archive config rollback timer`, then sends `configure terminal
+revert timer N` (leaving commits as `commit confirmed N`) and `configure
+confirm`.
+@@ mask \d+ seconds left => N seconds left
 @@ pty
 @@ input
 > terminal length 0
@@ -28,6 +33,15 @@ show-error`, and `show configuration failed` after a refused commit.
 > abort
 > show configuration failed
 > show version | utility tail
+> show archive
+> show archive config rollback timer
+> configure terminal revert timer 5
+> hostname edge2
+> end
+> show archive config rollback timer
+> configure confirm
+> show archive config rollback timer
+> configure confirm
 @@ screen
 ikesh#terminal length 0
 ikesh#terminal width 512
@@ -67,4 +81,22 @@ edge1#show configuration failed
 !! tunnel T: authentication is not configured
 edge1#show version | utility tail
 % Error: utility: only `head [-n <1-100000>]` is supported
-edge1#
+edge1#show archive
+The archive is the commit history, always kept (show configuration commit list;
+rollback <0-49>).
+edge1#show archive config rollback timer
+%No Rollback Confirmed Change pending
+edge1#configure terminal revert timer 5
+edge1(config)#hostname edge2
+edge1(config)#end
+Commit 2 applied; it reverts in 5 minutes unless confirmed with `commit` or `con
+firm`.
+edge2#show archive config rollback timer
+Timer type: commit confirmed, N seconds left
+edge2#configure confirm
+Commit confirmed.
+edge2#show archive config rollback timer
+%No Rollback Confirmed Change pending
+edge2#configure confirm
+% Error: No confirmed commit is pending.
+edge2#

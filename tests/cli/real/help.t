@@ -42,6 +42,7 @@ hq-gw#?
   undebug    Disable debugging functions
   write      Save the running configuration
 hq-gw#show ?
+  archive         The configuration archive (commit history)
   commit          The commit of this session
   configuration   The candidate configuration
   crypto          Encryption module
