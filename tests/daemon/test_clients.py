@@ -178,10 +178,10 @@ class Ansible:
                     'stdout_callback = json\n')
         self.runs = 0
 
-    def inventory(self, os_name):
-        path = os.path.join(self.dir, 'inventory-%s.json' % os_name.replace('.', '_'))
+    def inventory(self, os_name, user):
+        path = os.path.join(self.dir, 'inventory-%s-%s.json' % (os_name.replace('.', '_'), user))
         host = {'ansible_host': '127.0.0.1', 'ansible_port': self.env.port,
-                'ansible_user': ADMIN, 'ansible_ssh_private_key_file': self.env.key,
+                'ansible_user': user, 'ansible_ssh_private_key_file': self.env.key,
                 'ansible_connection': 'ansible.netcommon.network_cli',
                 'ansible_network_os': os_name, 'ansible_network_cli_ssh_type': 'paramiko',
                 'ansible_become': True, 'ansible_become_method': 'enable',
@@ -190,7 +190,7 @@ class Ansible:
             json.dump({'all': {'hosts': {'gw': host}}}, f)
         return path
 
-    def play(self, os_name, tasks, play_vars=None):
+    def play(self, os_name, tasks, play_vars=None, user=ADMIN):
         """Run one play; returns the results of its tasks, in order."""
         self.runs += 1
         run = os.path.join(self.dir, 'run%d' % self.runs)
@@ -216,7 +216,7 @@ class Ansible:
             'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_FORCE_COLOR': '0',
         })
         started = time.monotonic()
-        p = subprocess.run(['/usr/bin/ansible-playbook', '-i', self.inventory(os_name), book],
+        p = subprocess.run(['/usr/bin/ansible-playbook', '-i', self.inventory(os_name, user), book],
                            capture_output=True, text=True, env=env, timeout=240)
         took = time.monotonic() - started
         try:
@@ -293,10 +293,14 @@ def test_ansible_ios(env, a):
     out = r.get('stdout', [])
     check(not r.get('failed') and len(out) == 2 and 'Current privilege level is 15' in out[0] and
           'lifetime 1800' in out[1], 'ios_command: %r' % r)
+    # become as an operator: level 1, and `enable` is refused
+    r = a.play('cisco.ios.ios', [{'name': 'ios_command', 'cisco.ios.ios_command': {
+        'commands': ['show privilege']}}], user=OPER)[0]
+    check(r.get('failed') is True and 'Access denied' in why(r), 'operator become: %r' % r)
     r = a.play('cisco.ios.ios', [{'name': 'ios_command', 'cisco.ios.ios_command': {
         'commands': ['show no-such-thing']}}])[0]
     check(r.get('failed') is True, 'ios_command of a bad command: %r' % r)
-    print('ok: ansible cisco.ios.ios_command')
+    print('ok: ansible cisco.ios.ios_command; an operator cannot become')
 
 
 def test_ansible_ios_key(env, a):
