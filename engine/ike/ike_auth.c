@@ -118,7 +118,7 @@ static const char *ike_id_str(const struct ike_id *id, char *buf, size_t len)
 
 /*
  * With certificates: is the peer's identity the one configured? A DN is
- * compared as an RFC 5280 name; remote-id any takes whatever the
+ * compared as an RFC 5280 name, "*" values as wildcards; remote-id any takes whatever the
  * certificate vouches for (checked by ike_auth_sig_verify()).
  */
 static bool ike_id_remote_cert_ok(const struct ike_sa *sa, const struct ike_id *peer,
@@ -130,8 +130,8 @@ static bool ike_id_remote_cert_ok(const struct ike_sa *sa, const struct ike_id *
 		return true;
 	if (c->remote_id.type == IKE_ID_DER_ASN1_DN)
 		return peer->type == IKE_ID_DER_ASN1_DN &&
-		       ike_cert_dn_equal(peer->data, peer->len, c->remote_id.data,
-					 c->remote_id.len);
+		       ike_cert_dn_match(c->remote_id.data, c->remote_id.len, peer->data,
+					 peer->len);
 	return ike_id_remote_ok(sa, peer, expect);
 }
 

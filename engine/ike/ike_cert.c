@@ -160,6 +160,56 @@ bool ike_cert_dn_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t b
 	return eq;
 }
 
+static bool ike_cert_entry_is_wild(const X509_NAME_ENTRY *e)
+{
+	const ASN1_STRING *v = X509_NAME_ENTRY_get_data(e);
+
+	return ASN1_STRING_length(v) == 1 && ASN1_STRING_get0_data(v)[0] == '*';
+}
+
+/*
+ * The pattern with each "*" value replaced by the name's value of the same
+ * attribute at the same place, so that the comparison is X509_NAME_cmp()'s
+ * (RFC 5280 §7.1) all the same. NULL when the shapes differ.
+ */
+static X509_NAME *ike_cert_dn_fill(const X509_NAME *pat, const X509_NAME *name)
+{
+	int n = X509_NAME_entry_count(pat);
+	X509_NAME *out;
+
+	if (n != X509_NAME_entry_count(name))
+		return NULL;
+	out = X509_NAME_new();
+	if (out == NULL)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		const X509_NAME_ENTRY *pe = X509_NAME_get_entry(pat, i);
+		const X509_NAME_ENTRY *ne = X509_NAME_get_entry(name, i);
+		bool same_rdn = i > 0 && X509_NAME_ENTRY_set(pe) ==
+					     X509_NAME_ENTRY_set(X509_NAME_get_entry(pat, i - 1));
+
+		if (OBJ_cmp(X509_NAME_ENTRY_get_object(pe), X509_NAME_ENTRY_get_object(ne)) != 0 ||
+		    X509_NAME_add_entry(out, ike_cert_entry_is_wild(pe) ? ne : pe, -1,
+					same_rdn ? -1 : 0) != 1) {
+			X509_NAME_free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+bool ike_cert_dn_match(const uint8_t *pat, size_t plen, const uint8_t *der, size_t len)
+{
+	X509_NAME *p = ike_cert_dn_parse(pat, plen), *n = ike_cert_dn_parse(der, len);
+	X509_NAME *filled = p && n ? ike_cert_dn_fill(p, n) : NULL;
+	bool ok = filled && X509_NAME_cmp(filled, n) == 0;
+
+	X509_NAME_free(filled);
+	X509_NAME_free(p);
+	X509_NAME_free(n);
+	return ok;
+}
+
 void ike_cert_subject_str(X509 *cert, char *buf, size_t len)
 {
 	ike_cert_name_str(X509_get_subject_name(cert), buf, len);

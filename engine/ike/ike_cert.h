@@ -112,6 +112,12 @@ size_t ike_cert_anchor_hashes(X509_STORE *trust, uint8_t (*out)[20], size_t max)
 const char *ike_cert_dn_str(const uint8_t *der, size_t len, char *buf, size_t buflen);
 /* Two DER Names equal as RFC 5280 names (X509_NAME_cmp), both parsing. */
 bool ike_cert_dn_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
+/*
+ * The same with wildcards in the pattern: an attribute whose value is "*"
+ * (CN=*) takes any value of that attribute at that place; the attributes
+ * and their order must be the same.
+ */
+bool ike_cert_dn_match(const uint8_t *pat, size_t plen, const uint8_t *der, size_t len);
 
 /*
  * The peer's CERT payloads: the first is its certificate, the rest are

@@ -561,6 +561,34 @@ static void test_id_matches(void **state)
 	(void)state;
 }
 
+static void test_dn_wildcards(void **state)
+{
+	uint8_t pat[256], a[256];
+	size_t np = cg_dn_der("C=DE,O=HQ,CN=*", pat, sizeof(pat)), na;
+
+	na = cg_dn_der("C=DE,O=HQ,CN=spoke-17", a, sizeof(a));
+	assert_true(ike_cert_dn_match(pat, np, a, na));
+	assert_false(ike_cert_dn_equal(pat, np, a, na));
+	/* the other attributes still count */
+	na = cg_dn_der("C=DE,O=Else,CN=spoke-17", a, sizeof(a));
+	assert_false(ike_cert_dn_match(pat, np, a, na));
+	/* one attribute more or less, or another one in the wildcard's place */
+	na = cg_dn_der("C=DE,O=HQ,OU=x,CN=spoke-17", a, sizeof(a));
+	assert_false(ike_cert_dn_match(pat, np, a, na));
+	na = cg_dn_der("C=DE,O=HQ", a, sizeof(a));
+	assert_false(ike_cert_dn_match(pat, np, a, na));
+	na = cg_dn_der("C=DE,O=HQ,OU=spoke-17", a, sizeof(a));
+	assert_false(ike_cert_dn_match(pat, np, a, na));
+	/* no wildcard: plain equality, case folded */
+	np = cg_dn_der("C=DE,O=HQ,CN=Spoke-17", pat, sizeof(pat));
+	na = cg_dn_der("C=DE,O=HQ,CN=spoke-17", a, sizeof(a));
+	assert_true(ike_cert_dn_match(pat, np, a, na));
+	/* garbage on either side */
+	assert_false(ike_cert_dn_match(pat, np, a, na - 1));
+	assert_false(ike_cert_dn_match(pat, 3, a, na));
+	(void)state;
+}
+
 static void test_anchor_hashes(void **state)
 {
 	uint8_t got[4][20], want[20];
@@ -603,6 +631,7 @@ int main(void)
 	    cmocka_unit_test(test_chain_wrong_ca),
 	    cmocka_unit_test(test_chain_hostile_der),
 	    cmocka_unit_test(test_id_matches),
+	    cmocka_unit_test(test_dn_wildcards),
 	    cmocka_unit_test(test_anchor_hashes),
 	};
 

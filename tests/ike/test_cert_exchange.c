@@ -443,6 +443,24 @@ static void test_remote_id_mismatch_and_any(void **state)
 	(void)state;
 }
 
+/* remote-id dn "C=DE, O=HQ, CN=*": any spoke under the CA */
+static void test_remote_id_wildcard(void **state)
+{
+	both("p256", "p256");
+	set_dn(&CB.remote_id, "C=DE,O=HQ,CN=*");
+	run();
+	assert_up();
+	teardown(state);
+	setup(state);
+	both("p256", "p256");
+	set_dn(&CB.remote_id, "C=DE,O=Branch,CN=*");
+	run();
+	assert_int_equal(B.state, IKE_TUN_FAILED);
+	assert_string_equal(B.reason, "AUTHENTICATION_FAILED: peer identified as C=DE, O=HQ, "
+				      "CN=gw-a, expected C=DE, O=Branch, CN=*");
+	(void)state;
+}
+
 /* a's address identity without a SAN for it: refused by b */
 static void test_ip_identity_needs_san(void **state)
 {
@@ -569,6 +587,7 @@ int main(void)
 	    T(test_wrong_ca),
 	    T(test_identity_not_in_certificate),
 	    T(test_remote_id_mismatch_and_any),
+	    T(test_remote_id_wildcard),
 	    T(test_ip_identity_needs_san),
 	    T(test_psk_against_certificate),
 	    T(test_hostile_garbage_der),
