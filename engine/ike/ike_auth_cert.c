@@ -284,6 +284,13 @@ int ike_auth_sig_verify(struct ike_sa *sa, const struct ike_msg *m, const struct
 		goto done;
 	}
 	pub = X509_get0_pubkey(leaf);
+	/* a verification costs the modulus cubed: keys past what we sign with are refused */
+	if (pub == NULL || EVP_PKEY_get_bits(pub) > IKE_SIG_MAX_BITS) {
+		snprintf(why, whylen, "peer certificate has a %d-bit key, more than %d taken",
+			 pub ? EVP_PKEY_get_bits(pub) : 0, IKE_SIG_MAX_BITS);
+		ret = -EACCES;
+		goto done;
+	}
 	ret = ike_sig_verify(pub, auth->method, auth->data, auth->len, octets, octlen, &how);
 	ike_sig_describe(&how, d, sizeof(d));
 	if (ret == -ENOTSUP)

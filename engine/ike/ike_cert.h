@@ -22,6 +22,7 @@
 #define IKE_CERT_DER_MAX      8192  /* bytes of one DER certificate */
 #define IKE_CERTREQ_MAX	      16    /* CA hashes we send in one CERTREQ */
 #define IKE_SIG_MAX	      1024  /* a signature's bytes: RSA up to 8192 bits */
+#define IKE_SIG_MAX_BITS      8192  /* the largest peer key we verify with */
 #define IKE_AUTH_INNER_MAX    49152 /* IKE_AUTH plaintext: 4 certificates and the rest */
 #define IKE_CERT_ENC_X509_SIG 4	    /* X.509 Certificate - Signature (§3.6) */
 
