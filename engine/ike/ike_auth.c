@@ -197,7 +197,7 @@ static int ike_auth_add(struct ike_writer *w, const struct ike_sa *sa, const str
 	int ret;
 
 	if (sa->tun->conf.cert.key)
-		return ike_auth_sig_add(w, (struct ike_sa *)sa, rest, ike_id_rest(id, rest));
+		return ike_auth_sig_add(w, sa, rest, ike_id_rest(id, rest));
 	ret = ike_auth_psk(sa, sa->initiator, rest, ike_id_rest(id, rest), mac);
 	if (ret < 0)
 		return ret;

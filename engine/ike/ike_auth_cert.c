@@ -29,6 +29,8 @@ static int ike_certreq_add(struct ike_writer *w, const struct ike_sa *sa)
 	if (c->trust == NULL || !c->send_certreq)
 		return 0;
 	n = ike_cert_anchor_hashes(c->trust, hashes, IKE_CERTREQ_MAX);
+	if (n == 0)
+		return 0; /* a store of CRLs alone names no CA */
 	/* §3.7: the hashes concatenated, one payload per encoding */
 	return ike_build_cert(w, IKE_PLD_CERTREQ,
 			      &(struct ike_cert){IKE_CERT_ENC_X509_SIG, hashes[0], 20 * n});
@@ -148,7 +150,7 @@ int ike_certreq_auth_add(struct ike_writer *w, const struct ike_sa *sa)
 	return ike_certreq_add(w, sa);
 }
 
-int ike_auth_sig_add(struct ike_writer *w, struct ike_sa *sa, const uint8_t *id_rest,
+int ike_auth_sig_add(struct ike_writer *w, const struct ike_sa *sa, const uint8_t *id_rest,
 		     size_t id_restlen)
 {
 	const struct ike_cert_conf *c = &sa->tun->conf.cert;

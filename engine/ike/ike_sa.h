@@ -428,7 +428,7 @@ void ike_certreq_note(struct ike_sa *sa, const struct ike_msg *m);
 int ike_cert_payloads_add(struct ike_writer *w, const struct ike_sa *sa);
 int ike_certreq_auth_add(struct ike_writer *w, const struct ike_sa *sa);
 /* Our signature AUTH payload over our ID (its RestOfIDPayload). */
-int ike_auth_sig_add(struct ike_writer *w, struct ike_sa *sa, const uint8_t *id_rest,
+int ike_auth_sig_add(struct ike_writer *w, const struct ike_sa *sa, const uint8_t *id_rest,
 		     size_t id_restlen);
 /*
  * The peer's certificate chain, identity and signature AUTH: 0 when all
