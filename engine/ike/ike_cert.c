@@ -81,10 +81,17 @@ bool ike_cert_chain_same(const STACK_OF(X509) * a, const STACK_OF(X509) * b)
 	if (sk_X509_num(a) != sk_X509_num(b))
 		return false;
 	for (int i = 0; i < sk_X509_num(a); i++) {
-		if (sk_X509_value(a, i) != sk_X509_value(b, i))
+		if (X509_cmp(sk_X509_value(a, i), sk_X509_value(b, i)) != 0)
 			return false;
 	}
 	return true;
+}
+
+bool ike_cert_key_same(const EVP_PKEY *a, const EVP_PKEY *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return a == b || EVP_PKEY_eq(a, b) == 1;
 }
 
 size_t ike_cert_anchor_hashes(X509_STORE *trust, uint8_t (*out)[20], size_t max)

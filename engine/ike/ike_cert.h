@@ -105,8 +105,10 @@ int ike_cert_conf_check(const struct ike_cert_conf *c);
 /* Copy src into dst taking the engine's own references. */
 int ike_cert_conf_hold(struct ike_cert_conf *dst, const struct ike_cert_conf *src);
 void ike_cert_conf_release(struct ike_cert_conf *c);
-/* The same certificates in the same order (the same objects). */
+/* The same certificates in the same order (equal DER, other objects or not). */
 bool ike_cert_chain_same(const STACK_OF(X509) * a, const STACK_OF(X509) * b);
+/* The same key pair (EVP_PKEY_eq: the public halves equal). */
+bool ike_cert_key_same(const EVP_PKEY *a, const EVP_PKEY *b);
 /* SHA-1 of the SubjectPublicKeyInfo of each anchor in trust (§3.7), up to max. */
 size_t ike_cert_anchor_hashes(X509_STORE *trust, uint8_t (*out)[20], size_t max);
 /* The DN of a DER Name as "C=DE, O=x, CN=y"; "(bad DN)" when it does not parse. */

@@ -570,8 +570,10 @@ static int ike_conf_check(const struct ike_peer_conf *c)
 }
 
 /*
- * Is conf what the tunnel has? The engine holds its own stack of the same
- * certificates, so the chains are compared by their contents.
+ * Is conf what the tunnel has? The engine holds its own stack of the
+ * certificates, so chains are compared by their contents, and keys as key
+ * pairs: a key and chain loaded again are no change. The trust store is
+ * compared by pointer.
  */
 static bool ike_conf_same(const struct ike_peer_conf *held, const struct ike_peer_conf *conf)
 {
@@ -583,6 +585,8 @@ static bool ike_conf_same(const struct ike_peer_conf *held, const struct ike_pee
 	memcpy(c, conf, sizeof(*c));
 	if (ike_cert_chain_same(held->cert.chain, conf->cert.chain))
 		c->cert.chain = held->cert.chain;
+	if (ike_cert_key_same(held->cert.key, conf->cert.key))
+		c->cert.key = held->cert.key;
 	same = memcmp(held, c, sizeof(*c)) == 0;
 	OPENSSL_cleanse(c, sizeof(*c));
 	free(c);

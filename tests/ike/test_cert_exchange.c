@@ -554,13 +554,43 @@ static void test_references(void **state)
 	both("p256", "p256");
 	assert_int_equal(ike_conf_set(A.e, &CA), 0);
 	assert_int_equal(ike_conf_set(B.e, &CB), 0);
-	/* the same objects again: no change, no renegotiation */
-	assert_int_equal(ike_conf_set(A.e, &CA), 0);
-	drop_certs(&CA);
 	drop_certs(&CB);
 	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
 	fn_run();
 	assert_up();
+	/*
+	 * The same key and certificates loaded again (other objects, the same
+	 * store): no change, the IKE SA stays.
+	 */
+	{
+		struct ike_peer_conf again = CA;
+		uint8_t *der = NULL, *p;
+		int len = i2d_PrivateKey(CA.cert.key, &der);
+		const uint8_t *q = der;
+
+		again.cert.key = d2i_AutoPrivateKey(NULL, &q, len);
+		OPENSSL_clear_free(der, (size_t)len);
+		again.cert.chain = sk_X509_new_null();
+		for (int i = 0; i < sk_X509_num(CA.cert.chain); i++) {
+			der = NULL;
+			len = i2d_X509(sk_X509_value(CA.cert.chain, i), &der);
+			q = p = der;
+			sk_X509_push(again.cert.chain, d2i_X509(NULL, &q, len));
+			OPENSSL_free(p);
+		}
+		assert_int_equal(ike_conf_set(A.e, &again), 0);
+		assert_int_equal(A.state, IKE_TUN_UP);
+		assert_int_equal(A.n_deleted, 0);
+		EVP_PKEY_free(again.cert.key);
+		sk_X509_pop_free(again.cert.chain, X509_free);
+		/* another store is a change: the tunnel is renegotiated */
+		again = CA;
+		again.cert.trust = cg_store(root);
+		assert_int_equal(ike_conf_set(A.e, &again), 0);
+		X509_STORE_free(again.cert.trust);
+		assert_int_equal(A.n_deleted, 1);
+	}
+	drop_certs(&CA);
 	/* a key that is not the certificate's is refused */
 	both("p256", "p256");
 	EVP_PKEY_free(CA.cert.key);
