@@ -525,7 +525,12 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 	err = ike_msg_error_notify(m, &n);
 	if (p_id == NULL || p_auth == NULL) {
 		ike_id_local(sa, &mine, idbuf);
-		if (err == IKE_N_AUTHENTICATION_FAILED)
+		if (err == IKE_N_AUTHENTICATION_FAILED && c->cert.key)
+			ike_tun_fail(sa->tun, e,
+				     "AUTHENTICATION_FAILED: peer %s refused our certificate or "
+				     "identity %s",
+				     a, ike_id_str(&mine, ids, sizeof(ids)));
+		else if (err == IKE_N_AUTHENTICATION_FAILED)
 			ike_tun_fail(
 			    sa->tun, e,
 			    "AUTHENTICATION_FAILED: pre-shared key mismatch or identity %s "

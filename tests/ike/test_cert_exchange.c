@@ -359,6 +359,8 @@ static void test_send_cert_on_request_not_asked(void **state)
 	assert_string_equal(B.reason, "AUTHENTICATION_FAILED: no certificate for trustpoint HQ-CA: "
 				      "the peer sent none (no CERTREQ is sent)");
 	assert_int_equal(A.state, IKE_TUN_FAILED);
+	assert_string_equal(A.reason, "AUTHENTICATION_FAILED: peer 192.0.2.2 refused our "
+				      "certificate or identity C=DE, O=HQ, CN=gw-a");
 	assert_int_equal(B.n_installed, 0);
 	(void)state;
 }
