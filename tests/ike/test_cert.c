@@ -488,6 +488,64 @@ static void test_chain_wrong_ca(void **state)
 	(void)state;
 }
 
+/* A CRL by the intermediate, revoking serials (NULL-ended). */
+static X509_CRL *make_crl(X509 *const *revoked)
+{
+	X509_CRL *crl = X509_CRL_new();
+	ASN1_TIME *now = ASN1_TIME_adj(NULL, time(NULL), -1, 0);
+	ASN1_TIME *next = ASN1_TIME_adj(NULL, time(NULL), 30, 0);
+
+	X509_CRL_set_version(crl, 1);
+	X509_CRL_set_issuer_name(crl, X509_get_subject_name(P.inter));
+	X509_CRL_set1_lastUpdate(crl, now);
+	X509_CRL_set1_nextUpdate(crl, next);
+	for (; *revoked; revoked++) {
+		X509_REVOKED *r = X509_REVOKED_new();
+
+		X509_REVOKED_set_serialNumber(r, X509_get_serialNumber(*revoked));
+		X509_REVOKED_set_revocationDate(r, now);
+		X509_CRL_add0_revoked(crl, r);
+	}
+	X509_CRL_sort(crl);
+	assert_true(X509_CRL_sign(crl, P.int_key, EVP_sha256()) > 0);
+	ASN1_TIME_free(now);
+	ASN1_TIME_free(next);
+	return crl;
+}
+
+/* CRLs and flags are the caller's, set in the store: the verifier applies them. */
+static void test_chain_crl(void **state)
+{
+	X509_STORE *saved = P.store;
+	X509 *const revoked[] = {P.ee, NULL}, *const none[] = {NULL};
+	X509_CRL *crl;
+	char why[256];
+
+	P.store = cg_store(P.ca);
+	X509_STORE_set_flags(P.store, X509_V_FLAG_CRL_CHECK);
+	/* checking asked for, no CRL at hand */
+	assert_int_equal(verify(P.ee, P.inter, why, sizeof(why)), -EACCES);
+	assert_string_equal(why, "peer certificate not checked: no CRL of C=DE, O=Test, CN=Test "
+				 "Intermediate");
+	crl = make_crl(none);
+	X509_STORE_add_crl(P.store, crl);
+	X509_CRL_free(crl);
+	assert_int_equal(verify(P.ee, P.inter, why, sizeof(why)), 0);
+	X509_STORE_free(P.store);
+
+	P.store = cg_store(P.ca);
+	X509_STORE_set_flags(P.store, X509_V_FLAG_CRL_CHECK);
+	crl = make_crl(revoked);
+	X509_STORE_add_crl(P.store, crl);
+	X509_CRL_free(crl);
+	assert_int_equal(verify(P.ee, P.inter, why, sizeof(why)), -EACCES);
+	assert_string_equal(why,
+			    "peer certificate revoked (CRL of C=DE, O=Test, CN=Test Intermediate)");
+	X509_STORE_free(P.store);
+	P.store = saved;
+	(void)state;
+}
+
 static void test_chain_hostile_der(void **state)
 {
 	static const uint8_t garbage[] = {0x30, 0x82, 0xff, 0xff, 0x01, 0x02, 0x03};
@@ -635,6 +693,7 @@ int main(void)
 	    cmocka_unit_test(test_chain_good_and_missing_intermediate),
 	    cmocka_unit_test(test_chain_expired_and_not_yet_valid),
 	    cmocka_unit_test(test_chain_wrong_ca),
+	    cmocka_unit_test(test_chain_crl),
 	    cmocka_unit_test(test_chain_hostile_der),
 	    cmocka_unit_test(test_id_matches),
 	    cmocka_unit_test(test_dn_wildcards),
