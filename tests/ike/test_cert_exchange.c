@@ -9,7 +9,8 @@
  * one intermediate sign each side's certificate; the key types vary.
  * ike_sig_init_add() and ike_cert_payloads_add() are wrapped
  * (-Wl,--wrap) so a test can play a peer without RFC 7427, or one that
- * sends hostile CERT payloads.
+ * sends hostile CERT payloads; ike_build_auth() so that a test can check
+ * the AUTH payload against octets it puts together itself.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -59,6 +60,22 @@ int __wrap_ike_cert_payloads_add(struct ike_writer *w, const struct ike_sa *sa)
 	for (int i = 0; i < (hostile == HOSTILE_MANY ? 12 : 1); i++)
 		ike_build_cert(w, IKE_PLD_CERT, &c);
 	return w->err;
+}
+
+/* the last AUTH payload built by either engine */
+static uint8_t last_auth[2048];
+static size_t last_auth_len;
+static uint8_t last_auth_method;
+
+int __real_ike_build_auth(struct ike_writer *w, const struct ike_auth *auth);
+int __wrap_ike_build_auth(struct ike_writer *w, const struct ike_auth *auth)
+{
+	if (auth->len <= sizeof(last_auth)) {
+		memcpy(last_auth, auth->data, auth->len);
+		last_auth_len = auth->len;
+		last_auth_method = auth->method;
+	}
+	return __real_ike_build_auth(w, auth);
 }
 
 /* ---- set-up ---- */
@@ -315,6 +332,91 @@ static void test_ed25519_needs_rfc7427(void **state)
 	assert_int_equal(B.state, IKE_TUN_FAILED);
 	assert_non_null(strstr(B.reason, "cannot sign with our Ed25519 key"));
 	assert_int_equal(A.n_installed, 0);
+	(void)state;
+}
+
+/*
+ * RFC 7296 §2.15 from the outside: the initiator's AUTH signs the
+ * IKE_SA_INIT request as sent, then Nr, then prf(SK_pi, IDi') with IDi'
+ * the ID payload's body (type, three zero octets, the DER DN). Put
+ * together here from the datagrams and checked with OpenSSL directly.
+ */
+static void test_signed_octets_independently(void **state)
+{
+	uint8_t *msg1, *resp, idi[4 + IKE_MAX_ID], mac[32], *octets, sig[2048];
+	const struct ike_sa *sa;
+	struct ike_msg *m = calloc(1, sizeof(*m));
+	const struct ike_pld *p;
+	size_t msg1_len, resp_len, nr_len, idi_len, off, n;
+	const uint8_t *nr, *sigp;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	both("p256", "p256");
+	assert_int_equal(ike_conf_set(A.e, &CA), 0);
+	assert_int_equal(ike_conf_set(B.e, &CB), 0);
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	/* the IKE_SA_INIT request as it went out */
+	assert_int_equal(fn.n, 1);
+	msg1_len = fn.q[0].len;
+	msg1 = malloc(msg1_len);
+	memcpy(msg1, fn.q[0].buf, msg1_len);
+	fn_step();
+	/* the response (a copy: fn_step frees it): Nr */
+	assert_int_equal(fn.n, 1);
+	resp_len = fn.q[0].len;
+	resp = malloc(resp_len);
+	memcpy(resp, fn.q[0].buf, resp_len);
+	assert_int_equal(ike_msg_parse(resp, resp_len, m), 0);
+	p = ike_msg_find(m, IKE_PLD_NONCE, 0);
+	assert_non_null(p);
+	nr = p->body;
+	nr_len = p->len;
+	last_auth_len = 0;
+	fn_step(); /* a signs and sends IKE_AUTH */
+	assert_int_equal(last_auth_method, IKE_AUTH_DIGITAL_SIGNATURE);
+	/* SK_pi from a's IKE SA (white-box: the key, not the computation) */
+	sa = A.e->sas;
+	assert_non_null(sa);
+	idi[0] = IKE_ID_DER_ASN1_DN;
+	memset(idi + 1, 0, 3);
+	memcpy(idi + 4, CA.local_id.data, CA.local_id.len);
+	idi_len = 4 + CA.local_id.len;
+	n = sizeof(mac);
+	assert_non_null(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, sa->keys.sk_pi,
+				  sa->keys.prf_len, idi, idi_len, mac, sizeof(mac), &n));
+	assert_int_equal(n, 32);
+	octets = malloc(msg1_len + nr_len + 32);
+	memcpy(octets, msg1, msg1_len);
+	memcpy(octets + msg1_len, nr, nr_len);
+	memcpy(octets + msg1_len + nr_len, mac, 32);
+	/* AUTH data: length, ecdsa-with-SHA256 (RFC 7427 A.3), DER signature */
+	off = 1 + last_auth[0];
+	assert_int_equal(last_auth[0], 12);
+	{
+		static const uint8_t ecdsa_sha256[] = {0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86,
+						       0x48, 0xce, 0x3d, 0x04, 0x03, 0x02};
+
+		assert_memory_equal(last_auth + 1, ecdsa_sha256, sizeof(ecdsa_sha256));
+	}
+	memcpy(sig, last_auth + off, last_auth_len - off);
+	sigp = sig;
+	assert_int_equal(
+	    EVP_DigestVerifyInit_ex(ctx, NULL, "SHA256", NULL, NULL, CA.cert.key, NULL), 1);
+	assert_int_equal(
+	    EVP_DigestVerify(ctx, sigp, last_auth_len - off, octets, msg1_len + nr_len + 32), 1);
+	/* and not over anything else: the nonce left out */
+	EVP_MD_CTX_reset(ctx);
+	EVP_DigestVerifyInit_ex(ctx, NULL, "SHA256", NULL, NULL, CA.cert.key, NULL);
+	memmove(octets + msg1_len, mac, 32);
+	assert_int_not_equal(
+	    EVP_DigestVerify(ctx, sigp, last_auth_len - off, octets, msg1_len + 32), 1);
+	fn_run();
+	assert_up();
+	free(resp);
+	EVP_MD_CTX_free(ctx);
+	free(octets);
+	free(msg1);
+	free(m);
 	(void)state;
 }
 
@@ -611,6 +713,7 @@ int main(void)
 	    T(test_ed25519),
 	    T(test_classic_methods),
 	    T(test_ed25519_needs_rfc7427),
+	    T(test_signed_octets_independently),
 	    T(test_send_cert_always_without_certreq),
 	    T(test_send_cert_on_request),
 	    T(test_send_cert_on_request_not_asked),
