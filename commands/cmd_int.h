@@ -116,6 +116,7 @@ void cfg_ikev2_register(struct cli_def *cli);
 void cfg_ikev1_register(struct cli_def *cli);
 void cfg_ipsec_register(struct cli_def *cli);
 void cfg_tunnel_register(struct cli_def *cli);
+void cfg_secret_register(struct cli_def *cli);
 
 /* Renderers: canonical text of one object (secrets in clear when
  * `secrets`).  Append to a growing buffer. */

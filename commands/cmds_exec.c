@@ -83,7 +83,7 @@ static int cmd_show_users(struct cmd_sess *cs, const struct cmd_args *a)
 static int cmd_show_running(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	char *text = NULL;
-	unsigned flags = 0;
+	unsigned flags = ENG_TEXT_SEALED; /* restorable; operators see them masked */
 	int rc;
 
 	if (cmd_arg_get(a, "secrets")) {
@@ -91,7 +91,7 @@ static int cmd_show_running(struct cmd_sess *cs, const struct cmd_args *a)
 			cmd_err(cs, "%% Access denied");
 			return -EPERM;
 		}
-		flags |= ENG_TEXT_SECRETS;
+		flags = ENG_TEXT_SECRETS;
 	}
 	rc = eng_config_text(cs->es, ENG_RUNNING, flags, &text);
 	if (rc == 0)

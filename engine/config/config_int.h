@@ -138,6 +138,12 @@ int cfg_diff(struct eng_local *eng, const struct eng_cfg *from, const struct eng
 	     char **out);
 int text_diff(struct eng_local *eng, const char *from, const char *to, char **out);
 
+/* sealed.c: secrets sealed under the config-key */
+int sealed_key_set(struct eng_local *eng, const char *pass);
+int sealed_open(struct eng_local *eng, const char *text, char **out);
+char *node_text_sealed(struct eng_local *eng, struct eng_node *n);
+int cfg_render_sealed(struct eng_local *eng, const struct eng_cfg *c, char **out);
+
 /* validate.c */
 void eng_validate(const struct eng_cfg *c, struct eng_diag *diag);
 
