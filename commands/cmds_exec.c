@@ -254,10 +254,11 @@ static int cmd_quit(struct cmd_sess *cs, const struct cmd_args *a)
 
 void cmds_exec_register(struct cli_def *cli)
 {
-	struct cli_command *show, *cfg, *commit, *c, *term, *wr, *copy;
+	struct cli_command *show, *cfg, *commit, *c, *term, *wr, *copy, *cmd_configure_node;
 	const int m = MODE_EXEC_;
 
 	c = cmd_leaf(cli, NULL, "configure", m, true, "Enter configuration mode", cmd_configure);
+	cmd_configure_node = c;
 	cmd_leaf(cli, c, "terminal", m, true, "Configure from the terminal", cmd_configure);
 	cmd_leaf(cli, c, "exclusive", m, true, "Configure with every other session locked out",
 		 cmd_configure);
@@ -288,6 +289,7 @@ void cmds_exec_register(struct cli_def *cli)
 	copy = cmd_node(cli, NULL, "copy", m, true, "Copy a configuration");
 	c = cmd_node(cli, copy, "running-config", m, true, "From the running configuration");
 	cmd_leaf(cli, c, "startup-config", m, true, "To startup-config", cmd_write);
+	cmds_backup_register(cli, cmd_configure_node, copy);
 
 	term = cmd_node(cli, NULL, "terminal", m, false, "Set terminal line parameters");
 	c = cmd_leaf(cli, term, "length", m, false, "Lines on a screen (0 = no paging)",
