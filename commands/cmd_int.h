@@ -117,6 +117,8 @@ void cfg_ikev1_register(struct cli_def *cli);
 void cfg_ipsec_register(struct cli_def *cli);
 void cfg_tunnel_register(struct cli_def *cli);
 void cfg_secret_register(struct cli_def *cli);
+/* After show configuration changes and commit check (show_impact.c). */
+void cmd_show_sa_impact(struct cmd_sess *cs);
 void cmds_backup_register(struct cli_def *cli, struct cli_command *configure,
 			  struct cli_command *copy);
 

@@ -139,7 +139,10 @@ static int cmd_show_changes(struct cmd_sess *cs, const struct cmd_args *a)
 		cmd_out(cs, "No configuration changes.");
 		return 0;
 	}
-	return show_text(cs, rc, text, "show configuration changes");
+	rc = show_text(cs, rc, text, "show configuration changes");
+	if (rc == 0)
+		cmd_show_sa_impact(cs);
+	return rc;
 }
 
 static int cmd_show_commit_list(struct cmd_sess *cs, const struct cmd_args *a)

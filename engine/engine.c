@@ -250,6 +250,21 @@ int eng_config_key_set(struct eng_sess *sess, const char *passphrase)
 	return sess->eng->ops->config_key_set(sess, passphrase);
 }
 
+int eng_commit_impact(struct eng_sess *sess, struct eng_tunnel_impact **out, size_t *n,
+		      size_t *unchanged)
+{
+	size_t dummy;
+
+	if (!sess || !out || !n)
+		return -EINVAL;
+	*out = NULL;
+	*n = 0;
+	if (!unchanged)
+		unchanged = &dummy;
+	*unchanged = 0;
+	return sess->eng->ops->commit_impact(sess, out, n, unchanged);
+}
+
 int eng_tunnel_effective(struct eng_sess *sess, enum eng_db db, const char *name,
 			 struct eng_tunnel *out, struct eng_ikev2_policy *ike2,
 			 struct eng_ikev1_policy *ike1, struct eng_ipsec_policy *ipsec)

@@ -455,6 +455,32 @@ int eng_config_key_set(struct eng_sess *sess, const char *passphrase);
  * context; "" when nothing changed.  Secrets masked. */
 int eng_config_changes(struct eng_sess *sess, char **out);
 
+/*
+ * What committing the candidate would do to each tunnel's SAs (`commit
+ * check`, `show configuration changes`): the tunnels whose effective
+ * settings differ between running and the candidate (their policies
+ * included), in canonical order.  RENEGOTIATED: a new IKE SA and new
+ * CHILD_SAs, why naming the settings that force it; KEPT: the SAs stay,
+ * why naming what changed without touching them; CREATED / TORN_DOWN: a
+ * tunnel added or un-shut / removed or shut.  unchanged: how many other
+ * tunnels keep their SAs untouched.  Release *out with free().
+ */
+enum eng_sa_impact {
+	ENG_IMPACT_KEPT = 0,
+	ENG_IMPACT_RENEGOTIATED,
+	ENG_IMPACT_CREATED,
+	ENG_IMPACT_TORN_DOWN
+};
+const char *eng_sa_impact_name(enum eng_sa_impact i);
+
+struct eng_tunnel_impact {
+	char name[ENG_NAME_MAX];
+	uint8_t impact; /* enum eng_sa_impact */
+	char why[192];
+};
+int eng_commit_impact(struct eng_sess *sess, struct eng_tunnel_impact **out, size_t *n,
+		      size_t *unchanged);
+
 /* ---- Commit, history, rollback, startup ----------------------------- */
 
 struct eng_commit_req {

@@ -173,6 +173,11 @@ int eng_cand_refresh(struct eng_lsess *s);
 int apply(struct eng_local *eng, struct eng_cfg *next, const char *user, const char *comment,
 	  unsigned confirm_minutes, uint32_t *id);
 int local_config_changes(struct eng_lsess *sess, char **out);
+int local_commit_impact(struct eng_lsess *sess, struct eng_tunnel_impact **out, size_t *n,
+			size_t *unchanged);
+/* preview.c */
+int cfg_impact(const struct eng_cfg *from, const struct eng_cfg *to, struct eng_tunnel_impact **out,
+	       size_t *n, size_t *unchanged);
 int local_commit(struct eng_lsess *sess, const struct eng_commit_req *req, struct eng_diag *diag,
 		 uint32_t *id);
 

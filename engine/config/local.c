@@ -419,6 +419,12 @@ static int op_config_changes(struct eng_sess *s, char **out)
 	return local_config_changes(LS(s), out);
 }
 
+static int op_commit_impact(struct eng_sess *s, struct eng_tunnel_impact **out, size_t *n,
+			    size_t *unchanged)
+{
+	return local_commit_impact(LS(s), out, n, unchanged);
+}
+
 static int op_secret_unseal(struct eng_sess *s, const char *sealed, char **out)
 {
 	return sealed_open(LS(s)->eng, sealed, out);
@@ -561,6 +567,7 @@ static const struct eng_ops local_ops = {
     .config_changes = op_config_changes,
     .secret_unseal = op_secret_unseal,
     .config_key_set = op_config_key_set,
+    .commit_impact = op_commit_impact,
     .commit = op_commit,
     .confirm = op_confirm,
     .confirm_pending = op_confirm_pending,

@@ -69,6 +69,8 @@ ikesh(config-ipsec-tunnel)#show configuration changes
 +  ike-policy 5
 +  ipsec-policy ESP
 + !
+SAs after the commit:
+  tunnel T1: created
 ikesh(config-ipsec-tunnel)#commit check
 % Commit check failed: the candidate configuration has 3 errors:
 %   tunnel T1: ike-policy 5 does not exist
