@@ -127,6 +127,10 @@ static void test_wrong_key(void **state)
 	eng_secret_free(a);
 	/* too short a passphrase */
 	RUN_OK(&g, "configure terminal");
+	/* history and logs never see the passphrase */
+	p = cmd_mask_secrets(g.cs, "key config-key password-encrypt another-passphrase");
+	assert_string_equal(p, "key config-key password-encrypt *****");
+	free(p);
 	assert_int_equal(gs_run(&g, "key config-key password-encrypt short", &r), CMD_FAILED);
 	RUN_OK(&g, "end");
 	eng_secret_free(before);
