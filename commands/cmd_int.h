@@ -126,6 +126,11 @@ void cmds_compat_register(struct cli_def *cli, struct cli_command *show,
 			  struct cli_command *configure);
 /* Remember why a commit was refused (NULL: it went through). */
 void cmd_failed_commit_set(struct cmd_sess *cs, const struct eng_diag *d);
+void cfg_secret_register(struct cli_def *cli);
+/* After show configuration changes and commit check (show_impact.c). */
+void cmd_show_sa_impact(struct cmd_sess *cs);
+void cmds_backup_register(struct cli_def *cli, struct cli_command *configure,
+			  struct cli_command *copy);
 
 /* Renderers: canonical text of one object (secrets in clear when
  * `secrets`).  Append to a growing buffer. */

@@ -31,9 +31,10 @@ static int do_commit(struct cmd_sess *cs, const struct eng_commit_req *req)
 	eng_diag_free(&d);
 	if (rc)
 		return rc;
-	if (req->check_only)
+	if (req->check_only) {
 		cmd_out(cs, "Configuration is valid.");
-	else if (req->confirm_minutes)
+		cmd_show_sa_impact(cs);
+	} else if (req->confirm_minutes)
 		cmd_out(cs,
 			"Commit %u applied; it reverts in %u minute%s unless confirmed with "
 			"`commit` or `confirm`.",

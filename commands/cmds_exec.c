@@ -105,14 +105,14 @@ static int show_hostname(struct cmd_sess *cs, char *text)
 static int cmd_show_running(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	char *text = NULL;
-	unsigned flags = 0;
+	unsigned flags = ENG_TEXT_SEALED; /* restorable; operators see them masked */
 	int rc;
 
 	if (cmd_arg_get(a, "secrets")) {
 		if (eng_sess_role(cs->es) != ENG_ROLE_ADMIN) {
 			return cmd_denied(cs);
 		}
-		flags |= ENG_TEXT_SECRETS;
+		flags = ENG_TEXT_SECRETS;
 	}
 	rc = eng_config_text(cs->es, ENG_RUNNING, flags, &text);
 	if (rc == 0 && cmd_arg_get(a, "hostname"))
@@ -162,7 +162,10 @@ static int cmd_show_changes(struct cmd_sess *cs, const struct cmd_args *a)
 		cmd_out(cs, "No configuration changes.");
 		return 0;
 	}
-	return show_text(cs, rc, text, "show configuration changes");
+	rc = show_text(cs, rc, text, "show configuration changes");
+	if (rc == 0)
+		cmd_show_sa_impact(cs);
+	return rc;
 }
 
 static int cmd_show_commit_list(struct cmd_sess *cs, const struct cmd_args *a)
@@ -319,6 +322,7 @@ void cmds_exec_register(struct cli_def *cli)
 	copy = cmd_node(cli, NULL, "copy", m, true, "Copy a configuration");
 	c = cmd_node(cli, copy, "running-config", m, true, "From the running configuration");
 	cmd_leaf(cli, c, "startup-config", m, true, "To startup-config", cmd_write);
+	cmds_backup_register(cli, conf, copy);
 
 	term = cmd_node(cli, NULL, "terminal", m, false, "Set terminal line parameters");
 	c = cmd_leaf(cli, term, "length", m, false, "Lines on a screen (0 = no paging)",

@@ -107,9 +107,13 @@ static int codec_load(struct eng_sess *es, const char *text, size_t len, const c
 		}
 		if (l && line[l - 1] == '\r')
 			line[l - 1] = '\0';
-		if (skip_line(line)) {
+		if (skip_line(line) || cmd_config_header(line)) {
 			eng_secret_free(line);
 			continue;
+		}
+		if (!strcmp(line + strspn(line, " \t"), "end")) {
+			eng_secret_free(line); /* a saved configuration's last line */
+			break;
 		}
 		cs->load_diag = &ld;
 		cmd_exec(cs, line, &res);

@@ -99,6 +99,10 @@ void cmd_end(struct cmd_sess *cs); /* Ctrl-Z and `end`: back to EXEC */
  * commit it at the end (all or nothing). */
 int cmd_script_commit(struct cmd_sess *cs, bool check_only);
 
+/* A header line of a saved configuration (`Building configuration...`,
+ * `Current configuration : N bytes`): not a command, skipped on input. */
+bool cmd_config_header(const char *line);
+
 /* The grammar handed to the engine (eng_opts.codec). */
 const struct eng_codec *cmd_codec(void);
 

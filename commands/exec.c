@@ -50,6 +50,7 @@ int cmd_sess_new(struct eng_sess *es, const struct cmd_io *io, struct cmd_sess *
 	cfg_ikev1_register(cs->cli);
 	cfg_ipsec_register(cs->cli);
 	cfg_tunnel_register(cs->cli);
+	cfg_secret_register(cs->cli);
 	*out = cs;
 	return 0;
 }

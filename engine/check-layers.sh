@@ -42,7 +42,7 @@ LOW="crypto.h xform.h prf.h dh.h sk.h random.h ike_proto.h ike_wire.h ike_msg.h 
 check engine/model engine.h eng_test.h
 check engine/ops engine.h model.h
 check engine/runtime engine.h model.h $LOW
-check engine/config engine.h eng_test.h model.h eng_ops.h runtime.h
+check engine/config engine.h eng_test.h model.h eng_ops.h runtime.h siv.h random.h
 check engine/ctl engine.h model.h eng_ops.h
 check engine engine.h eng_ops.h eng_test.h
 check commands engine.h

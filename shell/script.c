@@ -128,6 +128,13 @@ int shell_script_line(struct shell *sh, const char *raw)
 	run = line;
 	if (!line[strspn(line, " \t")])
 		goto done;
+	if (cmd_config_header(line)) {
+		/* a file saved from show running-config: its header puts the
+		 * script in configuration mode, its `end` takes it out */
+		if (cmd_in_config(sh->cs))
+			goto done;
+		run = "configure terminal";
+	}
 	if (sh->check_only) {
 		/* --check changes nothing: a commit becomes a check, saving and
 		 * confirming are skipped. */

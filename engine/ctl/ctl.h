@@ -67,6 +67,9 @@ enum ctl_type {
 	CTL_CLEAR_PEER,
 	CTL_DEBUG_SET,
 	CTL_DEBUG_GET,
+	CTL_SECRET_UNSEAL,
+	CTL_CONFIG_KEY_SET,
+	CTL_COMMIT_IMPACT,
 	CTL_OPS,
 
 	CTL_REPLY = 0x8000,
@@ -116,6 +119,7 @@ int rb_obj(struct rbuf *r, enum eng_kind kind, void *out);
 int rb_status(struct rbuf *r, struct eng_tunnel_status *st);
 int rb_commit_info(struct rbuf *r, struct eng_commit_info *ci);
 int rb_sess_info(struct rbuf *r, struct eng_sess_info *si);
+int rb_impact(struct rbuf *r, struct eng_tunnel_impact *ti);
 /* true when every byte was read and nothing was missing */
 bool rb_done(const struct rbuf *r);
 

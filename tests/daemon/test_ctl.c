@@ -308,10 +308,10 @@ static void test_server_frames(void **state)
 static void test_server_operator(void **state)
 {
 	static const uint16_t changing[] = {
-	    CTL_CAND_BEGIN,	CTL_CAND_EXCLUSIVE, CTL_OBJ_DEL,      CTL_COMMIT,
-	    CTL_CONFIRM,	CTL_ROLLBACK,	    CTL_STARTUP_SAVE, CTL_CLEAR_IKE_SA,
-	    CTL_CLEAR_CHILD_SA, CTL_CLEAR_COUNTERS, CTL_OBJ_PUT,      CTL_CLEAR_PEER,
-	    CTL_DEBUG_SET,
+	    CTL_CAND_BEGIN,	CTL_CAND_EXCLUSIVE, CTL_OBJ_DEL,	CTL_COMMIT,
+	    CTL_CONFIRM,	CTL_ROLLBACK,	    CTL_STARTUP_SAVE,	CTL_CLEAR_IKE_SA,
+	    CTL_CLEAR_CHILD_SA, CTL_CLEAR_COUNTERS, CTL_OBJ_PUT,	CTL_CLEAR_PEER,
+	    CTL_DEBUG_SET,	CTL_SECRET_UNSEAL,  CTL_CONFIG_KEY_SET,
 	};
 	struct tenv t;
 	struct eng_ctl *c;
@@ -343,10 +343,10 @@ static void test_server_operator(void **state)
 static void test_server_every_op(void **state)
 {
 	static const uint16_t changing[] = {
-	    CTL_CAND_BEGIN,	CTL_CAND_EXCLUSIVE, CTL_OBJ_DEL,      CTL_COMMIT,
-	    CTL_CONFIRM,	CTL_ROLLBACK,	    CTL_STARTUP_SAVE, CTL_CLEAR_IKE_SA,
-	    CTL_CLEAR_CHILD_SA, CTL_CLEAR_COUNTERS, CTL_OBJ_PUT,      CTL_CLEAR_PEER,
-	    CTL_DEBUG_SET,
+	    CTL_CAND_BEGIN,	CTL_CAND_EXCLUSIVE, CTL_OBJ_DEL,	CTL_COMMIT,
+	    CTL_CONFIRM,	CTL_ROLLBACK,	    CTL_STARTUP_SAVE,	CTL_CLEAR_IKE_SA,
+	    CTL_CLEAR_CHILD_SA, CTL_CLEAR_COUNTERS, CTL_OBJ_PUT,	CTL_CLEAR_PEER,
+	    CTL_DEBUG_SET,	CTL_SECRET_UNSEAL,  CTL_CONFIG_KEY_SET,
 	};
 	static const enum eng_role roles[] = {ENG_ROLE_ADMIN, ENG_ROLE_OPERATOR};
 	struct tenv t;

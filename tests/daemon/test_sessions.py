@@ -153,6 +153,14 @@ def run(ikeshd, ikesh):
         out = c.cmd('show running-config', r'ikesh>\s*$')
         check('ipsec tunnel A' in out and 'alice-secret' not in out and
               'bob-secret' not in out, 'operator show running-config: %r' % out)
+        # admins get the sealed form; the operator the mask, never the sealed text
+        sealed = ikesh_c(ikesh, d, home['root'], ['show running-config'])[1]
+        check(' authentication pre-share key 6 ' in sealed, 'admin sealed: %r' % sealed)
+        check(' authentication pre-share key *****' in out and ' key 6 ' not in out,
+              'operator show running-config masks: %r' % out)
+        for line in ('copy /etc/hostname running-config', 'configure replace /etc/hostname'):
+            out = c.cmd(line, r'ikesh>\s*$')
+            check('% Access denied' in out, 'operator: %s gave %r' % (line, out))
         out = c.cmd('show version', r'ikesh>\s*$')
         check('Engine: ikeshd (daemon)' in out, 'show version: %r' % out)
         rc, out, err = ikesh_c(ikesh, d, home[OPER], ['configure terminal'], user=OPER)

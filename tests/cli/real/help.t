@@ -1,6 +1,9 @@
 `?` at several points: the words that may come next with their help, the
 words a partial word may become, values with their range, `<cr>` when
 the line could run, and the line put back without the `?`.
+@@ # a fixed config-key: sealed secrets print the same at every run
+@@ file state/config-key 600
+000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f
 @@ config site-to-site-a.cfg
 @@ pty
 @@ input
@@ -84,6 +87,7 @@ hq-gw(config)#?
   exit          Leave configuration mode
   hostname      Set the system's name
   ipsec         IPsec tunnels
+  key           Key management
   no            Negate a command or set its default
   rollback      Load an earlier configuration into the candidate
 hq-gw(config)#crypto ?

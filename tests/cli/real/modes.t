@@ -62,6 +62,8 @@ ikesh(config)#ipsec tunnel HQ
 ikesh(config-ipsec-tunnel)#do show configuration changes
 + ipsec tunnel HQ
 + !
+SAs after the commit:
+  tunnel HQ: created
 ikesh(config-ipsec-tunnel)#show terminal
 Length: 24 lines, Width: 80 columns
 Monitor: off

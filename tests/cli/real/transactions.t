@@ -3,6 +3,9 @@ changes`), `commit check` validates, `commit` applies all or nothing and
 lists every error with its object, `abort` drops the candidate, leaving
 `configure private` with changes asks, `rollback` loads an older configuration, the history
 lists the commits, and `write memory` saves startup-config.
+@@ # a fixed config-key: sealed secrets print the same at every run
+@@ file state/config-key 600
+000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f
 @@ mask \S+ +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d => USER YYYY-MM-DD hh:mm:ss
 @@ pty
 @@ input
@@ -66,6 +69,8 @@ ikesh(config-ipsec-tunnel)#show configuration changes
 +  ike-policy 5
 +  ipsec-policy ESP
 + !
+SAs after the commit:
+  tunnel T1: created
 ikesh(config-ipsec-tunnel)#commit check
 % Error: Commit check failed: the candidate configuration has 3 errors:
 %   tunnel T1: ike-policy 5 does not exist
@@ -146,7 +151,7 @@ crypto ipsec policy ESP
 ipsec tunnel T1
  ipsec-policy ESP
  remote-address 192.0.2.2
- authentication pre-share key *****
+ authentication pre-share key 6 __DvhgnQXgS6O0VEp9MKj7X9V3r2I-YU1cM
 !
 SNo. ID         User             Time                Comment
 1    3          USER YYYY-MM-DD hh:mm:ss
