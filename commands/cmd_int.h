@@ -194,6 +194,8 @@ int filters_push(struct cmd_sess *cs, const char *kind, const char *pattern, cha
 		 size_t errlen);
 int filters_line(struct cmd_sess *cs, const char *line);
 void filters_finish(struct cmd_sess *cs);
+/* The command failed: no JSON wrapper for what it printed. */
+void filters_json_abandon(struct cmd_sess *cs);
 
 /* Range-based validators are built from a table: name -> lo..hi. */
 struct range_def {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cmd_int.h"
+#include "json.h"
 
 #ifndef IKESH_VERSION
 #define IKESH_VERSION "0.0"
@@ -62,6 +62,13 @@ static int cmd_show_users(struct cmd_sess *cs, const struct cmd_args *a)
 
 	if (rc)
 		return cmd_fail(cs, rc, "show users");
+	if (cmd_json(cs)) {
+		struct json j = {0};
+
+		jw_users(&j, list, n);
+		free(list);
+		return cmd_json_emit(cs, &j);
+	}
 	cmd_out(cs, "  %-16s %-8s %-19s %s", "User", "Role", "Since", "Mode");
 	for (size_t i = 0; i < n; i++) {
 		char when[32];
@@ -80,6 +87,18 @@ static int cmd_show_users(struct cmd_sess *cs, const struct cmd_args *a)
 	return 0;
 }
 
+static int show_config_json(struct cmd_sess *cs, enum eng_db db, bool secrets)
+{
+	struct json j = {0};
+	int rc = jw_config(&j, cs->es, db, secrets);
+
+	if (rc) {
+		eng_secret_free(json_take(&j));
+		return cmd_fail(cs, rc, "show");
+	}
+	return cmd_json_emit(cs, &j);
+}
+
 static int cmd_show_running(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	char *text = NULL;
@@ -93,6 +112,8 @@ static int cmd_show_running(struct cmd_sess *cs, const struct cmd_args *a)
 		}
 		flags |= ENG_TEXT_SECRETS;
 	}
+	if (cmd_json(cs))
+		return show_config_json(cs, ENG_RUNNING, flags & ENG_TEXT_SECRETS);
 	rc = eng_config_text(cs->es, ENG_RUNNING, flags, &text);
 	if (rc == 0)
 		cmd_out(cs, "Building configuration...");
@@ -120,6 +141,8 @@ static int cmd_show_config(struct cmd_sess *cs, const struct cmd_args *a)
 		cmd_err(cs, "%% No candidate configuration: use `configure terminal` first");
 		return -ENOTCONN;
 	}
+	if (cmd_json(cs))
+		return show_config_json(cs, ENG_CANDIDATE, false);
 	rc = eng_config_text(cs->es, ENG_CANDIDATE, 0, &text);
 	return show_text(cs, rc, text, "show configuration");
 }
@@ -150,6 +173,13 @@ static int cmd_show_commit_list(struct cmd_sess *cs, const struct cmd_args *a)
 
 	if (rc)
 		return cmd_fail(cs, rc, "show configuration commit list");
+	if (cmd_json(cs)) {
+		struct json j = {0};
+
+		jw_commits(&j, list, n);
+		free(list);
+		return cmd_json_emit(cs, &j);
+	}
 	cmd_out(cs, "%-4s %-10s %-16s %-19s %s", "SNo.", "ID", "User", "Time", "Comment");
 	for (size_t i = 0; i < n; i++) {
 		char when[32];
@@ -182,6 +212,16 @@ static int cmd_show_commit_changes(struct cmd_sess *cs, const struct cmd_args *a
 
 static int cmd_show_version(struct cmd_sess *cs, const struct cmd_args *a)
 {
+	if (cmd_json(cs)) {
+		struct json j = {0};
+
+		json_obj_open(&j, NULL);
+		json_str(&j, "version", IKESH_VERSION);
+		json_str(&j, "engine",
+			 eng_is_remote(eng_sess_engine(cs->es)) ? "daemon" : "embedded");
+		json_obj_close(&j);
+		return cmd_json_emit(cs, &j);
+	}
 	cmd_out(cs, "ikesh version %s", IKESH_VERSION);
 	cmd_out(cs, "Engine: %s",
 		eng_is_remote(eng_sess_engine(cs->es)) ? "ikeshd (daemon)" : "embedded");
@@ -202,6 +242,16 @@ static int cmd_show_terminal(struct cmd_sess *cs, const struct cmd_args *a)
 
 	if (!t)
 		return 0;
+	if (cmd_json(cs)) {
+		struct json j = {0};
+
+		json_obj_open(&j, NULL);
+		json_u64(&j, "length", t->length);
+		json_u64(&j, "width", t->width);
+		json_bool(&j, "monitor", t->monitor);
+		json_obj_close(&j);
+		return cmd_json_emit(cs, &j);
+	}
 	cmd_out(cs, "Length: %u lines, Width: %u columns", t->length, t->width);
 	cmd_out(cs, "Monitor: %s", t->monitor ? "on" : "off");
 	return 0;

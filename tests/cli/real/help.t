@@ -65,6 +65,7 @@ hq-gw#sh run | ?
   count      Count number of lines
   exclude    Exclude lines that match
   include    Include lines that match
+  json       The data as JSON (show commands)
   section    Filter a section of output
 hq-gw#conf t
 hq-gw(config)#?
