@@ -290,7 +290,8 @@ static int cmd_terminal(struct cmd_sess *cs, const struct cmd_args *a)
 	else if (!strcmp(what, "width"))
 		t->width = (unsigned)strtoul(cmd_arg_get(a, "n"), NULL, 10);
 	else if (!strcmp(what, "monitor")) {
-		t->monitor = !a->negate;
+		/* `terminal no monitor` (IOS) or `no terminal monitor` */
+		t->monitor = !a->negate && strcmp(a->cmd->parent->command, "no") != 0;
 		/* ikeshd then sends this session every log line, not only warnings */
 		eng_sess_monitor(cs->es, t->monitor);
 	}
@@ -346,6 +347,9 @@ void cmds_exec_register(struct cli_def *cli)
 	c = cmd_leaf(cli, term, "width", m, false, "Characters on a line", cmd_terminal);
 	cmd_argpos(c, "n", 0, "<0-512> Number of characters", val_range, NULL);
 	cmd_leaf(cli, term, "monitor", m, false, "Copy log and debug messages to this terminal",
+		 cmd_terminal);
+	c = cmd_node(cli, term, "no", m, false, "Negate a terminal setting");
+	cmd_leaf(cli, c, "monitor", m, false, "Stop copying log and debug messages here",
 		 cmd_terminal);
 
 	cmd_leaf(cli, NULL, "exit", m, false, "Leave the shell", cmd_quit);

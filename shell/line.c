@@ -49,6 +49,37 @@ void shell_strip_comment(const char *line, char *out)
 	out[n] = '\0';
 }
 
+bool shell_is_console(const char *tty)
+{
+	static const char *const prefixes[] = {"/dev/ttyS", "/dev/ttyAMA", "/dev/hvc",
+					       "/dev/ttysclp", "/dev/xvc"};
+	const char *n;
+
+	if (!tty)
+		return false;
+	if (strcmp(tty, "/dev/console") == 0)
+		return true;
+	/* the virtual consoles /dev/tty1../dev/tty63 (not /dev/tty itself) */
+	if (strncmp(tty, "/dev/tty", 8) == 0 && tty[8] >= '1' && tty[8] <= '9') {
+		for (n = tty + 9; *n >= '0' && *n <= '9'; n++)
+			;
+		if (*n == '\0' && n - (tty + 8) <= 2)
+			return true;
+	}
+	/* serial and hypervisor consoles: the prefix, then a number */
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t len = strlen(prefixes[i]);
+
+		if (strncmp(tty, prefixes[i], len) != 0 || !tty[len])
+			continue;
+		for (n = tty + len; *n >= '0' && *n <= '9'; n++)
+			;
+		if (*n == '\0')
+			return true;
+	}
+	return false;
+}
+
 void shell_fput_safe(FILE *f, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {

@@ -68,6 +68,23 @@ void shell_strip_comment(const char *line, char *out);
  */
 void shell_fput_safe(FILE *f, const char *s);
 
+/*
+ * Is the terminal at path tty (ttyname()) a console: /dev/console, a
+ * virtual console /dev/ttyN, a serial or hypervisor console (ttyS, ttyAMA,
+ * hvc...)?  As IOS's `logging console`, the session there is shown the
+ * engine's log lines without `terminal monitor`; a pseudo-terminal (SSH,
+ * a terminal window) is not a console.
+ */
+bool shell_is_console(const char *tty);
+
+/*
+ * Whether the session shows an asynchronous log line: only with `terminal
+ * monitor` (on from the start on a console).  A line that starts with "%"
+ * is this program's own notice about its session (the daemon connection
+ * lost) and is always shown.
+ */
+bool shell_log_wanted(const struct shell *sh, const char *msg);
+
 /* Run every line of a script; returns the exit status. */
 int shell_script_line(struct shell *sh, const char *line);
 int shell_script_stream(struct shell *sh, FILE *in, const char *origin);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termcap.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -273,12 +274,10 @@ void shell_tty_io(struct shell *sh)
 	sh->io = (struct cmd_io){tty_out, tty_err, tty_ask, sh, &sh->term};
 }
 
-/* Log lines: warnings and errors always, everything with `terminal monitor`.
- * At the prompt the line being typed is redrawn below the message. */
+/* A log line (shell_log decided it is shown): one line per message; at
+ * the prompt the line being typed is redrawn below it. */
 void shell_tty_log(struct shell *sh, enum eng_log_level level, const char *msg)
 {
-	if (level > ENG_LOG_WARNING && !sh->term.monitor)
-		return;
 	if (sh->at_prompt) {
 		rl_clear_visible_line();
 		put_safe(msg);
@@ -667,6 +666,10 @@ int shell_tty_run(struct shell *sh)
 	stifle_history(256);
 
 	install(sh);
+	/* termcap pads its delays ("\033[K$<3>") with NUL bytes at the line's
+	 * speed; a pseudo-terminal needs none, and automation reading the
+	 * session chokes on them */
+	ospeed = 0;
 	idle_min = idle_minutes(sh);
 	while (!quit && !shell_sigterm) {
 		struct pollfd p[1 + SHELL_ENG_FDS] = {{.fd = STDIN_FILENO, .events = POLLIN}};

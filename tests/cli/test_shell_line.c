@@ -95,6 +95,25 @@ static void test_safe_text(void **state)
 	check_safe("", "\n");
 }
 
+/* IOS's logging console: which terminals are consoles */
+static void test_console_names(void **state)
+{
+	assert_true(shell_is_console("/dev/console"));
+	assert_true(shell_is_console("/dev/tty1"));
+	assert_true(shell_is_console("/dev/tty63"));
+	assert_true(shell_is_console("/dev/ttyS0"));
+	assert_true(shell_is_console("/dev/ttyAMA0"));
+	assert_true(shell_is_console("/dev/hvc0"));
+	assert_false(shell_is_console(NULL));
+	assert_false(shell_is_console("/dev/pts/3")); /* SSH, a terminal window */
+	assert_false(shell_is_console("/dev/tty"));
+	assert_false(shell_is_console("/dev/tty0x"));
+	assert_false(shell_is_console("/dev/tty100"));
+	assert_false(shell_is_console("/dev/ttyS"));
+	assert_false(shell_is_console("/dev/ttySx1"));
+	assert_false(shell_is_console("/dev/ttyUSB0"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +124,7 @@ int main(void)
 	    cmocka_unit_test(test_escapes),
 	    cmocka_unit_test(test_line_endings),
 	    cmocka_unit_test(test_safe_text),
+	    cmocka_unit_test(test_console_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
