@@ -258,7 +258,7 @@ static void description_write(struct strbuf *b, const struct eng_tunnel *t, bool
 		return;
 	sb_adds(b, " description ");
 	/* a plain line reads back as typed; anything else is quoted */
-	if (strpbrk(t->description, "\"'\\|!#") || t->description[0] == ' ' ||
+	if (strpbrk(t->description, "\"'\\|") || t->description[0] == ' ' ||
 	    t->description[strlen(t->description) - 1] == ' ')
 		sb_addword(b, t->description);
 	else

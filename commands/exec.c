@@ -402,8 +402,9 @@ void cmd_exec(struct cmd_sess *cs, const char *line, struct cmd_result *res)
 	cmd_handler fn;
 
 	memset(res, 0, sizeof(*res));
-	/* "!" starts a comment line, as in IOS configuration text */
-	if (line[strspn(line, " \t")] == '!')
+	/* "!" or "#" first starts a comment line, as in IOS configuration
+	 * text; inside a line they are text */
+	if (line[strspn(line, " \t")] == '!' || line[strspn(line, " \t")] == '#')
 		return;
 	if (words_split(line, &w) < 0) {
 		result_set(res, CMD_INVALID, w.n ? w.w[w.n - 1].start : 0,

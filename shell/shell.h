@@ -53,10 +53,10 @@ extern volatile sig_atomic_t shell_tty_sigints;
 void shell_signals_install(void);
 
 /*
- * The part of a script line before its comment: `!` or `#` at the start
- * of a word and outside quotes begins a comment, so `key abc#def` and
- * `key "a #b"` keep their `#`.  Trailing blanks are dropped too.  Writes
- * into out (at least strlen(line) + 1 bytes).
+ * A script line to run: "" for a comment line (`!` or `#` first, after
+ * blanks, as at the prompt), else the line itself, so `description ISP
+ * #2` and `key abc#def` keep their `#`.  Trailing blanks are dropped too.
+ * Writes into out (at least strlen(line) + 1 bytes).
  */
 void shell_strip_comment(const char *line, char *out);
 
