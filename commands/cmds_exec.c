@@ -333,6 +333,7 @@ void cmds_exec_register(struct cli_def *cli)
 	cmd_leaf(cli, show, "logging", m, false, "Recent log messages", cmd_show_logging);
 	cmd_leaf(cli, show, "terminal", m, false, "Terminal settings", cmd_show_terminal);
 	cmds_crypto_register(cli, show, m);
+	cmds_ios_register(cli, show, m);
 
 	wr = cmd_leaf(cli, NULL, "write", m, true, "Save the running configuration", cmd_write);
 	cmd_leaf(cli, wr, "memory", m, true, "Save it as startup-config", cmd_write);

@@ -601,28 +601,31 @@ static const struct {
     {"all", ENG_DEBUG_ALL, NULL},
 };
 
-/* The command word says what, the root word (`debug` or `undebug`) on or off. */
+/* The command word says what, the root word on or off: `debug` on,
+ * `undebug` and `no debug` off. */
 static int debug_set(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	const struct cli_command *root = a->cmd;
 	unsigned flags = 0;
+	bool on;
 	int rc;
 
 	while (root->parent)
 		root = root->parent;
+	on = strcmp(root->command, "debug") == 0;
 	for (size_t i = 0; i < sizeof(debug_words) / sizeof(debug_words[0]); i++)
 		if (strcmp(a->cmd->command, debug_words[i].word) == 0)
 			flags = debug_words[i].flags;
-	rc = eng_debug_set(cs->es, flags, strcmp(root->command, "debug") == 0);
+	rc = eng_debug_set(cs->es, flags, on);
 	if (rc == -EPERM) {
 		cmd_err(cs, "%% Access denied");
 		return rc;
 	}
 	if (rc)
 		return cmd_fail(cs, rc, "debug");
-	if (strcmp(root->command, "undebug") == 0 && flags == ENG_DEBUG_ALL)
+	if (!on && flags == ENG_DEBUG_ALL)
 		cmd_out(cs, "All possible debugging has been turned off");
-	else if (!cs->io.term || !cs->io.term->monitor)
+	else if (on && (!cs->io.term || !cs->io.term->monitor))
 		cmd_out(cs, "%% Debug output goes to sessions with `terminal monitor`");
 	return 0;
 }
@@ -660,7 +663,10 @@ static void debug_register(struct cli_def *cli, const char *root_word, int m)
 
 	root = cmd_node(cli, NULL, root_word, m, true,
 			on ? "Debugging functions (output with terminal monitor)"
-			   : "Disable debugging functions");
+			: strcmp(root_word, "no") == 0 ? "Negate a command"
+						       : "Disable debugging functions");
+	if (strcmp(root_word, "no") == 0) /* IOS: `no debug ...` is `undebug ...` */
+		root = cmd_node(cli, root, "debug", m, true, "Disable debugging functions");
 	crypto = cmd_node(cli, root, "crypto", m, true, "Cryptographic subsystem");
 	ike = cmd_leaf(cli, crypto, "ikev2", m, true, "IKEv2 errors and decisions", debug_set);
 	cmd_leaf(cli, ike, "error", m, true, "Messages dropped and why", debug_set);
@@ -710,5 +716,6 @@ void cmds_crypto_register(struct cli_def *cli, struct cli_command *show, int m)
 
 	debug_register(cli, "debug", m);
 	debug_register(cli, "undebug", m);
+	debug_register(cli, "no", m);
 	cmd_leaf(cli, show, "debugging", m, false, "Debugging that is on", show_debugging);
 }

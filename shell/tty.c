@@ -269,9 +269,22 @@ static int tty_ask(void *arg, const char *question, char *buf, size_t len)
 	return rc;
 }
 
+/* `show history`: readline's list holds the masked lines only. */
+static size_t tty_history(void *arg, const char **lines, size_t max)
+{
+	HIST_ENTRY **list = history_list();
+	size_t n = 0, total = 0;
+
+	while (list && list[total])
+		total++;
+	for (size_t i = total > max ? total - max : 0; i < total; i++)
+		lines[n++] = list[i]->line;
+	return n;
+}
+
 void shell_tty_io(struct shell *sh)
 {
-	sh->io = (struct cmd_io){tty_out, tty_err, tty_ask, sh, &sh->term};
+	sh->io = (struct cmd_io){tty_out, tty_err, tty_ask, sh, &sh->term, tty_history};
 }
 
 /* A log line (shell_log decided it is shown): one line per message; at

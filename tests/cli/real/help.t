@@ -34,15 +34,19 @@ hq-gw#?
   debug      Debugging functions (output with terminal monitor)
   exit       Leave the shell
   logout     Leave the shell
+  no         Negate a command
   quit       Leave the shell
   show       Show running system information
   terminal   Set terminal line parameters
   undebug    Disable debugging functions
   write      Save the running configuration
 hq-gw#show ?
+  clock           Display the system clock
   configuration   The candidate configuration
   crypto          Encryption module
   debugging       Debugging that is on
+  history         Lines typed in this session
+  ip              IP information
   ipsec           IPsec tunnels
   logging         Recent log messages
   running-config  Current operating configuration
