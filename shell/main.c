@@ -316,6 +316,16 @@ static unsigned tty_width(void)
 	return 80;
 }
 
+/* The page length: the window's height, 24 when it does not say. */
+static unsigned tty_height(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+		return ws.ws_row > 512 ? 512 : ws.ws_row;
+	return 24;
+}
+
 int main(int argc, char **argv)
 {
 	struct shell sh = {0};
@@ -338,7 +348,7 @@ int main(int argc, char **argv)
 	    o.n_cmds || o.file || o.check || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO);
 	sh.check_only = o.check;
 	sh.term.interactive = !sh.script;
-	sh.term.length = sh.script ? 0 : 24;
+	sh.term.length = sh.script ? 0 : tty_height();
 	sh.term.width = sh.script ? 0 : tty_width();
 	if (sh.script)
 		sh.io = (struct cmd_io){script_out, script_err, script_ask, &sh, &sh.term, NULL};

@@ -35,6 +35,7 @@ static char g_prompt[160];
 static char *g_line; /* a line taken from readline */
 static bool g_have_line, g_read_eof, g_abort_line, g_ctrlz;
 static unsigned g_window_cols; /* the width the window had */
+static unsigned g_window_rows; /* and its height */
 
 /* ---- Terminal modes ----------------------------------------------------- */
 
@@ -609,17 +610,26 @@ static void forget_history(void)
 	clear_history();
 }
 
-/* A new window size: readline redraws; the pager follows the width
- * unless `terminal width` set another one. */
+/* A new window size: readline redraws; the pager follows the width and
+ * the height unless `terminal width` / `terminal length` set another. */
 static void window_resized(struct shell *sh)
 {
 	struct winsize ws;
 
 	rl_resize_terminal();
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0)
+		return;
+	if (ws.ws_col > 0) {
 		if (sh->term.width == g_window_cols)
 			sh->term.width = ws.ws_col;
 		g_window_cols = ws.ws_col;
+	}
+	if (ws.ws_row > 0) {
+		unsigned rows = ws.ws_row > 512 ? 512 : ws.ws_row; /* terminal length's limit */
+
+		if (sh->term.length == g_window_rows)
+			sh->term.length = rows;
+		g_window_rows = rows;
 	}
 }
 
@@ -659,6 +669,7 @@ int shell_tty_run(struct shell *sh)
 	g_sh = sh;
 	g_ready_marks = getenv("IKESH_TEST_READY") && strcmp(getenv("IKESH_TEST_READY"), "1") == 0;
 	g_window_cols = sh->term.width;
+	g_window_rows = sh->term.length;
 	g_saved_ok = tcgetattr(STDIN_FILENO, &g_saved) == 0;
 	atexit(tty_restore);
 	shell_signals_install();
