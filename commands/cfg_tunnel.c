@@ -902,7 +902,7 @@ static void plain_set(const struct tunnel_setting *s, struct eng_tunnel *t,
 		*(bool *)field = !no;
 		break;
 	case TS_NO_FLAG:
-		*(bool *)field = no;
+		*(bool *)field = no && !a->reset; /* `default rekey`: rekeying on */
 		break;
 	case TS_KEYWORD:
 		*field = no ? 0 : (uint8_t)kw_value(s->kw, cmd_arg_get(a, "value"));

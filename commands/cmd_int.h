@@ -57,7 +57,11 @@ struct cmd_arg {
 struct cmd_args {
 	int n;
 	struct cmd_arg a[ARGS_MAX];
-	bool negate; /* the line began with `no` */
+	bool negate; /* the line began with `no` (or `default`) */
+	/* the line began with `default`: the setting goes back to its
+	 * default, which is what `no` does except where `no X` is itself a
+	 * setting (`no rekey`) */
+	bool reset;
 	int cur_word;
 	struct cli_command *cmd; /* the command the line resolved to */
 };
@@ -101,6 +105,8 @@ cmd_handler cmd_handler_of(const struct cli_command *c);
 /* Marker callbacks of the `no` and `do` words (never called). */
 int cmd_marker_no(struct cli_def *cli, const char *command, char *argv[], int argc);
 int cmd_marker_do(struct cli_def *cli, const char *command, char *argv[], int argc);
+int cmd_marker_default(struct cli_def *cli, const char *command, char *argv[], int argc);
+void cmd_default_register(struct cli_def *cli);
 /* Keyword values of an ARG_KEYWORDS argument, each with its help. */
 void cmd_kw(struct cli_optarg *o, const char *keyword, const char *help);
 /* The keyword `word` abbreviates (exact wins); NULL when none or several

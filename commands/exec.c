@@ -46,6 +46,7 @@ int cmd_sess_new(struct eng_sess *es, const struct cmd_io *io, struct cmd_sess *
 	cs->mode = MODE_EXEC_;
 	cmds_exec_register(cs->cli);
 	cmds_config_register(cs->cli);
+	cmd_default_register(cs->cli);
 	cfg_ikev2_register(cs->cli);
 	cfg_ikev1_register(cs->cli);
 	cfg_ipsec_register(cs->cli);

@@ -468,6 +468,18 @@ void resolve_words(struct cmd_sess *cs, struct words *w, int from, int to, enum 
 			r->args.negate = true;
 			continue; /* `no X`: the same tree, negated */
 		}
+		if (c->callback == cmd_marker_default && !r->args.negate && !r->cmd) {
+			r->args.negate = r->args.reset = true;
+			continue; /* `default X`: as `no X`, to the default */
+		}
+		if (r->args.reset && !r->cmd && mode == MODE_CONFIG_ && !c->callback) {
+			/* crypto ... policy, ipsec tunnel: objects, not settings */
+			set_error(r, RES_INVALID, i - 1);
+			snprintf(r->reason, sizeof(r->reason),
+				 "default sets a setting back; `no %s ...` deletes an object",
+				 c->command);
+			return;
+		}
 		if (c->callback == cmd_marker_do && !r->cmd) {
 			/* `do CMD`: the rest is an EXEC command */
 			bool neg = r->args.negate;

@@ -24,6 +24,20 @@ int cmd_marker_do(struct cli_def *cli, const char *command, char *argv[], int ar
 	return CLI_ERROR;
 }
 
+int cmd_marker_default(struct cli_def *cli, const char *command, char *argv[], int argc)
+{
+	return CLI_ERROR;
+}
+
+/* `default SETTING` in every configuration mode: the setting back to its
+ * default (for most settings what `no` does; see cmd_args.reset). */
+void cmd_default_register(struct cli_def *cli)
+{
+	for (int mode = MODE_CONFIG_; mode < MODE_COUNT; mode++)
+		cli_register_command(cli, NULL, "default", cmd_marker_default, PRIVILEGE_PRIVILEGED,
+				     mode, "Set a command to its default");
+}
+
 struct cli_command *cmd_node(struct cli_def *cli, struct cli_command *parent, const char *word,
 			     int mode, bool admin, const char *help)
 {
@@ -42,7 +56,8 @@ struct cli_command *cmd_leaf(struct cli_def *cli, struct cli_command *parent, co
 
 cmd_handler cmd_handler_of(const struct cli_command *c)
 {
-	if (!c->callback || c->callback == cmd_marker_no || c->callback == cmd_marker_do)
+	if (!c->callback || c->callback == cmd_marker_no || c->callback == cmd_marker_do ||
+	    c->callback == cmd_marker_default)
 		return NULL;
 	return (cmd_handler)(void (*)(void))c->callback;
 }

@@ -77,6 +77,7 @@ hq-gw(config)#?
   commit        Apply the candidate configuration
   confirm       Keep a commit made with `commit confirmed`
   crypto        IKE and IPsec policies
+  default       Set a command to its default
   do            Run an EXEC command
   end           Leave configuration mode
   exec-timeout  Log idle interactive sessions out (default 10 minutes)
