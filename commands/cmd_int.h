@@ -119,6 +119,7 @@ void cmds_exec_register(struct cli_def *cli);
 void cmds_config_register(struct cli_def *cli);
 void cmds_crypto_register(struct cli_def *cli, struct cli_command *show, int mode);
 void cmds_ios_register(struct cli_def *cli, struct cli_command *show, int mode);
+void cmds_ping_register(struct cli_def *cli, int mode);
 void cfg_ikev2_register(struct cli_def *cli);
 void cfg_ikev1_register(struct cli_def *cli);
 void cfg_ipsec_register(struct cli_def *cli);

@@ -38,6 +38,9 @@ struct cmd_io {
 	/* `show history`: up to max lines typed in this session, oldest
 	 * first, secrets already masked; NULL where there is none (scripts). */
 	size_t (*history)(void *arg, const char **lines, size_t max);
+	/* Ctrl-C was typed while the command runs (ping waits for replies);
+	 * NULL: never. */
+	bool (*interrupted)(void *arg);
 };
 
 enum cmd_status {

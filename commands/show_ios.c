@@ -214,4 +214,5 @@ void cmds_ios_register(struct cli_def *cli, struct cli_command *show, int m)
 	ip = cmd_node(cli, show, "ip", m, false, "IP information");
 	intf = cmd_node(cli, ip, "interface", m, false, "Interfaces and their addresses");
 	cmd_leaf(cli, intf, "brief", m, false, "One line per interface", show_ip_brief);
+	cmds_ping_register(cli, m);
 }

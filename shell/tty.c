@@ -283,9 +283,15 @@ static size_t tty_history(void *arg, const char **lines, size_t max)
 	return n;
 }
 
+static bool tty_interrupted(void *arg)
+{
+	return shell_sigint || shell_sigterm;
+}
+
 void shell_tty_io(struct shell *sh)
 {
-	sh->io = (struct cmd_io){tty_out, tty_err, tty_ask, sh, &sh->term, tty_history};
+	sh->io =
+	    (struct cmd_io){tty_out, tty_err, tty_ask, sh, &sh->term, tty_history, tty_interrupted};
 }
 
 /* A log line (shell_log decided it is shown): one line per message; at

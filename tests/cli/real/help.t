@@ -35,6 +35,7 @@ hq-gw#?
   exit       Leave the shell
   logout     Leave the shell
   no         Negate a command
+  ping       Send ICMP echoes (through a tunnel, to check it)
   quit       Leave the shell
   show       Show running system information
   terminal   Set terminal line parameters
