@@ -311,8 +311,8 @@ static void result_from(const struct words *w, const struct resolved *r, struct 
 }
 
 /* `| json`: after a `show` command, before any text filter. */
-static bool json_allowed(struct cmd_sess *cs, const struct words *w, int p, int main_end,
-			 const struct resolved *r, struct cmd_result *res)
+static bool json_allowed(const struct words *w, int p, int main_end, const struct resolved *r,
+			 struct cmd_result *res)
 {
 	const struct cli_command *root = r->cmd;
 
@@ -361,7 +361,7 @@ static bool setup_filters(struct cmd_sess *cs, struct words *w, int p, const str
 					   "%% Invalid input detected at '^' marker.");
 			return false;
 		}
-		if (strcmp(kind, "json") == 0 && !json_allowed(cs, w, p, main_end, r, res))
+		if (strcmp(kind, "json") == 0 && !json_allowed(w, p, main_end, r, res))
 			return false;
 		if (strcmp(kind, "count") == 0 || strcmp(kind, "json") == 0) {
 			if (p + 2 < next) {
