@@ -105,7 +105,19 @@ struct eng_global {
 	 * prompt before it is logged out; 0 = never.  Unset: the default. */
 	bool exec_timeout_set;
 	uint16_t exec_timeout;
+	/* What unauthenticated peers may cost the IKE responder (README
+	 * "Limits under attack"), 0 = the IKE default each:
+	 * `crypto ikev2 cookie-challenge N`: COOKIEs asked from N half-open SAs;
+	 * `crypto ikev2 limit max-in-negotiation-sa N`: half-open SAs in all;
+	 * `crypto ikev2 limit half-open-per-peer N` / `half-open-per-prefix N`:
+	 * cookie-proven half-open SAs per address (/32, /128) and per prefix
+	 * (/24, /64). */
+	uint32_t ike_cookie_challenge;
+	uint32_t ike_max_negotiating;
+	uint32_t ike_half_open_peer;
+	uint32_t ike_half_open_prefix;
 };
+#define ENG_IKE_LIMIT_MAX 100000 /* the largest value of each of those */
 
 struct eng_ikev2_policy {
 	uint16_t id;

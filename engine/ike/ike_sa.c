@@ -262,6 +262,14 @@ int ike_engine_new(const struct ike_env *env, const struct ike_opts *opts, struc
 	return 0;
 }
 
+void ike_engine_set_limits(struct ike_engine *e, const struct ike_opts *o)
+{
+	e->opts.half_open_cookie = o->half_open_cookie;
+	e->opts.half_open_per_peer = o->half_open_per_peer;
+	e->opts.half_open_per_prefix = o->half_open_per_prefix;
+	e->opts.half_open_max = o->half_open_max;
+}
+
 /* ---- the timer heap ---- */
 
 static void heap_set(struct ike_engine *e, size_t i, struct ike_sa *sa)

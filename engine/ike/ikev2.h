@@ -299,6 +299,14 @@ struct ike_engine;
 int ike_engine_new(const struct ike_env *env, const struct ike_opts *opts, struct ike_engine **out);
 void ike_engine_free(struct ike_engine *e);
 
+/*
+ * The half-open limits of o (half_open_cookie, half_open_per_peer,
+ * half_open_per_prefix, half_open_max) from now on; the other fields are
+ * not read. Half-open SAs already there stay until they complete or time
+ * out; new requests meet the new limits.
+ */
+void ike_engine_set_limits(struct ike_engine *e, const struct ike_opts *o);
+
 /* Add or replace a tunnel's configuration (copied). */
 int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf);
 /* Remove a configuration and tear down its SAs. -ENOENT if unknown. */

@@ -1391,6 +1391,53 @@ static void test_nat_rebinding_moves_kernel_sas(void **state)
 	relay_close(&r);
 }
 
+/*
+ * crypto ikev2 cookie-challenge reaches the IKE core at commit: with the
+ * default (30) a half-open SA left by a failed attempt asks nothing of the
+ * next initiator; with 1 it must echo a COOKIE (and still comes up); `no`
+ * brings the default back.
+ */
+static void test_cookie_challenge_setting(void **state)
+{
+	struct pair *p = *state;
+	struct eng_ike_stats st;
+
+	configure(&p->b, side_b);
+	configure(&p->a, "ipsec tunnel T\n local-address 127.0.0.1\n remote-address 127.0.0.1\n"
+			 " authentication pre-share key not-k-1\n local-subnet 10.1.0.0/24\n"
+			 " remote-subnet 10.2.0.0/24");
+	for (int i = 0; i < 50; i++) {
+		pump(p, 100);
+		if (strstr(status(&p->a, "T").reason, "AUTHENTICATION_FAILED"))
+			break;
+	}
+	assert_int_equal(eng_ike_stats(p->b.es, &st), 0);
+	assert_true(st.ike_half_open >= 1);
+	assert_int_equal(st.cookies_sent, 0);
+
+	configure(&p->b, "crypto ikev2 cookie-challenge 1");
+	gs_reset(&p->b);
+	assert_int_equal(gs_run(&p->b, "show running-config", NULL), CMD_OK);
+	assert_non_null(strstr(p->b.out, "\ncrypto ikev2 cookie-challenge 1\n"));
+	configure(&p->a, "ipsec tunnel T\n authentication pre-share key k-1");
+	wait_up(p, "T");
+	assert_int_equal(eng_ike_stats(p->b.es, &st), 0);
+	assert_true(st.cookies_sent >= 1);
+	assert_true(st.cookies_accepted >= 1);
+
+	/* back to the default: a new negotiation is not asked for one */
+	configure(&p->b, "no crypto ikev2 cookie-challenge");
+	{
+		uint64_t sent = st.cookies_sent;
+
+		assert_int_equal(eng_clear_ike_sa(p->a.es, "T"), 0);
+		pump(p, 200);
+		wait_up(p, "T");
+		assert_int_equal(eng_ike_stats(p->b.es, &st), 0);
+		assert_int_equal(st.cookies_sent, sent);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1420,6 +1467,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_natt_ports, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_narrowed_traffic_stays_out, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nat_rebinding_moves_kernel_sas, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cookie_challenge_setting, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 
