@@ -573,6 +573,27 @@ struct eng_child_status {
 
 #define ENG_STATUS_CHILDREN 8
 
+/* One IKE SA of a tunnel (there are two during an IKE rekey, or after both
+ * ends initiated at once, until one goes). */
+enum eng_ike_sa_state {
+	ENG_IKE_SA_NEGOTIATING = 0, /* `IN-NEG` */
+	ENG_IKE_SA_READY,	    /* `READY` */
+	ENG_IKE_SA_DELETING,	    /* `DELETE`: our Delete is in flight */
+};
+#define ENG_STATUS_IKE_SAS 4
+
+struct eng_ike_sa_status {
+	uint8_t state; /* enum eng_ike_sa_state */
+	bool current;  /* the tunnel's (the one the fields above describe) */
+	bool initiator, nat_local, nat_remote;
+	struct eng_addr local, remote;
+	uint16_t local_port, remote_port;
+	uint8_t spi_i[8], spi_r[8];
+	uint8_t ike_encr, ike_integ, ike_prf; /* enum eng_encr / eng_hash */
+	uint16_t ike_group;
+	time_t created;
+};
+
 struct eng_tunnel_status {
 	char name[ENG_NAME_MAX];
 	uint32_t tunnel_id; /* stable small number, for `Tunnel-id` columns */
@@ -597,6 +618,10 @@ struct eng_tunnel_status {
 	/* configured settings this engine does not act on yet, "" if none
 	 * ("mobike, icmp-detect") */
 	char not_in_effect[128];
+	/* every IKE SA of the tunnel, the current one first; n_ike_sa may be
+	 * more than fit (ENG_STATUS_IKE_SAS) */
+	size_t n_ike_sa;
+	struct eng_ike_sa_status ike_sa[ENG_STATUS_IKE_SAS];
 };
 
 /* Status of one tunnel (name) or of every committed tunnel (name NULL),

@@ -1371,6 +1371,56 @@ int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tun
 	return 0;
 }
 
+static void ike_sa_info_of(const struct ike_sa *sa, bool current, struct ike_sa_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->phase = sa->state == IKE_SA_ESTABLISHED ? IKE_SA_PHASE_READY
+		     : sa->state == IKE_SA_DELETING  ? IKE_SA_PHASE_DELETING
+						     : IKE_SA_PHASE_NEGOTIATING;
+	out->current = current;
+	out->initiator = sa->initiator;
+	out->nat_local = sa->nat_local;
+	out->nat_remote = sa->nat_remote;
+	out->local = sa->local;
+	out->remote = sa->remote;
+	memcpy(out->spi_i, sa->spi_i, 8);
+	memcpy(out->spi_r, sa->spi_r, 8);
+	if (sa->ike.encr) {
+		out->encr = sa->ike.encr->id;
+		out->encr_bits = sa->ike.encr->keybits;
+	}
+	out->integ = sa->ike.integ ? sa->ike.integ->id : 0;
+	out->prf = sa->ike.prf ? sa->ike.prf->id : 0;
+	out->dh = sa->ike.dh ? sa->ike.dh->id : 0;
+	out->created_ms = sa->created_ms;
+	for (const struct ike_child *c = sa->children; c; c = c->next)
+		out->n_child++;
+}
+
+int ike_tunnel_sas(const struct ike_engine *e, const char *name, struct ike_sa_info *out,
+		   size_t max)
+{
+	const struct ike_tunnel *t = ike_tunnel_find((struct ike_engine *)e, name);
+	size_t n = 0;
+
+	if (t == NULL)
+		return -ENOENT;
+	if (t->sa && t->sa->state != IKE_SA_DEAD) {
+		if (n < max)
+			ike_sa_info_of(t->sa, true, &out[n]);
+		n++;
+	}
+	for (const struct ike_sa *o = e->sas; o; o = o->next) {
+		/* a rekey's new SA (LARVAL) belongs to the tunnel from the start */
+		if (o == t->sa || o->tun != t || o->state == IKE_SA_DEAD)
+			continue;
+		if (n < max)
+			ike_sa_info_of(o, false, &out[n]);
+		n++;
+	}
+	return n > INT32_MAX ? INT32_MAX : (int)n;
+}
+
 /* Decrypt the SK payload and append the inner payloads. plain must outlive m. */
 static int ike_open_sk(struct ike_sa *sa, const uint8_t *buf, struct ike_msg *m, uint8_t *plain,
 		       size_t plainsize)

@@ -375,6 +375,32 @@ struct ike_tunnel_info {
 };
 int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tunnel_info *info);
 /*
+ * Every IKE SA of a tunnel, for show output: during an IKE rekey the old
+ * and the new, after both ends initiated at once one of each role, while
+ * a Delete is in flight the one going.
+ */
+enum ike_sa_phase {
+	IKE_SA_PHASE_NEGOTIATING, /* IKE_SA_INIT / IKE_AUTH, or a rekey's new SA */
+	IKE_SA_PHASE_READY,	  /* established */
+	IKE_SA_PHASE_DELETING,	  /* our Delete in flight */
+};
+struct ike_sa_info {
+	enum ike_sa_phase phase;
+	bool current; /* the one the tunnel uses now (ike_tunnel_info's) */
+	bool initiator;
+	bool nat_local, nat_remote;
+	struct ike_addr local, remote;
+	uint8_t spi_i[8];
+	uint8_t spi_r[8];
+	uint16_t encr, encr_bits, integ, prf, dh; /* 0 while not negotiated */
+	uint64_t created_ms;			  /* env->now_ms() when it was made */
+	size_t n_child;
+};
+/* Up to max into out, the current one first; returns how many there are, or -ENOENT. */
+int ike_tunnel_sas(const struct ike_engine *e, const char *name, struct ike_sa_info *out,
+		   size_t max);
+
+/*
  * The CHILD_SAs of a tunnel's current IKE SA, for show output: up to max
  * copies into out, keys zeroed. Returns how many there are, or -ENOENT.
  */

@@ -25,6 +25,7 @@
 
 #include <cmocka.h>
 
+#include "ctl.h"
 #include "eng_test.h"
 #include "grammar_util.h"
 #include "kernel_fake.h"
@@ -83,6 +84,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct pair *p = *state;
+
+	eng_test_set_clock(0);
 
 	gsess_close(&p->a, true);
 	gsess_close(&p->b, true);
@@ -1438,6 +1441,147 @@ static void test_cookie_challenge_setting(void **state)
 	}
 }
 
+/* Wait (up to 2 s) until one of g's descriptors is readable. */
+static void wait_readable(struct gsess *g)
+{
+	struct pollfd pf[8];
+	int fds[8];
+	size_t k = eng_poll_fds(g->eng, fds, 8);
+
+	for (size_t i = 0; i < k; i++)
+		pf[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+	assert_true(poll(pf, k, 2000) > 0);
+}
+
+/* The tunnel's status as ikeshd serves it: a request through the daemon's
+ * side of the control protocol, the reply read as the client reads it. */
+static struct eng_tunnel_status status_over_ctl(struct gsess *g, const char *name)
+{
+	struct eng_tunnel_status st;
+	struct eng_ctl *c;
+	struct ebuf b = {0}, q = {0};
+	struct ctl_hdr h;
+	struct rbuf r;
+	const void *out;
+	size_t len;
+
+	assert_int_equal(eng_ctl_new(g->eng, "viewer", ENG_ROLE_OPERATOR, &c), 0);
+	wb_str(&q, name);
+	ctl_frame(&b, CTL_TUNNEL_STATUS, 1, q.s, q.len);
+	assert_int_equal(eng_ctl_input(c, b.s, b.len), 0);
+	len = eng_ctl_pending(c, &out);
+	assert_true(len >= CTL_HDR_LEN);
+	ctl_hdr_get(out, &h);
+	assert_int_equal(h.type, CTL_REPLY);
+	assert_int_equal(h.seq, 1);
+	assert_int_equal(len, CTL_HDR_LEN + h.len);
+	r = (struct rbuf){(const uint8_t *)out + CTL_HDR_LEN, h.len, 0, false};
+	assert_int_equal(rb_i32(&r), 0);
+	assert_int_equal(rb_u32(&r), 1);
+	assert_int_equal(rb_status(&r, &st), 0);
+	assert_true(rb_done(&r));
+	eng_ctl_free(c);
+	free(b.s);
+	free(q.s);
+	return st;
+}
+
+static size_t count_str(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * An IKE rekey, stopped half way: b has answered a's CREATE_CHILD_SA, so it
+ * has the old and the new IKE SA; a, once it has the answer, the new one
+ * and the old one being deleted. The status lists both, and so does show
+ * crypto ikev2 sa; afterwards one is left.
+ */
+static void test_every_ike_sa_shown(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status a, b;
+	struct timespec ts;
+	int64_t t0;
+	char buf[1024];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	t0 = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+
+	eng_test_set_clock(t0);
+	snprintf(buf, sizeof(buf), "crypto ikev2 policy 10\n lifetime 120\n%s\n ike-policy 10",
+		 side_a);
+	configure(&p->b, side_b);
+	configure(&p->a, buf);
+	wait_up(p, "T");
+	b = status(&p->b, "T");
+	assert_int_equal(b.n_ike_sa, 1);
+	assert_true(b.ike_sa[0].current);
+	assert_int_equal(b.ike_sa[0].state, ENG_IKE_SA_READY);
+	assert_memory_equal(b.ike_sa[0].spi_i, b.spi_i, 8);
+
+	/* past a's rekey time (85-90% of 120 s): a sends its request */
+	eng_test_set_clock(t0 + 110 * 1000);
+	eng_tick(p->a.eng);
+	wait_readable(&p->b);
+	eng_tick(p->b.eng);
+	b = status(&p->b, "T");
+	assert_int_equal(b.n_ike_sa, 2);
+	assert_int_equal(b.ike_sa[0].state, ENG_IKE_SA_READY);
+	assert_int_equal(b.ike_sa[1].state, ENG_IKE_SA_READY);
+	assert_memory_not_equal(b.ike_sa[0].spi_i, b.ike_sa[1].spi_i, 8);
+	assert_true(b.ike_sa[0].current);
+	assert_false(b.ike_sa[1].current);
+	gs_reset(&p->b);
+	assert_int_equal(gs_run(&p->b, "show crypto ikev2 sa", NULL), CMD_OK);
+	assert_int_equal(count_str(p->b.out, " READY\n"), 2);
+	assert_int_equal(count_str(p->b.out, "IPv4 Crypto IKEv2  SA\n"), 1);
+	gs_reset(&p->b);
+	assert_int_equal(gs_run(&p->b, "show crypto ikev2 sa detail", NULL), CMD_OK);
+	assert_int_equal(count_str(p->b.out, "      Tunnel: T\n"), 2);
+	/* and what ikeshd would send is the same */
+	{
+		struct eng_tunnel_status w = status_over_ctl(&p->b, "T");
+
+		assert_int_equal(w.n_ike_sa, 2);
+		assert_memory_equal(w.ike_sa, b.ike_sa, sizeof(w.ike_sa));
+	}
+
+	/* a takes the answer: the new SA is up, the old one's Delete is out */
+	wait_readable(&p->a);
+	eng_tick(p->a.eng);
+	a = status(&p->a, "T");
+	assert_int_equal(a.n_ike_sa, 2);
+	assert_int_equal(a.ike_sa[0].state, ENG_IKE_SA_READY);
+	assert_true(a.ike_sa[0].current);
+	assert_int_equal(a.ike_sa[1].state, ENG_IKE_SA_DELETING);
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show crypto ikev2 sa", NULL), CMD_OK);
+	assert_int_equal(count_str(p->a.out, " READY\n"), 1);
+	assert_int_equal(count_str(p->a.out, " DELETE\n"), 1);
+
+	/* the Delete done, one each */
+	for (int i = 0; i < 50; i++) {
+		pump(p, 50);
+		if (status(&p->a, "T").n_ike_sa == 1 && status(&p->b, "T").n_ike_sa == 1)
+			break;
+	}
+	a = status(&p->a, "T");
+	b = status(&p->b, "T");
+	eng_test_set_clock(0);
+	assert_int_equal(a.n_ike_sa, 1);
+	assert_int_equal(b.n_ike_sa, 1);
+	assert_memory_equal(a.ike_sa[0].spi_i, b.ike_sa[0].spi_i, 8);
+	assert_memory_equal(a.ike_sa[0].spi_r, b.ike_sa[0].spi_r, 8);
+	gs_reset(&p->b);
+	assert_int_equal(gs_run(&p->b, "show crypto ikev2 sa", NULL), CMD_OK);
+	assert_int_equal(count_str(p->b.out, " READY\n"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1468,6 +1612,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_narrowed_traffic_stays_out, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nat_rebinding_moves_kernel_sas, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cookie_challenge_setting, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_every_ike_sa_shown, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 
