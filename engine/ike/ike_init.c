@@ -175,6 +175,8 @@ int ike_init_start(struct ike_sa *sa)
 	ike_build_ke(&w, &(struct ike_ke){sa->ke_group, pub, publen});
 	ike_build_nonce(&w, &(struct ike_nonce){sa->ni, sa->ni_len});
 	ike_add_natd(&w, sa, zero);
+	if (sa->tun->conf.fragmentation)
+		ike_add_notify(&w, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
 	ret = ike_msg_end(&w);
 	if (ret < 0)
 		goto done;
@@ -345,6 +347,8 @@ void ike_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 		goto done;
 	}
 	ike_natd_check(sa, m, sa->spi_r);
+	sa->frag_ok = sa->tun->conf.fragmentation &&
+		      ike_msg_has_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL);
 	if (sa->nat_local || sa->nat_remote) {
 		/* from IKE_AUTH on, talk on the NAT-T ports (§2.23) */
 		sa->local.port = c->natt_local_port ? c->natt_local_port : IKE_NATT_PORT;
@@ -660,6 +664,8 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 	memcpy(sa->init_req, buf, len);
 	sa->init_req_len = len;
 	ike_natd_check(sa, m, (const uint8_t[8]){0});
+	sa->frag_ok = sa->tun->conf.fragmentation &&
+		      ike_msg_has_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL);
 
 	{
 		struct ike_sa_pld *answer = prop; /* reuse the buffer */
@@ -672,6 +678,8 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 		ike_build_ke(&w, &(struct ike_ke){sel.dh->id, pub, publen});
 		ike_build_nonce(&w, &(struct ike_nonce){sa->nr, sa->nr_len});
 		ike_add_natd(&w, sa, sa->spi_r);
+		if (sa->frag_ok)
+			ike_add_notify(&w, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
 		if (ike_msg_end(&w) < 0)
 			goto fail;
 	}

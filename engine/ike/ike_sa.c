@@ -401,6 +401,10 @@ static void ike_sa_free(struct ike_sa *sa)
 	free(sa->init_resp);
 	free(sa->req.buf);
 	free(sa->resp.buf);
+	ike_frags_drop(&sa->req.frags);
+	ike_frags_drop(&sa->resp.frags);
+	ike_frag_rx_drop(&sa->frag_rx[0]);
+	ike_frag_rx_drop(&sa->frag_rx[1]);
 	kdf_ike_sa_keys_wipe(&sa->keys);
 	sk_ctx_wipe(&sa->sk_in);
 	sk_ctx_wipe(&sa->sk_out);
@@ -1472,6 +1476,68 @@ static void ike_nat_follow(struct ike_sa *sa, const struct ike_addr *src,
 	}
 }
 
+static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const struct ike_addr *src,
+				const struct ike_addr *dst, const uint8_t *buf, size_t len,
+				struct ike_msg *m, const struct ike_frag_msg *frag);
+
+/*
+ * RFC 7383: one SKF fragment. Only on an SA that negotiated fragmentation,
+ * only with a message ID we would take whole; verified before it is kept,
+ * and the whole message handled as if it had come in one SK payload.
+ */
+static void ike_input_fragment(struct ike_engine *e, struct ike_sa *sa, const struct ike_addr *src,
+			       const struct ike_addr *dst, const uint8_t *buf, size_t len,
+			       struct ike_msg *m)
+{
+	bool response = m->hdr.flags & IKE_FLAG_RESPONSE;
+	struct ike_frag_msg fm;
+	int ret;
+
+	if (!sa->frag_ok || sa->sk_in.encr == NULL) {
+		ike_drop(e, &e->stats.drop_unexpected, src,
+			 "an IKE fragment, but fragmentation was not negotiated");
+		return;
+	}
+	if (response ? !sa->req.active || m->hdr.msgid != sa->req.msgid
+		     : m->hdr.msgid != sa->msgid_in &&
+			   !(sa->resp.valid && m->hdr.msgid == sa->resp.msgid)) {
+		ike_drop(e, &e->stats.drop_msgid, src, "fragment of message %u, not expected",
+			 m->hdr.msgid);
+		return;
+	}
+	if (sa->frag_rx[response] == NULL)
+		sa->frag_rx[response] = calloc(1, sizeof(struct ike_frag_rx));
+	if (sa->frag_rx[response] == NULL)
+		return;
+	ret = ike_frag_rx_input(sa->frag_rx[response], &sa->sk_in, buf, len, ike_now(e), &fm);
+	if (!sa->frag_rx[response]->active)
+		ike_frag_rx_drop(&sa->frag_rx[response]);
+	switch (ret) {
+	case 1:
+		break;
+	case 0:
+		return;
+	case -EACCES:
+		ike_drop(e, &e->stats.drop_integrity, src, "integrity check of a fragment failed");
+		return;
+	case -EALREADY:
+		return; /* a fragment of a retransmitted set, already here */
+	case -E2BIG:
+		ike_drop(e, &e->stats.drop_malformed, src,
+			 "fragmented message over %d fragments or %d bytes", IKE_FRAG_MAX_COUNT,
+			 IKE_FRAG_MAX_BYTES);
+		return;
+	case -ESTALE:
+		ike_drop(e, &e->stats.drop_msgid, src, "fragment of an older set");
+		return;
+	default:
+		ike_drop(e, &e->stats.drop_malformed, src, "malformed fragment");
+		return;
+	}
+	ike_input_encrypted(e, sa, src, dst, buf, len, m, &fm);
+	ike_frag_msg_free(&fm);
+}
+
 /* Answer an authenticated request we cannot process with one error notify. */
 static void ike_answer_error(struct ike_sa *sa, const struct ike_msg *m, uint16_t type,
 			     const void *data, size_t len)
@@ -1517,9 +1583,13 @@ static void ike_sa_follow(struct ike_sa *sa, const struct ike_addr *src, const s
 		ike_sa_move(sa, src, dst);
 }
 
+/*
+ * An encrypted message: SK, or (frag not NULL) the inner payloads of SKF
+ * fragments put together, each fragment verified already.
+ */
 static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const struct ike_addr *src,
 				const struct ike_addr *dst, const uint8_t *buf, size_t len,
-				struct ike_msg *m)
+				struct ike_msg *m, const struct ike_frag_msg *frag)
 {
 	bool response = m->hdr.flags & IKE_FLAG_RESPONSE;
 	struct ike_rule_violation v;
@@ -1552,7 +1622,12 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 	plain = malloc(len);
 	if (plain == NULL)
 		return;
-	ret = ike_open_sk(sa, buf, m, plain, len);
+	if (frag) {
+		m->sk_next = frag->first;
+		ret = ike_msg_parse_inner(m, frag->plain, frag->len) < 0 ? -EBADMSG : 0;
+	} else {
+		ret = ike_open_sk(sa, buf, m, plain, len);
+	}
 	if (ret == -EACCES) {
 		ike_drop(e, &e->stats.drop_integrity, src,
 			 "integrity check of the SK payload failed");
@@ -1568,7 +1643,7 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 	if (!response && sa->resp.valid && m->hdr.msgid == sa->resp.msgid) {
 		/* a retransmission: the cached answer, never a second processing */
 		e->stats.resp_from_cache++;
-		ike_send_plain(e, dst, src, sa->resp.buf, sa->resp.len);
+		ike_send_cached_response(sa, dst, src);
 		goto done;
 	}
 	/* new and authenticated: the only kind that may move the SA */
@@ -1718,7 +1793,10 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 		ike_drop(e, &e->stats.drop_unknown_spi, src, "no IKE SA with these SPIs");
 		goto done;
 	}
-	ike_input_encrypted(e, sa, src, dst, buf, len, m);
+	if (m->hdr.next == IKE_PLD_SKF)
+		ike_input_fragment(e, sa, src, dst, buf, len, m);
+	else
+		ike_input_encrypted(e, sa, src, dst, buf, len, m, NULL);
 	ike_sa_touch(sa);
 done:
 	free(m);

@@ -137,6 +137,11 @@ struct ike_peer_conf {
 	uint64_t child_lifetime_kb; /* 0: no volume limit (the kernel counts) */
 	bool no_rekey;		    /* let SAs expire instead of rekeying them */
 	enum ike_natt_mode natt;
+	/* IKE fragmentation (RFC 7383): offered in IKE_SA_INIT; once both
+	 * sides have, encrypted messages larger than frag_mtu (the IP packet,
+	 * 0: 1280) go out as fragments */
+	bool fragmentation;
+	uint16_t frag_mtu;
 	uint32_t if_id;		 /* XFRM interface ID, passed through to CHILD_SAs */
 	uint32_t dpd_interval_s; /* 0: no DPD */
 	uint32_t dpd_timeout_s;
