@@ -241,7 +241,14 @@ struct eng_tunnel {
 		char name[ENG_IFNAME_MAX]; /* "" = none */
 		uint16_t if_id;
 	} xfrm_if;
+	/* `fragmentation [mtu N]`: IKE fragmentation (RFC 7383) offered;
+	 * messages larger than an IP packet of mtu octets (0: 1280) go in
+	 * fragments once the peer offers it too.  IKEv2 only. */
+	bool fragmentation;
+	uint16_t frag_mtu;
 };
+#define ENG_FRAG_MTU_MIN     256 /* below 576 for tests and odd paths */
+#define ENG_FRAG_MTU_DEFAULT 1280
 
 /* Defaults, resolved: what the engine will use for a zero field. */
 #define ENG_DEFAULT_HOSTNAME	   "ikesh"

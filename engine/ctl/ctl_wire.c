@@ -268,6 +268,7 @@ static int rb_tunnel(struct rbuf *r, struct eng_tunnel *t)
 	fix_bool(t, offsetof(struct eng_tunnel, shutdown));
 	fix_bool(t, offsetof(struct eng_tunnel, no_rekey));
 	fix_bool(t, offsetof(struct eng_tunnel, mobike));
+	fix_bool(t, offsetof(struct eng_tunnel, fragmentation));
 	fix_bool(t, offsetof(struct eng_tunnel, split_connection));
 	if (!fixed_str_ok(t->name, sizeof(t->name)) ||
 	    !fixed_str_ok(t->ipsec_policy, sizeof(t->ipsec_policy)) ||

@@ -253,7 +253,8 @@ static bool tunnel_eq(const struct eng_tunnel *a, const struct eng_tunnel *b)
 	    a->sa_lifetime_kb != b->sa_lifetime_kb || a->sa_idletime != b->sa_idletime ||
 	    a->start_mode != b->start_mode || a->no_rekey != b->no_rekey ||
 	    a->nat_traversal != b->nat_traversal || a->mobike != b->mobike ||
-	    a->split_connection != b->split_connection || a->send_cert != b->send_cert)
+	    a->split_connection != b->split_connection || a->send_cert != b->send_cert ||
+	    a->fragmentation != b->fragmentation || a->frag_mtu != b->frag_mtu)
 		return false;
 	if (!eng_addr_equal(&a->icmp.server, &b->icmp.server) ||
 	    !eng_addr_equal(&a->icmp.source, &b->icmp.source) ||
@@ -492,6 +493,12 @@ static int check_tunnel(const struct eng_tunnel *t, const char *obj, struct eng_
 	    t->start_mode > ENG_START_RESPONDER || t->nat_traversal > ENG_NATT_DISABLE ||
 	    t->send_cert > ENG_SENDCERT_NEVER) {
 		eng_diag_addf(diag, "%s: a setting has a value out of its range", obj);
+		rc = -EINVAL;
+	}
+	if (t->frag_mtu && (t->frag_mtu < ENG_FRAG_MTU_MIN || !t->fragmentation)) {
+		eng_diag_addf(diag,
+			      "%s: fragmentation mtu %u is not %d-65535 with fragmentation on", obj,
+			      (unsigned)t->frag_mtu, ENG_FRAG_MTU_MIN);
 		rc = -EINVAL;
 	}
 	if ((t->xauth_user == NULL) != (t->xauth_password == NULL)) {

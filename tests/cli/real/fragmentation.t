@@ -1,0 +1,52 @@
+IKE fragmentation (RFC 7383) on a tunnel: `fragmentation` offers it with
+the default fragment size (1280-byte packets), `fragmentation mtu N` with
+another; shown as set, refused below 256 and for IKEv1, `no` takes it away.
+@@ file frag.ikesh
+configure terminal
+ ipsec tunnel T
+  remote-address 192.0.2.2
+  authentication pre-share key a-key-of-some-length
+  local-subnet 10.1.0.0/24
+  remote-subnet 10.2.0.0/24
+  fragmentation mtu 576
+ commit
+ end
+show running-config
+@@ run -f {tmp}/frag.ikesh
+@@ stdout
+Building configuration...
+ipsec tunnel T
+ remote-address 192.0.2.2
+ authentication pre-share key *****
+ local-subnet 10.1.0.0/24
+ remote-subnet 10.2.0.0/24
+ fragmentation mtu 576
+!
+@@ run -c "conf t" -c "ipsec tunnel T" -c "fragmentation mtu 255"
+@@ stderr
+-c:3: % Invalid input detected at '255': 255 is out of range 256-65535
+@@ exit 1
+@@ run -c "conf t" -c "ipsec tunnel T" -c "ike-version 1" -c "commit"
+@@ stderr
+-c:4: % Commit failed: the candidate configuration has 1 error:
+-c:4: %   tunnel T: fragmentation is for ike-version 2 only
+@@ exit 1
+@@ run -c "conf t" -c "ipsec tunnel T" -c "fragmentation" -c "commit" -c "end" -c "show running-config"
+@@ stdout
+Building configuration...
+ipsec tunnel T
+ remote-address 192.0.2.2
+ authentication pre-share key *****
+ local-subnet 10.1.0.0/24
+ remote-subnet 10.2.0.0/24
+ fragmentation
+!
+@@ run -c "conf t" -c "ipsec tunnel T" -c "no fragmentation" -c "commit" -c "end" -c "show running-config"
+@@ stdout
+Building configuration...
+ipsec tunnel T
+ remote-address 192.0.2.2
+ authentication pre-share key *****
+ local-subnet 10.1.0.0/24
+ remote-subnet 10.2.0.0/24
+!
