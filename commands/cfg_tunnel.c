@@ -743,7 +743,7 @@ static void sa_idletime_write(struct strbuf *b, const struct eng_tunnel *t, bool
 
 static void fragmentation_grammar(struct cli_def *cli, struct cli_command *c)
 {
-	cmd_argnamed(c, "mtu", 0, "<256-65535> Largest IP packet of a fragment (default 1280)",
+	cmd_argnamed(c, "mtu", 0, "<200-65535> Largest IP packet of a fragment (default 1280)",
 		     val_range, NULL);
 }
 

@@ -247,7 +247,7 @@ struct eng_tunnel {
 	bool fragmentation;
 	uint16_t frag_mtu;
 };
-#define ENG_FRAG_MTU_MIN     256 /* below 576 for tests and odd paths */
+#define ENG_FRAG_MTU_MIN     200 /* below 576 for tests and odd paths */
 #define ENG_FRAG_MTU_DEFAULT 1280
 
 /* Defaults, resolved: what the engine will use for a zero field. */

@@ -58,6 +58,9 @@ ikesh_uml_test(ike_sw_dpd scenarios/ike_strongswan.sh TIMEOUT 120
 # a complaint in its log
 ikesh_uml_test(ike_sw_natt scenarios/ike_strongswan.sh TIMEOUT 120
   ENV ${IKE_ENV} SCENARIO_MODE=natt)
+# IKE fragmentation (RFC 7383) with charon: ikesh sends IKE_AUTH in 200-byte fragments
+ikesh_uml_test(ike_sw_frag scenarios/ike_strongswan.sh TIMEOUT 120
+  ENV ${IKE_ENV} SCENARIO_MODE=frag)
 # two ikesh tunnels to one charon (two connections, then one with two
 # children): one cleared and back while the other keeps passing traffic
 ikesh_uml_test(ike_sw_two_tunnels scenarios/ike_sw_two_tunnels.sh TIMEOUT 120

@@ -1,6 +1,6 @@
 IKE fragmentation (RFC 7383) on a tunnel: `fragmentation` offers it with
 the default fragment size (1280-byte packets), `fragmentation mtu N` with
-another; shown as set, refused below 256 and for IKEv1, `no` takes it away.
+another; shown as set, refused below 200 and for IKEv1, `no` takes it away.
 @@ file frag.ikesh
 configure terminal
  ipsec tunnel T
@@ -22,9 +22,9 @@ ipsec tunnel T
  remote-subnet 10.2.0.0/24
  fragmentation mtu 576
 !
-@@ run -c "conf t" -c "ipsec tunnel T" -c "fragmentation mtu 255"
+@@ run -c "conf t" -c "ipsec tunnel T" -c "fragmentation mtu 199"
 @@ stderr
--c:3: % Invalid input detected at '255': 255 is out of range 256-65535
+-c:3: % Invalid input detected at '199': 199 is out of range 200-65535
 @@ exit 1
 @@ run -c "conf t" -c "ipsec tunnel T" -c "ike-version 1" -c "commit"
 @@ stderr

@@ -17,7 +17,10 @@
 #                    have the IKE SA afterwards (RFC 7296 §2.21.2)
 # SCENARIO_MODE      basic (default) | rekey-sw | rekey-ikesh | dpd | natt
 #                    (natt: ikesh forces UDP encapsulation, so charon sees it
-#                    behind a NAT and ikesh sends NAT-T keepalives)
+#                    behind a NAT and ikesh sends NAT-T keepalives; frag:
+#                    IKE fragmentation on both sides with 200-byte
+#                    fragments, so ikesh's IKE_AUTH request goes in
+#                    fragments, which charon must reassemble)
 #   rekey-sw     charon rekeys the CHILD_SA every ~8 s and the IKE SA every
 #                ~15 s while hA pings hB for 30 s
 #   rekey-ikesh  ikesh's IKE and CHILD lifetimes are 120 s: ikesh rekeys both
@@ -40,6 +43,7 @@ work=$(pwd)
 
 sw_conn_extra=
 sw_child_extra=
+sw_charon_extra=
 sw_ike_line="proposals = $sw_ike"
 [ "$sw_ike" = default ] && sw_ike_line="# proposals: charon's default"
 sw_esp_line="esp_proposals = $sw_esp"
@@ -48,6 +52,11 @@ tun_extra=
 case $mode in
 basic | dpd) ;;
 natt) tun_extra=" nat-traversal force" ;;
+frag)
+	tun_extra=" fragmentation mtu 200"
+	sw_conn_extra="fragmentation = yes"
+	sw_charon_extra="fragment_size = 200"
+	;;
 rekey-sw)
 	sw_conn_extra="rekey_time = 15s
     over_time = 10s
@@ -74,6 +83,7 @@ charon {
   load_modular = yes
   install_routes = no
   retransmit_tries = 3
+  $sw_charon_extra
   filelog { log { path = $work/sw/charon.log
                   default = 1
                   ike = 2
@@ -253,6 +263,17 @@ show ipsec tunnel SW
 @sh [ {IN2} -ge \$(({IN} + 3)) ] || { echo "totals did not rise after the rekeys"; exit 1; }
 @sh sh $work/sw/check_rekeys.sh
 EOF
+	elif [ "$mode" = frag ]; then
+		cat <<EOF
+@until 30 State: UP-ACTIVE :: show ipsec tunnel SW
+@sh ip netns exec hA ping -c 5 -i 0.2 -W 2 10.2.0.2
+show crypto ipsec sa
+@expect #pkts encaps: 5,
+@expect #pkts decaps: 5,
+show crypto ikev2 stats
+@expect ^Messages dropped \(invalid\) +: 0$
+@sh sh $work/sw/check_frags.sh
+EOF
 	elif [ "$mode" = natt ]; then
 		cat <<EOF
 @until 30 State: UP-ACTIVE :: show ipsec tunnel SW
@@ -336,6 +357,15 @@ fi
 exit 0
 EOF
 
+# charon's view of the fragments: ours reassembled there
+cat >sw/check_frags.sh <<EOF
+grep -E 'fragment|IKE_AUTH (request|response)' $work/sw/charon.log | head -n 12
+grep -q 'reassembled fragmented IKE message' $work/sw/charon.log ||
+	{ echo "charon reassembled no fragmented message of ours"; exit 1; }
+grep -E 'IKE_AUTH response|split|EF\\(|SKF' $work/sw/charon.log | head -n 5
+exit 0
+EOF
+
 # charon's view after a CHILD_SA refusal: the IKE SA stays, no CHILD_SA
 cat >sw/check_ike_kept.sh <<EOF
 swanctl --list-sas $vici 2>/dev/null >$work/sw/sas.out
@@ -391,6 +421,7 @@ rekey-sw) ok "charon rekeyed the CHILD_SA and the IKE SA during a ping, at most 
 rekey-ikesh) ok "ikesh rekeyed the CHILD_SA and the IKE SA during a ping, at most one packet lost" ;;
 dpd) ok "DPD noticed charon gone; the tunnel came back when charon returned" ;;
 natt) ok "NAT-T forced: ESP in UDP, keepalives of one 0xFF octet, none refused by charon" ;;
+frag) ok "IKE fragmentation with charon: ikesh's IKE_AUTH in fragments, reassembled by charon, 5 pings through ESP" ;;
 esac
 sw_stop
 sleep 0.2
