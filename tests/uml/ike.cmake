@@ -58,7 +58,7 @@ ikesh_uml_test(ike_sw_dpd scenarios/ike_strongswan.sh TIMEOUT 120
 # a complaint in its log
 ikesh_uml_test(ike_sw_natt scenarios/ike_strongswan.sh TIMEOUT 120
   ENV ${IKE_ENV} SCENARIO_MODE=natt)
-# IKE fragmentation (RFC 7383) with charon: ikesh sends IKE_AUTH in 200-byte fragments
+# IKE fragmentation (RFC 7383) with charon: IKE_AUTH in 200-byte fragments both ways
 ikesh_uml_test(ike_sw_frag scenarios/ike_strongswan.sh TIMEOUT 120
   ENV ${IKE_ENV} SCENARIO_MODE=frag)
 # two ikesh tunnels to one charon (two connections, then one with two
