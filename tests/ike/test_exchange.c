@@ -2333,6 +2333,16 @@ static void test_fragmentation_forced(void **state)
 	assert_int_equal(A.n_installed, 2);
 	assert_pair(&A.installed[1], &B.installed[1]);
 	assert_int_equal(A.state, IKE_TUN_REKEYED);
+
+	/* the rekeyed IKE SA keeps fragmentation */
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
+	assert_int_equal(ike_rekey_child(B.e, "to-a"), 0);
+	assert_true(queued_fragments(max) >= 1);
+	fn_run();
+	assert_int_equal(B.n_installed, 3);
+	assert_pair(&B.installed[2], &A.installed[2]);
 }
 
 /* Fragmentation offered by one side only: nothing is fragmented. */
