@@ -250,15 +250,14 @@ static void ike_limit_commands(struct cli_def *cli, struct cli_command *ikev2, e
 		     cmd_cookie_challenge);
 	cmd_argpos(c, "n", 0, "<1-100000> Half-open IKE SAs", val_range, NULL);
 	lim = cmd_node(cli, ikev2, "limit", m, true, "Limits on unauthenticated peers");
-	c = cmd_leaf(cli, lim, "max-in-negotiation-sa", m, true,
-		     "Half-open IKE SAs in all (5000)", cmd_limit_negotiating);
+	c = cmd_leaf(cli, lim, "max-in-negotiation-sa", m, true, "Half-open IKE SAs in all (5000)",
+		     cmd_limit_negotiating);
 	cmd_argpos(c, "n", 0, "<1-100000> Half-open IKE SAs", val_range, NULL);
 	c = cmd_leaf(cli, lim, "half-open-per-peer", m, true,
 		     "Cookie-proven half-open IKE SAs per address (5)", cmd_limit_per_peer);
 	cmd_argpos(c, "n", 0, "<1-100000> Half-open IKE SAs", val_range, NULL);
 	c = cmd_leaf(cli, lim, "half-open-per-prefix", m, true,
-		     "Cookie-proven half-open IKE SAs per /24, /64 (500)",
-		     cmd_limit_per_prefix);
+		     "Cookie-proven half-open IKE SAs per /24, /64 (500)", cmd_limit_per_prefix);
 	cmd_argpos(c, "n", 0, "<1-100000> Half-open IKE SAs", val_range, NULL);
 }
 
