@@ -746,6 +746,38 @@ static void sa_idletime_write(struct strbuf *b, const struct eng_tunnel *t, bool
 		sb_addf(b, " sa-idletime %u\n", t->sa_idletime);
 }
 
+/* ---- fragmentation [mtu N] ------------------------------------------------ */
+
+static void fragmentation_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	cmd_argnamed(c, "mtu", 0, "<200-65535> Largest IP packet of a fragment (default 1280)",
+		     val_range, NULL);
+}
+
+static int fragmentation_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	const char *mtu = cmd_arg_get(a, "mtu");
+
+	t->fragmentation = true;
+	t->frag_mtu = mtu ? (uint16_t)num(mtu) : 0;
+	return 0;
+}
+
+static int fragmentation_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	t->fragmentation = false;
+	t->frag_mtu = 0;
+	return 0;
+}
+
+static void fragmentation_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	if (t->fragmentation && t->frag_mtu)
+		sb_addf(b, " fragmentation mtu %u\n", (unsigned)t->frag_mtu);
+	else if (t->fragmentation)
+		sb_adds(b, " fragmentation\n");
+}
+
 /* ---- icmp-detect server A source A interval N timeout N retries N -------- */
 
 static void icmp_detect_grammar(struct cli_def *cli, struct cli_command *c)
@@ -878,6 +910,7 @@ static const struct tunnel_setting settings[] = {
     NO_FLAG("rekey", "Renew SAs before they expire", no_rekey),
     KEYWORD("nat-traversal", "UDP encapsulation through NAT", nat_traversal, kw_natt, "MODE"),
     FLAG("mobike", "IKEv2 mobility and multihoming (RFC 4555)", mobike),
+    CUSTOM("fragmentation", "IKE fragmentation (RFC 7383)", fragmentation),
     FLAG("split-connection", "One child SA per local/remote subnet pair", split_connection),
     KEYWORD("send-cert", "When to send our certificate", send_cert, kw_sendcert, "WHEN"),
     CUSTOM("icmp-detect", "ICMP watchdog through the tunnel", icmp_detect),

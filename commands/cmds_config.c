@@ -4,6 +4,7 @@
  * rollback, end, exit, do, no).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,72 @@ static int cmd_exec_timeout(struct cmd_sess *cs, const struct cmd_args *a)
 	return rc;
 }
 
+/* crypto ikev2 cookie-challenge N, crypto ikev2 limit ... N: one field of
+ * the global object, cleared by `no` (the IKE default). */
+static int set_ike_limit(struct cmd_sess *cs, const struct cmd_args *a, const char *what,
+			 size_t off)
+{
+	struct eng_global g;
+	struct eng_diag d = {0};
+	uint32_t v;
+	int rc = eng_obj_get(cs->es, ENG_CANDIDATE, ENG_OBJ_GLOBAL, NULL, &g);
+
+	if (rc)
+		return cmd_fail(cs, rc, what);
+	v = a->negate ? 0 : (uint32_t)strtoul(cmd_arg_get(a, "n"), NULL, 10);
+	memcpy((uint8_t *)&g + off, &v, sizeof(v));
+	rc = eng_obj_put(cs->es, ENG_OBJ_GLOBAL, &g, &d);
+	if (rc)
+		cmd_err_diag(cs, &d);
+	eng_diag_free(&d);
+	eng_obj_clear(ENG_OBJ_GLOBAL, &g);
+	return rc;
+}
+
+static int cmd_cookie_challenge(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	return set_ike_limit(cs, a, "crypto ikev2 cookie-challenge",
+			     offsetof(struct eng_global, ike_cookie_challenge));
+}
+
+static int cmd_limit_negotiating(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	return set_ike_limit(cs, a, "crypto ikev2 limit max-in-negotiation-sa",
+			     offsetof(struct eng_global, ike_max_negotiating));
+}
+
+static int cmd_limit_per_peer(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	return set_ike_limit(cs, a, "crypto ikev2 limit half-open-per-peer",
+			     offsetof(struct eng_global, ike_half_open_peer));
+}
+
+static int cmd_limit_per_prefix(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	return set_ike_limit(cs, a, "crypto ikev2 limit half-open-per-prefix",
+			     offsetof(struct eng_global, ike_half_open_prefix));
+}
+
+static void ike_limit_commands(struct cli_def *cli, struct cli_command *ikev2, enum cmd_mode m)
+{
+	struct cli_command *c, *lim;
+
+	c = cmd_leaf(cli, ikev2, "cookie-challenge", m, true,
+		     "Ask for COOKIEs from this many half-open IKE SAs (default 30)",
+		     cmd_cookie_challenge);
+	cmd_argpos(c, "n", 0, "<1-100000> Half-open IKE SAs", val_range, NULL);
+	lim = cmd_node(cli, ikev2, "limit", m, true, "Limits on unauthenticated peers");
+	c = cmd_leaf(cli, lim, "max-in-negotiation-sa", m, true, "Half-open IKE SAs in all (5000)",
+		     cmd_limit_negotiating);
+	cmd_argpos(c, "n", 0, "<1-100000> Half-open IKE SAs", val_range, NULL);
+	c = cmd_leaf(cli, lim, "half-open-per-peer", m, true,
+		     "Cookie-proven half-open IKE SAs per address (5)", cmd_limit_per_peer);
+	cmd_argpos(c, "n", 0, "<1-100000> Half-open IKE SAs", val_range, NULL);
+	c = cmd_leaf(cli, lim, "half-open-per-prefix", m, true,
+		     "Cookie-proven half-open IKE SAs per /24, /64 (500)", cmd_limit_per_prefix);
+	cmd_argpos(c, "n", 0, "<1-100000> Half-open IKE SAs", val_range, NULL);
+}
+
 /* `crypto ikev2 policy 10`, `ipsec tunnel HQ`...: enter (creating), or delete with `no`. */
 static int enter_object(struct cmd_sess *cs, const struct cmd_args *a, enum cmd_mode mode)
 {
@@ -312,10 +379,11 @@ void cmds_config_register(struct cli_def *cli)
 		   val_range, NULL);
 
 	crypto = cmd_node(cli, NULL, "crypto", m, true, "IKE and IPsec policies");
-	p = cmd_node(cli, crypto, "ikev2", m, true, "IKEv2 policies");
+	p = cmd_node(cli, crypto, "ikev2", m, true, "IKEv2 policies and limits");
 	c = cmd_leaf(cli, p, "policy", m, true, "An IKEv2 policy (enters its mode)",
 		     cmd_ikev2_policy);
 	cmd_argpos(c, "key", 0, "<1-65535> Policy number", val_range, comp_ikev2_ids);
+	ike_limit_commands(cli, p, m);
 	p = cmd_node(cli, crypto, "ikev1", m, true, "IKEv1 (ISAKMP) policies");
 	c = cmd_leaf(cli, p, "policy", m, true, "An IKEv1 policy (enters its mode)",
 		     cmd_ikev1_policy);

@@ -47,6 +47,25 @@ void cfg_global_render(struct strbuf *b, const struct eng_global *g)
 		sb_addf(b, "exec-timeout %u\n", (unsigned)g->exec_timeout);
 		any = true;
 	}
+	if (g->ike_cookie_challenge) {
+		sb_addf(b, "crypto ikev2 cookie-challenge %u\n", (unsigned)g->ike_cookie_challenge);
+		any = true;
+	}
+	if (g->ike_max_negotiating) {
+		sb_addf(b, "crypto ikev2 limit max-in-negotiation-sa %u\n",
+			(unsigned)g->ike_max_negotiating);
+		any = true;
+	}
+	if (g->ike_half_open_peer) {
+		sb_addf(b, "crypto ikev2 limit half-open-per-peer %u\n",
+			(unsigned)g->ike_half_open_peer);
+		any = true;
+	}
+	if (g->ike_half_open_prefix) {
+		sb_addf(b, "crypto ikev2 limit half-open-per-prefix %u\n",
+			(unsigned)g->ike_half_open_prefix);
+		any = true;
+	}
 	if (any)
 		sb_adds(b, "!\n");
 }

@@ -173,6 +173,77 @@ static long remaining(time_t since, uint32_t lifetime)
 
 /* ---- show crypto ikev2 sa [detail] ---------------------------------------- */
 
+static const char *ike_sa_state_text(uint8_t st)
+{
+	return st == ENG_IKE_SA_READY ? "READY" : st == ENG_IKE_SA_DELETING ? "DELETE" : "IN-NEG";
+}
+
+static void spi_hex(const uint8_t spi[8], char buf[17])
+{
+	for (int i = 0; i < 8; i++)
+		snprintf(buf + 2 * i, 3, "%02X", spi[i]);
+}
+
+/* A tunnel's status from an engine without the list: its current SA only. */
+static void ike_sa_from_tunnel(const struct eng_tunnel_status *s, struct eng_ike_sa_status *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->state = ENG_IKE_SA_READY;
+	a->current = true;
+	a->initiator = s->initiator;
+	a->nat_local = s->nat_local;
+	a->nat_remote = s->nat_remote;
+	a->local = s->local;
+	a->remote = s->remote;
+	a->local_port = s->local_port;
+	a->remote_port = s->remote_port;
+	memcpy(a->spi_i, s->spi_i, 8);
+	memcpy(a->spi_r, s->spi_r, 8);
+	a->ike_encr = s->ike_encr;
+	a->ike_integ = s->ike_integ;
+	a->ike_prf = s->ike_prf;
+	a->ike_group = s->ike_group;
+	a->created = s->ike_established;
+}
+
+static void ike_sa_block(struct cmd_sess *cs, const struct eng_tunnel_status *s,
+			 const struct eng_ike_sa_status *a, bool detail)
+{
+	char l[64], r[64], lp[80], rp[80], enc[64], ls[17], rs[17];
+
+	snprintf(lp, sizeof(lp), "%s/%u", addr(&a->local, l, sizeof(l)), a->local_port);
+	snprintf(rp, sizeof(rp), "%s/%u", addr(&a->remote, r, sizeof(r)), a->remote_port);
+	cmd_out(cs, "%-9" PRIu32 " %-21s %-21s %-20s %s", s->tunnel_id, lp, rp, "none/none",
+		ike_sa_state_text(a->state));
+	ike_encr_text(a->ike_encr, enc, sizeof(enc));
+	cmd_out(cs,
+		"      Encr: %s, PRF: %s, Hash: %s, DH Grp:%u, Auth sign: PSK, "
+		"Auth verify: PSK",
+		enc, prf_text(a->ike_prf), integ_text(a->ike_integ), a->ike_group);
+	cmd_out(cs, "      Life/Active Time: %" PRIu32 "/%ld sec", s->ike_lifetime,
+		age(a->current && s->ike_established ? s->ike_established : a->created));
+	if (!detail)
+		return;
+	cmd_out(cs, "      Tunnel: %s", s->name);
+	cmd_out(cs, "      Status Description: %s",
+		a->state == ENG_IKE_SA_READY	  ? "Negotiation done"
+		: a->state == ENG_IKE_SA_DELETING ? "Deleting"
+						  : "Negotiation in progress");
+	spi_hex(a->initiator ? a->spi_i : a->spi_r, ls);
+	spi_hex(a->initiator ? a->spi_r : a->spi_i, rs);
+	cmd_out(cs, "      Local spi: %s       Remote spi: %s", ls, rs);
+	if (s->dpd_interval)
+		cmd_out(cs, "      DPD configured for %" PRIu32 " seconds, retry %" PRIu32,
+			s->dpd_interval, s->dpd_timeout / s->dpd_interval);
+	else
+		cmd_out(cs, "      DPD is disabled");
+	if (a->nat_local || a->nat_remote)
+		cmd_out(cs, "      NAT-T is detected %s", a->nat_local ? "inside" : "outside");
+	else
+		cmd_out(cs, "      NAT-T is not detected");
+	cmd_out(cs, "      Initiator of SA : %s", a->initiator ? "Yes" : "No");
+}
+
 static int show_ikev2_sa(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	bool detail = cmd_arg_get(a, "detail") != NULL;
@@ -189,68 +260,31 @@ static int show_ikev2_sa(struct cmd_sess *cs, const struct cmd_args *a)
 
 		for (size_t i = 0; i < n; i++) {
 			const struct eng_tunnel_status *s = &v[i];
-			char l[64], r[64], lp[80], rp[80], enc[64];
+			struct eng_ike_sa_status one;
+			const struct eng_ike_sa_status *sas = s->ike_sa;
+			size_t k =
+			    s->n_ike_sa < ENG_STATUS_IKE_SAS ? s->n_ike_sa : ENG_STATUS_IKE_SAS;
 
-			if (!s->ike_up || s->local.family != fam)
-				continue;
-			if (!header) {
-				cmd_out(cs, "%s Crypto IKEv2  SA",
-					fam == AF_INET ? "IPv4" : "IPv6");
-				cmd_out(cs, "%s", "");
-				cmd_out(cs, "Tunnel-id Local                 Remote                "
-					    "fvrf/ivrf            Status");
-				header = true;
+			if (k == 0 && s->ike_up) {
+				ike_sa_from_tunnel(s, &one);
+				sas = &one;
+				k = 1;
 			}
-			snprintf(lp, sizeof(lp), "%s/%u", addr(&s->local, l, sizeof(l)),
-				 s->local_port);
-			snprintf(rp, sizeof(rp), "%s/%u", addr(&s->remote, r, sizeof(r)),
-				 s->remote_port);
-			cmd_out(cs, "%-9" PRIu32 " %-21s %-21s %-20s %s", s->tunnel_id, lp, rp,
-				"none/none", "READY");
-			ike_encr_text(s->ike_encr, enc, sizeof(enc));
-			cmd_out(cs,
-				"      Encr: %s, PRF: %s, Hash: %s, DH Grp:%u, Auth sign: PSK, "
-				"Auth verify: PSK",
-				enc, prf_text(s->ike_prf), integ_text(s->ike_integ), s->ike_group);
-			cmd_out(cs, "      Life/Active Time: %" PRIu32 "/%ld sec", s->ike_lifetime,
-				age(s->ike_established));
-			if (!detail)
-				continue;
-			cmd_out(cs, "      Tunnel: %s", s->name);
-			cmd_out(cs, "      Status Description: Negotiation done");
-			cmd_out(
-			    cs,
-			    "      Local spi: %02X%02X%02X%02X%02X%02X%02X%02X       Remote spi: "
-			    "%02X%02X%02X%02X%02X%02X%02X%02X",
-			    (s->initiator ? s->spi_i : s->spi_r)[0],
-			    (s->initiator ? s->spi_i : s->spi_r)[1],
-			    (s->initiator ? s->spi_i : s->spi_r)[2],
-			    (s->initiator ? s->spi_i : s->spi_r)[3],
-			    (s->initiator ? s->spi_i : s->spi_r)[4],
-			    (s->initiator ? s->spi_i : s->spi_r)[5],
-			    (s->initiator ? s->spi_i : s->spi_r)[6],
-			    (s->initiator ? s->spi_i : s->spi_r)[7],
-			    (s->initiator ? s->spi_r : s->spi_i)[0],
-			    (s->initiator ? s->spi_r : s->spi_i)[1],
-			    (s->initiator ? s->spi_r : s->spi_i)[2],
-			    (s->initiator ? s->spi_r : s->spi_i)[3],
-			    (s->initiator ? s->spi_r : s->spi_i)[4],
-			    (s->initiator ? s->spi_r : s->spi_i)[5],
-			    (s->initiator ? s->spi_r : s->spi_i)[6],
-			    (s->initiator ? s->spi_r : s->spi_i)[7]);
-			if (s->dpd_interval)
-				cmd_out(cs,
-					"      DPD configured for %" PRIu32
-					" seconds, retry %" PRIu32,
-					s->dpd_interval, s->dpd_timeout / s->dpd_interval);
-			else
-				cmd_out(cs, "      DPD is disabled");
-			if (s->nat_local || s->nat_remote)
-				cmd_out(cs, "      NAT-T is detected %s",
-					s->nat_local ? "inside" : "outside");
-			else
-				cmd_out(cs, "      NAT-T is not detected");
-			cmd_out(cs, "      Initiator of SA : %s", s->initiator ? "Yes" : "No");
+			for (size_t j = 0; j < k; j++) {
+				if (sas[j].local.family != fam)
+					continue;
+				if (!header) {
+					cmd_out(cs, "%s Crypto IKEv2  SA",
+						fam == AF_INET ? "IPv4" : "IPv6");
+					cmd_out(cs, "%s", "");
+					cmd_out(
+					    cs,
+					    "Tunnel-id Local                 Remote                "
+					    "fvrf/ivrf            Status");
+					header = true;
+				}
+				ike_sa_block(cs, s, &sas[j], detail);
+			}
 		}
 		if (header)
 			cmd_out(cs, "%s", "");

@@ -105,7 +105,19 @@ struct eng_global {
 	 * prompt before it is logged out; 0 = never.  Unset: the default. */
 	bool exec_timeout_set;
 	uint16_t exec_timeout;
+	/* What unauthenticated peers may cost the IKE responder (README
+	 * "Limits under attack"), 0 = the IKE default each:
+	 * `crypto ikev2 cookie-challenge N`: COOKIEs asked from N half-open SAs;
+	 * `crypto ikev2 limit max-in-negotiation-sa N`: half-open SAs in all;
+	 * `crypto ikev2 limit half-open-per-peer N` / `half-open-per-prefix N`:
+	 * cookie-proven half-open SAs per address (/32, /128) and per prefix
+	 * (/24, /64). */
+	uint32_t ike_cookie_challenge;
+	uint32_t ike_max_negotiating;
+	uint32_t ike_half_open_peer;
+	uint32_t ike_half_open_prefix;
 };
+#define ENG_IKE_LIMIT_MAX 100000 /* the largest value of each of those */
 
 struct eng_ikev2_policy {
 	uint16_t id;
@@ -229,7 +241,14 @@ struct eng_tunnel {
 		char name[ENG_IFNAME_MAX]; /* "" = none */
 		uint16_t if_id;
 	} xfrm_if;
+	/* `fragmentation [mtu N]`: IKE fragmentation (RFC 7383) offered;
+	 * messages larger than an IP packet of mtu octets (0: 1280) go in
+	 * fragments once the peer offers it too.  IKEv2 only. */
+	bool fragmentation;
+	uint16_t frag_mtu;
 };
+#define ENG_FRAG_MTU_MIN     200 /* below 576 for tests and odd paths */
+#define ENG_FRAG_MTU_DEFAULT 1280
 
 /* Defaults, resolved: what the engine will use for a zero field. */
 #define ENG_DEFAULT_HOSTNAME	   "ikesh"
@@ -617,6 +636,27 @@ struct eng_child_status {
 
 #define ENG_STATUS_CHILDREN 8
 
+/* One IKE SA of a tunnel (there are two during an IKE rekey, or after both
+ * ends initiated at once, until one goes). */
+enum eng_ike_sa_state {
+	ENG_IKE_SA_NEGOTIATING = 0, /* `IN-NEG` */
+	ENG_IKE_SA_READY,	    /* `READY` */
+	ENG_IKE_SA_DELETING,	    /* `DELETE`: our Delete is in flight */
+};
+#define ENG_STATUS_IKE_SAS 4
+
+struct eng_ike_sa_status {
+	uint8_t state; /* enum eng_ike_sa_state */
+	bool current;  /* the tunnel's (the one the fields above describe) */
+	bool initiator, nat_local, nat_remote;
+	struct eng_addr local, remote;
+	uint16_t local_port, remote_port;
+	uint8_t spi_i[8], spi_r[8];
+	uint8_t ike_encr, ike_integ, ike_prf; /* enum eng_encr / eng_hash */
+	uint16_t ike_group;
+	time_t created;
+};
+
 struct eng_tunnel_status {
 	char name[ENG_NAME_MAX];
 	uint32_t tunnel_id; /* stable small number, for `Tunnel-id` columns */
@@ -641,6 +681,10 @@ struct eng_tunnel_status {
 	/* configured settings this engine does not act on yet, "" if none
 	 * ("mobike, icmp-detect") */
 	char not_in_effect[128];
+	/* every IKE SA of the tunnel, the current one first; n_ike_sa may be
+	 * more than fit (ENG_STATUS_IKE_SAS) */
+	size_t n_ike_sa;
+	struct eng_ike_sa_status ike_sa[ENG_STATUS_IKE_SAS];
 };
 
 /* Status of one tunnel (name) or of every committed tunnel (name NULL),

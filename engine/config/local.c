@@ -64,6 +64,12 @@ void local_rt_sync(struct eng_local *eng)
 		rt_tunnel_of(eng->running, &tab->v[i]->u.tunnel, &v[i]);
 	rt_sync(eng->rt, v, tab->n);
 	free(v);
+	{
+		const struct eng_node *g = cfg_find(eng->running, ENG_OBJ_GLOBAL, 0, "");
+		const struct eng_global none = {0};
+
+		rt_set_limits(eng->rt, g ? &g->u.global : &none);
+	}
 }
 
 static int local_tunnel_status(struct eng_local *eng, const char *name,

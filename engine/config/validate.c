@@ -98,6 +98,8 @@ static void check_tunnel(const struct eng_cfg *c, const struct eng_tunnel *t, st
 		eng_diag_addf(d, "tunnel %s: xauth is for ike-version 1 only", n);
 	if (ver == 1 && t->mobike)
 		eng_diag_addf(d, "tunnel %s: mobike is for ike-version 2 only", n);
+	if (ver == 1 && t->fragmentation)
+		eng_diag_addf(d, "tunnel %s: fragmentation is for ike-version 2 only", n);
 	for (uint8_t i = 0; i < t->n_remote && i < ENG_PEER_ADDRS_MAX; i++)
 		any |= t->remote[i].kind == ENG_EP_ANY;
 	if (t->n_remote == 0 && !responder)

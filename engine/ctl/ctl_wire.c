@@ -268,6 +268,7 @@ static int rb_tunnel(struct rbuf *r, struct eng_tunnel *t)
 	fix_bool(t, offsetof(struct eng_tunnel, shutdown));
 	fix_bool(t, offsetof(struct eng_tunnel, no_rekey));
 	fix_bool(t, offsetof(struct eng_tunnel, mobike));
+	fix_bool(t, offsetof(struct eng_tunnel, fragmentation));
 	fix_bool(t, offsetof(struct eng_tunnel, split_connection));
 	if (!fixed_str_ok(t->name, sizeof(t->name)) ||
 	    !fixed_str_ok(t->ipsec_policy, sizeof(t->ipsec_policy)) ||
@@ -367,6 +368,18 @@ int rb_status(struct rbuf *r, struct eng_tunnel_status *st)
 	fix_bool(st, offsetof(struct eng_tunnel_status, initiator));
 	fix_bool(st, offsetof(struct eng_tunnel_status, nat_local));
 	fix_bool(st, offsetof(struct eng_tunnel_status, nat_remote));
+	for (size_t i = 0; i < ENG_STATUS_IKE_SAS; i++) {
+		struct eng_ike_sa_status *a = &st->ike_sa[i];
+
+		fix_bool(a, offsetof(struct eng_ike_sa_status, current));
+		fix_bool(a, offsetof(struct eng_ike_sa_status, initiator));
+		fix_bool(a, offsetof(struct eng_ike_sa_status, nat_local));
+		fix_bool(a, offsetof(struct eng_ike_sa_status, nat_remote));
+		if (a->state > ENG_IKE_SA_DELETING) {
+			r->bad = true;
+			return -EBADMSG;
+		}
+	}
 	if (!fixed_str_ok(st->name, sizeof(st->name)) ||
 	    !fixed_str_ok(st->reason, sizeof(st->reason)) || st->n_child > ENG_STATUS_CHILDREN ||
 	    (unsigned)st->state > ENG_TUN_IKE_NO_CHILD) {

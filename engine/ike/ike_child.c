@@ -392,6 +392,7 @@ void ike_rekey_switch(struct ike_sa *old, struct ike_sa *ns)
 	ns->last_rx_ms = ike_now(e);
 	ns->nat_local = old->nat_local;
 	ns->nat_remote = old->nat_remote;
+	ns->frag_ok = old->frag_ok; /* negotiated for the IKE SA and its successors (RFC 7383) */
 	ike_sa_lifetimes(ns);
 	old->tun->sa = ns;
 	e->stats.ike_rekeyed++;

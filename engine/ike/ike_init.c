@@ -176,6 +176,8 @@ int ike_init_start(struct ike_sa *sa)
 	ike_build_nonce(&w, &(struct ike_nonce){sa->ni, sa->ni_len});
 	ike_add_natd(&w, sa, zero);
 	ike_sig_init_add(&w, sa, false);
+	if (sa->tun->conf.fragmentation)
+		ike_add_notify(&w, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
 	ret = ike_msg_end(&w);
 	if (ret < 0)
 		goto done;
@@ -346,6 +348,8 @@ void ike_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 		goto done;
 	}
 	ike_natd_check(sa, m, sa->spi_r);
+	sa->frag_ok = sa->tun->conf.fragmentation &&
+		      ike_msg_has_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL);
 	if (sa->nat_local || sa->nat_remote) {
 		/* from IKE_AUTH on, talk on the NAT-T ports (§2.23) */
 		sa->local.port = c->natt_local_port ? c->natt_local_port : IKE_NATT_PORT;
@@ -668,6 +672,8 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 	sa->init_req_len = len;
 	ike_natd_check(sa, m, (const uint8_t[8]){0});
 	ike_sig_init_note(sa, m);
+	sa->frag_ok = sa->tun->conf.fragmentation &&
+		      ike_msg_has_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL);
 
 	{
 		struct ike_sa_pld *answer = prop; /* reuse the buffer */
@@ -681,6 +687,8 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 		ike_build_nonce(&w, &(struct ike_nonce){sa->nr, sa->nr_len});
 		ike_add_natd(&w, sa, sa->spi_r);
 		ike_sig_init_add(&w, sa, true);
+		if (sa->frag_ok)
+			ike_add_notify(&w, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
 		if (ike_msg_end(&w) < 0)
 			goto fail;
 	}

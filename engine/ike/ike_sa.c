@@ -262,6 +262,14 @@ int ike_engine_new(const struct ike_env *env, const struct ike_opts *opts, struc
 	return 0;
 }
 
+void ike_engine_set_limits(struct ike_engine *e, const struct ike_opts *o)
+{
+	e->opts.half_open_cookie = o->half_open_cookie;
+	e->opts.half_open_per_peer = o->half_open_per_peer;
+	e->opts.half_open_per_prefix = o->half_open_per_prefix;
+	e->opts.half_open_max = o->half_open_max;
+}
+
 /* ---- the timer heap ---- */
 
 static void heap_set(struct ike_engine *e, size_t i, struct ike_sa *sa)
@@ -393,6 +401,10 @@ static void ike_sa_free(struct ike_sa *sa)
 	free(sa->init_resp);
 	free(sa->req.buf);
 	free(sa->resp.buf);
+	ike_frags_drop(&sa->req.frags);
+	ike_frags_drop(&sa->resp.frags);
+	ike_frag_rx_drop(&sa->frag_rx[0]);
+	ike_frag_rx_drop(&sa->frag_rx[1]);
 	kdf_ike_sa_keys_wipe(&sa->keys);
 	sk_ctx_wipe(&sa->sk_in);
 	sk_ctx_wipe(&sa->sk_out);
@@ -1400,6 +1412,56 @@ int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tun
 	return 0;
 }
 
+static void ike_sa_info_of(const struct ike_sa *sa, bool current, struct ike_sa_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->phase = sa->state == IKE_SA_ESTABLISHED ? IKE_SA_PHASE_READY
+		     : sa->state == IKE_SA_DELETING  ? IKE_SA_PHASE_DELETING
+						     : IKE_SA_PHASE_NEGOTIATING;
+	out->current = current;
+	out->initiator = sa->initiator;
+	out->nat_local = sa->nat_local;
+	out->nat_remote = sa->nat_remote;
+	out->local = sa->local;
+	out->remote = sa->remote;
+	memcpy(out->spi_i, sa->spi_i, 8);
+	memcpy(out->spi_r, sa->spi_r, 8);
+	if (sa->ike.encr) {
+		out->encr = sa->ike.encr->id;
+		out->encr_bits = sa->ike.encr->keybits;
+	}
+	out->integ = sa->ike.integ ? sa->ike.integ->id : 0;
+	out->prf = sa->ike.prf ? sa->ike.prf->id : 0;
+	out->dh = sa->ike.dh ? sa->ike.dh->id : 0;
+	out->created_ms = sa->created_ms;
+	for (const struct ike_child *c = sa->children; c; c = c->next)
+		out->n_child++;
+}
+
+int ike_tunnel_sas(const struct ike_engine *e, const char *name, struct ike_sa_info *out,
+		   size_t max)
+{
+	const struct ike_tunnel *t = ike_tunnel_find((struct ike_engine *)e, name);
+	size_t n = 0;
+
+	if (t == NULL)
+		return -ENOENT;
+	if (t->sa && t->sa->state != IKE_SA_DEAD) {
+		if (n < max)
+			ike_sa_info_of(t->sa, true, &out[n]);
+		n++;
+	}
+	for (const struct ike_sa *o = e->sas; o; o = o->next) {
+		/* a rekey's new SA (LARVAL) belongs to the tunnel from the start */
+		if (o == t->sa || o->tun != t || o->state == IKE_SA_DEAD)
+			continue;
+		if (n < max)
+			ike_sa_info_of(o, false, &out[n]);
+		n++;
+	}
+	return n > INT32_MAX ? INT32_MAX : (int)n;
+}
+
 /* Decrypt the SK payload and append the inner payloads. plain must outlive m. */
 static int ike_open_sk(struct ike_sa *sa, const uint8_t *buf, struct ike_msg *m, uint8_t *plain,
 		       size_t plainsize)
@@ -1451,6 +1513,68 @@ static void ike_nat_follow(struct ike_sa *sa, const struct ike_addr *src,
 	}
 }
 
+static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const struct ike_addr *src,
+				const struct ike_addr *dst, const uint8_t *buf, size_t len,
+				struct ike_msg *m, const struct ike_frag_msg *frag);
+
+/*
+ * RFC 7383: one SKF fragment. Only on an SA that negotiated fragmentation,
+ * only with a message ID we would take whole; verified before it is kept,
+ * and the whole message handled as if it had come in one SK payload.
+ */
+static void ike_input_fragment(struct ike_engine *e, struct ike_sa *sa, const struct ike_addr *src,
+			       const struct ike_addr *dst, const uint8_t *buf, size_t len,
+			       struct ike_msg *m)
+{
+	bool response = m->hdr.flags & IKE_FLAG_RESPONSE;
+	struct ike_frag_msg fm;
+	int ret;
+
+	if (!sa->frag_ok || sa->sk_in.encr == NULL) {
+		ike_drop(e, &e->stats.drop_unexpected, src,
+			 "an IKE fragment, but fragmentation was not negotiated");
+		return;
+	}
+	if (response ? !sa->req.active || m->hdr.msgid != sa->req.msgid
+		     : m->hdr.msgid != sa->msgid_in &&
+			   !(sa->resp.valid && m->hdr.msgid == sa->resp.msgid)) {
+		ike_drop(e, &e->stats.drop_msgid, src, "fragment of message %u, not expected",
+			 m->hdr.msgid);
+		return;
+	}
+	if (sa->frag_rx[response] == NULL)
+		sa->frag_rx[response] = calloc(1, sizeof(struct ike_frag_rx));
+	if (sa->frag_rx[response] == NULL)
+		return;
+	ret = ike_frag_rx_input(sa->frag_rx[response], &sa->sk_in, buf, len, ike_now(e), &fm);
+	if (!sa->frag_rx[response]->active)
+		ike_frag_rx_drop(&sa->frag_rx[response]);
+	switch (ret) {
+	case 1:
+		break;
+	case 0:
+		return;
+	case -EACCES:
+		ike_drop(e, &e->stats.drop_integrity, src, "integrity check of a fragment failed");
+		return;
+	case -EALREADY:
+		return; /* a fragment of a retransmitted set, already here */
+	case -E2BIG:
+		ike_drop(e, &e->stats.drop_malformed, src,
+			 "fragmented message over %d fragments or %d bytes", IKE_FRAG_MAX_COUNT,
+			 IKE_FRAG_MAX_BYTES);
+		return;
+	case -ESTALE:
+		ike_drop(e, &e->stats.drop_msgid, src, "fragment of an older set");
+		return;
+	default:
+		ike_drop(e, &e->stats.drop_malformed, src, "malformed fragment");
+		return;
+	}
+	ike_input_encrypted(e, sa, src, dst, buf, len, m, &fm);
+	ike_frag_msg_free(&fm);
+}
+
 /* Answer an authenticated request we cannot process with one error notify. */
 static void ike_answer_error(struct ike_sa *sa, const struct ike_msg *m, uint16_t type,
 			     const void *data, size_t len)
@@ -1496,9 +1620,13 @@ static void ike_sa_follow(struct ike_sa *sa, const struct ike_addr *src, const s
 		ike_sa_move(sa, src, dst);
 }
 
+/*
+ * An encrypted message: SK, or (frag not NULL) the inner payloads of SKF
+ * fragments put together, each fragment verified already.
+ */
 static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const struct ike_addr *src,
 				const struct ike_addr *dst, const uint8_t *buf, size_t len,
-				struct ike_msg *m)
+				struct ike_msg *m, const struct ike_frag_msg *frag)
 {
 	bool response = m->hdr.flags & IKE_FLAG_RESPONSE;
 	struct ike_rule_violation v;
@@ -1531,7 +1659,12 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 	plain = malloc(len);
 	if (plain == NULL)
 		return;
-	ret = ike_open_sk(sa, buf, m, plain, len);
+	if (frag) {
+		m->sk_next = frag->first;
+		ret = ike_msg_parse_inner(m, frag->plain, frag->len) < 0 ? -EBADMSG : 0;
+	} else {
+		ret = ike_open_sk(sa, buf, m, plain, len);
+	}
 	if (ret == -EACCES) {
 		ike_drop(e, &e->stats.drop_integrity, src,
 			 "integrity check of the SK payload failed");
@@ -1547,7 +1680,7 @@ static void ike_input_encrypted(struct ike_engine *e, struct ike_sa *sa, const s
 	if (!response && sa->resp.valid && m->hdr.msgid == sa->resp.msgid) {
 		/* a retransmission: the cached answer, never a second processing */
 		e->stats.resp_from_cache++;
-		ike_send_plain(e, dst, src, sa->resp.buf, sa->resp.len);
+		ike_send_cached_response(sa, dst, src);
 		goto done;
 	}
 	/* new and authenticated: the only kind that may move the SA */
@@ -1697,7 +1830,10 @@ void ike_input(struct ike_engine *e, const struct ike_addr *src, const struct ik
 		ike_drop(e, &e->stats.drop_unknown_spi, src, "no IKE SA with these SPIs");
 		goto done;
 	}
-	ike_input_encrypted(e, sa, src, dst, buf, len, m);
+	if (m->hdr.next == IKE_PLD_SKF)
+		ike_input_fragment(e, sa, src, dst, buf, len, m);
+	else
+		ike_input_encrypted(e, sa, src, dst, buf, len, m, NULL);
 	ike_sa_touch(sa);
 done:
 	free(m);

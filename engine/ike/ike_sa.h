@@ -14,6 +14,7 @@
 
 #include "crypto.h"
 #include "ike_cert.h"
+#include "ike_frag.h"
 #include "ike_msg.h"
 #include "ikev2.h"
 
@@ -168,17 +169,25 @@ struct ike_sa {
 		unsigned tries;
 		uint64_t first_ms;
 		uint64_t due_ms;
+		struct ike_frag_set *frags; /* when sent as fragments (RFC 7383) */
 	} req;
 	struct {
 		bool valid;
 		uint32_t msgid;
 		uint8_t *buf;
 		size_t len;
+		struct ike_frag_set *frags; /* when sent as fragments (RFC 7383) */
 		/* the request's addresses: a response goes back the way it came (§2.11) */
 		bool addr_set;
 		struct ike_addr local;
 		struct ike_addr remote;
 	} resp;
+
+	/* RFC 7383: both sides sent IKEV2_FRAGMENTATION_SUPPORTED; the peer's
+	 * fragments being put together, requests [0] and responses [1]
+	 * (allocated when the first one comes, so that SAs stay small) */
+	bool frag_ok;
+	struct ike_frag_rx *frag_rx[2];
 
 	struct ike_child *children;
 	/* a CREATE_CHILD_SA we started */
@@ -462,6 +471,12 @@ void ike_info_request(struct ike_sa *sa, const struct ike_msg *m);
 void ike_info_response(struct ike_sa *sa, const struct ike_msg *m);
 /* First error notify (type < 16384) of a message, 0 if none. */
 uint16_t ike_msg_error_notify(const struct ike_msg *m, struct ike_notify *out);
+/* Our cached response again, whole or as its fragments. */
+/* Free a fragment set or a reassembly and forget it. */
+void ike_frags_drop(struct ike_frag_set **f);
+void ike_frag_rx_drop(struct ike_frag_rx **rx);
+int ike_send_cached_response(struct ike_sa *sa, const struct ike_addr *src,
+			     const struct ike_addr *dst);
 bool ike_msg_has_notify(const struct ike_msg *m, uint16_t type, struct ike_notify *out);
 
 #endif

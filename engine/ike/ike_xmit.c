@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <openssl/crypto.h>
 
@@ -121,6 +122,97 @@ static int ike_seal(struct ike_sa *sa, uint8_t exchange, bool response, uint32_t
 	return 0;
 }
 
+/* The largest IKE message that goes out whole: the fragment MTU less the
+ * IP and UDP headers and, on the NAT-T port, the non-ESP marker. */
+static size_t ike_frag_max(const struct ike_sa *sa)
+{
+	const struct ike_peer_conf *c = sa->tun ? &sa->tun->conf : NULL;
+	size_t mtu = c && c->frag_mtu ? c->frag_mtu : 1280;
+	size_t over =
+	    (sa->remote.family == AF_INET6 ? 40 : 20) + 8 + (sa->local.port != IKE_PORT ? 4 : 0);
+
+	return mtu > over + IKE_FRAG_MIN_SIZE ? mtu - over : IKE_FRAG_MIN_SIZE;
+}
+
+/*
+ * RFC 7383: a message larger than the fragment size, once both sides
+ * support it, is sent as a set of fragments instead (each sealed on its
+ * own); a message that fits goes out whole. 0: not fragmented.
+ */
+void ike_frags_drop(struct ike_frag_set **f)
+{
+	if (*f == NULL)
+		return;
+	ike_frag_set_free(*f);
+	free(*f);
+	*f = NULL;
+}
+
+void ike_frag_rx_drop(struct ike_frag_rx **rx)
+{
+	if (*rx == NULL)
+		return;
+	ike_frag_rx_clear(*rx);
+	free(*rx);
+	*rx = NULL;
+}
+
+static int ike_fragment(struct ike_sa *sa, uint8_t exchange, bool response, uint32_t msgid,
+			const struct ike_writer *inner, size_t whole, struct ike_frag_set **set)
+{
+	struct ike_frag_set *out;
+	struct ike_writer w;
+	struct ike_hdr h;
+	uint8_t hdr[IKE_HDR_LEN];
+	int ret;
+
+	ike_frags_drop(set);
+	if (!sa->frag_ok || whole <= ike_frag_max(sa) || inner->len == 0)
+		return 0;
+	out = calloc(1, sizeof(*out));
+	if (out == NULL)
+		return -ENOMEM;
+	ike_writer_init(&w, hdr, sizeof(hdr));
+	ike_hdr_for(sa, &h, exchange, response, msgid);
+	ike_msg_begin(&w, &h);
+	if (w.err || w.len != IKE_HDR_LEN) {
+		free(out);
+		return -EINVAL;
+	}
+	ret = ike_frag_seal(&sa->sk_out, hdr, inner->first_type, inner->buf, inner->len,
+			    ike_frag_max(sa), out);
+	if (ret < 0) {
+		free(out);
+		return ret;
+	}
+	ike_log(sa->eng, IKE_LOG_DEBUG, "message %u of %zu bytes sent as %zu fragments", msgid,
+		whole, out->n);
+	*set = out;
+	return 0;
+}
+
+static int ike_send_frags(struct ike_engine *e, const struct ike_addr *src,
+			  const struct ike_addr *dst, const struct ike_frag_set *f)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		int r = ike_send_plain(e, src, dst, f->dgram[i], f->len[i]);
+
+		if (r < 0)
+			ret = r;
+	}
+	return ret;
+}
+
+int ike_send_cached_response(struct ike_sa *sa, const struct ike_addr *src,
+			     const struct ike_addr *dst)
+{
+	if (sa->resp.frags)
+		return ike_send_frags(sa->eng, src, dst, sa->resp.frags);
+	return ike_send_plain(sa->eng, src, dst, sa->resp.buf, sa->resp.len);
+}
+
 static uint64_t ike_backoff(const struct ike_engine *e, unsigned tries)
 {
 	uint64_t t = e->opts.retransmit_timeout_ms;
@@ -147,7 +239,10 @@ static int ike_req_store(struct ike_sa *sa, uint8_t exchange, enum ike_req_kind 
 	sa->req.first_ms = now;
 	sa->req.due_ms = now + ike_backoff(e, 1);
 	ike_sa_touch(sa);
-	ike_send_plain(e, &sa->local, &sa->remote, buf, len);
+	if (sa->req.frags)
+		ike_send_frags(e, &sa->local, &sa->remote, sa->req.frags);
+	else
+		ike_send_plain(e, &sa->local, &sa->remote, buf, len);
 	return 0;
 }
 
@@ -159,6 +254,7 @@ int ike_send_request_plain(struct ike_sa *sa, enum ike_req_kind kind, const uint
 	if (copy == NULL)
 		return -ENOMEM;
 	memcpy(copy, msg, len);
+	ike_frags_drop(&sa->req.frags); /* IKE_SA_INIT is never fragmented */
 	return ike_req_store(sa, IKE_SA_INIT, kind, 0, copy, len);
 }
 
@@ -174,6 +270,11 @@ int ike_send_request(struct ike_sa *sa, uint8_t exchange, enum ike_req_kind kind
 	ret = ike_seal(sa, exchange, false, sa->msgid_out, inner, &buf, &len);
 	if (ret < 0)
 		return ret;
+	ret = ike_fragment(sa, exchange, false, sa->msgid_out, inner, len, &sa->req.frags);
+	if (ret < 0) {
+		free(buf);
+		return ret;
+	}
 	ret = ike_req_store(sa, exchange, kind, sa->msgid_out, buf, len);
 	sa->msgid_out++;
 	return ret;
@@ -189,6 +290,11 @@ int ike_send_response(struct ike_sa *sa, uint8_t exchange, uint32_t msgid,
 	ret = ike_seal(sa, exchange, true, msgid, inner, &buf, &len);
 	if (ret < 0)
 		return ret;
+	ret = ike_fragment(sa, exchange, true, msgid, inner, len, &sa->resp.frags);
+	if (ret < 0) {
+		free(buf);
+		return ret;
+	}
 	free(sa->resp.buf);
 	sa->resp.valid = true;
 	sa->resp.msgid = msgid;
@@ -197,8 +303,8 @@ int ike_send_response(struct ike_sa *sa, uint8_t exchange, uint32_t msgid,
 	if (msgid == sa->msgid_in)
 		sa->msgid_in++;
 	if (sa->resp.addr_set)
-		return ike_send_plain(sa->eng, &sa->resp.local, &sa->resp.remote, buf, len);
-	return ike_send_plain(sa->eng, &sa->local, &sa->remote, buf, len);
+		return ike_send_cached_response(sa, &sa->resp.local, &sa->resp.remote);
+	return ike_send_cached_response(sa, &sa->local, &sa->remote);
 }
 
 void ike_req_done(struct ike_sa *sa)
@@ -208,6 +314,7 @@ void ike_req_done(struct ike_sa *sa)
 	free(sa->req.buf);
 	sa->req.buf = NULL;
 	sa->req.len = 0;
+	ike_frags_drop(&sa->req.frags);
 }
 
 uint64_t ike_xmit_next(const struct ike_sa *sa)
@@ -235,7 +342,11 @@ void ike_xmit_tick(struct ike_sa *sa, uint64_t now)
 		    sa->req.due_ms > sa->req.first_ms + (uint64_t)c->dpd_timeout_s * 1000)
 			sa->req.due_ms = sa->req.first_ms + (uint64_t)c->dpd_timeout_s * 1000;
 		e->stats.retransmits++;
-		ike_send_plain(e, &sa->local, &sa->remote, sa->req.buf, sa->req.len);
+		/* a fragmented request goes again as the whole set (RFC 7383 §2.6.1) */
+		if (sa->req.frags)
+			ike_send_frags(e, &sa->local, &sa->remote, sa->req.frags);
+		else
+			ike_send_plain(e, &sa->local, &sa->remote, sa->req.buf, sa->req.len);
 		return;
 	}
 	ike_addr_str(&sa->remote, a, sizeof(a));

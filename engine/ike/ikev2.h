@@ -180,6 +180,11 @@ struct ike_peer_conf {
 	uint64_t child_lifetime_kb; /* 0: no volume limit (the kernel counts) */
 	bool no_rekey;		    /* let SAs expire instead of rekeying them */
 	enum ike_natt_mode natt;
+	/* IKE fragmentation (RFC 7383): offered in IKE_SA_INIT; once both
+	 * sides have, encrypted messages larger than frag_mtu (the IP packet,
+	 * 0: 1280) go out as fragments */
+	bool fragmentation;
+	uint16_t frag_mtu;
 	uint32_t if_id;		 /* XFRM interface ID, passed through to CHILD_SAs */
 	uint32_t dpd_interval_s; /* 0: no DPD */
 	uint32_t dpd_timeout_s;
@@ -342,6 +347,14 @@ struct ike_engine;
 int ike_engine_new(const struct ike_env *env, const struct ike_opts *opts, struct ike_engine **out);
 void ike_engine_free(struct ike_engine *e);
 
+/*
+ * The half-open limits of o (half_open_cookie, half_open_per_peer,
+ * half_open_per_prefix, half_open_max) from now on; the other fields are
+ * not read. Half-open SAs already there stay until they complete or time
+ * out; new requests meet the new limits.
+ */
+void ike_engine_set_limits(struct ike_engine *e, const struct ike_opts *o);
+
 /* Add or replace a tunnel's configuration (copied). */
 int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf);
 /* Remove a configuration and tear down its SAs. -ENOENT if unknown. */
@@ -409,6 +422,32 @@ struct ike_tunnel_info {
 	char last_error[256];
 };
 int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tunnel_info *info);
+/*
+ * Every IKE SA of a tunnel, for show output: during an IKE rekey the old
+ * and the new, after both ends initiated at once one of each role, while
+ * a Delete is in flight the one going.
+ */
+enum ike_sa_phase {
+	IKE_SA_PHASE_NEGOTIATING, /* IKE_SA_INIT / IKE_AUTH, or a rekey's new SA */
+	IKE_SA_PHASE_READY,	  /* established */
+	IKE_SA_PHASE_DELETING,	  /* our Delete in flight */
+};
+struct ike_sa_info {
+	enum ike_sa_phase phase;
+	bool current; /* the one the tunnel uses now (ike_tunnel_info's) */
+	bool initiator;
+	bool nat_local, nat_remote;
+	struct ike_addr local, remote;
+	uint8_t spi_i[8];
+	uint8_t spi_r[8];
+	uint16_t encr, encr_bits, integ, prf, dh; /* 0 while not negotiated */
+	uint64_t created_ms;			  /* env->now_ms() when it was made */
+	size_t n_child;
+};
+/* Up to max into out, the current one first; returns how many there are, or -ENOENT. */
+int ike_tunnel_sas(const struct ike_engine *e, const char *name, struct ike_sa_info *out,
+		   size_t max);
+
 /*
  * The CHILD_SAs of a tunnel's current IKE SA, for show output: up to max
  * copies into out, keys zeroed. Returns how many there are, or -ENOENT.

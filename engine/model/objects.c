@@ -113,7 +113,9 @@ void eng_obj_key(enum eng_kind kind, const void *obj, char *key, size_t len)
 
 bool eng_global_is_default(const struct eng_global *g)
 {
-	return g->hostname[0] == '\0' && !g->exec_timeout_set;
+	return g->hostname[0] == '\0' && !g->exec_timeout_set && g->ike_cookie_challenge == 0 &&
+	       g->ike_max_negotiating == 0 && g->ike_half_open_peer == 0 &&
+	       g->ike_half_open_prefix == 0;
 }
 
 /* ---- Clear, copy, compare ------------------------------------------- */
@@ -251,7 +253,8 @@ static bool tunnel_eq(const struct eng_tunnel *a, const struct eng_tunnel *b)
 	    a->sa_lifetime_kb != b->sa_lifetime_kb || a->sa_idletime != b->sa_idletime ||
 	    a->start_mode != b->start_mode || a->no_rekey != b->no_rekey ||
 	    a->nat_traversal != b->nat_traversal || a->mobike != b->mobike ||
-	    a->split_connection != b->split_connection || a->send_cert != b->send_cert)
+	    a->split_connection != b->split_connection || a->send_cert != b->send_cert ||
+	    a->fragmentation != b->fragmentation || a->frag_mtu != b->frag_mtu)
 		return false;
 	if (!eng_addr_equal(&a->icmp.server, &b->icmp.server) ||
 	    !eng_addr_equal(&a->icmp.source, &b->icmp.source) ||
@@ -275,7 +278,11 @@ bool eng_obj_equal(enum eng_kind kind, const void *a, const void *b)
 		return strncmp(x->global.hostname, y->global.hostname, ENG_HOSTNAME_MAX) == 0 &&
 		       x->global.exec_timeout_set == y->global.exec_timeout_set &&
 		       (!x->global.exec_timeout_set ||
-			x->global.exec_timeout == y->global.exec_timeout);
+			x->global.exec_timeout == y->global.exec_timeout) &&
+		       x->global.ike_cookie_challenge == y->global.ike_cookie_challenge &&
+		       x->global.ike_max_negotiating == y->global.ike_max_negotiating &&
+		       x->global.ike_half_open_peer == y->global.ike_half_open_peer &&
+		       x->global.ike_half_open_prefix == y->global.ike_half_open_prefix;
 	case ENG_OBJ_IKEV1:
 		return x->ikev1.id == y->ikev1.id && x->ikev1.encr == y->ikev1.encr &&
 		       x->ikev1.hash == y->ikev1.hash && x->ikev1.group == y->ikev1.group &&
@@ -488,6 +495,12 @@ static int check_tunnel(const struct eng_tunnel *t, const char *obj, struct eng_
 		eng_diag_addf(diag, "%s: a setting has a value out of its range", obj);
 		rc = -EINVAL;
 	}
+	if (t->frag_mtu && (t->frag_mtu < ENG_FRAG_MTU_MIN || !t->fragmentation)) {
+		eng_diag_addf(diag,
+			      "%s: fragmentation mtu %u is not %d-65535 with fragmentation on", obj,
+			      (unsigned)t->frag_mtu, ENG_FRAG_MTU_MIN);
+		rc = -EINVAL;
+	}
 	if ((t->xauth_user == NULL) != (t->xauth_password == NULL)) {
 		eng_diag_addf(diag, "%s: xauth needs both a username and a password", obj);
 		rc = -EINVAL;
@@ -558,6 +571,14 @@ int eng_obj_check(enum eng_kind kind, const void *obj, struct eng_diag *diag)
 		if (set > 1 || (set && o->global.exec_timeout > ENG_EXEC_TIMEOUT_MAX)) {
 			eng_diag_addf(diag, "exec-timeout %u is out of range 0-%d",
 				      (unsigned)o->global.exec_timeout, ENG_EXEC_TIMEOUT_MAX);
+			return -EINVAL;
+		}
+		if (o->global.ike_cookie_challenge > ENG_IKE_LIMIT_MAX ||
+		    o->global.ike_max_negotiating > ENG_IKE_LIMIT_MAX ||
+		    o->global.ike_half_open_peer > ENG_IKE_LIMIT_MAX ||
+		    o->global.ike_half_open_prefix > ENG_IKE_LIMIT_MAX) {
+			eng_diag_addf(diag, "crypto ikev2 limits are at most %d",
+				      ENG_IKE_LIMIT_MAX);
 			return -EINVAL;
 		}
 	}

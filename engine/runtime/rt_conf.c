@@ -437,6 +437,8 @@ int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, struct ike_peer_conf *c,
 		  : t->nat_traversal == ENG_NATT_DISABLE ? IKE_NATT_DISABLE
 							 : IKE_NATT_AUTO;
 	c->if_id = t->xfrm_if.name[0] ? t->xfrm_if.if_id : 0;
+	c->fragmentation = t->fragmentation;
+	c->frag_mtu = t->frag_mtu ? t->frag_mtu : ENG_FRAG_MTU_DEFAULT;
 	c->dpd_interval_s = t->dpd.interval;
 	c->dpd_timeout_s = t->dpd.timeout;
 	c->dpd_action = t->dpd.action == ENG_DPD_CLEAR || t->dpd.action == ENG_DPD_HOLD

@@ -28,6 +28,45 @@ void rt_debug_changed(struct eng_rt *rt)
 
 /* ---- Status ------------------------------------------------------------ */
 
+static void ike_sa_status_of(const struct ike_sa_info *in, time_t now_s, uint64_t now_ms,
+			     struct eng_ike_sa_status *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->state = in->phase == IKE_SA_PHASE_READY	  ? ENG_IKE_SA_READY
+		     : in->phase == IKE_SA_PHASE_DELETING ? ENG_IKE_SA_DELETING
+							  : ENG_IKE_SA_NEGOTIATING;
+	out->current = in->current;
+	out->initiator = in->initiator;
+	out->nat_local = in->nat_local;
+	out->nat_remote = in->nat_remote;
+	eng_addr_from_ike(&out->local, &in->local);
+	eng_addr_from_ike(&out->remote, &in->remote);
+	out->local_port = in->local.port;
+	out->remote_port = in->remote.port;
+	memcpy(out->spi_i, in->spi_i, 8);
+	memcpy(out->spi_r, in->spi_r, 8);
+	out->ike_encr = encr_from_id(in->encr, in->encr_bits);
+	out->ike_integ = hash_from_integ(in->integ);
+	out->ike_prf = hash_from_prf(in->prf);
+	out->ike_group = in->dh;
+	out->created =
+	    now_s - (time_t)((now_ms > in->created_ms ? now_ms - in->created_ms : 0) / 1000);
+}
+
+/* Every IKE SA of the tunnel, the current one first. */
+static void ike_sas_status(struct eng_rt *rt, const struct rt_tun *t, struct eng_tunnel_status *s)
+{
+	struct ike_sa_info v[ENG_STATUS_IKE_SAS];
+	int n = ike_tunnel_sas(rt->ike, t->name, v, ENG_STATUS_IKE_SAS);
+	uint64_t now_ms = (uint64_t)eng_now_ms();
+
+	if (n <= 0)
+		return;
+	s->n_ike_sa = (size_t)n;
+	for (size_t i = 0; i < (size_t)n && i < ENG_STATUS_IKE_SAS; i++)
+		ike_sa_status_of(&v[i], (time_t)(now_ms / 1000), now_ms, &s->ike_sa[i]);
+}
+
 void rt_tunnel_status(struct eng_rt *rt, struct eng_tunnel_status *s)
 {
 	struct rt_tun *t = tun_find(rt, s->name);
@@ -80,6 +119,7 @@ void rt_tunnel_status(struct eng_rt *rt, struct eng_tunnel_status *s)
 	s->ike_established = t->up_since;
 	if (!s->reason[0] && info.last_error[0] && t->state != ENG_TUN_UP)
 		snprintf(s->reason, sizeof(s->reason), "%s", info.last_error);
+	ike_sas_status(rt, t, s);
 }
 
 void rt_ike_stats(const struct eng_rt *rt, struct eng_ike_stats *out)

@@ -956,6 +956,22 @@ fail:
 	return rc;
 }
 
+void rt_set_limits(struct eng_rt *rt, const struct eng_global *g)
+{
+	struct ike_opts o;
+
+	ike_opts_default(&o);
+	if (g->ike_cookie_challenge)
+		o.half_open_cookie = g->ike_cookie_challenge;
+	if (g->ike_max_negotiating)
+		o.half_open_max = g->ike_max_negotiating;
+	if (g->ike_half_open_peer)
+		o.half_open_per_peer = g->ike_half_open_peer;
+	if (g->ike_half_open_prefix)
+		o.half_open_per_prefix = g->ike_half_open_prefix;
+	ike_engine_set_limits(rt->ike, &o);
+}
+
 struct kernel *rt_kernel(struct eng_rt *rt)
 {
 	return rt ? rt->k : NULL;

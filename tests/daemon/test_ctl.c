@@ -441,13 +441,59 @@ static void test_exclusive(void **state)
 	tenv_close(&t);
 }
 
+/* A tunnel status with every IKE SA across the wire; a hostile SA state is refused. */
+static void test_status_ike_sas(void **state)
+{
+	struct eng_tunnel_status st, back;
+	struct ebuf b = {0};
+	struct rbuf r;
+
+	memset(&st, 0, sizeof(st));
+	snprintf(st.name, sizeof(st.name), "HQ");
+	st.n_ike_sa = 3;
+	for (int i = 0; i < 3; i++) {
+		st.ike_sa[i].state = (uint8_t)i;
+		st.ike_sa[i].spi_i[0] = (uint8_t)(i + 1);
+		st.ike_sa[i].local_port = 4500;
+	}
+	st.ike_sa[0].current = true;
+	wb_blob(&b, &st, sizeof(st));
+	r = (struct rbuf){(const uint8_t *)b.s, b.len, 0, false};
+	assert_int_equal(rb_status(&r, &back), 0);
+	assert_true(rb_done(&r));
+	assert_int_equal(back.n_ike_sa, 3);
+	assert_memory_equal(back.ike_sa, st.ike_sa, sizeof(st.ike_sa));
+
+	/* a bool that is not 0 or 1 reads as true; a state past DELETE is refused */
+	memset(&st.ike_sa[1].initiator, 7, 1);
+	st.ike_sa[2].state = 9;
+	b.len = 0;
+	wb_blob(&b, &st, sizeof(st));
+	r = (struct rbuf){(const uint8_t *)b.s, b.len, 0, false};
+	assert_int_equal(rb_status(&r, &back), -EBADMSG);
+	st.ike_sa[2].state = ENG_IKE_SA_DELETING;
+	b.len = 0;
+	wb_blob(&b, &st, sizeof(st));
+	r = (struct rbuf){(const uint8_t *)b.s, b.len, 0, false};
+	assert_int_equal(rb_status(&r, &back), 0);
+	assert_true(back.ike_sa[1].initiator);
+	{
+		uint8_t raw;
+
+		memcpy(&raw, &back.ike_sa[1].initiator, 1);
+		assert_int_equal(raw, 1);
+	}
+	free(b.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_tunnel_roundtrip),   cmocka_unit_test(test_policy_roundtrip),
-	    cmocka_unit_test(test_stale_remote_names), cmocka_unit_test(test_hostile_tunnel),
-	    cmocka_unit_test(test_server_frames),      cmocka_unit_test(test_server_operator),
-	    cmocka_unit_test(test_exclusive),	       cmocka_unit_test(test_server_every_op),
+	    cmocka_unit_test(test_status_ike_sas),   cmocka_unit_test(test_tunnel_roundtrip),
+	    cmocka_unit_test(test_policy_roundtrip), cmocka_unit_test(test_stale_remote_names),
+	    cmocka_unit_test(test_hostile_tunnel),   cmocka_unit_test(test_server_frames),
+	    cmocka_unit_test(test_server_operator),  cmocka_unit_test(test_exclusive),
+	    cmocka_unit_test(test_server_every_op),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

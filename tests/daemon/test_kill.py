@@ -34,8 +34,8 @@ HANG = 10  # seconds a call may take before the client counts as hung
 
 def global_obj(name):
     # struct eng_global: hostname[64], exec_timeout_set (bool, then a pad
-    # byte), exec_timeout (u16): 68 bytes
-    body = name.encode().ljust(64, b'\0') + b'\0\0' + struct.pack('=H', 0)
+    # byte), exec_timeout (u16), four IKE limits (u32): 84 bytes
+    body = name.encode().ljust(64, b'\0') + b'\0\0' + struct.pack('=H', 0) + b'\0' * 16
     return u32(len(body)) + body
 
 

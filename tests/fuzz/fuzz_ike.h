@@ -44,11 +44,22 @@
 /* ---- randomness ---- */
 
 static uint64_t fz_prng;
+/*
+ * The harness's own sealing (fz_seal) draws its IVs from a generator of its
+ * own: the engines' generator must advance exactly as it did in the honest
+ * run a seed was recorded from, or every nonce and SPI the target makes
+ * after the first sealed record differs from the run (and a recorded
+ * Delete names a CHILD_SA the target never made).
+ */
+static uint64_t fz_seal_prng;
+static bool fz_sealing;
 
 static uint8_t fz_prng_byte(void)
 {
-	fz_prng = fz_prng * 6364136223846793005ull + 1442695040888963407ull;
-	return (uint8_t)(fz_prng >> 56);
+	uint64_t *g = fz_sealing ? &fz_seal_prng : &fz_prng;
+
+	*g = *g * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint8_t)(*g >> 56);
 }
 
 int __wrap_crypto_random_bytes(uint8_t *buf, size_t len);
@@ -210,12 +221,15 @@ static void fz_open(uint8_t setup, bool keep)
 	unsigned stage = setup & FZ_SETUP_STAGE;
 
 	fz_prng = 0x9e3779b97f4a7c15ull;
+	fz_seal_prng = 0x2545f4914f6cdd1dull;
 	ike_opts_default(&ot);
 	ike_opts_default(&op);
 	ot.log_level = setup & FZ_SETUP_DEBUG ? IKE_LOG_DEBUG : IKE_LOG_INFO;
+	/* the clock first: an engine plans its first COOKIE secret change
+	 * from the time it is made, which must not be the last input's */
+	fn_reset(&FZ_A, &FZ_B);
 	fn_side_init(&FZ_A, "a", "192.0.2.1", fz_target_is_a ? &ot : &op);
 	fn_side_init(&FZ_B, "b", "192.0.2.2", fz_target_is_a ? &op : &ot);
-	fn_reset(&FZ_A, &FZ_B);
 	fz_conf(&ca, setup, "to-b", "192.0.2.1", "192.0.2.2", "10.1.0.0", "10.2.0.0");
 	fz_conf(&cb, setup, "to-a", "192.0.2.2", "192.0.2.1", "10.2.0.0", "10.1.0.0");
 	if (setup & FZ_SETUP_ANY)
@@ -352,6 +366,7 @@ static void fz_seal(uint8_t flags, uint8_t exchange, uint8_t first, uint32_t giv
 	struct ike_writer w;
 	struct ike_hdr h;
 	size_t sealed, body_off, n, cap;
+	int ret;
 
 	if (peer == NULL)
 		return;
@@ -369,8 +384,12 @@ static void fz_seal(uint8_t flags, uint8_t exchange, uint8_t first, uint32_t giv
 		h.flags ^= IKE_FLAG_INITIATOR;
 	ike_msg_begin(&w, &h);
 	ike_build_sk(&w, first, sealed, &body_off);
-	if (ike_msg_end(&w) == 0 && sk_seal(&peer->sk_out, buf, body_off, NULL, inner, len,
-					    buf + body_off, sealed, &n) == 0)
+	fz_sealing = true;
+	ret = ike_msg_end(&w) == 0 ? sk_seal(&peer->sk_out, buf, body_off, NULL, inner, len,
+					     buf + body_off, sealed, &n)
+				   : -1;
+	fz_sealing = false;
+	if (ret == 0)
 		fz_deliver(&peer->local, &peer->remote, buf, w.len);
 	free(buf);
 	free(inner);

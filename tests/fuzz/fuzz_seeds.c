@@ -360,14 +360,6 @@ static void ike_seeds(void)
 	for (int t = 0; t < 2; t++)
 		for (int sc = 0; sc < SC_COUNT; sc++)
 			for (size_t i = 0; i < sizeof(setups); i++) {
-				/* Open finding: since the merge of the half-open
-				 * budget and timer heap, this one run (a CHILD
-				 * rekey collision over NAT-T with PFS) ends with one CHILD_SA
-				 * delete fewer when replayed than when run; kept out of the corpus
-				 * until the replay and the run agree again. */
-				if (sc == SC_COLLIDE_CHILD &&
-				    setups[i] == (FZ_SETUP_NATT | FZ_SETUP_PFS))
-					continue;
 				scenario(t, (enum scenario)sc, setups[i]);
 			}
 }

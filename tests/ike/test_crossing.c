@@ -137,6 +137,25 @@ static void test_initial_contact_two_tunnels(void **state)
 	assert_int_equal(ib.n_ike_sa, 2);
 	assert_int_equal(ib.n_ike_up, 2);
 	assert_int_equal(ib.n_ike_nego, 0);
+	/* and show lists both: the current one first, then the other */
+	{
+		struct ike_sa_info v[3];
+
+		assert_int_equal(ike_tunnel_info(A.e, "t1", &i1), 0);
+		assert_int_equal(ike_tunnel_sas(B.e, "to-a", v, 3), 2);
+		assert_true(v[0].current);
+		assert_false(v[1].current);
+		assert_int_equal(v[0].phase, IKE_SA_PHASE_READY);
+		assert_int_equal(v[1].phase, IKE_SA_PHASE_READY);
+		assert_memory_equal(v[0].spi_i, ib.spi_i, 8);
+		assert_true(memcmp(v[1].spi_i, i1.spi_i, 8) == 0 ||
+			    memcmp(v[1].spi_i, i2.spi_i, 8) == 0);
+		assert_memory_not_equal(v[0].spi_i, v[1].spi_i, 8);
+		assert_false(v[0].initiator);
+		assert_int_equal(v[1].n_child, 1);
+		assert_int_equal(ike_tunnel_sas(B.e, "to-a", v, 1), 2);
+		assert_int_equal(ike_tunnel_sas(B.e, "nope", v, 3), -ENOENT);
+	}
 
 	/* t1 cleared and established again: t2's SAs stay on both sides */
 	mark = A.loglen;

@@ -2270,6 +2270,96 @@ static void test_conf_invalid(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+/* Queued datagrams that are SKF fragments (RFC 7383), each at most max bytes. */
+static size_t queued_fragments(size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fn.n; i++) {
+		if (fn.q[i].len < 28 || fn.q[i].buf[16] != IKE_PLD_SKF)
+			continue;
+		assert_true(fn.q[i].len <= max);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * IKE fragmentation forced by a small fragment size (200-byte packets):
+ * negotiated in IKE_SA_INIT, IKE_AUTH both ways and a CHILD_SA rekey go out
+ * as fragments, a lost fragment is made good by the retransmission of the
+ * whole set, and the tunnel comes up with matching keys.
+ */
+static void test_fragmentation_forced(void **state)
+{
+	size_t nreq, nresp, max = 200 - 20 - 8; /* IPv4 and UDP headers off */
+
+	CA.fragmentation = CB.fragmentation = true;
+	CA.frag_mtu = CB.frag_mtu = 200;
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_step(); /* IKE_SA_INIT request */
+	fn_step(); /* its response: a's IKE_AUTH request follows in fragments */
+	nreq = queued_fragments(max);
+	assert_true(nreq >= 2);
+	assert_int_equal(nreq, fn.n);
+	/* the second fragment is lost: b keeps the others and waits */
+	fn_swap();
+	fn_drop();
+	for (size_t i = 1; i < nreq; i++)
+		fn_step();
+	assert_int_equal(fn.n, 0);
+	assert_int_not_equal(B.state, IKE_TUN_UP);
+	/* a sends the whole set again; b answers in fragments too */
+	assert_true(fn_next_timer(10000));
+	assert_int_equal(queued_fragments(max), nreq);
+	for (size_t i = 0; i < nreq; i++)
+		fn_step();
+	nresp = queued_fragments(max);
+	assert_true(nresp >= 2);
+	assert_int_equal(nresp, fn.n);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(B.state, IKE_TUN_UP);
+	assert_int_equal(A.n_installed, 1);
+	assert_int_equal(B.n_installed, 1);
+	assert_pair(&A.installed[0], &B.installed[0]);
+	assert_int_equal(ike_engine_stats(B.e)->drop_integrity, 0);
+
+	/* a later exchange large enough goes fragmented as well */
+	assert_int_equal(ike_rekey_child(A.e, "to-b"), 0);
+	assert_true(queued_fragments(max) >= 1);
+	fn_run();
+	assert_int_equal(A.n_installed, 2);
+	assert_pair(&A.installed[1], &B.installed[1]);
+	assert_int_equal(A.state, IKE_TUN_REKEYED);
+
+	/* the rekeyed IKE SA keeps fragmentation */
+	assert_int_equal(ike_rekey_ike(A.e, "to-b"), 0);
+	fn_run();
+	assert_int_equal(ike_engine_stats(A.e)->ike_rekeyed, 1);
+	assert_int_equal(ike_rekey_child(B.e, "to-a"), 0);
+	assert_true(queued_fragments(max) >= 1);
+	fn_run();
+	assert_int_equal(B.n_installed, 3);
+	assert_pair(&B.installed[2], &A.installed[2]);
+}
+
+/* Fragmentation offered by one side only: nothing is fragmented. */
+static void test_fragmentation_one_side(void **state)
+{
+	CA.fragmentation = true;
+	CA.frag_mtu = 300;
+	load();
+	assert_int_equal(ike_initiate(A.e, "to-b"), 0);
+	fn_step();
+	fn_step();
+	assert_int_equal(queued_fragments(SIZE_MAX), 0);
+	fn_run();
+	assert_int_equal(A.state, IKE_TUN_UP);
+	assert_int_equal(B.state, IKE_TUN_UP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2289,6 +2379,8 @@ int main(void)
 	    T(test_cookie_wrong),
 	    T(test_nat_detected),
 	    T(test_nat_replay_and_rebind),
+	    T(test_fragmentation_forced),
+	    T(test_fragmentation_one_side),
 	    T(test_natd_wire),
 	    T(test_natt_force),
 	    T(test_natt_ports),

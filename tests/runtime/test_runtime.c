@@ -17,11 +17,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
 #include <cmocka.h>
 
+#include "ctl.h"
 #include "eng_test.h"
 #include "grammar_util.h"
 #include "kernel_fake.h"
@@ -80,6 +84,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct pair *p = *state;
+
+	eng_test_set_clock(0);
 
 	gsess_close(&p->a, true);
 	gsess_close(&p->b, true);
@@ -1084,6 +1090,498 @@ static void test_narrowed_traffic_stays_out(void **state)
 	}
 }
 
+/*
+ * A NAT put between a and b once their tunnel is up, made of loopback
+ * sockets: the test takes b's NAT-T socket for itself and gives b's engine
+ * a socket on another port in its place (same descriptor), then relays
+ * a's datagrams to it from an outside socket of its own, the NAT's mapping,
+ * and b's answers back from b's port. b's engine still believes it is on
+ * its port, as behind a real NAT. Rebinding replaces the outside socket.
+ */
+struct relay {
+	int b_port_fd; /* b's NAT-T port, now the NAT's face towards a */
+	int b_now;     /* the port b's engine really listens on now */
+	int out;       /* the mapping towards b */
+	struct sockaddr_in a_at;
+	bool a_known;
+	uint8_t req[4096]; /* the last request a sent */
+	size_t req_len;
+};
+
+static int udp_bound(uint16_t port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	int on = 1;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static uint16_t udp_port(int fd)
+{
+	struct sockaddr_in sin = {0};
+	socklen_t sl = sizeof(sin);
+
+	if (getsockname(fd, (struct sockaddr *)&sin, &sl) < 0)
+		return 0;
+	return ntohs(sin.sin_port);
+}
+
+/* Put the relay in front of b's NAT-T port (port). */
+static void relay_insert(struct relay *r, struct gsess *b, uint16_t port)
+{
+	int fds[8], fd = -1, sub;
+	size_t n = eng_poll_fds(b->eng, fds, 8);
+
+	memset(r, 0, sizeof(*r));
+	for (size_t i = 0; i < n; i++) {
+		struct sockaddr_in sin = {0};
+		socklen_t sl = sizeof(sin);
+
+		if (getsockname(fds[i], (struct sockaddr *)&sin, &sl) == 0 &&
+		    sin.sin_family == AF_INET && ntohs(sin.sin_port) == port)
+			fd = fds[i];
+	}
+	assert_true(fd >= 0);
+	r->b_port_fd = dup(fd);
+	sub = udp_bound(0);
+	assert_true(r->b_port_fd >= 0 && sub >= 0);
+	assert_int_equal(dup2(sub, fd), fd);
+	close(sub);
+	r->b_now = udp_port(fd);
+	r->out = udp_bound(0);
+	assert_true(r->out >= 0);
+}
+
+static void relay_close(struct relay *r)
+{
+	close(r->b_port_fd);
+	close(r->out);
+}
+
+/* The NAT forgets its mapping: a new outside port from now on. */
+static void relay_rebind(struct relay *r)
+{
+	int old = r->out;
+
+	/* the new socket first, so that it cannot get the old port */
+	r->out = udp_bound(0);
+	assert_true(r->out >= 0);
+	close(old);
+}
+
+static void relay_forward(struct relay *r, bool from_a)
+{
+	uint8_t buf[4096];
+	struct sockaddr_in from, to = {.sin_family = AF_INET};
+	socklen_t sl = sizeof(from);
+	ssize_t n;
+
+	n = recvfrom(from_a ? r->b_port_fd : r->out, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+		     &sl);
+	if (n <= 0)
+		return;
+	if (!from_a) {
+		if (r->a_known)
+			sendto(r->b_port_fd, buf, (size_t)n, 0, (struct sockaddr *)&r->a_at,
+			       sizeof(r->a_at));
+		return;
+	}
+	r->a_at = from;
+	r->a_known = true;
+	/* the non-ESP marker, then the IKE header whose flags (octet 19) say
+	 * request or response */
+	if (n > 4 + 28 && memcmp(buf, "\0\0\0\0", 4) == 0 && !(buf[4 + 19] & 0x20)) {
+		memcpy(r->req, buf, (size_t)n);
+		r->req_len = (size_t)n;
+	}
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	to.sin_port = htons((uint16_t)r->b_now);
+	sendto(r->out, buf, (size_t)n, 0, (struct sockaddr *)&to, sizeof(to));
+}
+
+/* pump() with the relay in the path. */
+static void pump_nat(struct pair *p, struct relay *r, int ms)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd pf[18];
+		int fds[8];
+		size_t n = 0, k;
+
+		pf[n++] = (struct pollfd){.fd = r->b_port_fd, .events = POLLIN};
+		pf[n++] = (struct pollfd){.fd = r->out, .events = POLLIN};
+		k = eng_poll_fds(p->a.eng, fds, 8);
+		for (size_t i = 0; i < k; i++)
+			pf[n++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+		k = eng_poll_fds(p->b.eng, fds, 8);
+		for (size_t i = 0; i < k; i++)
+			pf[n++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+		poll(pf, n, 20);
+		if (pf[0].revents & POLLIN)
+			relay_forward(r, true);
+		if (pf[1].revents & POLLIN)
+			relay_forward(r, false);
+		eng_tick(p->a.eng);
+		eng_tick(p->b.eng);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >= ms)
+			return;
+	}
+}
+
+/* a asks for a CHILD_SA rekey (the kernel's soft expiry of its outbound SA). */
+static void rekey_a(struct pair *p, uint32_t spi_out)
+{
+	struct kernel_event ev = {.kind = KERNEL_EV_EXPIRE};
+
+	ev.sa.spi = spi_out;
+	ev.sa.proto = IPPROTO_ESP;
+	ev.sa.dst.family = AF_INET;
+	memcpy(ev.sa.dst.bytes, "\x7f\0\0\x01", 4);
+	assert_int_equal(kernel_fake_inject(eng_test_kernel(p->a.eng), &ev), 0);
+}
+
+/* Pump until b has one CHILD_SA other than old_spi_in. */
+static struct eng_tunnel_status wait_b_rekeyed(struct pair *p, struct relay *r, uint32_t old_spi_in)
+{
+	struct eng_tunnel_status b;
+
+	for (int i = 0; i < 50; i++) {
+		pump_nat(p, r, 100);
+		b = status(&p->b, "T");
+		if (b.n_child == 1 && b.child[0].spi_in != old_spi_in &&
+		    status(&p->a, "T").n_child == 1)
+			break;
+	}
+	assert_int_equal(b.state, ENG_TUN_UP);
+	assert_int_not_equal(b.child[0].spi_in, old_spi_in);
+	return b;
+}
+
+/* b's kernel: UPDSA calls since the last clear, each moving the pair
+ * (spi_in, spi_out) to the peer's port. */
+static size_t assert_updates_to(struct kernel *k, const struct eng_tunnel_status *b,
+				uint16_t peer_port, uint16_t own_port)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < kernel_fake_ncalls(k); i++) {
+		const struct kernel_fake_call *c = kernel_fake_call(k, i);
+
+		if (c->op != KF_SA_UPDATE)
+			continue;
+		n++;
+		assert_int_equal(c->result, 0);
+		assert_true(c->sa.encap.on);
+		if (c->sa.spi == b->child[0].spi_out) {
+			assert_int_equal(c->sa.encap.dport, peer_port);
+			assert_int_equal(c->sa.encap.sport, own_port);
+		} else {
+			assert_int_equal(c->sa.spi, b->child[0].spi_in);
+			assert_int_equal(c->sa.encap.sport, peer_port);
+			assert_int_equal(c->sa.encap.dport, own_port);
+		}
+	}
+	return n;
+}
+
+/*
+ * RFC 7296 §2.23 in the kernel: b, not behind the NAT, moves its CHILD_SA's
+ * UDP encapsulation (UPDSA) to a's new mapping after a new authenticated
+ * request from it; a request replayed from elsewhere moves nothing.
+ */
+static void test_nat_rebinding_moves_kernel_sas(void **state)
+{
+	struct pair *p = *state;
+	struct relay r;
+	struct kernel *ka = eng_test_kernel(p->a.eng), *kb = eng_test_kernel(p->b.eng);
+	struct eng_tunnel_status a, b, b1, b2;
+	struct eng_ike_stats st;
+	const struct kernel_sa *b_out, *b_in;
+	struct sockaddr_in to = {.sin_family = AF_INET};
+	uint16_t b_port = (uint16_t)(p->port_b + 1), mapped, rebound;
+	uint8_t buf[4096];
+	char conf[512];
+	int attacker;
+
+	/* a makes b believe in a NAT from the start (so b's SAs encapsulate) */
+	snprintf(conf, sizeof(conf), "%s\n nat-traversal force", side_a);
+	configure(&p->b, side_b);
+	configure(&p->a, conf);
+	wait_up(p, "T");
+	a = status(&p->a, "T");
+	b = status(&p->b, "T");
+	assert_true(b.nat_remote && !b.nat_local);
+	assert_int_equal(b.remote_port, p->port_a + 1);
+
+	/* the NAT appears: a's next request reaches b from the NAT's port */
+	relay_insert(&r, &p->b, b_port);
+	mapped = udp_port(r.out);
+	kernel_fake_clear_calls(kb);
+	rekey_a(p, a.child[0].spi_out);
+	b1 = wait_b_rekeyed(p, &r, b.child[0].spi_in);
+	assert_int_equal(b1.remote_port, mapped);
+	assert_int_equal(b1.local_port, b_port);
+	/* the pair up then was updated in place, both directions, before the
+	 * rekey replaced it; the new pair is at the mapping */
+	assert_int_equal(assert_updates_to(kb, &b, mapped, b_port), 2);
+	b_out = find_sa(&p->b, b1.child[0].spi_out);
+	b_in = find_sa(&p->b, b1.child[0].spi_in);
+	assert_non_null(b_out);
+	assert_non_null(b_in);
+	assert_true(b_out->encap.on);
+	assert_int_equal(b_out->encap.dport, mapped);
+	assert_int_equal(b_in->encap.sport, mapped);
+	assert_int_equal(kernel_fake_sa_count(kb), 2);
+
+	/* a's last request (the Delete of the old pair) sent again from another
+	 * port: b answers from its cache, to where it came from, moves nothing */
+	assert_true(r.req_len > 0);
+	kernel_fake_clear_calls(kb);
+	assert_int_equal(eng_ike_stats(p->b.es, &st), 0);
+	attacker = udp_bound(0);
+	assert_true(attacker >= 0);
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	to.sin_port = htons((uint16_t)r.b_now);
+	assert_int_equal(sendto(attacker, r.req, r.req_len, 0, (struct sockaddr *)&to, sizeof(to)),
+			 (ssize_t)r.req_len);
+	for (int i = 0; i < 100; i++) {
+		struct pollfd pf = {.fd = attacker, .events = POLLIN};
+
+		pump_nat(p, &r, 20);
+		if (poll(&pf, 1, 0) == 1)
+			break;
+	}
+	assert_true(recv(attacker, buf, sizeof(buf), MSG_DONTWAIT) > 0);
+	close(attacker);
+	{
+		uint64_t before = st.resp_from_cache;
+
+		assert_int_equal(eng_ike_stats(p->b.es, &st), 0);
+		assert_int_equal(st.resp_from_cache, before + 1);
+	}
+	assert_int_equal(status(&p->b, "T").remote_port, mapped);
+	assert_int_equal(kernel_fake_count(kb, KF_SA_UPDATE), 0);
+	b_out = find_sa(&p->b, b1.child[0].spi_out);
+	assert_non_null(b_out);
+	assert_int_equal(b_out->encap.dport, mapped);
+
+	/* the NAT rebinds: a's next request comes from a new port, b follows */
+	relay_rebind(&r);
+	rebound = udp_port(r.out);
+	assert_int_not_equal(rebound, mapped);
+	a = status(&p->a, "T");
+	rekey_a(p, a.child[0].spi_out);
+	b2 = wait_b_rekeyed(p, &r, b1.child[0].spi_in);
+	assert_int_equal(b2.remote_port, rebound);
+	assert_int_equal(assert_updates_to(kb, &b1, rebound, b_port), 2);
+	b_out = find_sa(&p->b, b2.child[0].spi_out);
+	assert_non_null(b_out);
+	assert_int_equal(b_out->encap.dport, rebound);
+	/* a, behind the NAT, moved nothing */
+	assert_int_equal(kernel_fake_count(ka, KF_SA_UPDATE), 0);
+	relay_close(&r);
+}
+
+/*
+ * crypto ikev2 cookie-challenge reaches the IKE core at commit: with the
+ * default (30) a half-open SA left by a failed attempt asks nothing of the
+ * next initiator; with 1 it must echo a COOKIE (and still comes up); `no`
+ * brings the default back.
+ */
+static void test_cookie_challenge_setting(void **state)
+{
+	struct pair *p = *state;
+	struct eng_ike_stats st;
+
+	configure(&p->b, side_b);
+	configure(&p->a, "ipsec tunnel T\n local-address 127.0.0.1\n remote-address 127.0.0.1\n"
+			 " authentication pre-share key not-k-1\n local-subnet 10.1.0.0/24\n"
+			 " remote-subnet 10.2.0.0/24");
+	for (int i = 0; i < 50; i++) {
+		pump(p, 100);
+		if (strstr(status(&p->a, "T").reason, "AUTHENTICATION_FAILED"))
+			break;
+	}
+	assert_int_equal(eng_ike_stats(p->b.es, &st), 0);
+	assert_true(st.ike_half_open >= 1);
+	assert_int_equal(st.cookies_sent, 0);
+
+	configure(&p->b, "crypto ikev2 cookie-challenge 1");
+	gs_reset(&p->b);
+	assert_int_equal(gs_run(&p->b, "show running-config", NULL), CMD_OK);
+	assert_non_null(strstr(p->b.out, "\ncrypto ikev2 cookie-challenge 1\n"));
+	configure(&p->a, "ipsec tunnel T\n authentication pre-share key k-1");
+	wait_up(p, "T");
+	assert_int_equal(eng_ike_stats(p->b.es, &st), 0);
+	assert_true(st.cookies_sent >= 1);
+	assert_true(st.cookies_accepted >= 1);
+
+	/* back to the default: a new negotiation is not asked for one */
+	configure(&p->b, "no crypto ikev2 cookie-challenge");
+	{
+		uint64_t sent = st.cookies_sent;
+
+		assert_int_equal(eng_clear_ike_sa(p->a.es, "T"), 0);
+		pump(p, 200);
+		wait_up(p, "T");
+		assert_int_equal(eng_ike_stats(p->b.es, &st), 0);
+		assert_int_equal(st.cookies_sent, sent);
+	}
+}
+
+/* Wait (up to 2 s) until one of g's descriptors is readable. */
+static void wait_readable(struct gsess *g)
+{
+	struct pollfd pf[8];
+	int fds[8];
+	size_t k = eng_poll_fds(g->eng, fds, 8);
+
+	for (size_t i = 0; i < k; i++)
+		pf[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+	assert_true(poll(pf, k, 2000) > 0);
+}
+
+/* The tunnel's status as ikeshd serves it: a request through the daemon's
+ * side of the control protocol, the reply read as the client reads it. */
+static struct eng_tunnel_status status_over_ctl(struct gsess *g, const char *name)
+{
+	struct eng_tunnel_status st;
+	struct eng_ctl *c;
+	struct ebuf b = {0}, q = {0};
+	struct ctl_hdr h;
+	struct rbuf r;
+	const void *out;
+	size_t len;
+
+	assert_int_equal(eng_ctl_new(g->eng, "viewer", ENG_ROLE_OPERATOR, &c), 0);
+	wb_str(&q, name);
+	ctl_frame(&b, CTL_TUNNEL_STATUS, 1, q.s, q.len);
+	assert_int_equal(eng_ctl_input(c, b.s, b.len), 0);
+	len = eng_ctl_pending(c, &out);
+	assert_true(len >= CTL_HDR_LEN);
+	ctl_hdr_get(out, &h);
+	assert_int_equal(h.type, CTL_REPLY);
+	assert_int_equal(h.seq, 1);
+	assert_int_equal(len, CTL_HDR_LEN + h.len);
+	r = (struct rbuf){(const uint8_t *)out + CTL_HDR_LEN, h.len, 0, false};
+	assert_int_equal(rb_i32(&r), 0);
+	assert_int_equal(rb_u32(&r), 1);
+	assert_int_equal(rb_status(&r, &st), 0);
+	assert_true(rb_done(&r));
+	eng_ctl_free(c);
+	free(b.s);
+	free(q.s);
+	return st;
+}
+
+static size_t count_str(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * An IKE rekey, stopped half way: b has answered a's CREATE_CHILD_SA, so it
+ * has the old and the new IKE SA; a, once it has the answer, the new one
+ * and the old one being deleted. The status lists both, and so does show
+ * crypto ikev2 sa; afterwards one is left.
+ */
+static void test_every_ike_sa_shown(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status a, b;
+	struct timespec ts;
+	int64_t t0;
+	char buf[1024];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	t0 = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+
+	eng_test_set_clock(t0);
+	snprintf(buf, sizeof(buf), "crypto ikev2 policy 10\n lifetime 120\n%s\n ike-policy 10",
+		 side_a);
+	configure(&p->b, side_b);
+	configure(&p->a, buf);
+	wait_up(p, "T");
+	b = status(&p->b, "T");
+	assert_int_equal(b.n_ike_sa, 1);
+	assert_true(b.ike_sa[0].current);
+	assert_int_equal(b.ike_sa[0].state, ENG_IKE_SA_READY);
+	assert_memory_equal(b.ike_sa[0].spi_i, b.spi_i, 8);
+
+	/* past a's rekey time (85-90% of 120 s): a sends its request */
+	eng_test_set_clock(t0 + 110 * 1000);
+	eng_tick(p->a.eng);
+	wait_readable(&p->b);
+	eng_tick(p->b.eng);
+	b = status(&p->b, "T");
+	assert_int_equal(b.n_ike_sa, 2);
+	assert_int_equal(b.ike_sa[0].state, ENG_IKE_SA_READY);
+	assert_int_equal(b.ike_sa[1].state, ENG_IKE_SA_READY);
+	assert_memory_not_equal(b.ike_sa[0].spi_i, b.ike_sa[1].spi_i, 8);
+	assert_true(b.ike_sa[0].current);
+	assert_false(b.ike_sa[1].current);
+	gs_reset(&p->b);
+	assert_int_equal(gs_run(&p->b, "show crypto ikev2 sa", NULL), CMD_OK);
+	assert_int_equal(count_str(p->b.out, " READY\n"), 2);
+	assert_int_equal(count_str(p->b.out, "IPv4 Crypto IKEv2  SA\n"), 1);
+	gs_reset(&p->b);
+	assert_int_equal(gs_run(&p->b, "show crypto ikev2 sa detail", NULL), CMD_OK);
+	assert_int_equal(count_str(p->b.out, "      Tunnel: T\n"), 2);
+	/* and what ikeshd would send is the same */
+	{
+		struct eng_tunnel_status w = status_over_ctl(&p->b, "T");
+
+		assert_int_equal(w.n_ike_sa, 2);
+		assert_memory_equal(w.ike_sa, b.ike_sa, sizeof(w.ike_sa));
+	}
+
+	/* a takes the answer: the new SA is up, the old one's Delete is out */
+	wait_readable(&p->a);
+	eng_tick(p->a.eng);
+	a = status(&p->a, "T");
+	assert_int_equal(a.n_ike_sa, 2);
+	assert_int_equal(a.ike_sa[0].state, ENG_IKE_SA_READY);
+	assert_true(a.ike_sa[0].current);
+	assert_int_equal(a.ike_sa[1].state, ENG_IKE_SA_DELETING);
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show crypto ikev2 sa", NULL), CMD_OK);
+	assert_int_equal(count_str(p->a.out, " READY\n"), 1);
+	assert_int_equal(count_str(p->a.out, " DELETE\n"), 1);
+
+	/* the Delete done, one each */
+	for (int i = 0; i < 50; i++) {
+		pump(p, 50);
+		if (status(&p->a, "T").n_ike_sa == 1 && status(&p->b, "T").n_ike_sa == 1)
+			break;
+	}
+	a = status(&p->a, "T");
+	b = status(&p->b, "T");
+	eng_test_set_clock(0);
+	assert_int_equal(a.n_ike_sa, 1);
+	assert_int_equal(b.n_ike_sa, 1);
+	assert_memory_equal(a.ike_sa[0].spi_i, b.ike_sa[0].spi_i, 8);
+	assert_memory_equal(a.ike_sa[0].spi_r, b.ike_sa[0].spi_r, 8);
+	gs_reset(&p->b);
+	assert_int_equal(gs_run(&p->b, "show crypto ikev2 sa", NULL), CMD_OK);
+	assert_int_equal(count_str(p->b.out, " READY\n"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1112,6 +1610,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ten_groups, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_natt_ports, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_narrowed_traffic_stays_out, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nat_rebinding_moves_kernel_sas, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cookie_challenge_setting, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_every_ike_sa_shown, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 

@@ -54,6 +54,13 @@ ikesh_uml_test(ike_sw_rekey_ikesh scenarios/ike_strongswan.sh TIMEOUT 200
 # charon killed and started again: DPD, then `dpd action restart`
 ikesh_uml_test(ike_sw_dpd scenarios/ike_strongswan.sh TIMEOUT 120
   ENV ${IKE_ENV} SCENARIO_MODE=dpd)
+# NAT-T forced by ikesh: charon takes its keepalives (RFC 3948 2.3) without
+# a complaint in its log
+ikesh_uml_test(ike_sw_natt scenarios/ike_strongswan.sh TIMEOUT 120
+  ENV ${IKE_ENV} SCENARIO_MODE=natt)
+# IKE fragmentation (RFC 7383) with charon: IKE_AUTH in 200-byte fragments both ways
+ikesh_uml_test(ike_sw_frag scenarios/ike_strongswan.sh TIMEOUT 120
+  ENV ${IKE_ENV} SCENARIO_MODE=frag)
 # two ikesh tunnels to one charon (two connections, then one with two
 # children): one cleared and back while the other keeps passing traffic
 ikesh_uml_test(ike_sw_two_tunnels scenarios/ike_sw_two_tunnels.sh TIMEOUT 120

@@ -33,6 +33,9 @@ void rt_close(struct eng_rt *rt);
 
 /* The running configuration changed: these are its tunnels, all of them. */
 void rt_sync(struct eng_rt *rt, const struct rt_tunnel *tunnels, size_t n);
+/* ... and its global settings: the IKE limits on unauthenticated peers
+ * (zero fields: the IKE defaults). */
+void rt_set_limits(struct eng_rt *rt, const struct eng_global *g);
 
 /* The event loop: descriptors to poll, when rt_tick is due next
  * (absolute eng_now_ms() time, -1 = none), and the tick. */

@@ -99,7 +99,7 @@ hq-gw(config)#?
   rollback      Load an earlier configuration into the candidate
 hq-gw(config)#crypto ?
   ikev1  IKEv1 (ISAKMP) policies
-  ikev2  IKEv2 policies
+  ikev2  IKEv2 policies and limits
   ipsec  IPsec policies
 hq-gw(config)#crypto ikev2 policy 10
 hq-gw(config-ikev2-policy)#encryption ?
