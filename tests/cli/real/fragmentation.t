@@ -31,7 +31,7 @@ ipsec tunnel T
 @@ exit 1
 @@ run -c "conf t" -c "ipsec tunnel T" -c "ike-version 1" -c "commit"
 @@ stderr
--c:4: % Commit failed: the candidate configuration has 1 error:
+-c:4: % Error: Failed to commit: the candidate configuration has 1 error:
 -c:4: %   tunnel T: fragmentation is for ike-version 2 only
 @@ exit 1
 @@ run -c "conf t" -c "ipsec tunnel T" -c "fragmentation" -c "commit" -c "end" -c "show running-config"
