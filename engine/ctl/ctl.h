@@ -67,6 +67,7 @@ enum ctl_type {
 	CTL_CLEAR_PEER,
 	CTL_DEBUG_SET,
 	CTL_DEBUG_GET,
+	CTL_BATCH, /* many OBJ_PUT / OBJ_DEL in one request (ctl_batch.c) */
 	CTL_OPS,
 
 	CTL_REPLY = 0x8000,

@@ -311,7 +311,7 @@ static void test_server_operator(void **state)
 	    CTL_CAND_BEGIN,	CTL_CAND_EXCLUSIVE, CTL_OBJ_DEL,      CTL_COMMIT,
 	    CTL_CONFIRM,	CTL_ROLLBACK,	    CTL_STARTUP_SAVE, CTL_CLEAR_IKE_SA,
 	    CTL_CLEAR_CHILD_SA, CTL_CLEAR_COUNTERS, CTL_OBJ_PUT,      CTL_CLEAR_PEER,
-	    CTL_DEBUG_SET,
+	    CTL_DEBUG_SET,	CTL_BATCH,
 	};
 	struct tenv t;
 	struct eng_ctl *c;
@@ -346,7 +346,7 @@ static void test_server_every_op(void **state)
 	    CTL_CAND_BEGIN,	CTL_CAND_EXCLUSIVE, CTL_OBJ_DEL,      CTL_COMMIT,
 	    CTL_CONFIRM,	CTL_ROLLBACK,	    CTL_STARTUP_SAVE, CTL_CLEAR_IKE_SA,
 	    CTL_CLEAR_CHILD_SA, CTL_CLEAR_COUNTERS, CTL_OBJ_PUT,      CTL_CLEAR_PEER,
-	    CTL_DEBUG_SET,
+	    CTL_DEBUG_SET,	CTL_BATCH,
 	};
 	static const enum eng_role roles[] = {ENG_ROLE_ADMIN, ENG_ROLE_OPERATOR};
 	struct tenv t;
