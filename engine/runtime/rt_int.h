@@ -43,6 +43,7 @@ struct rt_child {
 
 struct rt_tun {
 	char name[ENG_NAME_MAX];
+	struct rt_tun *name_next, *reqid_next, *trap_next; /* hash chains (rt_index.c) */
 	/* what it was handed at the last rt_sync (a deep copy) */
 	struct eng_tunnel cfg;
 	struct eng_ikev2_policy ike2;
@@ -94,6 +95,9 @@ struct eng_rt {
 	int kernel_ev_fd;
 	struct rt_tun **tun;
 	size_t n_tun, cap_tun;
+	/* the tunnels by name, reqid and trap reqid (rt_index.c) */
+	struct rt_tun **by_name, **by_reqid, **by_trap;
+	size_t n_slot;
 	/* resolutions whose tunnel went away while glibc still owned them */
 	struct rt_gai **orphans;
 	size_t n_orphans;
@@ -114,8 +118,16 @@ uint8_t hash_from_prf(uint16_t id);
 int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, struct ike_peer_conf *c, char *why,
 		size_t why_len);
 
-/* runtime.c */
+/* rt_index.c */
+int tun_index_reserve(struct eng_rt *rt, size_t n);
+void tun_index_add(struct eng_rt *rt, struct rt_tun *t);
+void tun_index_del(struct eng_rt *rt, struct rt_tun *t);
+void tun_index_free(struct eng_rt *rt);
 struct rt_tun *tun_find(struct eng_rt *rt, const char *name);
+/* a configured tunnel whose CHILD_SA or trap policies have reqid */
+struct rt_tun *tun_by_reqid(struct eng_rt *rt, uint32_t reqid);
+
+/* runtime.c */
 void set_reason(struct rt_tun *t, const char *reason);
 
 /* rt_kernel.c */

@@ -1084,6 +1084,71 @@ static void test_narrowed_traffic_stays_out(void **state)
 	}
 }
 
+/* Many tunnels: each found by its name and by its trap policies' reqid
+ * (a kernel ACQUIRE) after others were added and removed around it. */
+static void many_tunnels(struct gsess *g, unsigned n, unsigned step, bool remove)
+{
+	size_t cap = (size_t)n * 256 + 64, len = 0;
+	char *buf = malloc(cap);
+
+	assert_non_null(buf);
+	len += (size_t)snprintf(buf + len, cap - len, "configure terminal\n");
+	for (unsigned i = 0; i < n; i += step) {
+		if (remove) {
+			len += (size_t)snprintf(buf + len, cap - len, "no ipsec tunnel M%03u\n", i);
+			continue;
+		}
+		len += (size_t)snprintf(buf + len, cap - len,
+					"ipsec tunnel M%03u\n local-address 127.0.0.1\n"
+					" remote-address 127.0.0.1\n"
+					" authentication pre-share key k-%u\n"
+					" local-subnet 10.1.0.0/24\n remote-subnet 10.2.%u.0/24\n"
+					" start-mode on-demand\n",
+					i, i, i);
+	}
+	snprintf(buf + len, cap - len, "commit\nend");
+	gs_reset(g);
+	if (gs_script(g, buf) != CMD_OK)
+		fail_msg("configuration failed: %s", g->err ? g->err : "");
+	free(buf);
+}
+
+static uint32_t trap_reqid(struct kernel *k, unsigned i)
+{
+	const uint8_t src[4] = {10, 1, 0, 1}, dst[4] = {10, 2, (uint8_t)i, 1};
+	const struct kernel_policy *pol = policy_for(k, KERNEL_DIR_OUT, src, dst);
+
+	assert_non_null(pol);
+	return pol->reqid;
+}
+
+static void test_many_tunnels_by_hash(void **state)
+{
+	struct pair *p = *state;
+	struct kernel *ka = eng_test_kernel(p->a.eng);
+	struct kernel_event ev = {.kind = KERNEL_EV_ACQUIRE};
+	uint32_t gone;
+
+	many_tunnels(&p->a, 200, 1, false);
+	gone = trap_reqid(ka, 150);
+	many_tunnels(&p->a, 200, 2, true); /* the even ones go */
+	assert_int_equal(status(&p->a, "M151").state, ENG_TUN_IDLE);
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "clear crypto ipsec sa tunnel M150", NULL), CMD_FAILED);
+
+	/* a removed tunnel's reqid starts nothing */
+	ev.reqid = gone;
+	assert_int_equal(kernel_fake_inject(ka, &ev), 0);
+	ev.reqid = trap_reqid(ka, 151);
+	assert_int_equal(kernel_fake_inject(ka, &ev), 0);
+	for (int i = 0; i < 100 && status(&p->a, "M151").state == ENG_TUN_IDLE; i++)
+		pump(p, 20);
+	assert_int_equal(status(&p->a, "M151").state, ENG_TUN_CONNECTING);
+	assert_int_equal(status(&p->a, "M149").state, ENG_TUN_IDLE);
+	assert_int_equal(status(&p->a, "M153").state, ENG_TUN_IDLE);
+	assert_int_equal(status(&p->a, "M001").state, ENG_TUN_IDLE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1095,6 +1160,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_remove_and_shutdown, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_clear_brings_auto_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_on_demand, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_tunnels_by_hash, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_debug, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_clear_peer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_host_name, setup, teardown),
