@@ -86,6 +86,12 @@ struct rt_tun {
 	struct eng_sa_count total_in, total_out;
 };
 
+/* Operations [first, end) of a kernel batch: this tunnel's trap policies. */
+struct rt_trap_mark {
+	unsigned first, end;
+	struct rt_tun *t;
+};
+
 struct eng_rt {
 	struct eng_log *log;
 	struct eng_runtime_opts opts;
@@ -95,6 +101,13 @@ struct eng_rt {
 	int kernel_ev_fd;
 	struct rt_tun **tun;
 	size_t n_tun, cap_tun;
+	/* during rt_sync's kernel batch: which queued operations were whose
+	 * trap policies (rt_kernel.c) */
+	struct rt_trap_mark *marks;
+	size_t n_marks, cap_marks;
+	/* the policy hash thresholds set (0: the kernel's own), or given up */
+	uint8_t hthresh4, hthresh6;
+	bool hthresh_refused;
 	/* the tunnels by name, reqid and trap reqid (rt_index.c) */
 	struct rt_tun **by_name, **by_reqid, **by_trap;
 	size_t n_slot;
@@ -142,6 +155,12 @@ int k_sa_del(struct eng_rt *rt, const struct kernel_sa_id *id);
 int k_sa_update(struct eng_rt *rt, const struct kernel_sa *sa);
 int child_policies(struct eng_rt *rt, struct rt_tun *t, const struct ike_child_sa *c);
 int traps_install(struct eng_rt *rt, struct rt_tun *t);
+/* rt_sync's kernel batch: opened before the tunnels are synced, sent after;
+ * a trap policy the kernel refused gives its tunnel the reason. */
+bool sync_batch_begin(struct eng_rt *rt);
+void sync_batch_commit(struct eng_rt *rt);
+/* The kernel's policy hash thresholds from the configured prefix lengths. */
+void spd_thresholds(struct eng_rt *rt, const struct rt_tunnel *tunnels, size_t n);
 void iface_drop(struct eng_rt *rt, struct rt_tun *t);
 int iface_ensure(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg);
 

@@ -655,8 +655,14 @@ static void tun_free(struct eng_rt *rt, struct rt_tun *t)
 
 void rt_sync(struct eng_rt *rt, const struct rt_tunnel *tunnels, size_t n)
 {
+	bool batched;
+
 	if (!rt)
 		return;
+	/* every tunnel's trap policies and removals in few netlink sends,
+	 * into a policy table hashed for the configured prefixes */
+	spd_thresholds(rt, tunnels, n);
+	batched = sync_batch_begin(rt);
 	for (size_t i = 0; i < rt->n_tun; i++)
 		rt->tun[i]->present = false;
 	for (size_t i = 0; i < n; i++) {
@@ -680,6 +686,8 @@ void rt_sync(struct eng_rt *rt, const struct rt_tunnel *tunnels, size_t n)
 			iface_drop(rt, rt->tun[i]);
 		}
 	}
+	if (batched)
+		sync_batch_commit(rt);
 	size_t kept = 0;
 	for (size_t i = 0; i < rt->n_tun; i++) {
 		struct rt_tun *t = rt->tun[i];
@@ -972,6 +980,7 @@ void rt_close(struct eng_rt *rt)
 		tun_free(rt, rt->tun[i]);
 	rt->n_tun = 0;
 	free(rt->tun);
+	free(rt->marks);
 	tun_index_free(rt);
 	orphans_reap(rt, true);
 	free(rt->orphans);
