@@ -196,6 +196,28 @@ int eng_obj_del(struct eng_sess *sess, enum eng_kind kind, const char *key)
 	return sess->eng->ops->obj_del(sess, kind, key);
 }
 
+int eng_batch_begin(struct eng_sess *sess)
+{
+	if (!sess)
+		return -EINVAL;
+	return sess->eng->ops->batch_begin ? sess->eng->ops->batch_begin(sess) : 0;
+}
+
+void eng_batch_tag(struct eng_sess *sess, unsigned tag)
+{
+	if (sess && sess->eng->ops->batch_tag)
+		sess->eng->ops->batch_tag(sess, tag);
+}
+
+int eng_batch_end(struct eng_sess *sess, struct eng_diag *diag, unsigned *tag)
+{
+	if (tag)
+		*tag = 0;
+	if (!sess)
+		return -EINVAL;
+	return sess->eng->ops->batch_end ? sess->eng->ops->batch_end(sess, diag, tag) : 0;
+}
+
 int eng_keys(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, struct eng_keys *out)
 {
 	if (!sess || !out || (unsigned)kind >= ENG_OBJ_KINDS)

@@ -438,6 +438,25 @@ void eng_obj_clear(enum eng_kind kind, void *obj);
 int eng_obj_copy(enum eng_kind kind, void *dst, const void *src);
 bool eng_obj_equal(enum eng_kind kind, const void *a, const void *b);
 
+/*
+ * Batched edits, for a script or a paste: between eng_batch_begin() and
+ * eng_batch_end() the engine may hold eng_obj_put()/eng_obj_del() of the
+ * candidate back and apply them later, together (ikeshd's engine does:
+ * one request for many edits, not one per line).  Each edit is checked
+ * when it is made, with the same field-level checks and errors as
+ * without a batch; eng_obj_get() of the candidate sees the held edits,
+ * and every other call applies them first.  eng_batch_tag() names the
+ * edits that follow (the script's line number): when one is refused
+ * as it is applied (out of memory, the daemon lost), that call fails,
+ * nothing after it is applied, and eng_batch_end() returns its error,
+ * its tag in *tag and the reason in diag.  Commit stays all or nothing:
+ * a batch only changes when edits reach the candidate.  In-process
+ * engines apply edits at once and these calls only return 0.
+ */
+int eng_batch_begin(struct eng_sess *sess);
+void eng_batch_tag(struct eng_sess *sess, unsigned tag);
+int eng_batch_end(struct eng_sess *sess, struct eng_diag *diag, unsigned *tag);
+
 /* Keys of every object of a kind, in canonical order (for completion and
  * show).  Release with eng_keys_free(). */
 struct eng_keys {

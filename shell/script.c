@@ -112,6 +112,38 @@ nomem:
 	return -1;
 }
 
+/* The script's edits go to the engine together (engine.h, batched edits);
+ * an edit refused as they went names its own line.  0, or -1 after
+ * printing the refusal. */
+static int batch_end(struct shell *sh)
+{
+	struct eng_diag d = {0};
+	unsigned tag = 0;
+	int rc;
+
+	if (!sh->batching)
+		return 0;
+	sh->batching = false;
+	rc = eng_batch_end(sh->es, &d, &tag);
+	if (rc) {
+		fprintf(stderr, "%s:%u: ", sh->origin, tag);
+		if (d.n) {
+			for (size_t i = 0; i < d.n; i++) {
+				char *msg = NULL;
+
+				if (asprintf(&msg, "%% %s", d.lines[i]) < 0)
+					msg = NULL;
+				shell_fput_safe(stderr, msg ? msg : "% the edit was refused");
+				free(msg);
+			}
+		} else {
+			fprintf(stderr, "%% %s\n", strerror(-rc));
+		}
+	}
+	eng_diag_free(&d);
+	return rc ? -1 : 0;
+}
+
 /* One line: 0 to go on, 1 when the line ended the session, -1 on error. */
 int shell_script_line(struct shell *sh, const char *raw)
 {
@@ -156,6 +188,9 @@ int shell_script_line(struct shell *sh, const char *raw)
 		goto done;
 	}
 	sh->errors = 0;
+	if (!sh->batching && !sh->running_deferred)
+		sh->batching = eng_batch_begin(sh->es) == 0;
+	eng_batch_tag(sh->es, sh->lineno);
 	cmd_exec(sh->cs, run, &res);
 	fflush(stdout);
 	switch (res.status) {
@@ -183,6 +218,8 @@ int shell_script_line(struct shell *sh, const char *raw)
 		rc = -1;
 		break;
 	}
+	if (rc < 0)
+		batch_end(sh); /* a refusal of an earlier line, if that was why */
 done:
 	eng_secret_free(line); /* `authentication pre-share key ...` */
 	return rc;
@@ -195,6 +232,8 @@ int shell_script_stream(struct shell *sh, FILE *in, const char *origin)
 	ssize_t n;
 	int rc = 0;
 
+	if (batch_end(sh)) /* the lines before were another origin's */
+		return -1;
 	sh->origin = origin;
 	sh->lineno = 0;
 	while (rc == 0 && (n = getline(&line, &cap, in)) >= 0) {
@@ -221,6 +260,8 @@ int shell_script_finish(struct shell *sh, bool failed)
 {
 	int rc;
 
+	if (batch_end(sh))
+		failed = true;
 	if (failed) {
 		if (eng_cand_active(sh->es))
 			eng_cand_discard(sh->es);

@@ -36,6 +36,7 @@ struct shell {
 	} * deferred;
 	size_t n_deferred;
 	bool running_deferred;
+	bool batching; /* the script's edits are batched (eng_batch_begin) */
 
 	/* the pager (interactive only) */
 	unsigned rows;	 /* rows written since the command started */

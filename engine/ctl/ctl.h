@@ -70,6 +70,7 @@ enum ctl_type {
 	CTL_SECRET_UNSEAL,
 	CTL_CONFIG_KEY_SET,
 	CTL_COMMIT_IMPACT,
+	CTL_BATCH, /* many OBJ_PUT / OBJ_DEL in one request (ctl_batch.c) */
 	CTL_OPS,
 
 	CTL_REPLY = 0x8000,

@@ -1,6 +1,8 @@
 /*
  * ctl_client.c - the engine API served by ikeshd: every call of a session
- * of a remote engine is one request and one reply on the daemon's socket.
+ * of a remote engine is one request and one reply on the daemon's socket,
+ * except the edits of a batch (engine.h), which are held and sent many to
+ * a request (ctl_batch.c keeps them).
  *
  * The client trusts the daemon no more than the daemon trusts it: replies
  * are read with the same bounded reader, and a daemon that stops
@@ -19,7 +21,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "ctl.h"
+#include "ctl_batch.h"
 
 #define CTL_TIMEOUT_MS 30000
 
@@ -36,6 +38,8 @@ struct eng_remote {
 	bool monitor; /* asked again after a reconnect */
 	struct eng_sess *sess;
 	struct eng_diag *open_diag; /* eng_open's, while the first HELLO runs */
+	struct ctl_batch batch;
+	bool quiet; /* a call that neither sends held edits nor forgets them */
 };
 
 static struct eng_remote *remote_of(const struct eng *eng)
@@ -183,6 +187,25 @@ static int send_all(int fd, const char *p, size_t len)
 static int reconnect(struct eng *eng);
 static int ctl_simple(struct eng_sess *sess, uint16_t op);
 static int ctl_monitor(struct eng_sess *s, bool on);
+static int batch_flush(struct eng *eng);
+
+/* Calls after which the session's candidate may not be what the batch
+ * knew of it (a new connection has none). */
+static bool changes_candidate(uint16_t op)
+{
+	switch (op) {
+	case CTL_HELLO:
+	case CTL_CAND_BEGIN:
+	case CTL_CAND_EXCLUSIVE:
+	case CTL_CAND_DISCARD:
+	case CTL_COMMIT:
+	case CTL_CONFIRM:
+	case CTL_ROLLBACK:
+		return true;
+	default:
+		return false;
+	}
+}
 
 /*
  * One request, one reply.  Returns 0 with the call's own return value in
@@ -199,6 +222,13 @@ static int call(struct eng *eng, uint16_t op, const struct ebuf *req, struct rbu
 	int err, unsent;
 
 	*buf = NULL;
+	if (!r->quiet && op != CTL_BATCH) {
+		err = batch_flush(eng);
+		if (err)
+			return err;
+		if (changes_candidate(op))
+			ctl_batch_forget(&r->batch);
+	}
 	if (r->fd < 0 && reconnect(eng))
 		return -ENOTCONN;
 	seq = ++r->seq;
@@ -294,13 +324,19 @@ static int hello(struct eng *eng)
 static int reconnect(struct eng *eng)
 {
 	struct eng_remote *r = remote_of(eng);
+	bool quiet = r->quiet;
 	int rc = sock_connect(r);
 
 	if (rc)
 		return rc;
+	/* a new session: no candidate, nothing the batch knew holds */
+	if (r->batch.n_queue == 0)
+		ctl_batch_forget(&r->batch);
+	r->quiet = true;
 	rc = hello(eng);
 	if (rc == 0 && r->monitor && r->sess)
 		rc = ctl_monitor(r->sess, true);
+	r->quiet = quiet;
 	if (rc && r->fd >= 0) {
 		close(r->fd);
 		r->fd = -1;
@@ -345,6 +381,7 @@ static void ctl_remote_close(struct eng *eng)
 		close(r->fd);
 	eng_wipe(r->in, r->in_cap); /* replies carried objects with their keys */
 	free(r->in);
+	ctl_batch_free(&r->batch);
 	free(r);
 }
 
@@ -928,19 +965,38 @@ static int ctl_next_timeout_ms(const struct eng *eng)
 	return -1; /* the daemon keeps the timers */
 }
 
+/* In a batch the candidate, once known to be there, is not asked for again. */
+static int cand_begin(struct eng_sess *s, uint16_t op)
+{
+	struct ctl_batch *b = &remote_of(s->eng)->batch;
+	int rc = ctl_simple(s, op);
+
+	if (rc == 0 && b->on)
+		b->cand = true;
+	return rc;
+}
+
 static int ctl_cand_begin(struct eng_sess *s)
 {
-	return ctl_simple(s, CTL_CAND_BEGIN);
+	return cand_begin(s, CTL_CAND_BEGIN);
 }
 
 static int ctl_cand_begin_exclusive(struct eng_sess *s)
 {
-	return ctl_simple(s, CTL_CAND_EXCLUSIVE);
+	return cand_begin(s, CTL_CAND_EXCLUSIVE);
 }
 
 static bool ctl_cand_active(struct eng_sess *s)
 {
-	return ctl_simple(s, CTL_CAND_ACTIVE) > 0;
+	struct ctl_batch *b = &remote_of(s->eng)->batch;
+
+	if (b->on && b->cand)
+		return true;
+	if (ctl_simple(s, CTL_CAND_ACTIVE) <= 0)
+		return false;
+	if (b->on)
+		b->cand = true;
+	return true;
 }
 
 static bool ctl_cand_dirty(struct eng_sess *s)
@@ -1041,6 +1097,312 @@ static int ctl_clear_counters(struct eng_sess *s)
 	return ctl_simple(s, CTL_CLEAR_COUNTERS);
 }
 
+/* ---- Batched edits (engine.h) ---------------------------------------------------- */
+
+static struct ctl_batch *batch_of(struct eng_sess *s)
+{
+	return &remote_of(s->eng)->batch;
+}
+
+/* The held edits refused: the batch records the first and gives up the rest. */
+static int batch_fail(struct ctl_batch *b, size_t at, int rc, struct eng_diag *d)
+{
+	b->failed = rc;
+	b->failed_tag = at < b->n_queue ? b->queue[at]->tag : b->tag;
+	eng_diag_free(&b->failed_diag);
+	if (d) {
+		b->failed_diag = *d;
+		*d = (struct eng_diag){0};
+	}
+	ctl_batch_sent(b);
+	ctl_batch_forget(b);
+	return rc;
+}
+
+/* Send the held edits, as few CTL_BATCH requests as they fit in. */
+static int batch_flush(struct eng *eng)
+{
+	struct eng_remote *r = remote_of(eng);
+	struct ctl_batch *b = &r->batch;
+	size_t from = 0;
+
+	while (from < b->n_queue) {
+		struct ebuf req = {0};
+		struct eng_diag d = {0};
+		size_t first = from;
+		struct rbuf rep;
+		uint8_t *buf = NULL;
+		uint32_t applied, sent = 0;
+		int rc, err;
+
+		ebuf_reserve(&req, CTL_REQ_MAX + 4096); /* no copies of keys left by growing */
+		err = ctl_batch_encode(b, &from, &req, &sent);
+		if (!err)
+			err = call(eng, CTL_BATCH, &req, &rep, &buf, &rc);
+		if (req.s) {
+			eng_wipe(req.s, req.cap);
+			free(req.s);
+		}
+		if (err)
+			return batch_fail(b, first, err, NULL);
+		applied = rb_u32(&rep);
+		if (rb_diag(&rep, &d) || !rb_done(&rep) || applied > sent ||
+		    (rc == 0 && applied != sent))
+			rc = -EPROTO;
+		free(buf);
+		if (rc)
+			return batch_fail(b, ctl_batch_edit_at(b, first, applied), rc, &d);
+		eng_diag_free(&d);
+	}
+	ctl_batch_sent(b);
+	return 0;
+}
+
+static int ctl_batch_begin(struct eng_sess *s)
+{
+	struct ctl_batch *b = batch_of(s);
+
+	if (b->on)
+		return 0;
+	ctl_batch_free(b);
+	b->on = true;
+	return 0;
+}
+
+static void ctl_batch_tag(struct eng_sess *s, unsigned tag)
+{
+	batch_of(s)->tag = tag;
+}
+
+static int ctl_batch_end(struct eng_sess *s, struct eng_diag *diag, unsigned *tag)
+{
+	struct ctl_batch *b = batch_of(s);
+	int rc;
+
+	if (!b->on)
+		return 0;
+	batch_flush(s->eng);
+	rc = b->failed;
+	if (rc && tag)
+		*tag = b->failed_tag;
+	for (size_t i = 0; rc && diag && i < b->failed_diag.n; i++)
+		eng_diag_addf(diag, "%s", b->failed_diag.lines[i]);
+	ctl_batch_free(b);
+	return rc;
+}
+
+/* Edits of this kind are held (the global object is not: it has no key). */
+static bool held(struct eng_sess *s, enum eng_kind kind)
+{
+	struct ctl_batch *b = batch_of(s);
+
+	return b->on && kind != ENG_OBJ_GLOBAL;
+}
+
+/* The session's candidate is there (asked once per batch). */
+static int need_cand(struct eng_sess *s)
+{
+	struct ctl_batch *b = batch_of(s);
+	int rc;
+
+	if (b->cand)
+		return 0;
+	rc = ctl_simple(s, CTL_CAND_ACTIVE);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return -ENOTCONN;
+	b->cand = true;
+	return 0;
+}
+
+/* The candidate's keys of a kind into the table, once per batch. */
+static int load_keys(struct eng_sess *s, enum eng_kind kind)
+{
+	struct eng_remote *r = remote_of(s->eng);
+	struct ctl_batch *b = &r->batch;
+	struct eng_keys k;
+	int rc;
+
+	r->quiet = true;
+	rc = ctl_keys(s, ENG_CANDIDATE, kind, &k);
+	r->quiet = false;
+	for (size_t i = 0; rc == 0 && i < k.n; i++) {
+		struct ctl_edit *e = ctl_batch_add(b, kind, k.keys[i]);
+
+		if (!e)
+			rc = -ENOMEM;
+		else if (e->base == CTL_BASE_UNKNOWN)
+			e->base = CTL_BASE_THERE;
+	}
+	if (rc == 0)
+		b->known[kind] = true;
+	eng_keys_free(&k);
+	return rc;
+}
+
+/* The daemon's copy of an object the batch knows nothing of (out may be
+ * NULL: whether it is there), remembered in the table. */
+static int ask(struct eng_sess *s, enum eng_kind kind, const char *key, void *out)
+{
+	struct eng_remote *r = remote_of(s->eng);
+	struct ctl_edit *e;
+	union eng_any tmp;
+	int rc;
+
+	r->quiet = true; /* the held edits are of other objects */
+	rc = ctl_obj_get(s, ENG_CANDIDATE, kind, key, out ? out : &tmp);
+	r->quiet = false;
+	if (rc && rc != -ENOENT)
+		return rc;
+	if (rc == 0 && !out)
+		eng_obj_clear(kind, &tmp);
+	e = ctl_batch_add(&r->batch, kind, key);
+	if (e)
+		e->base = rc ? CTL_BASE_ABSENT : CTL_BASE_THERE;
+	return rc;
+}
+
+/* The entry of (kind, key) with what the daemon's candidate has of it:
+ * asked for one by one, and after CTL_BATCH_ASK of a kind every key of
+ * the kind at once.  When the asking brought the object into out,
+ * *asked is set (and *pe may be NULL if the table had no room). */
+static int resolve(struct eng_sess *s, enum eng_kind kind, const char *key, void *out, bool *asked,
+		   struct ctl_edit **pe)
+{
+	struct ctl_batch *b = batch_of(s);
+	struct ctl_edit *e = ctl_batch_find(b, kind, key);
+	int rc;
+
+	*pe = e;
+	if (e && e->base != CTL_BASE_UNKNOWN)
+		return 0;
+	if (!b->known[kind] && b->asked[kind] < CTL_BATCH_ASK) {
+		b->asked[kind]++;
+		rc = ask(s, kind, key, out);
+		if (rc && rc != -ENOENT)
+			return rc;
+		*asked = rc == 0 && out;
+	} else if (!b->known[kind]) {
+		rc = load_keys(s, kind);
+		if (rc)
+			return rc;
+	}
+	e = ctl_batch_add(b, kind, key);
+	*pe = e;
+	if (!e)
+		return *asked ? 0 : -ENOMEM;
+	if (e->base == CTL_BASE_UNKNOWN)
+		e->base = CTL_BASE_ABSENT; /* not among the kind's keys */
+	return 0;
+}
+
+/*
+ * The entry of (kind, key) when the candidate, as the batch sees it, has
+ * the object, else NULL (with 0).  out (NULL for a delete) as for resolve.
+ */
+static int lookup(struct eng_sess *s, enum eng_kind kind, const char *key, void *out, bool *asked,
+		  struct ctl_edit **found)
+{
+	struct ctl_edit *e;
+	uint32_t num;
+	int rc;
+
+	*found = NULL;
+	*asked = false;
+	rc = need_cand(s);
+	if (rc)
+		return rc;
+	if (eng_key_parse(kind, key, &num))
+		return 0;
+	e = ctl_batch_find(batch_of(s), kind, key);
+	if (e && e->state == CTL_EDIT_DEL)
+		return 0;
+	/* a held put is the answer; a delete of it needs to know whether
+	 * the daemon has the object too */
+	if (e && e->state == CTL_EDIT_PUT && (out || e->base != CTL_BASE_UNKNOWN)) {
+		*found = e;
+		return 0;
+	}
+	rc = resolve(s, kind, key, e ? NULL : out, asked, &e);
+	if (rc || !e)
+		return rc;
+	if (e->state == CTL_EDIT_PUT || e->base == CTL_BASE_THERE)
+		*found = e;
+	return 0;
+}
+
+/* Room for one more held edit: past CTL_BATCH_HOLD the held ones go. */
+static int make_room(struct eng_sess *s)
+{
+	struct ctl_batch *b = batch_of(s);
+
+	if (b->failed)
+		return b->failed;
+	return b->n_queue >= CTL_BATCH_HOLD ? batch_flush(s->eng) : 0;
+}
+
+static int batch_obj_get(struct eng_sess *s, enum eng_db db, enum eng_kind kind, const char *key,
+			 void *out)
+{
+	struct eng_remote *r = remote_of(s->eng);
+	struct ctl_edit *e;
+	bool asked;
+	int rc;
+
+	if (db != ENG_CANDIDATE || !held(s, kind) || r->batch.failed)
+		return ctl_obj_get(s, db, kind, key, out);
+	rc = lookup(s, kind, key, out, &asked, &e);
+	if (rc || asked)
+		return rc;
+	if (!e)
+		return -ENOENT;
+	if (e->state == CTL_EDIT_PUT)
+		return eng_obj_copy(kind, out, e->obj);
+	/* unedited: the daemon's copy, the held edits of others not needed */
+	r->quiet = true;
+	rc = ctl_obj_get(s, db, kind, key, out);
+	r->quiet = false;
+	return rc;
+}
+
+static int batch_obj_put(struct eng_sess *s, enum eng_kind kind, const void *obj,
+			 struct eng_diag *diag)
+{
+	char key[ENG_NAME_MAX];
+	struct ctl_edit *e;
+	int rc;
+
+	if (!held(s, kind))
+		return ctl_obj_put(s, kind, obj, diag);
+	rc = make_room(s);
+	if (!rc)
+		rc = need_cand(s);
+	if (!rc)
+		rc = eng_obj_check(kind, obj, diag); /* the daemon's own checks, here */
+	if (rc)
+		return rc;
+	eng_obj_key(kind, obj, key, sizeof(key));
+	e = ctl_batch_add(batch_of(s), kind, key);
+	return e ? ctl_batch_put(batch_of(s), e, obj) : -ENOMEM;
+}
+
+static int batch_obj_del(struct eng_sess *s, enum eng_kind kind, const char *key)
+{
+	struct ctl_edit *e;
+	bool asked;
+	int rc;
+
+	if (!held(s, kind))
+		return ctl_obj_del(s, kind, key);
+	rc = make_room(s);
+	if (!rc)
+		rc = lookup(s, kind, key, NULL, &asked, &e);
+	if (rc)
+		return rc;
+	return e ? ctl_batch_del(batch_of(s), e) : -ENOENT;
+}
+
 static const struct eng_ops remote_ops = {
     .name = "ikeshd",
     .daemon = true,
@@ -1057,9 +1419,12 @@ static const struct eng_ops remote_ops = {
     .cand_active = ctl_cand_active,
     .cand_dirty = ctl_cand_dirty,
     .cand_discard = ctl_cand_discard,
-    .obj_get = ctl_obj_get,
-    .obj_put = ctl_obj_put,
-    .obj_del = ctl_obj_del,
+    .obj_get = batch_obj_get,
+    .obj_put = batch_obj_put,
+    .obj_del = batch_obj_del,
+    .batch_begin = ctl_batch_begin,
+    .batch_tag = ctl_batch_tag,
+    .batch_end = ctl_batch_end,
     .keys = ctl_keys,
     .config_text = ctl_config_text,
     .obj_text = ctl_obj_text,

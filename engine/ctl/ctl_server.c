@@ -261,6 +261,54 @@ static int op_obj_del(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
 	return rc;
 }
 
+/* One edit of a CTL_BATCH request (ctl_batch.h), applied. */
+static int batch_edit(struct eng_ctl *c, struct rbuf *r, struct eng_diag *d)
+{
+	uint8_t what = rb_u8(r);
+	uint32_t kind = rb_u32(r);
+	union eng_any obj;
+	char *key = NULL;
+	int rc;
+
+	if (r->bad || !kind_ok(kind) || (what != 1 && what != 2))
+		return -EBADMSG;
+	if (what == 2) {
+		rc = rb_str(r, true, &key) ? -EBADMSG : eng_obj_del(c->sess, kind, key);
+		free(key);
+		return rc;
+	}
+	rc = rb_obj(r, kind, &obj);
+	if (rc)
+		return rc;
+	rc = eng_obj_put(c->sess, kind, &obj, d);
+	eng_obj_clear(kind, &obj);
+	return rc;
+}
+
+/* Edits in order until one is refused: how many were applied, and the
+ * refusal's reasons. */
+static int op_batch(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	uint32_t n = rb_u32(r), applied = 0;
+	struct eng_diag d = {0};
+	int rc = 0;
+
+	/* an edit takes at least 9 bytes: what, kind and a length */
+	if (r->bad || n > (r->len - r->off) / 9)
+		rc = -EBADMSG;
+	while (rc == 0 && applied < n) {
+		rc = batch_edit(c, r, &d);
+		if (rc == 0)
+			applied++;
+	}
+	if (rc == 0 && !rb_done(r))
+		rc = -EBADMSG;
+	wb_u32(res, applied);
+	wb_diag(res, &d);
+	eng_diag_free(&d);
+	return rc;
+}
+
 static int op_keys(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
 {
 	uint32_t db = rb_u32(r), kind = rb_u32(r);
@@ -664,6 +712,7 @@ static const struct ctl_op ctl_ops[CTL_OPS] = {
     [CTL_SECRET_UNSEAL] = {op_secret_unseal, ENG_CALL_SECRET_UNSEAL},
     [CTL_CONFIG_KEY_SET] = {op_config_key_set, ENG_CALL_CONFIG_KEY_SET},
     [CTL_COMMIT_IMPACT] = {op_commit_impact, ENG_CALL_COMMIT_IMPACT},
+    [CTL_BATCH] = {op_batch, ENG_CALL_OBJ_PUT},
 };
 
 /* May this connection's session make the request? */

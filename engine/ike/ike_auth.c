@@ -428,6 +428,7 @@ static void ike_established(struct ike_sa *sa)
 	struct ike_tunnel *t = sa->tun;
 
 	ike_half_open_leave(sa);
+	ike_pace_done(sa, true);
 	sa->state = IKE_SA_ESTABLISHED;
 	sa->created_ms = ike_now(e);
 	sa->order = ++e->order;

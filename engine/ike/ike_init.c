@@ -191,6 +191,7 @@ int ike_init_start(struct ike_sa *sa)
 	sa->init_req_len = w.len;
 	sa->state = IKE_SA_INIT_SENT;
 	sa->msgid_out = 1;
+	ike_pace_sent(sa);
 	ret = ike_send_request_plain(sa, IKE_REQ_INIT, buf, w.len);
 done:
 	free(prop);
@@ -262,6 +263,7 @@ void ike_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 		memcpy(sa->cookie, n.data, n.len);
 		sa->cookie_len = n.len;
 		ike_log(e, IKE_LOG_INFO, "peer %s sent a COOKIE; retrying", a);
+		ike_pace_backoff(e);
 		ike_init_restart(sa);
 		return;
 	}

@@ -693,6 +693,8 @@ int ike_conf_remove(struct ike_engine *e, const char *name)
 			}
 		}
 		*pp = t->next;
+		if (e->scan_from == t)
+			e->scan_from = NULL;
 		ike_tun_unindex(e, t);
 		ike_cert_conf_release(&t->conf.cert);
 		OPENSSL_cleanse(t, sizeof(*t));
@@ -887,6 +889,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 	if (sa->rekey_new)
 		ike_sa_destroy(sa->rekey_new);
 	sa->rekey_new = NULL;
+	ike_pace_done(sa, false);
 	sa->state = IKE_SA_DEAD;
 	sa->eng->n_dead++;
 	sa->req.active = false;
@@ -1027,6 +1030,10 @@ int ike_half_open_enter(struct ike_sa *sa)
 	}
 	sa->state = IKE_SA_HALF_OPEN;
 	e->n_half_open++;
+	if (sa->tun) {
+		sa->tun->n_half_open++;
+		sa->tun->ho_newest_ms = sa->created_ms;
+	}
 	sa->ho_prev = e->ho_newest;
 	if (e->ho_newest)
 		e->ho_newest->ho_next = sa;
@@ -1055,6 +1062,8 @@ void ike_half_open_leave(struct ike_sa *sa)
 	if (sa->state != IKE_SA_HALF_OPEN)
 		return;
 	e->n_half_open--;
+	if (sa->tun && sa->tun->n_half_open)
+		sa->tun->n_half_open--;
 	if (sa->ho_prev)
 		sa->ho_prev->ho_next = sa->ho_next;
 	else
@@ -1222,11 +1231,8 @@ static bool ike_tun_peer_half_open(const struct ike_engine *e, const struct ike_
 {
 	uint64_t wait = 2 * (uint64_t)e->opts.retransmit_timeout_ms;
 
-	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (sa->tun == t && sa->state == IKE_SA_HALF_OPEN && now - sa->created_ms < wait)
-			return true;
-	}
-	return false;
+	/* counted as they come and go, not found by a scan of all SAs */
+	return t->n_half_open && now - t->ho_newest_ms < wait;
 }
 
 /* ---- entry points ---- */
@@ -1945,6 +1951,46 @@ static uint64_t ike_sa_due(const struct ike_sa *sa)
 }
 
 /*
+ * The tunnels due to (re)initiate, as many as the pacing window lets go
+ * (ike_pace.c); a scan stopped by a full window goes on from there.
+ */
+static void ike_initiate_due(struct ike_engine *e, uint64_t now)
+{
+	struct ike_tunnel *first = e->scan_from ? e->scan_from : e->tunnels, *t = first;
+
+	e->retry_min = UINT64_MAX;
+	e->scan_from = NULL;
+	if (t == NULL)
+		return;
+	do {
+		struct ike_tunnel *next = t->next ? t->next : e->tunnels;
+
+		e->tick_visits++;
+		if ((t->conf.start != IKE_START_AUTO && !t->restart) || t->sa || !t->retry_at) {
+			/* nothing to start */
+		} else if (now < t->retry_at) {
+			ike_tun_retry(e, t, t->retry_at);
+		} else if (ike_tun_peer_half_open(e, t, now)) {
+			/* the peer is initiating: initiating too would make a second IKE SA */
+			ike_tun_retry(e, t, now + IKE_RESOLVE_WAIT_MS);
+		} else if (!ike_pace_room(e)) {
+			/* an answer makes room (and wakes the scan); the poll is a fallback */
+			e->scan_from = t;
+			e->pace_waiting = true;
+			if (now + IKE_PACE_POLL_MS < e->retry_min)
+				e->retry_min = now + IKE_PACE_POLL_MS;
+			return;
+		} else {
+			t->retry_at = 0;
+			t->restart = false;
+			if (ike_initiate(e, t->conf.name) == -EDESTADDRREQ)
+				ike_tun_retry(e, t, now + IKE_RESOLVE_WAIT_MS);
+		}
+		t = next;
+	} while (t != first);
+}
+
+/*
  * Timers: the tunnels waiting to (re)initiate, then only the SAs that are
  * due, taken from the heap; each is filed again under its next due time.
  */
@@ -1955,28 +2001,8 @@ void ike_tick(struct ike_engine *e)
 	size_t n = 0;
 
 	/* the tunnels are scanned only when one is due */
-	if (now >= e->retry_min) {
-		e->retry_min = UINT64_MAX;
-		for (struct ike_tunnel *t = e->tunnels; t; t = t->next) {
-			e->tick_visits++;
-			if ((t->conf.start != IKE_START_AUTO && !t->restart) || t->sa ||
-			    !t->retry_at)
-				continue;
-			if (now < t->retry_at) {
-				ike_tun_retry(e, t, t->retry_at);
-				continue;
-			}
-			/* the peer is initiating: initiating too would make a second IKE SA */
-			if (ike_tun_peer_half_open(e, t, now)) {
-				ike_tun_retry(e, t, now + IKE_RESOLVE_WAIT_MS);
-				continue;
-			}
-			t->retry_at = 0;
-			t->restart = false;
-			if (ike_initiate(e, t->conf.name) == -EDESTADDRREQ)
-				ike_tun_retry(e, t, now + IKE_RESOLVE_WAIT_MS);
-		}
-	}
+	if (now >= e->retry_min)
+		ike_initiate_due(e, now);
 
 	/* take the due SAs out first: ticking one may touch or kill others */
 	ike_timers_flush(e);

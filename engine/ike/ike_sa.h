@@ -87,6 +87,9 @@ struct ike_tunnel {
 	size_t remote_idx; /* 0: conf.remote, then conf.remote_alt[] */
 	bool next_now;	   /* the current address did not answer: try the next at once */
 	bool restart;	   /* initiate again at retry_at, whatever the start mode */
+	/* responder half-open SAs of this tunnel, and when the newest came */
+	unsigned n_half_open;
+	uint64_t ho_newest_ms;
 };
 
 #define IKE_RESTART_BASE_MS 5000
@@ -120,6 +123,7 @@ struct ike_sa {
 	struct ike_tunnel *tun;
 	enum ike_sa_state state;
 	bool initiator;
+	bool paced; /* counted among the SAs being set up (ike_pace.c) */
 	uint8_t spi_i[8];
 	uint8_t spi_r[8];
 	struct ike_addr local;
@@ -252,8 +256,13 @@ struct ike_engine {
 	size_t heap_n, heap_cap;
 	struct ike_sa *dirty; /* touched since the heap was last brought up to date */
 	uint64_t retry_min;   /* no tunnel is to (re)initiate before; may be early */
-	uint64_t tick_visits; /* SAs and tunnels looked at by ike_tick(), for tests */
-	unsigned n_dead;      /* SAs marked dead, to be freed by ike_sa_reap() */
+	/* initiation paced (ike_pace.c): our IKE SAs being set up, the window */
+	unsigned pace_inflight, pace_window, pace_acked;
+	uint64_t pace_backoff_at;
+	bool pace_waiting;	      /* a tunnel waits for room in the window */
+	struct ike_tunnel *scan_from; /* where the next initiation scan starts */
+	uint64_t tick_visits;	      /* SAs and tunnels looked at by ike_tick(), for tests */
+	unsigned n_dead;	      /* SAs marked dead, to be freed by ike_sa_reap() */
 	struct ike_pfx *pfx[IKE_PFX_BUCKETS];
 	uint32_t pfx_seed; /* random: bucket choice cannot be steered */
 	/* §2.6: the secret changes; the one before is accepted a little longer */
@@ -266,6 +275,19 @@ struct ike_engine {
 	struct ike_bucket reply_all;
 	struct ike_bucket reply_pfx[IKE_RL_SLOTS];
 };
+
+/* ---- ike_pace.c ---- */
+#define IKE_PACE_START	 8 /* IKE SAs being set up at once, at first */
+#define IKE_PACE_MIN	 2
+#define IKE_PACE_MAX	 32
+#define IKE_PACE_POLL_MS 50 /* the window full: look again by then at the latest */
+/* Our IKE_SA_INIT went out: the SA counts until established or gone. */
+void ike_pace_sent(struct ike_sa *sa);
+void ike_pace_done(struct ike_sa *sa, bool established);
+/* A COOKIE, or a setup request sent again: fewer at once. */
+void ike_pace_backoff(struct ike_engine *e);
+/* May one more IKE SA be set up now? */
+bool ike_pace_room(const struct ike_engine *e);
 
 /* ---- ike_sa.c ---- */
 /* snprintf for messages that may be cut short on purpose. */

@@ -342,6 +342,8 @@ void ike_xmit_tick(struct ike_sa *sa, uint64_t now)
 		    sa->req.due_ms > sa->req.first_ms + (uint64_t)c->dpd_timeout_s * 1000)
 			sa->req.due_ms = sa->req.first_ms + (uint64_t)c->dpd_timeout_s * 1000;
 		e->stats.retransmits++;
+		if (sa->paced)
+			ike_pace_backoff(e); /* a setup not answered in time */
 		/* a fragmented request goes again as the whole set (RFC 7383 §2.6.1) */
 		if (sa->req.frags)
 			ike_send_frags(e, &sa->local, &sa->remote, sa->req.frags);

@@ -542,6 +542,14 @@ int kernel_spi_alloc(struct kernel *k, struct kernel_sa *sa)
 	return k->ops->spi_alloc(k, sa);
 }
 
+/* An operation's result; one queued in a batch takes the next index. */
+static int queued(struct kernel *k, int ret)
+{
+	if (ret == 0 && k->batch)
+		k->batch_n++;
+	return ret;
+}
+
 static int sa_add(struct kernel *k, const struct kernel_sa *sa, bool update)
 {
 	int ret;
@@ -558,7 +566,7 @@ static int sa_add(struct kernel *k, const struct kernel_sa *sa, bool update)
 		kernel_describe_sa(what, sizeof(what), update ? "update" : "add", &id);
 		return kernel_fail(k, -EINVAL, "SPI 0", "%s", what);
 	}
-	return k->ops->sa_add(k, sa, update);
+	return queued(k, k->ops->sa_add(k, sa, update));
 }
 
 int kernel_sa_add(struct kernel *k, const struct kernel_sa *sa)
@@ -578,7 +586,7 @@ int kernel_sa_del(struct kernel *k, const struct kernel_sa_id *id)
 		return kernel_fail(k, -EAFNOSUPPORT, "no destination address",
 				   "delete SA spi 0x%08x", id->spi);
 	}
-	return k->ops->sa_del(k, id);
+	return queued(k, k->ops->sa_del(k, id));
 }
 
 int kernel_sa_counters(struct kernel *k, const struct kernel_sa_id *id, struct kernel_sa_stats *st)
@@ -598,7 +606,7 @@ int kernel_policy_add(struct kernel *k, const struct kernel_policy *pol)
 
 	kernel_clear_error(k);
 	ret = kernel_check_policy(k, pol, "add");
-	return ret < 0 ? ret : k->ops->policy_add(k, pol, false);
+	return ret < 0 ? ret : queued(k, k->ops->policy_add(k, pol, false));
 }
 
 int kernel_policy_update(struct kernel *k, const struct kernel_policy *pol)
@@ -607,7 +615,7 @@ int kernel_policy_update(struct kernel *k, const struct kernel_policy *pol)
 
 	kernel_clear_error(k);
 	ret = kernel_check_policy(k, pol, "update");
-	return ret < 0 ? ret : k->ops->policy_add(k, pol, true);
+	return ret < 0 ? ret : queued(k, k->ops->policy_add(k, pol, true));
 }
 
 int kernel_policy_del(struct kernel *k, const struct kernel_policy_id *id)
@@ -621,7 +629,7 @@ int kernel_policy_del(struct kernel *k, const struct kernel_policy_id *id)
 		kernel_describe_policy(what, sizeof(what), "delete", &id->sel, id->dir);
 		return kernel_fail(k, -EINVAL, "bad selector or direction", "%s", what);
 	}
-	return k->ops->policy_del(k, id);
+	return queued(k, k->ops->policy_del(k, id));
 }
 
 int kernel_flush_own(struct kernel *k)
@@ -729,8 +737,10 @@ int kernel_batch_begin(struct kernel *k)
 	if (k->batch)
 		return kernel_fail(k, -EBUSY, NULL, "begin batch: a batch is already open");
 	ret = k->ops->batch_begin(k);
-	if (ret == 0)
+	if (ret == 0) {
 		k->batch = true;
+		k->batch_n = 0;
+	}
 	return ret;
 }
 
@@ -746,4 +756,9 @@ int kernel_batch_commit(struct kernel *k, kernel_batch_err_cb on_err, void *arg)
 bool kernel_batch_active(const struct kernel *k)
 {
 	return k->batch;
+}
+
+unsigned kernel_batch_pos(const struct kernel *k)
+{
+	return k->batch ? k->batch_n : 0;
 }

@@ -419,6 +419,9 @@ typedef void (*kernel_batch_err_cb)(void *arg, unsigned index, const struct kern
 int kernel_batch_commit(struct kernel *k, kernel_batch_err_cb on_err, void *arg);
 /* True between begin and commit. */
 bool kernel_batch_active(const struct kernel *k);
+/* The index in the open batch (as on_err gets it) of the next operation
+ * queued: a caller notes it to know which of its operations failed. */
+unsigned kernel_batch_pos(const struct kernel *k);
 
 /* ---- Algorithm table -------------------------------------------------- */
 

@@ -39,6 +39,7 @@ struct kernel {
 	uint32_t spi_min, spi_max;
 	bool keep_stale;
 	bool batch;
+	unsigned batch_n; /* operations queued in the open batch */
 	unsigned long ev_dropped;
 	void *priv; /* the implementation's state */
 };

@@ -111,6 +111,10 @@ struct eng_ops {
 	int (*obj_put)(struct eng_sess *sess, enum eng_kind kind, const void *obj,
 		       struct eng_diag *diag);
 	int (*obj_del)(struct eng_sess *sess, enum eng_kind kind, const char *key);
+	/* NULL: edits are applied at once (engine.h, batched edits) */
+	int (*batch_begin)(struct eng_sess *sess);
+	void (*batch_tag)(struct eng_sess *sess, unsigned tag);
+	int (*batch_end)(struct eng_sess *sess, struct eng_diag *diag, unsigned *tag);
 	int (*keys)(struct eng_sess *sess, enum eng_db db, enum eng_kind kind,
 		    struct eng_keys *out);
 	int (*config_text)(struct eng_sess *sess, enum eng_db db, unsigned flags, char **out);

@@ -43,6 +43,7 @@ struct rt_child {
 
 struct rt_tun {
 	char name[ENG_NAME_MAX];
+	struct rt_tun *name_next, *reqid_next, *trap_next; /* hash chains (rt_index.c) */
 	/* what it was handed at the last rt_sync (a deep copy) */
 	struct eng_tunnel cfg;
 	struct eng_ikev2_policy ike2;
@@ -85,6 +86,12 @@ struct rt_tun {
 	struct eng_sa_count total_in, total_out;
 };
 
+/* Operations [first, end) of a kernel batch: this tunnel's trap policies. */
+struct rt_trap_mark {
+	unsigned first, end;
+	struct rt_tun *t;
+};
+
 struct eng_rt {
 	struct eng_log *log;
 	struct eng_runtime_opts opts;
@@ -94,6 +101,16 @@ struct eng_rt {
 	int kernel_ev_fd;
 	struct rt_tun **tun;
 	size_t n_tun, cap_tun;
+	/* during rt_sync's kernel batch: which queued operations were whose
+	 * trap policies (rt_kernel.c) */
+	struct rt_trap_mark *marks;
+	size_t n_marks, cap_marks;
+	/* the policy hash thresholds set (0: the kernel's own), or given up */
+	uint8_t hthresh4, hthresh6;
+	bool hthresh_refused;
+	/* the tunnels by name, reqid and trap reqid (rt_index.c) */
+	struct rt_tun **by_name, **by_reqid, **by_trap;
+	size_t n_slot;
 	/* resolutions whose tunnel went away while glibc still owned them */
 	struct rt_gai **orphans;
 	size_t n_orphans;
@@ -114,8 +131,16 @@ uint8_t hash_from_prf(uint16_t id);
 int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, struct ike_peer_conf *c, char *why,
 		size_t why_len);
 
-/* runtime.c */
+/* rt_index.c */
+int tun_index_reserve(struct eng_rt *rt, size_t n);
+void tun_index_add(struct eng_rt *rt, struct rt_tun *t);
+void tun_index_del(struct eng_rt *rt, struct rt_tun *t);
+void tun_index_free(struct eng_rt *rt);
 struct rt_tun *tun_find(struct eng_rt *rt, const char *name);
+/* a configured tunnel whose CHILD_SA or trap policies have reqid */
+struct rt_tun *tun_by_reqid(struct eng_rt *rt, uint32_t reqid);
+
+/* runtime.c */
 void set_reason(struct rt_tun *t, const char *reason);
 
 /* rt_kernel.c */
@@ -130,6 +155,12 @@ int k_sa_del(struct eng_rt *rt, const struct kernel_sa_id *id);
 int k_sa_update(struct eng_rt *rt, const struct kernel_sa *sa);
 int child_policies(struct eng_rt *rt, struct rt_tun *t, const struct ike_child_sa *c);
 int traps_install(struct eng_rt *rt, struct rt_tun *t);
+/* rt_sync's kernel batch: opened before the tunnels are synced, sent after;
+ * a trap policy the kernel refused gives its tunnel the reason. */
+bool sync_batch_begin(struct eng_rt *rt);
+void sync_batch_commit(struct eng_rt *rt);
+/* The kernel's policy hash thresholds from the configured prefix lengths. */
+void spd_thresholds(struct eng_rt *rt, const struct rt_tunnel *tunnels, size_t n);
 void iface_drop(struct eng_rt *rt, struct rt_tun *t);
 int iface_ensure(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg);
 

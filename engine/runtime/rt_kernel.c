@@ -362,10 +362,131 @@ int child_policies(struct eng_rt *rt, struct rt_tun *t, const struct ike_child_s
  * part left to a trap never resolves to the narrower CHILD_SA (outbound it
  * waits for an SA, inbound the template does not match).
  */
+/* The trap policies about to be queued are this tunnel's. */
+static void trap_mark(struct eng_rt *rt, struct rt_tun *t)
+{
+	if (!kernel_batch_active(rt->k))
+		return;
+	if (rt->n_marks == rt->cap_marks) {
+		size_t cap = rt->cap_marks ? rt->cap_marks * 2 : 256;
+		struct rt_trap_mark *v = realloc(rt->marks, cap * sizeof(*v));
+
+		if (!v)
+			return; /* a refusal is then only logged */
+		rt->marks = v;
+		rt->cap_marks = cap;
+	}
+	rt->marks[rt->n_marks++] = (struct rt_trap_mark){kernel_batch_pos(rt->k), 0, t};
+}
+
+static void trap_mark_end(struct eng_rt *rt, struct rt_tun *t)
+{
+	if (kernel_batch_active(rt->k) && rt->n_marks && rt->marks[rt->n_marks - 1].t == t)
+		rt->marks[rt->n_marks - 1].end = kernel_batch_pos(rt->k);
+}
+
+bool sync_batch_begin(struct eng_rt *rt)
+{
+	rt->n_marks = 0;
+	return kernel_batch_begin(rt->k) == 0;
+}
+
+/* A queued operation the kernel refused: a tunnel's trap policy, or
+ * (removing what is gone already) nothing to tell anyone but debug. */
+static void sync_failed(void *arg, unsigned index, const struct kernel_err *e)
+{
+	struct eng_rt *rt = arg;
+	size_t lo = 0, hi = rt->n_marks;
+	char why[512];
+
+	if (e->msg[0])
+		snprintf(why, sizeof(why), "%s: %s (%s)", e->what, strerror(-e->err), e->msg);
+	else
+		snprintf(why, sizeof(why), "%s: %s", e->what, strerror(-e->err));
+	while (lo < hi) { /* the last mark starting at or before index */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rt->marks[mid].first <= index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && index < rt->marks[lo - 1].end) {
+		char reason[600];
+
+		snprintf(reason, sizeof(reason), "policies: %s", why);
+		set_reason(rt->marks[lo - 1].t, reason);
+		return;
+	}
+	eng_debugf(rt->log, ENG_DEBUG_XFRM, "XFRM: %s", why);
+}
+
+void sync_batch_commit(struct eng_rt *rt)
+{
+	kernel_batch_commit(rt->k, sync_failed, rt);
+	rt->n_marks = 0;
+}
+
+/* The smallest prefix length of the configured subnets of a family, no
+ * shorter than floor: shorter ones stay in the kernel's inexact lists. */
+static uint8_t min_prefix(const struct rt_tunnel *tunnels, size_t n, uint8_t family, uint8_t floor,
+			  uint8_t max)
+{
+	uint8_t best = max;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct eng_tunnel *t = tunnels[i].t;
+		const struct eng_prefix *v[2] = {t->local_subnet, t->remote_subnet};
+		const size_t nv[2] = {t->n_local_subnet, t->n_remote_subnet};
+
+		if (t->shutdown)
+			continue;
+		for (size_t s = 0; s < 2; s++)
+			for (size_t j = 0; j < nv[s] && j < ENG_SUBNETS_MAX; j++)
+				if (v[s][j].addr.family == family && v[s][j].len < best)
+					best = v[s][j].len < floor ? floor : v[s][j].len;
+	}
+	return best;
+}
+
+void spd_thresholds(struct eng_rt *rt, const struct rt_tunnel *tunnels, size_t n)
+{
+	struct kernel_hthresh h = {0};
+	uint8_t v4 = min_prefix(tunnels, n, AF_INET, 8, 32);
+	uint8_t v6 = min_prefix(tunnels, n, AF_INET6, 32, 128);
+
+	if (rt->hthresh_refused)
+		return;
+	/* only ever lowered from the kernel's own 32 / 128: another
+	 * configuration's policies lose nothing by it */
+	h.v4 = v4 < 32 && (!rt->hthresh4 || v4 < rt->hthresh4);
+	h.v6 = v6 < 128 && (!rt->hthresh6 || v6 < rt->hthresh6);
+	if (!h.v4 && !h.v6)
+		return;
+	h.v4_lbits = h.v4_rbits = h.v4 ? v4 : 0;
+	h.v6_lbits = h.v6_rbits = h.v6 ? v6 : 0;
+	if (kernel_spd_hthresh(rt->k, &h) != 0) {
+		char err[512];
+
+		rt->hthresh_refused = true;
+		eng_debugf(rt->log, ENG_DEBUG_XFRM, "XFRM: policy hash thresholds: %s",
+			   kernel_strerror(rt->k, err, sizeof(err)));
+		return;
+	}
+	if (h.v4)
+		rt->hthresh4 = v4;
+	if (h.v6)
+		rt->hthresh6 = v6;
+	eng_debugf(rt->log, ENG_DEBUG_XFRM, "XFRM: policies hashed from /%u (IPv4), /%u (IPv6)",
+		   rt->hthresh4 ? rt->hthresh4 : 32, rt->hthresh6 ? rt->hthresh6 : 128);
+}
+
 int traps_install(struct eng_rt *rt, struct rt_tun *t)
 {
 	const struct ike_peer_conf *c = &t->conf;
 	int rc = 0;
+
+	trap_mark(rt, t);
 
 	for (size_t i = 0; i < c->n_local_net && !rc; i++) {
 		for (size_t j = 0; j < c->n_remote_net && !rc; j++) {
@@ -403,6 +524,7 @@ int traps_install(struct eng_rt *rt, struct rt_tun *t)
 			}
 		}
 	}
+	trap_mark_end(rt, t);
 	return rc;
 }
 

@@ -171,25 +171,30 @@ void rt_ike_stats(const struct eng_rt *rt, struct eng_ike_stats *out)
 
 /* ---- clear ----------------------------------------------------------------- */
 
+static void clear_one(struct eng_rt *rt, const struct rt_tun *t, bool child_only)
+{
+	if (!t->configured)
+		return;
+	/* an auto tunnel is brought back by the IKE core */
+	if (child_only)
+		ike_delete_child(rt->ike, t->name);
+	else
+		ike_delete(rt->ike, t->name);
+}
+
 int rt_clear_sa(struct eng_rt *rt, const char *tunnel, bool child_only)
 {
-	bool found = false;
+	if (tunnel) {
+		const struct rt_tun *t = tun_find(rt, tunnel);
 
-	for (size_t i = 0; i < rt->n_tun; i++) {
-		struct rt_tun *t = rt->tun[i];
-
-		if (tunnel && strcmp(t->name, tunnel) != 0)
-			continue;
-		found = true;
-		if (!t->configured)
-			continue;
-		/* an auto tunnel is brought back by the IKE core */
-		if (child_only)
-			ike_delete_child(rt->ike, t->name);
-		else
-			ike_delete(rt->ike, t->name);
+		if (!t)
+			return -ENOENT;
+		clear_one(rt, t, child_only);
+		return 0;
 	}
-	return tunnel && !found ? -ENOENT : 0;
+	for (size_t i = 0; i < rt->n_tun; i++)
+		clear_one(rt, rt->tun[i], child_only);
+	return 0;
 }
 
 int rt_clear_peer(struct eng_rt *rt, const struct eng_addr *addr)

@@ -21,23 +21,6 @@
 
 /* ---- Tunnel table ------------------------------------------------------- */
 
-struct rt_tun *tun_find(struct eng_rt *rt, const char *name)
-{
-	for (size_t i = 0; i < rt->n_tun; i++)
-		if (strcmp(rt->tun[i]->name, name) == 0)
-			return rt->tun[i];
-	return NULL;
-}
-
-static struct rt_tun *tun_by_reqid(struct eng_rt *rt, uint32_t reqid)
-{
-	for (size_t i = 0; i < rt->n_tun; i++)
-		if (rt->tun[i]->configured &&
-		    (rt->tun[i]->conf.reqid == reqid || rt->tun[i]->trap_reqid == reqid))
-			return rt->tun[i];
-	return NULL;
-}
-
 static struct rt_tun *tun_add(struct eng_rt *rt, const char *name)
 {
 	struct rt_tun *t;
@@ -51,12 +34,15 @@ static struct rt_tun *tun_add(struct eng_rt *rt, const char *name)
 		rt->tun = v;
 		rt->cap_tun = cap;
 	}
+	if (tun_index_reserve(rt, rt->n_tun + 1))
+		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	snprintf(t->name, sizeof(t->name), "%s", name);
 	t->id = ++rt->next_id;
 	rt->tun[rt->n_tun++] = t;
+	tun_index_add(rt, t);
 	return t;
 }
 
@@ -594,10 +580,14 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 		return;
 	}
 	/* one reqid for the tunnel's life: reconfigurations do not use up the range */
-	if (!t->reqid)
-		t->reqid = kernel_reqid_alloc(rt->k);
-	if (!t->trap_reqid)
-		t->trap_reqid = kernel_reqid_alloc(rt->k);
+	if (!t->reqid || !t->trap_reqid) {
+		tun_index_del(rt, t); /* found by its reqids from now on */
+		if (!t->reqid)
+			t->reqid = kernel_reqid_alloc(rt->k);
+		if (!t->trap_reqid)
+			t->trap_reqid = kernel_reqid_alloc(rt->k);
+		tun_index_add(rt, t);
+	}
 	conf.reqid = t->reqid;
 	t->idletime = cfg->sa_idletime;
 	t->start_mode = cfg->start_mode ? cfg->start_mode : ENG_START_AUTO;
@@ -665,8 +655,14 @@ static void tun_free(struct eng_rt *rt, struct rt_tun *t)
 
 void rt_sync(struct eng_rt *rt, const struct rt_tunnel *tunnels, size_t n)
 {
+	bool batched;
+
 	if (!rt)
 		return;
+	/* every tunnel's trap policies and removals in few netlink sends,
+	 * into a policy table hashed for the configured prefixes */
+	spd_thresholds(rt, tunnels, n);
+	batched = sync_batch_begin(rt);
 	for (size_t i = 0; i < rt->n_tun; i++)
 		rt->tun[i]->present = false;
 	for (size_t i = 0; i < n; i++) {
@@ -682,19 +678,28 @@ void rt_sync(struct eng_rt *rt, const struct rt_tunnel *tunnels, size_t n)
 		t->present = true;
 		tun_sync(rt, t, &t->cfg);
 	}
-	for (size_t i = 0; i < rt->n_tun;) {
+	/* the gone ones: torn down while the table is whole (the IKE core's
+	 * callbacks look tunnels up), then dropped from it in one pass */
+	for (size_t i = 0; i < rt->n_tun; i++) {
+		if (!rt->tun[i]->present) {
+			tun_unconfigure(rt, rt->tun[i]);
+			iface_drop(rt, rt->tun[i]);
+		}
+	}
+	if (batched)
+		sync_batch_commit(rt);
+	size_t kept = 0;
+	for (size_t i = 0; i < rt->n_tun; i++) {
 		struct rt_tun *t = rt->tun[i];
 
 		if (t->present) {
-			i++;
+			rt->tun[kept++] = t;
 			continue;
 		}
-		tun_unconfigure(rt, t);
-		iface_drop(rt, t);
+		tun_index_del(rt, t);
 		tun_free(rt, t);
-		memmove(&rt->tun[i], &rt->tun[i + 1], (rt->n_tun - i - 1) * sizeof(rt->tun[0]));
-		rt->n_tun--;
 	}
+	rt->n_tun = kept;
 }
 
 /*
@@ -991,6 +996,8 @@ void rt_close(struct eng_rt *rt)
 		tun_free(rt, rt->tun[i]);
 	rt->n_tun = 0;
 	free(rt->tun);
+	free(rt->marks);
+	tun_index_free(rt);
 	orphans_reap(rt, true);
 	free(rt->orphans);
 	ike_engine_free(rt->ike);

@@ -134,6 +134,21 @@ void eng_cand_discard(struct eng_sess *sess)
 	sess->cand = false;
 }
 
+/* edits are applied at once, as in-process */
+int eng_batch_begin(struct eng_sess *sess)
+{
+	return 0;
+}
+
+void eng_batch_tag(struct eng_sess *sess, unsigned tag)
+{
+}
+
+int eng_batch_end(struct eng_sess *sess, struct eng_diag *diag, unsigned *tag)
+{
+	return 0;
+}
+
 static long ms_left(const struct eng *e)
 {
 	struct timespec now;

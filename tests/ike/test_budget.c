@@ -513,6 +513,91 @@ static void test_tick_scales(void **state)
 	drain();
 }
 
+/* Our IKE SAs being set up right now, counted from the SAs themselves. */
+static unsigned setting_up(const struct ike_engine *e)
+{
+	unsigned n = 0;
+
+	for (const struct ike_sa *sa = e->sas; sa; sa = sa->next)
+		n += sa->initiator &&
+		     (sa->state == IKE_SA_INIT_SENT || sa->state == IKE_SA_AUTH_SENT);
+	return n;
+}
+
+/*
+ * Initiation is paced: 200 auto tunnels do not all send IKE_SA_INIT at
+ * once (the network holds 64 datagrams: it would drop most of them), at
+ * most IKE_PACE_MAX are being set up at any moment, and all come up with
+ * no retransmission.  (The responder's budgets per peer are raised: here
+ * every tunnel has the same peer address.)
+ */
+static void test_init_paced(void **state)
+{
+	const unsigned n = 200;
+	unsigned most = 0;
+	struct ike_opts ob;
+	char name[16];
+
+	ike_opts_default(&ob);
+	ob.half_open_per_peer = ob.half_open_per_prefix = 1000;
+	ob.half_open_cookie = 1000;
+	start(&ob, "192.0.2.1", "192.0.2.2");
+	for (unsigned i = 0; i < n; i++) {
+		struct ike_peer_conf c = CA;
+
+		snprintf(name, sizeof(name), "p%u", i);
+		snprintf(c.name, sizeof(c.name), "%s", name);
+		c.start = IKE_START_AUTO;
+		assert_int_equal(ike_conf_set(A.e, &c), 0);
+	}
+	for (int round = 0; round < 20000 && ike_engine_stats(A.e)->ike_established < n; round++) {
+		fn_advance(1);
+		do {
+			unsigned now = setting_up(A.e);
+
+			if (now > most)
+				most = now;
+		} while (fn_step());
+	}
+	assert_int_equal(ike_engine_stats(A.e)->ike_established, n);
+	assert_int_equal(ike_engine_stats(B.e)->ike_established, n);
+	assert_true(most >= IKE_PACE_START);
+	assert_true(most <= IKE_PACE_MAX);
+	assert_int_equal(ike_engine_stats(A.e)->retransmits, 0);
+	assert_int_equal(setting_up(A.e), 0);
+	assert_int_equal(A.e->pace_inflight, 0);
+}
+
+/* A responder that pushes back (COOKIEs past its budget for one peer):
+ * the window shrinks, and every tunnel still comes up. */
+static void test_init_paced_cookies(void **state)
+{
+	const unsigned n = 100;
+	unsigned least = IKE_PACE_MAX;
+	char name[16];
+
+	start(NULL, "192.0.2.1", "192.0.2.2");
+	for (unsigned i = 0; i < n; i++) {
+		struct ike_peer_conf c = CA;
+
+		snprintf(name, sizeof(name), "c%u", i);
+		snprintf(c.name, sizeof(c.name), "%s", name);
+		c.start = IKE_START_AUTO;
+		assert_int_equal(ike_conf_set(A.e, &c), 0);
+	}
+	for (int round = 0; round < 200000 && ike_engine_stats(A.e)->ike_established < n; round++) {
+		fn_advance(1);
+		while (fn_step())
+			;
+		if (A.e->pace_window && A.e->pace_window < least)
+			least = A.e->pace_window;
+		assert_true(setting_up(A.e) <= IKE_PACE_MAX);
+	}
+	assert_int_equal(ike_engine_stats(A.e)->ike_established, n);
+	assert_true(ike_engine_stats(B.e)->cookies_sent > 0);
+	assert_true(least < IKE_PACE_START);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +609,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_cookie_rotation, teardown),
 	    cmocka_unit_test_teardown(test_reply_rate, teardown),
 	    cmocka_unit_test_teardown(test_tick_scales, teardown),
+	    cmocka_unit_test_teardown(test_init_paced, teardown),
+	    cmocka_unit_test_teardown(test_init_paced_cookies, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1582,6 +1582,120 @@ static void test_every_ike_sa_shown(void **state)
 	assert_int_equal(count_str(p->b.out, " READY\n"), 1);
 }
 
+/* Many tunnels: each found by its name and by its trap policies' reqid
+ * (a kernel ACQUIRE) after others were added and removed around it. */
+static void many_tunnels(struct gsess *g, unsigned n, unsigned step, bool remove)
+{
+	size_t cap = (size_t)n * 256 + 64, len = 0;
+	char *buf = malloc(cap);
+
+	assert_non_null(buf);
+	len += (size_t)snprintf(buf + len, cap - len, "configure terminal\n");
+	for (unsigned i = 0; i < n; i += step) {
+		if (remove) {
+			len += (size_t)snprintf(buf + len, cap - len, "no ipsec tunnel M%03u\n", i);
+			continue;
+		}
+		len += (size_t)snprintf(buf + len, cap - len,
+					"ipsec tunnel M%03u\n local-address 127.0.0.1\n"
+					" remote-address 127.0.0.1\n"
+					" authentication pre-share key k-%u\n"
+					" local-subnet 10.1.0.0/24\n remote-subnet 10.2.%u.0/24\n"
+					" start-mode on-demand\n",
+					i, i, i);
+	}
+	snprintf(buf + len, cap - len, "commit\nend");
+	gs_reset(g);
+	if (gs_script(g, buf) != CMD_OK)
+		fail_msg("configuration failed: %s", g->err ? g->err : "");
+	free(buf);
+}
+
+static uint32_t trap_reqid(struct kernel *k, unsigned i)
+{
+	const uint8_t src[4] = {10, 1, 0, 1}, dst[4] = {10, 2, (uint8_t)i, 1};
+	const struct kernel_policy *pol = policy_for(k, KERNEL_DIR_OUT, src, dst);
+
+	assert_non_null(pol);
+	return pol->reqid;
+}
+
+static void test_many_tunnels_by_hash(void **state)
+{
+	struct pair *p = *state;
+	struct kernel *ka = eng_test_kernel(p->a.eng);
+	struct kernel_event ev = {.kind = KERNEL_EV_ACQUIRE};
+	uint32_t gone;
+
+	many_tunnels(&p->a, 200, 1, false);
+	gone = trap_reqid(ka, 150);
+	many_tunnels(&p->a, 200, 2, true); /* the even ones go */
+	assert_int_equal(status(&p->a, "M151").state, ENG_TUN_IDLE);
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "clear crypto ipsec sa tunnel M150", NULL), CMD_FAILED);
+
+	/* a removed tunnel's reqid starts nothing */
+	ev.reqid = gone;
+	assert_int_equal(kernel_fake_inject(ka, &ev), 0);
+	ev.reqid = trap_reqid(ka, 151);
+	assert_int_equal(kernel_fake_inject(ka, &ev), 0);
+	for (int i = 0; i < 100 && status(&p->a, "M151").state == ENG_TUN_IDLE; i++)
+		pump(p, 20);
+	assert_int_equal(status(&p->a, "M151").state, ENG_TUN_CONNECTING);
+	assert_int_equal(status(&p->a, "M149").state, ENG_TUN_IDLE);
+	assert_int_equal(status(&p->a, "M153").state, ENG_TUN_IDLE);
+	assert_int_equal(status(&p->a, "M001").state, ENG_TUN_IDLE);
+}
+
+/* A commit's trap policies go to the kernel in one batch, into a policy
+ * table hashed from the configured prefix lengths; a policy the kernel
+ * refuses gives its own tunnel the reason, and only that one. */
+static void test_traps_batched(void **state)
+{
+	struct pair *p = *state;
+	struct kernel *ka = eng_test_kernel(p->a.eng);
+	const struct kernel_fake_call *h;
+	size_t updates = 0;
+
+	kernel_fake_clear_calls(ka);
+	/* the 3 policies of M000, M001, M002...: the 2nd of M040 refused */
+	kernel_fake_fail(ka, KF_POLICY_UPDATE, 40 * 3 + 1, -ENOBUFS, "no room");
+	many_tunnels(&p->a, 100, 1, false);
+	assert_int_equal(kernel_fake_count(ka, KF_BATCH_BEGIN), 1);
+	assert_int_equal(kernel_fake_count(ka, KF_BATCH_COMMIT), 1);
+	for (size_t i = 0; i < kernel_fake_ncalls(ka); i++) {
+		const struct kernel_fake_call *c = kernel_fake_call(ka, i);
+
+		if (c->op == KF_POLICY_UPDATE) {
+			assert_true(c->in_batch);
+			updates++;
+		}
+	}
+	assert_int_equal(updates, 300);
+	h = kernel_fake_last(ka, KF_SPD_HTHRESH);
+	assert_non_null(h);
+	assert_true(h->hthresh.v4 && !h->hthresh.v6);
+	assert_int_equal(h->hthresh.v4_lbits, 24);
+	assert_int_equal(h->hthresh.v4_rbits, 24);
+	assert_non_null(strstr(status(&p->a, "M040").reason, "policies: "));
+	assert_non_null(strstr(status(&p->a, "M040").reason, "no room"));
+	assert_string_equal(status(&p->a, "M039").reason, "");
+	assert_string_equal(status(&p->a, "M041").reason, "");
+	assert_string_equal(status(&p->a, "M099").reason, "");
+	assert_int_equal(kernel_fake_policy_count(ka), 299);
+	/* thresholds only come down: a /16 lowers them, a /24 again does not */
+	kernel_fake_clear_calls(ka);
+	configure(&p->a, "ipsec tunnel W\n local-address 127.0.0.1\n remote-address 127.0.0.1\n"
+			 " authentication pre-share key k-w\n local-subnet 10.9.0.0/16\n"
+			 " remote-subnet 10.8.0.0/24\n start-mode on-demand");
+	h = kernel_fake_last(ka, KF_SPD_HTHRESH);
+	assert_non_null(h);
+	assert_int_equal(h->hthresh.v4_lbits, 16);
+	kernel_fake_clear_calls(ka);
+	configure(&p->a, "no ipsec tunnel W");
+	assert_null(kernel_fake_last(ka, KF_SPD_HTHRESH));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1593,6 +1707,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_remove_and_shutdown, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_clear_brings_auto_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_on_demand, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_tunnels_by_hash, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_traps_batched, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_debug, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_clear_peer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_host_name, setup, teardown),
