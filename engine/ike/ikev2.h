@@ -21,6 +21,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "prf.h"
 
 /* An address and UDP port; family is AF_INET or AF_INET6, addr in network order. */
@@ -108,6 +111,44 @@ enum ike_child_mode {
 #define IKE_PORT      500  /* RFC 7296 §2 */
 #define IKE_NATT_PORT 4500 /* RFC 3948 §2, RFC 7296 §2.23 */
 
+/* When our certificate goes into IKE_AUTH as CERT payloads (RFC 7296 §3.6). */
+enum ike_send_cert {
+	IKE_SEND_CERT_ALWAYS,	  /* the default */
+	IKE_SEND_CERT_ON_REQUEST, /* only when the peer sent a CERTREQ */
+	IKE_SEND_CERT_NEVER,	  /* the peer has it already */
+};
+
+/*
+ * Certificate authentication of one tunnel (RFC 7296 §2.15, RFC 7427),
+ * plain OpenSSL 3 objects. With key set we authenticate with a signature
+ * by key (RSA PKCS#1 v1.5 or PSS, ECDSA P-256/P-384/P-521, Ed25519)
+ * instead of the PSK; with trust set the peer must authenticate with a
+ * signature by a certificate that trust vouches for (a PSK AUTH from it is
+ * refused). `authentication certificate TP` sets both; each alone is
+ * allowed (§2.15: each end chooses its own method).
+ *
+ * ike_conf_set() takes its own references (EVP_PKEY_up_ref(), a new stack
+ * of X509_up_ref()'d certificates, X509_STORE_up_ref()): the caller frees
+ * its objects when it likes. The engine only reads them, so the store
+ * must be complete when handed in: anchors, CRLs, and verify flags such as
+ * X509_V_FLAG_CRL_CHECK set by the caller. A changed pointer is a changed
+ * configuration (the tunnel is renegotiated); the same pointers are not.
+ */
+struct ike_cert_conf {
+	EVP_PKEY *key;		/* our private key; NULL: we prove the PSK */
+	STACK_OF(X509) * chain; /* our certificate first, then intermediates; with key */
+	X509_STORE *trust;	/* anchors for the peer's chain; NULL: the peer proves the PSK */
+	enum ike_send_cert send_cert;
+	bool send_certreq; /* CERTREQ with the SHA-1 hashes of trust's anchors' keys */
+	bool rsa_pss;	   /* sign with RSASSA-PSS where RFC 7427 allows, else PKCS#1 v1.5 */
+	/*
+	 * remote-id any: the peer's identity is not compared with remote_id,
+	 * only with its certificate (which trust must vouch for).
+	 */
+	bool any_remote_id;
+	char trust_name[64]; /* the trustpoint's name, for failure reasons */
+};
+
 struct ike_peer_conf {
 	char name[64];		/* the tunnel's name, used in status reports */
 	struct ike_addr local;	/* its port: ours for IKE */
@@ -126,8 +167,9 @@ struct ike_peer_conf {
 	enum ike_child_mode mode;
 	uint8_t psk[IKE_MAX_PSK];
 	size_t psk_len;
-	struct ike_id_conf local_id;
+	struct ike_id_conf local_id; /* IKE_ID_DER_ASN1_DN: data is the DER Name */
 	struct ike_id_conf remote_id;
+	struct ike_cert_conf cert; /* all zero: PSK authentication both ways */
 	struct ike_subnet local_net[IKE_CONF_MAX_SUBNETS];
 	size_t n_local_net;
 	struct ike_subnet remote_net[IKE_CONF_MAX_SUBNETS];
