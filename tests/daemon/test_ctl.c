@@ -311,12 +311,13 @@ static void test_server_operator(void **state)
 	    CTL_CAND_BEGIN,	CTL_CAND_EXCLUSIVE, CTL_OBJ_DEL,      CTL_COMMIT,
 	    CTL_CONFIRM,	CTL_ROLLBACK,	    CTL_STARTUP_SAVE, CTL_CLEAR_IKE_SA,
 	    CTL_CLEAR_CHILD_SA, CTL_CLEAR_COUNTERS, CTL_OBJ_PUT,      CTL_CLEAR_PEER,
-	    CTL_DEBUG_SET,
+	    CTL_DEBUG_SET,	CTL_KEY_GENERATE,   CTL_KEY_IMPORT,   CTL_KEY_ZEROIZE,
+	    CTL_PKI_IMPORT,	CTL_PKI_ENROLL,
 	};
 	struct tenv t;
 	struct eng_ctl *c;
 	struct ebuf b = {0};
-	struct reply r[16];
+	struct reply r[32];
 	char *log = NULL;
 
 	tenv_open(&t, NULL);
@@ -324,7 +325,7 @@ static void test_server_operator(void **state)
 	for (size_t i = 0; i < sizeof(changing) / sizeof(changing[0]); i++)
 		req(&b, changing[i], (uint32_t)i + 1, NULL); /* even malformed: refused */
 	assert_int_equal(eng_ctl_input(c, b.s, b.len), 0);
-	assert_int_equal(replies(c, r, 16), sizeof(changing) / sizeof(changing[0]));
+	assert_int_equal(replies(c, r, 32), sizeof(changing) / sizeof(changing[0]));
 	for (size_t i = 0; i < sizeof(changing) / sizeof(changing[0]); i++)
 		assert_int_equal(r[i].rc, -EPERM);
 	assert_false(eng_cand_active(eng_ctl_sess(c)));
@@ -346,7 +347,8 @@ static void test_server_every_op(void **state)
 	    CTL_CAND_BEGIN,	CTL_CAND_EXCLUSIVE, CTL_OBJ_DEL,      CTL_COMMIT,
 	    CTL_CONFIRM,	CTL_ROLLBACK,	    CTL_STARTUP_SAVE, CTL_CLEAR_IKE_SA,
 	    CTL_CLEAR_CHILD_SA, CTL_CLEAR_COUNTERS, CTL_OBJ_PUT,      CTL_CLEAR_PEER,
-	    CTL_DEBUG_SET,
+	    CTL_DEBUG_SET,	CTL_KEY_GENERATE,   CTL_KEY_IMPORT,   CTL_KEY_ZEROIZE,
+	    CTL_PKI_IMPORT,	CTL_PKI_ENROLL,
 	};
 	static const enum eng_role roles[] = {ENG_ROLE_ADMIN, ENG_ROLE_OPERATOR};
 	struct tenv t;
