@@ -266,18 +266,50 @@ int local_pki_trustpoints(struct eng_lsess *s, struct eng_tp_info **out, size_t 
 
 /* ---- Commit and runtime --------------------------------------------------- */
 
-/* A certificate tunnel needs its trustpoint configured and holding a CA
- * set, a key pair and a certificate for it. */
+static bool dn_ok(const char *text)
+{
+	X509_NAME *n = NULL;
+	int rc = pki_dn_parse(text, &n);
+
+	X509_NAME_free(n);
+	return rc == 0;
+}
+
+static void check_dn(const struct eng_tunnel *t, const char *what, const struct eng_ident *id,
+		     struct eng_diag *d)
+{
+	if (id->kind == ENG_ID_DN && (!id->value || !dn_ok(id->value)))
+		eng_diag_addf(d, "tunnel %s: %s dn \"%s\" is not a distinguished name", t->name,
+			      what, id->value ? id->value : "");
+}
+
+/*
+ * DNs are names (C=DE, O=Example, CN=gw1) in local-id, remote-id and
+ * subject-name.  A certificate tunnel needs its trustpoint configured and
+ * holding a CA set, a key pair and a certificate for it.
+ */
 void local_pki_validate(struct eng_local *eng, const struct eng_cfg *c, struct eng_diag *d)
 {
 	const struct eng_tab *tab = &c->t[ENG_OBJ_TUNNEL];
+	const struct eng_tab *tps = &c->t[ENG_OBJ_TRUSTPOINT];
 
+	for (size_t i = 0; i < tps->n; i++) {
+		const struct eng_trustpoint *tp = &tps->v[i]->u.trustpoint;
+
+		if (tp->subject[0] && !dn_ok(tp->subject))
+			eng_diag_addf(d,
+				      "trustpoint %s: subject-name %s is not a distinguished name",
+				      tp->name, tp->subject);
+	}
 	for (size_t i = 0; i < tab->n; i++) {
 		const struct eng_tunnel *t = &tab->v[i]->u.tunnel;
 		const struct eng_node *n;
 		struct pki_creds cr;
 		struct pki_tp tp;
 		char why[200];
+
+		check_dn(t, "local-id", &t->local_id, d);
+		check_dn(t, "remote-id", &t->remote_id, d);
 
 		if (t->auth != ENG_AUTH_CERT || !t->trustpoint || !t->trustpoint[0])
 			continue;

@@ -79,6 +79,13 @@ int pki_creds_get(struct pki *p, const struct pki_tp *tp, struct pki_creds *out)
 	out->crls = tp->crl ? pki_load_crls(p, tp) : sk_X509_CRL_new_null();
 	if (!out->crls)
 		goto fail;
+	/* the store is complete for whoever verifies with it (the IKE core):
+	 * every CA an anchor, and the CRLs with their flag when asked for */
+	for (int i = 0; i < sk_X509_CRL_num(out->crls); i++)
+		if (!X509_STORE_add_crl(out->store, sk_X509_CRL_value(out->crls, i)))
+			goto fail;
+	X509_STORE_set_flags(out->store,
+			     X509_V_FLAG_PARTIAL_CHAIN | (tp->crl ? X509_V_FLAG_CRL_CHECK : 0));
 	out->key = pki_key_load(p, pki_tp_keylabel(tp));
 	own = pki_load_certs(p, tp->name, "cert.pem");
 	if (own && sk_X509_num(own) > 0) {
