@@ -467,6 +467,44 @@ static void test_verify_reasons(void **state)
 	eng_diag_free(&d);
 }
 
+/* show says expired and not yet valid plainly, CA certificates included */
+static void test_cert_states(void **state)
+{
+	struct fx *f = *state;
+	EVP_PKEY *k = cg_key("p256");
+	X509 *old = cg_cert(k, &(struct cg_opts){.subject = "CN=Old CA",
+						 .ca = true,
+						 .not_before = -10 * 86400,
+						 .not_after = -2 * 86400});
+	X509 *early = cg_cert(k, &(struct cg_opts){.subject = "CN=Early CA",
+						   .ca = true,
+						   .not_before = 3 * 86400,
+						   .not_after = 9 * 86400});
+	X509 *v[] = {old, early, f->root};
+	struct pki_tp tp = {.name = "STATES"};
+	struct eng_diag d = {0};
+	struct eng_cert_info *ci;
+	size_t len, n;
+	char *pem = cg_pem_certs(v, 3, &len);
+
+	assert_int_equal(pki_ca_import(f->p, "STATES", pem, len, &d), 0);
+	assert_int_equal(pki_cert_list(f->p, &tp, time(NULL), &ci, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(ci[0].state, ENG_CERT_EXPIRED);
+	assert_int_equal(ci[1].state, ENG_CERT_NOT_YET_VALID);
+	assert_int_equal(ci[2].state, ENG_CERT_VALID);
+	/* judged at the time given, not at the wall clock */
+	free(ci);
+	assert_int_equal(pki_cert_list(f->p, &tp, time(NULL) - 5 * 86400, &ci, &n), 0);
+	assert_int_equal(ci[0].state, ENG_CERT_VALID);
+	free(ci);
+	free(pem);
+	X509_free(old);
+	X509_free(early);
+	EVP_PKEY_free(k);
+	eng_diag_free(&d);
+}
+
 /* ---- Names ---------------------------------------------------------------- */
 
 static bool match(const char *pattern, const char *name)
@@ -576,6 +614,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_enroll_and_import, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_pkcs12, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify_reasons, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cert_states, setup, teardown),
 	    cmocka_unit_test(test_dn),
 	    cmocka_unit_test_setup_teardown(test_id_match, setup, teardown),
 	};

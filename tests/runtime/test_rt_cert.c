@@ -172,7 +172,13 @@ static void test_key_gone_reason(void **state)
 	struct eng_tunnel_status s;
 
 	material(f);
+	/* debug crypto pki: what the store loaded for the tunnel, never a key */
+	assert_int_equal(eng_debug_set(f->g.es, ENG_DEBUG_PKI, true), 0);
+	gs_reset(&f->g);
 	assert_int_equal(run(&f->g, tunnel), CMD_OK);
+	assert_non_null(strstr(f->g.log, "pki: trustpoint HQ-CA: 1 CA certificate(s), a key, own "
+					 "certificate, 0 CRL(s)"));
+	assert_null(strstr(f->g.log, "PRIVATE"));
 	assert_int_equal(eng_key_zeroize(f->g.es, "gw"), 0);
 	s = status(&f->g, "T");
 	assert_int_equal(s.state, ENG_TUN_DOWN);
