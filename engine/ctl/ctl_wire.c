@@ -269,6 +269,7 @@ static int rb_tunnel(struct rbuf *r, struct eng_tunnel *t)
 	fix_bool(t, offsetof(struct eng_tunnel, no_rekey));
 	fix_bool(t, offsetof(struct eng_tunnel, mobike));
 	fix_bool(t, offsetof(struct eng_tunnel, split_connection));
+	fix_bool(t, offsetof(struct eng_tunnel, no_certreq));
 	if (!fixed_str_ok(t->name, sizeof(t->name)) ||
 	    !fixed_str_ok(t->ipsec_policy, sizeof(t->ipsec_policy)) ||
 	    !fixed_str_ok(t->xfrm_if.name, sizeof(t->xfrm_if.name)) ||

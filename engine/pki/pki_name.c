@@ -45,6 +45,8 @@ static ASN1_OBJECT *attr_type(const char *name)
 	    {"TITLE", NID_title},
 	    {"STREET", NID_streetAddress},
 	};
+	ASN1_OBJECT *obj;
+	char canon[80];
 	int nid;
 
 	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
@@ -55,11 +57,18 @@ static ASN1_OBJECT *attr_type(const char *name)
 		nid = OBJ_ln2nid(name);
 	if (nid != NID_undef)
 		return OBJ_nid2obj(nid);
-	/* a dotted OID only, never a name lookup that could guess */
+	/* a dotted OID only, never a name lookup that could guess, and in its
+	 * canonical form (no empty arcs, no leading zeros): as it is written back */
 	for (const char *c = name; *c; c++)
 		if (!isdigit((unsigned char)*c) && *c != '.')
 			return NULL;
-	return OBJ_txt2obj(name, 1);
+	obj = OBJ_txt2obj(name, 1);
+	if (obj && (OBJ_obj2txt(canon, sizeof(canon), obj, 1) <= 0 || strcmp(canon, name) != 0)) {
+		ASN1_OBJECT_free(obj);
+		obj = NULL;
+	}
+	ERR_clear_error();
+	return obj;
 }
 
 static int hexval(int c)
@@ -109,8 +118,8 @@ static int read_value(const char **sp, char sep, char *out, size_t cap, size_t *
 				} else {
 					return -EINVAL;
 				}
-				if (n + 1 >= cap)
-					return -EINVAL;
+				if (c == '\0' || n + 1 >= cap)
+					return -EINVAL; /* a name never holds a NUL */
 				out[n++] = c;
 				keep = n;
 				continue;

@@ -85,6 +85,39 @@ void pki_buf_free(char *buf, size_t len)
 	free(buf);
 }
 
+/* A write cut short by a crash leaves DIR/.NAME.tmp.XXXXXX behind: it may
+ * hold a copy of a key, so it goes (overwritten first) when the store opens. */
+static void remove_temps(const char *dir)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char path[4200];
+		struct stat st;
+
+		if (e->d_name[0] != '.' || !strstr(e->d_name, ".tmp.") ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path))
+			continue;
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+
+			if (fd >= 0) {
+				static const char zero[512];
+
+				for (off_t done = 0; done < st.st_size; done += (off_t)sizeof(zero))
+					if (write(fd, zero, sizeof(zero)) <= 0)
+						break;
+				close(fd);
+			}
+			unlink(path);
+		}
+	}
+	closedir(d);
+}
+
 int pki_open(const char *dir, struct eng_log *log, struct pki **out)
 {
 	struct pki *p;
@@ -110,6 +143,8 @@ int pki_open(const char *dir, struct eng_log *log, struct pki **out)
 		rc = eng_mkdirs(path);
 	if (rc)
 		goto fail;
+	pki_path(p, path, sizeof(path), "keys", NULL);
+	remove_temps(path);
 	*out = p;
 	return 0;
 fail:
