@@ -52,6 +52,7 @@ static void full_tunnel(struct eng_tunnel *t)
 	t->mobike = true;
 	t->no_rekey = true;
 	t->split_connection = true;
+	t->no_certreq = true;
 	snprintf(t->xfrm_if.name, sizeof(t->xfrm_if.name), "ipsec0");
 	t->xfrm_if.if_id = 7;
 }
@@ -80,7 +81,7 @@ static void test_tunnel_roundtrip(void **state)
 	assert_ptr_not_equal(t.psk, u.psk);
 	assert_string_equal(u.remote[2].name, "b.example.net");
 	assert_string_equal(u.xauth_password, "pw");
-	assert_true(u.mobike && u.no_rekey && u.split_connection && u.shutdown);
+	assert_true(u.mobike && u.no_rekey && u.split_connection && u.shutdown && u.no_certreq);
 	eng_obj_clear(ENG_OBJ_TUNNEL, &t);
 	eng_obj_clear(ENG_OBJ_TUNNEL, &u);
 }
@@ -107,6 +108,24 @@ static void test_policy_roundtrip(void **state)
 	assert_true(eng_obj_equal(ENG_OBJ_IPSEC, &i, &j));
 	roundtrip(ENG_OBJ_GLOBAL, &g, &h);
 	assert_string_equal(h.hostname, "gw1");
+
+	struct eng_trustpoint tp = {.name = "HQ-CA",
+				    .keypair = "gw",
+				    .subject = "C=DE, O=Example, CN=gw1",
+				    .revocation = ENG_REVCHECK_CRL,
+				    .crl_file = "/etc/crl.pem"},
+			      tq;
+	struct ebuf b = {0};
+	struct rbuf r;
+
+	roundtrip(ENG_OBJ_TRUSTPOINT, &tp, &tq);
+	assert_true(eng_obj_equal(ENG_OBJ_TRUSTPOINT, &tp, &tq));
+	/* a name without its NUL is refused */
+	memset(tp.subject, 'x', sizeof(tp.subject));
+	wb_obj(&b, ENG_OBJ_TRUSTPOINT, &tp);
+	r = (struct rbuf){(const uint8_t *)b.s, b.len, 0, false};
+	assert_int_equal(rb_obj(&r, ENG_OBJ_TRUSTPOINT, &tq), -EBADMSG);
+	free(b.s);
 }
 
 /* Names past n_remote are stale pointers: never read, never sent. */

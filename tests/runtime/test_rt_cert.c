@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <poll.h>
+#include <time.h>
 
 #include "certgen.h"
 #include "grammar_util.h"
@@ -101,7 +103,7 @@ static void import(struct fx *f, enum eng_pki_what what, const char *pem, size_t
 
 static enum cmd_status run(struct gsess *g, const char *lines)
 {
-	char buf[2048];
+	char buf[4096];
 
 	enum cmd_status st;
 
@@ -218,12 +220,210 @@ static void test_commit_refusals(void **state)
 	    strstr(f->g.err, "trustpoint HQ-CA: subject-name XX=1 is not a distinguished name"));
 }
 
+/* ---- Two engines with certificates ------------------------------------- */
+
+struct pair {
+	struct gsess a, b;
+	EVP_PKEY *ca_key;
+	X509 *ca;
+};
+
+static int open_side(struct gsess *g, uint16_t port, uint16_t peer)
+{
+	struct eng_runtime_opts rt = {.kernel = ENG_KERNEL_FAKE,
+				      .ike_port = port,
+				      .natt_port = (uint16_t)(port + 1),
+				      .peer_port = peer,
+				      .peer_natt_port = (uint16_t)(peer + 1),
+				      .retransmit_ms = 200,
+				      .retransmit_tries = 2};
+	int fds[8];
+
+	eng_addr_parse("127.0.0.1", &rt.bind);
+	if (gsess_open_rt(g, NULL, ENG_ROLE_ADMIN, &rt))
+		return -1;
+	if (eng_poll_fds(g->eng, fds, 8) == 0) {
+		gsess_close(g, true);
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+static int pair_setup(void **state)
+{
+	struct pair *p = calloc(1, sizeof(*p));
+	bool ok = false;
+
+	for (unsigned i = 0; i < 100 && !ok; i++) {
+		uint16_t base = (uint16_t)(48000 + ((unsigned)getpid() * 4 + i * 4) % 8000);
+
+		if (open_side(&p->a, base, (uint16_t)(base + 2)))
+			continue;
+		if (open_side(&p->b, (uint16_t)(base + 2), base) == 0)
+			ok = true;
+		else
+			gsess_close(&p->a, true);
+	}
+	assert_true(ok);
+	p->ca_key = cg_key("p256");
+	p->ca = cg_cert(p->ca_key, &(struct cg_opts){.subject = "C=DE, O=Example, CN=HQ Root",
+						     .ca = true,
+						     .not_before = -3 * 86400,
+						     .not_after = 86400});
+	*state = p;
+	return 0;
+}
+
+static int pair_teardown(void **state)
+{
+	struct pair *p = *state;
+
+	gsess_close(&p->a, true);
+	gsess_close(&p->b, true);
+	EVP_PKEY_free(p->ca_key);
+	X509_free(p->ca);
+	free(p);
+	return 0;
+}
+
+static void pump(struct pair *p, int ms)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd pf[16];
+		int fds[8];
+		size_t n = 0, k;
+
+		k = eng_poll_fds(p->a.eng, fds, 8);
+		for (size_t i = 0; i < k; i++)
+			pf[n++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+		k = eng_poll_fds(p->b.eng, fds, 8);
+		for (size_t i = 0; i < k; i++)
+			pf[n++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+		poll(pf, n, 20);
+		eng_tick(p->a.eng);
+		eng_tick(p->b.eng);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >= ms)
+			return;
+	}
+}
+
+/* One side's key pair (of type), its certificate from the CA with the
+ * given validity, the CA, a trustpoint and the tunnel. */
+static void side(struct pair *p, struct gsess *g, const char *type, const char *cn, long nb,
+		 long na, const char *tunnel_lines)
+{
+	EVP_PKEY *k = cg_key(type);
+	char subject[128], lines[1024], *pem;
+	X509 *x;
+	struct eng_diag d = {0};
+	size_t len;
+
+	snprintf(subject, sizeof(subject), "C=DE, O=Example, CN=%s", cn);
+	x = cg_cert(k, &(struct cg_opts){.subject = subject,
+					 .issuer = p->ca,
+					 .issuer_key = p->ca_key,
+					 .serial = nb + 100000,
+					 .not_before = nb,
+					 .not_after = na,
+					 .key_usage = "digitalSignature"});
+	assert_non_null(x);
+	assert_int_equal(run(g, "crypto pki trustpoint HQ-CA\n keypair gw"), CMD_OK);
+	pem = cg_pem_key(k, NULL, &len);
+	assert_int_equal(eng_key_import(g->es, "gw", pem, len, NULL, &d), 0);
+	eng_wipe(pem, len);
+	free(pem);
+	pem = cg_pem_cert(p->ca, &len);
+	assert_int_equal(eng_pki_import(g->es, "HQ-CA", ENG_PKI_CA, pem, len, NULL, &d), 0);
+	free(pem);
+	pem = cg_pem_cert(x, &len);
+	assert_int_equal(eng_pki_import(g->es, "HQ-CA", ENG_PKI_CERT, pem, len, NULL, &d), 0);
+	free(pem);
+	snprintf(lines, sizeof(lines), "%s\n local-id dn \"%s\"", tunnel_lines, subject);
+	if (run(g, lines) != CMD_OK)
+		fail_msg("commit: %s", g->err ? g->err : "");
+	eng_diag_free(&d);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+
+static const char cert_a[] = "ipsec tunnel T\n"
+			     " local-address 127.0.0.1\n"
+			     " remote-address 127.0.0.1\n"
+			     " authentication certificate HQ-CA\n"
+			     " remote-id dn \"C=DE, O=Example, CN=*\"\n"
+			     " local-subnet 10.1.0.0/24\n"
+			     " remote-subnet 10.2.0.0/24";
+static const char cert_b[] = "ipsec tunnel T\n"
+			     " local-address 127.0.0.1\n"
+			     " remote-address 127.0.0.1\n"
+			     " authentication certificate HQ-CA\n"
+			     " remote-id dn \"c=de, o=EXAMPLE, cn=spoke-1\"\n"
+			     " local-subnet 10.2.0.0/24\n"
+			     " remote-subnet 10.1.0.0/24\n"
+			     " start-mode responder-only";
+
+/* Pumps until pred holds on a's tunnel T, for at most 10 s. */
+static struct eng_tunnel_status wait_a(struct pair *p, bool want_up, const char *reason)
+{
+	struct eng_tunnel_status s = {0};
+
+	for (int i = 0; i < 100; i++) {
+		s = status(&p->a, "T");
+		if (strcmp(s.reason, "the IKE layer refused the settings: Invalid argument") == 0) {
+			print_message("the IKE core does not take certificate settings; skipped\n");
+			skip();
+		}
+		if (want_up && s.state == ENG_TUN_UP && s.n_child == 1)
+			return s;
+		if (!want_up && reason && strstr(s.reason, reason))
+			return s;
+		pump(p, 100);
+	}
+	fail_msg("tunnel T: %s (%s)", eng_tun_state_name(s.state), s.reason);
+	return s;
+}
+
+/* RSA on one side, Ed25519 on the other; DN identities, one a wildcard. */
+static void test_two_engines_up(void **state)
+{
+	struct pair *p = *state;
+
+	side(p, &p->b, "ed25519", "hq", -60, 86400, cert_b);
+	side(p, &p->a, "rsa2048", "spoke-1", -60, 86400, cert_a);
+	wait_a(p, true, NULL);
+	assert_int_equal(status(&p->b, "T").state, ENG_TUN_UP);
+}
+
+/* The responder's certificate has expired: the initiator says so. */
+static void test_expired_peer_reason(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status s;
+	char want[64], date[16];
+	time_t t = time(NULL) - 86400;
+	struct tm tm;
+
+	side(p, &p->b, "p256", "hq", -2 * 86400, -86400, cert_b);
+	side(p, &p->a, "p256", "spoke-1", -60, 86400, cert_a);
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	snprintf(want, sizeof(want), "expired on %s", date);
+	s = wait_a(p, false, want);
+	assert_int_not_equal(s.state, ENG_TUN_UP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_cert_tunnel_configured, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_key_gone_reason, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_commit_refusals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_two_engines_up, pair_setup, pair_teardown),
+	    cmocka_unit_test_setup_teardown(test_expired_peer_reason, pair_setup, pair_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
