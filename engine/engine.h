@@ -431,7 +431,8 @@ int eng_keys(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, struct e
 void eng_keys_free(struct eng_keys *k);
 
 /* The canonical text of a whole configuration, objects in fixed order
- * (global, ikev1, ikev2, ipsec policies, tunnels), `!` between objects.
+ * (global, ikev1, ikev2, ipsec policies, trustpoints, tunnels), `!`
+ * between objects.
  * flags: ENG_TEXT_SECRETS (admins only; masked otherwise).  malloc'd. */
 int eng_config_text(struct eng_sess *sess, enum eng_db db, unsigned flags, char **out);
 /* Canonical text of one object. */
