@@ -413,6 +413,7 @@ static void test_expired_peer_reason(void **state)
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
 	snprintf(want, sizeof(want), "expired on %s", date);
 	s = wait_a(p, false, want);
+	print_message("tunnel T on the initiator: %s\n", s.reason);
 	assert_int_not_equal(s.state, ENG_TUN_UP);
 }
 
