@@ -121,7 +121,8 @@ static const char tunnel[] = "ipsec tunnel T\n"
 			     " authentication certificate HQ-CA\n"
 			     " local-id dn \"C=DE, O=Example, CN=gw1\"\n"
 			     " remote-id dn \"C=DE, O=Example, CN=*\"\n"
-			     " start-mode responder-only";
+			     " start-mode responder-only\n"
+			     " send-cert always";
 
 static void material(struct fx *f)
 {
@@ -185,6 +186,8 @@ static void test_key_gone_reason(void **state)
 	s = status(&f->g, "T");
 	assert_int_equal(s.state, ENG_TUN_DOWN);
 	assert_string_equal(s.reason, "no key pair for trustpoint HQ-CA");
+	/* send-cert is in effect with certificate authentication */
+	assert_string_equal(s.not_in_effect, "");
 	gs_reset(&f->g);
 	assert_int_equal(gs_run(&f->g, "show ipsec tunnel T", NULL), CMD_OK);
 	assert_non_null(strstr(f->g.out, "no key pair for trustpoint HQ-CA"));
