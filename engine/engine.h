@@ -671,7 +671,7 @@ struct eng_key_info {
 	uint8_t type; /* enum eng_key_type */
 	uint16_t bits;
 	char fingerprint[96]; /* SHA-256 of the SubjectPublicKeyInfo, hex pairs */
-	char pubkey[1024];    /* the public key in PEM */
+	char pubkey[1600];    /* the public key in PEM (RSA up to 8192 bits) */
 };
 
 enum eng_cert_role { ENG_CERT_CA = 0, ENG_CERT_OWN };
