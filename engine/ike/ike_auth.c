@@ -110,8 +110,56 @@ static const char *ike_id_str(const struct ike_id *id, char *buf, size_t len)
 		buf[n] = '\0';
 		return buf;
 	}
+	if (id->type == IKE_ID_DER_ASN1_DN)
+		return ike_cert_dn_str(id->data, id->len, buf, len);
 	ike_fmt(buf, len, "(ID type %u, %zu bytes)", id->type, id->len);
 	return buf;
+}
+
+/*
+ * With certificates: is the peer's identity the one configured? A DN is
+ * compared as an RFC 5280 name, "*" values as wildcards; remote-id any takes whatever the
+ * certificate vouches for (checked by ike_auth_sig_verify()).
+ */
+static bool ike_id_remote_cert_ok(const struct ike_sa *sa, const struct ike_id *peer,
+				  const struct ike_id *expect)
+{
+	const struct ike_peer_conf *c = &sa->tun->conf;
+
+	if (c->cert.any_remote_id)
+		return true;
+	if (c->remote_id.type == IKE_ID_DER_ASN1_DN)
+		return peer->type == IKE_ID_DER_ASN1_DN &&
+		       ike_cert_dn_match(c->remote_id.data, c->remote_id.len, peer->data,
+					 peer->len);
+	return ike_id_remote_ok(sa, peer, expect);
+}
+
+/*
+ * The peer authenticates with a signature (or ought to): its identity,
+ * certificate chain and AUTH. 0 or -errno with why filled in.
+ */
+static int ike_auth_peer_sig(struct ike_sa *sa, const struct ike_msg *m, const struct ike_id *peer,
+			     const struct ike_id *expect, const struct ike_auth *auth, char *why,
+			     size_t len)
+{
+	const struct ike_peer_conf *c = &sa->tun->conf;
+	char ids[IKE_MAX_ID + 8], want[IKE_MAX_ID + 8];
+
+	ike_id_str(peer, ids, sizeof(ids));
+	if (c->cert.trust == NULL) {
+		ike_fmt(why, len,
+			"peer %s authenticated with a signature (AUTH method %u); tunnel %s uses "
+			"a pre-shared key",
+			ids, auth->method, c->name);
+		return -EACCES;
+	}
+	if (!ike_id_remote_cert_ok(sa, peer, expect)) {
+		ike_fmt(why, len, "peer identified as %s, expected %s", ids,
+			ike_id_str(expect, want, sizeof(want)));
+		return -EACCES;
+	}
+	return ike_auth_sig_verify(sa, m, peer, auth, ids, why, len);
 }
 
 /* RestOfIDPayload: ID Type, three RESERVED octets, data (§2.15). */
@@ -148,6 +196,8 @@ static int ike_auth_add(struct ike_writer *w, const struct ike_sa *sa, const str
 	uint8_t rest[4 + IKE_MAX_ID + 16], mac[PRF_MAX_OUT];
 	int ret;
 
+	if (sa->tun->conf.cert.key)
+		return ike_auth_sig_add(w, sa, rest, ike_id_rest(id, rest));
 	ret = ike_auth_psk(sa, sa->initiator, rest, ike_id_rest(id, rest), mac);
 	if (ret < 0)
 		return ret;
@@ -297,7 +347,7 @@ int ike_auth_start(struct ike_sa *sa)
 	const struct ike_peer_conf *c = &sa->tun->conf;
 	struct ike_prop_conf pc = ike_child_conf_nopfs(c);
 	struct ike_ts_range tsl[IKE_CONF_MAX_SUBNETS], tsr[IKE_CONF_MAX_SUBNETS];
-	uint8_t ibuf[IKE_INNER_MAX], idbuf[IKE_MAX_ID + 16], spi[4];
+	uint8_t *ibuf, idbuf[IKE_MAX_ID + 16], spi[4];
 	struct ike_sa_pld *prop;
 	struct ike_ts_pld *ts;
 	struct ike_writer w;
@@ -307,7 +357,8 @@ int ike_auth_start(struct ike_sa *sa)
 
 	prop = malloc(sizeof(*prop));
 	ts = malloc(sizeof(*ts));
-	if (prop == NULL || ts == NULL) {
+	ibuf = malloc(IKE_AUTH_INNER_MAX);
+	if (prop == NULL || ts == NULL || ibuf == NULL) {
 		ret = -ENOMEM;
 		goto done;
 	}
@@ -323,9 +374,11 @@ int ike_auth_start(struct ike_sa *sa)
 		goto done;
 	ike_spi_be(sa->pending->sa.spi_in, spi);
 
-	ike_writer_init(&w, ibuf, sizeof(ibuf));
+	ike_writer_init(&w, ibuf, IKE_AUTH_INNER_MAX);
 	ike_id_local(sa, &id, idbuf);
 	ike_build_id(&w, IKE_PLD_IDI, &id);
+	ike_cert_payloads_add(&w, sa);
+	ike_certreq_auth_add(&w, sa);
 	if (c->remote_id.type) {
 		struct ike_id rid;
 		uint8_t rbuf[IKE_MAX_ID + 16];
@@ -351,8 +404,10 @@ int ike_auth_start(struct ike_sa *sa)
 	ret = ike_send_request(sa, IKE_AUTH, IKE_REQ_AUTH, &w);
 	if (ret == 0)
 		sa->state = IKE_SA_AUTH_SENT;
-	OPENSSL_cleanse(ibuf, sizeof(ibuf));
 done:
+	if (ibuf)
+		OPENSSL_cleanse(ibuf, IKE_AUTH_INNER_MAX);
+	free(ibuf);
 	free(prop);
 	free(ts);
 	return ret;
@@ -470,7 +525,12 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 	err = ike_msg_error_notify(m, &n);
 	if (p_id == NULL || p_auth == NULL) {
 		ike_id_local(sa, &mine, idbuf);
-		if (err == IKE_N_AUTHENTICATION_FAILED)
+		if (err == IKE_N_AUTHENTICATION_FAILED && c->cert.key)
+			ike_tun_fail(sa->tun, e,
+				     "AUTHENTICATION_FAILED: peer %s refused our certificate or "
+				     "identity %s",
+				     a, ike_id_str(&mine, ids, sizeof(ids)));
+		else if (err == IKE_N_AUTHENTICATION_FAILED)
 			ike_tun_fail(
 			    sa->tun, e,
 			    "AUTHENTICATION_FAILED: pre-shared key mismatch or identity %s "
@@ -492,15 +552,23 @@ void ike_auth_response(struct ike_sa *sa, const struct ike_msg *m)
 		return;
 	}
 	ike_id_remote(sa, &expect, idbuf);
-	if (!ike_id_remote_ok(sa, &peer, &expect)) {
+	if (c->cert.trust || auth.method != IKE_AUTH_SHARED_KEY_MIC) {
+		char why[IKE_REASON_LEN];
+
+		if (ike_auth_peer_sig(sa, m, &peer, &expect, &auth, why, sizeof(why)) < 0) {
+			e->stats.auth_failed++;
+			ike_tun_fail(sa->tun, e, "AUTHENTICATION_FAILED: %s", why);
+			ike_sa_destroy(sa);
+			return;
+		}
+	} else if (!ike_id_remote_ok(sa, &peer, &expect)) {
 		e->stats.auth_failed++;
 		ike_tun_fail(
 		    sa->tun, e, "AUTHENTICATION_FAILED: peer %s identified as %s, expected %s", a,
 		    ike_id_str(&peer, ids, sizeof(ids)), ike_id_str(&expect, want, sizeof(want)));
 		ike_sa_destroy(sa);
 		return;
-	}
-	if (!ike_auth_verify(sa, &peer, &auth)) {
+	} else if (!ike_auth_verify(sa, &peer, &auth)) {
 		e->stats.auth_failed++;
 		ike_tun_fail(
 		    sa->tun, e,
@@ -728,19 +796,19 @@ done:
 	return err;
 }
 
-void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
+/* The request, answered into the writer w (its buffer wiped by the caller). */
+static void ike_auth_answer(struct ike_sa *sa, const struct ike_msg *m, struct ike_writer *wp)
 {
 	struct ike_engine *e = sa->eng;
 	const struct ike_pld *p_id = ike_msg_find(m, IKE_PLD_IDI, 0);
 	const struct ike_pld *p_auth = ike_msg_find(m, IKE_PLD_AUTH, 0);
 	char ids[IKE_MAX_ID + 8], want[IKE_MAX_ID + 8];
-	uint8_t ibuf[IKE_INNER_MAX], idbuf[IKE_MAX_ID + 16], ebuf[IKE_MAX_ID + 16];
+	uint8_t idbuf[IKE_MAX_ID + 16], ebuf[IKE_MAX_ID + 16];
 	struct ike_id peer, expect, mine;
+	struct ike_writer w = *wp;
 	struct ike_auth auth;
-	struct ike_writer w;
 	uint16_t err;
 
-	ike_writer_init(&w, ibuf, sizeof(ibuf));
 	if (p_auth == NULL || ike_parse_id(p_id, &peer) < 0 || ike_parse_auth(p_auth, &auth) < 0) {
 		ike_drop(e, &e->stats.drop_malformed, &sa->remote,
 			 "IKE_AUTH request: AUTH missing, or malformed IDi or AUTH; "
@@ -754,7 +822,20 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 		return;
 	}
 	ike_id_remote(sa, &expect, ebuf);
-	if (!ike_id_remote_ok(sa, &peer, &expect) || !ike_auth_verify(sa, &peer, &auth)) {
+	ike_certreq_note(sa, m);
+	if (sa->tun->conf.cert.trust || auth.method != IKE_AUTH_SHARED_KEY_MIC) {
+		char why[IKE_REASON_LEN];
+
+		if (ike_auth_peer_sig(sa, m, &peer, &expect, &auth, why, sizeof(why)) < 0) {
+			e->stats.auth_failed++;
+			if (sa->tun->sa == NULL || sa->tun->sa->state != IKE_SA_ESTABLISHED)
+				ike_tun_fail(sa->tun, e, "AUTHENTICATION_FAILED: %s", why);
+			ike_add_notify(&w, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
+			ike_send_response(sa, IKE_AUTH, m->hdr.msgid, &w);
+			/* half open until it times out, as below */
+			return;
+		}
+	} else if (!ike_id_remote_ok(sa, &peer, &expect) || !ike_auth_verify(sa, &peer, &auth)) {
 		bool id_ok = ike_id_remote_ok(sa, &peer, &expect);
 
 		e->stats.auth_failed++;
@@ -796,7 +877,13 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 	ike_established(sa);
 	ike_id_local(sa, &mine, idbuf);
 	ike_build_id(&w, IKE_PLD_IDR, &mine);
+	ike_cert_payloads_add(&w, sa);
+	sa->tun->last_error[0] = '\0';
 	if (ike_auth_add(&w, sa, &mine) < 0) {
+		char why[IKE_REASON_LEN];
+
+		memcpy(why, sa->tun->last_error, sizeof(why));
+		ike_tun_fail(sa->tun, e, "%s", why[0] ? why : "cannot make our AUTH payload");
 		ike_sa_destroy(sa);
 		return;
 	}
@@ -807,7 +894,6 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 		ike_count_refusal(e, err);
 	}
 	ike_send_response(sa, IKE_AUTH, m->hdr.msgid, &w);
-	OPENSSL_cleanse(ibuf, sizeof(ibuf));
 	if (err && !ike_child_only_error(err)) {
 		char nb[40], why[IKE_REASON_LEN];
 
@@ -823,4 +909,17 @@ void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
 		ike_tun_status(sa->tun, e, IKE_TUN_UP);
 		ike_sa_settle_crossing(sa);
 	}
+}
+
+void ike_auth_request(struct ike_sa *sa, const struct ike_msg *m)
+{
+	uint8_t *ibuf = malloc(IKE_AUTH_INNER_MAX);
+	struct ike_writer w;
+
+	if (ibuf == NULL)
+		return;
+	ike_writer_init(&w, ibuf, IKE_AUTH_INNER_MAX);
+	ike_auth_answer(sa, m, &w);
+	OPENSSL_cleanse(ibuf, IKE_AUTH_INNER_MAX);
+	free(ibuf);
 }

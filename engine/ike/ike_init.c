@@ -175,6 +175,7 @@ int ike_init_start(struct ike_sa *sa)
 	ike_build_ke(&w, &(struct ike_ke){sa->ke_group, pub, publen});
 	ike_build_nonce(&w, &(struct ike_nonce){sa->ni, sa->ni_len});
 	ike_add_natd(&w, sa, zero);
+	ike_sig_init_add(&w, sa, false);
 	ret = ike_msg_end(&w);
 	if (ret < 0)
 		goto done;
@@ -359,9 +360,15 @@ void ike_init_response(struct ike_sa *sa, const uint8_t *buf, size_t len, const 
 	sa->init_resp_len = len;
 	sa->last_rx_ms = ike_now(e);
 	ike_req_done(sa);
+	ike_sig_init_note(sa, m);
 	ret = ike_auth_start(sa);
-	if (ret < 0)
-		ike_init_fail(sa, "cannot send IKE_AUTH");
+	if (ret < 0) {
+		char why[IKE_REASON_LEN];
+
+		/* a signature we cannot make says why in last_error */
+		memcpy(why, sa->tun->last_error, sizeof(why));
+		ike_init_fail(sa, ret == -ENOTSUP ? why : "cannot send IKE_AUTH");
+	}
 done:
 	free(prop);
 }
@@ -660,6 +667,7 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 	memcpy(sa->init_req, buf, len);
 	sa->init_req_len = len;
 	ike_natd_check(sa, m, (const uint8_t[8]){0});
+	ike_sig_init_note(sa, m);
 
 	{
 		struct ike_sa_pld *answer = prop; /* reuse the buffer */
@@ -672,6 +680,7 @@ void ike_init_request(struct ike_engine *e, const struct ike_addr *src, const st
 		ike_build_ke(&w, &(struct ike_ke){sel.dh->id, pub, publen});
 		ike_build_nonce(&w, &(struct ike_nonce){sa->nr, sa->nr_len});
 		ike_add_natd(&w, sa, sa->spi_r);
+		ike_sig_init_add(&w, sa, true);
 		if (ike_msg_end(&w) < 0)
 			goto fail;
 	}

@@ -414,6 +414,7 @@ void ike_engine_free(struct ike_engine *e)
 		struct ike_tunnel *t = e->tunnels;
 
 		e->tunnels = t->next;
+		ike_cert_conf_release(&t->conf.cert);
 		OPENSSL_cleanse(t, sizeof(*t));
 		free(t);
 	}
@@ -538,10 +539,13 @@ static int ike_conf_check(const struct ike_peer_conf *c)
 {
 	if (c->name[0] == '\0' || memchr(c->name, '\0', sizeof(c->name)) == NULL)
 		return -EINVAL;
-	if (c->n_ike == 0 || c->n_ike > IKE_CONF_MAX_PROPS || c->psk_len == 0 ||
-	    c->psk_len > IKE_MAX_PSK || c->n_local_net > IKE_CONF_MAX_SUBNETS ||
-	    c->n_remote_net > IKE_CONF_MAX_SUBNETS || c->local_id.len > IKE_MAX_ID ||
-	    c->remote_id.len > IKE_MAX_ID)
+	/* a PSK unless signatures authenticate both ways */
+	if ((c->psk_len == 0 && (c->cert.key == NULL || c->cert.trust == NULL)) ||
+	    ike_cert_conf_check(&c->cert) < 0)
+		return -EINVAL;
+	if (c->n_ike == 0 || c->n_ike > IKE_CONF_MAX_PROPS || c->psk_len > IKE_MAX_PSK ||
+	    c->n_local_net > IKE_CONF_MAX_SUBNETS || c->n_remote_net > IKE_CONF_MAX_SUBNETS ||
+	    c->local_id.len > IKE_MAX_ID || c->remote_id.len > IKE_MAX_ID)
 		return -EINVAL;
 	if (c->child_proto != IKE_PROTO_ESP && c->child_proto != IKE_PROTO_AH)
 		return -EINVAL;
@@ -565,6 +569,30 @@ static int ike_conf_check(const struct ike_peer_conf *c)
 	return 0;
 }
 
+/*
+ * Is conf what the tunnel has? The engine holds its own stack of the
+ * certificates, so chains are compared by their contents, and keys as key
+ * pairs: a key and chain loaded again are no change. The trust store is
+ * compared by pointer.
+ */
+static bool ike_conf_same(const struct ike_peer_conf *held, const struct ike_peer_conf *conf)
+{
+	struct ike_peer_conf *c = malloc(sizeof(*c));
+	bool same;
+
+	if (c == NULL)
+		return false;
+	memcpy(c, conf, sizeof(*c));
+	if (ike_cert_chain_same(held->cert.chain, conf->cert.chain))
+		c->cert.chain = held->cert.chain;
+	if (ike_cert_key_same(held->cert.key, conf->cert.key))
+		c->cert.key = held->cert.key;
+	same = memcmp(held, c, sizeof(*c)) == 0;
+	OPENSSL_cleanse(c, sizeof(*c));
+	free(c);
+	return same;
+}
+
 int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 {
 	struct ike_tunnel *t;
@@ -576,25 +604,33 @@ int ike_conf_set(struct ike_engine *e, const struct ike_peer_conf *conf)
 	t = ike_tunnel_find(e, conf->name);
 	if (t) {
 		/* a changed tunnel is renegotiated with the new configuration */
-		if (memcmp(&t->conf, conf, sizeof(*conf)) == 0)
+		if (ike_conf_same(&t->conf, conf))
 			return 0;
 		for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
 			if (sa->tun == t)
 				ike_sa_delete_now(sa);
 		}
 		ike_tun_unindex(e, t);
+		ike_cert_conf_release(&t->conf.cert);
 		t->conf = *conf;
+		ret = ike_cert_conf_hold(&t->conf.cert, &conf->cert);
 		ike_tun_index(e, t);
 		t->failures = 0;
 		t->remote_idx = 0;
 		ike_tun_retry(e, t, conf->start == IKE_START_AUTO ? ike_now(e) : 0);
 		ike_sa_reap(e);
-		return 0;
+		return ret;
 	}
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		return -ENOMEM;
 	t->conf = *conf;
+	ret = ike_cert_conf_hold(&t->conf.cert, &conf->cert);
+	if (ret < 0) {
+		OPENSSL_cleanse(t, sizeof(*t));
+		free(t);
+		return ret;
+	}
 	t->state = IKE_TUN_DOWN;
 	if (conf->start == IKE_START_AUTO)
 		ike_tun_retry(e, t, ike_now(e));
@@ -646,6 +682,7 @@ int ike_conf_remove(struct ike_engine *e, const char *name)
 		}
 		*pp = t->next;
 		ike_tun_unindex(e, t);
+		ike_cert_conf_release(&t->conf.cert);
 		OPENSSL_cleanse(t, sizeof(*t));
 		free(t);
 		ike_sa_reap(e);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "crypto.h"
+#include "ike_cert.h"
 #include "ike_msg.h"
 #include "ikev2.h"
 
@@ -142,6 +143,9 @@ struct ike_sa {
 	struct sk_ctx sk_out;
 	bool nat_local;
 	bool nat_remote;
+	/* RFC 7427: the peer's SIGNATURE_HASH_ALGORITHMS (bits 1 << IKE_HASH_*) */
+	unsigned peer_hashes;
+	bool peer_certreq;		  /* it sent a CERTREQ for X.509 certificates */
 	unsigned init_restarts;		  /* COOKIE / INVALID_KE round trips */
 	bool proven;			  /* responder: the IKE_SA_INIT echoed our COOKIE */
 	struct ike_pfx *ho_pfx[2];	  /* responder, half open: its address and prefix counts */
@@ -412,6 +416,27 @@ int ike_child_keys(struct ike_sa *sa, struct ike_child *c, const struct cbuf *gi
 void ike_child_fill(struct ike_sa *sa, struct ike_child *c, const struct ike_selected *sel,
 		    const struct ike_ts_range *tsl, size_t nl, const struct ike_ts_range *tsr,
 		    size_t nr);
+
+/* ---- ike_auth_cert.c ---- */
+/* IKE_SA_INIT: SIGNATURE_HASH_ALGORITHMS, and the responder's CERTREQ. */
+int ike_sig_init_add(struct ike_writer *w, const struct ike_sa *sa, bool response);
+/* Note the peer's SIGNATURE_HASH_ALGORITHMS and CERTREQ of a message. */
+void ike_sig_init_note(struct ike_sa *sa, const struct ike_msg *m);
+/* The initiator's CERTREQ comes in IKE_AUTH (§1.2). */
+void ike_certreq_note(struct ike_sa *sa, const struct ike_msg *m);
+/* IKE_AUTH: our CERT payloads as the send-cert mode says, the initiator's CERTREQ. */
+int ike_cert_payloads_add(struct ike_writer *w, const struct ike_sa *sa);
+int ike_certreq_auth_add(struct ike_writer *w, const struct ike_sa *sa);
+/* Our signature AUTH payload over our ID (its RestOfIDPayload). */
+int ike_auth_sig_add(struct ike_writer *w, const struct ike_sa *sa, const uint8_t *id_rest,
+		     size_t id_restlen);
+/*
+ * The peer's certificate chain, identity and signature AUTH: 0 when all
+ * hold, else -errno and why for the operator. peer_str names the identity.
+ */
+int ike_auth_sig_verify(struct ike_sa *sa, const struct ike_msg *m, const struct ike_id *peer,
+			const struct ike_auth *auth, const char *peer_str, char *why,
+			size_t whylen);
 
 /* ---- ike_child.c ---- */
 /* Move the CHILD_SAs of old to ns and make ns the tunnel's IKE SA. */

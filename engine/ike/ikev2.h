@@ -131,8 +131,9 @@ enum ike_send_cert {
  * of X509_up_ref()'d certificates, X509_STORE_up_ref()): the caller frees
  * its objects when it likes. The engine only reads them, so the store
  * must be complete when handed in: anchors, CRLs, and verify flags such as
- * X509_V_FLAG_CRL_CHECK set by the caller. A changed pointer is a changed
- * configuration (the tunnel is renegotiated); the same pointers are not.
+ * X509_V_FLAG_CRL_CHECK set by the caller. A changed configuration is
+ * renegotiated: the key and chain count as changed when they differ in
+ * content (loaded again, they do not), the store when its pointer does.
  */
 struct ike_cert_conf {
 	EVP_PKEY *key;		/* our private key; NULL: we prove the PSK */

@@ -5,8 +5,11 @@
  * aes256gcm16-prfsha256-x25519 / ESP aes256gcm16; the heap each
  * established tunnel holds (both ends); and the crypto-only ceiling for the
  * proposal: two X25519 key pairs and derivations per handshake.
+ * With certificates (p256, rsa2048): each end signs with its key and sends
+ * its certificate (issued by a P-256 CA made here); the ceiling adds two
+ * AUTH signatures, two AUTH verifications and two certificate checks.
  *
- * Usage: bench_ike [tunnels]   (default 1000)
+ * Usage: bench_ike [tunnels [psk|p256|rsa2048]]   (default 1000 psk)
  */
 #include <malloc.h>
 #include <stdio.h>
@@ -15,9 +18,14 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "certgen.h"
 #include "crypto.h"
 #include "ike_proto.h"
 #include "ikev2.h"
+
+/* certificates: the CA, and one key and certificate per end */
+static EVP_PKEY *ca_key, *key_a, *key_b;
+static X509 *ca, *cert_a, *cert_b;
 
 struct dgram {
 	struct ike_addr src, dst;
@@ -109,6 +117,63 @@ static void conf(struct ike_peer_conf *c, const char *name, const struct ike_add
 	c->psk_len = 20;
 }
 
+/* Sign with key and its certificate, identified by its DN; take any peer the CA vouches for. */
+static void conf_cert(struct ike_peer_conf *c, EVP_PKEY *key, X509 *cert, const char *dn)
+{
+	c->cert.key = key;
+	c->cert.chain = sk_X509_new_null();
+	sk_X509_push(c->cert.chain, cert);
+	c->cert.trust = cg_store(ca);
+	c->cert.send_certreq = true;
+	c->cert.any_remote_id = true;
+	c->local_id.type = IKE_ID_DER_ASN1_DN;
+	c->local_id.len = cg_dn_der(dn, c->local_id.data, sizeof(c->local_id.data));
+}
+
+/* The engine holds its own references: ours go. */
+static void conf_cert_drop(struct ike_peer_conf *c)
+{
+	sk_X509_free(c->cert.chain);
+	X509_STORE_free(c->cert.trust);
+}
+
+/* One AUTH signature and one verification, as one end does them, in us. */
+static double sig_cost(EVP_PKEY *key, unsigned k)
+{
+	uint8_t msg[600] = {0}, sig[512];
+	double t0 = secs();
+
+	for (unsigned i = 0; i < k; i++) {
+		EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+		size_t len = sizeof(sig);
+
+		EVP_DigestSignInit_ex(ctx, NULL, "SHA256", NULL, NULL, key, NULL);
+		EVP_DigestSign(ctx, sig, &len, msg, sizeof(msg));
+		EVP_MD_CTX_reset(ctx);
+		EVP_DigestVerifyInit_ex(ctx, NULL, "SHA256", NULL, NULL, key, NULL);
+		EVP_DigestVerify(ctx, sig, len, msg, sizeof(msg));
+		EVP_MD_CTX_free(ctx);
+	}
+	return (secs() - t0) * 1e6 / k;
+}
+
+/* A certificate checked against the CA (chain of one), in us. */
+static double chain_cost(X509 *cert, unsigned k)
+{
+	X509_STORE *s = cg_store(ca);
+	double t0 = secs();
+
+	for (unsigned i = 0; i < k; i++) {
+		X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+
+		X509_STORE_CTX_init(ctx, s, cert, NULL);
+		X509_verify_cert(ctx);
+		X509_STORE_CTX_free(ctx);
+	}
+	X509_STORE_free(s);
+	return (secs() - t0) * 1e6 / k;
+}
+
 static void addr_n(struct ike_addr *a, unsigned n)
 {
 	memset(a, 0, sizeof(*a));
@@ -123,6 +188,8 @@ static void addr_n(struct ike_addr *a, unsigned n)
 int main(int argc, char **argv)
 {
 	unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 1000;
+	const char *auth = argc > 2 ? argv[2] : "psk";
+	bool certs = strcmp(auth, "psk") != 0;
 	struct ike_env env = {.send = on_send,
 			      .child_install = on_install,
 			      .child_delete = on_delete,
@@ -135,6 +202,16 @@ int main(int argc, char **argv)
 
 	if (n == 0 || n > 60000)
 		return 2;
+	if (certs) {
+		ca_key = cg_key("p256");
+		key_a = cg_key(auth);
+		key_b = cg_key(auth);
+		if (ca_key == NULL || key_a == NULL || key_b == NULL)
+			return 2;
+		ca = cg_cert(ca_key, "O=Bench,CN=Bench CA", NULL, ca_key, NULL, true, -1, 30);
+		cert_a = cg_cert(key_a, "O=Bench,CN=a", ca, ca_key, NULL, false, -1, 30);
+		cert_b = cg_cert(key_b, "O=Bench,CN=b", ca, ca_key, NULL, false, -1, 30);
+	}
 	ike_opts_default(&o);
 	o.half_open_cookie = 1000000;
 	o.half_open_per_peer = 1000000;
@@ -147,9 +224,17 @@ int main(int argc, char **argv)
 		addr_n(&a, i + 1);
 		snprintf(name, sizeof(name), "t%u", i);
 		conf(&c, name, &a, &addr_b);
+		if (certs)
+			conf_cert(&c, key_a, cert_a, "O=Bench,CN=a");
 		ike_conf_set(ea, &c);
+		if (certs)
+			conf_cert_drop(&c);
 		conf(&c, name, &addr_b, &a);
+		if (certs)
+			conf_cert(&c, key_b, cert_b, "O=Bench,CN=b");
 		ike_conf_set(eb, &c);
+		if (certs)
+			conf_cert_drop(&c);
 	}
 	m0 = mallinfo2();
 	t0 = secs();
@@ -164,9 +249,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "only %u of %u CHILD_SAs installed\n", installed / 2, n);
 		return 1;
 	}
-	printf("ikesh vs ikesh in one process: %u IKE SAs + CHILD_SAs in %.3f s = %.0f per second "
-	       "(both ends on one core)\n",
-	       n, t1 - t0, n / (t1 - t0));
+	printf("ikesh vs ikesh in one process, %s: %u IKE SAs + CHILD_SAs in %.3f s = %.0f per "
+	       "second (both ends on one core)\n",
+	       certs ? auth : "PSK", n, t1 - t0, n / (t1 - t0));
 	printf("heap per established tunnel, both ends: %.0f bytes\n",
 	       (double)(m1.uordblks - m0.uordblks) / n);
 
@@ -193,9 +278,23 @@ int main(int argc, char **argv)
 		printf(
 		    "crypto ceiling (x25519, both ends): %.1f us per handshake = %.0f per second\n",
 		    dh_us, 1e6 / dh_us);
+		if (certs) {
+			double us = dh_us + 2 * sig_cost(key_a, 200) + 2 * chain_cost(cert_a, 200);
+
+			printf(
+			    "crypto ceiling (x25519 and %s certificates, both ends): %.1f us per "
+			    "handshake = %.0f per second\n",
+			    auth, us, 1e6 / us);
+		}
 	}
 	ike_engine_free(ea);
 	ike_engine_free(eb);
 	free(q);
+	X509_free(ca);
+	X509_free(cert_a);
+	X509_free(cert_b);
+	EVP_PKEY_free(ca_key);
+	EVP_PKEY_free(key_a);
+	EVP_PKEY_free(key_b);
 	return 0;
 }
