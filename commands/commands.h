@@ -41,6 +41,9 @@ struct cmd_io {
 	/* Ctrl-C was typed while the command runs (ping waits for replies);
 	 * NULL: never. */
 	bool (*interrupted)(void *arg);
+	/* Ask for a secret (a passphrase): as ask, without echo.  NULL
+	 * when no one can answer. */
+	int (*ask_secret)(void *arg, const char *question, char *buf, size_t len);
 };
 
 /*

@@ -351,8 +351,8 @@ int main(int argc, char **argv)
 	sh.term.length = sh.script ? 0 : tty_height();
 	sh.term.width = sh.script ? 0 : tty_width();
 	if (sh.script)
-		sh.io =
-		    (struct cmd_io){script_out, script_err, script_ask, &sh, &sh.term, NULL, NULL};
+		sh.io = (struct cmd_io){script_out, script_err, script_ask, &sh,
+					&sh.term,   NULL,	NULL,	    NULL};
 	else
 		shell_tty_io(&sh);
 

@@ -70,4 +70,5 @@ Debugging:
 ikesh#no debug crypto ?
   ikev2  IKEv2 errors and decisions
   ipsec  IPsec SAs installed and removed
+  pki    Certificate chains and their verification
 ikesh#no debug crypto
