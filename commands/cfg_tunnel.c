@@ -873,6 +873,7 @@ static const struct tunnel_setting settings[] = {
     FLAG("mobike", "IKEv2 mobility and multihoming (RFC 4555)", mobike),
     FLAG("split-connection", "One child SA per local/remote subnet pair", split_connection),
     KEYWORD("send-cert", "When to send our certificate", send_cert, kw_sendcert, "WHEN"),
+    NO_FLAG("send-certreq", "Ask the peer for its certificate (CERTREQ)", no_certreq),
     CUSTOM("icmp-detect", "ICMP watchdog through the tunnel", icmp_detect),
     CUSTOM("xfrm-interface", "Route through an XFRM interface", xfrm_interface),
 };

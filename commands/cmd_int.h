@@ -24,6 +24,7 @@ enum cmd_mode {
 	MODE_IKEV1,
 	MODE_IPSECP,
 	MODE_TUNNEL,
+	MODE_TRUSTPOINT,
 	MODE_COUNT
 };
 
@@ -116,6 +117,9 @@ void cfg_ikev2_register(struct cli_def *cli);
 void cfg_ikev1_register(struct cli_def *cli);
 void cfg_ipsec_register(struct cli_def *cli);
 void cfg_tunnel_register(struct cli_def *cli);
+void cfg_trustpoint_register(struct cli_def *cli);
+/* crypto key / crypto pki and their show commands (cfg_pki.c) */
+void cmds_pki_register(struct cli_def *cli, struct cli_command *show_crypto, int mode);
 
 /* Renderers: canonical text of one object (secrets in clear when
  * `secrets`).  Append to a growing buffer. */
@@ -133,6 +137,7 @@ void cfg_ikev2_render(struct strbuf *b, const struct eng_ikev2_policy *p);
 void cfg_ikev1_render(struct strbuf *b, const struct eng_ikev1_policy *p);
 void cfg_ipsec_render(struct strbuf *b, const struct eng_ipsec_policy *p);
 void cfg_tunnel_render(struct strbuf *b, const struct eng_tunnel *t, bool secrets);
+void cfg_trustpoint_render(struct strbuf *b, const struct eng_trustpoint *tp);
 /* Write a word so that the tokenizer reads it back unchanged. */
 void sb_addword(struct strbuf *b, const char *w);
 
@@ -184,6 +189,8 @@ int comp_ipsec_names(struct cli_def *cli, const char *name, const char *word,
 		     struct cli_comphelp *ch);
 int comp_tunnel_names(struct cli_def *cli, const char *name, const char *word,
 		      struct cli_comphelp *ch);
+int comp_trustpoint_names(struct cli_def *cli, const char *name, const char *word,
+			  struct cli_comphelp *ch);
 
 /* A libcli validator may leave a precise reason here for the error line. */
 void cmd_val_reason(struct cli_def *cli, const char *fmt, ...)

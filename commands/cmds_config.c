@@ -11,7 +11,8 @@
 
 #include "cfg_common.h"
 
-static const int config_modes[] = {MODE_CONFIG_, MODE_IKEV2, MODE_IKEV1, MODE_IPSECP, MODE_TUNNEL};
+static const int config_modes[] = {MODE_CONFIG_, MODE_IKEV2,  MODE_IKEV1,
+				   MODE_IPSECP,	 MODE_TUNNEL, MODE_TRUSTPOINT};
 #define N_CONFIG_MODES (sizeof(config_modes) / sizeof(config_modes[0]))
 
 /* ---- Leaving configuration mode --------------------------------------- */
@@ -203,6 +204,7 @@ static int enter_object(struct cmd_sess *cs, const struct cmd_args *a, enum cmd_
 		struct eng_ikev1_policy v1;
 		struct eng_ikev2_policy v2;
 		struct eng_ipsec_policy ip;
+		struct eng_trustpoint tp;
 		struct eng_tunnel t;
 	} obj;
 	struct eng_diag d = {0};
@@ -225,6 +227,8 @@ static int enter_object(struct cmd_sess *cs, const struct cmd_args *a, enum cmd_
 			obj.v2.id = (uint16_t)strtoul(key, NULL, 10);
 		else if (kind == ENG_OBJ_IPSEC)
 			snprintf(obj.ip.name, sizeof(obj.ip.name), "%s", key);
+		else if (kind == ENG_OBJ_TRUSTPOINT)
+			snprintf(obj.tp.name, sizeof(obj.tp.name), "%s", key);
 		else
 			snprintf(obj.t.name, sizeof(obj.t.name), "%s", key);
 		rc = eng_obj_put(cs->es, kind, &obj, &d);
@@ -257,6 +261,11 @@ static int cmd_ipsec_policy(struct cmd_sess *cs, const struct cmd_args *a)
 static int cmd_tunnel(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	return enter_object(cs, a, MODE_TUNNEL);
+}
+
+static int cmd_trustpoint(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	return enter_object(cs, a, MODE_TRUSTPOINT);
 }
 
 void cmds_config_register(struct cli_def *cli)
@@ -318,6 +327,11 @@ void cmds_config_register(struct cli_def *cli)
 	c = cmd_leaf(cli, p, "policy", m, true, "An IPsec policy (enters its mode)",
 		     cmd_ipsec_policy);
 	cmd_argpos(c, "key", 0, "NAME Policy name", val_name, comp_ipsec_names);
+	p = cmd_node(cli, crypto, "pki", m, true, "Public key infrastructure");
+	c = cmd_leaf(cli, p, "trustpoint", m, true,
+		     "A trustpoint: CA certificates, key pair, revocation (enters its mode)",
+		     cmd_trustpoint);
+	cmd_argpos(c, "key", 0, "NAME Trustpoint name", val_name, comp_trustpoint_names);
 	ipsec = cmd_node(cli, NULL, "ipsec", m, true, "IPsec tunnels");
 	c = cmd_leaf(cli, ipsec, "tunnel", m, true, "An IPsec tunnel (enters its mode)",
 		     cmd_tunnel);

@@ -26,6 +26,9 @@ static char *codec_render(const struct eng_obj *obj, unsigned flags)
 	case ENG_OBJ_IPSEC:
 		cfg_ipsec_render(&b, obj->u.ipsec);
 		break;
+	case ENG_OBJ_TRUSTPOINT:
+		cfg_trustpoint_render(&b, obj->u.trustpoint);
+		break;
 	case ENG_OBJ_TUNNEL:
 		cfg_tunnel_render(&b, obj->u.tunnel, flags & ENG_TEXT_SECRETS);
 		break;

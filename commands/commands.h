@@ -35,6 +35,9 @@ struct cmd_io {
 	int (*ask)(void *arg, const char *question, char *buf, size_t len);
 	void *arg;
 	struct cmd_term *term;
+	/* Ask for a secret (a passphrase): as ask, without echo.  NULL
+	 * when no one can answer. */
+	int (*ask_secret)(void *arg, const char *question, char *buf, size_t len);
 };
 
 enum cmd_status {

@@ -18,6 +18,7 @@ static const struct cmd_mode_info modes[MODE_COUNT] = {
     [MODE_IKEV1] = {"(config-ikev1-policy)", MODE_CONFIG_, ENG_OBJ_IKEV1},
     [MODE_IPSECP] = {"(config-ipsec-policy)", MODE_CONFIG_, ENG_OBJ_IPSEC},
     [MODE_TUNNEL] = {"(config-ipsec-tunnel)", MODE_CONFIG_, ENG_OBJ_TUNNEL},
+    [MODE_TRUSTPOINT] = {"(ca-trustpoint)", MODE_CONFIG_, ENG_OBJ_TRUSTPOINT},
 };
 
 const struct cmd_mode_info *cmd_mode_info(enum cmd_mode m)
@@ -50,6 +51,7 @@ int cmd_sess_new(struct eng_sess *es, const struct cmd_io *io, struct cmd_sess *
 	cfg_ikev1_register(cs->cli);
 	cfg_ipsec_register(cs->cli);
 	cfg_tunnel_register(cs->cli);
+	cfg_trustpoint_register(cs->cli);
 	*out = cs;
 	return 0;
 }

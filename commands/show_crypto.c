@@ -573,6 +573,7 @@ static const struct {
     {"detail", ENG_DEBUG_IKE_DETAIL, "Crypto IKEv2 detail debugging is on"},
     {"ipsec", ENG_DEBUG_IPSEC, "Crypto IPsec debugging is on"},
     {"xfrm", ENG_DEBUG_XFRM, "Kernel XFRM debugging is on"},
+    {"pki", ENG_DEBUG_PKI, "Crypto PKI debugging is on"},
     {"all", ENG_DEBUG_ALL, NULL},
 };
 
@@ -629,6 +630,8 @@ static void debug_register(struct cli_def *cli, const char *root_word, int m)
 	cmd_leaf(cli, ike, "packet", m, true, "Each IKEv2 message in and out", debug_set);
 	cmd_leaf(cli, ike, "detail", m, true, "Decisions of the runtime", debug_set);
 	cmd_leaf(cli, crypto, "ipsec", m, true, "IPsec SAs installed and removed", debug_set);
+	cmd_leaf(cli, crypto, "pki", m, true, "Certificate chains and their verification",
+		 debug_set);
 	kern = cmd_node(cli, root, "kernel", m, true, "Kernel interface");
 	cmd_leaf(cli, kern, "xfrm", m, true, "Each XFRM operation", debug_set);
 	if (!on)
@@ -640,6 +643,7 @@ void cmds_crypto_register(struct cli_def *cli, struct cli_command *show, int m)
 	struct cli_command *crypto, *ikev2, *ipsec, *c, *clear, *cc, *cipsec;
 
 	crypto = cmd_node(cli, show, "crypto", m, false, "Encryption module");
+	cmds_pki_register(cli, crypto, m);
 	ikev2 = cmd_node(cli, crypto, "ikev2", m, false, "Crypto IKEv2 information");
 	c = cmd_leaf(cli, ikev2, "sa", m, false, "IKEv2 security associations", show_ikev2_sa);
 	cmd_argflag(c, "detail", "Show more of each SA");

@@ -73,3 +73,9 @@ int comp_tunnel_names(struct cli_def *cli, const char *name, const char *word,
 {
 	return comp_keys(cli, ENG_OBJ_TUNNEL, word, ch);
 }
+
+int comp_trustpoint_names(struct cli_def *cli, const char *name, const char *word,
+			  struct cli_comphelp *ch)
+{
+	return comp_keys(cli, ENG_OBJ_TRUSTPOINT, word, ch);
+}

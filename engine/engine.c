@@ -351,3 +351,77 @@ int eng_debug_set(struct eng_sess *sess, unsigned flags, bool on)
 	ALLOWED(sess, ENG_CALL_DEBUG_SET);
 	return sess->eng->ops->debug_set(sess, flags, on);
 }
+
+/* ---- Key pairs and certificates --------------------------------------- */
+
+int eng_key_generate(struct eng_sess *sess, const char *label, enum eng_key_type type,
+		     unsigned bits, struct eng_diag *diag)
+{
+	if (!sess || !label || !diag)
+		return -EINVAL;
+	ALLOWED(sess, ENG_CALL_KEY_GENERATE);
+	return sess->eng->ops->key_generate(sess, label, type, bits, diag);
+}
+
+int eng_key_import(struct eng_sess *sess, const char *label, const char *pem, size_t len,
+		   const char *passphrase, struct eng_diag *diag)
+{
+	if (!sess || !label || !pem || !diag)
+		return -EINVAL;
+	ALLOWED(sess, ENG_CALL_KEY_IMPORT);
+	return sess->eng->ops->key_import(sess, label, pem, len, passphrase, diag);
+}
+
+int eng_key_zeroize(struct eng_sess *sess, const char *label)
+{
+	if (!sess || !label)
+		return -EINVAL;
+	ALLOWED(sess, ENG_CALL_KEY_ZEROIZE);
+	return sess->eng->ops->key_zeroize(sess, label);
+}
+
+int eng_key_list(struct eng_sess *sess, struct eng_key_info **out, size_t *n)
+{
+	if (!sess || !out || !n)
+		return -EINVAL;
+	*out = NULL;
+	*n = 0;
+	return sess->eng->ops->key_list(sess, out, n);
+}
+
+int eng_pki_import(struct eng_sess *sess, const char *trustpoint, enum eng_pki_what what,
+		   const void *data, size_t len, const char *password, struct eng_diag *diag)
+{
+	if (!sess || !trustpoint || !data || !diag || (unsigned)what > ENG_PKI_CRL)
+		return -EINVAL;
+	ALLOWED(sess, ENG_CALL_PKI_IMPORT);
+	return sess->eng->ops->pki_import(sess, trustpoint, what, data, len, password, diag);
+}
+
+int eng_pki_enroll(struct eng_sess *sess, const char *trustpoint, char **pem, struct eng_diag *diag)
+{
+	if (!sess || !trustpoint || !pem || !diag)
+		return -EINVAL;
+	*pem = NULL;
+	ALLOWED(sess, ENG_CALL_PKI_ENROLL);
+	return sess->eng->ops->pki_enroll(sess, trustpoint, pem, diag);
+}
+
+int eng_pki_certs(struct eng_sess *sess, const char *trustpoint, struct eng_cert_info **out,
+		  size_t *n)
+{
+	if (!sess || !out || !n)
+		return -EINVAL;
+	*out = NULL;
+	*n = 0;
+	return sess->eng->ops->pki_certs(sess, trustpoint, out, n);
+}
+
+int eng_pki_trustpoints(struct eng_sess *sess, struct eng_tp_info **out, size_t *n)
+{
+	if (!sess || !out || !n)
+		return -EINVAL;
+	*out = NULL;
+	*n = 0;
+	return sess->eng->ops->pki_trustpoints(sess, out, n);
+}

@@ -95,6 +95,7 @@ enum eng_kind {
 	ENG_OBJ_IKEV1,	    /* crypto ikev1 policy <1-65535> */
 	ENG_OBJ_IKEV2,	    /* crypto ikev2 policy <1-65535> */
 	ENG_OBJ_IPSEC,	    /* crypto ipsec policy NAME */
+	ENG_OBJ_TRUSTPOINT, /* crypto pki trustpoint NAME */
 	ENG_OBJ_TUNNEL,	    /* ipsec tunnel NAME */
 	ENG_OBJ_KINDS
 };
@@ -139,6 +140,20 @@ struct eng_ipsec_policy {
 	uint8_t pfs_group;		      /* 0 = no PFS */
 	uint32_t lifetime_s;		      /* 0 = default */
 	uint32_t lifetime_kb;		      /* 0 = no volume limit */
+};
+
+enum eng_revcheck { ENG_REVCHECK_NONE = 0, ENG_REVCHECK_CRL };
+
+#define ENG_PATH_MAX 256 /* file names in configuration, with the NUL */
+
+/* A trustpoint's configuration; its certificates and key pair are state,
+ * imported with eng_pki_import() / eng_key_generate() (see below). */
+struct eng_trustpoint {
+	char name[ENG_NAME_MAX];
+	char keypair[ENG_NAME_MAX];   /* "" = the key pair labelled like the trustpoint */
+	char subject[ENG_ID_MAX + 1]; /* subject-name DN for enroll, "" = none */
+	uint8_t revocation;	      /* enum eng_revcheck */
+	char crl_file[ENG_PATH_MAX];  /* "" = the imported CRL only */
 };
 
 enum eng_ep_kind {
@@ -218,6 +233,7 @@ struct eng_tunnel {
 	bool mobike;
 	bool split_connection;
 	uint8_t send_cert; /* enum eng_sendcert */
+	bool no_certreq;   /* `no send-certreq`: do not ask for the peer's certificate */
 	struct {
 		struct eng_addr server; /* family 0 = ICMP watchdog off */
 		struct eng_addr source;
@@ -247,6 +263,7 @@ struct eng_obj {
 		const struct eng_ikev1_policy *ikev1;
 		const struct eng_ikev2_policy *ikev2;
 		const struct eng_ipsec_policy *ipsec;
+		const struct eng_trustpoint *trustpoint;
 		const struct eng_tunnel *tunnel;
 		const void *any;
 	} u;
@@ -414,7 +431,8 @@ int eng_keys(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, struct e
 void eng_keys_free(struct eng_keys *k);
 
 /* The canonical text of a whole configuration, objects in fixed order
- * (global, ikev1, ikev2, ipsec policies, tunnels), `!` between objects.
+ * (global, ikev1, ikev2, ipsec policies, trustpoints, tunnels), `!`
+ * between objects.
  * flags: ENG_TEXT_SECRETS (admins only; masked otherwise).  malloc'd. */
 int eng_config_text(struct eng_sess *sess, enum eng_db db, unsigned flags, char **out);
 /* Canonical text of one object. */
@@ -624,11 +642,96 @@ enum {
 	ENG_DEBUG_IKE_DETAIL = 1 << 2, /* debug crypto ikev2 detail: the runtime's decisions */
 	ENG_DEBUG_IPSEC = 1 << 3,      /* debug crypto ipsec: CHILD_SAs installed and removed */
 	ENG_DEBUG_XFRM = 1 << 4,       /* debug kernel xfrm: each kernel operation */
-	ENG_DEBUG_ALL = (1 << 5) - 1
+	ENG_DEBUG_PKI = 1 << 5,	       /* debug crypto pki: chain building and verification */
+	ENG_DEBUG_ALL = (1 << 6) - 1
 };
 /* Turn flags on (on) or off; -EPERM for operators. */
 int eng_debug_set(struct eng_sess *sess, unsigned flags, bool on);
 unsigned eng_debug_get(const struct eng *eng);
+
+/* ---- Key pairs and certificates (crypto key, crypto pki) ------------- */
+
+/*
+ * Key pairs and the certificates of trustpoints are state, not
+ * configuration: they live in state_dir/pki (engine/pki/pki.h says how),
+ * survive restarts, and are not part of any commit or rollback.  Private
+ * keys never leave the engine: no call returns one.  The calls that
+ * change them are refused to operators (-EPERM).
+ */
+enum eng_key_type {
+	ENG_KEY_NONE = 0,
+	ENG_KEY_RSA,
+	ENG_KEY_ECDSA_P256,
+	ENG_KEY_ECDSA_P384,
+	ENG_KEY_ED25519,
+};
+
+struct eng_key_info {
+	char label[ENG_NAME_MAX];
+	uint8_t type; /* enum eng_key_type */
+	uint16_t bits;
+	char fingerprint[96]; /* SHA-256 of the SubjectPublicKeyInfo, hex pairs */
+	char pubkey[1600];    /* the public key in PEM (RSA up to 8192 bits) */
+};
+
+enum eng_cert_role { ENG_CERT_CA = 0, ENG_CERT_OWN };
+enum eng_cert_state {
+	ENG_CERT_VALID = 0,
+	ENG_CERT_EXPIRED,
+	ENG_CERT_NOT_YET_VALID,
+	ENG_CERT_REVOKED,
+};
+
+struct eng_cert_info {
+	char trustpoint[ENG_NAME_MAX];
+	uint8_t role;  /* enum eng_cert_role */
+	uint8_t state; /* enum eng_cert_state */
+	char subject[256], issuer[256];
+	char serial[72];
+	int64_t not_before, not_after; /* seconds since the epoch */
+	char key[32];		       /* "RSA 2048", "ECDSA P-256", "Ed25519" */
+	char san[256];		       /* "DNS:gw.example.com, IP:192.0.2.1" */
+	char usage[128];	       /* key usage, extended key usage, "CA" */
+	char fingerprint[100];	       /* SHA-256, hex pairs with ':' */
+};
+
+struct eng_tp_info {
+	char name[ENG_NAME_MAX];
+	char keypair[ENG_NAME_MAX]; /* the label in effect */
+	bool key, cert, crl;	    /* present */
+	uint8_t n_ca;
+	uint8_t revocation; /* enum eng_revcheck, as committed */
+	bool configured;    /* in the running configuration */
+};
+
+/* crypto key generate: bits for RSA only (0 = 2048). -EEXIST when taken. */
+int eng_key_generate(struct eng_sess *sess, const char *label, enum eng_key_type type,
+		     unsigned bits, struct eng_diag *diag);
+/* crypto key import: a private key in PEM, passphrase NULL when clear. */
+int eng_key_import(struct eng_sess *sess, const char *label, const char *pem, size_t len,
+		   const char *passphrase, struct eng_diag *diag);
+int eng_key_zeroize(struct eng_sess *sess, const char *label); /* -ENOENT */
+/* show crypto key mypubkey: every key pair, public parts.  free(). */
+int eng_key_list(struct eng_sess *sess, struct eng_key_info **out, size_t *n);
+
+enum eng_pki_what {
+	ENG_PKI_CA = 0, /* crypto pki authenticate: the CA certificates (PEM) */
+	ENG_PKI_CERT,	/* crypto pki import NAME certificate (PEM) */
+	ENG_PKI_PKCS12, /* crypto pki import NAME pkcs12 (DER) */
+	ENG_PKI_CRL,	/* crypto pki import NAME crl (PEM or DER) */
+};
+/* Imports into a trustpoint of the running configuration (-ENOENT with
+ * diag when it is not there).  password: PKCS#12 only, may be NULL. */
+int eng_pki_import(struct eng_sess *sess, const char *trustpoint, enum eng_pki_what what,
+		   const void *data, size_t len, const char *password, struct eng_diag *diag);
+/* crypto pki enroll: a PKCS#10 request in PEM; malloc'd. */
+int eng_pki_enroll(struct eng_sess *sess, const char *trustpoint, char **pem,
+		   struct eng_diag *diag);
+/* show crypto pki certificates [NAME] (NULL = every trustpoint).  free(). */
+int eng_pki_certs(struct eng_sess *sess, const char *trustpoint, struct eng_cert_info **out,
+		  size_t *n);
+/* show crypto pki trustpoints: configured ones and those with material.  free(). */
+int eng_pki_trustpoints(struct eng_sess *sess, struct eng_tp_info **out, size_t *n);
 
 /* ---- The daemon: the engine served over a socket ----------------------- */
 

@@ -333,7 +333,7 @@ int main(int argc, char **argv)
 	sh.term.length = sh.script ? 0 : 24;
 	sh.term.width = sh.script ? 0 : tty_width();
 	if (sh.script)
-		sh.io = (struct cmd_io){script_out, script_err, script_ask, &sh, &sh.term};
+		sh.io = (struct cmd_io){script_out, script_err, script_ask, &sh, &sh.term, NULL};
 	else
 		shell_tty_io(&sh);
 

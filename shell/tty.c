@@ -229,7 +229,7 @@ static void tty_err(void *arg, const char *line)
  * answer; Backspace and Ctrl-U edit it; Ctrl-C, or Ctrl-D on an empty
  * answer, returns -1 (no answer).
  */
-static int tty_ask(void *arg, const char *question, char *buf, size_t len)
+static int ask_line(const char *question, char *buf, size_t len, bool echo)
 {
 	size_t n = 0;
 	int rc = -1;
@@ -251,26 +251,40 @@ static int tty_ask(void *arg, const char *question, char *buf, size_t len)
 		}
 		if ((c == 0x7f || c == '\b') && n > 0) {
 			n--;
-			fputs("\b \b", stdout);
+			if (echo)
+				fputs("\b \b", stdout);
 		} else if (c == 0x15) {
 			for (; n > 0; n--)
-				fputs("\b \b", stdout);
+				if (echo)
+					fputs("\b \b", stdout);
 		} else if (c >= 0x20 && c < 0x7f && n + 1 < len) {
 			buf[n++] = (char)c;
-			putchar(c);
+			if (echo)
+				putchar(c);
 		}
 	}
 	putchar('\n');
 	buf[n] = '\0';
-	while (n > 0 && buf[n - 1] == ' ')
-		buf[--n] = '\0';
+	while (echo && n > 0 && buf[n - 1] == ' ')
+		buf[--n] = '\0'; /* a secret is taken as typed */
 	shell_sigint = 0;
 	return rc;
 }
 
+static int tty_ask(void *arg, const char *question, char *buf, size_t len)
+{
+	return ask_line(question, buf, len, true);
+}
+
+/* A passphrase: nothing of it reaches the screen. */
+static int tty_ask_secret(void *arg, const char *question, char *buf, size_t len)
+{
+	return ask_line(question, buf, len, false);
+}
+
 void shell_tty_io(struct shell *sh)
 {
-	sh->io = (struct cmd_io){tty_out, tty_err, tty_ask, sh, &sh->term};
+	sh->io = (struct cmd_io){tty_out, tty_err, tty_ask, sh, &sh->term, tty_ask_secret};
 }
 
 /* Log lines: warnings and errors always, everything with `terminal monitor`.

@@ -379,6 +379,7 @@ int local_commit(struct eng_lsess *sess, const struct eng_commit_req *req, struc
 		size_t before = vd->n;
 
 		eng_validate(m, vd);
+		local_pki_validate(eng, m, vd);
 		if (vd->n > before)
 			rc = -EINVAL;
 		eng_diag_free(&own);

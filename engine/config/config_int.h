@@ -16,6 +16,7 @@
 
 #include "eng_ops.h"
 #include "model.h"
+#include "pki.h"
 #include "runtime.h"
 
 #define ENG_HISTORY_KEEP   (ENG_ROLLBACK_MAX + 1)
@@ -79,6 +80,7 @@ struct eng_local {
 	size_t n_tombs;
 	unsigned n_sess;
 	struct eng_rt *rt;	    /* the IKE runtime, NULL: configuration only */
+	struct pki *pki;	    /* key pairs and certificates (state_dir/pki) */
 	char rt_error[256];	    /* why the runtime could not start, "" if not asked */
 	struct eng_lsess *sessions; /* every open session, newest first */
 	struct eng_lsess *excl;	    /* holds `configure exclusive`, or NULL */
@@ -140,6 +142,23 @@ int text_diff(struct eng_local *eng, const char *from, const char *to, char **ou
 
 /* validate.c */
 void eng_validate(const struct eng_cfg *c, struct eng_diag *diag);
+
+/* pki_local.c: key pairs and certificates */
+int local_pki_open(struct eng_local *eng, struct eng_diag *diag);
+void local_pki_close(struct eng_local *eng);
+void local_pki_validate(struct eng_local *eng, const struct eng_cfg *c, struct eng_diag *d);
+struct pki_creds *local_pki_creds(struct eng_local *eng, const struct eng_tab *tunnels);
+int local_key_generate(struct eng_lsess *s, const char *label, enum eng_key_type type,
+		       unsigned bits, struct eng_diag *diag);
+int local_key_import(struct eng_lsess *s, const char *label, const char *pem, size_t len,
+		     const char *passphrase, struct eng_diag *diag);
+int local_key_zeroize(struct eng_lsess *s, const char *label);
+int local_key_list(struct eng_lsess *s, struct eng_key_info **out, size_t *n);
+int local_pki_import(struct eng_lsess *s, const char *name, enum eng_pki_what what,
+		     const void *data, size_t len, const char *password, struct eng_diag *diag);
+int local_pki_enroll(struct eng_lsess *s, const char *name, char **pem, struct eng_diag *diag);
+int local_pki_certs(struct eng_lsess *s, const char *name, struct eng_cert_info **out, size_t *n);
+int local_pki_trustpoints(struct eng_lsess *s, struct eng_tp_info **out, size_t *n);
 
 /* sess.c: sessions and candidates; objapi.c: objects and their text */
 int local_sess_open(struct eng_local *eng, const char *user, enum eng_role role,

@@ -50,19 +50,29 @@ static void rt_tunnel_of(const struct eng_cfg *c, const struct eng_tunnel *t, st
 void local_rt_sync(struct eng_local *eng)
 {
 	const struct eng_tab *tab = &eng->running->t[ENG_OBJ_TUNNEL];
+	struct pki_creds *creds;
 	struct rt_tunnel *v;
 
 	if (!eng->rt)
 		return;
 	v = calloc(tab->n ? tab->n : 1, sizeof(*v));
-	if (!v) {
+	creds = local_pki_creds(eng, tab);
+	if (!v || !creds) {
 		eng_logf(local_log(eng), ENG_LOG_ERR,
 			 "the committed tunnels could not be handed to IKE: out of memory");
+		free(v);
+		free(creds);
 		return;
 	}
-	for (size_t i = 0; i < tab->n; i++)
+	for (size_t i = 0; i < tab->n; i++) {
 		rt_tunnel_of(eng->running, &tab->v[i]->u.tunnel, &v[i]);
+		/* the runtime takes its own references to what it keeps */
+		v[i].creds = creds[i].store ? &creds[i] : NULL;
+	}
 	rt_sync(eng->rt, v, tab->n);
+	for (size_t i = 0; i < tab->n; i++)
+		pki_creds_free(&creds[i]);
+	free(creds);
 	free(v);
 }
 
@@ -237,6 +247,9 @@ int eng_local_open(const struct eng_opts *opts, struct eng **out, struct eng_dia
 	rc = lock_state_dir(eng, diag);
 	if (rc)
 		goto fail;
+	rc = local_pki_open(eng, diag);
+	if (rc)
+		goto fail;
 	remove_temps(eng->state_dir);
 	remove_temps(path);
 	remove_temps(eng->run_dir);
@@ -296,6 +309,7 @@ void local_close(struct eng_local *eng)
 	if (!eng)
 		return;
 	rt_close(eng->rt);
+	local_pki_close(eng);
 	cfg_unref(eng->running);
 	cfg_unref(eng->confirm_prev);
 	if (eng->locked)
@@ -521,6 +535,49 @@ static unsigned op_debug_get(const struct eng *e)
 	return e->log.debug;
 }
 
+static int op_key_generate(struct eng_sess *s, const char *label, enum eng_key_type type,
+			   unsigned bits, struct eng_diag *diag)
+{
+	return local_key_generate(LS(s), label, type, bits, diag);
+}
+
+static int op_key_import(struct eng_sess *s, const char *label, const char *pem, size_t len,
+			 const char *passphrase, struct eng_diag *diag)
+{
+	return local_key_import(LS(s), label, pem, len, passphrase, diag);
+}
+
+static int op_key_zeroize(struct eng_sess *s, const char *label)
+{
+	return local_key_zeroize(LS(s), label);
+}
+
+static int op_key_list(struct eng_sess *s, struct eng_key_info **out, size_t *n)
+{
+	return local_key_list(LS(s), out, n);
+}
+
+static int op_pki_import(struct eng_sess *s, const char *tp, enum eng_pki_what what,
+			 const void *data, size_t len, const char *password, struct eng_diag *diag)
+{
+	return local_pki_import(LS(s), tp, what, data, len, password, diag);
+}
+
+static int op_pki_enroll(struct eng_sess *s, const char *tp, char **pem, struct eng_diag *diag)
+{
+	return local_pki_enroll(LS(s), tp, pem, diag);
+}
+
+static int op_pki_certs(struct eng_sess *s, const char *tp, struct eng_cert_info **out, size_t *n)
+{
+	return local_pki_certs(LS(s), tp, out, n);
+}
+
+static int op_pki_trustpoints(struct eng_sess *s, struct eng_tp_info **out, size_t *n)
+{
+	return local_pki_trustpoints(LS(s), out, n);
+}
+
 static struct kernel *op_test_kernel(struct eng *e)
 {
 	return rt_kernel(L(e)->rt);
@@ -566,5 +623,13 @@ static const struct eng_ops local_ops = {
     .clear_peer = op_clear_peer,
     .debug_set = op_debug_set,
     .debug_get = op_debug_get,
+    .key_generate = op_key_generate,
+    .key_import = op_key_import,
+    .key_zeroize = op_key_zeroize,
+    .key_list = op_key_list,
+    .pki_import = op_pki_import,
+    .pki_enroll = op_pki_enroll,
+    .pki_certs = op_pki_certs,
+    .pki_trustpoints = op_pki_trustpoints,
     .test_kernel = op_test_kernel,
 };

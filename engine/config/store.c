@@ -30,6 +30,8 @@ struct eng_node *node_new(enum eng_kind kind, const void *obj)
 		n->key = n->num_key;
 	} else if (kind == ENG_OBJ_IPSEC) {
 		n->key = n->u.ipsec.name;
+	} else if (kind == ENG_OBJ_TRUSTPOINT) {
+		n->key = n->u.trustpoint.name;
 	} else if (kind == ENG_OBJ_TUNNEL) {
 		n->key = n->u.tunnel.name;
 	} else {

@@ -67,6 +67,14 @@ enum ctl_type {
 	CTL_CLEAR_PEER,
 	CTL_DEBUG_SET,
 	CTL_DEBUG_GET,
+	CTL_KEY_GENERATE,
+	CTL_KEY_IMPORT,
+	CTL_KEY_ZEROIZE,
+	CTL_KEY_LIST,
+	CTL_PKI_IMPORT,
+	CTL_PKI_ENROLL,
+	CTL_PKI_CERTS,
+	CTL_PKI_TRUSTPOINTS,
 	CTL_OPS,
 
 	CTL_REPLY = 0x8000,
@@ -116,6 +124,11 @@ int rb_obj(struct rbuf *r, enum eng_kind kind, void *out);
 int rb_status(struct rbuf *r, struct eng_tunnel_status *st);
 int rb_commit_info(struct rbuf *r, struct eng_commit_info *ci);
 int rb_sess_info(struct rbuf *r, struct eng_sess_info *si);
+/* Bytes of any length up to max (certificates, PKCS#12); NULL when bad. */
+const uint8_t *rb_bytes(struct rbuf *r, size_t max, size_t *n);
+int rb_key_info(struct rbuf *r, struct eng_key_info *ki);
+int rb_cert_info(struct rbuf *r, struct eng_cert_info *ci);
+int rb_tp_info(struct rbuf *r, struct eng_tp_info *ti);
 /* true when every byte was read and nothing was missing */
 bool rb_done(const struct rbuf *r);
 

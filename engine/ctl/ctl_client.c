@@ -911,6 +911,144 @@ static unsigned ctl_debug_get(const struct eng *eng)
 	return flags;
 }
 
+/* ---- Key pairs and certificates ------------------------------------------- */
+
+/* A call whose reply is the rc and diagnostics. */
+static int diag_reply(struct eng_sess *s, uint16_t op, struct ebuf *req, struct eng_diag *diag)
+{
+	struct rbuf rep;
+	uint8_t *buf;
+	int rc, err;
+
+	err = call(s->eng, op, req, &rep, &buf, &rc);
+	eng_wipe(req->s, req->cap); /* may carry a passphrase or a key */
+	free(req->s);
+	if (err)
+		return err;
+	if (rb_diag(&rep, diag) || !rb_done(&rep))
+		rc = -EPROTO;
+	free(buf);
+	return rc;
+}
+
+static int ctl_key_generate(struct eng_sess *s, const char *label, enum eng_key_type type,
+			    unsigned bits, struct eng_diag *diag)
+{
+	struct ebuf req = {0};
+
+	wb_str(&req, label);
+	wb_u8(&req, (uint8_t)type);
+	wb_u32(&req, bits);
+	return diag_reply(s, CTL_KEY_GENERATE, &req, diag);
+}
+
+static int ctl_key_import(struct eng_sess *s, const char *label, const char *pem, size_t len,
+			  const char *passphrase, struct eng_diag *diag)
+{
+	struct ebuf req = {0};
+
+	wb_str(&req, label);
+	wb_blob(&req, pem, len);
+	wb_str(&req, passphrase);
+	return diag_reply(s, CTL_KEY_IMPORT, &req, diag);
+}
+
+static int ctl_key_zeroize(struct eng_sess *s, const char *label)
+{
+	return ctl_name_call(s, CTL_KEY_ZEROIZE, label);
+}
+
+static int rd_key_info(struct rbuf *r, void *rec)
+{
+	return rb_key_info(r, rec);
+}
+
+static int rd_cert_info(struct rbuf *r, void *rec)
+{
+	return rb_cert_info(r, rec);
+}
+
+static int rd_tp_info(struct rbuf *r, void *rec)
+{
+	return rb_tp_info(r, rec);
+}
+
+/* A call with an optional name whose reply is records. */
+static int records_call(struct eng_sess *s, uint16_t op, const char *name, bool with_name,
+			size_t size, int (*rd)(struct rbuf *, void *), void **out, size_t *n)
+{
+	struct ebuf req = {0};
+	struct rbuf rep;
+	uint8_t *buf;
+	int rc, err;
+
+	if (with_name)
+		wb_str(&req, name);
+	err = call(s->eng, op, with_name ? &req : NULL, &rep, &buf, &rc);
+	free(req.s);
+	if (err)
+		return err;
+	if (rc == 0)
+		rc = rb_records(&rep, size, SIZE_MAX, rd, out, n);
+	free(buf);
+	return rc;
+}
+
+static int ctl_key_list(struct eng_sess *s, struct eng_key_info **out, size_t *n)
+{
+	return records_call(s, CTL_KEY_LIST, NULL, false, sizeof(**out), rd_key_info, (void **)out,
+			    n);
+}
+
+static int ctl_pki_import(struct eng_sess *s, const char *tp, enum eng_pki_what what,
+			  const void *data, size_t len, const char *password, struct eng_diag *diag)
+{
+	struct ebuf req = {0};
+
+	if (len > CTL_REQ_MAX - 1024) {
+		eng_diag_addf(diag, "the file is too large (%zu bytes)", len);
+		return -EFBIG;
+	}
+	wb_str(&req, tp);
+	wb_u8(&req, (uint8_t)what);
+	wb_blob(&req, data, len);
+	wb_str(&req, password);
+	return diag_reply(s, CTL_PKI_IMPORT, &req, diag);
+}
+
+static int ctl_pki_enroll(struct eng_sess *s, const char *tp, char **pem, struct eng_diag *diag)
+{
+	struct ebuf req = {0};
+	struct rbuf rep;
+	uint8_t *buf;
+	int rc, err;
+
+	wb_str(&req, tp);
+	err = call(s->eng, CTL_PKI_ENROLL, &req, &rep, &buf, &rc);
+	free(req.s);
+	if (err)
+		return err;
+	if (rb_diag(&rep, diag) || (rc == 0 && rb_str(&rep, false, pem)) || !rb_done(&rep)) {
+		free(*pem);
+		*pem = NULL;
+		rc = -EPROTO;
+	}
+	free(buf);
+	return rc;
+}
+
+static int ctl_pki_certs(struct eng_sess *s, const char *tp, struct eng_cert_info **out, size_t *n)
+{
+	return records_call(s, CTL_PKI_CERTS, tp, true, sizeof(**out), rd_cert_info, (void **)out,
+			    n);
+}
+
+static int ctl_pki_trustpoints(struct eng_sess *s, struct eng_tp_info **out, size_t *n)
+{
+	return records_call(s, CTL_PKI_TRUSTPOINTS, NULL, false, sizeof(**out), rd_tp_info,
+			    (void **)out, n);
+}
+
 /* ---- The operations table ------------------------------------------------ */
 
 static int ctl_next_timeout_ms(const struct eng *eng)
@@ -1019,5 +1157,13 @@ static const struct eng_ops remote_ops = {
     .clear_peer = ctl_clear_peer,
     .debug_set = ctl_debug_set,
     .debug_get = ctl_debug_get,
+    .key_generate = ctl_key_generate,
+    .key_import = ctl_key_import,
+    .key_zeroize = ctl_key_zeroize,
+    .key_list = ctl_key_list,
+    .pki_import = ctl_pki_import,
+    .pki_enroll = ctl_pki_enroll,
+    .pki_certs = ctl_pki_certs,
+    .pki_trustpoints = ctl_pki_trustpoints,
     .test_kernel = NULL,
 };

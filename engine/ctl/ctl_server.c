@@ -561,6 +561,180 @@ static int op_sess_list(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
 	return rc;
 }
 
+/* ---- Key pairs and certificates ------------------------------------------- */
+
+static int op_key_generate(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_diag d = {0};
+	char *label = NULL;
+	uint8_t type;
+	uint32_t bits;
+	int rc;
+
+	rb_str(r, false, &label);
+	type = rb_u8(r);
+	bits = rb_u32(r);
+	if (!label || !rb_done(r))
+		rc = -EBADMSG;
+	else
+		rc = eng_key_generate(c->sess, label, type, bits, &d);
+	wb_diag(res, &d);
+	eng_diag_free(&d);
+	free(label);
+	return rc;
+}
+
+/* name, bytes, optional secret: KEY_IMPORT and PKI_IMPORT (what != NULL) */
+static int read_import(struct rbuf *r, char **name, uint8_t *what, const uint8_t **data,
+		       size_t *len, char **secret)
+{
+	*secret = NULL;
+	if (rb_str(r, false, name))
+		return -EBADMSG;
+	if (what)
+		*what = rb_u8(r);
+	*data = rb_bytes(r, CTL_REQ_MAX, len);
+	if (!*data || rb_str(r, true, secret) || !rb_done(r))
+		return -EBADMSG;
+	return 0;
+}
+
+static int op_key_import(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_diag d = {0};
+	const uint8_t *data;
+	char *label = NULL, *pass = NULL, *pem = NULL;
+	size_t len;
+	int rc = read_import(r, &label, NULL, &data, &len, &pass);
+
+	if (rc == 0) {
+		pem = malloc(len + 1);
+		if (!pem) {
+			rc = -ENOMEM;
+		} else {
+			memcpy(pem, data, len);
+			pem[len] = '\0';
+			rc = eng_key_import(c->sess, label, pem, len, pass, &d);
+			eng_wipe(pem, len + 1);
+			free(pem);
+		}
+	}
+	wb_diag(res, &d);
+	eng_diag_free(&d);
+	free(label);
+	eng_secret_free(pass);
+	return rc;
+}
+
+static int op_key_zeroize(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	char *label = NULL;
+	int rc;
+
+	if (rb_str(r, false, &label) || !rb_done(r))
+		rc = -EBADMSG;
+	else
+		rc = eng_key_zeroize(c->sess, label);
+	free(label);
+	return rc;
+}
+
+static int op_key_list(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_key_info *v = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (!rb_done(r))
+		return -EBADMSG;
+	rc = eng_key_list(c->sess, &v, &n);
+	if (rc == 0) {
+		wb_u32(res, (uint32_t)n);
+		for (size_t i = 0; i < n; i++)
+			wb_blob(res, &v[i], sizeof(v[i]));
+	}
+	free(v);
+	return rc;
+}
+
+static int op_pki_import(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_diag d = {0};
+	const uint8_t *data;
+	char *tp = NULL, *pass = NULL;
+	uint8_t what = 0;
+	size_t len;
+	int rc = read_import(r, &tp, &what, &data, &len, &pass);
+
+	if (rc == 0)
+		rc = what > ENG_PKI_CRL ? -EBADMSG
+					: eng_pki_import(c->sess, tp, what, data, len, pass, &d);
+	wb_diag(res, &d);
+	eng_diag_free(&d);
+	free(tp);
+	eng_secret_free(pass);
+	return rc;
+}
+
+static int op_pki_enroll(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_diag d = {0};
+	char *tp = NULL, *pem = NULL;
+	int rc;
+
+	if (rb_str(r, false, &tp) || !rb_done(r))
+		rc = -EBADMSG;
+	else
+		rc = eng_pki_enroll(c->sess, tp, &pem, &d);
+	wb_diag(res, &d);
+	eng_diag_free(&d);
+	if (rc == 0)
+		wb_str(res, pem);
+	free(pem);
+	free(tp);
+	return rc;
+}
+
+static int op_pki_certs(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_cert_info *v = NULL;
+	char *tp = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (rb_str(r, true, &tp) || !rb_done(r)) {
+		free(tp);
+		return -EBADMSG;
+	}
+	rc = eng_pki_certs(c->sess, tp, &v, &n);
+	if (rc == 0) {
+		wb_u32(res, (uint32_t)n);
+		for (size_t i = 0; i < n; i++)
+			wb_blob(res, &v[i], sizeof(v[i]));
+	}
+	free(v);
+	free(tp);
+	return rc;
+}
+
+static int op_pki_trustpoints(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_tp_info *v = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (!rb_done(r))
+		return -EBADMSG;
+	rc = eng_pki_trustpoints(c->sess, &v, &n);
+	if (rc == 0) {
+		wb_u32(res, (uint32_t)n);
+		for (size_t i = 0; i < n; i++)
+			wb_blob(res, &v[i], sizeof(v[i]));
+	}
+	free(v);
+	return rc;
+}
+
 /*
  * One row per request: its handler and the engine call it makes, whose
  * properties (eng_ops.h) decide what an operator is refused before the
@@ -605,6 +779,14 @@ static const struct ctl_op ctl_ops[CTL_OPS] = {
     [CTL_CLEAR_PEER] = {op_clear_peer, ENG_CALL_CLEAR_PEER},
     [CTL_DEBUG_SET] = {op_debug_set, ENG_CALL_DEBUG_SET},
     [CTL_DEBUG_GET] = {op_debug_get, ENG_CALL_DEBUG_GET},
+    [CTL_KEY_GENERATE] = {op_key_generate, ENG_CALL_KEY_GENERATE},
+    [CTL_KEY_IMPORT] = {op_key_import, ENG_CALL_KEY_IMPORT},
+    [CTL_KEY_ZEROIZE] = {op_key_zeroize, ENG_CALL_KEY_ZEROIZE},
+    [CTL_KEY_LIST] = {op_key_list, ENG_CALL_KEY_LIST},
+    [CTL_PKI_IMPORT] = {op_pki_import, ENG_CALL_PKI_IMPORT},
+    [CTL_PKI_ENROLL] = {op_pki_enroll, ENG_CALL_PKI_ENROLL},
+    [CTL_PKI_CERTS] = {op_pki_certs, ENG_CALL_PKI_CERTS},
+    [CTL_PKI_TRUSTPOINTS] = {op_pki_trustpoints, ENG_CALL_PKI_TRUSTPOINTS},
 };
 
 /* May this connection's session make the request? */

@@ -269,6 +269,7 @@ static int rb_tunnel(struct rbuf *r, struct eng_tunnel *t)
 	fix_bool(t, offsetof(struct eng_tunnel, no_rekey));
 	fix_bool(t, offsetof(struct eng_tunnel, mobike));
 	fix_bool(t, offsetof(struct eng_tunnel, split_connection));
+	fix_bool(t, offsetof(struct eng_tunnel, no_certreq));
 	if (!fixed_str_ok(t->name, sizeof(t->name)) ||
 	    !fixed_str_ok(t->ipsec_policy, sizeof(t->ipsec_policy)) ||
 	    !fixed_str_ok(t->xfrm_if.name, sizeof(t->xfrm_if.name)) ||
@@ -345,6 +346,17 @@ int rb_obj(struct rbuf *r, enum eng_kind kind, void *out)
 		rc = lists_ok(c, 2) && fixed_str_ok(p->name, sizeof(p->name)) ? 0 : -EBADMSG;
 		break;
 	}
+	case ENG_OBJ_TRUSTPOINT: {
+		struct eng_trustpoint *tp = out;
+
+		rc = fixed_str_ok(tp->name, sizeof(tp->name)) &&
+			     fixed_str_ok(tp->keypair, sizeof(tp->keypair)) &&
+			     fixed_str_ok(tp->subject, sizeof(tp->subject)) &&
+			     fixed_str_ok(tp->crl_file, sizeof(tp->crl_file))
+			 ? 0
+			 : -EBADMSG;
+		break;
+	}
 	default:
 		rc = 0;
 		break;
@@ -403,6 +415,78 @@ int rb_sess_info(struct rbuf *r, struct eng_sess_info *si)
 	fix_bool(si, offsetof(struct eng_sess_info, exclusive));
 	fix_bool(si, offsetof(struct eng_sess_info, self));
 	if (!fixed_str_ok(si->user, sizeof(si->user)) || (unsigned)si->role > ENG_ROLE_ADMIN) {
+		r->bad = true;
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+const uint8_t *rb_bytes(struct rbuf *r, size_t max, size_t *n)
+{
+	uint32_t len = rb_u32(r);
+	const uint8_t *p;
+
+	*n = 0;
+	if (r->bad || len > max) {
+		r->bad = true;
+		return NULL;
+	}
+	p = rb_take(r, len);
+	if (p)
+		*n = len;
+	return p;
+}
+
+int rb_key_info(struct rbuf *r, struct eng_key_info *ki)
+{
+	const uint8_t *raw = rb_blob(r, sizeof(*ki));
+
+	if (!raw)
+		return -EBADMSG;
+	memcpy(ki, raw, sizeof(*ki));
+	if (!fixed_str_ok(ki->label, sizeof(ki->label)) ||
+	    !fixed_str_ok(ki->fingerprint, sizeof(ki->fingerprint)) ||
+	    !fixed_str_ok(ki->pubkey, sizeof(ki->pubkey)) || ki->type > ENG_KEY_ED25519) {
+		r->bad = true;
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+int rb_cert_info(struct rbuf *r, struct eng_cert_info *ci)
+{
+	const uint8_t *raw = rb_blob(r, sizeof(*ci));
+
+	if (!raw)
+		return -EBADMSG;
+	memcpy(ci, raw, sizeof(*ci));
+	if (!fixed_str_ok(ci->trustpoint, sizeof(ci->trustpoint)) ||
+	    !fixed_str_ok(ci->subject, sizeof(ci->subject)) ||
+	    !fixed_str_ok(ci->issuer, sizeof(ci->issuer)) ||
+	    !fixed_str_ok(ci->serial, sizeof(ci->serial)) ||
+	    !fixed_str_ok(ci->key, sizeof(ci->key)) || !fixed_str_ok(ci->san, sizeof(ci->san)) ||
+	    !fixed_str_ok(ci->usage, sizeof(ci->usage)) ||
+	    !fixed_str_ok(ci->fingerprint, sizeof(ci->fingerprint)) || ci->role > ENG_CERT_OWN ||
+	    ci->state > ENG_CERT_REVOKED) {
+		r->bad = true;
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+int rb_tp_info(struct rbuf *r, struct eng_tp_info *ti)
+{
+	const uint8_t *raw = rb_blob(r, sizeof(*ti));
+
+	if (!raw)
+		return -EBADMSG;
+	memcpy(ti, raw, sizeof(*ti));
+	fix_bool(ti, offsetof(struct eng_tp_info, key));
+	fix_bool(ti, offsetof(struct eng_tp_info, cert));
+	fix_bool(ti, offsetof(struct eng_tp_info, crl));
+	fix_bool(ti, offsetof(struct eng_tp_info, configured));
+	if (!fixed_str_ok(ti->name, sizeof(ti->name)) ||
+	    !fixed_str_ok(ti->keypair, sizeof(ti->keypair)) || ti->revocation > ENG_REVCHECK_CRL) {
 		r->bad = true;
 		return -EBADMSG;
 	}

@@ -42,6 +42,7 @@ union eng_any {
 	struct eng_ikev1_policy ikev1;
 	struct eng_ikev2_policy ikev2;
 	struct eng_ipsec_policy ipsec;
+	struct eng_trustpoint trustpoint;
 	struct eng_tunnel tunnel;
 };
 

@@ -23,6 +23,8 @@ size_t eng_kind_size(enum eng_kind kind)
 		return sizeof(struct eng_ikev2_policy);
 	case ENG_OBJ_IPSEC:
 		return sizeof(struct eng_ipsec_policy);
+	case ENG_OBJ_TRUSTPOINT:
+		return sizeof(struct eng_trustpoint);
 	case ENG_OBJ_TUNNEL:
 		return sizeof(struct eng_tunnel);
 	default:
@@ -33,8 +35,8 @@ size_t eng_kind_size(enum eng_kind kind)
 /* How an object is named in messages: "tunnel HQ", "ikev2 policy 10". */
 const char *eng_kind_label(enum eng_kind kind)
 {
-	static const char *const labels[ENG_OBJ_KINDS] = {"global", "ikev1 policy", "ikev2 policy",
-							  "ipsec policy", "tunnel"};
+	static const char *const labels[ENG_OBJ_KINDS] = {
+	    "global", "ikev1 policy", "ikev2 policy", "ipsec policy", "trustpoint", "tunnel"};
 
 	return (unsigned)kind < ENG_OBJ_KINDS ? labels[kind] : "object";
 }
@@ -100,6 +102,10 @@ void eng_obj_key(enum eng_kind kind, const void *obj, char *key, size_t len)
 	case ENG_OBJ_IPSEC:
 		snprintf(key, len, "%.*s", (int)strnlen(o->ipsec.name, ENG_NAME_MAX - 1),
 			 o->ipsec.name);
+		break;
+	case ENG_OBJ_TRUSTPOINT:
+		snprintf(key, len, "%.*s", (int)strnlen(o->trustpoint.name, ENG_NAME_MAX - 1),
+			 o->trustpoint.name);
 		break;
 	case ENG_OBJ_TUNNEL:
 		snprintf(key, len, "%.*s", (int)strnlen(o->tunnel.name, ENG_NAME_MAX - 1),
@@ -251,7 +257,8 @@ static bool tunnel_eq(const struct eng_tunnel *a, const struct eng_tunnel *b)
 	    a->sa_lifetime_kb != b->sa_lifetime_kb || a->sa_idletime != b->sa_idletime ||
 	    a->start_mode != b->start_mode || a->no_rekey != b->no_rekey ||
 	    a->nat_traversal != b->nat_traversal || a->mobike != b->mobike ||
-	    a->split_connection != b->split_connection || a->send_cert != b->send_cert)
+	    a->split_connection != b->split_connection || a->send_cert != b->send_cert ||
+	    a->no_certreq != b->no_certreq)
 		return false;
 	if (!eng_addr_equal(&a->icmp.server, &b->icmp.server) ||
 	    !eng_addr_equal(&a->icmp.source, &b->icmp.source) ||
@@ -298,6 +305,12 @@ bool eng_obj_equal(enum eng_kind kind, const void *a, const void *b)
 		       x->ipsec.mode == y->ipsec.mode && x->ipsec.pfs_group == y->ipsec.pfs_group &&
 		       x->ipsec.lifetime_s == y->ipsec.lifetime_s &&
 		       x->ipsec.lifetime_kb == y->ipsec.lifetime_kb;
+	case ENG_OBJ_TRUSTPOINT:
+		return strncmp(x->trustpoint.name, y->trustpoint.name, ENG_NAME_MAX) == 0 &&
+		       strncmp(x->trustpoint.keypair, y->trustpoint.keypair, ENG_NAME_MAX) == 0 &&
+		       strncmp(x->trustpoint.subject, y->trustpoint.subject, ENG_ID_MAX + 1) == 0 &&
+		       x->trustpoint.revocation == y->trustpoint.revocation &&
+		       strncmp(x->trustpoint.crl_file, y->trustpoint.crl_file, ENG_PATH_MAX) == 0;
 	case ENG_OBJ_TUNNEL:
 		return tunnel_eq(&x->tunnel, &y->tunnel);
 	default:
@@ -531,6 +544,52 @@ static int check_tunnel(const struct eng_tunnel *t, const char *obj, struct eng_
 	return rc;
 }
 
+/* A trustpoint: fixed strings with their NUL, printable, a key label of
+ * the store's alphabet (pki_name_ok's). */
+static int check_trustpoint(const struct eng_trustpoint *tp, const char *obj, struct eng_diag *diag)
+{
+	int rc = 0;
+
+	if (strnlen(tp->subject, sizeof(tp->subject)) == sizeof(tp->subject) ||
+	    strnlen(tp->crl_file, sizeof(tp->crl_file)) == sizeof(tp->crl_file)) {
+		eng_diag_addf(diag, "%s: subject-name or crl file is too long", obj);
+		return -EINVAL;
+	}
+	for (const char *c = tp->keypair; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '.' && *c != '_' && *c != '-') {
+			eng_diag_addf(diag, "%s: keypair label %s is not valid", obj, tp->keypair);
+			rc = -EINVAL;
+			break;
+		}
+	for (const char *c = tp->name; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '.' && *c != '_' && *c != '-') {
+			eng_diag_addf(diag,
+				      "%s: a trustpoint name is letters, digits, '.', '_' and "
+				      "'-'",
+				      obj);
+			rc = -EINVAL;
+			break;
+		}
+	if (tp->name[0] == '.' || tp->keypair[0] == '.') {
+		eng_diag_addf(diag, "%s: a name may not start with '.'", obj);
+		rc = -EINVAL;
+	}
+	if ((tp->subject[0] &&
+	     check_str(diag, obj, "subject-name", tp->subject, ENG_ID_MAX, false)) ||
+	    (tp->crl_file[0] &&
+	     check_str(diag, obj, "crl file", tp->crl_file, ENG_PATH_MAX - 1, true)))
+		rc = -EINVAL;
+	if (tp->crl_file[0] && tp->crl_file[0] != '/') {
+		eng_diag_addf(diag, "%s: crl file needs an absolute path", obj);
+		rc = -EINVAL;
+	}
+	if (tp->revocation > ENG_REVCHECK_CRL) {
+		eng_diag_addf(diag, "%s: revocation-check is not valid", obj);
+		rc = -EINVAL;
+	}
+	return rc;
+}
+
 int eng_obj_check(enum eng_kind kind, const void *obj, struct eng_diag *diag)
 {
 	const union eng_any *o = obj;
@@ -542,6 +601,9 @@ int eng_obj_check(enum eng_kind kind, const void *obj, struct eng_diag *diag)
 		return -EINVAL;
 	/* a name field filled to its last byte has no NUL: not a name */
 	if ((kind == ENG_OBJ_IPSEC && strnlen(o->ipsec.name, ENG_NAME_MAX) == ENG_NAME_MAX) ||
+	    (kind == ENG_OBJ_TRUSTPOINT &&
+	     (strnlen(o->trustpoint.name, ENG_NAME_MAX) == ENG_NAME_MAX ||
+	      strnlen(o->trustpoint.keypair, ENG_NAME_MAX) == ENG_NAME_MAX)) ||
 	    (kind == ENG_OBJ_TUNNEL &&
 	     (strnlen(o->tunnel.name, ENG_NAME_MAX) == ENG_NAME_MAX ||
 	      strnlen(o->tunnel.ipsec_policy, ENG_NAME_MAX) == ENG_NAME_MAX))) {
@@ -629,6 +691,9 @@ int eng_obj_check(enum eng_kind kind, const void *obj, struct eng_diag *diag)
 			eng_diag_addf(diag, "%s: lifetime kilobytes must be at least 2560", label);
 			rc = -EINVAL;
 		}
+		break;
+	case ENG_OBJ_TRUSTPOINT:
+		rc = check_trustpoint(&o->trustpoint, label, diag);
 		break;
 	case ENG_OBJ_TUNNEL:
 		rc = check_tunnel(&o->tunnel, label, diag);

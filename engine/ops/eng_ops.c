@@ -43,6 +43,15 @@ static const struct eng_call_info calls[ENG_CALLS] = {
     [ENG_CALL_CLEAR_PEER] = {"clear crypto ... peer", true},
     [ENG_CALL_DEBUG_SET] = {"debug", true},
     [ENG_CALL_DEBUG_GET] = {"show debugging", false},
+    [ENG_CALL_KEY_GENERATE] = {"crypto key generate", true},
+    [ENG_CALL_KEY_IMPORT] = {"crypto key import", true},
+    [ENG_CALL_KEY_ZEROIZE] = {"crypto key zeroize", true},
+    [ENG_CALL_KEY_LIST] = {"show crypto key mypubkey", false},
+    [ENG_CALL_PKI_IMPORT] = {"crypto pki import", true},
+    /* signs with the private key: an admin's act */
+    [ENG_CALL_PKI_ENROLL] = {"crypto pki enroll", true},
+    [ENG_CALL_PKI_CERTS] = {"show crypto pki certificates", false},
+    [ENG_CALL_PKI_TRUSTPOINTS] = {"show crypto pki trustpoints", false},
 };
 
 const struct eng_call_info *eng_call_info(enum eng_call call)

@@ -71,6 +71,14 @@ enum eng_call {
 	ENG_CALL_CLEAR_PEER,
 	ENG_CALL_DEBUG_SET,
 	ENG_CALL_DEBUG_GET,
+	ENG_CALL_KEY_GENERATE,
+	ENG_CALL_KEY_IMPORT,
+	ENG_CALL_KEY_ZEROIZE,
+	ENG_CALL_KEY_LIST,
+	ENG_CALL_PKI_IMPORT,
+	ENG_CALL_PKI_ENROLL,
+	ENG_CALL_PKI_CERTS,
+	ENG_CALL_PKI_TRUSTPOINTS,
 	ENG_CALLS
 };
 
@@ -138,6 +146,20 @@ struct eng_ops {
 	int (*clear_peer)(struct eng_sess *sess, const struct eng_addr *addr);
 	int (*debug_set)(struct eng_sess *sess, unsigned flags, bool on);
 	unsigned (*debug_get)(const struct eng *eng);
+
+	int (*key_generate)(struct eng_sess *sess, const char *label, enum eng_key_type type,
+			    unsigned bits, struct eng_diag *diag);
+	int (*key_import)(struct eng_sess *sess, const char *label, const char *pem, size_t len,
+			  const char *passphrase, struct eng_diag *diag);
+	int (*key_zeroize)(struct eng_sess *sess, const char *label);
+	int (*key_list)(struct eng_sess *sess, struct eng_key_info **out, size_t *n);
+	int (*pki_import)(struct eng_sess *sess, const char *tp, enum eng_pki_what what,
+			  const void *data, size_t len, const char *password,
+			  struct eng_diag *diag);
+	int (*pki_enroll)(struct eng_sess *sess, const char *tp, char **pem, struct eng_diag *diag);
+	int (*pki_certs)(struct eng_sess *sess, const char *tp, struct eng_cert_info **out,
+			 size_t *n);
+	int (*pki_trustpoints)(struct eng_sess *sess, struct eng_tp_info **out, size_t *n);
 
 	/* tests only (eng_test.h); NULL where there is none */
 	struct kernel *(*test_kernel)(struct eng *eng);

@@ -271,9 +271,17 @@ static int id_conf(struct ike_id_conf *id, const struct eng_ident *e, const char
 		/* accept whatever the peer says (responder with remote-id any) */
 		id->type = 0;
 		return 0;
+	case ENG_ID_DN:
+		/* the DER Name of RFC 7296 §3.5 ID_DER_ASN1_DN; a remote-id with
+		 * "*" values is a pattern the IKE core matches per attribute */
+		id->type = IKE_ID_DER_ASN1_DN;
+		if (rt_dn_der(v, id->data, sizeof(id->data), &id->len)) {
+			snprintf(why, why_len, "%s dn %s is not a distinguished name", which, v);
+			return -EINVAL;
+		}
+		return 0;
 	default:
-		snprintf(why, why_len,
-			 "%s dn needs certificate authentication, not implemented yet", which);
+		snprintf(why, why_len, "%s kind %u is not supported", which, e->kind);
 		return -EOPNOTSUPP;
 	}
 }
@@ -327,9 +335,13 @@ int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, struct ike_peer_conf *c,
 		snprintf(why, why_len, "IKEv1 is not implemented by this engine yet");
 		return -EOPNOTSUPP;
 	}
-	if (t->auth != ENG_AUTH_PSK || !t->psk) {
-		snprintf(why, why_len, "certificate authentication is not implemented yet");
-		return -EOPNOTSUPP;
+	if (t->auth == ENG_AUTH_CERT) {
+		rc = rt_cert_conf(&rt_t->creds, t, &c->cert, why, why_len);
+		if (rc)
+			return rc;
+	} else if (t->auth != ENG_AUTH_PSK || !t->psk) {
+		snprintf(why, why_len, "authentication is not configured");
+		return -EINVAL;
 	}
 
 	/* Addresses: the remote entry in use; the local address or interface. */
@@ -406,13 +418,14 @@ int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, struct ike_peer_conf *c,
 	c->child_proto = ipsec.proto == ENG_PROTO_AH ? IKE_PROTO_AH : IKE_PROTO_ESP;
 	c->mode = ipsec.mode == ENG_MODE_TRANSPORT ? IKE_MODE_TRANSPORT : IKE_MODE_TUNNEL;
 
-	c->psk_len = strlen(t->psk);
+	c->psk_len = t->auth == ENG_AUTH_PSK ? strlen(t->psk) : 0;
 	if (c->psk_len > sizeof(c->psk)) {
 		snprintf(why, why_len, "the pre-shared key is longer than %zu bytes",
 			 sizeof(c->psk));
 		return -EINVAL;
 	}
-	memcpy(c->psk, t->psk, c->psk_len);
+	if (c->psk_len)
+		memcpy(c->psk, t->psk, c->psk_len);
 	rc = id_conf(&c->local_id, &t->local_id, "local-id", why, why_len);
 	if (!rc)
 		rc = id_conf(&c->remote_id, &t->remote_id, "remote-id", why, why_len);

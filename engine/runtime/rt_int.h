@@ -41,6 +41,27 @@ struct rt_child {
 	time_t seen_at;
 };
 
+/* A tunnel's own references to its trustpoint's credentials (rt_cert.c). */
+struct rt_creds {
+	bool have;		   /* the trustpoint has a CA set */
+	EVP_PKEY *key;		   /* NULL: no key pair */
+	STACK_OF(X509) * chain;	   /* our certificate first, then intermediates; NULL: none */
+	X509_STORE *trust;	   /* the CAs, CRLs and verify flags */
+	STACK_OF(X509) * cas;	   /* to tell a changed CA set */
+	STACK_OF(X509_CRL) * crls; /* to tell a changed CRL */
+	bool crl_check;
+	char name[ENG_NAME_MAX];
+};
+
+/* Takes what c holds (NULL: none) unless it equals what r holds already. */
+void rt_creds_take(struct rt_creds *r, const struct pki_creds *c);
+void rt_creds_clear(struct rt_creds *r);
+/* Fills the IKE core's certificate settings of a tunnel; -errno and why. */
+int rt_cert_conf(const struct rt_creds *r, const struct eng_tunnel *t, struct ike_cert_conf *c,
+		 char *why, size_t len);
+/* A DN of the configuration as the DER Name an ID payload carries. */
+int rt_dn_der(const char *dn, uint8_t *out, size_t cap, size_t *len);
+
 struct rt_tun {
 	char name[ENG_NAME_MAX];
 	/* what it was handed at the last rt_sync (a deep copy) */
@@ -74,6 +95,9 @@ struct rt_tun {
 	char ifname[ENG_IFNAME_MAX];
 	uint32_t if_id;
 	uint8_t if_kind; /* enum kernel_iface_kind: XFRM, or VTI (marks) */
+	/* authentication certificate: the trustpoint's credentials as handed
+	 * at the last rt_sync, kept (the same objects) while they are equal */
+	struct rt_creds creds;
 	enum eng_tun_state state;
 	char reason[256];
 	time_t reason_at;

@@ -652,6 +652,7 @@ static int tun_take(struct rt_tun *t, const struct rt_tunnel *in)
 	}
 	t->ike2 = in->ike2;
 	t->ipsec = in->ipsec;
+	rt_creds_take(&t->creds, in->t->auth == ENG_AUTH_CERT ? in->creds : NULL);
 	return rc;
 }
 
@@ -660,6 +661,7 @@ static void tun_free(struct eng_rt *rt, struct rt_tun *t)
 	if (t->gai)
 		gai_drop(rt, t->gai);
 	eng_obj_clear(ENG_OBJ_TUNNEL, &t->cfg);
+	rt_creds_clear(&t->creds);
 	free(t);
 }
 

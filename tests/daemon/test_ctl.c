@@ -52,6 +52,7 @@ static void full_tunnel(struct eng_tunnel *t)
 	t->mobike = true;
 	t->no_rekey = true;
 	t->split_connection = true;
+	t->no_certreq = true;
 	snprintf(t->xfrm_if.name, sizeof(t->xfrm_if.name), "ipsec0");
 	t->xfrm_if.if_id = 7;
 }
@@ -80,7 +81,7 @@ static void test_tunnel_roundtrip(void **state)
 	assert_ptr_not_equal(t.psk, u.psk);
 	assert_string_equal(u.remote[2].name, "b.example.net");
 	assert_string_equal(u.xauth_password, "pw");
-	assert_true(u.mobike && u.no_rekey && u.split_connection && u.shutdown);
+	assert_true(u.mobike && u.no_rekey && u.split_connection && u.shutdown && u.no_certreq);
 	eng_obj_clear(ENG_OBJ_TUNNEL, &t);
 	eng_obj_clear(ENG_OBJ_TUNNEL, &u);
 }
@@ -107,6 +108,24 @@ static void test_policy_roundtrip(void **state)
 	assert_true(eng_obj_equal(ENG_OBJ_IPSEC, &i, &j));
 	roundtrip(ENG_OBJ_GLOBAL, &g, &h);
 	assert_string_equal(h.hostname, "gw1");
+
+	struct eng_trustpoint tp = {.name = "HQ-CA",
+				    .keypair = "gw",
+				    .subject = "C=DE, O=Example, CN=gw1",
+				    .revocation = ENG_REVCHECK_CRL,
+				    .crl_file = "/etc/crl.pem"},
+			      tq;
+	struct ebuf b = {0};
+	struct rbuf r;
+
+	roundtrip(ENG_OBJ_TRUSTPOINT, &tp, &tq);
+	assert_true(eng_obj_equal(ENG_OBJ_TRUSTPOINT, &tp, &tq));
+	/* a name without its NUL is refused */
+	memset(tp.subject, 'x', sizeof(tp.subject));
+	wb_obj(&b, ENG_OBJ_TRUSTPOINT, &tp);
+	r = (struct rbuf){(const uint8_t *)b.s, b.len, 0, false};
+	assert_int_equal(rb_obj(&r, ENG_OBJ_TRUSTPOINT, &tq), -EBADMSG);
+	free(b.s);
 }
 
 /* Names past n_remote are stale pointers: never read, never sent. */
@@ -311,12 +330,13 @@ static void test_server_operator(void **state)
 	    CTL_CAND_BEGIN,	CTL_CAND_EXCLUSIVE, CTL_OBJ_DEL,      CTL_COMMIT,
 	    CTL_CONFIRM,	CTL_ROLLBACK,	    CTL_STARTUP_SAVE, CTL_CLEAR_IKE_SA,
 	    CTL_CLEAR_CHILD_SA, CTL_CLEAR_COUNTERS, CTL_OBJ_PUT,      CTL_CLEAR_PEER,
-	    CTL_DEBUG_SET,
+	    CTL_DEBUG_SET,	CTL_KEY_GENERATE,   CTL_KEY_IMPORT,   CTL_KEY_ZEROIZE,
+	    CTL_PKI_IMPORT,	CTL_PKI_ENROLL,
 	};
 	struct tenv t;
 	struct eng_ctl *c;
 	struct ebuf b = {0};
-	struct reply r[16];
+	struct reply r[32];
 	char *log = NULL;
 
 	tenv_open(&t, NULL);
@@ -324,7 +344,7 @@ static void test_server_operator(void **state)
 	for (size_t i = 0; i < sizeof(changing) / sizeof(changing[0]); i++)
 		req(&b, changing[i], (uint32_t)i + 1, NULL); /* even malformed: refused */
 	assert_int_equal(eng_ctl_input(c, b.s, b.len), 0);
-	assert_int_equal(replies(c, r, 16), sizeof(changing) / sizeof(changing[0]));
+	assert_int_equal(replies(c, r, 32), sizeof(changing) / sizeof(changing[0]));
 	for (size_t i = 0; i < sizeof(changing) / sizeof(changing[0]); i++)
 		assert_int_equal(r[i].rc, -EPERM);
 	assert_false(eng_cand_active(eng_ctl_sess(c)));
@@ -346,7 +366,8 @@ static void test_server_every_op(void **state)
 	    CTL_CAND_BEGIN,	CTL_CAND_EXCLUSIVE, CTL_OBJ_DEL,      CTL_COMMIT,
 	    CTL_CONFIRM,	CTL_ROLLBACK,	    CTL_STARTUP_SAVE, CTL_CLEAR_IKE_SA,
 	    CTL_CLEAR_CHILD_SA, CTL_CLEAR_COUNTERS, CTL_OBJ_PUT,      CTL_CLEAR_PEER,
-	    CTL_DEBUG_SET,
+	    CTL_DEBUG_SET,	CTL_KEY_GENERATE,   CTL_KEY_IMPORT,   CTL_KEY_ZEROIZE,
+	    CTL_PKI_IMPORT,	CTL_PKI_ENROLL,
 	};
 	static const enum eng_role roles[] = {ENG_ROLE_ADMIN, ENG_ROLE_OPERATOR};
 	struct tenv t;

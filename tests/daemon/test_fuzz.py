@@ -29,12 +29,12 @@ def valid_requests(blobs):
     reqs = [
         (OP['HELLO'], b''), (OP['CAND_BEGIN'], b''), (OP['CAND_ACTIVE'], b''),
         (OP['CAND_DIRTY'], b''), (OP['CONFIG_CHANGES'], b''),
-        (OP['OBJ_GET'], u32(1) + u32(4) + sstr('T1')),
+        (OP['OBJ_GET'], u32(1) + u32(5) + sstr('T1')),
         (OP['OBJ_GET'], u32(0) + u32(0) + sstr(None)),
-        (OP['OBJ_DEL'], u32(4) + sstr('T1')),
-        (OP['KEYS'], u32(0) + u32(4)),
+        (OP['OBJ_DEL'], u32(5) + sstr('T1')),
+        (OP['KEYS'], u32(0) + u32(5)),
         (OP['CONFIG_TEXT'], u32(1) + u32(1)), (OP['CONFIG_TEXT'], u32(2) + u32(0)),
-        (OP['OBJ_TEXT'], u32(1) + u32(4) + u32(1) + sstr('T1')),
+        (OP['OBJ_TEXT'], u32(1) + u32(5) + u32(1) + sstr('T1')),
         (OP['COMMIT'], sstr('fuzz') + u32(0) + b'\x01'),
         (OP['COMMIT'], sstr(None) + u32(0) + b'\x00'),
         (OP['COMMIT_LIST'], b''), (OP['COMMIT_CHANGES'], u32(1)),
@@ -92,7 +92,7 @@ def seed_config(sock):
 def harvest(sock, blobs):
     r = Raw(sock)
     r.call('HELLO')
-    for kind, key in ((0, None), (2, '10'), (3, 'ESP'), (4, 'T1')):
+    for kind, key in ((0, None), (2, '10'), (3, 'ESP'), (5, 'T1')):
         rc, body = r.call('OBJ_GET', u32(0) + u32(kind) + sstr(key))
         if rc == 0:
             blobs.append((kind, body))

@@ -54,7 +54,7 @@ def forge(sock):
         ('CAND_BEGIN', b''),
         ('CAND_EXCLUSIVE', b''),
         ('OBJ_PUT', u32(0) + hostile_global),
-        ('OBJ_DEL', u32(4) + sstr('A')),
+        ('OBJ_DEL', u32(5) + sstr('A')),
         ('COMMIT', sstr('forged') + u32(0) + b'\0'),
         ('COMMIT', sstr(None) + u32(5) + b'\0'),
         ('CONFIRM', b''),
@@ -73,7 +73,7 @@ def forge(sock):
     rc, body = r.call('CONFIG_TEXT', u32(0) + u32(1))
     check(rc == 0 and b'ipsec tunnel A' in body, 'CONFIG_TEXT %r' % rc)
     check(b'alice-secret' not in body, 'a secret reached the operator (CONFIG_TEXT)')
-    rc, body = r.call('OBJ_GET', u32(0) + u32(4) + sstr('A'))
+    rc, body = r.call('OBJ_GET', u32(0) + u32(5) + sstr('A'))
     check(rc == 0 and b'alice-secret' not in body, 'OBJ_GET %r / secret' % rc)
     rc, body = r.call('TUNNEL_EFFECTIVE', u32(0) + sstr('A'))
     check(rc == 0 and b'alice-secret' not in body, 'TUNNEL_EFFECTIVE %r / secret' % rc)

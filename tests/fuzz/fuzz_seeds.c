@@ -454,6 +454,38 @@ static void ctl_seeds(void)
 	}
 }
 
+/* DNs as configuration writes them, identities as peers send them. */
+static void pki_seeds(void)
+{
+	static const char *const dns[] = {
+	    "C=DE, O=Example, CN=gw1",
+	    "/C=DE/O=Example/CN=gw1",
+	    "CN=\"quoted, with comma\", E=a@b.c, 2.5.4.11=unit",
+	    "OU=a+CN=b, O=Example\\, Inc., CN=\\20lead",
+	    "C=DE, O=Example, CN=*",
+	};
+	static const uint8_t ids[][20] = {
+	    {0, 2, 'g', 'w', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e', '.', 'c', 'o', 'm'},
+	    {0, 1, 192, 0, 2, 1},
+	    {0, 3, 'o', 'p', 's', '@', 'e', 'x', 'a', 'm', 'p', 'l', 'e', '.', 'c', 'o', 'm'},
+	    {0, 9, 0x30, 0x0f, 0x31, 0x0d, 0x30, 0x0b, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x04,
+	     'g', 'w', '0', '1'},
+	};
+	static const size_t id_len[] = {16, 6, 17, 19};
+	char name[32], buf[300];
+
+	for (size_t i = 0; i < sizeof(dns) / sizeof(dns[0]); i++) {
+		buf[0] = 1;
+		memcpy(buf + 1, dns[i], strlen(dns[i]));
+		snprintf(name, sizeof(name), "dn-%zu", i);
+		write_file("pki", name, buf, strlen(dns[i]) + 1);
+	}
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		snprintf(name, sizeof(name), "id-%zu", i);
+		write_file("pki", name, ids[i], id_len[i]);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -464,5 +496,6 @@ int main(int argc, char **argv)
 	mkdir(outdir, 0755);
 	ike_seeds();
 	ctl_seeds();
+	pki_seeds();
 	return failed ? 1 : 0;
 }

@@ -368,6 +368,10 @@ static void test_mask_secrets(void **state)
 	m = cmd_mask_secrets(g->cs, "description key to the city");
 	assert_string_equal(m, "description key to the city");
 	free(m);
+	/* a PKCS#12 password in EXEC (do) never reaches history */
+	m = cmd_mask_secrets(g->cs, "do crypto pki import TP pkcs12 file /x.p12 password s3cr#t");
+	assert_string_equal(m, "do crypto pki import TP pkcs12 file /x.p12 password *****");
+	free(m);
 	/* the mask is no key */
 	struct cmd_result r;
 	assert_int_equal(gs_run(g, "authentication pre-share key *****", &r), CMD_INVALID);

@@ -271,7 +271,18 @@ static void test_auth_rules(void **state)
 	t.auth = ENG_AUTH_CERT;
 	t.trustpoint = strdup("CA");
 	put_tunnel(S, &t);
-	expect(NULL);
+	expect("tunnel T: trustpoint CA does not exist");
+	{
+		struct eng_trustpoint tp = {.name = "CA"};
+
+		assert_int_equal(eng_obj_put(S, ENG_OBJ_TRUSTPOINT, &tp, NULL), 0);
+	}
+	base(&t);
+	t.auth = ENG_AUTH_CERT;
+	t.trustpoint = strdup("CA");
+	put_tunnel(S, &t);
+	/* configured, but nothing imported into it: no CA certificate */
+	expect("tunnel T: trustpoint CA has no CA certificate (crypto pki authenticate CA)");
 }
 
 static void test_xfrm_if_id_unique(void **state)

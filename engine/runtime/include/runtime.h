@@ -14,6 +14,7 @@
 
 #include "engine.h"
 #include "model.h"
+#include "pki.h"
 
 struct eng_rt;
 struct kernel;
@@ -23,6 +24,9 @@ struct rt_tunnel {
 	const struct eng_tunnel *t;    /* as configured (zero fields: defaults) */
 	struct eng_ikev2_policy ike2;  /* its ike-policy, effective */
 	struct eng_ipsec_policy ipsec; /* its ipsec-policy, effective */
+	/* authentication certificate: its trustpoint's credentials, NULL when
+	 * the trustpoint has no CA set (the runtime takes its own references) */
+	const struct pki_creds *creds;
 };
 
 /* Opens the kernel seam, the IKE sockets and the IKE core.  On failure

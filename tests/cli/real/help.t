@@ -31,6 +31,7 @@ hq-gw#?
   clear      Reset functions
   configure  Enter configuration mode
   copy       Copy a configuration
+  crypto     Key pairs and certificates
   debug      Debugging functions (output with terminal monitor)
   exit       Leave the shell
   logout     Leave the shell
@@ -84,6 +85,7 @@ hq-gw(config)#crypto ?
   ikev1  IKEv1 (ISAKMP) policies
   ikev2  IKEv2 policies
   ipsec  IPsec policies
+  pki    Public key infrastructure
 hq-gw(config)#crypto ikev2 policy 10
 hq-gw(config-ikev2-policy)#encryption ?
   3des               Triple DES (legacy)
