@@ -193,9 +193,11 @@ static int show_ikev2_sa(struct cmd_sess *cs, const struct cmd_args *a)
 				"none/none", "READY");
 			ike_encr_text(s->ike_encr, enc, sizeof(enc));
 			cmd_out(cs,
-				"      Encr: %s, PRF: %s, Hash: %s, DH Grp:%u, Auth sign: PSK, "
-				"Auth verify: PSK",
-				enc, prf_text(s->ike_prf), integ_text(s->ike_integ), s->ike_group);
+				"      Encr: %s, PRF: %s, Hash: %s, DH Grp:%u, Auth sign: %s, "
+				"Auth verify: %s",
+				enc, prf_text(s->ike_prf), integ_text(s->ike_integ), s->ike_group,
+				s->auth_sign[0] ? s->auth_sign : "PSK",
+				s->auth_verify[0] ? s->auth_verify : "PSK");
 			cmd_out(cs, "      Life/Active Time: %" PRIu32 "/%ld sec", s->ike_lifetime,
 				age(s->ike_established));
 			if (!detail)
