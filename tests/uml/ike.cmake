@@ -129,3 +129,6 @@ ikesh_uml_test(ike_sw_cert_wrong_ca scenarios/ike_sw_cert.sh TIMEOUT 120
 ikesh_uml_test(ike_sw_cert_expired_resp scenarios/ike_sw_cert.sh TIMEOUT 120
   ENV ${IKE_ENV} SCENARIO_INIT=strongswan SCENARIO_KEY=rsa SCENARIO_PEER=expired
   "SCENARIO_EXPECT=Reason: .*peer certificate expired on 2020-02-01")
+# ikesh against ikesh with ECDSA certificates, an intermediate sent by the
+# initiator, a wildcard DN accepted by the responder
+ikesh_uml_test(ike_ikesh_cert_ecdsa scenarios/ike_ikesh_cert.sh TIMEOUT 120 ENV ${IKE_ENV})
