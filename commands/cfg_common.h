@@ -32,4 +32,11 @@ struct cli_optarg *arg_list(struct cli_command *c, const char *name, const char 
 extern const char pfs_help[];
 void reg_pfs_group(struct cli_def *cli, struct cli_command *pfs, cmd_handler fn);
 
+/* Secrets (cfg_secret.c): `SECRET`, `0 SECRET` or `6 SEALED` into *dst
+ * (second is NULL for the one-word form); their text, sealed when the
+ * engine handed them sealed (ENG_SEALED_MARK). */
+int val_sealed(struct cli_def *cli, const char *name, const char *value);
+int cfg_secret_set(struct cmd_sess *cs, char **dst, const char *first, const char *second);
+void cfg_secret_write(struct strbuf *b, const char *s, bool secrets);
+
 #endif

@@ -80,12 +80,12 @@ int args_to_list(struct cmd_sess *cs, const struct cmd_args *args, const char *n
 		int v = kw_value(k, args->a[i].value);
 		for (int j = 0; j < *n; j++) {
 			if (list[j] == v) {
-				cmd_err(cs, "%% %s is listed twice", args->a[i].value);
+				cmd_error(cs, "%s is listed twice", args->a[i].value);
 				return -1;
 			}
 		}
 		if (*n >= ENG_LIST_MAX) {
-			cmd_err(cs, "%% at most %d values", ENG_LIST_MAX);
+			cmd_error(cs, "at most %d values", ENG_LIST_MAX);
 			return -1;
 		}
 		list[(*n)++] = (uint8_t)v;
@@ -353,7 +353,7 @@ static int row_set(struct cmd_sess *cs, const struct policy_setting *s, uint8_t 
 		break;
 	}
 	/* only the `no` forms of a grouping word stand alone */
-	cmd_err(cs, "%% Incomplete command.");
+	cmd_err(cs, "%s", CMD_E_INCOMPLETE);
 	return -1;
 }
 

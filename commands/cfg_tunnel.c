@@ -125,11 +125,11 @@ static int remote_address(struct cmd_sess *cs, struct eng_tunnel *t, const struc
 		return 0;
 	}
 	if (a->negate) {
-		cmd_err(cs, "%% remote-address %s is not configured", v);
+		cmd_error(cs, "remote-address %s is not configured", v);
 		return -1;
 	}
 	if (t->n_remote >= ENG_PEER_ADDRS_MAX) {
-		cmd_err(cs, "%% a tunnel has at most %d remote addresses", ENG_PEER_ADDRS_MAX);
+		cmd_error(cs, "a tunnel has at most %d remote addresses", ENG_PEER_ADDRS_MAX);
 		return -1;
 	}
 	return endpoint_set(&t->remote[t->n_remote++], v);
@@ -156,11 +156,11 @@ static int subnet(struct cmd_sess *cs, struct eng_prefix *list, uint8_t *n,
 		return 0;
 	}
 	if (a->negate) {
-		cmd_err(cs, "%% %s %s is not configured", what, v);
+		cmd_error(cs, "%s %s is not configured", what, v);
 		return -1;
 	}
 	if (*n >= ENG_SUBNETS_MAX) {
-		cmd_err(cs, "%% a tunnel has at most %d entries of %s", ENG_SUBNETS_MAX, what);
+		cmd_error(cs, "a tunnel has at most %d entries of %s", ENG_SUBNETS_MAX, what);
 		return -1;
 	}
 	list[(*n)++] = p;
@@ -231,7 +231,7 @@ static void kwarg(struct cli_command *c, const char *name, bool named, unsigned 
 
 static int incomplete(struct cmd_sess *cs)
 {
-	cmd_err(cs, "%% Incomplete command.");
+	cmd_err(cs, "%s", CMD_E_INCOMPLETE);
 	return -1;
 }
 
@@ -415,13 +415,19 @@ static void remote_address_write(struct strbuf *b, const struct eng_tunnel *t, b
 
 static void authentication_grammar(struct cli_def *cli, struct cli_command *p)
 {
-	struct cli_command *c;
+	struct cli_command *c, *k;
 
 	p->flags |= CMD_NO_ONLY;
 	c = leaf(cli, p, "pre-share", "Pre-shared key");
 	c = leaf(cli, c, "key", "The pre-shared key");
 	cmd_argpos(c, "secret", ARG_SECRET, "STRING The key (quote it if it has blanks)",
 		   val_secret, NULL);
+	k = leaf(cli, c, "0", "The key follows in clear");
+	cmd_argpos(k, "secret", ARG_SECRET, "STRING The key (quote it if it has blanks)",
+		   val_secret, NULL);
+	k = leaf(cli, c, ENG_SEALED_TYPE,
+		 "The key follows sealed, as show running-config prints it");
+	cmd_argpos(k, "sealed", ARG_SECRET, "STRING The sealed key", val_sealed, NULL);
 	c = leaf(cli, p, "certificate", "Certificate from a trustpoint");
 	cmd_argpos(c, "trustpoint", 0, "TRUSTPOINT Trustpoint name", val_name, NULL);
 }
@@ -441,9 +447,12 @@ static int authentication_set(struct cmd_sess *cs, struct eng_tunnel *t, const s
 	const char *w = a->cmd->command;
 
 	authentication_clear(cs, t, a);
-	if (!strcmp(w, "key")) {
+	if (!strcmp(w, "key") || !strcmp(w, "0") || !strcmp(w, ENG_SEALED_TYPE)) {
 		t->auth = ENG_AUTH_PSK;
-		return str_set(&t->psk, cmd_arg_get(a, "secret"));
+		if (cmd_arg_get(a, "sealed"))
+			return cfg_secret_set(cs, &t->psk, ENG_SEALED_TYPE,
+					      cmd_arg_get(a, "sealed"));
+		return cfg_secret_set(cs, &t->psk, cmd_arg_get(a, "secret"), NULL);
 	}
 	if (!strcmp(w, "certificate")) {
 		t->auth = ENG_AUTH_CERT;
@@ -456,10 +465,7 @@ static void authentication_write(struct strbuf *b, const struct eng_tunnel *t, b
 {
 	if (t->auth == ENG_AUTH_PSK) {
 		sb_adds(b, " authentication pre-share key ");
-		if (secrets)
-			sb_addword(b, t->psk ? t->psk : "");
-		else
-			sb_adds(b, "*****");
+		cfg_secret_write(b, t->psk, secrets);
 		sb_adds(b, "\n");
 	} else if (t->auth == ENG_AUTH_CERT) {
 		sb_addf(b, " authentication certificate %s\n", t->trustpoint);
@@ -587,14 +593,18 @@ static void remote_subnet_write(struct strbuf *b, const struct eng_tunnel *t, bo
 static void xauth_grammar(struct cli_def *cli, struct cli_command *c)
 {
 	cmd_argnamed(c, "username", ARG_REQUIRED, "NAME User name", val_word, NULL);
-	cmd_argnamed(c, "password", ARG_REQUIRED | ARG_SECRET, "STRING Password", val_secret, NULL);
+	cmd_argnamed(c, "password", ARG_REQUIRED | ARG_SECRET,
+		     "STRING Password, or its type: 0 clear, 6 sealed", val_secret, NULL);
+	cmd_argpos(c, "sealed", ARG_SECRET | ARG_OPTIONAL, "STRING The password of that type",
+		   val_sealed, NULL);
 }
 
 static int xauth_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
 {
 	if (str_set(&t->xauth_user, cmd_arg_get(a, "username")))
 		return -1;
-	return str_set(&t->xauth_password, cmd_arg_get(a, "password"));
+	return cfg_secret_set(cs, &t->xauth_password, cmd_arg_get(a, "password"),
+			      cmd_arg_get(a, "sealed"));
 }
 
 static int xauth_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
@@ -611,10 +621,7 @@ static void xauth_write(struct strbuf *b, const struct eng_tunnel *t, bool secre
 	sb_adds(b, " xauth username ");
 	sb_addword(b, t->xauth_user);
 	sb_adds(b, " password ");
-	if (secrets)
-		sb_addword(b, t->xauth_password ? t->xauth_password : "");
-	else
-		sb_adds(b, "*****");
+	cfg_secret_write(b, t->xauth_password, secrets);
 	sb_adds(b, "\n");
 }
 

@@ -79,6 +79,11 @@ struct cmd_sess {
 	struct output_filter *filters;
 	bool out_stopped;
 	bool script; /* lines come from a script: commit at the end */
+	/* `configure private` / `exclusive`: changes wait for `commit` (and
+	 * leaving asks); `configure terminal` commits them on leaving */
+	bool two_phase;
+	unsigned revert_minutes; /* configure terminal revert timer N */
+	struct eng_diag failed;	 /* the last refused commit: show configuration failed */
 	const char *load_origin;
 	struct eng_diag *load_diag;
 };
@@ -120,6 +125,16 @@ void cfg_tunnel_register(struct cli_def *cli);
 void cfg_trustpoint_register(struct cli_def *cli);
 /* crypto key / crypto pki and their show commands (cfg_pki.c) */
 void cmds_pki_register(struct cli_def *cli, struct cli_command *show_crypto, int mode);
+void cmds_compat_register(struct cli_def *cli, struct cli_command *show,
+			  struct cli_command *show_cfg, struct cli_command *term,
+			  struct cli_command *configure);
+/* Remember why a commit was refused (NULL: it went through). */
+void cmd_failed_commit_set(struct cmd_sess *cs, const struct eng_diag *d);
+void cfg_secret_register(struct cli_def *cli);
+/* After show configuration changes and commit check (show_impact.c). */
+void cmd_show_sa_impact(struct cmd_sess *cs);
+void cmds_backup_register(struct cli_def *cli, struct cli_command *configure,
+			  struct cli_command *copy);
 
 /* Renderers: canonical text of one object (secrets in clear when
  * `secrets`).  Append to a growing buffer. */
@@ -150,10 +165,17 @@ int cmd_out(struct cmd_sess *cs, const char *fmt, ...) __attribute__((format(pri
 void cmd_err(struct cmd_sess *cs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print every line of text through the output (filters, pager). */
 int cmd_out_text(struct cmd_sess *cs, const char *text);
+/* Refusals, worded in errors.c only: "% Error: " and the message. */
+void cmd_error(struct cmd_sess *cs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* CMD_E_DENIED; returns -EPERM. */
+int cmd_denied(struct cmd_sess *cs);
 /* Print each diag line as an error. */
 void cmd_err_diag(struct cmd_sess *cs, const struct eng_diag *d);
-/* An engine error as "% what: strerror" */
+/* An engine error as "% Error: what: strerror" */
 int cmd_fail(struct cmd_sess *cs, int rc, const char *what);
+/* A refused commit or commit check: "% Error: Failed to commit: ...",
+ * then one line per violation. */
+void cmd_error_commit(struct cmd_sess *cs, bool check_only, int rc, const struct eng_diag *d);
 
 /* The sub-mode's object: load it from the candidate, store it back. */
 int cmd_obj_load(struct cmd_sess *cs, void *obj);

@@ -23,25 +23,19 @@ static int do_commit(struct cmd_sess *cs, const struct eng_commit_req *req)
 	uint32_t id = 0;
 	int rc = eng_commit(cs->es, req, &d, &id);
 
-	if (rc == -EINVAL) {
-		cmd_err(cs, "%% %s failed: the candidate configuration has %zu error%s:",
-			req->check_only ? "Commit check" : "Commit", d.n, d.n == 1 ? "" : "s");
-		for (size_t i = 0; i < d.n; i++)
-			cmd_err(cs, "%%   %s", d.lines[i]);
-	} else if (rc && d.n) {
-		/* refused before validation (configure exclusive): the reason */
-		for (size_t i = 0; i < d.n; i++)
-			cmd_err(cs, "%% %s failed: %s", req->check_only ? "Commit check" : "Commit",
-				d.lines[i]);
-	} else if (rc) {
-		cmd_fail(cs, rc, req->check_only ? "Commit check" : "Commit");
-	}
+	if (rc)
+		cmd_error_commit(cs, req->check_only, rc, &d);
+	if (rc && !d.n)
+		eng_diag_addf(&d, "%s", strerror(-rc));
+	if (!req->check_only)
+		cmd_failed_commit_set(cs, rc ? &d : NULL);
 	eng_diag_free(&d);
 	if (rc)
 		return rc;
-	if (req->check_only)
+	if (req->check_only) {
 		cmd_out(cs, "Configuration is valid.");
-	else if (req->confirm_minutes)
+		cmd_show_sa_impact(cs);
+	} else if (req->confirm_minutes)
 		cmd_out(cs,
 			"Commit %u applied; it reverts in %u minute%s unless confirmed with "
 			"`commit` or `confirm`.",
@@ -50,39 +44,48 @@ static int do_commit(struct cmd_sess *cs, const struct eng_commit_req *req)
 }
 
 /*
- * With uncommitted changes, a person is asked (IOS XR); a script keeps
- * them for the commit at its end.  Returns false to stay in config mode.
+ * Leaving configuration mode with changes.  `configure terminal` commits
+ * them, as IOS applies what was typed: a failed commit prints why and
+ * stays, the candidate kept.  `configure private` and `exclusive` are
+ * two-phase (IOS XR): a person is asked.  A script (no terminal) keeps
+ * the changes for the commit at its end.  Returns 0 to leave, 1 to stay
+ * (the question cancelled), or the failed commit's -errno (stay).
  */
-static bool leave_config(struct cmd_sess *cs)
+static int leave_config(struct cmd_sess *cs)
 {
+	struct eng_commit_req req = {0};
 	char answer[32];
 
 	if (!eng_cand_dirty(cs->es) || cs->script || !cs->io.term || !cs->io.term->interactive)
-		return true;
+		return 0;
+	if (!cs->two_phase) {
+		req.confirm_minutes = cs->revert_minutes;
+		return do_commit(cs, &req);
+	}
 	for (;;) {
 		if (cs->io.ask(cs->io.arg,
 			       "Uncommitted changes found, commit them before exiting "
 			       "(yes/no/cancel)? [cancel]: ",
 			       answer, sizeof(answer)) < 0)
-			return false;
+			return 1;
 		size_t n = strlen(answer);
 		if (n == 0 || strncasecmp(answer, "cancel", n) == 0)
-			return false;
-		if (strncasecmp(answer, "yes", n) == 0) {
-			struct eng_commit_req req = {0};
-			return do_commit(cs, &req) == 0;
-		}
+			return 1;
+		if (strncasecmp(answer, "yes", n) == 0)
+			return do_commit(cs, &req);
 		if (strncasecmp(answer, "no", n) == 0) {
 			eng_cand_discard(cs->es);
-			return true;
+			return 0;
 		}
 	}
 }
 
 static int cmd_end_(struct cmd_sess *cs, const struct cmd_args *a)
 {
-	if (!leave_config(cs))
-		return 0;
+	int rc = leave_config(cs);
+
+	if (rc)
+		return rc < 0 ? rc : 0; /* still in configuration mode */
 	/* a candidate without changes ends with the mode: kept, its base
 	 * would go stale (a later commit would see conflicts) */
 	if (eng_cand_active(cs->es) && !eng_cand_dirty(cs->es))
@@ -118,7 +121,7 @@ static int cmd_confirm(struct cmd_sess *cs, const struct cmd_args *a)
 	int rc = eng_confirm(cs->es);
 
 	if (rc == -ENOENT) {
-		cmd_err(cs, "%% No confirmed commit is pending.");
+		cmd_error(cs, "No confirmed commit is pending.");
 		return rc;
 	}
 	if (rc)
@@ -141,7 +144,7 @@ static int cmd_rollback(struct cmd_sess *cs, const struct cmd_args *a)
 	int rc = eng_rollback(cs->es, n, &d);
 
 	if (rc == -ERANGE)
-		cmd_err(cs, "%% rollback %u: the history holds fewer commits", n);
+		cmd_error(cs, "rollback %u: the history holds fewer commits", n);
 	else if (rc == -EINVAL)
 		cmd_err_diag(cs, &d);
 	else if (rc)
@@ -213,7 +216,7 @@ static int enter_object(struct cmd_sess *cs, const struct cmd_args *a, enum cmd_
 	if (a->negate) {
 		rc = eng_obj_del(cs->es, kind, key);
 		if (rc == -ENOENT)
-			cmd_err(cs, "%% %s %s does not exist", a->cmd->full_command_name, key);
+			cmd_error(cs, "%s %s does not exist", a->cmd->full_command_name, key);
 		else if (rc)
 			cmd_fail(cs, rc, key);
 		return rc;
@@ -290,6 +293,9 @@ void cmds_config_register(struct cli_def *cli)
 			     cmd_commit);
 		cmd_argpos(p, "comment", ARG_LINE, "LINE The comment", val_line, NULL);
 		cmd_leaf(cli, c, "check", mode, true, "Validate the candidate without applying it",
+			 cmd_commit);
+		/* IOS XR's spelling (Ansible's iosxr_config): errors always show */
+		cmd_leaf(cli, c, "show-error", mode, true, "Apply; list the errors if refused",
 			 cmd_commit);
 		p = cmd_leaf(cli, c, "confirmed", mode, true,
 			     "Apply, and revert unless confirmed in time", cmd_commit);

@@ -35,13 +35,14 @@ static void err_locked(struct cmd_sess *cs)
 		for (size_t i = 0; i < n; i++)
 			if (list[i].exclusive)
 				who = list[i].user;
-	cmd_err(cs, "%% Configuration is locked by %s (configure exclusive)", who);
+	cmd_error(cs, "Configuration is locked by %s (configure exclusive)", who);
 	free(list);
 }
 
 static int cmd_configure(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	bool exclusive = !strcmp(a->cmd->command, "exclusive");
+	bool private_ = !strcmp(a->cmd->command, "private");
 	int rc = exclusive ? eng_cand_begin_exclusive(cs->es) : cmd_ensure_candidate(cs);
 
 	if (rc == -EBUSY) {
@@ -50,6 +51,12 @@ static int cmd_configure(struct cmd_sess *cs, const struct cmd_args *a)
 	}
 	if (rc)
 		return cmd_fail(cs, rc, "configure");
+	cs->two_phase = exclusive || private_;
+	/* `configure terminal revert timer N` (IOS): leaving commits as
+	 * `commit confirmed N` */
+	cs->revert_minutes = 0;
+	if (!strcmp(a->cmd->command, "timer"))
+		cs->revert_minutes = (unsigned)strtoul(cmd_arg_get(a, "minutes"), NULL, 10);
 	cmd_set_mode(cs, MODE_CONFIG_, NULL);
 	return 0;
 }
@@ -80,20 +87,36 @@ static int cmd_show_users(struct cmd_sess *cs, const struct cmd_args *a)
 	return 0;
 }
 
+/* `show running-config hostname` (IOS XR, asked by Ansible at connect):
+ * the hostname line alone, none when the name is the default. */
+static int show_hostname(struct cmd_sess *cs, char *text)
+{
+	for (const char *p = text; p && *p;) {
+		size_t len = strcspn(p, "\n");
+
+		if (strncmp(p, "hostname ", 9) == 0)
+			cmd_out(cs, "%.*s", (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+	eng_secret_free(text);
+	return 0;
+}
+
 static int cmd_show_running(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	char *text = NULL;
-	unsigned flags = 0;
+	unsigned flags = ENG_TEXT_SEALED; /* restorable; operators see them masked */
 	int rc;
 
 	if (cmd_arg_get(a, "secrets")) {
 		if (eng_sess_role(cs->es) != ENG_ROLE_ADMIN) {
-			cmd_err(cs, "%% Access denied");
-			return -EPERM;
+			return cmd_denied(cs);
 		}
-		flags |= ENG_TEXT_SECRETS;
+		flags = ENG_TEXT_SECRETS;
 	}
 	rc = eng_config_text(cs->es, ENG_RUNNING, flags, &text);
+	if (rc == 0 && cmd_arg_get(a, "hostname"))
+		return show_hostname(cs, text);
 	if (rc == 0)
 		cmd_out(cs, "Building configuration...");
 	return show_text(cs, rc, text, "show running-config");
@@ -105,7 +128,7 @@ static int cmd_show_startup(struct cmd_sess *cs, const struct cmd_args *a)
 	int rc = eng_config_text(cs->es, ENG_STARTUP, 0, &text);
 
 	if (rc == -ENOENT) {
-		cmd_err(cs, "%% startup-config is not present");
+		cmd_error(cs, "startup-config is not present");
 		return rc;
 	}
 	return show_text(cs, rc, text, "show startup-config");
@@ -117,7 +140,7 @@ static int cmd_show_config(struct cmd_sess *cs, const struct cmd_args *a)
 	int rc;
 
 	if (!eng_cand_active(cs->es)) {
-		cmd_err(cs, "%% No candidate configuration: use `configure terminal` first");
+		cmd_error(cs, "No candidate configuration: use `configure terminal` first");
 		return -ENOTCONN;
 	}
 	rc = eng_config_text(cs->es, ENG_CANDIDATE, 0, &text);
@@ -139,7 +162,10 @@ static int cmd_show_changes(struct cmd_sess *cs, const struct cmd_args *a)
 		cmd_out(cs, "No configuration changes.");
 		return 0;
 	}
-	return show_text(cs, rc, text, "show configuration changes");
+	rc = show_text(cs, rc, text, "show configuration changes");
+	if (rc == 0)
+		cmd_show_sa_impact(cs);
+	return rc;
 }
 
 static int cmd_show_commit_list(struct cmd_sess *cs, const struct cmd_args *a)
@@ -173,7 +199,7 @@ static int cmd_show_commit_changes(struct cmd_sess *cs, const struct cmd_args *a
 	int rc = eng_commit_changes(cs->es, id, &text);
 
 	if (rc == -ENOENT) {
-		cmd_err(cs, "%% commit %u is not in the history", id);
+		cmd_error(cs, "commit %u is not in the history", id);
 		free(text);
 		return rc;
 	}
@@ -254,18 +280,26 @@ static int cmd_quit(struct cmd_sess *cs, const struct cmd_args *a)
 
 void cmds_exec_register(struct cli_def *cli)
 {
-	struct cli_command *show, *cfg, *commit, *c, *term, *wr, *copy;
+	struct cli_command *show, *cfg, *commit, *c, *p, *term, *wr, *copy, *conf;
 	const int m = MODE_EXEC_;
 
-	c = cmd_leaf(cli, NULL, "configure", m, true, "Enter configuration mode", cmd_configure);
-	cmd_leaf(cli, c, "terminal", m, true, "Configure from the terminal", cmd_configure);
-	cmd_leaf(cli, c, "exclusive", m, true, "Configure with every other session locked out",
+	conf = cmd_leaf(cli, NULL, "configure", m, true, "Enter configuration mode", cmd_configure);
+	p = cmd_leaf(cli, conf, "terminal", m, true, "Configure from the terminal", cmd_configure);
+	p = cmd_node(cli, p, "revert", m, true,
+		     "Revert unless confirmed (IOS's configure confirm)");
+	p = cmd_leaf(cli, p, "timer", m, true, "Leaving commits, reverted unless confirmed in time",
+		     cmd_configure);
+	cmd_argpos(p, "minutes", 0, "<1-60> Minutes until the automatic revert", val_range, NULL);
+	cmd_leaf(cli, conf, "exclusive", m, true, "Configure with every other session locked out",
 		 cmd_configure);
+	cmd_leaf(cli, conf, "private", m, true,
+		 "Configure in two phases: changes wait for `commit`", cmd_configure);
 
 	show = cmd_node(cli, NULL, "show", m, false, "Show running system information");
 	c = cmd_leaf(cli, show, "running-config", m, false, "Current operating configuration",
 		     cmd_show_running);
 	cmd_argflag(c, "secrets", "Show secrets in clear (admins)");
+	cmd_argflag(c, "hostname", "Only the hostname line");
 	cmd_leaf(cli, show, "startup-config", m, false, "Contents of startup configuration",
 		 cmd_show_startup);
 	cfg = cmd_leaf(cli, show, "configuration", m, false, "The candidate configuration",
@@ -288,6 +322,7 @@ void cmds_exec_register(struct cli_def *cli)
 	copy = cmd_node(cli, NULL, "copy", m, true, "Copy a configuration");
 	c = cmd_node(cli, copy, "running-config", m, true, "From the running configuration");
 	cmd_leaf(cli, c, "startup-config", m, true, "To startup-config", cmd_write);
+	cmds_backup_register(cli, conf, copy);
 
 	term = cmd_node(cli, NULL, "terminal", m, false, "Set terminal line parameters");
 	c = cmd_leaf(cli, term, "length", m, false, "Lines on a screen (0 = no paging)",
@@ -297,6 +332,7 @@ void cmds_exec_register(struct cli_def *cli)
 	cmd_argpos(c, "n", 0, "<0-512> Number of characters", val_range, NULL);
 	cmd_leaf(cli, term, "monitor", m, false, "Copy log and debug messages to this terminal",
 		 cmd_terminal);
+	cmds_compat_register(cli, show, cfg, term, conf);
 
 	cmd_leaf(cli, NULL, "exit", m, false, "Leave the shell", cmd_quit);
 	cmd_leaf(cli, NULL, "logout", m, false, "Leave the shell", cmd_quit);

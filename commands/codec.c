@@ -110,9 +110,13 @@ static int codec_load(struct eng_sess *es, const char *text, size_t len, const c
 		}
 		if (l && line[l - 1] == '\r')
 			line[l - 1] = '\0';
-		if (skip_line(line)) {
+		if (skip_line(line) || cmd_config_header(line)) {
 			eng_secret_free(line);
 			continue;
+		}
+		if (!strcmp(line + strspn(line, " \t"), "end")) {
+			eng_secret_free(line); /* a saved configuration's last line */
+			break;
 		}
 		cs->load_diag = &ld;
 		cmd_exec(cs, line, &res);
@@ -124,7 +128,7 @@ static int codec_load(struct eng_sess *es, const char *text, size_t len, const c
 			if (res.status == CMD_FAILED && ld.n)
 				msg = ld.lines[0];
 			else if (res.status == CMD_FAILED)
-				msg = "% the command failed";
+				msg = CMD_E_PREFIX "the command failed";
 			if (res.status == CMD_INVALID) {
 				/* name the bad word: there is no screen to put a caret on */
 				char *masked = cmd_mask_secrets(cs, line);
@@ -137,8 +141,8 @@ static int codec_load(struct eng_sess *es, const char *text, size_t len, const c
 					      shown + col, nl2 ? ": " : "", nl2 ? nl2 + 3 : "");
 				free(masked);
 			} else if (res.status == CMD_QUIT) {
-				eng_diag_addf(diag, "%s:%u: %% not a configuration command", origin,
-					      lineno);
+				eng_diag_addf(diag, "%s:%u: %snot a configuration command", origin,
+					      lineno, CMD_E_PREFIX);
 			} else {
 				eng_diag_addf(diag, "%s:%u: %s", origin, lineno, msg);
 			}

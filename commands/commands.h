@@ -40,13 +40,23 @@ struct cmd_io {
 	int (*ask_secret)(void *arg, const char *question, char *buf, size_t len);
 };
 
+/*
+ * The words of refusals (errors.c, the shell's script reader): the syntax
+ * families as IOS words them, and the prefix of every other refusal.
+ */
+#define CMD_E_PREFIX	 "% Error: "
+#define CMD_E_INVALID	 "% Invalid input detected at '^' marker."
+#define CMD_E_INCOMPLETE "% Incomplete command."
+#define CMD_E_AMBIGUOUS	 "% Ambiguous command: "
+#define CMD_E_DENIED	 CMD_E_PREFIX "Access denied"
+
 enum cmd_status {
 	CMD_OK = 0,
 	CMD_FAILED,	/* the command ran and failed; it printed why via err */
 	CMD_INVALID,	/* "% Invalid input detected at '^' marker." at column */
 	CMD_AMBIGUOUS,	/* "% Ambiguous command: \"...\"" */
 	CMD_INCOMPLETE, /* "% Incomplete command." */
-	CMD_DENIED,	/* "% Access denied" */
+	CMD_DENIED,	/* CMD_E_DENIED */
 	CMD_QUIT,	/* the session ends (exit/logout at EXEC) */
 };
 
@@ -91,6 +101,10 @@ void cmd_end(struct cmd_sess *cs); /* Ctrl-Z and `end`: back to EXEC */
 /* Script support: begin a candidate for the script's config lines, and
  * commit it at the end (all or nothing). */
 int cmd_script_commit(struct cmd_sess *cs, bool check_only);
+
+/* A header line of a saved configuration (`Building configuration...`,
+ * `Current configuration : N bytes`): not a command, skipped on input. */
+bool cmd_config_header(const char *line);
 
 /* The grammar handed to the engine (eng_opts.codec). */
 const struct eng_codec *cmd_codec(void);

@@ -52,6 +52,7 @@ int cmd_sess_new(struct eng_sess *es, const struct cmd_io *io, struct cmd_sess *
 	cfg_ipsec_register(cs->cli);
 	cfg_tunnel_register(cs->cli);
 	cfg_trustpoint_register(cs->cli);
+	cfg_secret_register(cs->cli);
 	*out = cs;
 	return 0;
 }
@@ -61,6 +62,7 @@ void cmd_sess_free(struct cmd_sess *cs)
 	if (!cs)
 		return;
 	cli_done(cs->cli);
+	eng_diag_free(&cs->failed);
 	free(cs);
 }
 
@@ -173,23 +175,6 @@ void cmd_err(struct cmd_sess *cs, const char *fmt, ...)
 	cs->io.err(cs->io.arg, line);
 }
 
-void cmd_err_diag(struct cmd_sess *cs, const struct eng_diag *d)
-{
-	for (size_t i = 0; i < d->n; i++)
-		cmd_err(cs, "%% %s", d->lines[i]);
-}
-
-int cmd_fail(struct cmd_sess *cs, int rc, const char *what)
-{
-	if (rc == -EPERM)
-		cmd_err(cs, "%% Access denied");
-	else if (rc == -ENOTCONN)
-		cmd_err(cs, "%% %s: not in configuration mode", what);
-	else
-		cmd_err(cs, "%% %s: %s", what, strerror(-rc));
-	return rc;
-}
-
 int cmd_ensure_candidate(struct cmd_sess *cs)
 {
 	if (eng_cand_active(cs->es))
@@ -293,18 +278,17 @@ static void result_from(const struct words *w, const struct resolved *r, struct 
 	switch (r->status) {
 	case RES_INVALID:
 		if (r->reason[0])
-			result_set(res, CMD_INVALID, w->w[bad].start,
-				   "%% Invalid input detected at '^' marker.\n%% %s", r->reason);
+			result_set(res, CMD_INVALID, w->w[bad].start, "%s\n%% %s", CMD_E_INVALID,
+				   r->reason);
 		else
-			result_set(res, CMD_INVALID, w->w[bad].start,
-				   "%% Invalid input detected at '^' marker.");
+			result_set(res, CMD_INVALID, w->w[bad].start, "%s", CMD_E_INVALID);
 		break;
 	case RES_AMBIGUOUS:
-		result_set(res, CMD_AMBIGUOUS, w->w[bad].start, "%% Ambiguous command: \"%.*s\"",
+		result_set(res, CMD_AMBIGUOUS, w->w[bad].start, "%s\"%.*s\"", CMD_E_AMBIGUOUS,
 			   w->w[bad].end, w->line);
 		break;
 	case RES_INCOMPLETE:
-		result_set(res, CMD_INCOMPLETE, 0, "%% Incomplete command.");
+		result_set(res, CMD_INCOMPLETE, 0, "%s", CMD_E_INCOMPLETE);
 		break;
 	default:
 		result_set(res, CMD_OK, 0, "%s", "");
@@ -322,28 +306,27 @@ static bool setup_filters(struct cmd_sess *cs, struct words *w, int p, struct cm
 		const char *pattern = NULL;
 
 		if (p + 1 >= next) {
-			result_set(res, CMD_INCOMPLETE, 0, "%% Incomplete command.");
+			result_set(res, CMD_INCOMPLETE, 0, "%s", CMD_E_INCOMPLETE);
 			return false;
 		}
 		kind = resolve_filter(w->w[p + 1].text, &amb);
 		if (!kind) {
 			if (amb)
-				result_set(res, CMD_AMBIGUOUS, w->w[p + 1].start,
-					   "%% Ambiguous command: \"%.*s\"", w->w[p + 1].end,
-					   w->line);
+				result_set(res, CMD_AMBIGUOUS, w->w[p + 1].start, "%s\"%.*s\"",
+					   CMD_E_AMBIGUOUS, w->w[p + 1].end, w->line);
 			else
-				result_set(res, CMD_INVALID, w->w[p + 1].start,
-					   "%% Invalid input detected at '^' marker.");
+				result_set(res, CMD_INVALID, w->w[p + 1].start, "%s",
+					   CMD_E_INVALID);
 			return false;
 		}
 		if (strcmp(kind, "count") == 0) {
 			if (p + 2 < next) {
-				result_set(res, CMD_INVALID, w->w[p + 2].start,
-					   "%% Invalid input detected at '^' marker.");
+				result_set(res, CMD_INVALID, w->w[p + 2].start, "%s",
+					   CMD_E_INVALID);
 				return false;
 			}
 		} else if (p + 2 >= next) {
-			result_set(res, CMD_INCOMPLETE, 0, "%% Incomplete command.");
+			result_set(res, CMD_INCOMPLETE, 0, "%s", CMD_E_INCOMPLETE);
 			return false;
 		}
 		char *pat = NULL;
@@ -358,7 +341,7 @@ static bool setup_filters(struct cmd_sess *cs, struct words *w, int p, struct cm
 			pattern = pat;
 		}
 		if (filters_push(cs, kind, pattern, err, sizeof(err)) < 0) {
-			result_set(res, CMD_FAILED, 0, "%% %s", err);
+			result_set(res, CMD_FAILED, 0, "%s%s", CMD_E_PREFIX, err);
 			free(pat);
 			return false;
 		}
@@ -380,14 +363,14 @@ void cmd_exec(struct cmd_sess *cs, const char *line, struct cmd_result *res)
 	if (line[strspn(line, " \t")] == '!')
 		return;
 	if (words_split(line, &w) < 0) {
-		result_set(res, CMD_INVALID, w.n ? w.w[w.n - 1].start : 0,
-			   "%% Invalid input detected at '^' marker.\n%% too many words");
+		result_set(res, CMD_INVALID, w.n ? w.w[w.n - 1].start : 0, "%s\n%% too many words",
+			   CMD_E_INVALID);
 		words_free(&w);
 		return;
 	}
 	if (w.open_quote) {
-		result_set(res, CMD_INVALID, w.w[w.n - 1].start,
-			   "%% Invalid input detected at '^' marker.\n%% unterminated quote");
+		result_set(res, CMD_INVALID, w.w[w.n - 1].start, "%s\n%% unterminated quote",
+			   CMD_E_INVALID);
 		words_free(&w);
 		return;
 	}
@@ -397,8 +380,7 @@ void cmd_exec(struct cmd_sess *cs, const char *line, struct cmd_result *res)
 		return;
 	}
 	if (main_end == 0) {
-		result_set(res, CMD_INVALID, w.w[0].start,
-			   "%% Invalid input detected at '^' marker.");
+		result_set(res, CMD_INVALID, w.w[0].start, "%s", CMD_E_INVALID);
 		words_free(&w);
 		return;
 	}
@@ -409,11 +391,11 @@ void cmd_exec(struct cmd_sess *cs, const char *line, struct cmd_result *res)
 	}
 	fn = cmd_handler_of(r.cmd);
 	if (!fn) {
-		result_set(res, CMD_INCOMPLETE, 0, "%% Incomplete command.");
+		result_set(res, CMD_INCOMPLETE, 0, "%s", CMD_E_INCOMPLETE);
 		goto done;
 	}
 	if (r.cmd->privilege > PRIVILEGE_UNPRIVILEGED && eng_sess_role(cs->es) != ENG_ROLE_ADMIN) {
-		result_set(res, CMD_DENIED, 0, "%% Access denied");
+		result_set(res, CMD_DENIED, 0, "%s", CMD_E_DENIED);
 		goto done;
 	}
 	if (!setup_filters(cs, &w, main_end, res)) {

@@ -1,16 +1,18 @@
 /*
  * filters.c - `| include RE`, `| exclude RE`, `| begin RE`, `| section RE`
- * and `| count` on a command's output, with POSIX extended expressions.
+ * and `| count` on a command's output, with POSIX extended expressions;
+ * `| utility head [-n N]` (IOS XR's, sent by Ansible's iosxr plugin).
  */
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd_int.h"
 
-enum filter_kind { F_INCLUDE, F_EXCLUDE, F_BEGIN, F_SECTION, F_COUNT };
+enum filter_kind { F_INCLUDE, F_EXCLUDE, F_BEGIN, F_SECTION, F_COUNT, F_HEAD };
 
 struct output_filter {
 	enum filter_kind kind;
@@ -23,6 +25,25 @@ struct output_filter {
 	bool block_match;
 	struct output_filter *next;
 };
+
+/* "head", "head -n N" or "head N": the number of lines to keep. */
+static int head_lines(const char *pattern, unsigned long *n)
+{
+	char word[8], dash[4];
+	unsigned long v = 10;
+	int used = 0;
+
+	if (sscanf(pattern, "%7s%n", word, &used) != 1 || strcasecmp(word, "head") != 0)
+		return -1;
+	pattern += used;
+	if (sscanf(pattern, " %3s%n", dash, &used) == 1 && strcmp(dash, "-n") == 0)
+		pattern += used;
+	pattern += strspn(pattern, " \t");
+	if (*pattern && (val_uint_range(pattern, 1, 100000, &v) < 0))
+		return -1;
+	*n = v;
+	return 0;
+}
 
 int filters_push(struct cmd_sess *cs, const char *kind, const char *pattern, char *err,
 		 size_t errlen)
@@ -42,9 +63,16 @@ int filters_push(struct cmd_sess *cs, const char *kind, const char *pattern, cha
 		f->kind = F_BEGIN;
 	else if (strcmp(kind, "section") == 0)
 		f->kind = F_SECTION;
+	else if (strcmp(kind, "utility") == 0)
+		f->kind = F_HEAD;
 	else
 		f->kind = F_COUNT;
-	if (f->kind != F_COUNT) {
+	if (f->kind == F_HEAD && head_lines(pattern, &f->count) < 0) {
+		snprintf(err, errlen, "utility: only `head [-n <1-100000>]` is supported");
+		free(f);
+		return -EINVAL;
+	}
+	if (f->kind != F_COUNT && f->kind != F_HEAD) {
 		rc = regcomp(&f->re, pattern, REG_EXTENDED | REG_NOSUB);
 		if (rc) {
 			char msg[128];
@@ -123,6 +151,11 @@ static int pass_on(struct cmd_sess *cs, struct output_filter *f, const char *lin
 	case F_COUNT:
 		f->count++;
 		return 0;
+	case F_HEAD:
+		if (f->count == 0)
+			return 0;
+		f->count--;
+		return pass_on(cs, f->next, line);
 	}
 	return 0;
 }
@@ -151,7 +184,7 @@ void filters_finish(struct cmd_sess *cs)
 			cs->filters = next; /* the count line itself is not filtered */
 			pass_on(cs, next, buf);
 		}
-		if (f->kind != F_COUNT)
+		if (f->kind != F_COUNT && f->kind != F_HEAD)
 			regfree(&f->re);
 		cs->filters = next;
 		free(f);

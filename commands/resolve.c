@@ -501,7 +501,8 @@ void resolved_free(struct resolved *r)
 	r->args.n = 0;
 }
 
-static const char *const filter_names[] = {"begin", "count", "exclude", "include", "section"};
+static const char *const filter_names[] = {"begin",   "count",	 "exclude",
+					   "include", "section", "utility"};
 
 const char *resolve_filter(const char *word, bool *ambiguous)
 {

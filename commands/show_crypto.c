@@ -22,7 +22,7 @@ static int load_status(struct cmd_sess *cs, const char *name, struct eng_tunnel_
 	int rc = eng_tunnel_status(cs->es, name, v, n);
 
 	if (rc == -ENOENT)
-		cmd_err(cs, "%% No tunnel named %s", name ? name : "");
+		cmd_error(cs, "No tunnel named %s", name ? name : "");
 	else if (rc)
 		cmd_fail(cs, rc, "show");
 	return rc;
@@ -498,11 +498,11 @@ static int show_ikev2_stats(struct cmd_sess *cs, const struct cmd_args *a)
 static int clear_result(struct cmd_sess *cs, int rc, const char *tunnel, const char *what)
 {
 	if (rc == -ENOENT) {
-		cmd_err(cs, "%% No tunnel named %s", tunnel ? tunnel : "");
+		cmd_error(cs, "No tunnel named %s", tunnel ? tunnel : "");
 		return rc;
 	}
 	if (rc == -EPERM) {
-		cmd_err(cs, "%% Access denied");
+		cmd_denied(cs);
 		return rc;
 	}
 	return rc ? cmd_fail(cs, rc, what) : 0;
@@ -533,12 +533,12 @@ static int clear_peer(struct cmd_sess *cs, const char *text)
 	int rc;
 
 	if (eng_addr_parse(text, &addr)) {
-		cmd_err(cs, "%% %s is not an IPv4 or IPv6 address", text);
+		cmd_error(cs, "%s is not an IPv4 or IPv6 address", text);
 		return -EINVAL;
 	}
 	rc = eng_clear_peer(cs->es, &addr);
 	if (rc == -ENOENT) {
-		cmd_err(cs, "%% No IKE SA with peer %s", text);
+		cmd_error(cs, "No IKE SA with peer %s", text);
 		return rc;
 	}
 	return clear_result(cs, rc, NULL, "clear crypto");
@@ -549,7 +549,7 @@ static int clear_ike_or_peer(struct cmd_sess *cs, const struct cmd_args *a)
 	const char *peer = cmd_arg_get(a, "peer");
 
 	if (peer && cmd_arg_get(a, "tunnel")) {
-		cmd_err(cs, "%% Give a tunnel or a peer, not both");
+		cmd_error(cs, "Give a tunnel or a peer, not both");
 		return -EINVAL;
 	}
 	return peer ? clear_peer(cs, peer) : clear_ike(cs, a);
@@ -593,7 +593,7 @@ static int debug_set(struct cmd_sess *cs, const struct cmd_args *a)
 			flags = debug_words[i].flags;
 	rc = eng_debug_set(cs->es, flags, strcmp(root->command, "debug") == 0);
 	if (rc == -EPERM) {
-		cmd_err(cs, "%% Access denied");
+		cmd_denied(cs);
 		return rc;
 	}
 	if (rc)

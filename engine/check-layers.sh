@@ -43,7 +43,7 @@ check engine/model engine.h eng_test.h
 check engine/pki engine.h model.h
 check engine/ops engine.h model.h
 check engine/runtime engine.h model.h pki.h $LOW
-check engine/config engine.h eng_test.h model.h eng_ops.h runtime.h pki.h
+check engine/config engine.h eng_test.h model.h eng_ops.h runtime.h siv.h random.h pki.h
 check engine/ctl engine.h model.h eng_ops.h
 check engine engine.h eng_ops.h eng_test.h
 check commands engine.h

@@ -229,6 +229,42 @@ int eng_config_changes(struct eng_sess *sess, char **out)
 	return sess->eng->ops->config_changes(sess, out);
 }
 
+int eng_secret_unseal(struct eng_sess *sess, const char *sealed, char **out)
+{
+	if (!sess || !sealed || !out)
+		return -EINVAL;
+	*out = NULL;
+	ALLOWED(sess, ENG_CALL_SECRET_UNSEAL);
+	return sess->eng->ops->secret_unseal(sess, sealed, out);
+}
+
+int eng_config_key_set(struct eng_sess *sess, const char *passphrase)
+{
+	size_t len = passphrase ? strlen(passphrase) : 0;
+
+	if (!sess || !passphrase)
+		return -EINVAL;
+	ALLOWED(sess, ENG_CALL_CONFIG_KEY_SET);
+	if (len < ENG_CONFIG_KEY_MIN || len > ENG_SECRET_MAX)
+		return -EINVAL;
+	return sess->eng->ops->config_key_set(sess, passphrase);
+}
+
+int eng_commit_impact(struct eng_sess *sess, struct eng_tunnel_impact **out, size_t *n,
+		      size_t *unchanged)
+{
+	size_t dummy;
+
+	if (!sess || !out || !n)
+		return -EINVAL;
+	*out = NULL;
+	*n = 0;
+	if (!unchanged)
+		unchanged = &dummy;
+	*unchanged = 0;
+	return sess->eng->ops->commit_impact(sess, out, n, unchanged);
+}
+
 int eng_tunnel_effective(struct eng_sess *sess, enum eng_db db, const char *name,
 			 struct eng_tunnel *out, struct eng_ikev2_policy *ike2,
 			 struct eng_ikev1_policy *ike1, struct eng_ipsec_policy *ipsec)

@@ -300,7 +300,22 @@ void *eng_secret_realloc(void *p, size_t used, size_t cap, size_t n);
  * grammar through this codec, which the engine uses to read and write
  * startup-config, the running configuration and history.
  */
-enum { ENG_TEXT_SECRETS = 1 << 0 };
+enum {
+	ENG_TEXT_SECRETS = 1 << 0,
+	/* each secret sealed (`key 6 TEXT`): restorable where the config-key
+	 * is the same (admins only; masked otherwise) */
+	ENG_TEXT_SEALED = 1 << 1,
+};
+
+/*
+ * Rendering with ENG_TEXT_SEALED, the engine hands the codec a copy of
+ * the object whose secret strings are ENG_SEALED_MARK followed by the
+ * sealed text, with flags ENG_TEXT_SECRETS | ENG_TEXT_SEALED; the codec
+ * writes them as "ENG_SEALED_TYPE TEXT".  (A stored secret never holds a
+ * control character, so the mark cannot be one's first byte.)
+ */
+#define ENG_SEALED_MARK '\x06'
+#define ENG_SEALED_TYPE "6"
 
 struct eng_sess;
 
@@ -439,9 +454,50 @@ int eng_config_text(struct eng_sess *sess, enum eng_db db, unsigned flags, char 
 int eng_obj_text(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const char *key,
 		 unsigned flags, char **out);
 
+/*
+ * Sealed secrets.  eng_secret_unseal: the secret a sealed text (as
+ * ENG_TEXT_SEALED printed it, without the type) stands for, malloc'd
+ * (release with eng_secret_free); -EBADMSG when it does not open under
+ * this engine's config-key; admins only.  eng_config_key_set (`key
+ * config-key password-encrypt`): the config-key derived from a
+ * passphrase of ENG_CONFIG_KEY_MIN..ENG_SECRET_MAX characters, so that
+ * engines given the same passphrase open each other's sealed texts.
+ * Until one is set the engine makes a random key at the first need.  The
+ * key itself never leaves the engine.
+ */
+#define ENG_CONFIG_KEY_MIN 8
+int eng_secret_unseal(struct eng_sess *sess, const char *sealed, char **out);
+int eng_config_key_set(struct eng_sess *sess, const char *passphrase);
+
 /* `show configuration changes`: candidate against running as +/- lines in
  * context; "" when nothing changed.  Secrets masked. */
 int eng_config_changes(struct eng_sess *sess, char **out);
+
+/*
+ * What committing the candidate would do to each tunnel's SAs (`commit
+ * check`, `show configuration changes`): the tunnels whose effective
+ * settings differ between running and the candidate (their policies
+ * included), in canonical order.  RENEGOTIATED: a new IKE SA and new
+ * CHILD_SAs, why naming the settings that force it; KEPT: the SAs stay,
+ * why naming what changed without touching them; CREATED / TORN_DOWN: a
+ * tunnel added or un-shut / removed or shut.  unchanged: how many other
+ * tunnels keep their SAs untouched.  Release *out with free().
+ */
+enum eng_sa_impact {
+	ENG_IMPACT_KEPT = 0,
+	ENG_IMPACT_RENEGOTIATED,
+	ENG_IMPACT_CREATED,
+	ENG_IMPACT_TORN_DOWN
+};
+const char *eng_sa_impact_name(enum eng_sa_impact i);
+
+struct eng_tunnel_impact {
+	char name[ENG_NAME_MAX];
+	uint8_t impact; /* enum eng_sa_impact */
+	char why[192];
+};
+int eng_commit_impact(struct eng_sess *sess, struct eng_tunnel_impact **out, size_t *n,
+		      size_t *unchanged);
 
 /* ---- Commit, history, rollback, startup ----------------------------- */
 

@@ -108,7 +108,7 @@ static int defer(struct shell *sh, const char *line)
 	sh->n_deferred++;
 	return 0;
 nomem:
-	fprintf(stderr, "%s:%u: %% out of memory\n", sh->origin, sh->lineno);
+	fprintf(stderr, "%s:%u: %sout of memory\n", sh->origin, sh->lineno, CMD_E_PREFIX);
 	return -1;
 }
 
@@ -121,13 +121,20 @@ int shell_script_line(struct shell *sh, const char *raw)
 	int rc = 0;
 
 	if (!line) {
-		fprintf(stderr, "%s:%u: %% out of memory\n", sh->origin, sh->lineno);
+		fprintf(stderr, "%s:%u: %sout of memory\n", sh->origin, sh->lineno, CMD_E_PREFIX);
 		return -1;
 	}
 	shell_strip_comment(raw, line);
 	run = line;
 	if (!line[strspn(line, " \t")])
 		goto done;
+	if (cmd_config_header(line)) {
+		/* a file saved from show running-config: its header puts the
+		 * script in configuration mode, its `end` takes it out */
+		if (cmd_in_config(sh->cs))
+			goto done;
+		run = "configure terminal";
+	}
 	if (sh->check_only) {
 		/* --check changes nothing: a commit becomes a check, saving and
 		 * confirming are skipped. */
@@ -166,7 +173,8 @@ int shell_script_line(struct shell *sh, const char *raw)
 			fprintf(stderr, "%s:%u: ", sh->origin, sh->lineno);
 			shell_fput_safe(stderr, res.msg);
 		} else if (sh->errors == 0)
-			fprintf(stderr, "%s:%u: %% the command failed\n", sh->origin, sh->lineno);
+			fprintf(stderr, "%s:%u: %sthe command failed\n", sh->origin, sh->lineno,
+				CMD_E_PREFIX);
 		rc = -1;
 		break;
 	default:
@@ -192,14 +200,15 @@ int shell_script_stream(struct shell *sh, FILE *in, const char *origin)
 	while (rc == 0 && (n = getline(&line, &cap, in)) >= 0) {
 		sh->lineno++;
 		if ((size_t)n != strlen(line)) {
-			fprintf(stderr, "%s:%u: %% a NUL byte in the line\n", origin, sh->lineno);
+			fprintf(stderr, "%s:%u: %sa NUL byte in the line\n", origin, sh->lineno,
+				CMD_E_PREFIX);
 			rc = -1;
 			break;
 		}
 		rc = shell_script_line(sh, line);
 	}
 	if (rc == 0 && ferror(in)) {
-		fprintf(stderr, "%s:%u: %% read error\n", origin, sh->lineno);
+		fprintf(stderr, "%s:%u: %sread error\n", origin, sh->lineno, CMD_E_PREFIX);
 		rc = -1;
 	}
 	eng_wipe(line, cap); /* the longest line read is still in it */

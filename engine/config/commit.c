@@ -342,6 +342,24 @@ int local_config_changes(struct eng_lsess *sess, char **out)
 	return rc;
 }
 
+int local_commit_impact(struct eng_lsess *sess, struct eng_tunnel_impact **out, size_t *n,
+			size_t *unchanged)
+{
+	struct eng_cfg *m;
+	bool conflict;
+	int rc;
+
+	if (!sess->cand)
+		return -ENOTCONN;
+	/* what a commit would make running: the candidate merged as commit merges it */
+	rc = merge(sess, &m, NULL, &conflict, NULL);
+	if (rc)
+		return rc;
+	rc = cfg_impact(sess->eng->running, m, out, n, unchanged);
+	cfg_unref(m);
+	return rc;
+}
+
 /* ---- Commit ----------------------------------------------------------- */
 
 int local_commit(struct eng_lsess *sess, const struct eng_commit_req *req, struct eng_diag *diag,

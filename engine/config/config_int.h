@@ -140,6 +140,12 @@ int cfg_diff(struct eng_local *eng, const struct eng_cfg *from, const struct eng
 	     char **out);
 int text_diff(struct eng_local *eng, const char *from, const char *to, char **out);
 
+/* sealed.c: secrets sealed under the config-key */
+int sealed_key_set(struct eng_local *eng, const char *pass);
+int sealed_open(struct eng_local *eng, const char *text, char **out);
+char *node_text_sealed(struct eng_local *eng, struct eng_node *n);
+int cfg_render_sealed(struct eng_local *eng, const struct eng_cfg *c, char **out);
+
 /* validate.c */
 void eng_validate(const struct eng_cfg *c, struct eng_diag *diag);
 
@@ -186,6 +192,11 @@ int eng_cand_refresh(struct eng_lsess *s);
 int apply(struct eng_local *eng, struct eng_cfg *next, const char *user, const char *comment,
 	  unsigned confirm_minutes, uint32_t *id);
 int local_config_changes(struct eng_lsess *sess, char **out);
+int local_commit_impact(struct eng_lsess *sess, struct eng_tunnel_impact **out, size_t *n,
+			size_t *unchanged);
+/* preview.c */
+int cfg_impact(const struct eng_cfg *from, const struct eng_cfg *to, struct eng_tunnel_impact **out,
+	       size_t *n, size_t *unchanged);
 int local_commit(struct eng_lsess *sess, const struct eng_commit_req *req, struct eng_diag *diag,
 		 uint32_t *id);
 

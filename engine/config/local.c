@@ -433,6 +433,22 @@ static int op_config_changes(struct eng_sess *s, char **out)
 	return local_config_changes(LS(s), out);
 }
 
+static int op_commit_impact(struct eng_sess *s, struct eng_tunnel_impact **out, size_t *n,
+			    size_t *unchanged)
+{
+	return local_commit_impact(LS(s), out, n, unchanged);
+}
+
+static int op_secret_unseal(struct eng_sess *s, const char *sealed, char **out)
+{
+	return sealed_open(LS(s)->eng, sealed, out);
+}
+
+static int op_config_key_set(struct eng_sess *s, const char *passphrase)
+{
+	return sealed_key_set(LS(s)->eng, passphrase);
+}
+
 static int op_commit(struct eng_sess *s, const struct eng_commit_req *req, struct eng_diag *diag,
 		     uint32_t *id)
 {
@@ -606,6 +622,9 @@ static const struct eng_ops local_ops = {
     .config_text = op_config_text,
     .obj_text = op_obj_text,
     .config_changes = op_config_changes,
+    .secret_unseal = op_secret_unseal,
+    .config_key_set = op_config_key_set,
+    .commit_impact = op_commit_impact,
     .commit = op_commit,
     .confirm = op_confirm,
     .confirm_pending = op_confirm_pending,

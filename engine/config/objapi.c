@@ -145,9 +145,28 @@ int local_keys(struct eng_lsess *sess, enum eng_db db, enum eng_kind kind, struc
 
 /* ---- Text ----------------------------------------------------------- */
 
+/* startup-config's text (in clear, wiped here) printed with its secrets sealed. */
+static int startup_sealed(struct eng_local *eng, char *text, size_t len, char **out)
+{
+	struct eng_diag d = {0};
+	struct eng_cfg *c = NULL;
+	int rc = eng_load_text(eng, text, len, "startup-config", &d, &c);
+
+	eng_wipe(text, len);
+	free(text);
+	eng_diag_free(&d);
+	if (rc)
+		return rc;
+	rc = cfg_render_sealed(eng, c, out);
+	cfg_unref(c);
+	return rc;
+}
+
 int local_config_text(struct eng_lsess *sess, enum eng_db db, unsigned flags, char **out)
 {
 	bool secrets = (flags & ENG_TEXT_SECRETS) && sess && sess->pub.role == ENG_ROLE_ADMIN;
+	bool sealed =
+	    !secrets && (flags & ENG_TEXT_SEALED) && sess && sess->pub.role == ENG_ROLE_ADMIN;
 	const struct eng_cfg *c;
 	int rc;
 
@@ -166,6 +185,8 @@ int local_config_text(struct eng_lsess *sess, enum eng_db db, unsigned flags, ch
 			*out = text;
 			return 0;
 		}
+		if (sealed)
+			return startup_sealed(sess->eng, text, len, out);
 		*out = sess->eng->codec->mask(text);
 		eng_wipe(text, len);
 		free(text);
@@ -174,6 +195,8 @@ int local_config_text(struct eng_lsess *sess, enum eng_db db, unsigned flags, ch
 	c = sess_db(sess, db, &rc);
 	if (!c)
 		return rc;
+	if (sealed)
+		return cfg_render_sealed(sess->eng, c, out);
 	*out = cfg_render(sess->eng, c, secrets);
 	return *out ? 0 : -ENOMEM;
 }
@@ -182,6 +205,8 @@ int local_obj_text(struct eng_lsess *sess, enum eng_db db, enum eng_kind kind, c
 		   unsigned flags, char **out)
 {
 	bool secrets = (flags & ENG_TEXT_SECRETS) && sess && sess->pub.role == ENG_ROLE_ADMIN;
+	bool sealed =
+	    !secrets && (flags & ENG_TEXT_SEALED) && sess && sess->pub.role == ENG_ROLE_ADMIN;
 	const struct eng_cfg *c;
 	struct eng_node *n;
 	uint32_t num;
@@ -200,6 +225,8 @@ int local_obj_text(struct eng_lsess *sess, enum eng_db db, enum eng_kind kind, c
 		if (kind != ENG_OBJ_GLOBAL)
 			return -ENOENT;
 		*out = strdup("");
+	} else if (sealed) {
+		*out = node_text_sealed(sess->eng, n);
 	} else {
 		*out = node_text_for(sess->eng, n, secrets);
 	}

@@ -8,5 +8,6 @@
 #include "dh.h"
 #include "sk.h"
 #include "random.h"
+#include "siv.h"
 
 #endif

@@ -75,6 +75,9 @@ enum ctl_type {
 	CTL_PKI_ENROLL,
 	CTL_PKI_CERTS,
 	CTL_PKI_TRUSTPOINTS,
+	CTL_SECRET_UNSEAL,
+	CTL_CONFIG_KEY_SET,
+	CTL_COMMIT_IMPACT,
 	CTL_OPS,
 
 	CTL_REPLY = 0x8000,
@@ -129,6 +132,7 @@ const uint8_t *rb_bytes(struct rbuf *r, size_t max, size_t *n);
 int rb_key_info(struct rbuf *r, struct eng_key_info *ki);
 int rb_cert_info(struct rbuf *r, struct eng_cert_info *ci);
 int rb_tp_info(struct rbuf *r, struct eng_tp_info *ti);
+int rb_impact(struct rbuf *r, struct eng_tunnel_impact *ti);
 /* true when every byte was read and nothing was missing */
 bool rb_done(const struct rbuf *r);
 

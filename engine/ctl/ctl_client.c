@@ -1087,6 +1087,59 @@ static int ctl_config_changes(struct eng_sess *s, char **out)
 	return ctl_text(s, CTL_CONFIG_CHANGES, 0, out);
 }
 
+/* Requests that carry a secret: the request is wiped before it is freed. */
+static int rd_impact(struct rbuf *r, void *rec)
+{
+	return rb_impact(r, rec);
+}
+
+static int ctl_commit_impact(struct eng_sess *s, struct eng_tunnel_impact **out, size_t *n,
+			     size_t *unchanged)
+{
+	struct rbuf rep;
+	uint8_t *buf;
+	int rc, err;
+
+	err = call(s->eng, CTL_COMMIT_IMPACT, NULL, &rep, &buf, &rc);
+	if (err)
+		return err;
+	if (rc == 0) {
+		*unchanged = rb_u32(&rep);
+		rc = rb_records(&rep, sizeof(**out), SIZE_MAX, rd_impact, (void **)out, n);
+	}
+	free(buf);
+	return rc;
+}
+
+static int ctl_secret_unseal(struct eng_sess *s, const char *sealed, char **out)
+{
+	struct ebuf req = {0};
+	int rc;
+
+	wb_str(&req, sealed);
+	rc = text_call(s, CTL_SECRET_UNSEAL, &req, out);
+	eng_wipe(req.s, req.cap);
+	free(req.s);
+	return rc;
+}
+
+static int ctl_config_key_set(struct eng_sess *s, const char *passphrase)
+{
+	struct ebuf req = {0};
+	struct rbuf rep;
+	uint8_t *buf;
+	int rc, err;
+
+	wb_str(&req, passphrase);
+	err = call(s->eng, CTL_CONFIG_KEY_SET, &req, &rep, &buf, &rc);
+	eng_wipe(req.s, req.cap);
+	free(req.s);
+	if (err)
+		return err;
+	free(buf);
+	return rc;
+}
+
 static int ctl_confirm(struct eng_sess *s)
 {
 	return ctl_simple(s, CTL_CONFIRM);
@@ -1140,6 +1193,9 @@ static const struct eng_ops remote_ops = {
     .config_text = ctl_config_text,
     .obj_text = ctl_obj_text,
     .config_changes = ctl_config_changes,
+    .secret_unseal = ctl_secret_unseal,
+    .config_key_set = ctl_config_key_set,
+    .commit_impact = ctl_commit_impact,
     .commit = ctl_commit,
     .confirm = ctl_confirm,
     .confirm_pending = ctl_confirm_pending,

@@ -302,6 +302,51 @@ static int op_config_changes(struct eng_ctl *c, struct rbuf *r, struct ebuf *res
 	return reply_text(res, rc, text);
 }
 
+static int op_commit_impact(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	struct eng_tunnel_impact *list = NULL;
+	size_t n = 0, unchanged = 0;
+	int rc;
+
+	if (!rb_done(r))
+		return -EBADMSG;
+	rc = eng_commit_impact(c->sess, &list, &n, &unchanged);
+	if (rc == 0) {
+		wb_u32(res, (uint32_t)(unchanged > UINT32_MAX ? UINT32_MAX : unchanged));
+		wb_u32(res, (uint32_t)n);
+		for (size_t i = 0; i < n; i++)
+			wb_blob(res, &list[i], sizeof(list[i]));
+	}
+	free(list);
+	return rc;
+}
+
+static int op_secret_unseal(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	char *sealed = NULL, *text = NULL;
+	int rc;
+
+	if (rb_str(r, false, &sealed) || !rb_done(r))
+		rc = -EBADMSG;
+	else
+		rc = eng_secret_unseal(c->sess, sealed, &text);
+	free(sealed); /* sealed: not a secret */
+	return reply_text(res, rc, text);
+}
+
+static int op_config_key_set(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
+{
+	char *pass = NULL;
+	int rc;
+
+	if (rb_str(r, false, &pass) || !rb_done(r))
+		rc = -EBADMSG;
+	else
+		rc = eng_config_key_set(c->sess, pass);
+	eng_secret_free(pass);
+	return rc;
+}
+
 static int op_commit(struct eng_ctl *c, struct rbuf *r, struct ebuf *res)
 {
 	struct eng_commit_req req = {0};
@@ -787,6 +832,9 @@ static const struct ctl_op ctl_ops[CTL_OPS] = {
     [CTL_PKI_ENROLL] = {op_pki_enroll, ENG_CALL_PKI_ENROLL},
     [CTL_PKI_CERTS] = {op_pki_certs, ENG_CALL_PKI_CERTS},
     [CTL_PKI_TRUSTPOINTS] = {op_pki_trustpoints, ENG_CALL_PKI_TRUSTPOINTS},
+    [CTL_SECRET_UNSEAL] = {op_secret_unseal, ENG_CALL_SECRET_UNSEAL},
+    [CTL_CONFIG_KEY_SET] = {op_config_key_set, ENG_CALL_CONFIG_KEY_SET},
+    [CTL_COMMIT_IMPACT] = {op_commit_impact, ENG_CALL_COMMIT_IMPACT},
 };
 
 /* May this connection's session make the request? */

@@ -495,6 +495,21 @@ int rb_tp_info(struct rbuf *r, struct eng_tp_info *ti)
 	return 0;
 }
 
+int rb_impact(struct rbuf *r, struct eng_tunnel_impact *ti)
+{
+	const uint8_t *raw = rb_blob(r, sizeof(*ti));
+
+	if (!raw)
+		return -EBADMSG;
+	memcpy(ti, raw, sizeof(*ti));
+	if (!fixed_str_ok(ti->name, sizeof(ti->name)) || !fixed_str_ok(ti->why, sizeof(ti->why)) ||
+	    ti->impact > ENG_IMPACT_TORN_DOWN) {
+		r->bad = true;
+		return -EBADMSG;
+	}
+	return 0;
+}
+
 bool rb_done(const struct rbuf *r)
 {
 	return !r->bad && r->off == r->len;

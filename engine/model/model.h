@@ -59,6 +59,21 @@ void eng_tunnel_defaults(struct eng_tunnel *t, const struct eng_ipsec_policy *ip
  * ("mobike, icmp-detect"), "" if nothing. */
 void eng_tunnel_not_in_effect(const struct eng_tunnel *t, char *buf, size_t len);
 
+/* ---- What a commit does to a tunnel's SAs (impact.c) ------------------- */
+
+/* A tunnel with its defaults resolved (eng_tunnel_defaults) and its
+ * policies, effective: what the runtime negotiates with. */
+struct eng_tunnel_eff {
+	struct eng_tunnel t;
+	struct eng_ikev2_policy ike2;
+	struct eng_ipsec_policy ipsec;
+};
+
+/* old/new_: the tunnel in running / the candidate, NULL when absent.  why
+ * gets the settings that changed, the ones that force new SAs first. */
+enum eng_sa_impact eng_tunnel_impact(const struct eng_tunnel_eff *old,
+				     const struct eng_tunnel_eff *new_, char *why, size_t len);
+
 /* ---- Durable files (durable.c) ---------------------------------------- */
 
 int eng_write_atomic(const char *dir, const char *name, const char *const *parts, size_t n);

@@ -52,6 +52,10 @@ static const struct eng_call_info calls[ENG_CALLS] = {
     [ENG_CALL_PKI_ENROLL] = {"crypto pki enroll", true},
     [ENG_CALL_PKI_CERTS] = {"show crypto pki certificates", false},
     [ENG_CALL_PKI_TRUSTPOINTS] = {"show crypto pki trustpoints", false},
+    /* it hands back a secret in clear: admins only, as show running-config secrets */
+    [ENG_CALL_SECRET_UNSEAL] = {"a sealed secret", true},
+    [ENG_CALL_CONFIG_KEY_SET] = {"key config-key", true},
+    [ENG_CALL_COMMIT_IMPACT] = {"the SAs a commit changes", false},
 };
 
 const struct eng_call_info *eng_call_info(enum eng_call call)

@@ -79,6 +79,9 @@ enum eng_call {
 	ENG_CALL_PKI_ENROLL,
 	ENG_CALL_PKI_CERTS,
 	ENG_CALL_PKI_TRUSTPOINTS,
+	ENG_CALL_SECRET_UNSEAL,
+	ENG_CALL_CONFIG_KEY_SET,
+	ENG_CALL_COMMIT_IMPACT,
 	ENG_CALLS
 };
 
@@ -122,6 +125,10 @@ struct eng_ops {
 	int (*obj_text)(struct eng_sess *sess, enum eng_db db, enum eng_kind kind, const char *key,
 			unsigned flags, char **out);
 	int (*config_changes)(struct eng_sess *sess, char **out);
+	int (*secret_unseal)(struct eng_sess *sess, const char *sealed, char **out);
+	int (*config_key_set)(struct eng_sess *sess, const char *passphrase);
+	int (*commit_impact)(struct eng_sess *sess, struct eng_tunnel_impact **out, size_t *n,
+			     size_t *unchanged);
 
 	int (*commit)(struct eng_sess *sess, const struct eng_commit_req *req,
 		      struct eng_diag *diag, uint32_t *id);

@@ -150,12 +150,53 @@ static int store_own(struct pki *p, const char *tp, X509 *cert)
 	return rc;
 }
 
+static bool in_set(STACK_OF(X509) * set, X509 *x)
+{
+	for (int i = 0; i < sk_X509_num(set); i++)
+		if (X509_cmp(sk_X509_value(set, i), x) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * CA certificates sent along with ours (a CA's reply often carries its
+ * chain) join the CA set, but only those that chain to it already: an
+ * import of our certificate never brings a new trust anchor.  Returns how
+ * many joined.
+ */
+static int add_intermediates(STACK_OF(X509) * cas, STACK_OF(X509) * certs)
+{
+	int added = 0;
+	bool more = true;
+	char why[160];
+
+	while (more) {
+		more = false;
+		for (int i = 1; i < sk_X509_num(certs); i++) {
+			X509 *x = sk_X509_value(certs, i);
+
+			if (!is_ca(x) || in_set(cas, x) ||
+			    pki_chain_check(cas, x, why, sizeof(why)))
+				continue;
+			if (!X509_up_ref(x))
+				continue;
+			if (!sk_X509_push(cas, x)) {
+				X509_free(x);
+				continue;
+			}
+			added++;
+			more = true;
+		}
+	}
+	return added;
+}
+
 int pki_cert_import(struct pki *p, const struct pki_tp *tp, const char *pem, size_t len,
 		    struct eng_diag *diag)
 {
 	STACK_OF(X509) *certs = NULL, *cas = NULL;
 	EVP_PKEY *key = NULL;
-	int rc;
+	int rc, added = 0;
 
 	if (pki_pem_certs(pem, len, &certs)) {
 		eng_diag_addf(diag, "trustpoint %s: no PEM certificate found in the input",
@@ -164,9 +205,21 @@ int pki_cert_import(struct pki *p, const struct pki_tp *tp, const char *pem, siz
 	}
 	key = pki_key_load(p, pki_tp_keylabel(tp));
 	cas = pki_load_certs(p, tp->name, "ca.pem");
+	if (cas)
+		added = add_intermediates(cas, certs);
 	rc = own_cert_ok(p, tp, sk_X509_value(certs, 0), key, cas, diag);
 	if (rc)
 		goto done;
+	if (added) {
+		rc = pki_save_certs(p, tp->name, "ca.pem", cas);
+		if (rc) {
+			eng_diag_addf(diag, "trustpoint %s: cannot store the CA certificates: %s",
+				      tp->name, strerror(-rc));
+			goto done;
+		}
+		pki_debug(p, "trustpoint %s: %d intermediate CA(s) from the import joined",
+			  tp->name, added);
+	}
 	rc = store_own(p, tp->name, sk_X509_value(certs, 0));
 	if (rc)
 		eng_diag_addf(diag, "trustpoint %s: cannot store the certificate: %s", tp->name,

@@ -122,7 +122,7 @@ def run(ikeshd, ikesh):
         out = a.cmd('commit', CFG)
         check('%' not in out, 'commit of A by alice: %r' % out)
         out = b.cmd('commit', CFG)
-        check('% Commit failed' in out and 'tunnel A was changed by %s at' % ADMIN1 in out and
+        check('% Error: Failed to commit' in out and 'tunnel A was changed by %s at' % ADMIN1 in out and
               'review with show configuration changes' in out,
               'conflict expected, got %r' % out)
         rc, out, err = ikesh_c(ikesh, d, home['root'], ['show running-config'])
@@ -149,14 +149,22 @@ def run(ikeshd, ikesh):
                      'clear crypto session', 'show running-config secrets',
                      'debug crypto ikev2 packet', 'debug kernel xfrm'):
             out = c.cmd(line, r'ikesh>\s*$')
-            check('% Access denied' in out, 'operator: %s gave %r' % (line, out))
+            check('% Error: Access denied' in out, 'operator: %s gave %r' % (line, out))
         out = c.cmd('show running-config', r'ikesh>\s*$')
         check('ipsec tunnel A' in out and 'alice-secret' not in out and
               'bob-secret' not in out, 'operator show running-config: %r' % out)
+        # admins get the sealed form; the operator the mask, never the sealed text
+        sealed = ikesh_c(ikesh, d, home['root'], ['show running-config'])[1]
+        check(' authentication pre-share key 6 ' in sealed, 'admin sealed: %r' % sealed)
+        check(' authentication pre-share key *****' in out and ' key 6 ' not in out,
+              'operator show running-config masks: %r' % out)
+        for line in ('copy /etc/hostname running-config', 'configure replace /etc/hostname'):
+            out = c.cmd(line, r'ikesh>\s*$')
+            check('% Access denied' in out, 'operator: %s gave %r' % (line, out))
         out = c.cmd('show version', r'ikesh>\s*$')
         check('Engine: ikeshd (daemon)' in out, 'show version: %r' % out)
         rc, out, err = ikesh_c(ikesh, d, home[OPER], ['configure terminal'], user=OPER)
-        check(rc != 0 and '% Access denied' in err, 'operator -c configure: %r %r' % (out, err))
+        check(rc != 0 and '% Error: Access denied' in err, 'operator -c configure: %r %r' % (out, err))
         rc, out, err = ikesh_c(ikesh, d, home[OPER], [], user=OPER,
                                stdin='configure terminal\nhostname pwned\nend\n')
         check(rc != 0 and 'Access denied' in err, 'operator script: %r %r' % (out, err))
@@ -190,11 +198,11 @@ def run(ikeshd, ikesh):
         out = a.cmd('configure exclusive', CFG)
         check('%' not in out, 'configure exclusive: %r' % out)
         out = b.cmd('commit', CFG)
-        check('% Commit failed' in out and 'locked by %s' % ADMIN1 in out,
+        check('% Error: Failed to commit' in out and 'locked by %s' % ADMIN1 in out,
               'commit under another session\'s lock: %r' % out)
         b.cmd('abort', r'ikesh#\s*$')
         out = b.cmd('configure terminal', r'ikesh#\s*$')
-        check('%% Configuration is locked by %s (configure exclusive)' % ADMIN1 in out,
+        check('%% Error: Configuration is locked by %s (configure exclusive)' % ADMIN1 in out,
               'configure under the lock: %r' % out)
         out = c.cmd('show users', r'ikesh>\s*$')
         check(re.search(r'^  %s +admin +\S+ \S+ config exclusive$' % ADMIN1, out, re.M) and

@@ -165,7 +165,7 @@ def run(cmake, build):
         for line in ('configure terminal', 'write memory', 'clear crypto ikev2 sa',
                      'debug crypto ikev2 packet'):
             out = o.cmd(line, r'viassh>\s*$')
-            check('% Access denied' in out, 'operator over ssh: %s: %r' % (line, out))
+            check('% Error: Access denied' in out, 'operator over ssh: %s: %r' % (line, out))
         for line in ('!sh', 'sh', '/bin/sh', 'shell', 'bash -i', 'show running-config | sh',
                      'run bash', 'show version; /bin/sh'):
             out = o.cmd(line, r'viassh>\s*$')

@@ -52,6 +52,42 @@ static void test_typed_key(void **state)
 	assert_int_equal(fw.hits, 0);
 }
 
+/* The key sealed by show running-config and opened again from `key 6 TEXT`. */
+static void test_sealed_key(void **state)
+{
+	struct gsess g = {0};
+	char line[600], *text = NULL, *p;
+
+	assert_int_equal(gsess_open(&g, NULL, ENG_ROLE_ADMIN), 0);
+	run_ok(&g, "configure terminal");
+	run_ok(&g, "ipsec tunnel HQ");
+	run_ok(&g, "remote-address 192.0.2.7");
+	fw_arm(SECRET);
+	run_ok(&g, "authentication pre-share key " SECRET);
+	run_ok(&g, "commit");
+	run_ok(&g, "end");
+	assert_int_equal(eng_config_text(g.es, ENG_RUNNING, ENG_TEXT_SEALED, &text), 0);
+	p = strstr(text, " authentication pre-share key 6 ");
+	assert_non_null(p);
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
+	free(text);
+	run_ok(&g, "configure terminal");
+	run_ok(&g, "ipsec tunnel HQ");
+	run_ok(&g, "authentication pre-share key other");
+	run_ok(&g, "commit");
+	run_ok(&g, line);
+	run_ok(&g, "commit");
+	run_ok(&g, "end");
+	assert_int_equal(eng_config_text(g.es, ENG_RUNNING, ENG_TEXT_SECRETS, &text), 0);
+	assert_non_null(strstr(text, "key " SECRET "\n"));
+	eng_secret_free(text);
+	gsess_close(&g, true);
+	fw_disarm();
+	print_message("freed %zu blocks, %zu held the key\n", fw.freed, fw.hits);
+	assert_true(fw.freed > 50);
+	assert_int_equal(fw.hits, 0);
+}
+
 /* The same key read back from startup-config through the codec. */
 static void test_loaded_key(void **state)
 {
@@ -83,6 +119,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_typed_key),
 	    cmocka_unit_test(test_loaded_key),
+	    cmocka_unit_test(test_sealed_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

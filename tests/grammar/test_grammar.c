@@ -223,9 +223,9 @@ static void test_every_setting(void **state)
 	text = running(g, true);
 	assert_string_equal(text, full_config);
 	free(text);
-	/* masked for everyone by default */
+	/* sealed by default (tests/grammar/test_sealed.c: masked for operators) */
 	text = running(g, false);
-	assert_non_null(strstr(text, " authentication pre-share key *****\n"));
+	assert_non_null(strstr(text, " authentication pre-share key 6 "));
 	assert_null(strstr(text, "a b#c"));
 	free(text);
 }
@@ -385,10 +385,17 @@ static void test_operator(void **state)
 	assert_int_equal(gsess_open(&op, NULL, ENG_ROLE_OPERATOR), 0);
 	assert_string_equal(cmd_prompt(op.cs, (char[64]){0}, 64), "ikesh>");
 	assert_int_equal(gs_run(&op, "configure terminal", &r), CMD_DENIED);
-	assert_string_equal(r.msg, "% Access denied");
+	assert_string_equal(r.msg, "% Error: Access denied");
 	assert_int_equal(gs_run(&op, "write memory", &r), CMD_DENIED);
 	assert_int_equal(gs_run(&op, "show running-config secrets", &r), CMD_FAILED);
 	assert_int_equal(gs_run(&op, "show version", &r), CMD_OK);
+	/* Ansible's become: an operator is at level 1 and cannot rise */
+	assert_int_equal(gs_run(&op, "show privilege", &r), CMD_OK);
+	assert_non_null(strstr(op.out, "Current privilege level is 1\n"));
+	assert_int_equal(gs_run(&op, "enable", &r), CMD_FAILED);
+	assert_non_null(strstr(op.err, "% Error: Access denied"));
+	assert_int_equal(gs_run(&op, "disable", &r), CMD_FAILED);
+	assert_string_equal(cmd_prompt(op.cs, (char[64]){0}, 64), "ikesh>");
 	gsess_close(&op, true);
 }
 

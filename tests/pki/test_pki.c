@@ -321,6 +321,39 @@ static void test_enroll_and_import(void **state)
 	eng_diag_free(&d);
 }
 
+/* Our certificate with its chain: the intermediate joins the CA set; a
+ * stranger CA in the same file does not. */
+static void test_import_with_chain(void **state)
+{
+	struct fx *f = *state;
+	struct pki_tp tp = {.name = "HQ-CA", .keypair = "gw"};
+	struct eng_diag d = {0};
+	EVP_PKEY *k = cg_key("p256");
+	X509 *mine = peer_cert(f, k, "CN=gw2", -60, 86400, 31, "digitalSignature");
+	X509 *v[] = {mine, f->other_ca, f->inter};
+	struct eng_cert_info *ci;
+	size_t len, n;
+	char *pem = cg_pem_cert(f->root, &len), *key;
+
+	assert_int_equal(pki_ca_import(f->p, "HQ-CA", pem, len, &d), 0);
+	free(pem);
+	key = cg_pem_key(k, NULL, &len);
+	assert_int_equal(pki_key_import(f->p, "gw", key, len, NULL, &d), 0);
+	free(key);
+	pem = cg_pem_certs(v, 3, &len);
+	assert_int_equal(pki_cert_import(f->p, &tp, pem, len, &d), 0);
+	free(pem);
+	assert_int_equal(pki_cert_list(f->p, &tp, time(NULL), &ci, &n), 0);
+	assert_int_equal(n, 3); /* root, the intermediate, ours: not the stranger */
+	assert_string_equal(ci[0].subject, "C=DE, O=Example, CN=HQ Root");
+	assert_string_equal(ci[1].subject, "C=DE, O=Example, CN=HQ Sub");
+	assert_int_equal(ci[2].role, ENG_CERT_OWN);
+	free(ci);
+	X509_free(mine);
+	EVP_PKEY_free(k);
+	eng_diag_free(&d);
+}
+
 static void test_pkcs12(void **state)
 {
 	struct fx *f = *state;
@@ -627,6 +660,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_key_generate_types, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_key_import, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_enroll_and_import, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_import_with_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_pkcs12, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verify_reasons, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cert_states, setup, teardown),

@@ -375,7 +375,7 @@ static void test_clear_brings_auto_back(void **state)
 	gs_reset(&p->a);
 	assert_int_equal(gs_run(&p->a, "clear crypto ikev2 sa tunnel T", NULL), CMD_OK);
 	assert_int_equal(gs_run(&p->a, "clear crypto ikev2 sa tunnel NOPE", NULL), CMD_FAILED);
-	assert_non_null(strstr(p->a.err, "% No tunnel named NOPE"));
+	assert_non_null(strstr(p->a.err, "% Error: No tunnel named NOPE"));
 	/* the IKE core restarts an auto tunnel after a back-off of 5 s */
 	for (int i = 0; i < 120; i++) {
 		pump(p, 100);
@@ -493,7 +493,7 @@ static void test_clear_peer(void **state)
 	before = status(&p->a, "T");
 	gs_reset(&p->a);
 	assert_int_equal(gs_run(&p->a, "clear crypto ikev2 sa peer 10.9.9.9", NULL), CMD_FAILED);
-	assert_non_null(strstr(p->a.err, "% No IKE SA with peer 10.9.9.9"));
+	assert_non_null(strstr(p->a.err, "% Error: No IKE SA with peer 10.9.9.9"));
 	assert_int_equal(gs_run(&p->a, "clear crypto session remote 127.0.0.1", NULL), CMD_OK);
 	pump(p, 300);
 	assert_true(memcmp(status(&p->a, "T").spi_i, before.spi_i, 8) != 0 ||

@@ -93,7 +93,7 @@ show lines 3
 @@ stdout
 line 1
 @@ stderr
-{tmp}/nul.ikesh:2: % a NUL byte in the line
+{tmp}/nul.ikesh:2: % Error: a NUL byte in the line
 @@ exit 1
 @@ run
 @@ stdin
@@ -102,7 +102,7 @@ show{nul} lines 2
 @@ stdout
 line 1
 @@ stderr
-<stdin>:2: % a NUL byte in the line
+<stdin>:2: % Error: a NUL byte in the line
 @@ exit 1
 @@ # a huge bad word is named by its first 64 characters
 @@ file long.ikesh

@@ -1,6 +1,9 @@
 Output filters, abbreviated or not, chained: include, exclude, begin,
 section, count; a quoted pattern may hold `|`; a bad regular expression,
 a missing pattern and an unknown filter are refused.
+@@ # a fixed config-key: sealed secrets print the same at every run
+@@ file state/config-key 600
+000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f
 @@ config site-to-site-a.cfg
 @@ pty
 @@ input
@@ -20,7 +23,8 @@ a missing pattern and an unknown filter are refused.
 + q
 @@ screen
 hq-gw#show running-config | include key
- authentication pre-share key *****
+ authentication pre-share key 6 e6iggwBjQlcwlDAD2Z6OIyE3p-dXQK_YPs0BrjFSvkyktcDW
+37R01i_sqyI
 hq-gw#sh run | inc "^ (local|remote)-"
  local-address 192.0.2.1
  remote-address 198.51.100.2
@@ -35,7 +39,7 @@ crypto ikev2 policy 10
 crypto ipsec policy GCM
 ipsec tunnel BRANCH
 hq-gw#show running-config | exclude ^( |!)
-% Invalid regular expression "^(": Unmatched ( or \(
+% Error: Invalid regular expression "^(": Unmatched ( or \(
 hq-gw#show running-config | begin ipsec policy
 crypto ipsec policy GCM
  encryption aes256-gcm
@@ -48,7 +52,8 @@ ipsec tunnel BRANCH
  ipsec-policy GCM
  local-address 192.0.2.1
  remote-address 198.51.100.2
- authentication pre-share key *****
+ authentication pre-share key 6 e6iggwBjQlcwlDAD2Z6OIyE3p-dXQK_YPs0BrjFSvkyktcDW
+37R01i_sqyI
  local-id fqdn hq.example.net
  remote-id fqdn branch.example.net
  local-subnet 10.1.0.0/24
@@ -66,7 +71,8 @@ ipsec tunnel BRANCH
  ipsec-policy GCM
  local-address 192.0.2.1
  remote-address 198.51.100.2
- authentication pre-share key *****
+ authentication pre-share key 6 e6iggwBjQlcwlDAD2Z6OIyE3p-dXQK_YPs0BrjFSvkyktcDW
+37R01i_sqyI
  local-id fqdn hq.example.net
  remote-id fqdn branch.example.net
  local-subnet 10.1.0.0/24
@@ -83,7 +89,7 @@ hq-gw#show running-config | include !
 !
 !
 hq-gw#show running-config | include (
-% Invalid regular expression "(": Unmatched ( or \(
+% Error: Invalid regular expression "(": Unmatched ( or \(
 hq-gw#show running-config | include
 % Incomplete command.
 
@@ -112,7 +118,7 @@ ipsec tunnel BRANCH
  ipsec-policy GCM
  local-address 192.0.2.1
  remote-address 198.51.100.2
- authentication pre-share key *****
+ authentication pre-share key 6 e6iggwBjQlcwlDAD2Z6OIyE3p-dXQK_YPs0BrjFSvkyktcDW
+37R01i_sqyI
  local-subnet 10.1.0.0/24
- remote-subnet 10.2.0.0/24
 hq-gw#

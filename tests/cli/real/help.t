@@ -1,6 +1,9 @@
 `?` at several points: the words that may come next with their help, the
 words a partial word may become, values with their range, `<cr>` when
 the line could run, and the line put back without the `?`.
+@@ # a fixed config-key: sealed secrets print the same at every run
+@@ file state/config-key 600
+000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f
 @@ config site-to-site-a.cfg
 @@ pty
 @@ input
@@ -33,6 +36,8 @@ hq-gw#?
   copy       Copy a configuration
   crypto     Key pairs and certificates
   debug      Debugging functions (output with terminal monitor)
+  disable    Leave privileged mode (admins stay)
+  enable     Privileged commands (admins have them already)
   exit       Leave the shell
   logout     Leave the shell
   quit       Leave the shell
@@ -41,11 +46,14 @@ hq-gw#?
   undebug    Disable debugging functions
   write      Save the running configuration
 hq-gw#show ?
+  archive         The configuration archive (commit history)
+  commit          The commit of this session
   configuration   The candidate configuration
   crypto          Encryption module
   debugging       Debugging that is on
   ipsec           IPsec tunnels
   logging         Recent log messages
+  privilege       The privilege level of this session
   running-config  Current operating configuration
   startup-config  Contents of startup configuration
   terminal        Terminal settings
@@ -58,6 +66,7 @@ running-config
 hq-gw#show configuration ?
   changes  Candidate changes against running
   commit   Commit history
+  failed   Why this session's last commit was refused
   <cr>
 hq-gw#terminal length ?
   <0-512>  Number of lines
@@ -79,6 +88,7 @@ hq-gw(config)#?
   exit          Leave configuration mode
   hostname      Set the system's name
   ipsec         IPsec tunnels
+  key           Key management
   no            Negate a command or set its default
   rollback      Load an earlier configuration into the candidate
 hq-gw(config)#crypto ?

@@ -1,6 +1,9 @@
 The pager on real output: a terminal starts at 24 lines a page; space,
 Enter and q; `terminal length` changes it, 0 turns it off; filtered
 output is paged after the filter.
+@@ # a fixed config-key: sealed secrets print the same at every run
+@@ file state/config-key 600
+000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f
 @@ config site-to-site-a.cfg
 @@ pty
 @@ input
@@ -66,9 +69,9 @@ ipsec tunnel BRANCH
  ipsec-policy GCM
  local-address 192.0.2.1
  remote-address 198.51.100.2
- authentication pre-share key *****
+ authentication pre-share key 6 e6iggwBjQlcwlDAD2Z6OIyE3p-dXQK_YPs0BrjFSvkyktcDW
+37R01i_sqyI
  local-id fqdn hq.example.net
- remote-id fqdn branch.example.net
 hq-gw#terminal length 10
 hq-gw#show running-config | exclude ^!
 Building configuration...
@@ -88,7 +91,6 @@ ipsec tunnel BRANCH
  ipsec-policy GCM
  local-address 192.0.2.1
  remote-address 198.51.100.2
- authentication pre-share key *****
 hq-gw#terminal length 0
 hq-gw#show running-config | count
 Number of lines which match regexp = 27

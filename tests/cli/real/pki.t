@@ -81,7 +81,7 @@ configure terminal
   local-id dn "C=DE, O=Example, CN=gw1"
 @@ run -f {tmp}/bad-dn.ikesh
 @@ stderr
-{tmp}/bad-dn.ikesh: % Commit failed: the candidate configuration has 2 errors:
+{tmp}/bad-dn.ikesh: % Error: Failed to commit: the candidate configuration has 2 errors:
 {tmp}/bad-dn.ikesh: %   trustpoint HQ-CA: subject-name CN=gw1, XX=nope is not a distinguished name
 {tmp}/bad-dn.ikesh: %   tunnel HQ: trustpoint HQ-CA has no CA certificate (crypto pki authenticate HQ-CA)
 @@ exit 1

@@ -5,6 +5,9 @@ script with an error stops at the first one (FILE:LINE) and commits
 nothing, not even its valid lines; errors found at commit are all
 listed; --check commits nothing; a secret never appears in a message;
 standard input and #! scripts; an explicit `commit` line commits there.
+@@ # a fixed config-key: sealed secrets print the same at every run
+@@ file state/config-key 600
+000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f
 @@ run -f {configs}/add-branch.ikesh
 @@ stdout
 ipsec tunnel BRANCH-7
@@ -12,7 +15,7 @@ ipsec tunnel BRANCH-7
  ipsec-policy BRANCH-ESP
  local-address 192.0.2.1
  remote-address branch7.example.net
- authentication pre-share key *****
+ authentication pre-share key 6 C83Lr_RvyXbaFCzQZjs93zrH5gZD-CH8ENKkz7pZCsf8
  local-subnet 10.1.0.0/24
  remote-subnet 10.7.0.0/24
 @@ run -c "show running-config secrets"
@@ -47,12 +50,12 @@ configure terminal
   remote-address 192.0.2.9
 @@ run -f {tmp}/incomplete.ikesh
 @@ stderr
-{tmp}/incomplete.ikesh: % Commit failed: the candidate configuration has 1 error:
+{tmp}/incomplete.ikesh: % Error: Failed to commit: the candidate configuration has 1 error:
 {tmp}/incomplete.ikesh: %   tunnel NEW: authentication is not configured
 @@ exit 1
 @@ run --check -f {tmp}/incomplete.ikesh
 @@ stderr
-{tmp}/incomplete.ikesh: % Commit check failed: the candidate configuration has 1 error:
+{tmp}/incomplete.ikesh: % Error: Commit check failed: the candidate configuration has 1 error:
 {tmp}/incomplete.ikesh: %   tunnel NEW: authentication is not configured
 @@ exit 1
 @@ run --check -c "conf t" -c "hostname checked" -c "commit" -c "end" -c "write memory"

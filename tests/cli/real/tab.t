@@ -87,5 +87,8 @@ hq-gw(config-ipsec-tunnel)#do show configuration changes
 +  ike-policy 10
 +  start-mode on-demand
 + !
+SAs after the commit:
+  tunnel BRANCH-2: created
+  1 other tunnel: kept, unchanged
 hq-gw(config-ipsec-tunnel)#abort
 hq-gw#

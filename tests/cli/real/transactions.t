@@ -1,8 +1,11 @@
 A transaction: changes gather in a private candidate (`show configuration
 changes`), `commit check` validates, `commit` applies all or nothing and
 lists every error with its object, `abort` drops the candidate, leaving
-with changes asks, `rollback` loads an older configuration, the history
+`configure private` with changes asks, `rollback` loads an older configuration, the history
 lists the commits, and `write memory` saves startup-config.
+@@ # a fixed config-key: sealed secrets print the same at every run
+@@ file state/config-key 600
+000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f
 @@ mask \S+ +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d => USER YYYY-MM-DD hh:mm:ss
 @@ pty
 @@ input
@@ -26,7 +29,7 @@ lists the commits, and `write memory` saves startup-config.
 > commit comment first tunnel
 > hostname gw2
 > abort
-> conf t
+> configure private
 > hostname gw3
 > end
 > cancel
@@ -66,26 +69,28 @@ ikesh(config-ipsec-tunnel)#show configuration changes
 +  ike-policy 5
 +  ipsec-policy ESP
 + !
+SAs after the commit:
+  tunnel T1: created
 ikesh(config-ipsec-tunnel)#commit check
-% Commit check failed: the candidate configuration has 3 errors:
+% Error: Commit check failed: the candidate configuration has 3 errors:
 %   tunnel T1: ike-policy 5 does not exist
 %   tunnel T1: remote-address is needed unless start-mode is responder-only
 %   tunnel T1: authentication is not configured
 ikesh(config-ipsec-tunnel)#commit
-% Commit failed: the candidate configuration has 3 errors:
+% Error: Failed to commit: the candidate configuration has 3 errors:
 %   tunnel T1: ike-policy 5 does not exist
 %   tunnel T1: remote-address is needed unless start-mode is responder-only
 %   tunnel T1: authentication is not configured
 ikesh(config-ipsec-tunnel)#no ike-policy 5
 ikesh(config-ipsec-tunnel)#remote-address 192.0.2.2
 ikesh(config-ipsec-tunnel)#commit check
-% Commit check failed: the candidate configuration has 1 error:
+% Error: Commit check failed: the candidate configuration has 1 error:
 %   tunnel T1: authentication is not configured
 ikesh(config-ipsec-tunnel)#authentication pre-share key "s3cret key"
 ikesh(config-ipsec-tunnel)#commit comment first tunnel
 gw1(config-ipsec-tunnel)#hostname gw2
 gw1(config)#abort
-gw1#conf t
+gw1#configure private
 gw1(config)#hostname gw3
 gw1(config)#end
 Uncommitted changes found, commit them before exiting (yes/no/cancel)? [cancel]:
@@ -111,14 +116,14 @@ gw3(config)#show configuration changes
   !
 gw3(config)#commit
 gw1(config)#rollback 9
-% rollback 9: the history holds fewer commits
+% Error: rollback 9: the history holds fewer commits
 gw1(config)#end
 gw1#show configuration commit changes 3
 - hostname gw3
 + hostname gw1
   !
 gw1#show startup-config
-% startup-config is not present
+% Error: startup-config is not present
 gw1#write memory
 Building configuration...
 [OK]
@@ -146,7 +151,7 @@ crypto ipsec policy ESP
 ipsec tunnel T1
  ipsec-policy ESP
  remote-address 192.0.2.2
- authentication pre-share key *****
+ authentication pre-share key 6 __DvhgnQXgS6O0VEp9MKj7X9V3r2I-YU1cM
 !
 SNo. ID         User             Time                Comment
 1    3          USER YYYY-MM-DD hh:mm:ss
