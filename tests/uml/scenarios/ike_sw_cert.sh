@@ -137,6 +137,8 @@ else
 	key_cmd="crypto key generate ecdsa p256 label gwA"
 	key_ok="% Key pair gwA generated"
 fi
+auth=ECDSA
+[ "$key" = rsa ] && auth=RSA
 start=auto
 [ "$init" = strongswan ] && start=responder-only
 cat >steps <<XEOF
@@ -192,6 +194,7 @@ if [ "$expect" = up ]; then
 @until 30 State: UP-ACTIVE :: show ipsec tunnel SW
 show crypto ikev2 sa detail
 @expect READY
+@expect Auth sign: $auth, Auth verify: $auth
 show crypto ipsec sa
 @expect #pkts encaps: 0,
 @sh ip netns exec hA ping -c 5 -i 0.2 -W 2 10.2.0.2
