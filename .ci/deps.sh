@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what a fresh Debian 12 machine lacks to build and test ikesh.
 set -eu
-PKGS="build-essential cmake pkg-config libcli-dev libreadline-dev libssl-dev libmnl-dev
+PKGS="build-essential cmake pkg-config libcli-dev libreadline-dev libncurses-dev libssl-dev libmnl-dev
  libcmocka-dev clang python3 tmux procps user-mode-linux kmod iproute2 iputils-ping
  strongswan-charon strongswan-swanctl libstrongswan-standard-plugins openssh-server groff-base
  clang-format python3-netmiko python3-paramiko ansible"

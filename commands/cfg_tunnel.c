@@ -258,7 +258,7 @@ static void description_write(struct strbuf *b, const struct eng_tunnel *t, bool
 		return;
 	sb_adds(b, " description ");
 	/* a plain line reads back as typed; anything else is quoted */
-	if (strpbrk(t->description, "\"'\\|!#") || t->description[0] == ' ' ||
+	if (strpbrk(t->description, "\"'\\|") || t->description[0] == ' ' ||
 	    t->description[strlen(t->description) - 1] == ' ')
 		sb_addword(b, t->description);
 	else
@@ -910,7 +910,7 @@ static void plain_set(const struct tunnel_setting *s, struct eng_tunnel *t,
 		*(bool *)field = !no;
 		break;
 	case TS_NO_FLAG:
-		*(bool *)field = no;
+		*(bool *)field = no && !a->reset; /* `default rekey`: rekeying on */
 		break;
 	case TS_KEYWORD:
 		*field = no ? 0 : (uint8_t)kw_value(s->kw, cmd_arg_get(a, "value"));

@@ -58,7 +58,11 @@ struct cmd_arg {
 struct cmd_args {
 	int n;
 	struct cmd_arg a[ARGS_MAX];
-	bool negate; /* the line began with `no` */
+	bool negate; /* the line began with `no` (or `default`) */
+	/* the line began with `default`: the setting goes back to its
+	 * default, which is what `no` does except where `no X` is itself a
+	 * setting (`no rekey`) */
+	bool reset;
 	int cur_word;
 	struct cli_command *cmd; /* the command the line resolved to */
 };
@@ -107,6 +111,8 @@ cmd_handler cmd_handler_of(const struct cli_command *c);
 /* Marker callbacks of the `no` and `do` words (never called). */
 int cmd_marker_no(struct cli_def *cli, const char *command, char *argv[], int argc);
 int cmd_marker_do(struct cli_def *cli, const char *command, char *argv[], int argc);
+int cmd_marker_default(struct cli_def *cli, const char *command, char *argv[], int argc);
+void cmd_default_register(struct cli_def *cli);
 /* Keyword values of an ARG_KEYWORDS argument, each with its help. */
 void cmd_kw(struct cli_optarg *o, const char *keyword, const char *help);
 /* The keyword `word` abbreviates (exact wins); NULL when none or several
@@ -118,6 +124,8 @@ const char *cmd_kw_match(const struct cli_optarg *o, const char *word, int *coun
 void cmds_exec_register(struct cli_def *cli);
 void cmds_config_register(struct cli_def *cli);
 void cmds_crypto_register(struct cli_def *cli, struct cli_command *show, int mode);
+void cmds_ios_register(struct cli_def *cli, struct cli_command *show, int mode);
+void cmds_ping_register(struct cli_def *cli, int mode);
 void cfg_ikev2_register(struct cli_def *cli);
 void cfg_ikev1_register(struct cli_def *cli);
 void cfg_ipsec_register(struct cli_def *cli);
@@ -223,6 +231,8 @@ int filters_push(struct cmd_sess *cs, const char *kind, const char *pattern, cha
 		 size_t errlen);
 int filters_line(struct cmd_sess *cs, const char *line);
 void filters_finish(struct cmd_sess *cs);
+/* The command failed: no JSON wrapper for what it printed. */
+void filters_json_abandon(struct cmd_sess *cs);
 
 /* Range-based validators are built from a table: name -> lo..hi. */
 struct range_def {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cmd_int.h"
+#include "json.h"
 
 #ifndef IKESH_VERSION
 #define IKESH_VERSION "0.0"
@@ -69,6 +69,13 @@ static int cmd_show_users(struct cmd_sess *cs, const struct cmd_args *a)
 
 	if (rc)
 		return cmd_fail(cs, rc, "show users");
+	if (cmd_json(cs)) {
+		struct json j = {0};
+
+		jw_users(&j, list, n);
+		free(list);
+		return cmd_json_emit(cs, &j);
+	}
 	cmd_out(cs, "  %-16s %-8s %-19s %s", "User", "Role", "Since", "Mode");
 	for (size_t i = 0; i < n; i++) {
 		char when[32];
@@ -102,6 +109,18 @@ static int show_hostname(struct cmd_sess *cs, char *text)
 	return 0;
 }
 
+static int show_config_json(struct cmd_sess *cs, enum eng_db db, bool secrets)
+{
+	struct json j = {0};
+	int rc = jw_config(&j, cs->es, db, secrets);
+
+	if (rc) {
+		eng_secret_free(json_take(&j));
+		return cmd_fail(cs, rc, "show");
+	}
+	return cmd_json_emit(cs, &j);
+}
+
 static int cmd_show_running(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	char *text = NULL;
@@ -114,6 +133,8 @@ static int cmd_show_running(struct cmd_sess *cs, const struct cmd_args *a)
 		}
 		flags = ENG_TEXT_SECRETS;
 	}
+	if (cmd_json(cs))
+		return show_config_json(cs, ENG_RUNNING, flags & ENG_TEXT_SECRETS);
 	rc = eng_config_text(cs->es, ENG_RUNNING, flags, &text);
 	if (rc == 0 && cmd_arg_get(a, "hostname"))
 		return show_hostname(cs, text);
@@ -143,6 +164,8 @@ static int cmd_show_config(struct cmd_sess *cs, const struct cmd_args *a)
 		cmd_error(cs, "No candidate configuration: use `configure terminal` first");
 		return -ENOTCONN;
 	}
+	if (cmd_json(cs))
+		return show_config_json(cs, ENG_CANDIDATE, false);
 	rc = eng_config_text(cs->es, ENG_CANDIDATE, 0, &text);
 	return show_text(cs, rc, text, "show configuration");
 }
@@ -176,6 +199,13 @@ static int cmd_show_commit_list(struct cmd_sess *cs, const struct cmd_args *a)
 
 	if (rc)
 		return cmd_fail(cs, rc, "show configuration commit list");
+	if (cmd_json(cs)) {
+		struct json j = {0};
+
+		jw_commits(&j, list, n);
+		free(list);
+		return cmd_json_emit(cs, &j);
+	}
 	cmd_out(cs, "%-4s %-10s %-16s %-19s %s", "SNo.", "ID", "User", "Time", "Comment");
 	for (size_t i = 0; i < n; i++) {
 		char when[32];
@@ -208,6 +238,16 @@ static int cmd_show_commit_changes(struct cmd_sess *cs, const struct cmd_args *a
 
 static int cmd_show_version(struct cmd_sess *cs, const struct cmd_args *a)
 {
+	if (cmd_json(cs)) {
+		struct json j = {0};
+
+		json_obj_open(&j, NULL);
+		json_str(&j, "version", IKESH_VERSION);
+		json_str(&j, "engine",
+			 eng_is_remote(eng_sess_engine(cs->es)) ? "daemon" : "embedded");
+		json_obj_close(&j);
+		return cmd_json_emit(cs, &j);
+	}
 	cmd_out(cs, "ikesh version %s", IKESH_VERSION);
 	cmd_out(cs, "Engine: %s",
 		eng_is_remote(eng_sess_engine(cs->es)) ? "ikeshd (daemon)" : "embedded");
@@ -228,6 +268,16 @@ static int cmd_show_terminal(struct cmd_sess *cs, const struct cmd_args *a)
 
 	if (!t)
 		return 0;
+	if (cmd_json(cs)) {
+		struct json j = {0};
+
+		json_obj_open(&j, NULL);
+		json_u64(&j, "length", t->length);
+		json_u64(&j, "width", t->width);
+		json_bool(&j, "monitor", t->monitor);
+		json_obj_close(&j);
+		return cmd_json_emit(cs, &j);
+	}
 	cmd_out(cs, "Length: %u lines, Width: %u columns", t->length, t->width);
 	cmd_out(cs, "Monitor: %s", t->monitor ? "on" : "off");
 	return 0;
@@ -266,7 +316,8 @@ static int cmd_terminal(struct cmd_sess *cs, const struct cmd_args *a)
 	else if (!strcmp(what, "width"))
 		t->width = (unsigned)strtoul(cmd_arg_get(a, "n"), NULL, 10);
 	else if (!strcmp(what, "monitor")) {
-		t->monitor = !a->negate;
+		/* `terminal no monitor` (IOS) or `no terminal monitor` */
+		t->monitor = !a->negate && strcmp(a->cmd->parent->command, "no") != 0;
 		/* ikeshd then sends this session every log line, not only warnings */
 		eng_sess_monitor(cs->es, t->monitor);
 	}
@@ -316,6 +367,7 @@ void cmds_exec_register(struct cli_def *cli)
 	cmd_leaf(cli, show, "logging", m, false, "Recent log messages", cmd_show_logging);
 	cmd_leaf(cli, show, "terminal", m, false, "Terminal settings", cmd_show_terminal);
 	cmds_crypto_register(cli, show, m);
+	cmds_ios_register(cli, show, m);
 
 	wr = cmd_leaf(cli, NULL, "write", m, true, "Save the running configuration", cmd_write);
 	cmd_leaf(cli, wr, "memory", m, true, "Save it as startup-config", cmd_write);
@@ -331,6 +383,9 @@ void cmds_exec_register(struct cli_def *cli)
 	c = cmd_leaf(cli, term, "width", m, false, "Characters on a line", cmd_terminal);
 	cmd_argpos(c, "n", 0, "<0-512> Number of characters", val_range, NULL);
 	cmd_leaf(cli, term, "monitor", m, false, "Copy log and debug messages to this terminal",
+		 cmd_terminal);
+	c = cmd_node(cli, term, "no", m, false, "Negate a terminal setting");
+	cmd_leaf(cli, c, "monitor", m, false, "Stop copying log and debug messages here",
 		 cmd_terminal);
 	cmds_compat_register(cli, show, cfg, term, conf);
 

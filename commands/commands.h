@@ -35,6 +35,12 @@ struct cmd_io {
 	int (*ask)(void *arg, const char *question, char *buf, size_t len);
 	void *arg;
 	struct cmd_term *term;
+	/* `show history`: up to max lines typed in this session, oldest
+	 * first, secrets already masked; NULL where there is none (scripts). */
+	size_t (*history)(void *arg, const char **lines, size_t max);
+	/* Ctrl-C was typed while the command runs (ping waits for replies);
+	 * NULL: never. */
+	bool (*interrupted)(void *arg);
 	/* Ask for a secret (a passphrase): as ask, without echo.  NULL
 	 * when no one can answer. */
 	int (*ask_secret)(void *arg, const char *question, char *buf, size_t len);

@@ -47,6 +47,7 @@ int cmd_sess_new(struct eng_sess *es, const struct cmd_io *io, struct cmd_sess *
 	cs->mode = MODE_EXEC_;
 	cmds_exec_register(cs->cli);
 	cmds_config_register(cs->cli);
+	cmd_default_register(cs->cli);
 	cfg_ikev2_register(cs->cli);
 	cfg_ikev1_register(cs->cli);
 	cfg_ipsec_register(cs->cli);
@@ -295,9 +296,35 @@ static void result_from(const struct words *w, const struct resolved *r, struct 
 	}
 }
 
-/* Set up `| filter PATTERN` stages; returns false with res filled. */
-static bool setup_filters(struct cmd_sess *cs, struct words *w, int p, struct cmd_result *res)
+/* `| json`: after a `show` command, before any text filter. */
+static bool json_allowed(const struct words *w, int p, int main_end, const struct resolved *r,
+			 struct cmd_result *res)
 {
+	const struct cli_command *root = r->cmd;
+
+	while (root && root->parent)
+		root = root->parent;
+	if (!root || strcmp(root->command, "show") != 0) {
+		result_set(res, CMD_INVALID, w->w[p + 1].start,
+			   "%% Invalid input detected at '^' marker.\n"
+			   "%% json follows show commands only");
+		return false;
+	}
+	if (p != main_end) {
+		result_set(res, CMD_INVALID, w->w[p + 1].start,
+			   "%% Invalid input detected at '^' marker.\n"
+			   "%% json comes first, before the text filters");
+		return false;
+	}
+	return true;
+}
+
+/* Set up `| filter PATTERN` stages; returns false with res filled. */
+static bool setup_filters(struct cmd_sess *cs, struct words *w, int p, const struct resolved *r,
+			  struct cmd_result *res)
+{
+	int main_end = p;
+
 	while (p < w->n) {
 		int next = first_pipe(w, p + 1);
 		bool amb;
@@ -319,7 +346,9 @@ static bool setup_filters(struct cmd_sess *cs, struct words *w, int p, struct cm
 					   CMD_E_INVALID);
 			return false;
 		}
-		if (strcmp(kind, "count") == 0) {
+		if (strcmp(kind, "json") == 0 && !json_allowed(w, p, main_end, r, res))
+			return false;
+		if (strcmp(kind, "count") == 0 || strcmp(kind, "json") == 0) {
 			if (p + 2 < next) {
 				result_set(res, CMD_INVALID, w->w[p + 2].start, "%s",
 					   CMD_E_INVALID);
@@ -359,8 +388,9 @@ void cmd_exec(struct cmd_sess *cs, const char *line, struct cmd_result *res)
 	cmd_handler fn;
 
 	memset(res, 0, sizeof(*res));
-	/* "!" starts a comment line, as in IOS configuration text */
-	if (line[strspn(line, " \t")] == '!')
+	/* "!" or "#" first starts a comment line, as in IOS configuration
+	 * text; inside a line they are text */
+	if (line[strspn(line, " \t")] == '!' || line[strspn(line, " \t")] == '#')
 		return;
 	if (words_split(line, &w) < 0) {
 		result_set(res, CMD_INVALID, w.n ? w.w[w.n - 1].start : 0, "%s\n%% too many words",
@@ -398,7 +428,7 @@ void cmd_exec(struct cmd_sess *cs, const char *line, struct cmd_result *res)
 		result_set(res, CMD_DENIED, 0, "%s", CMD_E_DENIED);
 		goto done;
 	}
-	if (!setup_filters(cs, &w, main_end, res)) {
+	if (!setup_filters(cs, &w, main_end, &r, res)) {
 		filters_finish(cs);
 		goto done;
 	}
@@ -408,6 +438,8 @@ void cmd_exec(struct cmd_sess *cs, const char *line, struct cmd_result *res)
 	cs->out_stopped = false;
 	r.args.cmd = r.cmd;
 	rc = fn(cs, &r.args);
+	if (rc != 0 && rc != CMD_QUIT_RC)
+		filters_json_abandon(cs);
 	filters_finish(cs);
 	if (rc == CMD_QUIT_RC)
 		res->status = CMD_QUIT;
@@ -589,8 +621,11 @@ static void help_filters(struct cmd_sess *cs, const char *prefix, bool partial)
 	static const struct {
 		const char *name, *help;
 	} f[] = {
-	    {"begin", "Begin with the line that matches"}, {"count", "Count number of lines"},
-	    {"exclude", "Exclude lines that match"},	   {"include", "Include lines that match"},
+	    {"begin", "Begin with the line that matches"},
+	    {"count", "Count number of lines"},
+	    {"exclude", "Exclude lines that match"},
+	    {"include", "Include lines that match"},
+	    {"json", "The data as JSON (show commands)"},
 	    {"section", "Filter a section of output"},
 	};
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
@@ -628,8 +663,13 @@ void cmd_help(struct cmd_sess *cs, const char *line)
 			if (w.w[i].pipe)
 				last_pipe = i;
 		int after = w.n - last_pipe - 1;
+		bool amb;
+		const char *kind =
+		    after >= 1 ? resolve_filter(w.w[last_pipe + 1].text, &amb) : NULL;
 		if (after == 0 || (after == 1 && partial))
 			help_filters(cs, prefix, partial);
+		else if (kind && (!strcmp(kind, "json") || !strcmp(kind, "count")))
+			cmd_out(cs, "  <cr>");
 		else
 			cmd_out(cs, "  %-10s %s", "LINE", "Regular expression (POSIX extended)");
 		words_free(&w);
@@ -710,9 +750,9 @@ void cmd_complete(struct cmd_sess *cs, const char *line, struct cmd_completions 
 				last_pipe = i;
 		int after = w.n - last_pipe - 1;
 		if (after == 0 || (after == 1 && prefix[0])) {
-			static const char *const f[] = {"begin", "count", "exclude", "include",
-							"section"};
-			for (size_t i = 0; i < 5; i++)
+			static const char *const f[] = {"begin",   "count", "exclude",
+							"include", "json",  "section"};
+			for (size_t i = 0; i < 6; i++)
 				if (strncasecmp(f[i], prefix, strlen(prefix)) == 0)
 					cands_add(&c, f[i], strlen(f[i]), NULL, 0);
 		}

@@ -2,6 +2,7 @@
  * filters.c - `| include RE`, `| exclude RE`, `| begin RE`, `| section RE`
  * and `| count` on a command's output, with POSIX extended expressions;
  * `| utility head [-n N]` (IOS XR's, sent by Ansible's iosxr plugin).
+ * `| json`, first in the chain, turns the command's data into JSON.
  */
 #include <errno.h>
 #include <regex.h>
@@ -10,9 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cmd_int.h"
+#include "json.h"
 
-enum filter_kind { F_INCLUDE, F_EXCLUDE, F_BEGIN, F_SECTION, F_COUNT, F_HEAD };
+enum filter_kind { F_INCLUDE, F_EXCLUDE, F_BEGIN, F_SECTION, F_COUNT, F_HEAD, F_JSON };
 
 struct output_filter {
 	enum filter_kind kind;
@@ -23,6 +24,8 @@ struct output_filter {
 	char **block;
 	size_t nblock;
 	bool block_match;
+	/* json: the handler wrote JSON itself (or failed): no wrapping */
+	bool json_done;
 	struct output_filter *next;
 };
 
@@ -63,6 +66,8 @@ int filters_push(struct cmd_sess *cs, const char *kind, const char *pattern, cha
 		f->kind = F_BEGIN;
 	else if (strcmp(kind, "section") == 0)
 		f->kind = F_SECTION;
+	else if (strcmp(kind, "json") == 0)
+		f->kind = F_JSON;
 	else if (strcmp(kind, "utility") == 0)
 		f->kind = F_HEAD;
 	else
@@ -72,7 +77,7 @@ int filters_push(struct cmd_sess *cs, const char *kind, const char *pattern, cha
 		free(f);
 		return -EINVAL;
 	}
-	if (f->kind != F_COUNT && f->kind != F_HEAD) {
+	if (f->kind != F_COUNT && f->kind != F_HEAD && f->kind != F_JSON) {
 		rc = regcomp(&f->re, pattern, REG_EXTENDED | REG_NOSUB);
 		if (rc) {
 			char msg[128];
@@ -133,6 +138,24 @@ static int section_line(struct cmd_sess *cs, struct output_filter *f, const char
 	return rc;
 }
 
+/* json: a text line of a command without a JSON form, kept for the wrapper. */
+static int json_keep(struct output_filter *f, const char *line)
+{
+	char **v;
+
+	if (f->json_done)
+		return 0;
+	v = realloc(f->block, (f->nblock + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	f->block = v;
+	f->block[f->nblock] = strdup(line);
+	if (!f->block[f->nblock])
+		return -1;
+	f->nblock++;
+	return 0;
+}
+
 static int pass_on(struct cmd_sess *cs, struct output_filter *f, const char *line)
 {
 	if (!f)
@@ -156,8 +179,85 @@ static int pass_on(struct cmd_sess *cs, struct output_filter *f, const char *lin
 			return 0;
 		f->count--;
 		return pass_on(cs, f->next, line);
+	case F_JSON:
+		return json_keep(f, line);
 	}
 	return 0;
+}
+
+bool cmd_json(const struct cmd_sess *cs)
+{
+	return cs->filters && cs->filters->kind == F_JSON;
+}
+
+static void json_drop_lines(struct output_filter *f)
+{
+	for (size_t i = 0; i < f->nblock; i++)
+		eng_secret_free(f->block[i]);
+	free(f->block);
+	f->block = NULL;
+	f->nblock = 0;
+}
+
+/* Print JSON text through the stages after `| json`. */
+static int json_pass(struct cmd_sess *cs, struct output_filter *f, char *text)
+{
+	char *line = text, *nl;
+	int rc = 0;
+
+	if (!text) {
+		cmd_err(cs, "%% Out of memory writing JSON");
+		return -1;
+	}
+	while (rc == 0 && *line) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		rc = pass_on(cs, f->next, line);
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	eng_secret_free(text); /* show running-config secrets | json */
+	return rc < 0 ? -1 : 0;
+}
+
+int cmd_json_emit(struct cmd_sess *cs, struct json *j)
+{
+	struct output_filter *f = cs->filters;
+	char *text = json_take(j);
+
+	if (!f || f->kind != F_JSON) {
+		eng_secret_free(text);
+		return -EINVAL;
+	}
+	f->json_done = true;
+	json_drop_lines(f);
+	return json_pass(cs, f, text);
+}
+
+void filters_json_abandon(struct cmd_sess *cs)
+{
+	if (cmd_json(cs)) {
+		cs->filters->json_done = true;
+		json_drop_lines(cs->filters);
+	}
+}
+
+/* A command without a JSON form: its text lines as {"lines": [...]}. */
+static void json_wrap(struct cmd_sess *cs, struct output_filter *f)
+{
+	struct json j = {0};
+
+	json_obj_open(&j, NULL);
+	json_arr_open(&j, "lines");
+	for (size_t i = 0; i < f->nblock; i++)
+		json_str(&j, NULL, f->block[i]);
+	json_arr_close(&j);
+	json_obj_close(&j);
+	json_drop_lines(f);
+	f->json_done = true;
+	json_pass(cs, f, json_take(&j));
 }
 
 int filters_line(struct cmd_sess *cs, const char *line)
@@ -178,13 +278,17 @@ void filters_finish(struct cmd_sess *cs)
 
 		if (f->kind == F_SECTION)
 			section_flush(cs, f);
+		if (f->kind == F_JSON && !f->json_done)
+			json_wrap(cs, f);
+		if (f->kind == F_JSON)
+			json_drop_lines(f);
 		if (f->kind == F_COUNT) {
 			snprintf(buf, sizeof(buf), "Number of lines which match regexp = %lu",
 				 f->count);
 			cs->filters = next; /* the count line itself is not filtered */
 			pass_on(cs, next, buf);
 		}
-		if (f->kind != F_COUNT && f->kind != F_HEAD)
+		if (f->kind != F_COUNT && f->kind != F_HEAD && f->kind != F_JSON)
 			regfree(&f->re);
 		cs->filters = next;
 		free(f);

@@ -121,16 +121,45 @@ static bool cmd_visible(const struct cli_command *c, enum cmd_mode mode)
 	return c->callback || c->children;
 }
 
+/* Words an IOS user types meaning an IOS command of their own: never
+ * taken as the abbreviation of a longer word (`ip` is not `ipsec`). */
+static bool never_abbreviates(const char *word)
+{
+	static const char *const words[] = {"ip"};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasecmp(words[i], word) == 0)
+			return true;
+	return false;
+}
+
+/* Commands that have no `no` form: `no end` is refused, not run as `end`. */
+static bool negatable(const struct cli_command *c)
+{
+	static const char *const never[] = {"end",   "exit",	 "commit", "confirm",
+					    "abort", "rollback", "show",   "do"};
+
+	if (c->parent)
+		return true;
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		if (strcmp(never[i], c->command) == 0)
+			return false;
+	return true;
+}
+
 /* Number of matches of word in list; *out = the match (exact wins). */
 static int match_command(struct cli_command *list, const char *word, enum cmd_mode mode,
 			 struct cli_command **out)
 {
 	size_t len = strlen(word);
+	bool whole = never_abbreviates(word);
 	int n = 0;
 
 	*out = NULL;
 	for (struct cli_command *c = list; c; c = c->next) {
 		if (!cmd_visible(c, mode) || strncasecmp(c->command, word, len) != 0)
+			continue;
+		if (whole && strlen(c->command) != len)
 			continue;
 		if (strlen(c->command) == len) {
 			*out = c;
@@ -439,6 +468,18 @@ void resolve_words(struct cmd_sess *cs, struct words *w, int from, int to, enum 
 			r->args.negate = true;
 			continue; /* `no X`: the same tree, negated */
 		}
+		if (c->callback == cmd_marker_default && !r->args.negate && !r->cmd) {
+			r->args.negate = r->args.reset = true;
+			continue; /* `default X`: as `no X`, to the default */
+		}
+		if (r->args.reset && !r->cmd && mode == MODE_CONFIG_ && !c->callback) {
+			/* crypto ... policy, ipsec tunnel: objects, not settings */
+			set_error(r, RES_INVALID, i - 1);
+			snprintf(r->reason, sizeof(r->reason),
+				 "default sets a setting back; `no %s ...` deletes an object",
+				 c->command);
+			return;
+		}
 		if (c->callback == cmd_marker_do && !r->cmd) {
 			/* `do CMD`: the rest is an EXEC command */
 			bool neg = r->args.negate;
@@ -446,6 +487,10 @@ void resolve_words(struct cmd_sess *cs, struct words *w, int from, int to, enum 
 			resolve_words(cs, w, i, to, MODE_EXEC_, partial, r);
 			if (neg && r->status == RES_OK && r->cmd)
 				set_error(r, RES_INVALID, from);
+			return;
+		}
+		if (r->args.negate && !r->cmd && !negatable(c)) {
+			set_error(r, RES_INVALID, i - 1);
 			return;
 		}
 		r->cmd = c;
@@ -501,8 +546,8 @@ void resolved_free(struct resolved *r)
 	r->args.n = 0;
 }
 
-static const char *const filter_names[] = {"begin",   "count",	 "exclude",
-					   "include", "section", "utility"};
+static const char *const filter_names[] = {"begin", "count",   "exclude", "include",
+					   "json",  "section", "utility"};
 
 const char *resolve_filter(const char *word, bool *ambiguous)
 {

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "cmd_int.h"
+#include "json.h"
 
 static int load_status(struct cmd_sess *cs, const char *name, struct eng_tunnel_status **v,
 		       size_t *n)
@@ -26,6 +26,20 @@ static int load_status(struct cmd_sess *cs, const char *name, struct eng_tunnel_
 	else if (rc)
 		cmd_fail(cs, rc, "show");
 	return rc;
+}
+
+typedef void (*json_status_fn)(struct json *j, const struct eng_tunnel_status *v, size_t n,
+			       time_t now);
+
+/* `| json`: the same status, as an object. */
+static int json_status(struct cmd_sess *cs, json_status_fn fn, struct eng_tunnel_status *v,
+		       size_t n)
+{
+	struct json j = {0};
+
+	fn(&j, v, n, time(NULL));
+	free(v);
+	return cmd_json_emit(cs, &j);
 }
 
 /* Always fills buf (callers print the buffer again later). */
@@ -168,6 +182,8 @@ static int show_ikev2_sa(struct cmd_sess *cs, const struct cmd_args *a)
 
 	if (rc)
 		return rc;
+	if (cmd_json(cs))
+		return json_status(cs, jw_ike_sas, v, n);
 	for (int fam = AF_INET; fam; fam = fam == AF_INET ? AF_INET6 : 0) {
 		bool header = false;
 
@@ -317,6 +333,8 @@ static int show_ipsec_sa(struct cmd_sess *cs, const struct cmd_args *a)
 
 	if (rc)
 		return rc;
+	if (cmd_json(cs))
+		return json_status(cs, jw_ipsec_sas, v, n);
 	for (size_t i = 0; i < n; i++) {
 		ipsec_sa_block(cs, &v[i], cmd_arg_get(a, "detail") != NULL);
 		if (cmd_arg_get(a, "detail") || v[i].n_child)
@@ -342,14 +360,13 @@ static int show_session(struct cmd_sess *cs, const struct cmd_args *a)
 
 	if (rc)
 		return rc;
+	if (cmd_json(cs))
+		return json_status(cs, jw_sessions, v, n);
 	cmd_out(cs, "Crypto session current status");
 	cmd_out(cs, "%s", "");
 	for (size_t i = 0; i < n; i++) {
 		const struct eng_tunnel_status *s = &v[i];
-		const char *st = s->state == ENG_TUN_UP		    ? "UP-ACTIVE"
-				 : s->state == ENG_TUN_IKE_NO_CHILD ? "UP-IDLE"
-				 : s->state == ENG_TUN_CONNECTING   ? "DOWN-NEGOTIATING"
-								    : "DOWN";
+		const char *st = session_status_name(s->state);
 
 		cmd_out(cs, "Interface: %s", s->name);
 		cmd_out(cs, "Session status: %s", st);
@@ -399,6 +416,8 @@ static int show_tunnel(struct cmd_sess *cs, const struct cmd_args *a)
 
 	if (rc)
 		return rc;
+	if (cmd_json(cs))
+		return json_status(cs, jw_tunnels, v, n);
 	if (!n)
 		cmd_out(cs, "No tunnels are configured.");
 	for (size_t i = 0; i < n; i++) {
@@ -458,6 +477,12 @@ static int show_ikev2_stats(struct cmd_sess *cs, const struct cmd_args *a)
 
 	if (rc)
 		return cmd_fail(cs, rc, "show crypto ikev2 stats");
+	if (cmd_json(cs)) {
+		struct json j = {0};
+
+		jw_ike_stats(&j, &st);
+		return cmd_json_emit(cs, &j);
+	}
 	cmd_out(cs,
 		"--------------------------------------------------------------------------------");
 	cmd_out(cs, "                              Crypto IKEv2 SA Statistics");
@@ -579,28 +604,31 @@ static const struct {
     {"all", ENG_DEBUG_ALL, NULL},
 };
 
-/* The command word says what, the root word (`debug` or `undebug`) on or off. */
+/* The command word says what, the root word on or off: `debug` on,
+ * `undebug` and `no debug` off. */
 static int debug_set(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	const struct cli_command *root = a->cmd;
 	unsigned flags = 0;
+	bool on;
 	int rc;
 
 	while (root->parent)
 		root = root->parent;
+	on = strcmp(root->command, "debug") == 0;
 	for (size_t i = 0; i < sizeof(debug_words) / sizeof(debug_words[0]); i++)
 		if (strcmp(a->cmd->command, debug_words[i].word) == 0)
 			flags = debug_words[i].flags;
-	rc = eng_debug_set(cs->es, flags, strcmp(root->command, "debug") == 0);
+	rc = eng_debug_set(cs->es, flags, on);
 	if (rc == -EPERM) {
 		cmd_denied(cs);
 		return rc;
 	}
 	if (rc)
 		return cmd_fail(cs, rc, "debug");
-	if (strcmp(root->command, "undebug") == 0 && flags == ENG_DEBUG_ALL)
+	if (!on && flags == ENG_DEBUG_ALL)
 		cmd_out(cs, "All possible debugging has been turned off");
-	else if (!cs->io.term || !cs->io.term->monitor)
+	else if (on && (!cs->io.term || !cs->io.term->monitor))
 		cmd_out(cs, "%% Debug output goes to sessions with `terminal monitor`");
 	return 0;
 }
@@ -608,6 +636,19 @@ static int debug_set(struct cmd_sess *cs, const struct cmd_args *a)
 static int show_debugging(struct cmd_sess *cs, const struct cmd_args *a)
 {
 	unsigned on = eng_debug_get(eng_sess_engine(cs->es));
+
+	if (cmd_json(cs)) {
+		struct json j = {0};
+
+		json_obj_open(&j, NULL);
+		json_arr_open(&j, "debugging");
+		for (size_t i = 0; i < sizeof(debug_words) / sizeof(debug_words[0]); i++)
+			if (debug_words[i].name && (on & debug_words[i].flags))
+				json_str(&j, NULL, debug_words[i].name);
+		json_arr_close(&j);
+		json_obj_close(&j);
+		return cmd_json_emit(cs, &j);
+	}
 
 	cmd_out(cs, "Debugging:");
 	for (size_t i = 0; i < sizeof(debug_words) / sizeof(debug_words[0]); i++)
@@ -625,7 +666,10 @@ static void debug_register(struct cli_def *cli, const char *root_word, int m)
 
 	root = cmd_node(cli, NULL, root_word, m, true,
 			on ? "Debugging functions (output with terminal monitor)"
-			   : "Disable debugging functions");
+			: strcmp(root_word, "no") == 0 ? "Negate a command"
+						       : "Disable debugging functions");
+	if (strcmp(root_word, "no") == 0) /* IOS: `no debug ...` is `undebug ...` */
+		root = cmd_node(cli, root, "debug", m, true, "Disable debugging functions");
 	crypto = cmd_node(cli, root, "crypto", m, true, "Cryptographic subsystem");
 	ike = cmd_leaf(cli, crypto, "ikev2", m, true, "IKEv2 errors and decisions", debug_set);
 	cmd_leaf(cli, ike, "error", m, true, "Messages dropped and why", debug_set);
@@ -678,5 +722,6 @@ void cmds_crypto_register(struct cli_def *cli, struct cli_command *show, int m)
 
 	debug_register(cli, "debug", m);
 	debug_register(cli, "undebug", m);
+	debug_register(cli, "no", m);
 	cmd_leaf(cli, show, "debugging", m, false, "Debugging that is on", show_debugging);
 }

@@ -56,11 +56,11 @@ void sb_addf(struct strbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-/* Quote a word when the tokenizer or a script's comment rules would
- * otherwise change it. */
+/* Quote a word when the tokenizer would otherwise change it (blanks,
+ * quotes, backslashes, a pipe); `!` and `#` inside a line are text. */
 void sb_addword(struct strbuf *b, const char *w)
 {
-	if (*w && !strpbrk(w, " \t\"'\\|!#")) {
+	if (*w && !strpbrk(w, " \t\"'\\|")) {
 		sb_adds(b, w);
 		return;
 	}

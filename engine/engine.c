@@ -33,7 +33,7 @@ int eng_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *dia
 		 * no socket.  A socket nobody answers is a daemon that died
 		 * or restarts: a second engine on its files would be worse
 		 * than an error (-ECONNREFUSED). */
-		rc = eng_remote_open(opts, out);
+		rc = eng_remote_open(opts, out, diag);
 		if (rc != -ENOENT)
 			return rc;
 	}

@@ -413,10 +413,10 @@ struct eng_sess_info {
 	bool self;	/* the asking session */
 };
 int eng_sess_list(struct eng_sess *sess, struct eng_sess_info **out, size_t *n);
-/* `terminal monitor`: whether this session wants every log message or
- * only warnings and errors.  The daemon sends a client the lines it
- * asked for; in-process the log callback sees them all and the caller
- * filters. */
+/* `terminal monitor`: whether this session wants the log messages (as
+ * IOS's logging monitor: none without it).  The daemon sends a client
+ * the lines only with it; in-process the log callback sees them all and
+ * the caller filters. */
 int eng_sess_monitor(struct eng_sess *sess, bool on);
 
 /*
@@ -829,5 +829,8 @@ unsigned long eng_ctl_served(const struct eng_ctl *c);
 size_t eng_ctl_pending(const struct eng_ctl *c, const void **data);
 void eng_ctl_sent(struct eng_ctl *c, size_t n);
 void eng_ctl_log(struct eng_ctl *c, enum eng_log_level level, const char *msg);
+/* A line for this connection whatever its monitor setting (what went
+ * wrong when the daemon started, told to every new session). */
+void eng_ctl_notice(struct eng_ctl *c, enum eng_log_level level, const char *msg);
 
 #endif /* IKESH_ENGINE_H */

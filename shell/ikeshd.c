@@ -82,8 +82,6 @@ struct daemon {
 	/* what opening the engine reported (startup-config errors): every
 	 * new session is told, as the embedded engine tells its shell */
 	struct eng_diag open_diag;
-	struct eng_diag open_log; /* warnings and errors logged while opening */
-	bool opening;
 	/* the same refusal is logged once a second at most: a flood of
 	 * connections must not become a flood of log lines */
 	char refusal_last[192];
@@ -115,15 +113,12 @@ static void dlog(struct daemon *d, int prio, const char *fmt, ...)
 		fprintf(stderr, "ikeshd: %s\n", msg);
 }
 
-/* The engine's log: syslog, and every client (`terminal monitor` there
- * decides what is shown, as it does for the embedded engine). */
+/* The engine's log: syslog, and the clients with `terminal monitor`. */
 static void eng_log(void *arg, enum eng_log_level level, const char *msg)
 {
 	struct daemon *d = arg;
 
 	dlog(d, (int)level, "%s", msg);
-	if (d->opening && level <= ENG_LOG_WARNING)
-		eng_diag_addf(&d->open_log, "%c%s", level == ENG_LOG_ERR ? 'E' : 'W', msg);
 	for (size_t i = 0; i < d->n_cl; i++)
 		if (d->cl[i].ctl)
 			eng_ctl_log(d->cl[i].ctl, level, msg);
@@ -291,11 +286,8 @@ static bool client_accept(struct daemon *d)
 	d->cl[d->n_cl] =
 	    (struct client){.fd = fd, .uid = uid, .role = role, .ctl = ctl, .opened = now_ms()};
 	snprintf(d->cl[d->n_cl++].user, sizeof(d->cl[0].user), "%s", user);
-	for (size_t i = 0; i < d->open_log.n; i++)
-		eng_ctl_log(ctl, d->open_log.lines[i][0] == 'E' ? ENG_LOG_ERR : ENG_LOG_WARNING,
-			    d->open_log.lines[i] + 1);
 	for (size_t i = 0; i < d->open_diag.n; i++)
-		eng_ctl_log(ctl, ENG_LOG_ERR, d->open_diag.lines[i]);
+		eng_ctl_notice(ctl, ENG_LOG_ERR, d->open_diag.lines[i]);
 	dlog(d, LOG_INFO, "session of %s (%s) opened", user,
 	     role == ENG_ROLE_ADMIN ? "admin" : "operator");
 	return true;
@@ -670,9 +662,7 @@ int main(int argc, char **argv)
 		rt.peer_natt_port = rt.natt_port;
 		eo.runtime = &rt;
 	}
-	d.opening = true;
 	rc = eng_open(&eo, &d.eng, &d.open_diag);
-	d.opening = false;
 	for (size_t i = 0; i < d.open_diag.n; i++)
 		dlog(&d, LOG_ERR, "%s", d.open_diag.lines[i]);
 	if (rc < 0) {
@@ -700,7 +690,6 @@ out_eng:
 	eng_close(d.eng);
 out:
 	eng_diag_free(&d.open_diag);
-	eng_diag_free(&d.open_log);
 	close(d.sfd);
 	closelog();
 	return status;

@@ -1,9 +1,10 @@
 /*
- * line.c - comments in script lines; text made safe for a terminal.
+ * line.c - comment lines in scripts; text made safe for a terminal;
+ * which terminals are consoles.
  *
- * The rule mirrors the command tokenizer (commands/resolve.c): "..." and
- * '...' group characters and a backslash takes the next one literally, so
- * a comment marker inside a quoted key or escaped is part of the word.
+ * As in IOS configuration text, and as at the prompt, `!` or `#` starts a
+ * comment only as the first character of a line (after blanks): inside a
+ * line they are text (`description Link to ISP #2`, a key `abc#def`).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,40 +14,49 @@
 
 void shell_strip_comment(const char *line, char *out)
 {
-	size_t n = 0;
-	char quote = 0;
-	bool word_start = true;
+	size_t n;
 
-	for (size_t i = 0; line[i]; i++) {
-		char c = line[i];
-
-		if (quote) {
-			if (c == '\\' && quote == '"' && line[i + 1]) {
-				out[n++] = c;
-				c = line[++i];
-			} else if (c == quote) {
-				quote = 0;
-			}
-			out[n++] = c;
-			continue;
-		}
-		if ((c == '!' || c == '#') && word_start)
-			break;
-		if (c == '"' || c == '\'') {
-			quote = c;
-		} else if (c == '\\' && line[i + 1]) {
-			out[n++] = c;
-			out[n++] = line[++i];
-			word_start = false;
-			continue;
-		}
-		out[n++] = c;
-		word_start = c == ' ' || c == '\t' || c == '|';
+	if (line[strspn(line, " \t")] == '!' || line[strspn(line, " \t")] == '#') {
+		out[0] = '\0';
+		return;
 	}
+	n = strlen(line);
+	memcpy(out, line, n);
 	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t' || out[n - 1] == '\r' ||
 			 out[n - 1] == '\n'))
 		n--;
 	out[n] = '\0';
+}
+
+bool shell_is_console(const char *tty)
+{
+	static const char *const prefixes[] = {"/dev/ttyS", "/dev/ttyAMA", "/dev/hvc",
+					       "/dev/ttysclp", "/dev/xvc"};
+	const char *n;
+
+	if (!tty)
+		return false;
+	if (strcmp(tty, "/dev/console") == 0)
+		return true;
+	/* the virtual consoles /dev/tty1../dev/tty63 (not /dev/tty itself) */
+	if (strncmp(tty, "/dev/tty", 8) == 0 && tty[8] >= '1' && tty[8] <= '9') {
+		for (n = tty + 9; *n >= '0' && *n <= '9'; n++)
+			;
+		if (*n == '\0' && n - (tty + 8) <= 2)
+			return true;
+	}
+	/* serial and hypervisor consoles: the prefix, then a number */
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t len = strlen(prefixes[i]);
+
+		if (strncmp(tty, prefixes[i], len) != 0 || !tty[len])
+			continue;
+		for (n = tty + len; *n >= '0' && *n <= '9'; n++)
+			;
+		if (*n == '\0')
+			return true;
+	}
+	return false;
 }
 
 void shell_fput_safe(FILE *f, const char *s)

@@ -103,18 +103,26 @@ static int script_ask(void *arg, const char *question, char *buf, size_t len)
 	return -1;
 }
 
+bool shell_log_wanted(const struct shell *sh, const char *msg)
+{
+	return sh->term.monitor || msg[0] == '%';
+}
+
+/* Asynchronous log lines, as IOS's `logging console` and `logging
+ * monitor`: to the console and to sessions with `terminal monitor` only,
+ * never to an SSH session or a script that did not ask. */
 void shell_log(void *arg, enum eng_log_level level, const char *msg)
 {
 	struct shell *sh = arg;
 
+	if (!shell_log_wanted(sh, msg))
+		return;
 	if (sh->term.interactive) {
 		shell_tty_log(sh, level, msg);
 		return;
 	}
-	if (level <= ENG_LOG_WARNING) {
-		fflush(stdout);
-		shell_fput_safe(stderr, msg);
-	}
+	fflush(stdout);
+	shell_fput_safe(stderr, msg);
 }
 
 /* ---- main --------------------------------------------------------------- */
@@ -308,6 +316,16 @@ static unsigned tty_width(void)
 	return 80;
 }
 
+/* The page length: the window's height, 24 when it does not say. */
+static unsigned tty_height(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+		return ws.ws_row > 512 ? 512 : ws.ws_row;
+	return 24;
+}
+
 int main(int argc, char **argv)
 {
 	struct shell sh = {0};
@@ -330,10 +348,11 @@ int main(int argc, char **argv)
 	    o.n_cmds || o.file || o.check || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO);
 	sh.check_only = o.check;
 	sh.term.interactive = !sh.script;
-	sh.term.length = sh.script ? 0 : 24;
+	sh.term.length = sh.script ? 0 : tty_height();
 	sh.term.width = sh.script ? 0 : tty_width();
 	if (sh.script)
-		sh.io = (struct cmd_io){script_out, script_err, script_ask, &sh, &sh.term, NULL};
+		sh.io = (struct cmd_io){script_out, script_err, script_ask, &sh,
+					&sh.term,   NULL,	NULL,	    NULL};
 	else
 		shell_tty_io(&sh);
 
@@ -370,6 +389,11 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		fprintf(stderr, "ikesh: cannot open a session: %s\n", strerror(-rc));
 		goto out_eng;
+	}
+	/* the console is shown the log from the start (IOS: logging console) */
+	if (sh.term.interactive && shell_is_console(ttyname(STDIN_FILENO))) {
+		sh.term.monitor = true;
+		eng_sess_monitor(sh.es, true);
 	}
 	rc = cmd_sess_new(sh.es, &sh.io, &sh.cs);
 	if (rc < 0) {

@@ -53,10 +53,10 @@ extern volatile sig_atomic_t shell_tty_sigints;
 void shell_signals_install(void);
 
 /*
- * The part of a script line before its comment: `!` or `#` at the start
- * of a word and outside quotes begins a comment, so `key abc#def` and
- * `key "a #b"` keep their `#`.  Trailing blanks are dropped too.  Writes
- * into out (at least strlen(line) + 1 bytes).
+ * A script line to run: "" for a comment line (`!` or `#` first, after
+ * blanks, as at the prompt), else the line itself, so `description ISP
+ * #2` and `key abc#def` keep their `#`.  Trailing blanks are dropped too.
+ * Writes into out (at least strlen(line) + 1 bytes).
  */
 void shell_strip_comment(const char *line, char *out);
 
@@ -67,6 +67,23 @@ void shell_strip_comment(const char *line, char *out);
  * escape sequence.  Adds the newline.
  */
 void shell_fput_safe(FILE *f, const char *s);
+
+/*
+ * Is the terminal at path tty (ttyname()) a console: /dev/console, a
+ * virtual console /dev/ttyN, a serial or hypervisor console (ttyS, ttyAMA,
+ * hvc...)?  As IOS's `logging console`, the session there is shown the
+ * engine's log lines without `terminal monitor`; a pseudo-terminal (SSH,
+ * a terminal window) is not a console.
+ */
+bool shell_is_console(const char *tty);
+
+/*
+ * Whether the session shows an asynchronous log line: only with `terminal
+ * monitor` (on from the start on a console).  A line that starts with "%"
+ * is this program's own notice about its session (the daemon connection
+ * lost) and is always shown.
+ */
+bool shell_log_wanted(const struct shell *sh, const char *msg);
 
 /* Run every line of a script; returns the exit status. */
 int shell_script_line(struct shell *sh, const char *line);

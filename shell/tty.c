@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termcap.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -34,6 +35,7 @@ static char g_prompt[160];
 static char *g_line; /* a line taken from readline */
 static bool g_have_line, g_read_eof, g_abort_line, g_ctrlz;
 static unsigned g_window_cols; /* the width the window had */
+static unsigned g_window_rows; /* and its height */
 
 /* ---- Terminal modes ----------------------------------------------------- */
 
@@ -282,17 +284,34 @@ static int tty_ask_secret(void *arg, const char *question, char *buf, size_t len
 	return ask_line(question, buf, len, false);
 }
 
-void shell_tty_io(struct shell *sh)
+/* `show history`: readline's list holds the masked lines only. */
+static size_t tty_history(void *arg, const char **lines, size_t max)
 {
-	sh->io = (struct cmd_io){tty_out, tty_err, tty_ask, sh, &sh->term, tty_ask_secret};
+	HIST_ENTRY **list = history_list();
+	size_t n = 0, total = 0;
+
+	while (list && list[total])
+		total++;
+	for (size_t i = total > max ? total - max : 0; i < total; i++)
+		lines[n++] = list[i]->line;
+	return n;
 }
 
-/* Log lines: warnings and errors always, everything with `terminal monitor`.
- * At the prompt the line being typed is redrawn below the message. */
+static bool tty_interrupted(void *arg)
+{
+	return shell_sigint || shell_sigterm;
+}
+
+void shell_tty_io(struct shell *sh)
+{
+	sh->io = (struct cmd_io){tty_out,   tty_err,	 tty_ask,	  sh,
+				 &sh->term, tty_history, tty_interrupted, tty_ask_secret};
+}
+
+/* A log line (shell_log decided it is shown): one line per message; at
+ * the prompt the line being typed is redrawn below it. */
 void shell_tty_log(struct shell *sh, enum eng_log_level level, const char *msg)
 {
-	if (level > ENG_LOG_WARNING && !sh->term.monitor)
-		return;
 	if (sh->at_prompt) {
 		rl_clear_visible_line();
 		put_safe(msg);
@@ -611,17 +630,26 @@ static void forget_history(void)
 	clear_history();
 }
 
-/* A new window size: readline redraws; the pager follows the width
- * unless `terminal width` set another one. */
+/* A new window size: readline redraws; the pager follows the width and
+ * the height unless `terminal width` / `terminal length` set another. */
 static void window_resized(struct shell *sh)
 {
 	struct winsize ws;
 
 	rl_resize_terminal();
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0)
+		return;
+	if (ws.ws_col > 0) {
 		if (sh->term.width == g_window_cols)
 			sh->term.width = ws.ws_col;
 		g_window_cols = ws.ws_col;
+	}
+	if (ws.ws_row > 0) {
+		unsigned rows = ws.ws_row > 512 ? 512 : ws.ws_row; /* terminal length's limit */
+
+		if (sh->term.length == g_window_rows)
+			sh->term.length = rows;
+		g_window_rows = rows;
 	}
 }
 
@@ -661,6 +689,7 @@ int shell_tty_run(struct shell *sh)
 	g_sh = sh;
 	g_ready_marks = getenv("IKESH_TEST_READY") && strcmp(getenv("IKESH_TEST_READY"), "1") == 0;
 	g_window_cols = sh->term.width;
+	g_window_rows = sh->term.length;
 	g_saved_ok = tcgetattr(STDIN_FILENO, &g_saved) == 0;
 	atexit(tty_restore);
 	shell_signals_install();
@@ -681,6 +710,10 @@ int shell_tty_run(struct shell *sh)
 	stifle_history(256);
 
 	install(sh);
+	/* termcap pads its delays ("\033[K$<3>") with NUL bytes at the line's
+	 * speed; a pseudo-terminal needs none, and automation reading the
+	 * session chokes on them */
+	ospeed = 0;
 	idle_min = idle_minutes(sh);
 	while (!quit && !shell_sigterm) {
 		struct pollfd p[1 + SHELL_ENG_FDS] = {{.fd = STDIN_FILENO, .events = POLLIN}};

@@ -82,6 +82,10 @@ enum ctl_type {
 
 	CTL_REPLY = 0x8000,
 	CTL_EV_LOG = 0x8001,
+	/* what the daemon's opening reported (startup-config errors), sent
+	 * to a new session first: part of the session's opening, as eng_open's
+	 * diag, not an asynchronous log line */
+	CTL_EV_NOTICE = 0x8002,
 };
 
 struct ctl_hdr {

@@ -35,6 +35,7 @@ struct eng_remote {
 	enum eng_role role;
 	bool monitor; /* asked again after a reconnect */
 	struct eng_sess *sess;
+	struct eng_diag *open_diag; /* eng_open's, while the first HELLO runs */
 };
 
 static struct eng_remote *remote_of(const struct eng *eng)
@@ -149,12 +150,18 @@ static void event(struct eng *eng, const struct ctl_hdr *h, const uint8_t *p)
 	enum eng_log_level level;
 	char *msg = NULL;
 
-	if (h->type != CTL_EV_LOG)
+	if (h->type != CTL_EV_LOG && h->type != CTL_EV_NOTICE)
 		return;
 	level = (enum eng_log_level)rb_u8(&rb);
 	if (rb_str(&rb, false, &msg) == 0 && rb_done(&rb) && level >= ENG_LOG_ERR &&
-	    level <= ENG_LOG_DEBUG)
-		remote_log(eng, level, msg);
+	    level <= ENG_LOG_DEBUG) {
+		struct eng_diag *open = remote_of(eng)->open_diag;
+
+		if (h->type == CTL_EV_NOTICE && open)
+			eng_diag_addf(open, "%s", msg);
+		else
+			remote_log(eng, level, msg);
+	}
 	free(msg);
 }
 
@@ -306,7 +313,7 @@ static int reconnect(struct eng *eng)
 
 static const struct eng_ops remote_ops;
 
-int eng_remote_open(const struct eng_opts *opts, struct eng **out)
+int eng_remote_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *diag)
 {
 	struct eng_remote *r;
 	int rc;
@@ -319,7 +326,9 @@ int eng_remote_open(const struct eng_opts *opts, struct eng **out)
 	eng_base_init(&r->pub, &remote_ops, opts);
 	r->fd = -1;
 	snprintf(r->path, sizeof(r->path), "%s/%s", opts->run_dir, CTL_SOCK_NAME);
+	r->open_diag = diag;
 	rc = reconnect(&r->pub);
+	r->open_diag = NULL;
 	if (rc) {
 		free(r);
 		return rc;

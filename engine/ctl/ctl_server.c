@@ -99,20 +99,31 @@ unsigned long eng_ctl_served(const struct eng_ctl *c)
 	return c->served;
 }
 
-void eng_ctl_log(struct eng_ctl *c, enum eng_log_level level, const char *msg)
+static void ctl_log_send(struct eng_ctl *c, uint16_t type, enum eng_log_level level,
+			 const char *msg)
 {
 	struct ebuf p = {0};
 
 	if (c->dead || c->out.len - c->out_off > CTL_LOG_BACKLOG)
 		return;
-	/* warnings and errors to everyone, the rest to `terminal monitor` */
-	if (level > ENG_LOG_WARNING && !c->monitor)
-		return;
 	wb_u8(&p, (uint8_t)level);
 	wb_str(&p, msg);
 	if (!p.oom)
-		ctl_frame(&c->out, CTL_EV_LOG, 0, p.s, p.len);
+		ctl_frame(&c->out, type, 0, p.s, p.len);
 	free(p.s);
+}
+
+/* Log lines go to sessions with `terminal monitor` only (IOS: logging
+ * monitor); the client adds the console's own. */
+void eng_ctl_log(struct eng_ctl *c, enum eng_log_level level, const char *msg)
+{
+	if (c->monitor)
+		ctl_log_send(c, CTL_EV_LOG, level, msg);
+}
+
+void eng_ctl_notice(struct eng_ctl *c, enum eng_log_level level, const char *msg)
+{
+	ctl_log_send(c, CTL_EV_NOTICE, level, msg);
 }
 
 /* ---- Requests ------------------------------------------------------------ */

@@ -177,7 +177,8 @@ struct eng_ops {
  * daemon socket is there (the front then opens a local engine).
  */
 int eng_local_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *diag);
-int eng_remote_open(const struct eng_opts *opts, struct eng **out);
+/* diag: what the daemon's opening reported (startup-config errors). */
+int eng_remote_open(const struct eng_opts *opts, struct eng **out, struct eng_diag *diag);
 
 /* Fills the front's part of a new engine. */
 void eng_base_init(struct eng *eng, const struct eng_ops *ops, const struct eng_opts *opts);

@@ -160,6 +160,12 @@ size_t eng_poll_fds(const struct eng *eng, int *fds, size_t max)
 	return 0;
 }
 
+/* the console's `terminal monitor` at start: nothing to stream here */
+int eng_sess_monitor(struct eng_sess *sess, bool on)
+{
+	return 0;
+}
+
 int eng_next_timeout_ms(const struct eng *eng)
 {
 	long ms;

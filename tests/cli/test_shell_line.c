@@ -1,7 +1,7 @@
 /*
  * test_shell_line.c - comments in script lines: `!` and `#` begin a
- * comment at the start of a word and outside quotes only; text for a
- * person never carries a control character to the terminal.
+ * comment as the first character of a line only; text for a person
+ * never carries a control character to the terminal; console names.
  */
 #include <setjmp.h>
 #include <stdio.h>
@@ -34,34 +34,16 @@ static void test_whole_line_comments(void **state)
 	check("   \t  ", "");
 }
 
-static void test_trailing_comments(void **state)
+/* Inside a line `!` and `#` are text, as typed at the prompt. */
+static void test_markers_inside_a_line_kept(void **state)
 {
-	check("hostname R1 ! the name", "hostname R1");
-	check("description Branch 7 # note", "description Branch 7");
-	check("show running-config\t# tab before", "show running-config");
-}
-
-static void test_marker_inside_word_kept(void **state)
-{
+	check("description Link to ISP #2", "description Link to ISP #2");
+	check("hostname R1 ! the name", "hostname R1 ! the name");
+	check("show running-config | include !", "show running-config | include !");
 	check("authentication pre-share key abc#def", "authentication pre-share key abc#def");
+	check("key \"a # b\" ! x", "key \"a # b\" ! x");
 	check("description wow!", "description wow!");
-	check("key a!b#c", "key a!b#c");
-}
-
-static void test_quotes_protect(void **state)
-{
-	check("key \"b7#not-a-comment!\"", "key \"b7#not-a-comment!\"");
-	check("key 'a # b' ! real", "key 'a # b'");
-	check("key \"a \\\" # b\" # real", "key \"a \\\" # b\"");
-	/* an unterminated quote runs to the end of the line */
-	check("key \"a # b", "key \"a # b");
-}
-
-static void test_escapes(void **state)
-{
-	check("key \\#abc", "key \\#abc");
-	check("key a\\ #b", "key a\\ #b");
-	check("key a\\", "key a\\");
+	check("show running-config\t# tab before", "show running-config\t# tab before");
 }
 
 static void test_line_endings(void **state)
@@ -95,16 +77,33 @@ static void test_safe_text(void **state)
 	check_safe("", "\n");
 }
 
+/* IOS's logging console: which terminals are consoles */
+static void test_console_names(void **state)
+{
+	assert_true(shell_is_console("/dev/console"));
+	assert_true(shell_is_console("/dev/tty1"));
+	assert_true(shell_is_console("/dev/tty63"));
+	assert_true(shell_is_console("/dev/ttyS0"));
+	assert_true(shell_is_console("/dev/ttyAMA0"));
+	assert_true(shell_is_console("/dev/hvc0"));
+	assert_false(shell_is_console(NULL));
+	assert_false(shell_is_console("/dev/pts/3")); /* SSH, a terminal window */
+	assert_false(shell_is_console("/dev/tty"));
+	assert_false(shell_is_console("/dev/tty0x"));
+	assert_false(shell_is_console("/dev/tty100"));
+	assert_false(shell_is_console("/dev/ttyS"));
+	assert_false(shell_is_console("/dev/ttySx1"));
+	assert_false(shell_is_console("/dev/ttyUSB0"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_whole_line_comments),
-	    cmocka_unit_test(test_trailing_comments),
-	    cmocka_unit_test(test_marker_inside_word_kept),
-	    cmocka_unit_test(test_quotes_protect),
-	    cmocka_unit_test(test_escapes),
+	    cmocka_unit_test(test_markers_inside_a_line_kept),
 	    cmocka_unit_test(test_line_endings),
 	    cmocka_unit_test(test_safe_text),
+	    cmocka_unit_test(test_console_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

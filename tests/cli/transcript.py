@@ -211,6 +211,11 @@ def parse_keys(text):
                 parts.append(('keys', buf))
                 buf = ''
             parts.append(('signal', getattr(signal, name)))
+        elif re.fullmatch(r'ROWS \d+', name):
+            if buf:
+                parts.append(('keys', buf))
+                buf = ''
+            parts.append(('rows', int(name.split()[1])))
         elif name == 'NOSETTLE':
             parts.append(('nosettle', None))
         else:
@@ -534,6 +539,13 @@ def run_pty_step(step, argv, env, subs, label, masks):
                     t.settle()
                     t.proc.send_signal(arg)
                     signalled = True
+                elif kind == 'rows':
+                    # the window gets taller or shorter: the kernel sends
+                    # SIGWINCH (the screen compared stays 80x24)
+                    t.settle()
+                    fcntl.ioctl(t.slave, termios.TIOCSWINSZ,
+                                struct.pack('HHHH', arg, COLS, 0, 0))
+                    signalled = True
                 elif kind == 'nosettle':
                     settle = False
             if settle:
@@ -593,6 +605,7 @@ def selftest():
     assert parse_keys('a<SLEEP 0.5>b') == [('keys', 'a'), ('sleep', 0.5), ('keys', 'b')]
     assert parse_keys('<LT>x<SP>') == [('keys', '<x ')]
     assert parse_keys('a<SIGHUP>') == [('keys', 'a'), ('signal', signal.SIGHUP)]
+    assert parse_keys('<ROWS 40>b') == [('rows', 40), ('keys', 'b')]
     try:
         parse_keys('<NOPE>')
         raise AssertionError('an unknown key must be refused')

@@ -16,10 +16,10 @@ python3-paramiko, ansible) exactly as they come:
     line and on a refused commit;
     cisco.ios.ios_command; cisco.iosxr.iosxr_config;
   * paramiko exec_command one-shots and their exit codes.
---with-key runs only the ios_config test with a pre-shared key line, taken
-as `show running-config` prints it: it can pass only once keys are printed
-in a stable, restorable form (IOS's type 6); ctest runs it as its own test
-(daemon_clients_key), expected to fail at that check until then.
+--with-key runs only the key tests: ios_config with a pre-shared key line, taken
+as `show running-config` prints it (IOS's type 6), changed once and ok the
+second time, and a backup taken with ios_command restored with `copy`;
+ctest runs them as their own test (daemon_clients_key).
 Needs root and openssh-server (else it is skipped, status 77).
 """
 import json
@@ -328,6 +328,35 @@ def test_ansible_ios_key(env, a):
     print('ok: ansible cisco.ios.ios_config with a key line: changed, then ok')
 
 
+def test_ansible_backup(env, a):
+    """A backup taken with ios_command: show running-config (the way
+    Ansible backs up an IOS device) restores with `copy FILE
+    running-config`: the tunnel and its key come back as they were."""
+    rc, out, err = env.ikesh_c(ADMIN, 'configure terminal', 'ipsec tunnel BACKUP',
+                               'remote-address 192.0.2.41',
+                               'authentication pre-share key backup-key-1')
+    check(rc == 0, 'setting up the tunnel: %r %r' % (out, err))
+    before = running(env)
+    r = a.play('cisco.ios.ios', [{'name': 'ios_command', 'cisco.ios.ios_command': {
+        'commands': ['show running-config']}}])[0]
+    out = r.get('stdout', [])
+    check(not r.get('failed') and len(out) == 1 and 'ipsec tunnel BACKUP' in out[0] and
+          'pre-share key 6 ' in out[0], 'ios_command backup: %r' % r)
+    path = os.path.join(env.tmp, 'backup.cfg')
+    with open(path, 'w') as f:
+        f.write(out[0] + '\n')
+    os.chmod(path, 0o644)
+    rc, out, err = env.ikesh_c(ADMIN, 'configure terminal', 'no ipsec tunnel BACKUP')
+    check(rc == 0 and 'BACKUP' not in running(env), 'removing the tunnel: %r %r' % (out, err))
+    rc, out, err = env.ikesh_c(ADMIN, 'copy %s running-config' % path)
+    check(rc == 0, 'copy of the backup: %r %r' % (out, err))
+    after = running(env)
+    check(after == before, 'restored running-config differs:\n%s\n---\n%s' % (before, after))
+    rc, out, err = env.ikesh_c(ADMIN, 'show running-config secrets')
+    check('authentication pre-share key backup-key-1' in out, 'the key restored: %r' % out)
+    print('ok: a backup from ansible ios_command: show running-config restores with copy')
+
+
 def test_ansible_iosxr(env, a):
     task = {'name': 'iosxr_config', 'cisco.iosxr.iosxr_config': {
         'lines': ['lifetime 2400'], 'parents': ['crypto ikev2 policy 40']}}
@@ -379,7 +408,8 @@ def main():
                  ('ansible_ios', lambda: test_ansible_ios(env, a)),
                  ('ansible_iosxr', lambda: test_ansible_iosxr(env, a))]
         if with_key:
-            tests = [('ansible_ios_key', lambda: test_ansible_ios_key(env, a))]
+            tests = [('ansible_ios_key', lambda: test_ansible_ios_key(env, a)),
+                     ('ansible_backup', lambda: test_ansible_backup(env, a))]
         for name, fn in tests:
             if only is None or only == name:
                 fn()

@@ -160,7 +160,7 @@ def run(ikeshd, ikesh):
               'operator show running-config masks: %r' % out)
         for line in ('copy /etc/hostname running-config', 'configure replace /etc/hostname'):
             out = c.cmd(line, r'ikesh>\s*$')
-            check('% Access denied' in out, 'operator: %s gave %r' % (line, out))
+            check('% Error: Access denied' in out, 'operator: %s gave %r' % (line, out))
         out = c.cmd('show version', r'ikesh>\s*$')
         check('Engine: ikeshd (daemon)' in out, 'show version: %r' % out)
         rc, out, err = ikesh_c(ikesh, d, home[OPER], ['configure terminal'], user=OPER)

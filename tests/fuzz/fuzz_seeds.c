@@ -11,6 +11,7 @@
  * usage: fuzz_seeds DIR   (writes DIR/ike_msg, DIR/ike_responder, ...)
  */
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "commands.h"
@@ -486,6 +487,23 @@ static void pki_seeds(void)
 	}
 }
 
+/* Strings for the JSON writer: text, escapes, UTF-8 good and bad. */
+static void json_seeds(void)
+{
+	static const char *const seeds[] = {
+	    "peer 198.51.100.2 rejected our proposal: NO_PROPOSAL_CHOSEN",
+	    "a \"quoted\" \\ word\n\t\r\x01\x7f",
+	    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+	    "\xff\xc3\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80",
+	};
+	char name[32];
+
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		snprintf(name, sizeof(name), "string-%zu", i);
+		write_file("json", name, seeds[i], strlen(seeds[i]));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -497,5 +515,6 @@ int main(int argc, char **argv)
 	ike_seeds();
 	ctl_seeds();
 	pki_seeds();
+	json_seeds();
 	return failed ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run one libFuzzer harness for a bounded time, from its seed corpus:
 #   tests/fuzz/run.sh NAME SECONDS [FUZZ_BUILD_DIR [libFuzzer options...]]
-# NAME is ike_msg, ike_responder, ike_initiator, ctl or pki; FUZZ_BUILD_DIR is
+# NAME is ike_msg, ike_responder, ike_initiator, ctl, json or pki; FUZZ_BUILD_DIR is
 # the clang tree the ordinary build makes (default build/fuzz). Inputs
 # that add coverage are kept in FUZZ_BUILD_DIR/corpus/NAME (a longer run
 # starts from there), a crash is written to FUZZ_BUILD_DIR/artifacts/NAME/

@@ -1,7 +1,7 @@
 /*
  * test_script_wipe.c - a key in a script run by the shell (ikesh -f,
  * -c, a pipe) leaves no copy in freed memory: the line read, the line
- * without its comment, the lines kept for after the commit.  free() and
+ * as run, the lines kept for after the commit.  free() and
  * realloc() are watched (tests/unit/freewatch.h).
  */
 #include <setjmp.h>
@@ -23,7 +23,8 @@
 static const char script[] = "configure terminal\n"
 			     "ipsec tunnel HQ\n"
 			     " remote-address 192.0.2.7\n"
-			     " authentication pre-share key " SECRET " ! the key\n"
+			     " ! the key, on a comment line of its own\n"
+			     " authentication pre-share key " SECRET "\n"
 			     "end\n"
 			     "write memory\n";
 

@@ -1,8 +1,9 @@
 Scripts: -c (repeatable), -f FILE, standard input and #! files run lines
-as if typed at the EXEC prompt; `!` and `#` begin comments at the start
-of a word outside quotes; configuration is committed once, at the end;
+as if typed at the EXEC prompt; `!` and `#` begin a comment as the first
+character of a line only (inside a line they are text, as at the prompt);
+configuration is committed once, at the end;
 the first error prints ORIGIN:LINE: % message, stops, exits 1.
-@@ run -c "show lines 2" -c "conf t" -c "hostname R1 ! a comment" -c end -c "show running-config"
+@@ run -c "show lines 2" -c "conf t" -c "hostname R1" -c "  ! a comment" -c end -c "show running-config"
 @@ stdout
 line 1
 line 2
@@ -43,11 +44,12 @@ ikesh (fake command layer)
    # indented comment
 configure terminal
  tunnel HQ
-  key "a#b!c" # the key keeps its # and !
+  key "a#b!c"
   key abc#def
-  description Branch 7 # comments after a blank are ignored
+  description Link to ISP #2
   end
-show lines 1 ! trailing
+# a comment line
+show lines 1
 @@ run -f {tmp}/cfg.ikesh
 @@ stdout
 line 1
@@ -79,7 +81,8 @@ line 1
 line 2
 @@ file run-me 755
 #!{ikesh} -f
-show lines 3 ! a script run by the kernel
+! a script run by the kernel
+show lines 3
 @@ exec {tmp}/run-me
 @@ stdout
 line 1

@@ -6,6 +6,9 @@ with the candidate kept, so the mistake can be fixed and the commit
 retried.  `configure exclusive` and `configure private` ask instead.
 `rollback`, `commit check`, `show configuration changes` and `commit` work
 in every mode: a rollback in `configure terminal` is committed on `end`.
+@@ # a fixed config-key: sealed secrets print the same at every run
+@@ file state/config-key 600
+000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f
 @@ pty
 @@ input
 > terminal length 0
@@ -66,6 +69,8 @@ R2(config-ipsec-tunnel)#show configuration changes
 + ipsec tunnel X
 +  ike-policy 5
 + !
+SAs after the commit:
+  tunnel X: created
 R2(config-ipsec-tunnel)#no ike-policy 5
 R2(config-ipsec-tunnel)#remote-address 192.0.2.9
 R2(config-ipsec-tunnel)#authentication pre-share key leave-test-key
@@ -74,7 +79,7 @@ R2(config)#exit
 R2#show running-config | section tunnel
 ipsec tunnel X
  remote-address 192.0.2.9
- authentication pre-share key *****
+ authentication pre-share key 6 DKpXXnMGt7fghxwRN2D-NQ9GYukHrpKVOPIxAyzz
 R2#conf t
 R2(config)#ipsec tunnel X
 R2(config-ipsec-tunnel)#description no remote

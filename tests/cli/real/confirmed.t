@@ -1,10 +1,11 @@
 A confirmed commit that nobody confirms reverts by itself while the
 prompt waits (one minute: the shortest the command takes); the warning
-is printed above the prompt, the prompt takes the old hostname back, and
+is printed above the prompt of a session with `terminal monitor`, the prompt takes the old hostname back, and
 the line being typed stays.  `confirm` keeps a confirmed commit.
 @@ mask \S+ +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d => USER YYYY-MM-DD hh:mm:ss
 @@ pty
 @@ input
+> terminal monitor
 > conf t
 > hostname before
 > commit
@@ -22,11 +23,14 @@ the line being typed stays.  `confirm` keeps a confirmed commit.
 > do show configuration commit list
 > end
 @@ screen
+ikesh#terminal monitor
 ikesh#conf t
 ikesh(config)#hostname before
 ikesh(config)#commit
+commit 1 by {user}
 before(config)#hostname after
 before(config)#commit confirmed 1
+commit 2 by {user}: reverts in 1 minute unless confirmed
 Commit 2 applied; it reverts in 1 minute unless confirmed with `commit` or `conf
 irm`.
 after(config)#do show configuration commit list
@@ -46,9 +50,11 @@ hostname before
 before#conf t
 before(config)#hostname kept
 before(config)#commit confirmed 1
+commit 4 by {user}: reverts in 1 minute unless confirmed
 Commit 4 applied; it reverts in 1 minute unless confirmed with `commit` or `conf
 irm`.
 kept(config)#confirm
+commit 4 confirmed by {user}
 Commit confirmed.
 kept(config)#do show configuration commit list
 SNo. ID         User             Time                Comment

@@ -40,6 +40,8 @@ hq-gw#?
   enable     Privileged commands (admins have them already)
   exit       Leave the shell
   logout     Leave the shell
+  no         Negate a command
+  ping       Send ICMP echoes (through a tunnel, to check it)
   quit       Leave the shell
   show       Show running system information
   terminal   Set terminal line parameters
@@ -47,10 +49,13 @@ hq-gw#?
   write      Save the running configuration
 hq-gw#show ?
   archive         The configuration archive (commit history)
+  clock           Display the system clock
   commit          The commit of this session
   configuration   The candidate configuration
   crypto          Encryption module
   debugging       Debugging that is on
+  history         Lines typed in this session
+  ip              IP information
   ipsec           IPsec tunnels
   logging         Recent log messages
   privilege       The privilege level of this session
@@ -75,6 +80,7 @@ hq-gw#sh run | ?
   count      Count number of lines
   exclude    Exclude lines that match
   include    Include lines that match
+  json       The data as JSON (show commands)
   section    Filter a section of output
 hq-gw#conf t
 hq-gw(config)#?
@@ -82,6 +88,7 @@ hq-gw(config)#?
   commit        Apply the candidate configuration
   confirm       Keep a commit made with `commit confirmed`
   crypto        IKE and IPsec policies
+  default       Set a command to its default
   do            Run an EXEC command
   end           Leave configuration mode
   exec-timeout  Log idle interactive sessions out (default 10 minutes)

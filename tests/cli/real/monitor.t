@@ -1,5 +1,6 @@
-Engine log lines on the terminal: warnings and errors always (see
-confirmed.t), notices and information only after `terminal monitor`.
+Engine log lines on the terminal only after `terminal monitor` (IOS's
+logging monitor; a pseudo-terminal is no console), until `terminal no
+monitor`.
 @@ pty
 @@ input
 > conf t
@@ -11,6 +12,12 @@ confirmed.t), notices and information only after `terminal monitor`.
 > hostname loud
 > commit
 > end
+> terminal no monitor
+> conf t
+> hostname silent
+> commit
+> end
+> show terminal
 @@ screen
 ikesh#conf t
 ikesh(config)#hostname quiet
@@ -22,4 +29,12 @@ quiet(config)#hostname loud
 quiet(config)#commit
 commit 2 by {user}
 loud(config)#end
-loud#
+loud#terminal no monitor
+loud#conf t
+loud(config)#hostname silent
+loud(config)#commit
+silent(config)#end
+silent#show terminal
+Length: 24 lines, Width: 80 columns
+Monitor: off
+silent#

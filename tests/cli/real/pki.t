@@ -27,6 +27,7 @@ ikesh(ca-trustpoint)#?
   commit            Apply the candidate configuration
   confirm           Keep a commit made with `commit confirmed`
   crl               Certificate revocation list
+  default           Set a command to its default
   do                Run an EXEC command
   end               Leave configuration mode
   exit              Go up one mode

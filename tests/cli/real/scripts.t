@@ -1,6 +1,6 @@
 Scripts against the real engine: the example script commits once, at its
 `commit` line, and then shows what it made (its key keeps `#` and `!`,
-masked in show; its trailing comment is dropped); a
+masked in show; `#7` in its description is text, not a comment); a
 script with an error stops at the first one (FILE:LINE) and commits
 nothing, not even its valid lines; errors found at commit are all
 listed; --check commits nothing; a secret never appears in a message;
@@ -11,7 +11,7 @@ standard input and #! scripts; an explicit `commit` line commits there.
 @@ run -f {configs}/add-branch.ikesh
 @@ stdout
 ipsec tunnel BRANCH-7
- description Branch 7
+ description Branch 7 #7
  ipsec-policy BRANCH-ESP
  local-address 192.0.2.1
  remote-address branch7.example.net
@@ -25,11 +25,11 @@ crypto ipsec policy BRANCH-ESP
  encryption aes128-gcm
 !
 ipsec tunnel BRANCH-7
- description Branch 7
+ description Branch 7 #7
  ipsec-policy BRANCH-ESP
  local-address 192.0.2.1
  remote-address branch7.example.net
- authentication pre-share key "b7#not-a-comment!"
+ authentication pre-share key b7#not-a-comment!
  local-subnet 10.1.0.0/24
  remote-subnet 10.7.0.0/24
 !

@@ -108,6 +108,14 @@ show ipsec tunnel $1
 @expect Traffic since commit: in 5 packets \(420 bytes\), out 5 packets \(420 bytes\)
 show crypto session detail
 @expect UP-ACTIVE
+show crypto ipsec sa | json
+@expect "spi_in": [0-9]+,
+@expect "inbound": \{\s+"packets": 5,\s+"bytes": 420,
+@expect "outbound": \{\s+"packets": 5,\s+"bytes": 420,
+show ipsec tunnel $1 | json
+@expect "state": "UP-ACTIVE",
+@expect "ike_sa": \{\s+"local_address": "[0-9.]+",
+@expect "traffic_since_commit": \{\s+"in": \{\s+"packets": 5,
 EOF
 }
 
