@@ -217,9 +217,10 @@ static void ike_sa_block(struct cmd_sess *cs, const struct eng_tunnel_status *s,
 		ike_sa_state_text(a->state));
 	ike_encr_text(a->ike_encr, enc, sizeof(enc));
 	cmd_out(cs,
-		"      Encr: %s, PRF: %s, Hash: %s, DH Grp:%u, Auth sign: PSK, "
-		"Auth verify: PSK",
-		enc, prf_text(a->ike_prf), integ_text(a->ike_integ), a->ike_group);
+		"      Encr: %s, PRF: %s, Hash: %s, DH Grp:%u, Auth sign: %s, "
+		"Auth verify: %s",
+		enc, prf_text(a->ike_prf), integ_text(a->ike_integ), a->ike_group,
+		s->auth_sign[0] ? s->auth_sign : "PSK", s->auth_verify[0] ? s->auth_verify : "PSK");
 	cmd_out(cs, "      Life/Active Time: %" PRIu32 "/%ld sec", s->ike_lifetime,
 		age(a->current && s->ike_established ? s->ike_established : a->created));
 	if (!detail)

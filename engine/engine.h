@@ -710,6 +710,7 @@ struct eng_tunnel_status {
 	uint32_t ike_lifetime;
 	time_t ike_established;
 	uint32_t dpd_interval, dpd_timeout;
+	char auth_sign[8], auth_verify[8]; /* "PSK", "RSA", "ECDSA", "EdDSA"; "": PSK */
 	/* the CHILD_SAs */
 	size_t n_child;
 	struct eng_child_status child[ENG_STATUS_CHILDREN];

@@ -393,8 +393,10 @@ int rb_status(struct rbuf *r, struct eng_tunnel_status *st)
 		}
 	}
 	if (!fixed_str_ok(st->name, sizeof(st->name)) ||
-	    !fixed_str_ok(st->reason, sizeof(st->reason)) || st->n_child > ENG_STATUS_CHILDREN ||
-	    (unsigned)st->state > ENG_TUN_IKE_NO_CHILD) {
+	    !fixed_str_ok(st->reason, sizeof(st->reason)) ||
+	    !fixed_str_ok(st->auth_sign, sizeof(st->auth_sign)) ||
+	    !fixed_str_ok(st->auth_verify, sizeof(st->auth_verify)) ||
+	    st->n_child > ENG_STATUS_CHILDREN || (unsigned)st->state > ENG_TUN_IKE_NO_CHILD) {
 		r->bad = true;
 		return -EBADMSG;
 	}

@@ -304,11 +304,35 @@ int ike_auth_sig_verify(struct ike_sa *sa, const struct ike_msg *m, const struct
 		snprintf(why, whylen,
 			 "peer %s: signature (%s) does not verify with its certificate", peer_str,
 			 d);
-	else
+	else {
 		ike_log(sa->eng, IKE_LOG_DEBUG, "tunnel %s: peer's AUTH %s verified", t->conf.name,
 			d);
+		sa->peer_sigkey = (uint8_t)ike_sig_key_type(pub);
+	}
 done:
 	free(octets);
 	X509_free(leaf);
 	return ret < 0 ? ret : 0;
+}
+
+static const char *auth_method_name(enum ike_sigkey k)
+{
+	switch (k) {
+	case IKE_SIGKEY_NONE:
+		return "PSK";
+	case IKE_SIGKEY_RSA:
+		return "RSA";
+	case IKE_SIGKEY_ED25519:
+		return "EdDSA";
+	default:
+		return "ECDSA";
+	}
+}
+
+void ike_auth_methods(const struct ike_sa *sa, char *sign, char *verify, size_t len)
+{
+	const EVP_PKEY *key = sa->tun ? sa->tun->conf.cert.key : NULL;
+
+	snprintf(sign, len, "%s", auth_method_name(key ? ike_sig_key_type(key) : IKE_SIGKEY_NONE));
+	snprintf(verify, len, "%s", auth_method_name((enum ike_sigkey)sa->peer_sigkey));
 }

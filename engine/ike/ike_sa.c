@@ -1408,6 +1408,7 @@ int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tun
 	info->integ = sa->ike.integ ? sa->ike.integ->id : 0;
 	info->prf = sa->ike.prf ? sa->ike.prf->id : 0;
 	info->dh = sa->ike.dh ? sa->ike.dh->id : 0;
+	ike_auth_methods(sa, info->auth_sign, info->auth_verify, sizeof(info->auth_sign));
 	for (const struct ike_child *c = sa->children; c; c = c->next) {
 		if (info->n_child == 0) {
 			info->child_spi_in = c->sa.spi_in;

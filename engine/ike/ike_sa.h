@@ -151,6 +151,7 @@ struct ike_sa {
 	/* RFC 7427: the peer's SIGNATURE_HASH_ALGORITHMS (bits 1 << IKE_HASH_*) */
 	unsigned peer_hashes;
 	bool peer_certreq;		  /* it sent a CERTREQ for X.509 certificates */
+	uint8_t peer_sigkey;		  /* enum ike_sigkey that verified its AUTH; 0: a PSK */
 	unsigned init_restarts;		  /* COOKIE / INVALID_KE round trips */
 	bool proven;			  /* responder: the IKE_SA_INIT echoed our COOKIE */
 	struct ike_pfx *ho_pfx[2];	  /* responder, half open: its address and prefix counts */
@@ -468,6 +469,8 @@ int ike_auth_sig_add(struct ike_writer *w, const struct ike_sa *sa, const uint8_
 int ike_auth_sig_verify(struct ike_sa *sa, const struct ike_msg *m, const struct ike_id *peer,
 			const struct ike_auth *auth, const char *peer_str, char *why,
 			size_t whylen);
+/* How we sign and how the peer proved itself, as show output names it: "PSK", "RSA", ... */
+void ike_auth_methods(const struct ike_sa *sa, char *sign, char *verify, size_t len);
 
 /* ---- ike_child.c ---- */
 /* Move the CHILD_SAs of old to ns and make ns the tunnel's IKE SA. */

@@ -420,6 +420,7 @@ struct ike_tunnel_info {
 	size_t n_child;
 	uint32_t child_spi_in, child_spi_out; /* the first CHILD_SA */
 	char last_error[256];
+	char auth_sign[8], auth_verify[8]; /* "PSK", "RSA", "ECDSA", "EdDSA" */
 };
 int ike_tunnel_info(const struct ike_engine *e, const char *name, struct ike_tunnel_info *info);
 /*

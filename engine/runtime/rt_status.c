@@ -115,6 +115,8 @@ void rt_tunnel_status(struct eng_rt *rt, struct eng_tunnel_status *s)
 	s->ike_integ = hash_from_integ(info.integ);
 	s->ike_prf = hash_from_prf(info.prf);
 	s->ike_group = info.dh;
+	snprintf(s->auth_sign, sizeof(s->auth_sign), "%s", info.auth_sign);
+	snprintf(s->auth_verify, sizeof(s->auth_verify), "%s", info.auth_verify);
 	s->ike_lifetime = t->conf.ike_lifetime_s;
 	s->ike_established = t->up_since;
 	if (!s->reason[0] && info.last_error[0] && t->state != ENG_TUN_UP)

@@ -255,6 +255,18 @@ static bool logged(const struct fn_side *s, const char *what)
 	return strstr(s->log, what) != NULL;
 }
 
+/* What show output names as "Auth sign" and "Auth verify" for side s's tunnel. */
+static void assert_auth(const struct fn_side *s, const char *tunnel, const char *sign,
+			const char *verify)
+{
+	struct ike_tunnel_info info;
+
+	assert_int_equal(ike_tunnel_info(s->e, tunnel, &info), 0);
+	assert_true(info.ike_up);
+	assert_string_equal(info.auth_sign, sign);
+	assert_string_equal(info.auth_verify, verify);
+}
+
 /* ---- every key type ---- */
 
 static void key_pair(const char *ta, const char *tb, bool pss, const char *sig_a, const char *sig_b)
@@ -274,6 +286,8 @@ static void test_rsa_pkcs1(void **state)
 {
 	key_pair("rsa2048", "rsa2048", false, "AUTH signed with rsa-pkcs1-sha256 (AUTH method 14)",
 		 "AUTH signed with rsa-pkcs1-sha256 (AUTH method 14)");
+	assert_auth(&A, "to-b", "RSA", "RSA");
+	assert_auth(&B, "to-a", "RSA", "RSA");
 	/* the debug lines never carry the key: no PEM, no "PRIVATE" */
 	assert_false(logged(&A, "PRIVATE"));
 	assert_false(logged(&B, "PRIVATE"));
@@ -291,6 +305,7 @@ static void test_ecdsa_p256_p384(void **state)
 {
 	key_pair("p256", "p384", false, "AUTH signed with ecdsa-sha256 (AUTH method 14)",
 		 "AUTH signed with ecdsa-sha384 (AUTH method 14)");
+	assert_auth(&A, "to-b", "ECDSA", "ECDSA");
 	(void)state;
 }
 
@@ -298,6 +313,8 @@ static void test_ed25519(void **state)
 {
 	key_pair("ed25519", "p256", false, "AUTH signed with ed25519 (AUTH method 14)",
 		 "AUTH signed with ecdsa-sha256 (AUTH method 14)");
+	assert_auth(&A, "to-b", "EdDSA", "ECDSA");
+	assert_auth(&B, "to-a", "ECDSA", "EdDSA");
 	assert_true(logged(&A, "peer's AUTH ecdsa-sha256 (AUTH method 14) verified"));
 	assert_true(logged(&B, "peer's AUTH ed25519 (AUTH method 14) verified"));
 	(void)state;

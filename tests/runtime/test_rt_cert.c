@@ -399,6 +399,11 @@ static void test_two_engines_up(void **state)
 	side(p, &p->a, "rsa2048", "spoke-1", -60, 86400, cert_a);
 	wait_a(p, true, NULL);
 	assert_int_equal(status(&p->b, "T").state, ENG_TUN_UP);
+	/* `Auth sign` / `Auth verify` of show crypto ikev2 sa */
+	assert_string_equal(status(&p->a, "T").auth_sign, "RSA");
+	assert_string_equal(status(&p->a, "T").auth_verify, "EdDSA");
+	assert_string_equal(status(&p->b, "T").auth_sign, "EdDSA");
+	assert_string_equal(status(&p->b, "T").auth_verify, "RSA");
 }
 
 /* The responder's certificate has expired: the initiator says so. */

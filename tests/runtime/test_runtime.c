@@ -902,6 +902,8 @@ static void test_ten_groups(void **state)
 	wait_up(p, "T");
 	assert_int_equal(status(&p->a, "T").ike_group, 31);
 	assert_int_equal(status(&p->b, "T").ike_group, 31);
+	assert_string_equal(status(&p->a, "T").auth_sign, "PSK");
+	assert_string_equal(status(&p->b, "T").auth_verify, "PSK");
 }
 
 /*

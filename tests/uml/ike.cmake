@@ -115,3 +115,27 @@ add_custom_target(bench_ike_uml
     sh ${IKESH_UML_RUN} bench_ike_uml ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/bench_ike.sh
   DEPENDS uml_launch xfrm_seam_tool ike_crypto_cost ikesh
   USES_TERMINAL)
+
+# ikesh against charon with certificates (openssl CA and intermediate made
+# during the test): ikesh / charon initiates, ECDSA and RSA; an expired and a
+# wrong-CA peer certificate each give their reason
+ikesh_uml_test(ike_sw_cert_ecdsa scenarios/ike_sw_cert.sh TIMEOUT 120
+  ENV ${IKE_ENV} SCENARIO_INIT=ikesh SCENARIO_KEY=ecdsa)
+ikesh_uml_test(ike_sw_cert_ecdsa_resp scenarios/ike_sw_cert.sh TIMEOUT 120
+  ENV ${IKE_ENV} SCENARIO_INIT=strongswan SCENARIO_KEY=ecdsa)
+ikesh_uml_test(ike_sw_cert_rsa scenarios/ike_sw_cert.sh TIMEOUT 120
+  ENV ${IKE_ENV} SCENARIO_INIT=ikesh SCENARIO_KEY=rsa)
+ikesh_uml_test(ike_sw_cert_rsa_resp scenarios/ike_sw_cert.sh TIMEOUT 120
+  ENV ${IKE_ENV} SCENARIO_INIT=strongswan SCENARIO_KEY=rsa)
+ikesh_uml_test(ike_sw_cert_expired scenarios/ike_sw_cert.sh TIMEOUT 120
+  ENV ${IKE_ENV} SCENARIO_INIT=ikesh SCENARIO_KEY=ecdsa SCENARIO_PEER=expired
+  "SCENARIO_EXPECT=Reason: .*peer certificate expired on 2020-02-01")
+ikesh_uml_test(ike_sw_cert_wrong_ca scenarios/ike_sw_cert.sh TIMEOUT 120
+  ENV ${IKE_ENV} SCENARIO_INIT=ikesh SCENARIO_KEY=ecdsa SCENARIO_PEER=wrong-ca
+  "SCENARIO_EXPECT=Reason: .*peer certificate not signed by trustpoint TP")
+ikesh_uml_test(ike_sw_cert_expired_resp scenarios/ike_sw_cert.sh TIMEOUT 120
+  ENV ${IKE_ENV} SCENARIO_INIT=strongswan SCENARIO_KEY=rsa SCENARIO_PEER=expired
+  "SCENARIO_EXPECT=Reason: .*peer certificate expired on 2020-02-01")
+# ikesh against ikesh with ECDSA certificates, an intermediate sent by the
+# initiator, a wildcard DN accepted by the responder
+ikesh_uml_test(ike_ikesh_cert_ecdsa scenarios/ike_ikesh_cert.sh TIMEOUT 120 ENV ${IKE_ENV})
