@@ -875,6 +875,7 @@ static const struct tunnel_setting settings[] = {
     KEYWORD("send-cert", "When to send our certificate", send_cert, kw_sendcert, "WHEN"),
     CUSTOM("icmp-detect", "ICMP watchdog through the tunnel", icmp_detect),
     CUSTOM("xfrm-interface", "Route through an XFRM interface", xfrm_interface),
+    FLAG("firewall-rule", "Keep nftables rules for this tunnel (table inet ikesh)", firewall_rule),
 };
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
 #undef T

@@ -26,5 +26,9 @@ void eng_test_set_fsync(bool on);
 struct kernel;
 struct eng;
 struct kernel *eng_test_kernel(struct eng *eng);
+/* The firewall seam (engine/fw; the fake in exchange tests), NULL without
+ * a runtime. */
+struct fw;
+struct fw *eng_test_fw(struct eng *eng);
 
 #endif /* IKESH_ENG_TEST_H */

@@ -98,6 +98,11 @@ struct kernel *eng_test_kernel(struct eng *eng)
 	return eng && eng->ops->test_kernel ? eng->ops->test_kernel(eng) : NULL;
 }
 
+struct fw *eng_test_fw(struct eng *eng)
+{
+	return eng && eng->ops->test_fw ? eng->ops->test_fw(eng) : NULL;
+}
+
 /* ---- Sessions ------------------------------------------------------------ */
 
 int eng_sess_open(struct eng *eng, const char *user, enum eng_role role, struct eng_sess **out)

@@ -229,6 +229,7 @@ struct eng_tunnel {
 		char name[ENG_IFNAME_MAX]; /* "" = none */
 		uint16_t if_id;
 	} xfrm_if;
+	bool firewall_rule; /* keep rules for it in `table inet ikesh` */
 };
 
 /* Defaults, resolved: what the engine will use for a zero field. */
@@ -585,6 +586,10 @@ struct eng_tunnel_status {
 	/* configured settings this engine does not act on yet, "" if none
 	 * ("mobike, icmp-detect") */
 	char not_in_effect[128];
+	/* firewall-rule: its rules as installed in `table inet ikesh`, one
+	 * per line, or why they are not ("" = no firewall-rule) */
+	bool fw_installed;
+	char firewall[1536];
 };
 
 /* Status of one tunnel (name) or of every committed tunnel (name NULL),

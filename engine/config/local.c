@@ -526,6 +526,11 @@ static struct kernel *op_test_kernel(struct eng *e)
 	return rt_kernel(L(e)->rt);
 }
 
+static struct fw *op_test_fw(struct eng *e)
+{
+	return rt_fw(L(e)->rt);
+}
+
 static const struct eng_ops local_ops = {
     .name = "embedded",
     .daemon = false,
@@ -567,4 +572,5 @@ static const struct eng_ops local_ops = {
     .debug_set = op_debug_set,
     .debug_get = op_debug_get,
     .test_kernel = op_test_kernel,
+    .test_fw = op_test_fw,
 };

@@ -269,6 +269,7 @@ static int rb_tunnel(struct rbuf *r, struct eng_tunnel *t)
 	fix_bool(t, offsetof(struct eng_tunnel, no_rekey));
 	fix_bool(t, offsetof(struct eng_tunnel, mobike));
 	fix_bool(t, offsetof(struct eng_tunnel, split_connection));
+	fix_bool(t, offsetof(struct eng_tunnel, firewall_rule));
 	if (!fixed_str_ok(t->name, sizeof(t->name)) ||
 	    !fixed_str_ok(t->ipsec_policy, sizeof(t->ipsec_policy)) ||
 	    !fixed_str_ok(t->xfrm_if.name, sizeof(t->xfrm_if.name)) ||
@@ -367,9 +368,11 @@ int rb_status(struct rbuf *r, struct eng_tunnel_status *st)
 	fix_bool(st, offsetof(struct eng_tunnel_status, initiator));
 	fix_bool(st, offsetof(struct eng_tunnel_status, nat_local));
 	fix_bool(st, offsetof(struct eng_tunnel_status, nat_remote));
+	fix_bool(st, offsetof(struct eng_tunnel_status, fw_installed));
 	if (!fixed_str_ok(st->name, sizeof(st->name)) ||
-	    !fixed_str_ok(st->reason, sizeof(st->reason)) || st->n_child > ENG_STATUS_CHILDREN ||
-	    (unsigned)st->state > ENG_TUN_IKE_NO_CHILD) {
+	    !fixed_str_ok(st->reason, sizeof(st->reason)) ||
+	    !fixed_str_ok(st->firewall, sizeof(st->firewall)) ||
+	    st->n_child > ENG_STATUS_CHILDREN || (unsigned)st->state > ENG_TUN_IKE_NO_CHILD) {
 		r->bad = true;
 		return -EBADMSG;
 	}

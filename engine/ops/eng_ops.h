@@ -141,6 +141,7 @@ struct eng_ops {
 
 	/* tests only (eng_test.h); NULL where there is none */
 	struct kernel *(*test_kernel)(struct eng *eng);
+	struct fw *(*test_fw)(struct eng *eng);
 };
 
 /*

@@ -16,6 +16,7 @@
 #include "ike_proto.h"
 #include "ike_sock.h"
 #include "ikev2.h"
+#include "fw.h"
 #include "kernel.h"
 #include "xform.h"
 
@@ -83,6 +84,10 @@ struct rt_tun {
 	size_t n_pol;
 	struct kernel_policy_id pol[RT_POLICIES];
 	struct eng_sa_count total_in, total_out;
+	/* firewall-rule: in the table since the last apply, and its rules
+	 * (or why they are not there) */
+	bool fw_ok;
+	char fw_text[sizeof(((struct eng_tunnel_status *)0)->firewall)];
 };
 
 struct eng_rt {
@@ -100,6 +105,8 @@ struct eng_rt {
 	int64_t idle_check_ms; /* next look at the SAs' last use */
 	uint32_t next_id;
 	uint8_t *rxbuf;
+	struct fw *fw; /* NULL: nftables could not be opened */
+	bool fw_dirty; /* a peer's address changed: apply again at the tick */
 };
 
 /* rt_conf.c */
@@ -132,6 +139,10 @@ int child_policies(struct eng_rt *rt, struct rt_tun *t, const struct ike_child_s
 int traps_install(struct eng_rt *rt, struct rt_tun *t);
 void iface_drop(struct eng_rt *rt, struct rt_tun *t);
 int iface_ensure(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg);
+
+/* rt_fw.c */
+void rt_fw_sync(struct eng_rt *rt);
+void rt_fw_status(const struct rt_tun *t, struct eng_tunnel_status *s);
 
 /* rt_status.c */
 

@@ -524,6 +524,7 @@ static void resolve_poll(struct eng_rt *rt, struct rt_tun *t)
 	}
 	if (rc == 0 && t->resolved.family) {
 		t->resolved_idx = t->gai_idx;
+		rt->fw_dirty |= t->cfg.firewall_rule;
 		if (rt->log->debug & ENG_DEBUG_IKE_DETAIL) {
 			char a[64];
 
@@ -695,6 +696,7 @@ void rt_sync(struct eng_rt *rt, const struct rt_tunnel *tunnels, size_t n)
 		memmove(&rt->tun[i], &rt->tun[i + 1], (rt->n_tun - i - 1) * sizeof(rt->tun[0]));
 		rt->n_tun--;
 	}
+	rt_fw_sync(rt);
 }
 
 /*
@@ -856,6 +858,8 @@ void rt_tick(struct eng_rt *rt)
 	}
 	if (rt->n_orphans)
 		orphans_reap(rt, false);
+	if (rt->fw_dirty)
+		rt_fw_sync(rt);
 	if (eng_now_ms() >= rt->idle_check_ms) {
 		rt->idle_check_ms = eng_now_ms() + 1000;
 		idle_check(rt);
@@ -928,6 +932,9 @@ int rt_open(const struct eng_runtime_opts *o, struct eng_log *log, struct eng_rt
 						    : strerror(-rc));
 		goto fail;
 	}
+	rc = fw_open(o->kernel == ENG_KERNEL_FAKE ? FW_IMPL_FAKE : FW_IMPL_NFT, &rt->fw);
+	if (rc)
+		eng_logf(log, ENG_LOG_WARNING, "no nftables (firewall-rule): %s", strerror(-rc));
 	rc = kernel_events_fd(rt->k);
 	if (rc >= 0)
 		rt->kernel_ev_fd = rc;
@@ -948,6 +955,7 @@ int rt_open(const struct eng_runtime_opts *o, struct eng_log *log, struct eng_rt
 	*out = rt;
 	return 0;
 fail:
+	fw_close(rt->fw);
 	ike_sock_close(&rt->sock);
 	if (rt->k)
 		kernel_close(rt->k);
@@ -978,6 +986,7 @@ void rt_close(struct eng_rt *rt)
 	orphans_reap(rt, true);
 	free(rt->orphans);
 	ike_engine_free(rt->ike);
+	fw_close(rt->fw); /* the table goes with the policies it guarded */
 	kernel_flush_own(rt->k);
 	kernel_close(rt->k);
 	ike_sock_close(&rt->sock);

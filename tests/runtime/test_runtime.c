@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "eng_test.h"
+#include "fw.h"
 #include "grammar_util.h"
 #include "kernel_fake.h"
 
@@ -1084,6 +1085,87 @@ static void test_narrowed_traffic_stays_out(void **state)
 	}
 }
 
+/*
+ * firewall-rule: the tunnel's rules go into the engine's table with the
+ * commit (one transaction), an unchanged commit sends nothing, a change
+ * replaces the table, a refusal is shown, and `no firewall-rule` removes
+ * the table.  The other engine, without the setting, never touches it.
+ */
+static void test_firewall_rule(void **state)
+{
+	struct pair *p = *state;
+	struct fw *fa, *fb;
+	struct eng_tunnel_status s;
+
+	configure(&p->b, side_b);
+	configure(&p->a, side_a);
+	fa = eng_test_fw(p->a.eng);
+	fb = eng_test_fw(p->b.eng);
+	assert_non_null(fa);
+	assert_non_null(fb);
+	assert_int_equal(fw_fake_transactions(fa), 0);
+	assert_string_equal(status(&p->a, "T").firewall, "");
+
+	configure(&p->a, "ipsec tunnel T\n firewall-rule");
+	assert_int_equal(fw_fake_transactions(fa), 1);
+	assert_non_null(strstr(fw_fake_last(fa), "delete table inet ikesh\ntable inet ikesh {\n"));
+	assert_non_null(strstr(fw_fake_last(fa), "ip saddr 127.0.0.1 udp dport { 500, 4500 } "
+						 "accept comment \"T\""));
+	assert_non_null(strstr(fw_fake_last(fa), "ip saddr 10.2.0.0/24 ip daddr 10.1.0.0/24 meta "
+						 "ipsec exists accept comment \"T\""));
+	s = status(&p->a, "T");
+	assert_true(s.fw_installed);
+	assert_non_null(strstr(s.firewall, "forward: ip saddr 10.2.0.0/24 ip daddr 10.1.0.0/24 "
+					   "drop comment \"T: in clear\"\n"));
+	assert_null(strstr(s.not_in_effect, "firewall"));
+	wait_up(p, "T");
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show ipsec tunnel T", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out,
+			       "  Firewall: installed in table inet ikesh, 7 rules\n"
+			       "    input: ip saddr 127.0.0.1 udp dport { 500, 4500 } accept "
+			       "comment \"T\"\n"));
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show firewall", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "table inet ikesh (kept by the engine for firewall-rule)\n"
+					 "Tunnel T\n"
+					 "  installed in table inet ikesh, 7 rules\n"));
+	assert_non_null(strstr(p->a.out,
+			       "    forward: ip saddr 10.1.0.0/24 ip daddr 10.2.0.0/24 rt "
+			       "ipsec exists accept comment \"T\"\n"));
+
+	/* nothing of the firewall changed: nothing sent */
+	configure(&p->a, "ipsec tunnel T\n description words");
+	assert_int_equal(fw_fake_transactions(fa), 1);
+
+	/* a subnet more: the table replaced, with it */
+	configure(&p->a, "ipsec tunnel T\n remote-subnet 10.3.0.0/24");
+	assert_int_equal(fw_fake_transactions(fa), 2);
+	assert_non_null(strstr(fw_fake_last(fa), "ip saddr 10.3.0.0/24 ip daddr 10.1.0.0/24 meta "
+						 "ipsec exists accept"));
+	assert_non_null(strstr(fw_fake_last(fa), "ip saddr 10.2.0.0/24"));
+
+	/* refused: said, and the tunnel's rules are not claimed */
+	fw_fake_fail_next(fa, EPERM);
+	configure(&p->a, "ipsec tunnel T\n remote-address 127.0.0.2");
+	s = status(&p->a, "T");
+	assert_false(s.fw_installed);
+	assert_non_null(strstr(s.firewall, "not installed: Error: Operation not permitted"));
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show ipsec tunnel T", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "  Firewall: not installed: Error: Operation not "
+					 "permitted"));
+
+	/* gone with the setting: the table deleted, and only it */
+	configure(&p->a, "ipsec tunnel T\n no firewall-rule");
+	assert_string_equal(fw_fake_last(fa), "table inet ikesh\ndelete table inet ikesh\n");
+	assert_string_equal(status(&p->a, "T").firewall, "");
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show firewall", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "No tunnel has firewall-rule"));
+	assert_int_equal(fw_fake_transactions(fb), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1112,6 +1194,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ten_groups, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_natt_ports, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_narrowed_traffic_stays_out, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_firewall_rule, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 

@@ -55,5 +55,8 @@ void rt_debug_changed(struct eng_rt *rt);
 
 /* The kernel seam in use (tests). */
 struct kernel *rt_kernel(struct eng_rt *rt);
+/* The firewall seam in use (tests), NULL without one. */
+struct fw;
+struct fw *rt_fw(struct eng_rt *rt);
 
 #endif /* IKESH_RUNTIME_H */

@@ -43,6 +43,7 @@ hq-gw#show ?
   configuration   The candidate configuration
   crypto          Encryption module
   debugging       Debugging that is on
+  firewall        The nftables rules kept for firewall-rule
   ipsec           IPsec tunnels
   logging         Recent log messages
   running-config  Current operating configuration
