@@ -108,7 +108,8 @@ static void input_rules(struct text *b, const char *pfx, const struct fw_tunnel 
 /*
  * Each local/remote pair of one family: from the remote side it must have
  * come out of an SA (meta ipsec exists), to it it must be going into one
- * (rt ipsec exists: the route is an IPsec bundle); otherwise dropped.  The
+ * (rt ipsec exists: the route is an IPsec bundle); otherwise dropped, and
+ * counted (`nft list table inet ikesh` shows what the rules stopped).  The
  * gateway's own addresses in a local subnet get the inbound check too.
  */
 static void pair_rules(struct text *b, const char *in, const char *fwd, const struct fw_tunnel *t)
@@ -127,24 +128,27 @@ static void pair_rules(struct text *b, const char *in, const char *fwd, const st
 			eng_prefix_str(lp, l, sizeof(l));
 			eng_prefix_str(rp, r, sizeof(r));
 			if (in)
-				text_addf(b,
-					  "%s%s saddr %s %s daddr %s meta ipsec missing drop "
-					  "comment \"%s: in clear\"\n",
-					  in, f, r, f, l, t->name);
+				text_addf(
+				    b,
+				    "%s%s saddr %s %s daddr %s meta ipsec missing counter drop "
+				    "comment \"%s: in clear\"\n",
+				    in, f, r, f, l, t->name);
 			if (!fwd)
 				continue;
 			text_addf(b,
 				  "%s%s saddr %s %s daddr %s meta ipsec exists accept comment "
 				  "\"%s\"\n",
 				  fwd, f, r, f, l, t->name);
-			text_addf(b, "%s%s saddr %s %s daddr %s drop comment \"%s: in clear\"\n",
-				  fwd, f, r, f, l, t->name);
+			text_addf(
+			    b, "%s%s saddr %s %s daddr %s counter drop comment \"%s: in clear\"\n",
+			    fwd, f, r, f, l, t->name);
 			text_addf(b,
 				  "%s%s saddr %s %s daddr %s rt ipsec exists accept comment "
 				  "\"%s\"\n",
 				  fwd, f, l, f, r, t->name);
-			text_addf(b, "%s%s saddr %s %s daddr %s drop comment \"%s: in clear\"\n",
-				  fwd, f, l, f, r, t->name);
+			text_addf(
+			    b, "%s%s saddr %s %s daddr %s counter drop comment \"%s: in clear\"\n",
+			    fwd, f, l, f, r, t->name);
 		}
 	}
 }

@@ -1116,7 +1116,7 @@ static void test_firewall_rule(void **state)
 	s = status(&p->a, "T");
 	assert_true(s.fw_installed);
 	assert_non_null(strstr(s.firewall, "forward: ip saddr 10.2.0.0/24 ip daddr 10.1.0.0/24 "
-					   "drop comment \"T: in clear\"\n"));
+					   "counter drop comment \"T: in clear\"\n"));
 	assert_null(strstr(s.not_in_effect, "firewall"));
 	wait_up(p, "T");
 	gs_reset(&p->a);

@@ -86,15 +86,17 @@ static void test_one_tunnel(void **state)
 	    strstr(text, "ip saddr 192.0.2.2 meta l4proto { esp, ah } accept comment \"HQ\"\n"));
 	assert_non_null(strstr(text, "ip saddr 10.2.0.0/24 ip daddr 10.1.0.0/24 meta ipsec exists "
 				     "accept comment \"HQ\"\n"));
-	assert_non_null(strstr(text, "ip saddr 10.2.0.0/24 ip daddr 10.1.0.0/24 drop comment \"HQ: "
-				     "in clear\"\n"));
+	assert_non_null(
+	    strstr(text, "ip saddr 10.2.0.0/24 ip daddr 10.1.0.0/24 counter drop comment \"HQ: "
+			 "in clear\"\n"));
 	assert_non_null(strstr(text, "ip saddr 10.1.0.0/24 ip daddr 10.2.0.0/24 rt ipsec exists "
 				     "accept comment \"HQ\"\n"));
-	assert_non_null(strstr(text, "ip saddr 10.1.0.0/24 ip daddr 10.2.0.0/24 drop comment \"HQ: "
-				     "in clear\"\n"));
+	assert_non_null(
+	    strstr(text, "ip saddr 10.1.0.0/24 ip daddr 10.2.0.0/24 counter drop comment \"HQ: "
+			 "in clear\"\n"));
 	/* the accept comes before the drop of the same pair */
 	assert_true(strstr(text, "10.1.0.0/24 meta ipsec exists accept") <
-		    strstr(text, "10.1.0.0/24 drop"));
+		    strstr(text, "10.1.0.0/24 counter drop"));
 	assert_string_equal(fw_installed(fw), text);
 
 	/* the same again: nothing sent */
@@ -201,7 +203,7 @@ static void test_tunnel_rules(void **state)
 	assert_int_equal(fw_tunnel_rules(&a.t, buf, sizeof(buf)), 0);
 	assert_non_null(strstr(buf, "input: ip saddr 192.0.2.2 udp dport { 500, 4500 } accept"));
 	assert_non_null(strstr(buf, "input: ip saddr 10.2.0.0/24 ip daddr 10.1.0.0/24 meta ipsec "
-				    "missing drop"));
+				    "missing counter drop"));
 	assert_non_null(strstr(buf, "forward: ip saddr 10.2.0.0/24 ip daddr 10.1.0.0/24 meta ipsec "
 				    "exists accept"));
 	assert_int_equal(fw_tunnel_rules(&a.t, small, sizeof(small)), -ENOSPC);
