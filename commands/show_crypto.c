@@ -386,6 +386,26 @@ static int show_session(struct cmd_sess *cs, const struct cmd_args *a)
 	return 0;
 }
 
+/* ---- icmp-detect's watchdog ----------------------------------------------- */
+
+static void watchdog_lines(struct cmd_sess *cs, const struct eng_tunnel_status *s)
+{
+	char state[48];
+
+	if (s->icmp.state == ENG_ICMP_IDLE)
+		snprintf(state, sizeof(state), "waiting for the tunnel to be up");
+	else if (s->icmp.state == ENG_ICMP_MISSING)
+		snprintf(state, sizeof(state), "%u ping(s) unanswered", (unsigned)s->icmp.misses);
+	else
+		snprintf(state, sizeof(state), "answering");
+	cmd_out(cs,
+		"  ICMP watchdog: %s; sent %" PRIu64 ", answered %" PRIu64 ", lost %" PRIu64
+		", restarts %" PRIu64,
+		state, s->icmp.sent, s->icmp.answered, s->icmp.lost, s->icmp.restarts);
+	if (s->icmp.last[0])
+		cmd_out(cs, "    Last restart: %s", s->icmp.last);
+}
+
 /* ---- show firewall ------------------------------------------------------- */
 
 /* A tunnel's firewall-rule: installed and its rules, or why not. */
@@ -479,6 +499,8 @@ static int show_tunnel(struct cmd_sess *cs, const struct cmd_args *a)
 			cmd_out(cs, "  Not in effect yet: %s", s->not_in_effect);
 		if (s->firewall[0])
 			firewall_lines(cs, s, "  Firewall: ", "    ");
+		if (s->icmp.state)
+			watchdog_lines(cs, s);
 		cmd_out(cs, "  IPsec SAs: %zu", s->n_child);
 		for (size_t j = 0; j < s->n_child; j++) {
 			const struct eng_child_status *c = &s->child[j];

@@ -30,5 +30,9 @@ struct kernel *eng_test_kernel(struct eng *eng);
  * a runtime. */
 struct fw;
 struct fw *eng_test_fw(struct eng *eng);
+/* With the fake kernel: the ICMP watchdog's server stops answering
+ * (silent) or answers again. */
+struct eng_addr;
+int eng_test_icmp_silence(struct eng *eng, const struct eng_addr *server, bool silent);
 
 #endif /* IKESH_ENG_TEST_H */

@@ -590,6 +590,20 @@ struct eng_tunnel_status {
 	 * per line, or why they are not ("" = no firewall-rule) */
 	bool fw_installed;
 	char firewall[1536];
+	/* icmp-detect: the watchdog's state and counters (state 0 = off) */
+	struct {
+		uint8_t state;	/* enum eng_icmp_state */
+		uint8_t misses; /* consecutive pings unanswered now */
+		uint64_t sent, answered, lost, restarts;
+		char last[224]; /* the last restart, as the log said it ("" = none) */
+	} icmp;
+};
+
+enum eng_icmp_state {
+	ENG_ICMP_OFF = 0,
+	ENG_ICMP_IDLE,	  /* the tunnel is not up: nothing sent */
+	ENG_ICMP_OK,	  /* the last ping was answered (or none due yet) */
+	ENG_ICMP_MISSING, /* pings going unanswered */
 };
 
 /* Status of one tunnel (name) or of every committed tunnel (name NULL),

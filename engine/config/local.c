@@ -531,6 +531,11 @@ static struct fw *op_test_fw(struct eng *e)
 	return rt_fw(L(e)->rt);
 }
 
+static int op_test_icmp_silence(struct eng *e, const struct eng_addr *server, bool silent)
+{
+	return rt_icmp_silence(L(e)->rt, server, silent);
+}
+
 static const struct eng_ops local_ops = {
     .name = "embedded",
     .daemon = false,
@@ -573,4 +578,5 @@ static const struct eng_ops local_ops = {
     .debug_get = op_debug_get,
     .test_kernel = op_test_kernel,
     .test_fw = op_test_fw,
+    .test_icmp_silence = op_test_icmp_silence,
 };

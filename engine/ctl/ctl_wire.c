@@ -372,7 +372,9 @@ int rb_status(struct rbuf *r, struct eng_tunnel_status *st)
 	if (!fixed_str_ok(st->name, sizeof(st->name)) ||
 	    !fixed_str_ok(st->reason, sizeof(st->reason)) ||
 	    !fixed_str_ok(st->firewall, sizeof(st->firewall)) ||
-	    st->n_child > ENG_STATUS_CHILDREN || (unsigned)st->state > ENG_TUN_IKE_NO_CHILD) {
+	    !fixed_str_ok(st->icmp.last, sizeof(st->icmp.last)) ||
+	    st->icmp.state > ENG_ICMP_MISSING || st->n_child > ENG_STATUS_CHILDREN ||
+	    (unsigned)st->state > ENG_TUN_IKE_NO_CHILD) {
 		r->bad = true;
 		return -EBADMSG;
 	}

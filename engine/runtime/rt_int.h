@@ -42,6 +42,34 @@ struct rt_child {
 	time_t seen_at;
 };
 
+/* icmp-detect: one tunnel's watchdog */
+struct rt_watch {
+	bool up;	      /* the tunnel was up at the last look */
+	bool waiting;	      /* a ping out, its answer not in yet */
+	bool child_restarted; /* the CHILD_SAs were restarted since the last answer */
+	int send_err;	      /* the last send's error, 0 = sent */
+	uint16_t seq;
+	uint8_t misses;
+	int64_t next_ms, deadline_ms;
+	uint64_t sent, answered, lost, restarts;
+	char last[224]; /* the last restart's words */
+};
+
+#define RT_ICMP_FAKE_QUEUE  64
+#define RT_ICMP_FAKE_SILENT 8
+
+/* The fake ICMP sockets (with the fake kernel): replies waiting, and the
+ * servers made silent by a test. */
+struct rt_icmp_fake {
+	struct {
+		struct eng_addr from;
+		uint16_t seq;
+	} queue[RT_ICMP_FAKE_QUEUE];
+	size_t n_queued;
+	struct eng_addr silent[RT_ICMP_FAKE_SILENT];
+	size_t n_silent;
+};
+
 struct rt_tun {
 	char name[ENG_NAME_MAX];
 	/* what it was handed at the last rt_sync (a deep copy) */
@@ -86,6 +114,7 @@ struct rt_tun {
 	struct eng_sa_count total_in, total_out;
 	/* firewall-rule: in the table since the last apply, and its rules
 	 * (or why they are not there) */
+	struct rt_watch watch;
 	bool fw_ok;
 	char fw_text[sizeof(((struct eng_tunnel_status *)0)->firewall)];
 };
@@ -107,6 +136,11 @@ struct eng_rt {
 	uint8_t *rxbuf;
 	struct fw *fw; /* NULL: nftables could not be opened */
 	bool fw_dirty; /* a peer's address changed: apply again at the tick */
+	/* icmp-detect's raw sockets (IPv4, IPv6; -1 until a tunnel needs one) */
+	int icmp_fd[2];
+	uint16_t echo_id;
+	bool icmp_is_fake;
+	struct rt_icmp_fake icmp_fake;
 };
 
 /* rt_conf.c */
@@ -143,6 +177,14 @@ int iface_ensure(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *c
 /* rt_fw.c */
 void rt_fw_sync(struct eng_rt *rt);
 void rt_fw_status(const struct rt_tun *t, struct eng_tunnel_status *s);
+
+/* rt_icmp.c */
+void rt_icmp_init(struct eng_rt *rt);
+void rt_icmp_close(struct eng_rt *rt);
+void rt_icmp_tick(struct eng_rt *rt);
+int64_t rt_icmp_next_ms(const struct eng_rt *rt);
+size_t rt_icmp_fds(const struct eng_rt *rt, int *fds, size_t max);
+void rt_icmp_status(const struct rt_tun *t, struct eng_tunnel_status *s);
 
 /* rt_status.c */
 

@@ -794,6 +794,7 @@ size_t rt_poll_fds(const struct eng_rt *rt, int *fds, size_t max)
 	n = ike_sock_fds(&rt->sock, fds, max);
 	if (rt->kernel_ev_fd >= 0 && n < max)
 		fds[n++] = rt->kernel_ev_fd;
+	n += rt_icmp_fds(rt, fds + n, max - n);
 	return n;
 }
 
@@ -817,6 +818,12 @@ int64_t rt_next_ms(const struct eng_rt *rt)
 			next = due;
 		if (t->idletime && t->n_child && (uint64_t)rt->idle_check_ms < next)
 			next = (uint64_t)rt->idle_check_ms;
+	}
+	{
+		int64_t icmp = rt_icmp_next_ms(rt);
+
+		if (icmp >= 0 && (uint64_t)icmp < next)
+			next = (uint64_t)icmp;
 	}
 	return next == UINT64_MAX ? -1 : (int64_t)next;
 }
@@ -860,6 +867,7 @@ void rt_tick(struct eng_rt *rt)
 		orphans_reap(rt, false);
 	if (rt->fw_dirty)
 		rt_fw_sync(rt);
+	rt_icmp_tick(rt);
 	if (eng_now_ms() >= rt->idle_check_ms) {
 		rt->idle_check_ms = eng_now_ms() + 1000;
 		idle_check(rt);
@@ -900,6 +908,7 @@ int rt_open(const struct eng_runtime_opts *o, struct eng_log *log, struct eng_rt
 	rt->log = log;
 	rt->opts = *o;
 	rt->kernel_ev_fd = -1;
+	rt_icmp_init(rt);
 	for (int i = 0; i < IKE_SOCK_SLOTS; i++)
 		rt->sock.fd[i] = -1;
 	rt->rxbuf = malloc(IKE_SOCK_MAX_DGRAM);
@@ -956,6 +965,7 @@ int rt_open(const struct eng_runtime_opts *o, struct eng_log *log, struct eng_rt
 	return 0;
 fail:
 	fw_close(rt->fw);
+	rt_icmp_close(rt);
 	ike_sock_close(&rt->sock);
 	if (rt->k)
 		kernel_close(rt->k);
@@ -987,6 +997,7 @@ void rt_close(struct eng_rt *rt)
 	free(rt->orphans);
 	ike_engine_free(rt->ike);
 	fw_close(rt->fw); /* the table goes with the policies it guarded */
+	rt_icmp_close(rt);
 	kernel_flush_own(rt->k);
 	kernel_close(rt->k);
 	ike_sock_close(&rt->sock);
