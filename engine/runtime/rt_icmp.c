@@ -333,6 +333,8 @@ static void watch_tick(struct eng_rt *rt, struct rt_tun *t, int64_t now)
 			   (unsigned)w->seq, (unsigned)w->misses, (unsigned)t->cfg.icmp.retries);
 		if (w->misses >= t->cfg.icmp.retries) {
 			watch_restart(rt, t);
+			/* the SAs are going: the next ping once they had time to be back */
+			w->next_ms = now + interval;
 			return;
 		}
 	}

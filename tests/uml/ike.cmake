@@ -108,3 +108,8 @@ add_custom_target(bench_ike_uml
     sh ${IKESH_UML_RUN} bench_ike_uml ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/bench_ike.sh
   DEPENDS uml_launch xfrm_seam_tool ike_crypto_cost ikesh
   USES_TERMINAL)
+
+# icmp-detect against charon: the server behind it stops answering, ikesh
+# restarts the tunnel within interval x retries + timeout + 5 s; traffic
+# resumes once it answers again
+ikesh_uml_test(icmp_sw scenarios/icmp_sw.sh TIMEOUT 150 ENV ${IKE_ENV})
