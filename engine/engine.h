@@ -230,6 +230,10 @@ struct eng_tunnel {
 		uint16_t if_id;
 	} xfrm_if;
 	bool firewall_rule; /* keep rules for it in `table inet ikesh` */
+	struct {
+		char name[ENG_IFNAME_MAX]; /* "" = no GRE over IPsec */
+		uint32_t key;		   /* GRE key; 0 = none */
+	} gre;
 };
 
 /* Defaults, resolved: what the engine will use for a zero field. */

@@ -273,8 +273,8 @@ static int rb_tunnel(struct rbuf *r, struct eng_tunnel *t)
 	if (!fixed_str_ok(t->name, sizeof(t->name)) ||
 	    !fixed_str_ok(t->ipsec_policy, sizeof(t->ipsec_policy)) ||
 	    !fixed_str_ok(t->xfrm_if.name, sizeof(t->xfrm_if.name)) ||
-	    t->n_remote > ENG_PEER_ADDRS_MAX || t->n_local_subnet > ENG_SUBNETS_MAX ||
-	    t->n_remote_subnet > ENG_SUBNETS_MAX) {
+	    !fixed_str_ok(t->gre.name, sizeof(t->gre.name)) || t->n_remote > ENG_PEER_ADDRS_MAX ||
+	    t->n_local_subnet > ENG_SUBNETS_MAX || t->n_remote_subnet > ENG_SUBNETS_MAX) {
 		r->bad = true;
 		return -EBADMSG;
 	}

@@ -103,6 +103,10 @@ struct rt_tun {
 	char ifname[ENG_IFNAME_MAX];
 	uint32_t if_id;
 	uint8_t if_kind; /* enum kernel_iface_kind: XFRM, or VTI (marks) */
+	/* gre-tunnel: the GRE interface this tunnel made, and what it was made with */
+	char gre_ifname[ENG_IFNAME_MAX];
+	uint32_t gre_key;
+	struct kernel_addr gre_local, gre_remote;
 	enum eng_tun_state state;
 	char reason[256];
 	time_t reason_at;
@@ -177,6 +181,10 @@ int iface_ensure(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *c
 /* rt_fw.c */
 void rt_fw_sync(struct eng_rt *rt);
 void rt_fw_status(const struct rt_tun *t, struct eng_tunnel_status *s);
+
+/* rt_gre.c */
+int gre_ensure(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg);
+void gre_drop(struct eng_rt *rt, struct rt_tun *t);
 
 /* rt_icmp.c */
 void rt_icmp_init(struct eng_rt *rt);

@@ -607,7 +607,8 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 		eng_debugf(rt->log, ENG_DEBUG_IKE_DETAIL,
 			   "IKEv2: tunnel %s: settings unchanged by the commit, SAs kept", t->name);
 		iface_ensure(rt, t, cfg); /* a renamed interface */
-		return;			  /* unchanged: its SAs stay as they are */
+		gre_ensure(rt, t, cfg);
+		return; /* unchanged: its SAs stay as they are */
 	}
 	eng_debugf(rt->log, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: %s, start-mode %s", t->name,
 		   t->configured ? "settings changed, negotiating again" : "new",
@@ -617,7 +618,7 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 	tun_unconfigure(rt, t);
 	t->conf = conf;
 	OPENSSL_cleanse(&conf, sizeof(conf));
-	if (iface_ensure(rt, t, cfg)) {
+	if (iface_ensure(rt, t, cfg) || gre_ensure(rt, t, cfg)) {
 		t->state = ENG_TUN_DOWN;
 		return;
 	}
@@ -692,6 +693,7 @@ void rt_sync(struct eng_rt *rt, const struct rt_tunnel *tunnels, size_t n)
 		}
 		tun_unconfigure(rt, t);
 		iface_drop(rt, t);
+		gre_drop(rt, t);
 		tun_free(rt, t);
 		memmove(&rt->tun[i], &rt->tun[i + 1], (rt->n_tun - i - 1) * sizeof(rt->tun[0]));
 		rt->n_tun--;
@@ -988,6 +990,7 @@ void rt_close(struct eng_rt *rt)
 	for (size_t i = 0; i < rt->n_tun; i++) {
 		tun_unconfigure(rt, rt->tun[i]);
 		iface_drop(rt, rt->tun[i]);
+		gre_drop(rt, rt->tun[i]);
 	}
 	for (size_t i = 0; i < rt->n_tun; i++)
 		tun_free(rt, rt->tun[i]);

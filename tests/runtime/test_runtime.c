@@ -1270,6 +1270,70 @@ static void test_icmp_watchdog(void **state)
 	assert_int_equal(s.icmp.state, ENG_ICMP_OK);
 }
 
+/*
+ * gre-tunnel: both ends make a GRE interface between the endpoints, the
+ * CHILD_SA is in transport mode and its policies protect only IP protocol
+ * 47 between the two endpoint addresses; removing the tunnel removes the
+ * interface.
+ */
+static void test_gre_over_ipsec(void **state)
+{
+	static const char gre[] = "ipsec tunnel T\n"
+				  " local-address 127.0.0.1\n"
+				  " remote-address 127.0.0.1\n"
+				  " authentication pre-share key k-1\n"
+				  " gre-tunnel gre-ike key 42";
+	struct pair *p = *state;
+	const struct kernel_iface *ifc;
+	const struct kernel_sa *sa;
+	const struct kernel_policy *pol;
+	struct kernel_policy_id id = {.dir = KERNEL_DIR_OUT};
+	struct eng_tunnel_status a;
+	char line[256];
+
+	snprintf(line, sizeof(line), "%s\n start-mode responder-only", gre);
+	configure(&p->b, line);
+	configure(&p->a, gre);
+	wait_up(p, "T");
+	for (int side = 0; side < 2; side++) {
+		struct kernel *k = eng_test_kernel(side ? p->b.eng : p->a.eng);
+
+		ifc = kernel_fake_iface_find(k, "gre-ike");
+		assert_non_null(ifc);
+		assert_int_equal(ifc->kind, KERNEL_IFACE_GRE);
+		assert_int_equal(ifc->if_id, 42);
+		assert_int_equal(ifc->local.family, AF_INET);
+		assert_memory_equal(ifc->local.bytes, "\x7f\0\0\x01", 4);
+		assert_memory_equal(ifc->remote.bytes, "\x7f\0\0\x01", 4);
+		/* transport mode: out and in (no fwd), GRE between the
+		 * endpoints only; the SA's took the traps' place */
+		assert_int_equal(kernel_fake_policy_count(k), 2);
+	}
+	a = status(&p->a, "T");
+	sa = find_sa(&p->a, a.child[0].spi_out);
+	assert_non_null(sa);
+	assert_int_equal(sa->mode, KERNEL_MODE_TRANSPORT);
+	id.sel.src.family = id.sel.dst.family = AF_INET;
+	memcpy(id.sel.src.bytes, "\x7f\0\0\x01", 4);
+	memcpy(id.sel.dst.bytes, "\x7f\0\0\x01", 4);
+	id.sel.src_len = id.sel.dst_len = 32;
+	id.sel.proto = IPPROTO_GRE;
+	pol = kernel_fake_policy_find(eng_test_kernel(p->a.eng), &id);
+	assert_non_null(pol);
+	assert_int_equal(pol->mode, KERNEL_MODE_TRANSPORT);
+	assert_int_equal(a.child[0].local_ts.len, 32);
+	id.sel.proto = 0;
+	assert_null(kernel_fake_policy_find(eng_test_kernel(p->a.eng), &id));
+	id.dir = KERNEL_DIR_IN;
+	id.sel.proto = IPPROTO_GRE;
+	assert_non_null(kernel_fake_policy_find(eng_test_kernel(p->a.eng), &id));
+
+	/* the tunnel gone: its interface too */
+	configure(&p->a, "no ipsec tunnel T");
+	assert_null(kernel_fake_iface_find(eng_test_kernel(p->a.eng), "gre-ike"));
+	assert_non_null(kernel_fake_iface_find(eng_test_kernel(p->b.eng), "gre-ike"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1300,6 +1364,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_narrowed_traffic_stays_out, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_firewall_rule, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_icmp_watchdog, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gre_over_ipsec, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 
