@@ -1350,8 +1350,9 @@ static int link_create(struct kernel *k, const struct kernel_iface *ifc, uint8_t
 		mnl_attr_put(nlh, IFLA_GRE_LOCAL, alen, ifc->local.bytes);
 		mnl_attr_put(nlh, IFLA_GRE_REMOTE, alen, ifc->remote.bytes);
 		if (ifc->if_id) {
-			mnl_attr_put_u16(nlh, IFLA_GRE_IFLAGS, htons(GRE_KEY));
-			mnl_attr_put_u16(nlh, IFLA_GRE_OFLAGS, htons(GRE_KEY));
+			/* GRE_KEY is in network order already */
+			mnl_attr_put_u16(nlh, IFLA_GRE_IFLAGS, GRE_KEY);
+			mnl_attr_put_u16(nlh, IFLA_GRE_OFLAGS, GRE_KEY);
 			mnl_attr_put_u32(nlh, IFLA_GRE_IKEY, htonl(ifc->if_id));
 			mnl_attr_put_u32(nlh, IFLA_GRE_OKEY, htonl(ifc->if_id));
 		}

@@ -113,3 +113,7 @@ add_custom_target(bench_ike_uml
 # restarts the tunnel within interval x retries + timeout + 5 s; traffic
 # resumes once it answers again
 ikesh_uml_test(icmp_sw scenarios/icmp_sw.sh TIMEOUT 150 ENV ${IKE_ENV})
+
+# gre-tunnel: GRE interfaces between the gateways, only GRE protected in
+# transport mode; a ping over GRE goes through ESP, no plain GRE on the wire
+ikesh_uml_test(gre_ikesh scenarios/gre_ikesh.sh TIMEOUT 120 ENV ${IKE_ENV})
