@@ -1328,6 +1328,18 @@ static void test_gre_over_ipsec(void **state)
 	id.sel.proto = IPPROTO_GRE;
 	assert_non_null(kernel_fake_policy_find(eng_test_kernel(p->a.eng), &id));
 
+	/* refused with subnets: nothing changes */
+	gs_reset(&p->a);
+	assert_int_not_equal(gs_script(&p->a, "configure terminal\nipsec tunnel T\n local-subnet "
+					      "10.1.0.0/24\ncommit\nend"),
+			     CMD_OK);
+	assert_non_null(p->a.err);
+	assert_non_null(strstr(p->a.err, "tunnel T: gre-tunnel protects GRE between the endpoints: "
+					 "no local-subnet or remote-subnet with it"));
+	assert_non_null(kernel_fake_iface_find(eng_test_kernel(p->a.eng), "gre-ike"));
+	gs_reset(&p->a);
+	gs_script(&p->a, "abort");
+
 	/* the tunnel gone: its interface too */
 	configure(&p->a, "no ipsec tunnel T");
 	assert_null(kernel_fake_iface_find(eng_test_kernel(p->a.eng), "gre-ike"));
