@@ -4,7 +4,7 @@ set -eu
 PKGS="build-essential cmake pkg-config libcli-dev libreadline-dev libncurses-dev libssl-dev libmnl-dev
  libcmocka-dev clang python3 tmux procps user-mode-linux kmod iproute2 iputils-ping
  strongswan-charon strongswan-swanctl libstrongswan-standard-plugins openssh-server groff-base
- clang-format python3-netmiko python3-paramiko ansible"
+ clang-format python3-netmiko python3-paramiko ansible libnftables-dev nftables"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

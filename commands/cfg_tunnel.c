@@ -8,6 +8,7 @@
  * added or changed in one place and `show running-config` reads back as
  * typed.
  */
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -849,6 +850,40 @@ static void xfrm_interface_write(struct strbuf *b, const struct eng_tunnel *t, b
 		sb_addf(b, " xfrm-interface %s if-id %u\n", t->xfrm_if.name, t->xfrm_if.if_id);
 }
 
+/* ---- gre-tunnel IFNAME [key N] ------------------------------------------- */
+
+static void gre_tunnel_grammar(struct cli_def *cli, struct cli_command *c)
+{
+	cmd_argpos(c, "ifname", 0, "IFNAME GRE interface to create", val_ifname, comp_interfaces);
+	cmd_argnamed(c, "key", 0, "<1-4294967295> GRE key", val_range, NULL);
+}
+
+static int gre_tunnel_clear(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	memset(&t->gre, 0, sizeof(t->gre));
+	return 0;
+}
+
+static int gre_tunnel_set(struct cmd_sess *cs, struct eng_tunnel *t, const struct cmd_args *a)
+{
+	const char *key = cmd_arg_get(a, "key");
+
+	gre_tunnel_clear(cs, t, a);
+	snprintf(t->gre.name, sizeof(t->gre.name), "%s", cmd_arg_get(a, "ifname"));
+	t->gre.key = key ? (uint32_t)num(key) : 0;
+	return 0;
+}
+
+static void gre_tunnel_write(struct strbuf *b, const struct eng_tunnel *t, bool secrets)
+{
+	if (!t->gre.name[0])
+		return;
+	sb_addf(b, " gre-tunnel %s", t->gre.name);
+	if (t->gre.key)
+		sb_addf(b, " key %" PRIu32, t->gre.key);
+	sb_adds(b, "\n");
+}
+
 /* ---- The table ----------------------------------------------------------- */
 
 #define T struct eng_tunnel
@@ -916,6 +951,9 @@ static const struct tunnel_setting settings[] = {
     NO_FLAG("send-certreq", "Ask the peer for its certificate (CERTREQ)", no_certreq),
     CUSTOM("icmp-detect", "ICMP watchdog through the tunnel", icmp_detect),
     CUSTOM("xfrm-interface", "Route through an XFRM interface", xfrm_interface),
+    CUSTOM("gre-tunnel", "GRE interface between the endpoints, only GRE protected (transport)",
+	   gre_tunnel),
+    FLAG("firewall-rule", "Keep nftables rules for this tunnel (table inet ikesh)", firewall_rule),
 };
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
 #undef T

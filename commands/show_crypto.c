@@ -438,6 +438,75 @@ static int show_session(struct cmd_sess *cs, const struct cmd_args *a)
 	return 0;
 }
 
+/* ---- icmp-detect's watchdog ----------------------------------------------- */
+
+static void watchdog_lines(struct cmd_sess *cs, const struct eng_tunnel_status *s)
+{
+	char state[48];
+
+	if (s->icmp.state == ENG_ICMP_IDLE)
+		snprintf(state, sizeof(state), "waiting for the tunnel to be up");
+	else if (s->icmp.state == ENG_ICMP_MISSING)
+		snprintf(state, sizeof(state), "%u ping(s) unanswered", (unsigned)s->icmp.misses);
+	else
+		snprintf(state, sizeof(state), "answering");
+	cmd_out(cs,
+		"  ICMP watchdog: %s; sent %" PRIu64 ", answered %" PRIu64 ", lost %" PRIu64
+		", restarts %" PRIu64,
+		state, s->icmp.sent, s->icmp.answered, s->icmp.lost, s->icmp.restarts);
+	if (s->icmp.last[0])
+		cmd_out(cs, "    Last restart: %s", s->icmp.last);
+}
+
+/* ---- show firewall ------------------------------------------------------- */
+
+/* A tunnel's firewall-rule: installed and its rules, or why not. */
+static void firewall_lines(struct cmd_sess *cs, const struct eng_tunnel_status *s, const char *head,
+			   const char *indent)
+{
+	const char *p = s->firewall;
+	size_t rules = 0;
+
+	if (!s->fw_installed) {
+		cmd_out(cs, "%s%s", head, s->firewall);
+		return;
+	}
+	for (const char *q = p; *q; q++)
+		rules += *q == '\n';
+	cmd_out(cs, "%sinstalled in table inet ikesh, %zu rules", head, rules);
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		int len = e ? (int)(e - p) : (int)strlen(p);
+
+		cmd_out(cs, "%s%.*s", indent, len, p);
+		p += len + (e ? 1 : 0);
+	}
+}
+
+static int show_firewall(struct cmd_sess *cs, const struct cmd_args *a)
+{
+	struct eng_tunnel_status *v;
+	size_t n, shown = 0;
+	int rc = load_status(cs, NULL, &v, &n);
+
+	(void)a;
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].firewall[0])
+			continue;
+		if (!shown++)
+			cmd_out(cs, "table inet ikesh (kept by the engine for firewall-rule)");
+		cmd_out(cs, "Tunnel %s", v[i].name);
+		firewall_lines(cs, &v[i], "  ", "    ");
+		cmd_out(cs, "%s", "");
+	}
+	if (!shown)
+		cmd_out(cs, "No tunnel has firewall-rule: the engine keeps no nftables table.");
+	free(v);
+	return 0;
+}
+
 /* ---- show ipsec tunnel [NAME] --------------------------------------------- */
 
 static int show_tunnel(struct cmd_sess *cs, const struct cmd_args *a)
@@ -482,6 +551,10 @@ static int show_tunnel(struct cmd_sess *cs, const struct cmd_args *a)
 		}
 		if (s->not_in_effect[0])
 			cmd_out(cs, "  Not in effect yet: %s", s->not_in_effect);
+		if (s->firewall[0])
+			firewall_lines(cs, s, "  Firewall: ", "    ");
+		if (s->icmp.state)
+			watchdog_lines(cs, s);
 		cmd_out(cs, "  IPsec SAs: %zu", s->n_child);
 		for (size_t j = 0; j < s->n_child; j++) {
 			const struct eng_child_status *c = &s->child[j];
@@ -737,6 +810,8 @@ void cmds_crypto_register(struct cli_def *cli, struct cli_command *show, int m)
 	c = cmd_leaf(cli, ipsec, "tunnel", m, false, "Tunnel state and why it is not up",
 		     show_tunnel);
 	cmd_argpos(c, "name", ARG_OPTIONAL, "NAME One tunnel", val_name, comp_tunnel_names);
+	cmd_leaf(cli, show, "firewall", m, false, "The nftables rules kept for firewall-rule",
+		 show_firewall);
 
 	clear = cmd_node(cli, NULL, "clear", m, true, "Reset functions");
 	cc = cmd_node(cli, clear, "crypto", m, true, "Encryption module");

@@ -38,11 +38,12 @@ check() {
 
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
-LOW="crypto.h xform.h prf.h dh.h sk.h random.h ike_proto.h ike_wire.h ike_msg.h ikev2.h ike_sa.h kernel.h ike_sock.h"
+LOW="crypto.h xform.h prf.h dh.h sk.h random.h ike_proto.h ike_wire.h ike_msg.h ikev2.h ike_sa.h kernel.h ike_sock.h fw.h"
 check engine/model engine.h eng_test.h
 check engine/pki engine.h model.h
 check engine/ops engine.h model.h
 check engine/runtime engine.h model.h pki.h $LOW
+check engine/fw engine.h model.h
 check engine/config engine.h eng_test.h model.h eng_ops.h runtime.h siv.h random.h pki.h
 check engine/ctl engine.h model.h eng_ops.h
 check engine engine.h eng_ops.h eng_test.h

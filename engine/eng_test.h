@@ -26,5 +26,13 @@ void eng_test_set_fsync(bool on);
 struct kernel;
 struct eng;
 struct kernel *eng_test_kernel(struct eng *eng);
+/* The firewall seam (engine/fw; the fake in exchange tests), NULL without
+ * a runtime. */
+struct fw;
+struct fw *eng_test_fw(struct eng *eng);
+/* With the fake kernel: the ICMP watchdog's server stops answering
+ * (silent) or answers again. */
+struct eng_addr;
+int eng_test_icmp_silence(struct eng *eng, const struct eng_addr *server, bool silent);
 
 #endif /* IKESH_ENG_TEST_H */

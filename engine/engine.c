@@ -98,6 +98,17 @@ struct kernel *eng_test_kernel(struct eng *eng)
 	return eng && eng->ops->test_kernel ? eng->ops->test_kernel(eng) : NULL;
 }
 
+struct fw *eng_test_fw(struct eng *eng)
+{
+	return eng && eng->ops->test_fw ? eng->ops->test_fw(eng) : NULL;
+}
+
+int eng_test_icmp_silence(struct eng *eng, const struct eng_addr *server, bool silent)
+{
+	return eng && eng->ops->test_icmp_silence ? eng->ops->test_icmp_silence(eng, server, silent)
+						  : -EOPNOTSUPP;
+}
+
 /* ---- Sessions ------------------------------------------------------------ */
 
 int eng_sess_open(struct eng *eng, const char *user, enum eng_role role, struct eng_sess **out)

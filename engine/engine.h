@@ -262,6 +262,11 @@ struct eng_tunnel {
 	 * fragments once the peer offers it too.  IKEv2 only. */
 	bool fragmentation;
 	uint16_t frag_mtu;
+	bool firewall_rule; /* keep rules for it in `table inet ikesh` */
+	struct {
+		char name[ENG_IFNAME_MAX]; /* "" = no GRE over IPsec */
+		uint32_t key;		   /* GRE key; 0 = none */
+	} gre;
 };
 #define ENG_FRAG_MTU_MIN     200 /* below 576 for tests and odd paths */
 #define ENG_FRAG_MTU_DEFAULT 1280
@@ -723,6 +728,24 @@ struct eng_tunnel_status {
 	 * more than fit (ENG_STATUS_IKE_SAS) */
 	size_t n_ike_sa;
 	struct eng_ike_sa_status ike_sa[ENG_STATUS_IKE_SAS];
+	/* firewall-rule: its rules as installed in `table inet ikesh`, one
+	 * per line, or why they are not ("" = no firewall-rule) */
+	bool fw_installed;
+	char firewall[1536];
+	/* icmp-detect: the watchdog's state and counters (state 0 = off) */
+	struct {
+		uint8_t state;	/* enum eng_icmp_state */
+		uint8_t misses; /* consecutive pings unanswered now */
+		uint64_t sent, answered, lost, restarts;
+		char last[224]; /* the last restart, as the log said it ("" = none) */
+	} icmp;
+};
+
+enum eng_icmp_state {
+	ENG_ICMP_OFF = 0,
+	ENG_ICMP_IDLE,	  /* the tunnel is not up: nothing sent */
+	ENG_ICMP_OK,	  /* the last ping was answered (or none due yet) */
+	ENG_ICMP_MISSING, /* pings going unanswered */
 };
 
 /* Status of one tunnel (name) or of every committed tunnel (name NULL),

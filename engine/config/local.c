@@ -605,6 +605,16 @@ static struct kernel *op_test_kernel(struct eng *e)
 	return rt_kernel(L(e)->rt);
 }
 
+static struct fw *op_test_fw(struct eng *e)
+{
+	return rt_fw(L(e)->rt);
+}
+
+static int op_test_icmp_silence(struct eng *e, const struct eng_addr *server, bool silent)
+{
+	return rt_icmp_silence(L(e)->rt, server, silent);
+}
+
 static const struct eng_ops local_ops = {
     .name = "embedded",
     .daemon = false,
@@ -657,4 +667,6 @@ static const struct eng_ops local_ops = {
     .pki_certs = op_pki_certs,
     .pki_trustpoints = op_pki_trustpoints,
     .test_kernel = op_test_kernel,
+    .test_fw = op_test_fw,
+    .test_icmp_silence = op_test_icmp_silence,
 };

@@ -110,6 +110,19 @@ static void check_tunnel(const struct eng_cfg *c, const struct eng_tunnel *t, st
 	if (any && !responder)
 		eng_diag_addf(d, "tunnel %s: remote-address any needs start-mode responder-only",
 			      n);
+	/* GRE over IPsec protects GRE between the two endpoints, nothing else */
+	if (t->gre.name[0] && (t->n_local_subnet || t->n_remote_subnet))
+		eng_diag_addf(d,
+			      "tunnel %s: gre-tunnel protects GRE between the endpoints: "
+			      "no local-subnet or remote-subnet with it",
+			      n);
+	if (t->gre.name[0] && (any || t->local.kind != ENG_EP_ADDR))
+		eng_diag_addf(d,
+			      "tunnel %s: gre-tunnel needs a local-address and a remote-address "
+			      "that are addresses",
+			      n);
+	if (t->gre.name[0] && t->xfrm_if.name[0])
+		eng_diag_addf(d, "tunnel %s: gre-tunnel and xfrm-interface exclude each other", n);
 	if (any && t->n_remote > 1)
 		eng_diag_addf(d, "tunnel %s: remote-address any cannot be combined with addresses",
 			      n);

@@ -271,11 +271,12 @@ static int rb_tunnel(struct rbuf *r, struct eng_tunnel *t)
 	fix_bool(t, offsetof(struct eng_tunnel, fragmentation));
 	fix_bool(t, offsetof(struct eng_tunnel, split_connection));
 	fix_bool(t, offsetof(struct eng_tunnel, no_certreq));
+	fix_bool(t, offsetof(struct eng_tunnel, firewall_rule));
 	if (!fixed_str_ok(t->name, sizeof(t->name)) ||
 	    !fixed_str_ok(t->ipsec_policy, sizeof(t->ipsec_policy)) ||
 	    !fixed_str_ok(t->xfrm_if.name, sizeof(t->xfrm_if.name)) ||
-	    t->n_remote > ENG_PEER_ADDRS_MAX || t->n_local_subnet > ENG_SUBNETS_MAX ||
-	    t->n_remote_subnet > ENG_SUBNETS_MAX) {
+	    !fixed_str_ok(t->gre.name, sizeof(t->gre.name)) || t->n_remote > ENG_PEER_ADDRS_MAX ||
+	    t->n_local_subnet > ENG_SUBNETS_MAX || t->n_remote_subnet > ENG_SUBNETS_MAX) {
 		r->bad = true;
 		return -EBADMSG;
 	}
@@ -392,11 +393,15 @@ int rb_status(struct rbuf *r, struct eng_tunnel_status *st)
 			return -EBADMSG;
 		}
 	}
+	fix_bool(st, offsetof(struct eng_tunnel_status, fw_installed));
 	if (!fixed_str_ok(st->name, sizeof(st->name)) ||
 	    !fixed_str_ok(st->reason, sizeof(st->reason)) ||
 	    !fixed_str_ok(st->auth_sign, sizeof(st->auth_sign)) ||
 	    !fixed_str_ok(st->auth_verify, sizeof(st->auth_verify)) ||
-	    st->n_child > ENG_STATUS_CHILDREN || (unsigned)st->state > ENG_TUN_IKE_NO_CHILD) {
+	    !fixed_str_ok(st->firewall, sizeof(st->firewall)) ||
+	    !fixed_str_ok(st->icmp.last, sizeof(st->icmp.last)) ||
+	    st->icmp.state > ENG_ICMP_MISSING || st->n_child > ENG_STATUS_CHILDREN ||
+	    (unsigned)st->state > ENG_TUN_IKE_NO_CHILD) {
 		r->bad = true;
 		return -EBADMSG;
 	}

@@ -692,12 +692,17 @@ int kernel_iface_create(struct kernel *k, struct kernel_iface *ifc)
 	if (ifc->link[0] && !ifname_ok(ifc->link))
 		return kernel_fail(k, -EINVAL, "invalid underlying interface name",
 				   "create interface %s", ifc->name);
-	if (ifc->kind > KERNEL_IFACE_VTI)
+	if (ifc->kind > KERNEL_IFACE_GRE)
 		return kernel_fail(k, -EINVAL, "unknown interface kind", "create interface %s",
 				   ifc->name);
-	if (!ifc->if_id)
+	if (!ifc->if_id && ifc->kind != KERNEL_IFACE_GRE)
 		return kernel_fail(k, -EINVAL, "if_id 0 is not allowed", "create interface %s",
 				   ifc->name);
+	if (ifc->kind == KERNEL_IFACE_GRE &&
+	    (!ifc->local.family || ifc->local.family != ifc->remote.family))
+		return kernel_fail(k, -EINVAL,
+				   "GRE needs a local and a remote address of one family",
+				   "create interface %s", ifc->name);
 	return k->ops->iface_create(k, ifc);
 }
 

@@ -374,7 +374,12 @@ int kernel_spd_hthresh(struct kernel *k, const struct kernel_hthresh *h);
 
 /* ---- Route-based VPN interfaces -------------------------------------- */
 
-enum kernel_iface_kind { KERNEL_IFACE_AUTO = 0, KERNEL_IFACE_XFRM, KERNEL_IFACE_VTI };
+enum kernel_iface_kind {
+	KERNEL_IFACE_AUTO = 0,
+	KERNEL_IFACE_XFRM,
+	KERNEL_IFACE_VTI,
+	KERNEL_IFACE_GRE, /* plain GRE (gre/ip6gre) between local and remote; if_id = key, 0 none */
+};
 
 /*
  * A virtual interface for route-based VPN. XFRM interfaces match SAs and

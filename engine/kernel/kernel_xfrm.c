@@ -1339,6 +1339,23 @@ static int link_create(struct kernel *k, const struct kernel_iface *ifc, uint8_t
 		mnl_attr_put_u32(nlh, IFLA_XFRM_IF_ID, ifc->if_id);
 		if (link)
 			mnl_attr_put_u32(nlh, IFLA_XFRM_LINK, link);
+	} else if (kind == KERNEL_IFACE_GRE) {
+		bool v6 = ifc->local.family == AF_INET6;
+		size_t alen = v6 ? 16 : 4;
+
+		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, v6 ? "ip6gre" : "gre");
+		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+		if (link)
+			mnl_attr_put_u32(nlh, IFLA_GRE_LINK, link);
+		mnl_attr_put(nlh, IFLA_GRE_LOCAL, alen, ifc->local.bytes);
+		mnl_attr_put(nlh, IFLA_GRE_REMOTE, alen, ifc->remote.bytes);
+		if (ifc->if_id) {
+			/* GRE_KEY is in network order already */
+			mnl_attr_put_u16(nlh, IFLA_GRE_IFLAGS, GRE_KEY);
+			mnl_attr_put_u16(nlh, IFLA_GRE_OFLAGS, GRE_KEY);
+			mnl_attr_put_u32(nlh, IFLA_GRE_IKEY, htonl(ifc->if_id));
+			mnl_attr_put_u32(nlh, IFLA_GRE_OKEY, htonl(ifc->if_id));
+		}
 	} else {
 		bool v6 = ifc->local.family == AF_INET6 || ifc->remote.family == AF_INET6;
 		size_t alen = v6 ? 16 : 4;
@@ -1366,6 +1383,14 @@ static int xfrm_iface_create(struct kernel *k, struct kernel_iface *ifc)
 
 	if (ret < 0)
 		return kernel_fail(k, ret, NULL, "create interface %s: open rtnetlink", ifc->name);
+	if (ifc->kind == KERNEL_IFACE_GRE) {
+		ret = link_create(k, ifc, KERNEL_IFACE_GRE, msg, sizeof(msg));
+		if (ret < 0)
+			return kernel_fail(
+			    k, ret, ret == -EOPNOTSUPP ? "the kernel has no GRE interfaces" : msg,
+			    "create gre interface %s", ifc->name);
+		goto made;
+	}
 	if (ifc->kind != KERNEL_IFACE_VTI) {
 		ret = link_create(k, ifc, KERNEL_IFACE_XFRM, msg, sizeof(msg));
 		if (ret == 0) {

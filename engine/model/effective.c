@@ -129,7 +129,6 @@ void eng_tunnel_not_in_effect(const struct eng_tunnel *cfg, char *buf, size_t le
 	} v[] = {
 	    {cfg->mobike, "mobike"},
 	    {cfg->split_connection, "split-connection"},
-	    {cfg->icmp.server.family != 0, "icmp-detect"},
 	    /* the IKE core acts on it when it signs with a certificate */
 	    {cfg->send_cert != ENG_SENDCERT_DEFAULT && cfg->auth != ENG_AUTH_CERT, "send-cert"},
 	    {cfg->dpd.action == ENG_DPD_HOLD, "dpd action hold (acts as clear)"},

@@ -269,7 +269,8 @@ static bool tunnel_eq(const struct eng_tunnel *a, const struct eng_tunnel *b)
 	    a->icmp.retries != b->icmp.retries)
 		return false;
 	return strncmp(a->xfrm_if.name, b->xfrm_if.name, ENG_IFNAME_MAX) == 0 &&
-	       a->xfrm_if.if_id == b->xfrm_if.if_id;
+	       a->xfrm_if.if_id == b->xfrm_if.if_id && a->firewall_rule == b->firewall_rule &&
+	       strncmp(a->gre.name, b->gre.name, ENG_IFNAME_MAX) == 0 && a->gre.key == b->gre.key;
 }
 
 bool eng_obj_equal(enum eng_kind kind, const void *a, const void *b)

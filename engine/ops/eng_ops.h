@@ -174,6 +174,8 @@ struct eng_ops {
 
 	/* tests only (eng_test.h); NULL where there is none */
 	struct kernel *(*test_kernel)(struct eng *eng);
+	struct fw *(*test_fw)(struct eng *eng);
+	int (*test_icmp_silence)(struct eng *eng, const struct eng_addr *server, bool silent);
 };
 
 /*

@@ -436,6 +436,18 @@ int tunnel_conf(struct eng_rt *rt, struct rt_tun *rt_t, struct ike_peer_conf *c,
 		subnet_conf(&c->local_net[c->n_local_net++], &t->local_subnet[i]);
 	for (uint8_t i = 0; i < t->n_remote_subnet; i++)
 		subnet_conf(&c->remote_net[c->n_remote_net++], &t->remote_subnet[i]);
+	if (t->gre.name[0]) {
+		/* GRE over IPsec: GRE between the endpoints only, transport mode */
+		if (!c->remote.family) {
+			snprintf(why, why_len, "gre-tunnel needs the peer's address");
+			return -EDESTADDRREQ;
+		}
+		c->n_local_net = c->n_remote_net = 0;
+		host_subnet(&c->local_net[c->n_local_net++], &c->local);
+		host_subnet(&c->remote_net[c->n_remote_net++], &c->remote);
+		c->local_net[0].proto = c->remote_net[0].proto = IPPROTO_GRE;
+		c->mode = IKE_MODE_TRANSPORT;
+	}
 	if (!c->n_local_net)
 		host_subnet(&c->local_net[c->n_local_net++], &c->local);
 	if (!c->n_remote_net && c->remote.family)

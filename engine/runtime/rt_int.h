@@ -16,6 +16,7 @@
 #include "ike_proto.h"
 #include "ike_sock.h"
 #include "ikev2.h"
+#include "fw.h"
 #include "kernel.h"
 #include "xform.h"
 
@@ -62,6 +63,34 @@ int rt_cert_conf(const struct rt_creds *r, const struct eng_tunnel *t, struct ik
 /* A DN of the configuration as the DER Name an ID payload carries. */
 int rt_dn_der(const char *dn, uint8_t *out, size_t cap, size_t *len);
 
+/* icmp-detect: one tunnel's watchdog */
+struct rt_watch {
+	bool up;	      /* the tunnel was up at the last look */
+	bool waiting;	      /* a ping out, its answer not in yet */
+	bool child_restarted; /* the CHILD_SAs were restarted since the last answer */
+	int send_err;	      /* the last send's error, 0 = sent */
+	uint16_t seq;
+	uint8_t misses;
+	int64_t next_ms, deadline_ms;
+	uint64_t sent, answered, lost, restarts;
+	char last[224]; /* the last restart's words */
+};
+
+#define RT_ICMP_FAKE_QUEUE  64
+#define RT_ICMP_FAKE_SILENT 8
+
+/* The fake ICMP sockets (with the fake kernel): replies waiting, and the
+ * servers made silent by a test. */
+struct rt_icmp_fake {
+	struct {
+		struct eng_addr from;
+		uint16_t seq;
+	} queue[RT_ICMP_FAKE_QUEUE];
+	size_t n_queued;
+	struct eng_addr silent[RT_ICMP_FAKE_SILENT];
+	size_t n_silent;
+};
+
 struct rt_tun {
 	char name[ENG_NAME_MAX];
 	struct rt_tun *name_next, *reqid_next, *trap_next; /* hash chains (rt_index.c) */
@@ -99,6 +128,10 @@ struct rt_tun {
 	/* authentication certificate: the trustpoint's credentials as handed
 	 * at the last rt_sync, kept (the same objects) while they are equal */
 	struct rt_creds creds;
+	/* gre-tunnel: the GRE interface this tunnel made, and what it was made with */
+	char gre_ifname[ENG_IFNAME_MAX];
+	uint32_t gre_key;
+	struct kernel_addr gre_local, gre_remote;
 	enum eng_tun_state state;
 	char reason[256];
 	time_t reason_at;
@@ -108,6 +141,11 @@ struct rt_tun {
 	size_t n_pol;
 	struct kernel_policy_id pol[RT_POLICIES];
 	struct eng_sa_count total_in, total_out;
+	/* firewall-rule: in the table since the last apply, and its rules
+	 * (or why they are not there) */
+	struct rt_watch watch;
+	bool fw_ok;
+	char fw_text[sizeof(((struct eng_tunnel_status *)0)->firewall)];
 };
 
 /* Operations [first, end) of a kernel batch: this tunnel's trap policies. */
@@ -141,6 +179,13 @@ struct eng_rt {
 	int64_t idle_check_ms; /* next look at the SAs' last use */
 	uint32_t next_id;
 	uint8_t *rxbuf;
+	struct fw *fw; /* NULL: nftables could not be opened */
+	bool fw_dirty; /* a peer's address changed: apply again at the tick */
+	/* icmp-detect's raw sockets (IPv4, IPv6; -1 until a tunnel needs one) */
+	int icmp_fd[2];
+	uint16_t echo_id;
+	bool icmp_is_fake;
+	struct rt_icmp_fake icmp_fake;
 };
 
 /* rt_conf.c */
@@ -187,6 +232,22 @@ void sync_batch_commit(struct eng_rt *rt);
 void spd_thresholds(struct eng_rt *rt, const struct rt_tunnel *tunnels, size_t n);
 void iface_drop(struct eng_rt *rt, struct rt_tun *t);
 int iface_ensure(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg);
+
+/* rt_fw.c */
+void rt_fw_sync(struct eng_rt *rt);
+void rt_fw_status(const struct rt_tun *t, struct eng_tunnel_status *s);
+
+/* rt_gre.c */
+int gre_ensure(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunnel *cfg);
+void gre_drop(struct eng_rt *rt, struct rt_tun *t);
+
+/* rt_icmp.c */
+void rt_icmp_init(struct eng_rt *rt);
+void rt_icmp_close(struct eng_rt *rt);
+void rt_icmp_tick(struct eng_rt *rt);
+int64_t rt_icmp_next_ms(const struct eng_rt *rt);
+size_t rt_icmp_fds(const struct eng_rt *rt, int *fds, size_t max);
+void rt_icmp_status(const struct rt_tun *t, struct eng_tunnel_status *s);
 
 /* rt_status.c */
 

@@ -507,6 +507,12 @@ int traps_install(struct eng_rt *rt, struct rt_tun *t)
 			p.dir = KERNEL_DIR_OUT;
 			p.sel.src = l, p.sel.src_len = c->local_net[i].prefixlen;
 			p.sel.dst = r, p.sel.dst_len = c->remote_net[j].prefixlen;
+			/* a protocol selector (gre-tunnel: GRE only) holds the rest back too */
+			if (c->local_net[i].proto && c->remote_net[j].proto &&
+			    c->local_net[i].proto != c->remote_net[j].proto)
+				continue;
+			p.sel.proto =
+			    c->local_net[i].proto ? c->local_net[i].proto : c->remote_net[j].proto;
 			kaddr_from_ike(&p.tmpl_src, &c->local);
 			kaddr_from_ike(&p.tmpl_dst, &c->remote);
 			rc = policy_put(rt, t, &p);

@@ -93,6 +93,8 @@ void rt_tunnel_status(struct eng_rt *rt, struct eng_tunnel_status *s)
 		s->total_out.bytes += t->child[i].st.out.bytes;
 		s->total_out.packets += t->child[i].st.out.packets;
 	}
+	rt_fw_status(t, s);
+	rt_icmp_status(t, s);
 	if (!t->configured || ike_tunnel_info(rt->ike, t->name, &info) != 0)
 		return;
 	s->ike_up = info.ike_up;

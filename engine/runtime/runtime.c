@@ -510,6 +510,7 @@ static void resolve_poll(struct eng_rt *rt, struct rt_tun *t)
 	}
 	if (rc == 0 && t->resolved.family) {
 		t->resolved_idx = t->gai_idx;
+		rt->fw_dirty |= t->cfg.firewall_rule;
 		if (rt->log->debug & ENG_DEBUG_IKE_DETAIL) {
 			char a[64];
 
@@ -596,7 +597,8 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 		eng_debugf(rt->log, ENG_DEBUG_IKE_DETAIL,
 			   "IKEv2: tunnel %s: settings unchanged by the commit, SAs kept", t->name);
 		iface_ensure(rt, t, cfg); /* a renamed interface */
-		return;			  /* unchanged: its SAs stay as they are */
+		gre_ensure(rt, t, cfg);
+		return; /* unchanged: its SAs stay as they are */
 	}
 	eng_debugf(rt->log, ENG_DEBUG_IKE_DETAIL, "IKEv2: tunnel %s: %s, start-mode %s", t->name,
 		   t->configured ? "settings changed, negotiating again" : "new",
@@ -606,7 +608,7 @@ static void tun_sync(struct eng_rt *rt, struct rt_tun *t, const struct eng_tunne
 	tun_unconfigure(rt, t);
 	t->conf = conf;
 	OPENSSL_cleanse(&conf, sizeof(conf));
-	if (iface_ensure(rt, t, cfg)) {
+	if (iface_ensure(rt, t, cfg) || gre_ensure(rt, t, cfg)) {
 		t->state = ENG_TUN_DOWN;
 		return;
 	}
@@ -699,9 +701,11 @@ void rt_sync(struct eng_rt *rt, const struct rt_tunnel *tunnels, size_t n)
 			continue;
 		}
 		tun_index_del(rt, t);
+		gre_drop(rt, t);
 		tun_free(rt, t);
 	}
 	rt->n_tun = kept;
+	rt_fw_sync(rt);
 }
 
 /*
@@ -799,6 +803,7 @@ size_t rt_poll_fds(const struct eng_rt *rt, int *fds, size_t max)
 	n = ike_sock_fds(&rt->sock, fds, max);
 	if (rt->kernel_ev_fd >= 0 && n < max)
 		fds[n++] = rt->kernel_ev_fd;
+	n += rt_icmp_fds(rt, fds + n, max - n);
 	return n;
 }
 
@@ -822,6 +827,12 @@ int64_t rt_next_ms(const struct eng_rt *rt)
 			next = due;
 		if (t->idletime && t->n_child && (uint64_t)rt->idle_check_ms < next)
 			next = (uint64_t)rt->idle_check_ms;
+	}
+	{
+		int64_t icmp = rt_icmp_next_ms(rt);
+
+		if (icmp >= 0 && (uint64_t)icmp < next)
+			next = (uint64_t)icmp;
 	}
 	return next == UINT64_MAX ? -1 : (int64_t)next;
 }
@@ -863,6 +874,9 @@ void rt_tick(struct eng_rt *rt)
 	}
 	if (rt->n_orphans)
 		orphans_reap(rt, false);
+	if (rt->fw_dirty)
+		rt_fw_sync(rt);
+	rt_icmp_tick(rt);
 	if (eng_now_ms() >= rt->idle_check_ms) {
 		rt->idle_check_ms = eng_now_ms() + 1000;
 		idle_check(rt);
@@ -903,6 +917,7 @@ int rt_open(const struct eng_runtime_opts *o, struct eng_log *log, struct eng_rt
 	rt->log = log;
 	rt->opts = *o;
 	rt->kernel_ev_fd = -1;
+	rt_icmp_init(rt);
 	for (int i = 0; i < IKE_SOCK_SLOTS; i++)
 		rt->sock.fd[i] = -1;
 	rt->rxbuf = malloc(IKE_SOCK_MAX_DGRAM);
@@ -935,6 +950,9 @@ int rt_open(const struct eng_runtime_opts *o, struct eng_log *log, struct eng_rt
 						    : strerror(-rc));
 		goto fail;
 	}
+	rc = fw_open(o->kernel == ENG_KERNEL_FAKE ? FW_IMPL_FAKE : FW_IMPL_NFT, &rt->fw);
+	if (rc)
+		eng_logf(log, ENG_LOG_WARNING, "no nftables (firewall-rule): %s", strerror(-rc));
 	rc = kernel_events_fd(rt->k);
 	if (rc >= 0)
 		rt->kernel_ev_fd = rc;
@@ -955,6 +973,8 @@ int rt_open(const struct eng_runtime_opts *o, struct eng_log *log, struct eng_rt
 	*out = rt;
 	return 0;
 fail:
+	fw_close(rt->fw);
+	rt_icmp_close(rt);
 	ike_sock_close(&rt->sock);
 	if (rt->k)
 		kernel_close(rt->k);
@@ -993,6 +1013,7 @@ void rt_close(struct eng_rt *rt)
 	for (size_t i = 0; i < rt->n_tun; i++) {
 		tun_unconfigure(rt, rt->tun[i]);
 		iface_drop(rt, rt->tun[i]);
+		gre_drop(rt, rt->tun[i]);
 	}
 	for (size_t i = 0; i < rt->n_tun; i++)
 		tun_free(rt, rt->tun[i]);
@@ -1003,6 +1024,8 @@ void rt_close(struct eng_rt *rt)
 	orphans_reap(rt, true);
 	free(rt->orphans);
 	ike_engine_free(rt->ike);
+	fw_close(rt->fw); /* the table goes with the policies it guarded */
+	rt_icmp_close(rt);
 	kernel_flush_own(rt->k);
 	kernel_close(rt->k);
 	ike_sock_close(&rt->sock);

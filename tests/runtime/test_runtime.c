@@ -8,6 +8,7 @@
  * a tunnel is down is shown.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -27,6 +28,7 @@
 
 #include "ctl.h"
 #include "eng_test.h"
+#include "fw.h"
 #include "grammar_util.h"
 #include "kernel_fake.h"
 
@@ -953,11 +955,11 @@ static void test_configuration_only_engine(void **state)
 	configure(&g, "ipsec tunnel T\n mobike\n icmp-detect server 10.2.0.1 source 10.1.0.1 "
 		      "interval 5 timeout 2 retries 3");
 	assert_int_equal(eng_tunnel_status(g.es, "T", &v, &n), 0);
-	assert_string_equal(v[0].not_in_effect, "mobike, icmp-detect");
+	assert_string_equal(v[0].not_in_effect, "mobike");
 	free(v);
 	gs_reset(&g);
 	assert_int_equal(gs_run(&g, "show ipsec tunnel T", NULL), CMD_OK);
-	assert_non_null(strstr(g.out, "  Not in effect yet: mobike, icmp-detect\n"));
+	assert_non_null(strstr(g.out, "  Not in effect yet: mobike\n"));
 	assert_int_equal(eng_tunnel_status(g.es, "NOPE", &v, &n), -ENOENT);
 	gsess_close(&g, true);
 }
@@ -1698,6 +1700,266 @@ static void test_traps_batched(void **state)
 	assert_null(kernel_fake_last(ka, KF_SPD_HTHRESH));
 }
 
+/*
+ * firewall-rule: the tunnel's rules go into the engine's table with the
+ * commit (one transaction), an unchanged commit sends nothing, a change
+ * replaces the table, a refusal is shown, and `no firewall-rule` removes
+ * the table.  The other engine, without the setting, never touches it.
+ */
+static void test_firewall_rule(void **state)
+{
+	struct pair *p = *state;
+	struct fw *fa, *fb;
+	struct eng_tunnel_status s;
+
+	configure(&p->b, side_b);
+	configure(&p->a, side_a);
+	fa = eng_test_fw(p->a.eng);
+	fb = eng_test_fw(p->b.eng);
+	assert_non_null(fa);
+	assert_non_null(fb);
+	assert_int_equal(fw_fake_transactions(fa), 0);
+	assert_string_equal(status(&p->a, "T").firewall, "");
+
+	configure(&p->a, "ipsec tunnel T\n firewall-rule");
+	assert_int_equal(fw_fake_transactions(fa), 1);
+	assert_non_null(strstr(fw_fake_last(fa), "delete table inet ikesh\ntable inet ikesh {\n"));
+	assert_non_null(strstr(fw_fake_last(fa), "ip saddr 127.0.0.1 udp dport { 500, 4500 } "
+						 "accept comment \"T\""));
+	assert_non_null(strstr(fw_fake_last(fa), "ip saddr 10.2.0.0/24 ip daddr 10.1.0.0/24 meta "
+						 "ipsec exists accept comment \"T\""));
+	s = status(&p->a, "T");
+	assert_true(s.fw_installed);
+	assert_non_null(strstr(s.firewall, "forward: ip saddr 10.2.0.0/24 ip daddr 10.1.0.0/24 "
+					   "counter drop comment \"T: in clear\"\n"));
+	assert_null(strstr(s.not_in_effect, "firewall"));
+	wait_up(p, "T");
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show ipsec tunnel T", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out,
+			       "  Firewall: installed in table inet ikesh, 7 rules\n"
+			       "    input: ip saddr 127.0.0.1 udp dport { 500, 4500 } accept "
+			       "comment \"T\"\n"));
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show firewall", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "table inet ikesh (kept by the engine for firewall-rule)\n"
+					 "Tunnel T\n"
+					 "  installed in table inet ikesh, 7 rules\n"));
+	assert_non_null(strstr(p->a.out,
+			       "    forward: ip saddr 10.1.0.0/24 ip daddr 10.2.0.0/24 rt "
+			       "ipsec exists accept comment \"T\"\n"));
+
+	/* nothing of the firewall changed: nothing sent */
+	configure(&p->a, "ipsec tunnel T\n description words");
+	assert_int_equal(fw_fake_transactions(fa), 1);
+
+	/* a subnet more: the table replaced, with it */
+	configure(&p->a, "ipsec tunnel T\n remote-subnet 10.3.0.0/24");
+	assert_int_equal(fw_fake_transactions(fa), 2);
+	assert_non_null(strstr(fw_fake_last(fa), "ip saddr 10.3.0.0/24 ip daddr 10.1.0.0/24 meta "
+						 "ipsec exists accept"));
+	assert_non_null(strstr(fw_fake_last(fa), "ip saddr 10.2.0.0/24"));
+
+	/* refused: said, and the tunnel's rules are not claimed */
+	fw_fake_fail_next(fa, EPERM);
+	configure(&p->a, "ipsec tunnel T\n remote-address 127.0.0.2");
+	s = status(&p->a, "T");
+	assert_false(s.fw_installed);
+	assert_non_null(strstr(s.firewall, "not installed: Error: Operation not permitted"));
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show ipsec tunnel T", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "  Firewall: not installed: Error: Operation not "
+					 "permitted"));
+
+	/* gone with the setting: the table deleted, and only it */
+	configure(&p->a, "ipsec tunnel T\n no firewall-rule");
+	assert_string_equal(fw_fake_last(fa), "table inet ikesh\ndelete table inet ikesh\n");
+	assert_string_equal(status(&p->a, "T").firewall, "");
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show firewall", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "No tunnel has firewall-rule"));
+	assert_int_equal(fw_fake_transactions(fb), 0);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Pump until A's watchdog counted `restarts` restarts, for at most ms;
+ * returns how long it took. */
+static int64_t wait_restarts(struct pair *p, uint64_t restarts, int64_t ms)
+{
+	int64_t t0 = now_ms();
+
+	while (status(&p->a, "T").icmp.restarts < restarts) {
+		if (now_ms() - t0 > ms)
+			fail_msg("no ICMP watchdog restart %" PRIu64 " within %" PRId64 " ms (%s)",
+				 restarts, ms, status(&p->a, "T").reason);
+		pump(p, 50);
+	}
+	return now_ms() - t0;
+}
+
+/*
+ * icmp-detect: while the server answers, the tunnel is left alone; once it
+ * stops, `retries` misses restart the CHILD_SAs, then (still silent) the
+ * IKE SA, each said in the status; answering again, the restarts stop.
+ */
+static void test_icmp_watchdog(void **state)
+{
+	struct pair *p = *state;
+	struct eng_tunnel_status s;
+	struct eng_addr server;
+	uint32_t spi;
+	uint8_t ike_spi[8];
+	int64_t took;
+	uint64_t answered;
+
+	configure(&p->b, side_b);
+	configure(&p->a, side_a);
+	configure(&p->a, "ipsec tunnel T\n icmp-detect server 10.2.0.1 source 10.1.0.1 "
+			 "interval 1 timeout 1 retries 2");
+	wait_up(p, "T");
+	s = status(&p->a, "T");
+	assert_string_equal(s.not_in_effect, "");
+	spi = s.child[0].spi_in;
+
+	/* healthy: answered, nothing restarted, the same SA after 3 pings */
+	for (int i = 0; i < 100 && status(&p->a, "T").icmp.answered < 3; i++)
+		pump(p, 50);
+	s = status(&p->a, "T");
+	assert_int_equal(s.icmp.state, ENG_ICMP_OK);
+	assert_true(s.icmp.answered >= 3);
+	assert_int_equal(s.icmp.lost, 0);
+	assert_int_equal(s.icmp.restarts, 0);
+	assert_int_equal(s.n_child, 1);
+	assert_int_equal(s.child[0].spi_in, spi);
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show ipsec tunnel T", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "  ICMP watchdog: answering; sent "));
+	assert_null(strstr(p->a.out, "Not in effect"));
+
+	/* silent: 2 misses (interval 1 s, timeout 1 s) restart the CHILD_SAs
+	 * within 3 s of the silence, plus a second of margin */
+	assert_int_equal(eng_addr_parse("10.2.0.1", &server), 0);
+	assert_int_equal(eng_test_icmp_silence(p->a.eng, &server, true), 0);
+	memcpy(ike_spi, s.spi_i, 8);
+	took = wait_restarts(p, 1, 4000);
+	print_message("ICMP watchdog: CHILD_SAs restarted %" PRId64 " ms after the server fell "
+		      "silent\n",
+		      took);
+	s = status(&p->a, "T");
+	assert_non_null(strstr(s.icmp.last, "ICMP watchdog: 10.2.0.1 did not answer 2 pings from "
+					    "10.1.0.1; tunnel restarted "));
+	wait_up(p, "T");
+	s = status(&p->a, "T");
+	assert_int_not_equal(s.child[0].spi_in, spi);
+	assert_memory_equal(s.spi_i, ike_spi, 8); /* the same IKE SA */
+	spi = s.child[0].spi_in;
+
+	/* still silent: the CHILD_SAs did not help, the IKE SA goes */
+	took = wait_restarts(p, 2, 4000);
+	print_message("ICMP watchdog: IKE SA restarted %" PRId64 " ms later\n", took);
+	assert_non_null(strstr(status(&p->a, "T").icmp.last, "; IKE SA restarted "));
+	wait_up(p, "T");
+	s = status(&p->a, "T");
+	assert_memory_not_equal(s.spi_i, ike_spi, 8);
+	gs_reset(&p->a);
+	assert_int_equal(gs_run(&p->a, "show ipsec tunnel T", NULL), CMD_OK);
+	assert_non_null(strstr(p->a.out, "    Last restart: ICMP watchdog: 10.2.0.1 did not answer "
+					 "2 pings from 10.1.0.1; IKE SA restarted "));
+
+	/* answering again: no more restarts */
+	assert_int_equal(eng_test_icmp_silence(p->a.eng, &server, false), 0);
+	answered = s.icmp.answered;
+	for (int i = 0; i < 100 && status(&p->a, "T").icmp.answered < answered + 3; i++)
+		pump(p, 50);
+	s = status(&p->a, "T");
+	assert_true(s.icmp.answered >= answered + 3);
+	assert_int_equal(s.icmp.restarts, 2);
+	assert_int_equal(s.icmp.state, ENG_ICMP_OK);
+}
+
+/*
+ * gre-tunnel: both ends make a GRE interface between the endpoints, the
+ * CHILD_SA is in transport mode and its policies protect only IP protocol
+ * 47 between the two endpoint addresses; removing the tunnel removes the
+ * interface.
+ */
+static void test_gre_over_ipsec(void **state)
+{
+	static const char gre[] = "ipsec tunnel T\n"
+				  " local-address 127.0.0.1\n"
+				  " remote-address 127.0.0.1\n"
+				  " authentication pre-share key k-1\n"
+				  " gre-tunnel gre-ike key 42";
+	struct pair *p = *state;
+	const struct kernel_iface *ifc;
+	const struct kernel_sa *sa;
+	const struct kernel_policy *pol;
+	struct kernel_policy_id id = {.dir = KERNEL_DIR_OUT};
+	struct eng_tunnel_status a;
+	char line[256];
+
+	snprintf(line, sizeof(line), "%s\n start-mode responder-only", gre);
+	configure(&p->b, line);
+	configure(&p->a, gre);
+	wait_up(p, "T");
+	for (int side = 0; side < 2; side++) {
+		struct kernel *k = eng_test_kernel(side ? p->b.eng : p->a.eng);
+
+		ifc = kernel_fake_iface_find(k, "gre-ike");
+		assert_non_null(ifc);
+		assert_int_equal(ifc->kind, KERNEL_IFACE_GRE);
+		assert_int_equal(ifc->if_id, 42);
+		assert_int_equal(ifc->local.family, AF_INET);
+		assert_memory_equal(ifc->local.bytes, "\x7f\0\0\x01", 4);
+		assert_memory_equal(ifc->remote.bytes, "\x7f\0\0\x01", 4);
+		/* transport mode: out and in (no fwd), GRE between the
+		 * endpoints only; the SA's took the traps' place */
+		assert_int_equal(kernel_fake_policy_count(k), 2);
+	}
+	a = status(&p->a, "T");
+	sa = find_sa(&p->a, a.child[0].spi_out);
+	assert_non_null(sa);
+	assert_int_equal(sa->mode, KERNEL_MODE_TRANSPORT);
+	id.sel.src.family = id.sel.dst.family = AF_INET;
+	memcpy(id.sel.src.bytes, "\x7f\0\0\x01", 4);
+	memcpy(id.sel.dst.bytes, "\x7f\0\0\x01", 4);
+	id.sel.src_len = id.sel.dst_len = 32;
+	id.sel.proto = IPPROTO_GRE;
+	pol = kernel_fake_policy_find(eng_test_kernel(p->a.eng), &id);
+	assert_non_null(pol);
+	assert_int_equal(pol->mode, KERNEL_MODE_TRANSPORT);
+	assert_int_equal(a.child[0].local_ts.len, 32);
+	id.sel.proto = 0;
+	assert_null(kernel_fake_policy_find(eng_test_kernel(p->a.eng), &id));
+	id.dir = KERNEL_DIR_IN;
+	id.sel.proto = IPPROTO_GRE;
+	assert_non_null(kernel_fake_policy_find(eng_test_kernel(p->a.eng), &id));
+
+	/* refused with subnets: nothing changes */
+	gs_reset(&p->a);
+	assert_int_not_equal(gs_script(&p->a, "configure terminal\nipsec tunnel T\n local-subnet "
+					      "10.1.0.0/24\ncommit\nend"),
+			     CMD_OK);
+	assert_non_null(p->a.err);
+	assert_non_null(strstr(p->a.err, "tunnel T: gre-tunnel protects GRE between the endpoints: "
+					 "no local-subnet or remote-subnet with it"));
+	assert_non_null(kernel_fake_iface_find(eng_test_kernel(p->a.eng), "gre-ike"));
+	gs_reset(&p->a);
+	gs_script(&p->a, "abort");
+
+	/* the tunnel gone: its interface too */
+	configure(&p->a, "no ipsec tunnel T");
+	assert_null(kernel_fake_iface_find(eng_test_kernel(p->a.eng), "gre-ike"));
+	assert_non_null(kernel_fake_iface_find(eng_test_kernel(p->b.eng), "gre-ike"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1731,6 +1993,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_nat_rebinding_moves_kernel_sas, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cookie_challenge_setting, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_every_ike_sa_shown, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_firewall_rule, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_icmp_watchdog, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gre_over_ipsec, setup, teardown),
 	    cmocka_unit_test(test_configuration_only_engine),
 	};
 

@@ -139,3 +139,12 @@ ikesh_uml_test(ike_sw_cert_expired_resp scenarios/ike_sw_cert.sh TIMEOUT 120
 # ikesh against ikesh with ECDSA certificates, an intermediate sent by the
 # initiator, a wildcard DN accepted by the responder
 ikesh_uml_test(ike_ikesh_cert_ecdsa scenarios/ike_ikesh_cert.sh TIMEOUT 120 ENV ${IKE_ENV})
+
+# icmp-detect against charon: the server behind it stops answering, ikesh
+# restarts the tunnel within interval x retries + timeout + 5 s; traffic
+# resumes once it answers again
+ikesh_uml_test(icmp_sw scenarios/icmp_sw.sh TIMEOUT 150 ENV ${IKE_ENV})
+
+# gre-tunnel: GRE interfaces between the gateways, only GRE protected in
+# transport mode; a ping over GRE goes through ESP, no plain GRE on the wire
+ikesh_uml_test(gre_ikesh scenarios/gre_ikesh.sh TIMEOUT 120 ENV ${IKE_ENV})

@@ -62,5 +62,11 @@ void rt_debug_changed(struct eng_rt *rt);
 
 /* The kernel seam in use (tests). */
 struct kernel *rt_kernel(struct eng_rt *rt);
+/* The firewall seam in use (tests), NULL without one. */
+struct fw;
+struct fw *rt_fw(struct eng_rt *rt);
+/* With the fake kernel: the ICMP watchdog's server stops (or starts
+ * again) answering.  -EOPNOTSUPP with the real kernel. */
+int rt_icmp_silence(struct eng_rt *rt, const struct eng_addr *server, bool silent);
 
 #endif /* IKESH_RUNTIME_H */

@@ -54,6 +54,7 @@ hq-gw#show ?
   configuration   The candidate configuration
   crypto          Encryption module
   debugging       Debugging that is on
+  firewall        The nftables rules kept for firewall-rule
   history         Lines typed in this session
   ip              IP information
   ipsec           IPsec tunnels
